@@ -1,0 +1,10 @@
+//! The collection domain: plain data and the rules over it.
+//!
+//! No I/O, no async, no database or web types. Values are built by `parse` /
+//! `TryFrom` at the edges so an invalid one cannot exist inside the system.
+#![forbid(unsafe_code)]
+
+pub mod email;
+pub mod org;
+pub mod password;
+pub mod role;
