@@ -5,6 +5,7 @@
 //! any input. Every parser returns a typed error saying what is wrong and where.
 #![forbid(unsafe_code)]
 
+mod check_digit;
 pub mod boleto;
 pub mod calendar;
 pub mod cnab;
