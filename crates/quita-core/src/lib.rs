@@ -8,3 +8,7 @@ pub mod email;
 pub mod org;
 pub mod password;
 pub mod role;
+pub mod calendar;
+pub mod money;
+pub mod rate;
+pub mod rounding;
