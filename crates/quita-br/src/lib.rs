@@ -5,9 +5,10 @@
 //! any input. Every parser returns a typed error saying what is wrong and where.
 #![forbid(unsafe_code)]
 
-mod check_digit;
 pub mod boleto;
 pub mod calendar;
+pub mod centavos;
+mod check_digit;
 pub mod cnab;
 pub mod document;
 pub mod pix;

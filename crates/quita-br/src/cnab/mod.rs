@@ -1,0 +1,1 @@
+//! CNAB 240 / 400 (in progress).
