@@ -11,6 +11,7 @@ pub mod role;
 pub mod calendar;
 pub mod charge_policy;
 pub mod contract;
+pub mod debt_update;
 pub mod index_table;
 pub mod money;
 pub mod rate;
