@@ -8,6 +8,7 @@ pub mod email;
 pub mod org;
 pub mod password;
 pub mod role;
+pub mod aging;
 pub mod calendar;
 pub mod charge_policy;
 pub mod contract;
