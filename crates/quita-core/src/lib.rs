@@ -16,4 +16,5 @@ pub mod debt_update;
 pub mod index_table;
 pub mod money;
 pub mod rate;
+pub mod receivable;
 pub mod rounding;
