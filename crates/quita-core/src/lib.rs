@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod charge_policy;
 pub mod contract;
 pub mod debt_update;
+pub mod debtor;
 pub mod index_table;
 pub mod money;
 pub mod rate;
