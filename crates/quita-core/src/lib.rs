@@ -11,6 +11,7 @@ pub mod role;
 pub mod aging;
 pub mod calendar;
 pub mod charge_policy;
+pub mod contact;
 pub mod contract;
 pub mod debt_update;
 pub mod debtor;
