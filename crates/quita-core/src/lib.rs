@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod email;
+pub mod import_row;
 pub mod org;
 pub mod password;
 pub mod role;
