@@ -58,16 +58,25 @@ impl PersonName {
             }
         }
         let mut out = String::with_capacity(raw.len());
+        // One scratch buffer for the lower-cased word, reused across words.
+        let mut lower = String::with_capacity(32);
         let mut count = 0usize;
         for (i, word) in raw.split_whitespace().enumerate() {
             if i > 0 {
                 out.push(' ');
                 count += 1;
             }
-            let lower = word.to_lowercase();
+            lower.clear();
+            for c in word.chars() {
+                if c.is_ascii() {
+                    lower.push(c.to_ascii_lowercase());
+                } else {
+                    lower.extend(c.to_lowercase());
+                }
+            }
             if i > 0 && PARTICLES.contains(&lower.as_str()) {
                 out.push_str(&lower);
-            } else if UPPER_WORDS.contains(&lower.as_str()) && i > 0 {
+            } else if i > 0 && UPPER_WORDS.contains(&lower.as_str()) {
                 out.push_str(&lower.to_uppercase());
             } else {
                 let mut cap_next = true;

@@ -1028,3 +1028,108 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod speed {
+    use super::*;
+
+    /// Rough throughput probe: `cargo test --release -p quita-core -- --ignored --nocapture speed`.
+    #[test]
+    #[ignore]
+    fn rows_per_second() {
+        let header = ImportHeader::parse(&[
+            "documento_devedor",
+            "nome_devedor",
+            "email",
+            "telefones",
+            "uf",
+            "cidade",
+            "cep",
+            "endereco",
+            "contrato",
+            "numero_documento",
+            "parcela",
+            "total_parcelas",
+            "emissao",
+            "vencimento",
+            "valor",
+            "valor_aberto",
+        ])
+        .unwrap();
+        let row = [
+            "529.982.247-25",
+            "MARIA DA SILVA",
+            "maria@exemplo.com",
+            "(11) 91234-5678|1131234567",
+            "SP",
+            "São Paulo",
+            "01310-100",
+            "Av. Paulista, 1000",
+            "CT-1",
+            "NF-001",
+            "2",
+            "3",
+            "05/01/2026",
+            "05/02/2026",
+            "1.234,56",
+            "1.000,00",
+        ];
+        let n = 300_000;
+        let t = std::time::Instant::now();
+        let mut ok = 0usize;
+        for _ in 0..n {
+            ok += usize::from(header.parse_row(std::hint::black_box(&row)).is_ok());
+        }
+        let secs = t.elapsed().as_secs_f64();
+        assert_eq!(ok, n);
+        println!(
+            "{:.0} rows/s ({:.2} µs/row)",
+            n as f64 / secs,
+            secs * 1e6 / n as f64
+        );
+    }
+}
+#[cfg(test)]
+mod speed_parts {
+    use super::*;
+    fn time<T>(label: &str, f: impl Fn() -> T) {
+        let n = 300_000;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(f());
+        }
+        println!(
+            "{label}: {:.0} ns",
+            t.elapsed().as_secs_f64() * 1e9 / n as f64
+        );
+    }
+    #[test]
+    #[ignore]
+    fn parts() {
+        time("document", || {
+            Document::parse(std::hint::black_box("529.982.247-25"))
+        });
+        time("name", || {
+            PersonName::parse(std::hint::black_box("MARIA DA SILVA"))
+        });
+        time("email", || {
+            Email::parse(std::hint::black_box("maria@exemplo.com"))
+        });
+        time("phone", || {
+            Phone::parse(std::hint::black_box("(11) 91234-5678"))
+        });
+        time("money", || Money::parse(std::hint::black_box("1.234,56")));
+        time("date", || parse_date(std::hint::black_box("05/01/2026")));
+        time("address", || {
+            PostalAddress::new(
+                std::hint::black_box("Av. Paulista, 1000"),
+                Some("São Paulo"),
+                None,
+                None,
+            )
+        });
+        time("docnum", || {
+            DocumentNumber::parse(std::hint::black_box("NF-001"))
+        });
+    }
+}
