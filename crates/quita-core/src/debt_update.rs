@@ -27,6 +27,42 @@
 //!
 //! Each line is rounded to centavos once, half away from zero, by
 //! [`round_to_centavos`]; the total is the sum of the rounded lines.
+//!
+//! ```
+//! use jiff::civil::date;
+//! use quita_core::calendar::WeekendsOnly;
+//! use quita_core::charge_policy::ChargePolicy;
+//! use quita_core::contract::{effective_policy, ContractTerms};
+//! use quita_core::debt_update::{debt_update, DebtUpdateRequest};
+//! use quita_core::money::Money;
+//! use quita_core::rate::Percent;
+//!
+//! // quita calc update --amount 1000.00 --due 2026-01-10 --on 2026-03-15 --fine 2 --interest 1 --fee 10
+//! let creditor = ChargePolicy {
+//!     late_fine: Percent::parse("2")?,
+//!     default_interest_monthly: Percent::parse("1")?,
+//!     collection_fee: Percent::parse("10")?,
+//!     ..ChargePolicy::default()
+//! };
+//! let terms = ContractTerms { collection_fee_allowed: true, ..ContractTerms::default() };
+//! let policy = effective_policy(&creditor, Some(&terms));
+//! let update = debt_update(
+//!     &DebtUpdateRequest {
+//!         principal: Money::parse("1000.00")?,
+//!         due_date: date(2026, 1, 10),
+//!         on: date(2026, 3, 15),
+//!         payments: Money::ZERO,
+//!         policy: &policy,
+//!         index: None,
+//!     },
+//!     &WeekendsOnly, // or quita_br::calendar::BusinessCalendar::national()
+//! )?;
+//! assert_eq!(update.days_late(), 64);
+//! assert_eq!(update.total().to_string(), "1145.46");
+//! let json = serde_json::to_value(&update)?;
+//! assert_eq!(json["lines"][3]["amount"], "21.33"); // juros: 1000 × 1% × 64/30
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;

@@ -24,6 +24,18 @@
 //! [`ImportRow::warnings`], so one bad phone does not block a debt from being
 //! collected. Reasons are in pt-BR (shown to users as is), with a stable
 //! English [`FieldReason::code`] for programs.
+//!
+//! ```
+//! use quita_core::import_row::ImportHeader;
+//! let header = ImportHeader::parse(&["documento_devedor", "nome_devedor", "numero_documento", "vencimento", "valor"])
+//!     .expect("header");
+//! let row = header.parse_row(&["529.982.247-25", "JOSÉ DA SILVA", "NF-1", "10/01/2026", "1.234,56"]).unwrap();
+//! assert_eq!(row.name().as_str(), "José da Silva");
+//! assert_eq!(row.amount().to_string(), "1234.56");
+//! let errors = header.parse_row(&["529.982.247-25", "José", "NF-1", "2026-02-30", "0"]).unwrap_err();
+//! let found: Vec<_> = errors.iter().map(|e| (e.column.canonical(), e.reason.code())).collect();
+//! assert_eq!(found, [("vencimento", "date"), ("valor", "non_positive_amount")]);
+//! ```
 
 use std::fmt;
 
