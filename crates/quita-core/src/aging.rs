@@ -51,6 +51,8 @@ pub enum AgingError {
     Overflow,
     #[error("bucket index {0} does not exist")]
     NoSuchBucket(usize),
+    #[error("cannot merge reports with different buckets")]
+    DifferentBuckets,
 }
 
 impl Default for AgingBuckets {
@@ -281,7 +283,7 @@ impl AgingReport {
     /// Adds another report with the same buckets (parallel accumulation).
     pub fn merge(&mut self, other: &AgingReport) -> Result<(), AgingError> {
         if other.buckets != self.buckets {
-            return Err(AgingError::NoSuchBucket(other.rows.len()));
+            return Err(AgingError::DifferentBuckets);
         }
         let mut copy = self.clone();
         for (i, t) in other.rows.iter().enumerate() {
@@ -460,6 +462,11 @@ mod tests {
             Err(AgingError::Overflow)
         );
         assert_eq!(r, before);
+        let mut twice = before.clone();
+        twice.merge(&before).unwrap();
+        assert_eq!(twice.total().count, 6);
+        let other = AgingReport::new(date(2026, 3, 15), AgingBuckets::parse("1+").unwrap());
+        assert_eq!(twice.merge(&other), Err(AgingError::DifferentBuckets));
     }
 
     proptest! {

@@ -142,7 +142,11 @@ impl FromStr for InterestMode {
 /// Every field is an already-valid value, so the struct is open: build it
 /// with struct syntax or start from [`ChargePolicy::default`] (nothing is
 /// charged; consumer relation assumed, the safe choice).
+///
+/// JSON: every field is optional on input (missing = the default's value);
+/// rates are decimal strings in percent (`"2.5"`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ChargePolicy {
     /// Late fine (multa moratória), charged once.
     pub late_fine: Percent,
@@ -243,6 +247,19 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&CorrectionIndex::Table("inpc".into())).unwrap(),
             "\"table:inpc\""
+        );
+    }
+
+    #[test]
+    fn policy_json_defaults() {
+        let p: ChargePolicy =
+            serde_json::from_str(r#"{"late_fine": "2", "correction": "ipca"}"#).unwrap();
+        assert_eq!(p.late_fine, Percent::parse("2").unwrap());
+        assert_eq!(p.correction, CorrectionIndex::Ipca);
+        assert!(p.consumer_relation);
+        assert_eq!(
+            serde_json::from_value::<ChargePolicy>(serde_json::to_value(&p).unwrap()).unwrap(),
+            p
         );
     }
 

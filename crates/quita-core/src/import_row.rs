@@ -728,6 +728,12 @@ impl ImportRow {
     pub fn open_amount(&self) -> Money {
         self.open_amount
     }
+    /// The receivable's identity within a creditor: document number and
+    /// installment number (two rows with the same identity in one file are
+    /// the same receivable twice).
+    pub fn identity(&self) -> (&DocumentNumber, u16) {
+        (&self.document_number, self.installment.number())
+    }
     /// Optional values that were dropped, with why.
     pub fn warnings(&self) -> &[FieldError] {
         &self.warnings
