@@ -338,7 +338,12 @@ pub fn debt_update(
             kind: DebtLineKind::MonetaryCorrection,
             label: index_label(policy.correction()),
             base: req.principal,
-            rate: Some((correction_fraction * Decimal::ONE_HUNDRED).normalize()),
+            rate: Some(
+                correction_fraction
+                    .checked_mul(Decimal::ONE_HUNDRED)
+                    .ok_or(DebtUpdateError::Overflow)?
+                    .normalize(),
+            ),
             days: if matches!(policy.correction(), CorrectionIndex::None) {
                 0
             } else {
@@ -677,6 +682,73 @@ mod tests {
                 }
             }
             prop_assert!(ua.total() <= ub.total(), "{:?} > {:?}", ua.total(), ub.total());
+        }
+
+        #[test]
+        fn monotone_with_a_non_negative_index(
+            rates in proptest::collection::vec(0i64..200, 60),
+            cents in 1i64..1_000_000_000,
+            a in 0i64..1500,
+            b in 0i64..1500,
+        ) {
+            let months = rates.iter().enumerate().map(|(i, r)| {
+                (crate::index_table::YearMonth::new(2024 + (i / 12) as i16, (i % 12 + 1) as i8).unwrap(), Decimal::new(*r, 2))
+            });
+            let table = IndexTable::from_monthly_percent("ipca", months).unwrap();
+            let c = ChargePolicy {
+                late_fine: pct("2"),
+                default_interest_monthly: pct("1"),
+                correction: CorrectionIndex::Ipca,
+                ..ChargePolicy::default()
+            };
+            let p = effective_policy(&c, None);
+            let due = date(2024, 1, 15);
+            let (a, b) = (a.min(b), a.max(b));
+            let mk = |off: i64| DebtUpdateRequest {
+                principal: Money::from_centavos(cents),
+                due_date: due,
+                on: crate::calendar::add_days(due, off),
+                payments: Money::ZERO,
+                policy: &p,
+                index: Some(&table),
+            };
+            let ua = debt_update(&mk(a), &WeekendsOnly).unwrap();
+            let ub = debt_update(&mk(b), &WeekendsOnly).unwrap();
+            prop_assert!(ua.corrected_principal() <= ub.corrected_principal());
+            prop_assert!(ua.total() <= ub.total());
+        }
+
+        #[test]
+        fn extreme_inputs_never_panic(
+            cents in any::<i64>(),
+            paid in any::<i64>(),
+            fine in 0i64..=1_000_000_000_000,
+            interest in 0i64..=1_000_000_000_000,
+            fee in 0i64..=1_000_000_000_000,
+            compound in any::<bool>(),
+            off in -100_000i64..100_000,
+        ) {
+            let c = ChargePolicy {
+                late_fine: Percent::from_db(fine).unwrap(),
+                default_interest_monthly: Percent::from_db(interest).unwrap(),
+                collection_fee: Percent::from_db(fee).unwrap(),
+                consumer_relation: false,
+                interest_mode: if compound { InterestMode::Compound } else { InterestMode::Simple },
+                ..ChargePolicy::default()
+            };
+            let p = effective_policy(&c, Some(&ContractTerms { collection_fee_allowed: true, ..ContractTerms::default() }));
+            let due = date(2026, 1, 15);
+            let _ = debt_update(
+                &DebtUpdateRequest {
+                    principal: Money::from_centavos(cents),
+                    due_date: due,
+                    on: crate::calendar::add_days(due, off),
+                    payments: Money::from_centavos(paid),
+                    policy: &p,
+                    index: None,
+                },
+                &WeekendsOnly,
+            );
         }
     }
 }

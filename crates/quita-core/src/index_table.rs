@@ -143,6 +143,8 @@ pub enum IndexParseError {
 pub enum IndexError {
     #[error("index {index} has no value for {month}")]
     MissingMonth { index: String, month: YearMonth },
+    #[error("index {index}: the accumulated factor is too large")]
+    Overflow { index: String },
 }
 
 impl IndexTable {
@@ -297,12 +299,18 @@ impl IndexTable {
                         month,
                     })?;
                 let contribution = if days == days_in_month {
-                    *f
+                    Some(*f)
                 } else {
-                    Decimal::ONE
-                        + (*f - Decimal::ONE) * Decimal::from(days) / Decimal::from(days_in_month)
+                    (*f - Decimal::ONE)
+                        .checked_mul(Decimal::from(days))
+                        .and_then(|v| v.checked_div(Decimal::from(days_in_month)))
+                        .and_then(|v| v.checked_add(Decimal::ONE))
                 };
-                factor *= contribution;
+                factor = contribution
+                    .and_then(|c| factor.checked_mul(c))
+                    .ok_or_else(|| IndexError::Overflow {
+                        index: self.name.clone(),
+                    })?;
             }
             if month == last {
                 break;
@@ -450,6 +458,18 @@ mod tests {
         assert!(
             t.correction_factor(date(2026, 1, 10), date(2026, 4, 1))
                 .is_ok()
+        );
+    }
+
+    #[test]
+    fn huge_factors_are_an_error_not_a_panic() {
+        let text: String = (1..=12)
+            .map(|m| format!("2026-{m:02};100000000\n"))
+            .collect();
+        let t = IndexTable::parse_csv("x", &text).unwrap();
+        assert_eq!(
+            t.correction_factor(date(2026, 1, 1), date(2026, 12, 31)),
+            Err(IndexError::Overflow { index: "x".into() })
         );
     }
 
