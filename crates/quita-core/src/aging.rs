@@ -13,6 +13,7 @@ use jiff::civil::Date;
 
 use crate::calendar::{BusinessDays, days_between};
 use crate::money::Money;
+use crate::receivable::Receivable;
 
 /// Days past due on `as_of` of a receivable due on `due_date`, counted from
 /// the next business day on or after `due_date`. Zero or negative = not yet
@@ -267,6 +268,29 @@ impl AgingReport {
         Ok(idx)
     }
 
+    /// Adds a receivable if it is still collectable (`open` or
+    /// `partially_paid`); returns its bucket, or `None` if it was skipped.
+    /// `updated` is its debt update total on `as_of` (or its open balance
+    /// when the caller does not compute charges).
+    pub fn add_receivable(
+        &mut self,
+        receivable: &Receivable,
+        updated: Money,
+        calendar: &impl BusinessDays,
+    ) -> Result<Option<usize>, AgingError> {
+        if !receivable.status().is_collectable() {
+            return Ok(None);
+        }
+        self.add(
+            receivable.due_date(),
+            receivable.original_amount(),
+            receivable.open_balance(),
+            updated,
+            calendar,
+        )
+        .map(Some)
+    }
+
     /// Adds pre-grouped totals to bucket `index` (for a database `GROUP BY`).
     pub fn add_totals(&mut self, index: usize, t: AgingTotals) -> Result<(), AgingError> {
         let row = self
@@ -467,6 +491,31 @@ mod tests {
         assert_eq!(twice.total().count, 6);
         let other = AgingReport::new(date(2026, 3, 15), AgingBuckets::parse("1+").unwrap());
         assert_eq!(twice.merge(&other), Err(AgingError::DifferentBuckets));
+    }
+
+    #[test]
+    fn skips_settled_receivables() {
+        use crate::receivable::{DocumentNumber, Installment, NewReceivable};
+        let mut r = Receivable::new(NewReceivable {
+            document_number: DocumentNumber::parse("1").unwrap(),
+            installment: Installment::SINGLE,
+            issue_date: None,
+            due_date: date(2026, 1, 12),
+            original_amount: Money::from_centavos(500),
+            open_balance: None,
+        })
+        .unwrap();
+        let mut report = AgingReport::new(date(2026, 3, 15), AgingBuckets::default());
+        assert_eq!(
+            report.add_receivable(&r, Money::from_centavos(520), &WeekendsOnly),
+            Ok(Some(3))
+        );
+        r.cancel().unwrap();
+        assert_eq!(
+            report.add_receivable(&r, Money::from_centavos(520), &WeekendsOnly),
+            Ok(None)
+        );
+        assert_eq!(report.total().count, 1);
     }
 
     proptest! {

@@ -71,6 +71,7 @@ use crate::calendar::{BusinessDays, add_days, days_between};
 use crate::charge_policy::{CorrectionIndex, EffectivePolicy, InterestMode};
 use crate::index_table::{IndexError, IndexTable};
 use crate::money::{Money, MoneyError};
+use crate::receivable::Receivable;
 use crate::rounding::round_to_centavos;
 
 /// What to calculate.
@@ -88,6 +89,27 @@ pub struct DebtUpdateRequest<'a> {
     /// The table for the policy's correction index. Required when the policy
     /// corrects and the debt is late; ignored when the policy has no index.
     pub index: Option<&'a IndexTable>,
+}
+
+impl<'a> DebtUpdateRequest<'a> {
+    /// The request for a stored receivable on `on`: its open balance is the
+    /// principal (payments already received were applied to that balance, so
+    /// `payments` is zero) and its original due date counts.
+    pub fn for_receivable(
+        receivable: &Receivable,
+        on: Date,
+        policy: &'a EffectivePolicy,
+        index: Option<&'a IndexTable>,
+    ) -> Self {
+        Self {
+            principal: receivable.open_balance(),
+            due_date: receivable.due_date(),
+            on,
+            payments: Money::ZERO,
+            policy,
+            index,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -591,6 +613,31 @@ mod tests {
             crate::calendar::add_days(date(2026, 1, 12), 75),
         );
         assert_eq!(u.default_interest(), money("270.50"));
+    }
+
+    #[test]
+    fn for_a_receivable_uses_the_open_balance() {
+        use crate::receivable::{DocumentNumber, Installment, NewReceivable};
+        let mut r = Receivable::new(NewReceivable {
+            document_number: DocumentNumber::parse("1").unwrap(),
+            installment: Installment::SINGLE,
+            issue_date: None,
+            due_date: date(2026, 1, 12),
+            original_amount: money("1000.00"),
+            open_balance: None,
+        })
+        .unwrap();
+        r.apply_payment(money("400.00")).unwrap();
+        let p = policy("2", "1", "0", true);
+        let u = debt_update(
+            &DebtUpdateRequest::for_receivable(&r, date(2026, 2, 11), &p, None),
+            &WeekendsOnly,
+        )
+        .unwrap();
+        assert_eq!(u.principal(), money("600.00"));
+        assert_eq!(u.late_fine(), money("12.00"));
+        assert_eq!(u.default_interest(), money("6.00"));
+        assert_eq!(u.total(), money("618.00"));
     }
 
     #[test]
