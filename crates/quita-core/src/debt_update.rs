@@ -11,7 +11,9 @@
 //! 2. `days_late = on − due_date` (calendar days) when late, else 0.
 //! 3. **Monetary correction**: `correction = principal × (factor − 1)`, with
 //!    the index table's factor from `due_date` to `on`
-//!    ([`IndexTable::correction_factor`], pro rata die);
+//!    ([`IndexTable::correction_factor_to_latest`], pro rata die; months not
+//!    yet published, after the table's last month, count as 0 % and the line
+//!    says up to which month the index was applied);
 //!    `corrected principal = principal + correction`.
 //! 4. **Late fine**, once: `corrected × fine %`, only when `on` is also after
 //!    `due_date + grace_days`; the consumer cap is already in the policy.
@@ -69,7 +71,7 @@ use rust_decimal::Decimal;
 
 use crate::calendar::{BusinessDays, add_days, days_between};
 use crate::charge_policy::{CorrectionIndex, EffectivePolicy, InterestMode};
-use crate::index_table::{IndexError, IndexTable};
+use crate::index_table::{IndexError, IndexTable, YearMonth};
 use crate::money::{Money, MoneyError};
 use crate::receivable::Receivable;
 use crate::rounding::round_to_centavos;
@@ -228,11 +230,19 @@ impl DebtUpdate {
     }
 }
 
-fn index_label(c: &CorrectionIndex) -> String {
-    match c {
-        CorrectionIndex::None => "Correção monetária (sem índice)".to_owned(),
-        CorrectionIndex::Ipca => "Correção monetária (IPCA)".to_owned(),
-        CorrectionIndex::Table(n) => format!("Correção monetária ({})", n.to_uppercase()),
+fn index_label(c: &CorrectionIndex, until: Option<YearMonth>) -> String {
+    let name = match c {
+        CorrectionIndex::None => return "Correção monetária (sem índice)".to_owned(),
+        CorrectionIndex::Ipca => "IPCA".to_owned(),
+        CorrectionIndex::Table(n) => n.to_uppercase(),
+    };
+    match until {
+        Some(m) => format!(
+            "Correção monetária ({name} até {:02}/{})",
+            m.month(),
+            m.year()
+        ),
+        None => format!("Correção monetária ({name})"),
     }
 }
 
@@ -273,10 +283,10 @@ pub fn debt_update(
     };
 
     // 3. Monetary correction.
-    let factor = match (late, policy.correction(), req.index) {
-        (false, _, _) | (_, CorrectionIndex::None, _) => Decimal::ONE,
+    let (factor, index_used_until) = match (late, policy.correction(), req.index) {
+        (false, _, _) | (_, CorrectionIndex::None, _) => (Decimal::ONE, None),
         (true, c, None) => return Err(DebtUpdateError::MissingIndexTable(c.to_db())),
-        (true, _, Some(table)) => table.correction_factor(req.due_date, req.on)?,
+        (true, _, Some(table)) => table.correction_factor_to_latest(req.due_date, req.on)?,
     };
     let correction_fraction = factor - Decimal::ONE;
     let monetary_correction = round_to_centavos(
@@ -358,7 +368,7 @@ pub fn debt_update(
         },
         DebtLine {
             kind: DebtLineKind::MonetaryCorrection,
-            label: index_label(policy.correction()),
+            label: index_label(policy.correction(), index_used_until),
             base: req.principal,
             rate: Some(
                 correction_fraction
@@ -580,19 +590,28 @@ mod tests {
         assert_eq!(u.payments(), money("100.00"));
         assert_eq!(u.lines()[5].amount, money("-100.00"));
         assert_eq!(u.total(), money("949.48"));
-        assert_eq!(u.lines()[1].label, "Correção monetária (IPCA)");
+        assert_eq!(u.lines()[1].label, "Correção monetária (IPCA até 03/2026)");
 
         let no_table = DebtUpdateRequest { index: None, ..req };
         assert_eq!(
             debt_update(&no_table, &WeekendsOnly),
             Err(DebtUpdateError::MissingIndexTable("ipca".into()))
         );
-        let too_late = DebtUpdateRequest {
+        // After the last published month: 0 % for the missing months.
+        let later = DebtUpdateRequest {
             on: date(2026, 5, 2),
             ..req
         };
+        let u2 = debt_update(&later, &WeekendsOnly).unwrap();
+        assert!(u2.monetary_correction() > u.monetary_correction());
+        assert_eq!(u2.lines()[1].label, "Correção monetária (IPCA até 03/2026)");
+        // Before the table's first month: an error.
+        let before = DebtUpdateRequest {
+            due_date: date(2025, 12, 1),
+            ..req
+        };
         assert!(matches!(
-            debt_update(&too_late, &WeekendsOnly),
+            debt_update(&before, &WeekendsOnly),
             Err(DebtUpdateError::Index(_))
         ));
     }

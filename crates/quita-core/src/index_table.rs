@@ -277,6 +277,33 @@ impl IndexTable {
     /// Example: from 2026-01-10 to 2026-03-15 = 22/31 of January, all of
     /// February and 14/31 of March.
     pub fn correction_factor(&self, from: Date, to: Date) -> Result<Decimal, IndexError> {
+        self.factor(from, to, false)
+    }
+
+    /// Like [`IndexTable::correction_factor`], but months **after the last
+    /// month in the table** count as 0 % (the index is published only after
+    /// the month ends, so "today" is never in the table). A gap inside the
+    /// table, or a month before its first one, is still an error. Returns the
+    /// factor and the last month actually used (`None` if none was needed).
+    pub fn correction_factor_to_latest(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<(Decimal, Option<YearMonth>), IndexError> {
+        let latest = self.factors.keys().next_back().copied();
+        let factor = self.factor(from, to, true)?;
+        let used = match latest {
+            Some(l) if to > from => {
+                let last_needed = YearMonth::of(crate::calendar::add_days(to, -1));
+                Some(l.min(last_needed)).filter(|m| *m >= YearMonth::of(from))
+            }
+            _ => None,
+        };
+        Ok((factor, used))
+    }
+
+    fn factor(&self, from: Date, to: Date, zero_after_latest: bool) -> Result<Decimal, IndexError> {
+        let latest = self.factors.keys().next_back().copied();
         if to <= from {
             return Ok(Decimal::ONE);
         }
@@ -291,13 +318,16 @@ impl IndexTable {
             let end = if month == last { to } else { next_start };
             let days = days_between(start, end);
             if days > 0 {
-                let f = self
-                    .factors
-                    .get(&month)
-                    .ok_or_else(|| IndexError::MissingMonth {
-                        index: self.name.clone(),
-                        month,
-                    })?;
+                let f = match self.factors.get(&month) {
+                    Some(f) => f,
+                    None if zero_after_latest && latest.is_some_and(|l| month > l) => &Decimal::ONE,
+                    None => {
+                        return Err(IndexError::MissingMonth {
+                            index: self.name.clone(),
+                            month,
+                        });
+                    }
+                };
                 let contribution = if days == days_in_month {
                     Some(*f)
                 } else {
@@ -470,6 +500,37 @@ mod tests {
         assert_eq!(
             t.correction_factor(date(2026, 1, 1), date(2026, 12, 31)),
             Err(IndexError::Overflow { index: "x".into() })
+        );
+    }
+
+    #[test]
+    fn to_latest_treats_unpublished_months_as_zero() {
+        let t = IndexTable::parse_csv("IPCA", "2026-01;0,31\n2026-02;0,28").unwrap();
+        let (f, used) = t
+            .correction_factor_to_latest(date(2026, 1, 10), date(2026, 3, 15))
+            .unwrap();
+        assert_eq!(f, d("1.0022") * d("1.0028"));
+        assert_eq!(used, Some(ym(2026, 2)));
+        let (_, used) = t
+            .correction_factor_to_latest(date(2026, 1, 10), date(2026, 2, 1))
+            .unwrap();
+        assert_eq!(used, Some(ym(2026, 1)));
+        // Before the table: still an error.
+        assert!(
+            t.correction_factor_to_latest(date(2025, 12, 10), date(2026, 2, 1))
+                .is_err()
+        );
+        // Entirely after the table: factor 1, nothing used.
+        assert_eq!(
+            t.correction_factor_to_latest(date(2026, 5, 1), date(2026, 6, 1))
+                .unwrap(),
+            (Decimal::ONE, None)
+        );
+        // A gap inside the table is an error.
+        let gap = IndexTable::parse_csv("x", "2026-01;1\n2026-03;1").unwrap();
+        assert!(
+            gap.correction_factor_to_latest(date(2026, 1, 1), date(2026, 4, 1))
+                .is_err()
         );
     }
 
