@@ -126,13 +126,17 @@ impl InterestMode {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown interest mode {0:?} (use simple or compound)")]
+pub struct UnknownInterestMode(pub String);
+
 impl FromStr for InterestMode {
-    type Err = CorrectionIndexError;
+    type Err = UnknownInterestMode;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim() {
             "simple" => Ok(Self::Simple),
             "compound" => Ok(Self::Compound),
-            other => Err(CorrectionIndexError::Unknown(other.to_owned())),
+            other => Err(UnknownInterestMode(other.to_owned())),
         }
     }
 }

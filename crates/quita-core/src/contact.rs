@@ -411,6 +411,16 @@ impl ContactKind {
     }
 }
 
+impl FromStr for ContactKind {
+    type Err = ContactError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Self::Phone, Self::Email, Self::Address]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| ContactError::UnknownKind(s.to_owned()))
+    }
+}
+
 /// A contact's value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
@@ -464,6 +474,16 @@ impl Channel {
 
     fn bit(self) -> u8 {
         1 << (self as u8)
+    }
+}
+
+impl FromStr for Channel {
+    type Err = ContactError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| ContactError::UnknownChannel(s.to_owned()))
     }
 }
 
@@ -632,6 +652,10 @@ pub enum ContactError {
     UnknownReason(String),
     #[error("unknown validity {0:?}")]
     UnknownValidity(String),
+    #[error("unknown contact kind {0:?}")]
+    UnknownKind(String),
+    #[error("unknown channel {0:?}")]
+    UnknownChannel(String),
 }
 
 /// One contact of a debtor.
@@ -973,6 +997,26 @@ mod tests {
         );
         assert_eq!(Validity::from_db("valid", None), Ok(Validity::Valid));
         assert!(Validity::from_db("invalid", None).is_err());
+    }
+
+    #[test]
+    fn text_forms_round_trip() {
+        for c in Channel::ALL {
+            assert_eq!(c.as_str().parse::<Channel>(), Ok(c));
+        }
+        for k in [ContactKind::Phone, ContactKind::Email, ContactKind::Address] {
+            assert_eq!(k.as_str().parse::<ContactKind>(), Ok(k));
+        }
+        for r in [
+            InvalidReason::Bounce,
+            InvalidReason::WrongNumber,
+            InvalidReason::Disconnected,
+            InvalidReason::ReturnedMail,
+            InvalidReason::Other,
+        ] {
+            assert_eq!(r.as_str().parse::<InvalidReason>(), Ok(r));
+        }
+        assert!("fax".parse::<Channel>().is_err());
     }
 
     #[test]
