@@ -16,7 +16,7 @@
 //! (documented on each method).
 
 mod data;
-mod days;
+pub(crate) mod days;
 mod easter;
 pub mod regional;
 mod rules;
