@@ -409,6 +409,80 @@ impl Receivable {
     }
 }
 
+/// A field of a receivable that a re-import may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceivableField {
+    IssueDate,
+    DueDate,
+    OriginalAmount,
+    OpenBalance,
+    InstallmentTotal,
+}
+
+/// Why an imported row cannot update a stored receivable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportUpdateError {
+    #[error("the row is a different receivable (document number or installment differ)")]
+    DifferentIdentity,
+    #[error("a receivable that is {0} is not changed by an import")]
+    NotUpdatable(ReceivableStatus),
+    #[error(transparent)]
+    Invalid(#[from] ReceivableError),
+}
+
+impl Receivable {
+    /// The fields whose values differ in `incoming` (same identity assumed);
+    /// empty means a re-import changes nothing.
+    pub fn changes_from(&self, incoming: &NewReceivable) -> Vec<ReceivableField> {
+        let mut out = Vec::new();
+        if self.issue_date != incoming.issue_date {
+            out.push(ReceivableField::IssueDate);
+        }
+        if self.due_date != incoming.due_date {
+            out.push(ReceivableField::DueDate);
+        }
+        if self.original_amount != incoming.original_amount {
+            out.push(ReceivableField::OriginalAmount);
+        }
+        if self.open_balance != incoming.open_balance.unwrap_or(incoming.original_amount) {
+            out.push(ReceivableField::OpenBalance);
+        }
+        if self.installment.total != incoming.installment.total {
+            out.push(ReceivableField::InstallmentTotal);
+        }
+        out
+    }
+
+    /// Applies a re-imported row to this receivable and says what changed.
+    ///
+    /// The identity (document number and installment number) must be the
+    /// same; only a collectable receivable (`open` / `partially_paid`) is
+    /// updated, because a paid, renegotiated, cancelled or written-off one
+    /// has a history the creditor's file does not know about. The new values
+    /// are validated as in [`Receivable::new`] and the status follows the
+    /// new balance. On error nothing changes.
+    pub fn update_from_import(
+        &mut self,
+        incoming: NewReceivable,
+    ) -> Result<Vec<ReceivableField>, ImportUpdateError> {
+        if incoming.document_number != self.document_number
+            || incoming.installment.number != self.installment.number
+        {
+            return Err(ImportUpdateError::DifferentIdentity);
+        }
+        let changes = self.changes_from(&incoming);
+        if changes.is_empty() {
+            return Ok(changes);
+        }
+        if !self.status.is_collectable() {
+            return Err(ImportUpdateError::NotUpdatable(self.status));
+        }
+        *self = Receivable::new(incoming)?;
+        Ok(changes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,6 +586,45 @@ mod tests {
         assert_eq!(
             r.apply_payment(m(0)).unwrap_err().to_string(),
             "cannot pay a receivable that is written_off"
+        );
+    }
+
+    #[test]
+    fn reimport_updates_and_says_so() {
+        let mut r = Receivable::new(new(1000, None)).unwrap();
+        assert_eq!(r.update_from_import(new(1000, None)), Ok(vec![]));
+        let mut changed = new(1200, Some(1100));
+        changed.due_date = date(2026, 3, 1);
+        assert_eq!(
+            r.update_from_import(changed),
+            Ok(vec![
+                ReceivableField::DueDate,
+                ReceivableField::OriginalAmount,
+                ReceivableField::OpenBalance
+            ])
+        );
+        assert_eq!(r.status(), ReceivableStatus::PartiallyPaid);
+        assert_eq!(r.original_amount(), m(1200));
+        let before = r.clone();
+        let mut other = new(1200, Some(1100));
+        other.document_number = DocumentNumber::parse("NF-999").unwrap();
+        assert_eq!(
+            r.update_from_import(other),
+            Err(ImportUpdateError::DifferentIdentity)
+        );
+        assert_eq!(
+            r.update_from_import(new(1000, Some(2000))),
+            Err(ImportUpdateError::Invalid(
+                ReceivableError::OpenBalanceOutOfRange
+            ))
+        );
+        assert_eq!(r, before);
+        r.write_off().unwrap();
+        assert_eq!(
+            r.update_from_import(new(5, None)),
+            Err(ImportUpdateError::NotUpdatable(
+                ReceivableStatus::WrittenOff
+            ))
         );
     }
 
