@@ -63,11 +63,11 @@ fn values(s: &str) -> Vec<u8> {
 /// + DAC + `000`.
 ///
 /// The first DAC is mod 10 of agência + conta + carteira + nosso número,
-/// except for carteiras 126, 131, 146, 150 and 168, where it is mod 10 of
-/// carteira + nosso número only. The second DAC is mod 10 of agência + conta.
-/// Carteiras 106, 107, 122, 142, 143, 195, 196 and 198 use a different layout
-/// (with "seu número" and client code) and are refused rather than built
-/// wrongly.
+/// except for carteiras 112, 126, 131, 146, 150 and 168, where it is mod 10
+/// of carteira + nosso número only (Itaú manual; 112 as in current
+/// brcobranca, **verify**). The second DAC is mod 10 of agência + conta.
+/// Carteiras 106, 107, 122, 142, 143, 195, 196 and 198 use another layout
+/// ([`itau_seu_numero`]) and are refused here rather than built wrongly.
 pub fn itau(
     carteira: &str,
     nosso_numero: &str,
@@ -78,18 +78,46 @@ pub fn itau(
     let nn = padded("nosso número", nosso_numero, 8)?;
     let ag = padded("agência", agencia, 4)?;
     let cc = padded("conta", conta, 5)?;
-    if ["106", "107", "122", "142", "143", "195", "196", "198"].contains(&cart.as_str()) {
+    if ITAU_SEU_NUMERO.contains(&cart.as_str()) {
         return Err(BoletoError::Unsupported(format!(
-            "Itaú carteira {cart} uses the 'seu número' layout, which is not supported"
+            "Itaú carteira {cart} uses the 'seu número' layout (itau_seu_numero)"
         )));
     }
-    let nn_dac = if ["126", "131", "146", "150", "168"].contains(&cart.as_str()) {
+    let nn_dac = if ["112", "126", "131", "146", "150", "168"].contains(&cart.as_str()) {
         mod10(&values(&format!("{cart}{nn}")))
     } else {
         mod10(&values(&format!("{ag}{cc}{cart}{nn}")))
     };
     let account_dac = mod10(&values(&format!("{ag}{cc}")));
     FreeField::new(&format!("{cart}{nn}{nn_dac}{ag}{cc}{account_dac}000"))
+}
+
+/// Itaú carteiras whose free field carries "seu número" and the client code.
+const ITAU_SEU_NUMERO: [&str; 8] = ["106", "107", "122", "142", "143", "195", "196", "198"];
+
+/// Itaú (341) carteiras 106, 107, 122, 142, 143, 195, 196 and 198:
+/// carteira(3) + nosso número(8) + seu número(7) + código do cliente(5) +
+/// DAC (mod 10 of the 23 digits before it) + `0`.
+pub fn itau_seu_numero(
+    carteira: &str,
+    nosso_numero: &str,
+    seu_numero: &str,
+    codigo_cliente: &str,
+) -> Result<FreeField, BoletoError> {
+    let cart = padded("carteira", carteira, 3)?;
+    if !ITAU_SEU_NUMERO.contains(&cart.as_str()) {
+        return Err(BoletoError::Unsupported(format!(
+            "Itaú carteira {cart} does not use the 'seu número' layout (use itau)"
+        )));
+    }
+    let body = format!(
+        "{cart}{}{}{}",
+        padded("nosso número", nosso_numero, 8)?,
+        padded("seu número", seu_numero, 7)?,
+        padded("código do cliente", codigo_cliente, 5)?
+    );
+    let dac = mod10(&values(&body));
+    FreeField::new(&format!("{body}{dac}0"))
 }
 
 /// Bradesco (237): agência(4) + carteira(2) + nosso número(11) + conta(7) +
@@ -111,6 +139,15 @@ pub fn bradesco(
 /// Banco do Brasil (001): the layout depends on the length of the convênio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BancoDoBrasil<'a> {
+    /// Convênio of 4 digits, nosso número of 7:
+    /// convênio(4) + nosso número(7) + agência(4) + conta(8) + carteira(2).
+    Convenio4 {
+        convenio: &'a str,
+        nosso_numero: &'a str,
+        agencia: &'a str,
+        conta: &'a str,
+        carteira: &'a str,
+    },
     /// Convênio of 6 digits, nosso número of 5:
     /// convênio(6) + nosso número(5) + agência(4) + conta(8) + carteira(2).
     Convenio6 {
@@ -157,6 +194,20 @@ pub fn banco_do_brasil(layout: BancoDoBrasil<'_>) -> Result<FreeField, BoletoErr
         padded(name, v, len)
     };
     let text = match layout {
+        BancoDoBrasil::Convenio4 {
+            convenio,
+            nosso_numero,
+            agencia,
+            conta,
+            carteira,
+        } => format!(
+            "{}{}{}{}{}",
+            exact("convênio (4 digits)", convenio, 4)?,
+            padded("nosso número", nosso_numero, 7)?,
+            padded("agência", agencia, 4)?,
+            padded("conta", conta, 8)?,
+            padded("carteira", carteira, 2)?
+        ),
         BancoDoBrasil::Convenio6 {
             convenio,
             nosso_numero,

@@ -353,3 +353,167 @@ proptest! {
         }
     }
 }
+
+/// Vectors from brcobranca's specs (`spec/brcobranca/boleto/*_spec.rb`), an
+/// independent implementation: free field, barcode and printed line.
+#[test]
+fn brcobranca_vectors() {
+    let check = |ff: FreeField,
+                 bank: &str,
+                 due: Date,
+                 cents: u64,
+                 ff_s: &str,
+                 bar: &str,
+                 line: Option<&str>| {
+        assert_eq!(ff.as_str(), ff_s);
+        let slip = BankSlip::build(bank, Some(due), Some(cents), &ff).unwrap();
+        assert_eq!(slip.barcode(), bar);
+        if let Some(line) = line {
+            assert_eq!(slip.formatted_line(), line);
+            assert_eq!(BankSlip::parse(line).unwrap(), slip);
+        }
+    };
+    let bb = |layout| free_field::banco_do_brasil(layout).unwrap();
+    check(
+        bb(BancoDoBrasil::Convenio8 {
+            convenio: "12387989",
+            nosso_numero: "777700168",
+            carteira: "18",
+        }),
+        "001",
+        date(2008, 2, 1),
+        13_500,
+        "0000001238798977770016818",
+        "00193376900000135000000001238798977770016818",
+        Some("00190.00009 01238.798977 77700.168188 3 37690000013500"),
+    );
+    check(
+        bb(BancoDoBrasil::Convenio8 {
+            convenio: "12387989",
+            nosso_numero: "7700168",
+            carteira: "18",
+        }),
+        "001",
+        date(2008, 2, 2),
+        13_500,
+        "0000001238798900770016818",
+        "00193377000000135000000001238798900770016818",
+        Some("00190.00009 01238.798902 07700.168185 3 37700000013500"),
+    );
+    check(
+        bb(BancoDoBrasil::Convenio7 {
+            convenio: "1238798",
+            nosso_numero: "7777700168",
+            carteira: "18",
+        }),
+        "001",
+        date(2008, 2, 3),
+        72_356,
+        "0000001238798777770016818",
+        "00195377100000723560000001238798777770016818",
+        Some("00190.00009 01238.798779 77700.168188 5 37710000072356"),
+    );
+    check(
+        bb(BancoDoBrasil::Convenio6 {
+            convenio: "123879",
+            nosso_numero: "1234",
+            agencia: "4042",
+            conta: "61900",
+            carteira: "18",
+        }),
+        "001",
+        date(2008, 2, 1),
+        13_500,
+        "1238790123440420006190018",
+        "00192376900000135001238790123440420006190018",
+        Some("00191.23876 90123.440423 00061.900189 2 37690000013500"),
+    );
+    check(
+        bb(BancoDoBrasil::Convenio6Free17 {
+            convenio: "123879",
+            nosso_numero: "1234567899",
+        }),
+        "001",
+        date(2008, 2, 1),
+        13_500,
+        "1238790000000123456789921",
+        "00199376900000135001238790000000123456789921",
+        Some("00191.23876 90000.000126 34567.899215 9 37690000013500"),
+    );
+    check(
+        bb(BancoDoBrasil::Convenio4 {
+            convenio: "1238",
+            nosso_numero: "123456",
+            agencia: "4042",
+            conta: "61900",
+            carteira: "18",
+        }),
+        "001",
+        date(2008, 2, 1),
+        13_500,
+        "1238012345640420006190018",
+        "00191376900000135001238012345640420006190018",
+        Some("00191.23801 12345.640424 00061.900189 1 37690000013500"),
+    );
+    check(
+        free_field::itau("175", "258281", "0810", "53678").unwrap(),
+        "341",
+        date(2008, 2, 2),
+        13_500,
+        "1750025828170810536789000",
+        "34191377000000135001750025828170810536789000",
+        Some("34191.75009 25828.170818 05367.890000 1 37700000013500"),
+    );
+    // Carteira 168: DAC over carteira + nosso número only (Itaú manual and
+    // current brcobranca; an older brcobranca spec used the full rule here).
+    assert_eq!(
+        free_field::itau("168", "258281", "0810", "53678")
+            .unwrap()
+            .as_str(),
+        format!(
+            "16800258281{}0810536789000",
+            crate::check_digit::mod10(&[1, 6, 8, 0, 0, 2, 5, 8, 2, 8, 1])
+        )
+    );
+    check(
+        free_field::itau_seu_numero("196", "258281", "1234567", "12345").unwrap(),
+        "341",
+        date(2004, 9, 5),
+        13_500,
+        "1960025828112345671234550",
+        "34191252500000135001960025828112345671234550",
+        Some("34191.96005 25828.112349 56712.345505 1 25250000013500"),
+    );
+    check(
+        free_field::itau_seu_numero("196", "258281", "123456", "1234").unwrap(),
+        "341",
+        date(2004, 9, 5),
+        13_500,
+        "1960025828101234560123440",
+        "34192252500000135001960025828101234560123440",
+        Some("34191.96005 25828.101235 45601.234409 2 25250000013500"),
+    );
+    // After the 2025 factor restart: 2029-05-20 is factor 2548.
+    check(
+        free_field::itau("109", "00010152", "1248", "02124").unwrap(),
+        "341",
+        date(2029, 5, 20),
+        675_787,
+        "1090001015271248021246000",
+        "34194254800006757871090001015271248021246000",
+        Some("34191.09008 01015.271248 80212.460002 4 25480000675787"),
+    );
+    // Caixa SIGCB.
+    assert_eq!(
+        free_field::caixa_sigcb("245274", "14000000000000001")
+            .unwrap()
+            .as_str(),
+        "2452740000100040000000017"
+    );
+    assert_eq!(
+        &free_field::caixa_sigcb("654321", "14000000000000001")
+            .unwrap()
+            .as_str()[6..7],
+        "9"
+    );
+}

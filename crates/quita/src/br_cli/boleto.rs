@@ -89,12 +89,12 @@ pub struct MakeArgs {
     #[arg(long)]
     amount: Option<String>,
     /// The whole 25-digit free field (campo livre), for any bank.
-    #[arg(long, conflicts_with_all = ["carteira", "nosso_numero", "agencia", "conta", "convenio", "ios"])]
+    #[arg(long, conflicts_with_all = ["carteira", "nosso_numero", "agencia", "conta", "convenio", "ios", "seu_numero", "codigo_cliente"])]
     free_field: Option<String>,
     /// Carteira (Itaú 3, Bradesco 2, BB 2, Santander 3 digits).
     #[arg(long)]
     carteira: Option<String>,
-    /// Nosso número (Itaú 8, Bradesco 11, BB 5/10/9 or 17 by convênio,
+    /// Nosso número (Itaú 8, Bradesco 11, BB 7/5/10/9 or 17 by convênio,
     /// Caixa 17 starting with 14 or 24, Santander 12 digits, without DV).
     #[arg(long)]
     nosso_numero: Option<String>,
@@ -104,10 +104,17 @@ pub struct MakeArgs {
     /// Conta (Itaú 5, Bradesco 7, BB 8 digits, without DV).
     #[arg(long)]
     conta: Option<String>,
-    /// Convênio / código do beneficiário (BB 6, 7 or 8 digits; Caixa 6;
+    /// Convênio / código do beneficiário (BB 4, 6, 7 or 8 digits; Caixa 6;
     /// Santander 7).
     #[arg(long)]
     convenio: Option<String>,
+    /// Itaú "seu número" (7 digits), for carteiras 106, 107, 122, 142, 143,
+    /// 195, 196 and 198, with --codigo-cliente.
+    #[arg(long)]
+    seu_numero: Option<String>,
+    /// Itaú client code (5 digits), with --seu-numero.
+    #[arg(long)]
+    codigo_cliente: Option<String>,
     /// Santander IOS digit (0 unless an insurer). Default 0.
     #[arg(long)]
     ios: Option<String>,
@@ -287,6 +294,14 @@ fn free_field_of(a: &MakeArgs) -> Result<FreeField, BoletoError> {
         })
     };
     match a.bank.trim() {
+        "341" if a.seu_numero.is_some() || a.codigo_cliente.is_some() => {
+            free_field::itau_seu_numero(
+                &need("carteira", &a.carteira)?,
+                &need("nosso-numero", &a.nosso_numero)?,
+                &need("seu-numero", &a.seu_numero)?,
+                &need("codigo-cliente", &a.codigo_cliente)?,
+            )
+        }
         "341" => free_field::itau(
             &need("carteira", &a.carteira)?,
             &need("nosso-numero", &a.nosso_numero)?,
@@ -321,6 +336,20 @@ fn free_field_of(a: &MakeArgs) -> Result<FreeField, BoletoError> {
                         carteira: &cart,
                     });
                 }
+                4 => {
+                    let (ag, cc, cart) = (
+                        need("agencia", &a.agencia)?,
+                        need("conta", &a.conta)?,
+                        need("carteira", &a.carteira)?,
+                    );
+                    return free_field::banco_do_brasil(BancoDoBrasil::Convenio4 {
+                        convenio: &convenio,
+                        nosso_numero: &nn,
+                        agencia: &ag,
+                        conta: &cc,
+                        carteira: &cart,
+                    });
+                }
                 7 => {
                     let cart = need("carteira", &a.carteira)?;
                     return free_field::banco_do_brasil(BancoDoBrasil::Convenio7 {
@@ -339,7 +368,7 @@ fn free_field_of(a: &MakeArgs) -> Result<FreeField, BoletoError> {
                 }
                 n => {
                     return Err(BoletoError::Unsupported(format!(
-                        "Banco do Brasil convênio must have 6, 7 or 8 digits, got {n}"
+                        "Banco do Brasil convênio must have 4, 6, 7 or 8 digits, got {n}"
                     )));
                 }
             };
