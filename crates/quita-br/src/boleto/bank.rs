@@ -87,6 +87,7 @@ impl BankSlip {
     }
 
     pub(crate) fn from_barcode_digits(d: &Digits) -> Result<Self, BoletoError> {
+        check_currency(d, 3)?;
         let mut b = [0u8; 44];
         b.copy_from_slice(&d.digits);
         let expected = general_dv(&b);
@@ -100,6 +101,7 @@ impl BankSlip {
     }
 
     pub(crate) fn from_line_digits(d: &Digits) -> Result<Self, BoletoError> {
+        check_currency(d, 3)?;
         let l = &d.digits;
         for (field, range, dv_at) in [(1u8, 0..9, 9), (2, 10..20, 20), (3, 21..31, 31)] {
             let expected = mod10(&l[range]);
@@ -216,6 +218,18 @@ impl BankSlip {
 
     pub(crate) fn values(&self) -> &[u8; 44] {
         &self.0
+    }
+}
+
+/// Position 4 (index 3 in both the barcode and the typed line) must be the
+/// currency code `9` (Real) or `0` (other currencies).
+fn check_currency(d: &Digits, index: usize) -> Result<(), BoletoError> {
+    match d.digits.get(index) {
+        Some(9 | 0) | None => Ok(()),
+        Some(&c) => Err(BoletoError::Currency {
+            found: char::from(b'0' + c),
+            offset: d.offset(index),
+        }),
     }
 }
 

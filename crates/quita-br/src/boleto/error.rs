@@ -29,6 +29,9 @@ pub enum BoletoError {
     /// The general check digit (DV geral) does not match.
     #[error("general check digit at position {offset} does not match (expected {expected})")]
     GeneralCheckDigit { offset: usize, expected: u8 },
+    /// The currency code of a bank slip is `9` (Real) or `0` (other).
+    #[error("currency code {found:?} at position {offset} is not 9 (Real) or 0")]
+    Currency { found: char, offset: usize },
     /// A utility slip (arrecadação) must start with `8`.
     #[error("a utility slip starts with 8, found {found:?} at position {offset}")]
     NotUtility { found: char, offset: usize },
@@ -61,6 +64,7 @@ impl BoletoError {
             | Self::FieldCheckDigit { offset, .. }
             | Self::GeneralCheckDigit { offset, .. }
             | Self::NotUtility { offset, .. }
+            | Self::Currency { offset, .. }
             | Self::ValueType { offset, .. } => Some(*offset),
             _ => None,
         }

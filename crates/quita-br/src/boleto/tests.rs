@@ -309,7 +309,9 @@ proptest! {
         b[pos] = b'0' + (b[pos] - b'0' + delta) % 10;
         let mut v: Vec<u8> = b.iter().map(|c| c - b'0').collect();
         v.remove(4);
-        let still_valid = crate::check_digit::mod11_boleto(&v) == slip.check_digit();
+        // Position 4 must also stay a known currency code (9 or 0).
+        let still_valid = crate::check_digit::mod11_boleto(&v) == slip.check_digit()
+            && matches!(b[3], b'9' | b'0');
         prop_assert_eq!(BankSlip::parse(std::str::from_utf8(&b).unwrap()).is_ok(), still_valid);
     }
 
@@ -516,4 +518,91 @@ fn brcobranca_vectors() {
             .as_str()[6..7],
         "9"
     );
+}
+
+/// Real slips published with boleto-utils (Rust and JS) and in public
+/// integrations: every one must validate and decode as they say.
+#[test]
+fn published_real_slips() {
+    let bank = [
+        (
+            "75696903800002500001434301033723400014933001",
+            9038,
+            date(2022, 7, 6),
+            250_000,
+        ),
+        (
+            "00191667900002434790000002656973019362470618",
+            6679,
+            date(2016, 1, 20),
+            243_479,
+        ),
+        (
+            "00195586200000773520000002464206011816073018",
+            5862,
+            date(2013, 10, 25),
+            77_352,
+        ),
+        (
+            "75592896700003787000003389850761252543475984",
+            8967,
+            date(2022, 4, 26),
+            378_700,
+        ),
+        (
+            "23791672000003249052028269705944177105205220",
+            6720,
+            date(2016, 3, 1),
+            324_905,
+        ),
+        (
+            "23791672000003097902028060007024617500249000",
+            6720,
+            date(2016, 3, 1),
+            309_790,
+        ),
+        (
+            "10499898100000214032006561000100040099726390",
+            8981,
+            date(2022, 5, 10),
+            21_403,
+        ),
+    ];
+    for (barcode, factor, due, cents) in bank {
+        let s = BankSlip::parse(barcode).unwrap();
+        assert_eq!(s.factor(), factor);
+        assert_eq!(s.due_date(date(2018, 1, 1)), Some(due));
+        assert_eq!(s.amount(), Some(cents));
+        assert_eq!(BankSlip::parse(&s.digitable_line()).unwrap(), s);
+    }
+    let line = BankSlip::parse("21290001192110001210904475617405975870000002000").unwrap();
+    assert_eq!(line.amount(), Some(2_000));
+    // Factor decoding after the 2025 restart (boleto-utils' cases).
+    assert_eq!(factor_date(1002, date(2025, 3, 1)), Some(date(2025, 2, 24)));
+    assert_eq!(
+        factor_date(1667, date(2025, 3, 1)),
+        Some(date(2026, 12, 21))
+    );
+
+    let utility = [
+        ("836200000005667800481000180975657313001589636081", 6_678),
+        ("83620000000171100500001296099201812800093019", 1_711),
+        ("83610000000903600500001159725201811600050019", 9_036),
+    ];
+    for (input, cents) in utility {
+        let Slip::Utility(u) = Slip::parse(input).unwrap() else {
+            panic!("utility")
+        };
+        assert_eq!(u.amount(), Some(cents));
+        assert_eq!(u.value_type(), ValueType::AmountMod10);
+    }
+    // Currency other than 9 or 0 is refused.
+    let mut b = BankSlip::build("341", None, None, &itau_example())
+        .unwrap()
+        .barcode();
+    b.replace_range(3..4, "5");
+    assert!(matches!(
+        Slip::parse(&b),
+        Err(BoletoError::Currency { offset: 3, .. })
+    ));
 }
