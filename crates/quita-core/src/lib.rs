@@ -4,11 +4,11 @@
 //! `TryFrom` at the edges so an invalid one cannot exist inside the system.
 #![forbid(unsafe_code)]
 
+pub mod calendar;
 pub mod email;
+pub mod money;
 pub mod org;
 pub mod password;
-pub mod role;
-pub mod calendar;
-pub mod money;
 pub mod rate;
+pub mod role;
 pub mod rounding;
