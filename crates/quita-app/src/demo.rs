@@ -59,6 +59,7 @@ const DEMO_NAMES: [&str; 4] = [
 pub struct DemoInfo {
     pub org_id: i64,
     pub org_slug: String,
+    pub org_name: String,
     pub created: bool,
     pub logins: Vec<DemoLogin>,
 }
@@ -101,6 +102,7 @@ impl App {
         Ok(DemoInfo {
             org_id: org.id,
             org_slug: org.slug,
+            org_name: org.name,
             created,
             logins: DEMO_LOGINS.to_vec(),
         })

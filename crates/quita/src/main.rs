@@ -1,2 +1,6 @@
+//! The `quita` binary: everything lives in the library (`lib.rs`).
 #![forbid(unsafe_code)]
-fn main() {}
+
+fn main() -> std::process::ExitCode {
+    quita::main()
+}
