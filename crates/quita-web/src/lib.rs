@@ -33,6 +33,8 @@ use tower_http::{
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
+    // Install the metrics recorder before the first request is counted.
+    metrics::handle();
     let (api, _) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())
