@@ -132,7 +132,10 @@ impl Config {
         figment = figment.merge(
             Env::prefixed("QUITA_")
                 .split("__")
-                .filter(|k| ENV_KEYS.iter().any(|known| k.as_str() == *known || k.as_str().starts_with(&format!("{known}.")))),
+                .filter(|k| {
+                    let key = k.as_str().to_ascii_lowercase().replace("__", ".");
+                    ENV_KEYS.iter().any(|known| key == *known || key.starts_with(&format!("{known}.")))
+                }),
         );
         let mut config: Config = figment.extract().map_err(|e| {
             let mut msg = e.to_string();
@@ -247,6 +250,26 @@ mod tests {
         assert_eq!(from_example.session.idle_minutes, d.session.idle_minutes);
         assert_eq!(from_example.login.max_failures, d.login.max_failures);
         assert_eq!(from_example.database.pg_max_connections, d.database.pg_max_connections);
+    }
+
+    #[test]
+    fn layers_file_then_env_then_flags() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("quita.toml", "bind = \"0.0.0.0:9000\"\n[session]\nidle_minutes = 30\n")?;
+            jail.set_env("QUITA_DATABASE_URL", "postgres://u@h/db");
+            jail.set_env("QUITA_SESSION__ABSOLUTE_HOURS", "4");
+            jail.set_env("QUITA_TEST_POSTGRES_URL", "ignored");
+            let flags = GlobalArgs { data_dir: Some("/srv/quita".into()), ..GlobalArgs::default() };
+            let c = Config::load(&flags).map_err(|e| e.to_string())?;
+            assert_eq!(c.bind, "0.0.0.0:9000");
+            assert_eq!(c.session.idle_minutes, 30);
+            assert_eq!(c.session.absolute_hours, 4);
+            assert_eq!(c.database_url, "postgres://u@h/db");
+            assert_eq!(c.data_dir, PathBuf::from("/srv/quita"));
+            let flags = GlobalArgs { database_url: Some("sqlite://x.db".into()), ..GlobalArgs::default() };
+            assert_eq!(Config::load(&flags).map_err(|e| e.to_string())?.database_url, "sqlite://x.db");
+            Ok(())
+        });
     }
 
     #[test]
