@@ -5,8 +5,6 @@
 //! None of them can overflow: values are < 43, weights ≤ 11, and inputs are at
 //! most a few dozen characters (callers check lengths first).
 
-// Until the boleto module lands, some helpers are unused.
-#![allow(dead_code)]
 
 /// Sum of `values[i] × weight`, the weights running 2, 3, …, `max_weight`
 /// from the **rightmost** value and starting again at 2 after `max_weight`.
@@ -62,6 +60,7 @@ pub(crate) fn mod10(values: &[u8]) -> u8 {
 }
 
 /// Turns ASCII digits into values, `None` if any byte is not `0-9`.
+#[cfg(test)]
 pub(crate) fn digit_values(ascii: &[u8]) -> Option<Vec<u8>> {
     ascii
         .iter()

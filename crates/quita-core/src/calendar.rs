@@ -20,6 +20,14 @@ impl<T: BusinessDays + ?Sized> BusinessDays for &T {
     }
 }
 
+/// The national bank calendar (and its state/municipal layers) from
+/// `quita-br`: the calendar to use in production.
+impl BusinessDays for quita_br::calendar::BusinessCalendar {
+    fn next_business_day(&self, d: Date) -> Date {
+        quita_br::calendar::BusinessCalendar::next_business_day(self, d)
+    }
+}
+
 /// Saturdays and Sundays are not business days; there are no holidays.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WeekendsOnly;
@@ -94,6 +102,60 @@ mod tests {
             WeekendsOnly.next_business_day(date(2026, 1, 12)),
             date(2026, 1, 12)
         );
+    }
+
+    #[test]
+    fn bank_calendar_skips_carnival() {
+        let cal = quita_br::calendar::BusinessCalendar::national();
+        // Saturday 2026-02-14 → Carnival Mon 16 and Tue 17 are bank holidays
+        // → Ash Wednesday 18 is the next business day.
+        assert_eq!(
+            BusinessDays::next_business_day(&cal, date(2026, 2, 14)),
+            date(2026, 2, 18)
+        );
+        // Consciência Negra (20 Nov, national from 2024), a Friday in 2026.
+        assert_eq!(
+            BusinessDays::next_business_day(&cal, date(2026, 11, 20)),
+            date(2026, 11, 23)
+        );
+        assert_eq!(
+            BusinessDays::next_business_day(&cal, date(2026, 3, 2)),
+            date(2026, 3, 2)
+        );
+    }
+
+    #[test]
+    fn debt_update_with_the_bank_calendar() {
+        use crate::charge_policy::ChargePolicy;
+        use crate::contract::effective_policy;
+        use crate::debt_update::{DebtUpdateRequest, debt_update};
+        use crate::money::Money;
+        use crate::rate::Percent;
+        let cal = quita_br::calendar::BusinessCalendar::national();
+        let c = ChargePolicy {
+            late_fine: Percent::whole(2),
+            default_interest_monthly: Percent::whole(1),
+            ..ChargePolicy::default()
+        };
+        let p = effective_policy(&c, None);
+        let req = |on| DebtUpdateRequest {
+            principal: Money::from_centavos(100_000),
+            due_date: date(2026, 2, 14),
+            on,
+            payments: Money::ZERO,
+            policy: &p,
+            index: None,
+        };
+        // Paid on Ash Wednesday: nothing added.
+        assert_eq!(
+            debt_update(&req(date(2026, 2, 18)), &cal).unwrap().total(),
+            Money::from_centavos(100_000)
+        );
+        // Paid Thursday: 5 days late, from the original Saturday.
+        let u = debt_update(&req(date(2026, 2, 19)), &cal).unwrap();
+        assert_eq!(u.days_late(), 5);
+        assert_eq!(u.late_fine(), Money::from_centavos(2_000));
+        assert_eq!(u.default_interest(), Money::from_centavos(167));
     }
 
     proptest! {

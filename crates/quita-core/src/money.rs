@@ -10,6 +10,16 @@
 //!   always two decimals). Serde uses this form.
 //! - **pt-BR display**: [`Money::format_brl`] → `R$ 1.234,56`, `-R$ 1.234,56`.
 //! - **User input**: [`Money::parse`] accepts both conventions; see there.
+//!
+//! ```
+//! use quita_core::money::Money;
+//! let m = Money::parse("R$ 1.234,56").unwrap();
+//! assert_eq!(m, Money::parse("1234.56").unwrap());
+//! assert_eq!(m.centavos(), 123_456);
+//! assert_eq!(m.to_string(), "1234.56");
+//! assert_eq!(m.format_brl(), "R$ 1.234,56");
+//! assert!(Money::parse("1.234").is_err()); // ambiguous: 1234 or 1.234?
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
@@ -335,6 +345,8 @@ mod tests {
             ("1234,5", 123450),
             ("R$ 1.234,56", 123456),
             ("R$1.234,56", 123456),
+            ("R$\u{a0}1.234,56", 123456),
+            ("-R$\u{a0}1.234,56", -123456),
             ("  R$  1.234,56 ", 123456),
             ("-10,00", -1000),
             ("-R$ 1.234,56", -123456),

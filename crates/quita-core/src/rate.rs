@@ -44,6 +44,13 @@ impl Percent {
     /// enough that products with money stay well inside `Decimal`'s range.
     pub const MAX: Percent = Percent(Decimal::from_parts(1_000_000, 0, 0, false, 0));
 
+    /// A whole number of percent (`whole(2)` = 2 %), usable in constants;
+    /// values above [`Percent::MAX`] are clamped to it.
+    pub const fn whole(n: u32) -> Percent {
+        let n = if n > 1_000_000 { 1_000_000 } else { n };
+        Percent(Decimal::from_parts(n, 0, 0, false, 0))
+    }
+
     /// Reads `2`, `2,5`, `0.0333`, `1%`, `1,5 %` (decimal comma or point,
     /// no thousands separators, optional `%`). Never panics.
     pub fn parse(raw: &str) -> Result<Percent, RateError> {

@@ -1,0 +1,355 @@
+use jiff::civil::{Date, date};
+use proptest::prelude::*;
+
+use super::{free_field::BancoDoBrasil, *};
+
+fn itau_example() -> FreeField {
+    free_field::itau("175", "12345678", "0810", "53678").unwrap()
+}
+
+#[test]
+fn itau_free_field_and_the_issue_example_line() {
+    let ff = itau_example();
+    assert_eq!(ff.as_str(), "1751234567840810536789000");
+    let slip = BankSlip::build("341", Some(date(2009, 8, 14)), None, &ff).unwrap();
+    assert_eq!(
+        slip.formatted_line(),
+        "34191.75124 34567.840813 05367.890000 1 43290000000000"
+    );
+    assert_eq!(
+        slip.digitable_line(),
+        "34191751243456784081305367890000143290000000000"
+    );
+    assert_eq!(slip.factor(), 4329);
+    assert_eq!(slip.amount(), None);
+    assert_eq!(slip.due_date(date(2010, 1, 1)), Some(date(2009, 8, 14)));
+    let back = BankSlip::parse(&slip.formatted_line()).unwrap();
+    assert_eq!(back, slip);
+    assert_eq!(BankSlip::parse(&slip.barcode()).unwrap(), slip);
+}
+
+#[test]
+fn bank_slip_with_amount() {
+    let slip = BankSlip::build(
+        "341",
+        Some(date(2009, 8, 14)),
+        Some(13_500),
+        &itau_example(),
+    )
+    .unwrap();
+    let b = slip.barcode();
+    assert_eq!(&b[0..4], "3419");
+    assert_eq!(&b[5..19], "43290000013500");
+    assert_eq!(&b[19..], "1751234567840810536789000");
+    assert_eq!(slip.amount(), Some(13_500));
+    assert_eq!(slip.bank_code(), "341");
+    assert_eq!(slip.currency(), 9);
+    match Slip::parse(&slip.digitable_line()).unwrap() {
+        Slip::Bank(s) => assert_eq!(s, slip),
+        Slip::Utility(_) => panic!("not a utility slip"),
+    }
+}
+
+#[test]
+fn other_banks_free_fields_from_the_reference() {
+    // br-standards.md §A.6 examples.
+    assert_eq!(
+        free_field::bradesco("1172", "06", "00075896452", "0403005")
+            .unwrap()
+            .as_str(),
+        "1172060007589645204030050"
+    );
+    assert_eq!(
+        free_field::banco_do_brasil(BancoDoBrasil::Convenio8 {
+            convenio: "12387989",
+            nosso_numero: "777700168",
+            carteira: "18"
+        })
+        .unwrap()
+        .as_str(),
+        "0000001238798977770016818"
+    );
+    assert_eq!(
+        free_field::santander("1899775", "000009000026", "0", "102")
+            .unwrap()
+            .as_str(),
+        "9189977500000900002690102"
+    );
+    let bb7 = free_field::banco_do_brasil(BancoDoBrasil::Convenio7 {
+        convenio: "1234567",
+        nosso_numero: "1",
+        carteira: "18",
+    })
+    .unwrap();
+    assert_eq!(bb7.as_str(), "0000001234567000000000118");
+    let bb6 = free_field::banco_do_brasil(BancoDoBrasil::Convenio6 {
+        convenio: "123456",
+        nosso_numero: "12345",
+        agencia: "4042",
+        conta: "61900",
+        carteira: "18",
+    })
+    .unwrap();
+    assert_eq!(bb6.as_str(), "1234561234540420006190018");
+    let bb6f = free_field::banco_do_brasil(BancoDoBrasil::Convenio6Free17 {
+        convenio: "123456",
+        nosso_numero: "12345678901234567",
+    })
+    .unwrap();
+    assert_eq!(bb6f.as_str(), "1234561234567890123456721");
+    assert!(
+        free_field::banco_do_brasil(BancoDoBrasil::Convenio7 {
+            convenio: "123456",
+            nosso_numero: "1",
+            carteira: "18"
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn caixa_sigcb_layout() {
+    // Beneficiário 005507 → DV: weights 7..2 over 0,0,5,5,0,7 = 25+20+14 = 59; 59 mod 11 = 4 → 7.
+    let ff = free_field::caixa_sigcb("005507", "14000000000000001").unwrap();
+    let s = ff.as_str();
+    assert_eq!(&s[0..7], "0055077");
+    assert_eq!(&s[7..10], "000"); // nosso número 3–5
+    assert_eq!(&s[10..11], "1"); // constant 1
+    assert_eq!(&s[11..14], "000"); // nosso número 6–8
+    assert_eq!(&s[14..15], "4"); // constant 2
+    assert_eq!(&s[15..24], "000000001"); // nosso número 9–17
+    assert!(free_field::caixa_sigcb("005507", "34000000000000001").is_err());
+}
+
+#[test]
+fn itau_special_carteiras() {
+    assert!(free_field::itau("198", "1", "1", "1").is_err());
+    // Carteira 126: DAC of carteira + nosso número only.
+    let ff = free_field::itau("126", "12345678", "0810", "53678").unwrap();
+    let expected = crate::check_digit::mod10(&[1, 2, 6, 1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(&ff.as_str()[11..12], expected.to_string());
+}
+
+#[test]
+fn utility_slip_examples() {
+    // A mod-10 energy bill and a mod-11 one, built then read back.
+    for vt in [ValueType::AmountMod10, ValueType::AmountMod11] {
+        let s = UtilitySlip::build(3, vt, 50_960, "00101234567890123456789012345").unwrap();
+        let line = s.digitable_line();
+        assert_eq!(line.len(), 48);
+        assert_eq!(UtilitySlip::parse(&line).unwrap(), s);
+        assert_eq!(UtilitySlip::parse(&s.formatted_line()).unwrap(), s);
+        assert_eq!(Slip::parse(&s.barcode()).unwrap(), Slip::Utility(s));
+        assert_eq!(s.amount(), Some(50_960));
+        assert_eq!(s.segment(), 3);
+        assert_eq!(s.company_id(), "0010");
+    }
+    let q = UtilitySlip::build(5, ValueType::QuantityMod11, 7, &"1".repeat(29)).unwrap();
+    assert_eq!(q.amount(), None);
+    assert_eq!(q.value(), 7);
+}
+
+#[test]
+fn arrecadacao_mod11_remainders_0_and_1_give_0() {
+    use crate::check_digit::{mod11_arrecadacao, weighted_sum_from_right};
+    // Find inputs with r = 0, 1 and 10 and check the mapping.
+    let mut seen = [false; 3];
+    for n in 0u32..5000 {
+        let v: Vec<u8> = format!("{n:05}").bytes().map(|b| b - b'0').collect();
+        let r = weighted_sum_from_right(&v, 9) % 11;
+        let dv = mod11_arrecadacao(&v);
+        match r {
+            0 => {
+                assert_eq!(dv, 0);
+                seen[0] = true;
+            }
+            1 => {
+                assert_eq!(dv, 0);
+                seen[1] = true;
+            }
+            10 => {
+                assert_eq!(dv, 1);
+                seen[2] = true;
+            }
+            r => assert_eq!(u32::from(dv), 11 - r),
+        }
+    }
+    assert_eq!(seen, [true; 3]);
+}
+
+#[test]
+fn refusals_with_offsets() {
+    let line = BankSlip::build("341", Some(date(2009, 8, 14)), None, &itau_example())
+        .unwrap()
+        .formatted_line();
+    // Flip the DV of field 2 (character 23 of the printed line).
+    let mut bad: Vec<char> = line.chars().collect();
+    assert_eq!(bad[23], '3');
+    bad[23] = '4';
+    let bad: String = bad.into_iter().collect();
+    assert_eq!(
+        BankSlip::parse(&bad),
+        Err(BoletoError::FieldCheckDigit {
+            field: 2,
+            offset: 23,
+            expected: 3
+        })
+    );
+    assert!(matches!(
+        Slip::parse("123"),
+        Err(BoletoError::WrongLength { found: 3, .. })
+    ));
+    assert_eq!(
+        Slip::parse("3419x"),
+        Err(BoletoError::InvalidCharacter { ch: 'x', offset: 4 })
+    );
+    assert!(matches!(
+        Slip::parse(&"1".repeat(100_000)),
+        Err(BoletoError::WrongLength { .. })
+    ));
+    let mut utility = UtilitySlip::build(3, ValueType::AmountMod10, 1, &"0".repeat(29))
+        .unwrap()
+        .barcode();
+    utility.replace_range(2..3, "5");
+    assert!(matches!(
+        Slip::parse(&utility),
+        Err(BoletoError::ValueType { offset: 2, .. })
+    ));
+    assert!(BankSlip::build("34", None, None, &itau_example()).is_err());
+    assert!(BankSlip::build("341", None, Some(MAX_AMOUNT + 1), &itau_example()).is_err());
+    assert!(BankSlip::build("341", Some(date(1997, 10, 7)), None, &itau_example()).is_err());
+}
+
+#[test]
+fn itf_pattern_and_svg() {
+    let slip = BankSlip::build("341", Some(date(2009, 8, 14)), Some(1), &itau_example()).unwrap();
+    let els = itf::pattern(&slip.barcode()).unwrap();
+    assert_eq!(els.len(), 4 + 44 * 5 + 3);
+    assert_eq!(Slip::Bank(slip).itf(), els);
+    // Alternating bar/space, exactly 2 wide per digit, 405 modules at 3:1.
+    for (i, e) in els.iter().enumerate() {
+        assert_eq!(e.bar, i % 2 == 0);
+    }
+    assert_eq!(els.iter().filter(|e| e.wide).count(), 44 * 2 + 1);
+    let m = itf::modules(&els, 3);
+    assert_eq!(m.len(), 405);
+    assert!(m.starts_with("1010"));
+    assert!(m.ends_with("11101"));
+    assert_eq!(
+        itf::modules(&itf::pattern("00").unwrap(), 2),
+        "1010".to_owned() + "10101100110010" + "1101"
+    );
+    let svg = itf::svg(&slip.barcode(), &itf::SvgOptions::default()).unwrap();
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.contains(r#"width="112.870mm""#), "{}", &svg[..200]);
+    assert!(itf::pattern("123").is_err());
+    assert!(itf::pattern("12a4").is_err());
+}
+
+fn free_field_strategy() -> impl Strategy<Value = FreeField> {
+    "[0-9]{25}".prop_map(|s| FreeField::new(&s).unwrap())
+}
+
+fn due_strategy() -> impl Strategy<Value = Option<Date>> {
+    prop::option::of((1998i16..2100, 1i8..=12, 1i8..=28).prop_map(|(y, m, d)| date(y, m, d)))
+}
+
+proptest! {
+    #[test]
+    fn bank_make_parse_round_trip(
+        bank in "[0-79][0-9]{2}", due in due_strategy(), amount in 0u64..=MAX_AMOUNT, ff in free_field_strategy()
+    ) {
+        let slip = BankSlip::build(&bank, due, Some(amount), &ff).unwrap();
+        prop_assert_eq!(BankSlip::parse(&slip.barcode()).unwrap(), slip);
+        prop_assert_eq!(BankSlip::parse(&slip.digitable_line()).unwrap(), slip);
+        prop_assert_eq!(BankSlip::parse(&slip.formatted_line()).unwrap(), slip);
+        prop_assert_eq!(Slip::parse(&slip.digitable_line()).unwrap(), Slip::Bank(slip));
+        prop_assert_eq!(slip.free_field(), ff);
+        prop_assert_eq!(slip.amount(), (amount != 0).then_some(amount));
+        prop_assert!((1..=9).contains(&slip.check_digit()));
+        if let Some(d) = due {
+            // Read back within the window of a reference near the due date.
+            prop_assert_eq!(slip.due_date(d), Some(d));
+        } else {
+            prop_assert_eq!(slip.factor(), 0);
+        }
+    }
+
+    /// Any single-digit change inside field 1, 2 or 3 of the typed line
+    /// (its DV included) is caught by that field's mod-10 DV.
+    #[test]
+    fn line_field_change_always_caught(
+        due in due_strategy(), amount in 0u64..=MAX_AMOUNT, ff in free_field_strategy(),
+        pos in 0usize..32, delta in 1u8..10
+    ) {
+        let slip = BankSlip::build("341", due, Some(amount), &ff).unwrap();
+        let mut l = slip.digitable_line().into_bytes();
+        l[pos] = b'0' + (l[pos] - b'0' + delta) % 10;
+        let changed = String::from_utf8(l).unwrap();
+        prop_assert!(BankSlip::parse(&changed).is_err(), "{}", changed);
+    }
+
+    /// A change of the DV geral itself is always caught.
+    #[test]
+    fn general_dv_change_always_caught(ff in free_field_strategy(), amount in 0u64..1_000_000, delta in 1u8..10) {
+        let slip = BankSlip::build("001", None, Some(amount), &ff).unwrap();
+        let mut b = slip.barcode().into_bytes();
+        b[4] = b'0' + (b[4] - b'0' + delta) % 10;
+        prop_assert!(BankSlip::parse(std::str::from_utf8(&b).unwrap()).is_err());
+    }
+
+    /// Elsewhere in the barcode a change is caught exactly when the DV geral
+    /// recomputed over the changed digits differs: the 0/10/11 → 1 rule lets
+    /// some through, and we claim no more than that.
+    #[test]
+    fn barcode_change_caught_iff_dv_differs(ff in free_field_strategy(), pos in 0usize..44, delta in 1u8..10) {
+        prop_assume!(pos != 4);
+        let slip = BankSlip::build("237", Some(date(2030, 1, 2)), Some(12_345), &ff).unwrap();
+        let mut b = slip.barcode().into_bytes();
+        b[pos] = b'0' + (b[pos] - b'0' + delta) % 10;
+        let mut v: Vec<u8> = b.iter().map(|c| c - b'0').collect();
+        v.remove(4);
+        let still_valid = crate::check_digit::mod11_boleto(&v) == slip.check_digit();
+        prop_assert_eq!(BankSlip::parse(std::str::from_utf8(&b).unwrap()).is_ok(), still_valid);
+    }
+
+    #[test]
+    fn utility_round_trip_and_block_changes(
+        segment in 1u8..=9, vt in 6u8..=9, value in 0u64..=MAX_VALUE, rest in "[0-9]{29}",
+        pos in 0usize..48, delta in 1u8..10
+    ) {
+        let vt = ValueType::from_digit(vt).unwrap();
+        let s = UtilitySlip::build(segment, vt, value, &rest).unwrap();
+        prop_assert_eq!(UtilitySlip::parse(&s.barcode()).unwrap(), s);
+        prop_assert_eq!(UtilitySlip::parse(&s.digitable_line()).unwrap(), s);
+        prop_assert_eq!(Slip::parse(&s.formatted_line()).unwrap(), Slip::Utility(s));
+        // Mod-10 blocks catch every single-digit change; a mod-11 block
+        // misses one only through the r ∈ {0, 1} → 0 collapse.
+        let mut l = s.digitable_line().into_bytes();
+        l[pos] = b'0' + (l[pos] - b'0' + delta) % 10;
+        let changed = String::from_utf8(l).unwrap();
+        if matches!(vt, ValueType::AmountMod10 | ValueType::QuantityMod10) {
+            prop_assert!(UtilitySlip::parse(&changed).is_err());
+        }
+    }
+
+    #[test]
+    fn never_panics(s in any::<String>()) {
+        let _ = Slip::parse(&s);
+        let _ = BankSlip::parse(&s);
+        let _ = UtilitySlip::parse(&s);
+        let _ = FreeField::new(&s);
+        let _ = itf::pattern(&s);
+        let _ = free_field::itau(&s, &s, &s, &s);
+        let _ = free_field::caixa_sigcb(&s, &s);
+    }
+
+    #[test]
+    fn never_panics_on_near_misses(s in "[0-9 .-]{40,52}") {
+        if let Err(e) = Slip::parse(&s)
+            && let Some(at) = e.offset()
+        {
+            prop_assert!(at < s.chars().count());
+        }
+    }
+}

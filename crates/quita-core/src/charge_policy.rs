@@ -1,0 +1,279 @@
+//! A creditor's charge policy: what is added to an overdue receivable.
+//!
+//! The policy is the creditor's default; a contract may override parts of it
+//! ([`crate::contract::ContractTerms`]), and
+//! [`crate::contract::effective_policy`] combines both into an
+//! [`EffectivePolicy`], the only input the debt update accepts. The legal
+//! caps are applied there, so no calculation can forget them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::rate::Percent;
+
+/// CDC art. 52 §1 (Lei 9.298/1996): the late fine in a consumer relation is
+/// at most 2 % of the installment. Configuration may lower or raise it if the
+/// law changes ([`ChargePolicy::consumer_fine_cap`]); this is the default.
+pub const CONSUMER_FINE_CAP_DEFAULT: Percent = Percent::whole(2);
+
+/// Which index corrects the debt for inflation (correção monetária).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum CorrectionIndex {
+    /// No monetary correction.
+    #[default]
+    None,
+    /// IPCA (IBGE): the default index of CC art. 389 when none was agreed.
+    Ipca,
+    /// Another imported table, by its name (`igpm`, `inpc`, …).
+    Table(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CorrectionIndexError {
+    #[error("unknown correction index {0:?} (use none, ipca or table:NAME)")]
+    Unknown(String),
+}
+
+impl CorrectionIndex {
+    /// Text form for the database and JSON: `none`, `ipca`, `table:NAME`.
+    pub fn to_db(&self) -> String {
+        match self {
+            Self::None => "none".into(),
+            Self::Ipca => "ipca".into(),
+            Self::Table(n) => format!("table:{n}"),
+        }
+    }
+
+    /// Inverse of [`CorrectionIndex::to_db`]; also accepts `IPCA` in any case
+    /// and a bare table name is refused (it would hide a typo of `ipca`).
+    pub fn from_db(s: &str) -> Result<Self, CorrectionIndexError> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("none") || t.is_empty() {
+            Ok(Self::None)
+        } else if t.eq_ignore_ascii_case("ipca") {
+            Ok(Self::Ipca)
+        } else if let Some(name) = t.strip_prefix("table:").map(str::trim)
+            && !name.is_empty()
+            && name.len() <= 40
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            Ok(Self::Table(name.to_ascii_lowercase()))
+        } else {
+            Err(CorrectionIndexError::Unknown(t.to_owned()))
+        }
+    }
+
+    /// The table name to look up (`ipca` for IPCA), `None` for no correction.
+    pub fn table_name(&self) -> Option<&str> {
+        match self {
+            Self::None => None,
+            Self::Ipca => Some("ipca"),
+            Self::Table(n) => Some(n),
+        }
+    }
+}
+
+impl fmt::Display for CorrectionIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_db())
+    }
+}
+
+impl FromStr for CorrectionIndex {
+    type Err = CorrectionIndexError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::from_db(s)
+    }
+}
+
+impl serde::Serialize for CorrectionIndex {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CorrectionIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::from_db(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// How default interest accrues.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum InterestMode {
+    /// `base × monthly rate × days ÷ 30` (the legal default, pro rata die).
+    #[default]
+    Simple,
+    /// Monthly capitalisation, only when the contract says so: whole 30-day
+    /// periods compound, the remaining days are pro rata (simple) on top:
+    /// `base × ((1 + r)^n × (1 + r × d ÷ 30) − 1)`.
+    Compound,
+}
+
+impl InterestMode {
+    /// `simple` / `compound`, the database text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Simple => "simple",
+            Self::Compound => "compound",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown interest mode {0:?} (use simple or compound)")]
+pub struct UnknownInterestMode(pub String);
+
+impl FromStr for InterestMode {
+    type Err = UnknownInterestMode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "simple" => Ok(Self::Simple),
+            "compound" => Ok(Self::Compound),
+            other => Err(UnknownInterestMode(other.to_owned())),
+        }
+    }
+}
+
+/// A creditor's default charge policy.
+///
+/// Every field is an already-valid value, so the struct is open: build it
+/// with struct syntax or start from [`ChargePolicy::default`] (nothing is
+/// charged; consumer relation assumed, the safe choice).
+///
+/// JSON: every field is optional on input (missing = the default's value);
+/// rates are decimal strings in percent (`"2.5"`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ChargePolicy {
+    /// Late fine (multa moratória), charged once.
+    pub late_fine: Percent,
+    /// Default interest (juros de mora) per month.
+    pub default_interest_monthly: Percent,
+    pub interest_mode: InterestMode,
+    pub correction: CorrectionIndex,
+    /// Collection fee (honorários); charged only if the contract allows it.
+    pub collection_fee: Percent,
+    /// Calendar days after the due date before the fine applies.
+    pub grace_days: u16,
+    /// Consumer relation (CDC): caps the fine at `consumer_fine_cap`.
+    pub consumer_relation: bool,
+    /// The fine cap for consumer relations; 2 % by default (CDC art. 52 §1).
+    pub consumer_fine_cap: Percent,
+}
+
+impl Default for ChargePolicy {
+    fn default() -> Self {
+        Self {
+            late_fine: Percent::ZERO,
+            default_interest_monthly: Percent::ZERO,
+            interest_mode: InterestMode::Simple,
+            correction: CorrectionIndex::None,
+            collection_fee: Percent::ZERO,
+            grace_days: 0,
+            consumer_relation: true,
+            consumer_fine_cap: CONSUMER_FINE_CAP_DEFAULT,
+        }
+    }
+}
+
+/// The policy that actually applies to one receivable, after contract
+/// overrides and legal caps. Built only by
+/// [`crate::contract::effective_policy`], so its invariants always hold:
+/// - consumer relation ⇒ `late_fine <= consumer_fine_cap`;
+/// - `collection_fee` is zero unless the contract allows a fee.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EffectivePolicy {
+    pub(crate) late_fine: Percent,
+    pub(crate) default_interest_monthly: Percent,
+    pub(crate) interest_mode: InterestMode,
+    pub(crate) correction: CorrectionIndex,
+    pub(crate) collection_fee: Percent,
+    pub(crate) grace_days: u16,
+    pub(crate) consumer_relation: bool,
+    /// True when the requested fine was above the cap and was lowered.
+    pub(crate) fine_capped: bool,
+}
+
+impl EffectivePolicy {
+    pub fn late_fine(&self) -> Percent {
+        self.late_fine
+    }
+    pub fn default_interest_monthly(&self) -> Percent {
+        self.default_interest_monthly
+    }
+    pub fn interest_mode(&self) -> InterestMode {
+        self.interest_mode
+    }
+    pub fn correction(&self) -> &CorrectionIndex {
+        &self.correction
+    }
+    pub fn collection_fee(&self) -> Percent {
+        self.collection_fee
+    }
+    pub fn grace_days(&self) -> u16 {
+        self.grace_days
+    }
+    pub fn consumer_relation(&self) -> bool {
+        self.consumer_relation
+    }
+    /// Whether the legal cap lowered the fine (worth showing to the agent).
+    pub fn fine_capped(&self) -> bool {
+        self.fine_capped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn correction_index_text() {
+        for (s, v) in [
+            ("none", CorrectionIndex::None),
+            ("ipca", CorrectionIndex::Ipca),
+            ("table:igpm", CorrectionIndex::Table("igpm".into())),
+        ] {
+            assert_eq!(CorrectionIndex::from_db(s), Ok(v.clone()));
+            assert_eq!(v.to_db(), s);
+        }
+        assert_eq!(CorrectionIndex::from_db("IPCA"), Ok(CorrectionIndex::Ipca));
+        assert!(CorrectionIndex::from_db("ipcaa").is_err());
+        assert!(CorrectionIndex::from_db("table:").is_err());
+        assert!(CorrectionIndex::from_db("table:a b").is_err());
+        assert_eq!(CorrectionIndex::Ipca.table_name(), Some("ipca"));
+        assert_eq!(
+            serde_json::to_string(&CorrectionIndex::Table("inpc".into())).unwrap(),
+            "\"table:inpc\""
+        );
+    }
+
+    #[test]
+    fn policy_json_defaults() {
+        let p: ChargePolicy =
+            serde_json::from_str(r#"{"late_fine": "2", "correction": "ipca"}"#).unwrap();
+        assert_eq!(p.late_fine, Percent::parse("2").unwrap());
+        assert_eq!(p.correction, CorrectionIndex::Ipca);
+        assert!(p.consumer_relation);
+        assert_eq!(
+            serde_json::from_value::<ChargePolicy>(serde_json::to_value(&p).unwrap()).unwrap(),
+            p
+        );
+    }
+
+    #[test]
+    fn default_cap_is_two_percent() {
+        assert_eq!(CONSUMER_FINE_CAP_DEFAULT, Percent::parse("2").unwrap());
+        assert!(ChargePolicy::default().consumer_relation);
+        assert_eq!(
+            "compound".parse::<InterestMode>(),
+            Ok(InterestMode::Compound)
+        );
+    }
+}

@@ -1,0 +1,346 @@
+//! Contracts: what was agreed with the debtor, and the terms that override
+//! the creditor's charge policy.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::Date;
+
+use crate::charge_policy::{ChargePolicy, CorrectionIndex, EffectivePolicy, InterestMode};
+use crate::rate::Percent;
+
+/// What kind of contract it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractKind {
+    /// A single sale or service (one receivable).
+    OneOff,
+    /// Crediário: one purchase paid in N installments.
+    InstallmentPlan,
+    /// Subscription or recurring service, one receivable per period.
+    Recurring,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContractError {
+    #[error("unknown contract kind {0:?} (use one_off, installment_plan or recurring)")]
+    Kind(String),
+    #[error("contract number is empty")]
+    EmptyNumber,
+    #[error("contract number is longer than 60 characters")]
+    NumberTooLong,
+    #[error("contract number contains a control character")]
+    NumberControl,
+    #[error("contract ends before it starts")]
+    EndsBeforeStart,
+    #[error("product description is longer than 200 characters")]
+    ProductTooLong,
+}
+
+impl ContractKind {
+    /// `one_off`, `installment_plan`, `recurring`: the database text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OneOff => "one_off",
+            Self::InstallmentPlan => "installment_plan",
+            Self::Recurring => "recurring",
+        }
+    }
+}
+
+impl FromStr for ContractKind {
+    type Err = ContractError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "one_off" => Ok(Self::OneOff),
+            "installment_plan" => Ok(Self::InstallmentPlan),
+            "recurring" => Ok(Self::Recurring),
+            other => Err(ContractError::Kind(other.to_owned())),
+        }
+    }
+}
+
+impl fmt::Display for ContractKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A contract number as the creditor writes it.
+///
+/// Invariant: trimmed, 1 to 60 characters, no control characters. Case and
+/// inner punctuation are kept: `"CT-001/2026"` stays as is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct ContractNumber(String);
+
+impl ContractNumber {
+    pub fn parse(raw: &str) -> Result<Self, ContractError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(ContractError::EmptyNumber);
+        }
+        if s.chars().count() > 60 {
+            return Err(ContractError::NumberTooLong);
+        }
+        if s.chars().any(char::is_control) {
+            return Err(ContractError::NumberControl);
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ContractNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContractNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Charge terms agreed in the contract. `None` = use the creditor's policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ContractTerms {
+    pub late_fine: Option<Percent>,
+    pub default_interest_monthly: Option<Percent>,
+    pub interest_mode: Option<InterestMode>,
+    pub correction: Option<CorrectionIndex>,
+    /// A fee rate agreed in the contract (else the creditor's rate).
+    pub collection_fee: Option<Percent>,
+    /// Whether the contract has a clause allowing a collection fee. Without
+    /// it no fee is charged (in consumer relations such a clause must also be
+    /// reciprocal, CDC art. 51 XII: the creditor records that it is).
+    pub collection_fee_allowed: bool,
+    pub grace_days: Option<u16>,
+    pub consumer_relation: Option<bool>,
+}
+
+/// A contract with a debtor.
+///
+/// Invariant: `ends_on`, when present with `starts_on`, is not before it;
+/// product text has at most 200 characters.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Contract {
+    kind: ContractKind,
+    number: ContractNumber,
+    starts_on: Option<Date>,
+    ends_on: Option<Date>,
+    product: Option<String>,
+    terms: ContractTerms,
+}
+
+impl Contract {
+    pub fn new(
+        kind: ContractKind,
+        number: ContractNumber,
+        starts_on: Option<Date>,
+        ends_on: Option<Date>,
+        product: Option<&str>,
+        terms: ContractTerms,
+    ) -> Result<Self, ContractError> {
+        if let (Some(s), Some(e)) = (starts_on, ends_on)
+            && e < s
+        {
+            return Err(ContractError::EndsBeforeStart);
+        }
+        let product = product.map(str::trim).filter(|p| !p.is_empty());
+        if product.is_some_and(|p| p.chars().count() > 200) {
+            return Err(ContractError::ProductTooLong);
+        }
+        Ok(Self {
+            kind,
+            number,
+            starts_on,
+            ends_on,
+            product: product.map(str::to_owned),
+            terms,
+        })
+    }
+
+    pub fn kind(&self) -> ContractKind {
+        self.kind
+    }
+    pub fn number(&self) -> &ContractNumber {
+        &self.number
+    }
+    pub fn starts_on(&self) -> Option<Date> {
+        self.starts_on
+    }
+    pub fn ends_on(&self) -> Option<Date> {
+        self.ends_on
+    }
+    pub fn product(&self) -> Option<&str> {
+        self.product.as_deref()
+    }
+    pub fn terms(&self) -> &ContractTerms {
+        &self.terms
+    }
+
+    /// The policy for this contract's receivables under `creditor`.
+    pub fn effective_policy(&self, creditor: &ChargePolicy) -> EffectivePolicy {
+        effective_policy(creditor, Some(&self.terms))
+    }
+}
+
+/// Combines the creditor's policy with a contract's terms (each term present
+/// in the contract wins) and applies the legal rules:
+/// - in a consumer relation the fine is capped at the policy's
+///   `consumer_fine_cap` (2 % by default, CDC art. 52 §1);
+/// - the collection fee is zero unless `terms.collection_fee_allowed`.
+///
+/// With no contract (`None`) nothing is overridden and no fee is charged.
+/// A caller that knows a fee is allowed without a stored contract (the
+/// stateless `quita calc update --fee 10`) passes
+/// `ContractTerms { collection_fee_allowed: true, ..Default::default() }`.
+pub fn effective_policy(creditor: &ChargePolicy, terms: Option<&ContractTerms>) -> EffectivePolicy {
+    let default_terms = ContractTerms::default();
+    let t = terms.unwrap_or(&default_terms);
+    let consumer = t.consumer_relation.unwrap_or(creditor.consumer_relation);
+    let requested_fine = t.late_fine.unwrap_or(creditor.late_fine);
+    let (late_fine, fine_capped) = if consumer && requested_fine > creditor.consumer_fine_cap {
+        (creditor.consumer_fine_cap, true)
+    } else {
+        (requested_fine, false)
+    };
+    let collection_fee = if t.collection_fee_allowed {
+        t.collection_fee.unwrap_or(creditor.collection_fee)
+    } else {
+        Percent::ZERO
+    };
+    EffectivePolicy {
+        late_fine,
+        default_interest_monthly: t
+            .default_interest_monthly
+            .unwrap_or(creditor.default_interest_monthly),
+        interest_mode: t.interest_mode.unwrap_or(creditor.interest_mode),
+        correction: t
+            .correction
+            .clone()
+            .unwrap_or_else(|| creditor.correction.clone()),
+        collection_fee,
+        grace_days: t.grace_days.unwrap_or(creditor.grace_days),
+        consumer_relation: consumer,
+        fine_capped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use proptest::prelude::*;
+
+    fn pct(s: &str) -> Percent {
+        Percent::parse(s).unwrap()
+    }
+
+    fn creditor() -> ChargePolicy {
+        ChargePolicy {
+            late_fine: pct("10"),
+            default_interest_monthly: pct("1"),
+            collection_fee: pct("10"),
+            ..ChargePolicy::default()
+        }
+    }
+
+    #[test]
+    fn consumer_fine_is_capped() {
+        let p = effective_policy(&creditor(), None);
+        assert_eq!(p.late_fine(), pct("2"));
+        assert!(p.fine_capped());
+        assert_eq!(p.collection_fee(), Percent::ZERO);
+    }
+
+    #[test]
+    fn business_relation_keeps_fine() {
+        let c = ChargePolicy {
+            consumer_relation: false,
+            ..creditor()
+        };
+        let p = effective_policy(&c, None);
+        assert_eq!(p.late_fine(), pct("10"));
+        assert!(!p.fine_capped());
+    }
+
+    #[test]
+    fn contract_terms_override() {
+        let terms = ContractTerms {
+            late_fine: Some(pct("1")),
+            default_interest_monthly: Some(pct("0.5")),
+            interest_mode: Some(InterestMode::Compound),
+            correction: Some(CorrectionIndex::Ipca),
+            collection_fee_allowed: true,
+            grace_days: Some(5),
+            ..ContractTerms::default()
+        };
+        let contract = Contract::new(
+            ContractKind::InstallmentPlan,
+            ContractNumber::parse(" CT-001/2026 ").unwrap(),
+            Some(date(2026, 1, 1)),
+            Some(date(2026, 12, 31)),
+            Some("  Geladeira  "),
+            terms,
+        )
+        .unwrap();
+        assert_eq!(contract.number().as_str(), "CT-001/2026");
+        assert_eq!(contract.product(), Some("Geladeira"));
+        let p = contract.effective_policy(&creditor());
+        assert_eq!(p.late_fine(), pct("1"));
+        assert_eq!(p.default_interest_monthly(), pct("0.5"));
+        assert_eq!(p.interest_mode(), InterestMode::Compound);
+        assert_eq!(p.correction(), &CorrectionIndex::Ipca);
+        assert_eq!(p.collection_fee(), pct("10"));
+        assert_eq!(p.grace_days(), 5);
+    }
+
+    #[test]
+    fn validation() {
+        let n = ContractNumber::parse("1").unwrap();
+        assert_eq!(
+            Contract::new(
+                ContractKind::OneOff,
+                n,
+                Some(date(2026, 2, 1)),
+                Some(date(2026, 1, 1)),
+                None,
+                ContractTerms::default()
+            ),
+            Err(ContractError::EndsBeforeStart)
+        );
+        assert_eq!(ContractNumber::parse("  "), Err(ContractError::EmptyNumber));
+        assert_eq!(
+            ContractNumber::parse(&"x".repeat(61)),
+            Err(ContractError::NumberTooLong)
+        );
+        assert_eq!(
+            ContractNumber::parse("a\u{0}"),
+            Err(ContractError::NumberControl)
+        );
+        for k in [
+            ContractKind::OneOff,
+            ContractKind::InstallmentPlan,
+            ContractKind::Recurring,
+        ] {
+            assert_eq!(k.as_str().parse::<ContractKind>(), Ok(k));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn consumer_fine_never_above_cap(fine in 0i64..100_000_000, contract_fine in proptest::option::of(0i64..100_000_000)) {
+            let c = ChargePolicy { late_fine: Percent::from_db(fine).unwrap(), ..ChargePolicy::default() };
+            let t = ContractTerms { late_fine: contract_fine.map(|f| Percent::from_db(f).unwrap()), ..ContractTerms::default() };
+            let p = effective_policy(&c, Some(&t));
+            prop_assert!(p.late_fine() <= pct("2"));
+        }
+    }
+}

@@ -1,0 +1,820 @@
+//! Debt update (atualização do débito) with its calculation memory.
+//!
+//! [`debt_update`] answers "how much is owed on date `on`" for an amount due
+//! on `due_date`, under an [`EffectivePolicy`], and explains every step in a
+//! [`DebtLine`]. The rules (see `reference/br-standards.md` §E.3, §F):
+//!
+//! 1. **Due date on a non-business day** (Lei 7.089/1983): the debt may be paid
+//!    on the next business day without charges. If `on` is on or before that
+//!    adjusted date nothing is added at all. If later, every count runs from
+//!    the **original** due date (STJ, 3ª Turma, 2022).
+//! 2. `days_late = on − due_date` (calendar days) when late, else 0.
+//! 3. **Monetary correction**: `correction = principal × (factor − 1)`, with
+//!    the index table's factor from `due_date` to `on`
+//!    ([`IndexTable::correction_factor_to_latest`], pro rata die; months not
+//!    yet published, after the table's last month, count as 0 % and the line
+//!    says up to which month the index was applied);
+//!    `corrected principal = principal + correction`.
+//! 4. **Late fine**, once: `corrected × fine %`, only when `on` is also after
+//!    `due_date + grace_days`; the consumer cap is already in the policy.
+//! 5. **Default interest** on the corrected principal: simple
+//!    `corrected × monthly % × days_late ÷ 30` (pro rata die), or, when the
+//!    contract says compound, whole 30-day periods compound and the rest is
+//!    pro rata: `corrected × ((1 + r)^n × (1 + r × d ÷ 30) − 1)`.
+//! 6. **Collection fee**: `(corrected + fine + interest) × fee %`, using the
+//!    already rounded lines.
+//! 7. **Payments** are subtracted at the end, as received (no amortisation by
+//!    date: pass the amount still due as `principal` when earlier payments
+//!    were already applied to the receivable's balance).
+//!
+//! Each line is rounded to centavos once, half away from zero, by
+//! [`round_to_centavos`]; the total is the sum of the rounded lines.
+//!
+//! ```
+//! use jiff::civil::date;
+//! use quita_core::calendar::WeekendsOnly;
+//! use quita_core::charge_policy::ChargePolicy;
+//! use quita_core::contract::{effective_policy, ContractTerms};
+//! use quita_core::debt_update::{debt_update, DebtUpdateRequest};
+//! use quita_core::money::Money;
+//! use quita_core::rate::Percent;
+//!
+//! // quita calc update --amount 1000.00 --due 2026-01-10 --on 2026-03-15 --fine 2 --interest 1 --fee 10
+//! let creditor = ChargePolicy {
+//!     late_fine: Percent::parse("2")?,
+//!     default_interest_monthly: Percent::parse("1")?,
+//!     collection_fee: Percent::parse("10")?,
+//!     ..ChargePolicy::default()
+//! };
+//! let terms = ContractTerms { collection_fee_allowed: true, ..ContractTerms::default() };
+//! let policy = effective_policy(&creditor, Some(&terms));
+//! let update = debt_update(
+//!     &DebtUpdateRequest {
+//!         principal: Money::parse("1000.00")?,
+//!         due_date: date(2026, 1, 10),
+//!         on: date(2026, 3, 15),
+//!         payments: Money::ZERO,
+//!         policy: &policy,
+//!         index: None,
+//!     },
+//!     &WeekendsOnly, // or quita_br::calendar::BusinessCalendar::national()
+//! )?;
+//! assert_eq!(update.days_late(), 64);
+//! assert_eq!(update.total().to_string(), "1145.46");
+//! let json = serde_json::to_value(&update)?;
+//! assert_eq!(json["lines"][3]["amount"], "21.33"); // juros: 1000 × 1% × 64/30
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::calendar::{BusinessDays, add_days, days_between};
+use crate::charge_policy::{CorrectionIndex, EffectivePolicy, InterestMode};
+use crate::index_table::{IndexError, IndexTable, YearMonth};
+use crate::money::{Money, MoneyError};
+use crate::receivable::Receivable;
+use crate::rounding::round_to_centavos;
+
+/// What to calculate.
+#[derive(Debug, Clone, Copy)]
+pub struct DebtUpdateRequest<'a> {
+    /// The amount due on `due_date` (not negative).
+    pub principal: Money,
+    /// The original due date (vencimento).
+    pub due_date: Date,
+    /// The date of the calculation (the day the debt would be paid).
+    pub on: Date,
+    /// Payments received, subtracted at the end (not negative).
+    pub payments: Money,
+    pub policy: &'a EffectivePolicy,
+    /// The table for the policy's correction index. Required when the policy
+    /// corrects and the debt is late; ignored when the policy has no index.
+    pub index: Option<&'a IndexTable>,
+}
+
+impl<'a> DebtUpdateRequest<'a> {
+    /// The request for a stored receivable on `on`: its open balance is the
+    /// principal (payments already received were applied to that balance, so
+    /// `payments` is zero) and its original due date counts.
+    pub fn for_receivable(
+        receivable: &Receivable,
+        on: Date,
+        policy: &'a EffectivePolicy,
+        index: Option<&'a IndexTable>,
+    ) -> Self {
+        Self {
+            principal: receivable.open_balance(),
+            due_date: receivable.due_date(),
+            on,
+            payments: Money::ZERO,
+            policy,
+            index,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DebtUpdateError {
+    #[error("principal must not be negative")]
+    NegativePrincipal,
+    #[error("payments must not be negative")]
+    NegativePayments,
+    #[error("the policy corrects by {0} but no index table was given")]
+    MissingIndexTable(String),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("the amounts are too large to calculate")]
+    Overflow,
+}
+
+impl From<MoneyError> for DebtUpdateError {
+    fn from(_: MoneyError) -> Self {
+        DebtUpdateError::Overflow
+    }
+}
+
+/// Which step of the calculation a line is; a stable key for code and tests
+/// (the `label` is for people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DebtLineKind {
+    Principal,
+    MonetaryCorrection,
+    LateFine,
+    DefaultInterest,
+    CollectionFee,
+    Payments,
+}
+
+/// One line of the calculation memory.
+///
+/// `amount` is already rounded; `rate` is in percent units (`"2"` = 2 %;
+/// for the correction line it is the accumulated correction in percent),
+/// `None` where no rate applies; `days` is the number of days the line
+/// counts (0 where time does not matter).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DebtLine {
+    pub kind: DebtLineKind,
+    /// pt-BR description shown in the UI and documents.
+    pub label: String,
+    pub base: Money,
+    pub rate: Option<Decimal>,
+    pub days: i64,
+    pub amount: Money,
+}
+
+/// The result, with its calculation memory.
+///
+/// Invariants: `total` = sum of `lines[].amount`; the fields repeat the
+/// line amounts (payments as a positive amount; its line is negative);
+/// `corrected_principal = principal + monetary_correction`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DebtUpdate {
+    principal: Money,
+    monetary_correction: Money,
+    corrected_principal: Money,
+    late_fine: Money,
+    default_interest: Money,
+    collection_fee: Money,
+    payments: Money,
+    total: Money,
+    days_late: i64,
+    due_date: Date,
+    adjusted_due_date: Date,
+    on: Date,
+    lines: Vec<DebtLine>,
+}
+
+impl DebtUpdate {
+    pub fn principal(&self) -> Money {
+        self.principal
+    }
+    pub fn monetary_correction(&self) -> Money {
+        self.monetary_correction
+    }
+    pub fn corrected_principal(&self) -> Money {
+        self.corrected_principal
+    }
+    pub fn late_fine(&self) -> Money {
+        self.late_fine
+    }
+    pub fn default_interest(&self) -> Money {
+        self.default_interest
+    }
+    pub fn collection_fee(&self) -> Money {
+        self.collection_fee
+    }
+    pub fn payments(&self) -> Money {
+        self.payments
+    }
+    /// What is owed on `on`. Negative when payments exceed the debt (a credit).
+    pub fn total(&self) -> Money {
+        self.total
+    }
+    pub fn days_late(&self) -> i64 {
+        self.days_late
+    }
+    pub fn due_date(&self) -> Date {
+        self.due_date
+    }
+    /// The due date moved to a business day; paying by it adds nothing.
+    pub fn adjusted_due_date(&self) -> Date {
+        self.adjusted_due_date
+    }
+    pub fn on(&self) -> Date {
+        self.on
+    }
+    pub fn lines(&self) -> &[DebtLine] {
+        &self.lines
+    }
+}
+
+fn index_label(c: &CorrectionIndex, until: Option<YearMonth>) -> String {
+    let name = match c {
+        CorrectionIndex::None => return "Correção monetária (sem índice)".to_owned(),
+        CorrectionIndex::Ipca => "IPCA".to_owned(),
+        CorrectionIndex::Table(n) => n.to_uppercase(),
+    };
+    match until {
+        Some(m) => format!(
+            "Correção monetária ({name} até {:02}/{})",
+            m.month(),
+            m.year()
+        ),
+        None => format!("Correção monetária ({name})"),
+    }
+}
+
+/// `(1 + r)^n × (1 + r × d ÷ 30) − 1`, with checked arithmetic.
+fn compound_factor(r: Decimal, days: i64) -> Option<Decimal> {
+    let n = days / 30;
+    let d = days % 30;
+    let mut f = Decimal::ONE;
+    let step = Decimal::ONE.checked_add(r)?;
+    for _ in 0..n {
+        f = f.checked_mul(step)?;
+    }
+    let partial = Decimal::ONE.checked_add(
+        r.checked_mul(Decimal::from(d))?
+            .checked_div(Decimal::from(30))?,
+    )?;
+    f.checked_mul(partial)?.checked_sub(Decimal::ONE)
+}
+
+/// Calculates the debt update; see the [module docs](self) for the rules.
+pub fn debt_update(
+    req: &DebtUpdateRequest<'_>,
+    calendar: &impl BusinessDays,
+) -> Result<DebtUpdate, DebtUpdateError> {
+    if req.principal.is_negative() {
+        return Err(DebtUpdateError::NegativePrincipal);
+    }
+    if req.payments.is_negative() {
+        return Err(DebtUpdateError::NegativePayments);
+    }
+    let policy = req.policy;
+    let adjusted_due_date = calendar.next_business_day(req.due_date).max(req.due_date);
+    let late = req.on > adjusted_due_date;
+    let days_late = if late {
+        days_between(req.due_date, req.on)
+    } else {
+        0
+    };
+
+    // 3. Monetary correction.
+    let (factor, index_used_until) = match (late, policy.correction(), req.index) {
+        (false, _, _) | (_, CorrectionIndex::None, _) => (Decimal::ONE, None),
+        (true, c, None) => return Err(DebtUpdateError::MissingIndexTable(c.to_db())),
+        (true, _, Some(table)) => table.correction_factor_to_latest(req.due_date, req.on)?,
+    };
+    let correction_fraction = factor - Decimal::ONE;
+    let monetary_correction = round_to_centavos(
+        req.principal
+            .to_decimal()
+            .checked_mul(correction_fraction)
+            .ok_or(DebtUpdateError::Overflow)?,
+    )?;
+    let corrected = req
+        .principal
+        .checked_add(monetary_correction)
+        .ok_or(DebtUpdateError::Overflow)?;
+    let corrected_dec = corrected.to_decimal();
+
+    // 4. Late fine, once, after the grace period.
+    let fine_applies = late && req.on > add_days(req.due_date, i64::from(policy.grace_days()));
+    let late_fine = if fine_applies {
+        round_to_centavos(
+            corrected_dec
+                .checked_mul(policy.late_fine().fraction())
+                .ok_or(DebtUpdateError::Overflow)?,
+        )?
+    } else {
+        Money::ZERO
+    };
+
+    // 5. Default interest.
+    let r = policy.default_interest_monthly().fraction();
+    let interest_fraction = match policy.interest_mode() {
+        InterestMode::Simple => r
+            .checked_mul(Decimal::from(days_late))
+            .and_then(|v| v.checked_div(Decimal::from(30))),
+        InterestMode::Compound => compound_factor(r, days_late),
+    }
+    .ok_or(DebtUpdateError::Overflow)?;
+    let default_interest = round_to_centavos(
+        corrected_dec
+            .checked_mul(interest_fraction)
+            .ok_or(DebtUpdateError::Overflow)?,
+    )?;
+
+    // 6. Collection fee on corrected + fine + interest (rounded lines).
+    let fee_base = Money::checked_sum([corrected, late_fine, default_interest])
+        .ok_or(DebtUpdateError::Overflow)?;
+    let collection_fee = if late {
+        round_to_centavos(
+            fee_base
+                .to_decimal()
+                .checked_mul(policy.collection_fee().fraction())
+                .ok_or(DebtUpdateError::Overflow)?,
+        )?
+    } else {
+        Money::ZERO
+    };
+
+    // 7. Payments.
+    let payments_line = req
+        .payments
+        .checked_neg()
+        .ok_or(DebtUpdateError::Overflow)?;
+
+    let interest_label = match policy.interest_mode() {
+        InterestMode::Simple => "Juros de mora simples (pro rata die)",
+        InterestMode::Compound => "Juros de mora compostos (capitalização mensal)",
+    };
+    let fine_label = if policy.fine_capped() {
+        "Multa moratória (limitada a 2%, CDC art. 52 §1º)"
+    } else {
+        "Multa moratória"
+    };
+    let lines = vec![
+        DebtLine {
+            kind: DebtLineKind::Principal,
+            label: "Valor original".to_owned(),
+            base: req.principal,
+            rate: None,
+            days: 0,
+            amount: req.principal,
+        },
+        DebtLine {
+            kind: DebtLineKind::MonetaryCorrection,
+            label: index_label(policy.correction(), index_used_until),
+            base: req.principal,
+            rate: Some(
+                correction_fraction
+                    .checked_mul(Decimal::ONE_HUNDRED)
+                    .ok_or(DebtUpdateError::Overflow)?
+                    .normalize(),
+            ),
+            days: if matches!(policy.correction(), CorrectionIndex::None) {
+                0
+            } else {
+                days_late
+            },
+            amount: monetary_correction,
+        },
+        DebtLine {
+            kind: DebtLineKind::LateFine,
+            label: fine_label.to_owned(),
+            base: corrected,
+            rate: Some(policy.late_fine().as_decimal()),
+            days: 0,
+            amount: late_fine,
+        },
+        DebtLine {
+            kind: DebtLineKind::DefaultInterest,
+            label: interest_label.to_owned(),
+            base: corrected,
+            rate: Some(policy.default_interest_monthly().as_decimal()),
+            days: days_late,
+            amount: default_interest,
+        },
+        DebtLine {
+            kind: DebtLineKind::CollectionFee,
+            label: "Honorários de cobrança".to_owned(),
+            base: fee_base,
+            rate: Some(policy.collection_fee().as_decimal()),
+            days: 0,
+            amount: collection_fee,
+        },
+        DebtLine {
+            kind: DebtLineKind::Payments,
+            label: "Pagamentos recebidos".to_owned(),
+            base: req.payments,
+            rate: None,
+            days: 0,
+            amount: payments_line,
+        },
+    ];
+    let total =
+        Money::checked_sum(lines.iter().map(|l| l.amount)).ok_or(DebtUpdateError::Overflow)?;
+    Ok(DebtUpdate {
+        principal: req.principal,
+        monetary_correction,
+        corrected_principal: corrected,
+        late_fine,
+        default_interest,
+        collection_fee,
+        payments: req.payments,
+        total,
+        days_late,
+        due_date: req.due_date,
+        adjusted_due_date,
+        on: req.on,
+        lines,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::WeekendsOnly;
+    use crate::charge_policy::ChargePolicy;
+    use crate::contract::{ContractTerms, effective_policy};
+    use crate::rate::Percent;
+    use jiff::civil::date;
+    use proptest::prelude::*;
+
+    fn pct(s: &str) -> Percent {
+        Percent::parse(s).unwrap()
+    }
+
+    fn money(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
+    fn policy(fine: &str, interest: &str, fee: &str, consumer: bool) -> EffectivePolicy {
+        let c = ChargePolicy {
+            late_fine: pct(fine),
+            default_interest_monthly: pct(interest),
+            collection_fee: pct(fee),
+            consumer_relation: consumer,
+            ..ChargePolicy::default()
+        };
+        effective_policy(
+            &c,
+            Some(&ContractTerms {
+                collection_fee_allowed: true,
+                ..ContractTerms::default()
+            }),
+        )
+    }
+
+    fn calc(p: &EffectivePolicy, amount: &str, due: Date, on: Date) -> DebtUpdate {
+        debt_update(
+            &DebtUpdateRequest {
+                principal: money(amount),
+                due_date: due,
+                on,
+                payments: Money::ZERO,
+                policy: p,
+                index: None,
+            },
+            &WeekendsOnly,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn worked_example() {
+        // The issue's CLI example: 1000.00 due 2026-01-10, on 2026-03-15,
+        // fine 2 %, interest 1 % a month, fee 10 %.
+        let p = policy("2", "1", "10", true);
+        let u = calc(&p, "1000.00", date(2026, 1, 10), date(2026, 3, 15));
+        assert_eq!(u.days_late(), 64);
+        assert_eq!(u.corrected_principal(), money("1000.00"));
+        assert_eq!(u.late_fine(), money("20.00"));
+        // 1000 × 1% × 64/30 = 21.3333…
+        assert_eq!(u.default_interest(), money("21.33"));
+        // (1000 + 20 + 21.33) × 10% = 104.133
+        assert_eq!(u.collection_fee(), money("104.13"));
+        assert_eq!(u.total(), money("1145.46"));
+        let json = serde_json::to_value(&u).unwrap();
+        assert_eq!(json["principal"], "1000.00");
+        assert_eq!(json["total"], "1145.46");
+        assert_eq!(json["payments"], "0.00");
+        assert_eq!(json["days_late"], 64);
+        assert_eq!(json["lines"][2]["label"], "Multa moratória");
+        assert_eq!(json["lines"][2]["rate"], "2");
+        assert_eq!(json["lines"][3]["days"], 64);
+        assert_eq!(json["lines"][3]["base"], "1000.00");
+        assert_eq!(json["lines"][4]["base"], "1041.33");
+        assert_eq!(json["lines"][0]["rate"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn non_business_due_date() {
+        let p = policy("2", "1", "0", true);
+        // 2026-01-10 is a Saturday: paying on Monday 12th adds nothing.
+        let u = calc(&p, "100.00", date(2026, 1, 10), date(2026, 1, 12));
+        assert_eq!(u.adjusted_due_date(), date(2026, 1, 12));
+        assert_eq!(u.total(), money("100.00"));
+        assert_eq!(u.days_late(), 0);
+        // Tuesday: late, counted from Saturday (3 days).
+        let u = calc(&p, "100.00", date(2026, 1, 10), date(2026, 1, 13));
+        assert_eq!(u.days_late(), 3);
+        assert_eq!(u.late_fine(), money("2.00"));
+        assert_eq!(u.default_interest(), money("0.10"));
+        // Paid before the due date.
+        let u = calc(&p, "100.00", date(2026, 1, 10), date(2026, 1, 5));
+        assert_eq!(u.total(), money("100.00"));
+    }
+
+    #[test]
+    fn grace_days_delay_only_the_fine() {
+        let c = ChargePolicy {
+            late_fine: pct("2"),
+            default_interest_monthly: pct("3"),
+            grace_days: 5,
+            ..ChargePolicy::default()
+        };
+        let p = effective_policy(&c, None);
+        // Due Monday 2026-01-12; on the 15th (3 days): interest, no fine.
+        let u = calc(&p, "300.00", date(2026, 1, 12), date(2026, 1, 15));
+        assert_eq!(u.late_fine(), Money::ZERO);
+        assert_eq!(u.default_interest(), money("0.90"));
+        // On the 18th (6 days): fine too.
+        let u = calc(&p, "300.00", date(2026, 1, 12), date(2026, 1, 18));
+        assert_eq!(u.late_fine(), money("6.00"));
+    }
+
+    #[test]
+    fn consumer_cap_and_no_fee_without_contract() {
+        let c = ChargePolicy {
+            late_fine: pct("10"),
+            collection_fee: pct("20"),
+            ..ChargePolicy::default()
+        };
+        let p = effective_policy(&c, None);
+        let u = calc(&p, "1000.00", date(2026, 1, 12), date(2026, 2, 12));
+        assert_eq!(u.late_fine(), money("20.00"));
+        assert_eq!(u.collection_fee(), Money::ZERO);
+        assert!(u.lines()[2].label.contains("limitada"));
+    }
+
+    #[test]
+    fn correction_by_index() {
+        let t = IndexTable::parse_csv("IPCA", "2026-01;0,31\n2026-02;0,28\n2026-03;0,62").unwrap();
+        let c = ChargePolicy {
+            late_fine: pct("2"),
+            default_interest_monthly: pct("1"),
+            correction: CorrectionIndex::Ipca,
+            ..ChargePolicy::default()
+        };
+        let p = effective_policy(&c, None);
+        let req = DebtUpdateRequest {
+            principal: money("1000.00"),
+            due_date: date(2026, 1, 10),
+            on: date(2026, 3, 15),
+            payments: money("100.00"),
+            policy: &p,
+            index: Some(&t),
+        };
+        let u = debt_update(&req, &WeekendsOnly).unwrap();
+        // factor = 1.0022 × 1.0028 × 1.0028 = 1.007820177…
+        assert_eq!(u.monetary_correction(), money("7.82"));
+        assert_eq!(u.corrected_principal(), money("1007.82"));
+        assert_eq!(u.late_fine(), money("20.16"));
+        // 1007.82 × 0.01 × 64 / 30 = 21.50016
+        assert_eq!(u.default_interest(), money("21.50"));
+        assert_eq!(u.payments(), money("100.00"));
+        assert_eq!(u.lines()[5].amount, money("-100.00"));
+        assert_eq!(u.total(), money("949.48"));
+        assert_eq!(u.lines()[1].label, "Correção monetária (IPCA até 03/2026)");
+
+        let no_table = DebtUpdateRequest { index: None, ..req };
+        assert_eq!(
+            debt_update(&no_table, &WeekendsOnly),
+            Err(DebtUpdateError::MissingIndexTable("ipca".into()))
+        );
+        // After the last published month: 0 % for the missing months.
+        let later = DebtUpdateRequest {
+            on: date(2026, 5, 2),
+            ..req
+        };
+        let u2 = debt_update(&later, &WeekendsOnly).unwrap();
+        assert!(u2.monetary_correction() > u.monetary_correction());
+        assert_eq!(u2.lines()[1].label, "Correção monetária (IPCA até 03/2026)");
+        // Before the table's first month: an error.
+        let before = DebtUpdateRequest {
+            due_date: date(2025, 12, 1),
+            ..req
+        };
+        assert!(matches!(
+            debt_update(&before, &WeekendsOnly),
+            Err(DebtUpdateError::Index(_))
+        ));
+    }
+
+    #[test]
+    fn compound_interest() {
+        let c = ChargePolicy {
+            default_interest_monthly: pct("10"),
+            interest_mode: InterestMode::Compound,
+            ..ChargePolicy::default()
+        };
+        let p = effective_policy(&c, None);
+        // 75 days = 2 periods + 15 days: 1.1² × 1.05 − 1 = 0.2705
+        let u = calc(
+            &p,
+            "1000.00",
+            date(2026, 1, 12),
+            crate::calendar::add_days(date(2026, 1, 12), 75),
+        );
+        assert_eq!(u.default_interest(), money("270.50"));
+    }
+
+    #[test]
+    fn for_a_receivable_uses_the_open_balance() {
+        use crate::receivable::{DocumentNumber, Installment, NewReceivable};
+        let mut r = Receivable::new(NewReceivable {
+            document_number: DocumentNumber::parse("1").unwrap(),
+            installment: Installment::SINGLE,
+            issue_date: None,
+            due_date: date(2026, 1, 12),
+            original_amount: money("1000.00"),
+            open_balance: None,
+        })
+        .unwrap();
+        r.apply_payment(money("400.00")).unwrap();
+        let p = policy("2", "1", "0", true);
+        let u = debt_update(
+            &DebtUpdateRequest::for_receivable(&r, date(2026, 2, 11), &p, None),
+            &WeekendsOnly,
+        )
+        .unwrap();
+        assert_eq!(u.principal(), money("600.00"));
+        assert_eq!(u.late_fine(), money("12.00"));
+        assert_eq!(u.default_interest(), money("6.00"));
+        assert_eq!(u.total(), money("618.00"));
+    }
+
+    #[test]
+    fn rejects_negative_inputs() {
+        let p = policy("2", "1", "0", true);
+        let mut req = DebtUpdateRequest {
+            principal: money("-1"),
+            due_date: date(2026, 1, 12),
+            on: date(2026, 2, 12),
+            payments: Money::ZERO,
+            policy: &p,
+            index: None,
+        };
+        assert_eq!(
+            debt_update(&req, &WeekendsOnly),
+            Err(DebtUpdateError::NegativePrincipal)
+        );
+        req.principal = money("1");
+        req.payments = money("-1");
+        assert_eq!(
+            debt_update(&req, &WeekendsOnly),
+            Err(DebtUpdateError::NegativePayments)
+        );
+    }
+
+    fn arb_policy() -> impl Strategy<Value = EffectivePolicy> {
+        (
+            0i64..20_000_000,
+            0i64..20_000_000,
+            0i64..30_000_000,
+            any::<bool>(),
+            0u16..30,
+            any::<bool>(),
+        )
+            .prop_map(|(fine, interest, fee, consumer, grace, compound)| {
+                let c = ChargePolicy {
+                    late_fine: Percent::from_db(fine).unwrap(),
+                    default_interest_monthly: Percent::from_db(interest).unwrap(),
+                    collection_fee: Percent::from_db(fee).unwrap(),
+                    consumer_relation: consumer,
+                    grace_days: grace,
+                    interest_mode: if compound {
+                        InterestMode::Compound
+                    } else {
+                        InterestMode::Simple
+                    },
+                    ..ChargePolicy::default()
+                };
+                effective_policy(
+                    &c,
+                    Some(&ContractTerms {
+                        collection_fee_allowed: true,
+                        ..ContractTerms::default()
+                    }),
+                )
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn total_is_sum_of_lines_and_monotone(
+            p in arb_policy(),
+            cents in 1i64..10_000_000_000,
+            paid in 0i64..10_000_000,
+            due_off in 0i64..3000,
+            a in -60i64..1500,
+            b in -60i64..1500,
+        ) {
+            let due = crate::calendar::add_days(date(2020, 1, 1), due_off);
+            let (a, b) = (a.min(b), a.max(b));
+            let mk = |off: i64| DebtUpdateRequest {
+                principal: Money::from_centavos(cents),
+                due_date: due,
+                on: crate::calendar::add_days(due, off),
+                payments: Money::from_centavos(paid),
+                policy: &p,
+                index: None,
+            };
+            let ua = debt_update(&mk(a), &WeekendsOnly).unwrap();
+            let ub = debt_update(&mk(b), &WeekendsOnly).unwrap();
+            for u in [&ua, &ub] {
+                let sum = Money::checked_sum(u.lines().iter().map(|l| l.amount)).unwrap();
+                prop_assert_eq!(sum, u.total());
+                prop_assert!(u.late_fine() >= Money::ZERO);
+                if p.consumer_relation() {
+                    // fine ≤ 2% of the corrected principal (after rounding)
+                    let cap = round_to_centavos(u.corrected_principal().to_decimal() * Decimal::new(2, 2)).unwrap();
+                    prop_assert!(u.late_fine() <= cap);
+                }
+            }
+            prop_assert!(ua.total() <= ub.total(), "{:?} > {:?}", ua.total(), ub.total());
+        }
+
+        #[test]
+        fn monotone_with_a_non_negative_index(
+            rates in proptest::collection::vec(0i64..200, 60),
+            cents in 1i64..1_000_000_000,
+            a in 0i64..1500,
+            b in 0i64..1500,
+        ) {
+            let months = rates.iter().enumerate().map(|(i, r)| {
+                (crate::index_table::YearMonth::new(2024 + (i / 12) as i16, (i % 12 + 1) as i8).unwrap(), Decimal::new(*r, 2))
+            });
+            let table = IndexTable::from_monthly_percent("ipca", months).unwrap();
+            let c = ChargePolicy {
+                late_fine: pct("2"),
+                default_interest_monthly: pct("1"),
+                correction: CorrectionIndex::Ipca,
+                ..ChargePolicy::default()
+            };
+            let p = effective_policy(&c, None);
+            let due = date(2024, 1, 15);
+            let (a, b) = (a.min(b), a.max(b));
+            let mk = |off: i64| DebtUpdateRequest {
+                principal: Money::from_centavos(cents),
+                due_date: due,
+                on: crate::calendar::add_days(due, off),
+                payments: Money::ZERO,
+                policy: &p,
+                index: Some(&table),
+            };
+            let ua = debt_update(&mk(a), &WeekendsOnly).unwrap();
+            let ub = debt_update(&mk(b), &WeekendsOnly).unwrap();
+            prop_assert!(ua.corrected_principal() <= ub.corrected_principal());
+            prop_assert!(ua.total() <= ub.total());
+        }
+
+        #[test]
+        fn extreme_inputs_never_panic(
+            cents in any::<i64>(),
+            paid in any::<i64>(),
+            fine in 0i64..=1_000_000_000_000,
+            interest in 0i64..=1_000_000_000_000,
+            fee in 0i64..=1_000_000_000_000,
+            compound in any::<bool>(),
+            off in -100_000i64..100_000,
+        ) {
+            let c = ChargePolicy {
+                late_fine: Percent::from_db(fine).unwrap(),
+                default_interest_monthly: Percent::from_db(interest).unwrap(),
+                collection_fee: Percent::from_db(fee).unwrap(),
+                consumer_relation: false,
+                interest_mode: if compound { InterestMode::Compound } else { InterestMode::Simple },
+                ..ChargePolicy::default()
+            };
+            let p = effective_policy(&c, Some(&ContractTerms { collection_fee_allowed: true, ..ContractTerms::default() }));
+            let due = date(2026, 1, 15);
+            let _ = debt_update(
+                &DebtUpdateRequest {
+                    principal: Money::from_centavos(cents),
+                    due_date: due,
+                    on: crate::calendar::add_days(due, off),
+                    payments: Money::from_centavos(paid),
+                    policy: &p,
+                    index: None,
+                },
+                &WeekendsOnly,
+            );
+        }
+    }
+}

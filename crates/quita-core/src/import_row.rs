@@ -1,0 +1,1153 @@
+//! The canonical import row: one receivable with its debtor and contacts.
+//!
+//! The import reader (CSV/XLSX, in `quita-app`) splits the file into records
+//! of `&str` cells; this module maps them, by the header, into a validated
+//! [`ImportRow`] or the list of what is wrong with the row ([`FieldError`]).
+//!
+//! Two steps, so a million-row file pays the header work once:
+//! 1. [`ImportHeader::parse`] maps header names to fields. Names are matched
+//!    case-insensitively, ignoring accents, surrounding spaces and a BOM, with
+//!    spaces or `-` read as `_`; pt-BR names and English aliases are accepted
+//!    (see [`ImportField::names`]). A missing required column or two columns
+//!    for one field are [`HeaderError`]s; unknown columns are ignored and
+//!    listed by [`ImportHeader::unknown_columns`].
+//! 2. [`ImportHeader::parse_row`] reads one record. It returns **every**
+//!    error of the row, not just the first.
+//!
+//! Values: dates `dd/mm/aaaa` or `aaaa-mm-dd`; amounts in any form
+//! [`Money::parse`] accepts (`1.234,56`, `1234.56`); phones separated by `|`.
+//!
+//! Errors vs. warnings: a problem with the receivable or the debtor's
+//! identity (document, name, number, dates, amounts, installment) rejects the
+//! row. A malformed **optional contact** field (e-mail, a phone, UF, CEP,
+//! address) does not: that value is dropped and reported in
+//! [`ImportRow::warnings`], so one bad phone does not block a debt from being
+//! collected. Reasons are in pt-BR (shown to users as is), with a stable
+//! English [`FieldReason::code`] for programs.
+//!
+//! ```
+//! use quita_core::import_row::ImportHeader;
+//! let header = ImportHeader::parse(&["documento_devedor", "nome_devedor", "numero_documento", "vencimento", "valor"])
+//!     .expect("header");
+//! let row = header.parse_row(&["529.982.247-25", "JOSÉ DA SILVA", "NF-1", "10/01/2026", "1.234,56"]).unwrap();
+//! assert_eq!(row.name().as_str(), "José da Silva");
+//! assert_eq!(row.amount().to_string(), "1234.56");
+//! let errors = header.parse_row(&["529.982.247-25", "José", "NF-1", "2026-02-30", "0"]).unwrap_err();
+//! let found: Vec<_> = errors.iter().map(|e| (e.column.canonical(), e.reason.code())).collect();
+//! assert_eq!(found, [("vencimento", "date"), ("valor", "non_positive_amount")]);
+//! ```
+
+use std::fmt;
+
+use jiff::civil::Date;
+use quita_br::document::Document;
+
+use crate::contact::{Cep, Phone, PostalAddress, Uf};
+use crate::contract::ContractNumber;
+use crate::debtor::PersonName;
+use crate::email::Email;
+use crate::money::{Money, MoneyError};
+use crate::receivable::{DocumentNumber, Installment, NewReceivable};
+
+/// A column of the import layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ImportField {
+    DebtorDocument,
+    DebtorName,
+    Email,
+    Phones,
+    State,
+    City,
+    Zip,
+    Address,
+    Contract,
+    DocumentNumber,
+    Installment,
+    Installments,
+    IssueDate,
+    DueDate,
+    Amount,
+    OpenAmount,
+}
+
+const FIELD_COUNT: usize = 16;
+
+impl ImportField {
+    pub const ALL: [ImportField; FIELD_COUNT] = [
+        Self::DebtorDocument,
+        Self::DebtorName,
+        Self::Email,
+        Self::Phones,
+        Self::State,
+        Self::City,
+        Self::Zip,
+        Self::Address,
+        Self::Contract,
+        Self::DocumentNumber,
+        Self::Installment,
+        Self::Installments,
+        Self::IssueDate,
+        Self::DueDate,
+        Self::Amount,
+        Self::OpenAmount,
+    ];
+
+    /// The canonical (pt-BR) column name, used in error reports.
+    pub fn canonical(self) -> &'static str {
+        self.names()[0]
+    }
+
+    /// Every accepted header name, canonical first, in normalised form.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Self::DebtorDocument => &[
+                "documento_devedor",
+                "debtor_document",
+                "cpf_cnpj",
+                "documento",
+            ],
+            Self::DebtorName => &["nome_devedor", "debtor_name", "nome", "name"],
+            Self::Email => &["email", "e_mail"],
+            Self::Phones => &["telefones", "phones", "telefone", "phone"],
+            Self::State => &["uf", "state", "estado"],
+            Self::City => &["cidade", "city"],
+            Self::Zip => &["cep", "zip", "zip_code", "postal_code"],
+            Self::Address => &["endereco", "address"],
+            Self::Contract => &["contrato", "contract"],
+            Self::DocumentNumber => &["numero_documento", "document_number"],
+            Self::Installment => &["parcela", "installment"],
+            Self::Installments => &["total_parcelas", "installments"],
+            Self::IssueDate => &["emissao", "issue_date", "data_emissao"],
+            Self::DueDate => &["vencimento", "due_date", "data_vencimento"],
+            Self::Amount => &["valor", "amount"],
+            Self::OpenAmount => &["valor_aberto", "open_amount"],
+        }
+    }
+
+    /// Required columns: the row cannot exist without them.
+    pub fn is_required(self) -> bool {
+        matches!(
+            self,
+            Self::DebtorDocument
+                | Self::DebtorName
+                | Self::DocumentNumber
+                | Self::DueDate
+                | Self::Amount
+        )
+    }
+
+    fn from_header(normalised: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.names().contains(&normalised))
+    }
+}
+
+impl fmt::Display for ImportField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.canonical())
+    }
+}
+
+impl serde::Serialize for ImportField {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.canonical())
+    }
+}
+
+/// A problem with the header row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum HeaderError {
+    #[error("coluna obrigatória ausente: {field}")]
+    MissingColumn { field: ImportField },
+    /// Columns are 1-based.
+    #[error("coluna {field} aparece duas vezes (colunas {first} e {second})")]
+    DuplicateColumn {
+        field: ImportField,
+        first: usize,
+        second: usize,
+    },
+    #[error("cabeçalho vazio")]
+    Empty,
+}
+
+/// Why a value was refused. `Display` is the pt-BR message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FieldReason {
+    #[error("campo obrigatório vazio")]
+    Required,
+    #[error("CPF/CNPJ inválido")]
+    Document,
+    #[error("nome inválido")]
+    Name,
+    #[error("e-mail inválido")]
+    Email,
+    #[error("telefone inválido")]
+    Phone,
+    #[error("UF inválida")]
+    State,
+    #[error("CEP inválido (8 dígitos)")]
+    Zip,
+    #[error("endereço inválido")]
+    Address,
+    #[error("número de contrato inválido")]
+    Contract,
+    #[error("número do documento inválido")]
+    DocumentNumber,
+    #[error("parcela inválida (use 1, 2, … até o total de parcelas)")]
+    Installment,
+    #[error("data inválida (use dd/mm/aaaa ou aaaa-mm-dd)")]
+    Date,
+    #[error("valor inválido (use 1.234,56 ou 1234.56)")]
+    Amount,
+    #[error("valor com mais de duas casas decimais")]
+    AmountDecimals,
+    #[error("valor ambíguo (use 1.234,56 ou 1234.56)")]
+    AmountAmbiguous,
+    #[error("valor deve ser maior que zero")]
+    NonPositiveAmount,
+    #[error("valor em aberto deve estar entre zero e o valor")]
+    OpenAmountRange,
+    #[error("vencimento anterior à emissão")]
+    DueBeforeIssue,
+}
+
+impl FieldReason {
+    /// Stable English code for programs and the API (`required`, `document`…).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::Document => "document",
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::State => "state",
+            Self::Zip => "zip",
+            Self::Address => "address",
+            Self::Contract => "contract",
+            Self::DocumentNumber => "document_number",
+            Self::Installment => "installment",
+            Self::Date => "date",
+            Self::Amount => "amount",
+            Self::AmountDecimals => "amount_decimals",
+            Self::AmountAmbiguous => "amount_ambiguous",
+            Self::NonPositiveAmount => "non_positive_amount",
+            Self::OpenAmountRange => "open_amount_range",
+            Self::DueBeforeIssue => "due_before_issue",
+        }
+    }
+
+    fn from_money(e: &MoneyError) -> Self {
+        match e {
+            MoneyError::Empty => Self::Required,
+            MoneyError::TooManyDecimals => Self::AmountDecimals,
+            MoneyError::Ambiguous => Self::AmountAmbiguous,
+            _ => Self::Amount,
+        }
+    }
+}
+
+impl serde::Serialize for FieldReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One wrong value in a row: which column (canonical name and 1-based
+/// position in the file, if the column exists), the value as found
+/// (truncated to 100 characters), and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub column: ImportField,
+    pub column_index: Option<usize>,
+    pub value: String,
+    pub reason: FieldReason,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} ({:?})", self.column, self.reason, self.value)
+    }
+}
+
+/// A header mapped to fields. Build once per file with [`ImportHeader::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportHeader {
+    /// 0-based position of each field's column, indexed by `ImportField as usize`.
+    positions: [Option<usize>; FIELD_COUNT],
+    unknown: Vec<(usize, String)>,
+}
+
+/// `"  Emissão "` → `"emissao"`, `"Data Vencimento"` → `"data_vencimento"`.
+fn normalise_header(raw: &str) -> String {
+    let s = raw.trim_start_matches('\u{feff}').trim();
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            'á' | 'à' | 'â' | 'ã' | 'ä' | 'Á' | 'À' | 'Â' | 'Ã' | 'Ä' => 'a',
+            'é' | 'ê' | 'è' | 'É' | 'Ê' | 'È' => 'e',
+            'í' | 'Í' => 'i',
+            'ó' | 'ô' | 'õ' | 'Ó' | 'Ô' | 'Õ' => 'o',
+            'ú' | 'ü' | 'Ú' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        };
+        out.push(c);
+    }
+    out
+}
+
+impl ImportHeader {
+    /// Maps the header row; every problem is reported at once.
+    pub fn parse(header: &[&str]) -> Result<Self, Vec<HeaderError>> {
+        if header
+            .iter()
+            .all(|h| h.trim_start_matches('\u{feff}').trim().is_empty())
+        {
+            return Err(vec![HeaderError::Empty]);
+        }
+        let mut positions = [None; FIELD_COUNT];
+        let mut unknown = Vec::new();
+        let mut errors = Vec::new();
+        for (i, raw) in header.iter().enumerate() {
+            let name = normalise_header(raw);
+            match ImportField::from_header(&name) {
+                Some(field) => {
+                    let slot = &mut positions[field as usize];
+                    match slot {
+                        Some(first) => errors.push(HeaderError::DuplicateColumn {
+                            field,
+                            first: *first + 1,
+                            second: i + 1,
+                        }),
+                        None => *slot = Some(i),
+                    }
+                }
+                None => unknown.push((i + 1, raw.trim().to_owned())),
+            }
+        }
+        for field in ImportField::ALL {
+            if field.is_required() && positions[field as usize].is_none() {
+                errors.push(HeaderError::MissingColumn { field });
+            }
+        }
+        if errors.is_empty() {
+            Ok(Self { positions, unknown })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// 1-based position of a field's column in the file.
+    pub fn column_of(&self, field: ImportField) -> Option<usize> {
+        self.positions[field as usize].map(|p| p + 1)
+    }
+
+    /// Columns not recognised (1-based position, name as written): ignored.
+    pub fn unknown_columns(&self) -> &[(usize, String)] {
+        &self.unknown
+    }
+
+    fn cell<'r>(&self, record: &[&'r str], field: ImportField) -> &'r str {
+        self.positions[field as usize]
+            .and_then(|p| record.get(p))
+            .map_or("", |s| s.trim())
+    }
+
+    /// Reads one record (cells in file order; missing trailing cells count as
+    /// empty, extra cells are ignored). `Ok` may still carry warnings.
+    pub fn parse_row(&self, record: &[&str]) -> Result<ImportRow, Vec<FieldError>> {
+        let mut errors: Vec<FieldError> = Vec::new();
+        let mut warnings: Vec<FieldError> = Vec::new();
+        let err = |field: ImportField, value: &str, reason: FieldReason| FieldError {
+            column: field,
+            column_index: self.column_of(field),
+            value: value.chars().take(100).collect(),
+            reason,
+        };
+        macro_rules! required {
+            ($field:expr, $parse:expr, $reason:expr) => {{
+                let v = self.cell(record, $field);
+                if v.is_empty() {
+                    errors.push(err($field, v, FieldReason::Required));
+                    None
+                } else {
+                    match $parse(v) {
+                        Ok(x) => Some(x),
+                        Err(_) => {
+                            errors.push(err($field, v, $reason));
+                            None
+                        }
+                    }
+                }
+            }};
+        }
+        macro_rules! optional {
+            ($list:ident, $field:expr, $parse:expr, $reason:expr) => {{
+                let v = self.cell(record, $field);
+                if v.is_empty() {
+                    None
+                } else {
+                    match $parse(v) {
+                        Ok(x) => Some(x),
+                        Err(_) => {
+                            $list.push(err($field, v, $reason));
+                            None
+                        }
+                    }
+                }
+            }};
+        }
+
+        let document = required!(
+            ImportField::DebtorDocument,
+            Document::parse,
+            FieldReason::Document
+        );
+        let name = required!(
+            ImportField::DebtorName,
+            PersonName::parse,
+            FieldReason::Name
+        );
+        let document_number = required!(
+            ImportField::DocumentNumber,
+            DocumentNumber::parse,
+            FieldReason::DocumentNumber
+        );
+        let due_date = required!(ImportField::DueDate, parse_date, FieldReason::Date);
+        let issue_date = optional!(
+            errors,
+            ImportField::IssueDate,
+            parse_date,
+            FieldReason::Date
+        );
+        let contract = optional!(
+            errors,
+            ImportField::Contract,
+            ContractNumber::parse,
+            FieldReason::Contract
+        );
+
+        // Amounts.
+        let amount_txt = self.cell(record, ImportField::Amount);
+        let amount = match Money::parse(amount_txt) {
+            Ok(m) if m.is_positive() => Some(m),
+            Ok(_) => {
+                errors.push(err(
+                    ImportField::Amount,
+                    amount_txt,
+                    FieldReason::NonPositiveAmount,
+                ));
+                None
+            }
+            Err(e) => {
+                errors.push(err(
+                    ImportField::Amount,
+                    amount_txt,
+                    FieldReason::from_money(&e),
+                ));
+                None
+            }
+        };
+        let open_txt = self.cell(record, ImportField::OpenAmount);
+        let open_amount = if open_txt.is_empty() {
+            amount
+        } else {
+            match Money::parse(open_txt) {
+                Ok(m) if m.is_negative() || amount.is_some_and(|a| m > a) => {
+                    errors.push(err(
+                        ImportField::OpenAmount,
+                        open_txt,
+                        FieldReason::OpenAmountRange,
+                    ));
+                    None
+                }
+                Ok(m) => Some(m),
+                Err(e) => {
+                    errors.push(err(
+                        ImportField::OpenAmount,
+                        open_txt,
+                        FieldReason::from_money(&e),
+                    ));
+                    None
+                }
+            }
+        };
+
+        // Installment n of N.
+        let n_txt = self.cell(record, ImportField::Installment);
+        let total_txt = self.cell(record, ImportField::Installments);
+        let (n_part, inline_total) = match n_txt.split_once('/') {
+            Some((a, b)) => (a.trim(), Some(b.trim())),
+            None => (n_txt, None),
+        };
+        let total_src = if total_txt.is_empty() {
+            inline_total.unwrap_or("")
+        } else {
+            total_txt
+        };
+        let number = if n_part.is_empty() {
+            Ok(1)
+        } else {
+            n_part.parse::<u16>()
+        };
+        let total = if total_src.is_empty() {
+            Ok(None)
+        } else {
+            total_src.parse::<u16>().map(Some)
+        };
+        let installment = match (number, total) {
+            (Ok(n), Ok(t)) => match Installment::new(n, t) {
+                Ok(i) => Some(i),
+                Err(_) => {
+                    errors.push(err(
+                        ImportField::Installment,
+                        n_txt,
+                        FieldReason::Installment,
+                    ));
+                    None
+                }
+            },
+            (Err(_), _) => {
+                errors.push(err(
+                    ImportField::Installment,
+                    n_txt,
+                    FieldReason::Installment,
+                ));
+                None
+            }
+            (_, Err(_)) => {
+                errors.push(err(
+                    ImportField::Installments,
+                    total_src,
+                    FieldReason::Installment,
+                ));
+                None
+            }
+        };
+
+        if let (Some(issue), Some(due)) = (issue_date, due_date)
+            && due < issue
+        {
+            let v = self.cell(record, ImportField::DueDate);
+            errors.push(err(ImportField::DueDate, v, FieldReason::DueBeforeIssue));
+        }
+
+        // Optional contact data: problems are warnings.
+        let email = optional!(
+            warnings,
+            ImportField::Email,
+            Email::parse,
+            FieldReason::Email
+        );
+        let mut phones = Vec::new();
+        let phones_txt = self.cell(record, ImportField::Phones);
+        if !phones_txt.is_empty() {
+            for p in phones_txt
+                .split('|')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                match Phone::parse(p) {
+                    Ok(ph) if !phones.contains(&ph) => phones.push(ph),
+                    Ok(_) => {}
+                    Err(_) => warnings.push(err(ImportField::Phones, p, FieldReason::Phone)),
+                }
+            }
+        }
+        let state = optional!(warnings, ImportField::State, Uf::parse, FieldReason::State);
+        let zip = optional!(warnings, ImportField::Zip, Cep::parse, FieldReason::Zip);
+        let city_txt = self.cell(record, ImportField::City);
+        let city = if city_txt.is_empty() {
+            None
+        } else if city_txt.chars().count() > 100 || city_txt.chars().any(char::is_control) {
+            warnings.push(err(ImportField::City, city_txt, FieldReason::Address));
+            None
+        } else {
+            Some(city_txt.split_whitespace().collect::<Vec<_>>().join(" "))
+        };
+        let line_txt = self.cell(record, ImportField::Address);
+        let address = if line_txt.is_empty() {
+            None
+        } else {
+            match PostalAddress::new(line_txt, city.as_deref(), state, zip) {
+                Ok(a) => Some(a),
+                Err(_) => {
+                    warnings.push(err(ImportField::Address, line_txt, FieldReason::Address));
+                    None
+                }
+            }
+        };
+
+        match (
+            document,
+            name,
+            document_number,
+            due_date,
+            amount,
+            open_amount,
+            installment,
+        ) {
+            (
+                Some(document),
+                Some(name),
+                Some(document_number),
+                Some(due_date),
+                Some(amount),
+                Some(open_amount),
+                Some(installment),
+            ) if errors.is_empty() => Ok(ImportRow {
+                document,
+                name,
+                email,
+                phones,
+                state,
+                city,
+                zip,
+                address,
+                contract,
+                document_number,
+                installment,
+                issue_date,
+                due_date,
+                amount,
+                open_amount,
+                warnings,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A date that is not `dd/mm/aaaa` or `aaaa-mm-dd`, or does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("invalid date (use dd/mm/aaaa or aaaa-mm-dd)")]
+pub struct DateError;
+
+/// `dd/mm/aaaa` (day and month may have one digit) or `aaaa-mm-dd`, years
+/// 1900 to 2199 (a guard against `26` typed for `2026`).
+pub fn parse_date(raw: &str) -> Result<Date, DateError> {
+    let s = raw.trim();
+    let num = |p: &str, min: usize, max: usize| -> Result<i16, DateError> {
+        if p.len() < min || p.len() > max || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DateError);
+        }
+        p.parse::<i16>().map_err(|_| DateError)
+    };
+    let (y, m, d) = if let Some((a, rest)) = s.split_once('/') {
+        let (b, c) = rest.split_once('/').ok_or(DateError)?;
+        (num(c, 4, 4)?, num(b, 1, 2)?, num(a, 1, 2)?)
+    } else {
+        let mut it = s.splitn(3, '-');
+        let (a, b, c) = (
+            it.next().ok_or(DateError)?,
+            it.next().ok_or(DateError)?,
+            it.next().ok_or(DateError)?,
+        );
+        (num(a, 4, 4)?, num(b, 2, 2)?, num(c, 2, 2)?)
+    };
+    if !(1900..=2199).contains(&y) {
+        return Err(DateError);
+    }
+    let m = i8::try_from(m).map_err(|_| DateError)?;
+    let d = i8::try_from(d).map_err(|_| DateError)?;
+    Date::new(y, m, d).map_err(|_| DateError)
+}
+
+/// A validated import row.
+///
+/// Invariants: `amount > 0`; `0 <= open_amount <= amount`; `due_date >=
+/// issue_date` when both are present; the installment is consistent; phones
+/// are distinct.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportRow {
+    document: Document,
+    name: PersonName,
+    email: Option<Email>,
+    phones: Vec<Phone>,
+    state: Option<Uf>,
+    city: Option<String>,
+    zip: Option<Cep>,
+    address: Option<PostalAddress>,
+    contract: Option<ContractNumber>,
+    document_number: DocumentNumber,
+    installment: Installment,
+    issue_date: Option<Date>,
+    due_date: Date,
+    amount: Money,
+    open_amount: Money,
+    warnings: Vec<FieldError>,
+}
+
+impl ImportRow {
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+    pub fn name(&self) -> &PersonName {
+        &self.name
+    }
+    pub fn email(&self) -> Option<&Email> {
+        self.email.as_ref()
+    }
+    pub fn phones(&self) -> &[Phone] {
+        &self.phones
+    }
+    pub fn state(&self) -> Option<Uf> {
+        self.state
+    }
+    pub fn city(&self) -> Option<&str> {
+        self.city.as_deref()
+    }
+    pub fn zip(&self) -> Option<Cep> {
+        self.zip
+    }
+    /// Present when `endereco` is filled (with city, UF and CEP when given).
+    pub fn address(&self) -> Option<&PostalAddress> {
+        self.address.as_ref()
+    }
+    pub fn contract(&self) -> Option<&ContractNumber> {
+        self.contract.as_ref()
+    }
+    pub fn document_number(&self) -> &DocumentNumber {
+        &self.document_number
+    }
+    pub fn installment(&self) -> Installment {
+        self.installment
+    }
+    pub fn issue_date(&self) -> Option<Date> {
+        self.issue_date
+    }
+    pub fn due_date(&self) -> Date {
+        self.due_date
+    }
+    pub fn amount(&self) -> Money {
+        self.amount
+    }
+    pub fn open_amount(&self) -> Money {
+        self.open_amount
+    }
+    /// The receivable's identity within a creditor: document number and
+    /// installment number (two rows with the same identity in one file are
+    /// the same receivable twice).
+    pub fn identity(&self) -> (&DocumentNumber, u16) {
+        (&self.document_number, self.installment.number())
+    }
+    /// Optional values that were dropped, with why.
+    pub fn warnings(&self) -> &[FieldError] {
+        &self.warnings
+    }
+
+    /// The receivable this row describes, ready for [`crate::receivable::Receivable::new`]
+    /// (which cannot fail on it: the row already holds the same invariants).
+    pub fn to_new_receivable(&self) -> NewReceivable {
+        NewReceivable {
+            document_number: self.document_number.clone(),
+            installment: self.installment,
+            issue_date: self.issue_date,
+            due_date: self.due_date,
+            original_amount: self.amount,
+            open_balance: Some(self.open_amount),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::receivable::{Receivable, ReceivableStatus};
+    use jiff::civil::date;
+    use proptest::prelude::*;
+
+    const HEADER: &[&str] = &[
+        "\u{feff}documento_devedor",
+        "nome_devedor",
+        "email",
+        "telefones",
+        "uf",
+        "cidade",
+        "cep",
+        "endereco",
+        "contrato",
+        "numero_documento",
+        "parcela",
+        "total_parcelas",
+        "emissao",
+        "vencimento",
+        "valor",
+        "valor_aberto",
+    ];
+
+    fn good() -> Vec<&'static str> {
+        vec![
+            "529.982.247-25",
+            "  MARIA  DA SILVA ",
+            "Maria@Exemplo.com",
+            "(11) 91234-5678 | 11 3123-4567|(11) 91234-5678",
+            "sp",
+            "São  Paulo",
+            "01310-100",
+            "Av. Paulista, 1000",
+            "CT-1",
+            "NF-001",
+            "2",
+            "3",
+            "05/01/2026",
+            "2026-02-05",
+            "1.234,56",
+            "",
+        ]
+    }
+
+    #[test]
+    fn parses_a_full_row() {
+        let h = ImportHeader::parse(HEADER).unwrap();
+        let r = h.parse_row(&good()).unwrap();
+        assert_eq!(r.document().digits(), "52998224725");
+        assert_eq!(r.name().as_str(), "Maria da Silva");
+        assert_eq!(r.email().unwrap().as_str(), "maria@exemplo.com");
+        assert_eq!(r.phones().len(), 2);
+        assert_eq!(r.phones()[0].to_string(), "+5511912345678");
+        assert_eq!(r.state().unwrap().as_str(), "SP");
+        assert_eq!(r.city(), Some("São Paulo"));
+        assert_eq!(r.address().unwrap().cep().unwrap().to_string(), "01310-100");
+        assert_eq!(r.installment(), Installment::new(2, Some(3)).unwrap());
+        assert_eq!(r.issue_date(), Some(date(2026, 1, 5)));
+        assert_eq!(r.due_date(), date(2026, 2, 5));
+        assert_eq!(r.amount(), Money::from_centavos(123_456));
+        assert_eq!(r.open_amount(), r.amount());
+        assert!(r.warnings().is_empty());
+        let rec = Receivable::new(r.to_new_receivable()).unwrap();
+        assert_eq!(rec.status(), ReceivableStatus::Open);
+    }
+
+    #[test]
+    fn english_aliases_and_minimal_columns() {
+        let h = ImportHeader::parse(&[
+            "Debtor Document",
+            "debtor_name",
+            "document_number",
+            "Due-Date",
+            "amount",
+            "foo",
+        ])
+        .unwrap();
+        assert_eq!(h.unknown_columns(), &[(6, "foo".to_owned())]);
+        let r = h
+            .parse_row(&[
+                "11.222.333/0001-81",
+                "acme ltda",
+                "X1",
+                "31/12/2026",
+                "10.5",
+            ])
+            .unwrap();
+        assert_eq!(r.installment(), Installment::new(1, None).unwrap());
+        assert_eq!(r.amount(), Money::from_centavos(1050));
+        assert_eq!(r.name().as_str(), "Acme LTDA");
+        assert_eq!(r.due_date(), date(2026, 12, 31));
+    }
+
+    #[test]
+    fn header_errors() {
+        let errs = ImportHeader::parse(&["nome", "valor", "amount", "vencimento"]).unwrap_err();
+        assert!(errs.contains(&HeaderError::DuplicateColumn {
+            field: ImportField::Amount,
+            first: 2,
+            second: 3
+        }));
+        assert!(errs.contains(&HeaderError::MissingColumn {
+            field: ImportField::DebtorDocument
+        }));
+        assert!(errs.contains(&HeaderError::MissingColumn {
+            field: ImportField::DocumentNumber
+        }));
+        assert_eq!(ImportHeader::parse(&[]), Err(vec![HeaderError::Empty]));
+        assert_eq!(
+            ImportHeader::parse(&["", " "]),
+            Err(vec![HeaderError::Empty])
+        );
+        assert_eq!(
+            HeaderError::MissingColumn {
+                field: ImportField::DueDate
+            }
+            .to_string(),
+            "coluna obrigatória ausente: vencimento"
+        );
+        let j = serde_json::to_value(HeaderError::MissingColumn {
+            field: ImportField::DueDate,
+        })
+        .unwrap();
+        assert_eq!(
+            j,
+            serde_json::json!({"code": "missing_column", "field": "vencimento"})
+        );
+    }
+
+    fn reasons(row: Vec<&str>) -> Vec<(ImportField, &'static str)> {
+        let h = ImportHeader::parse(HEADER).unwrap();
+        h.parse_row(&row)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.column, e.reason.code()))
+            .collect()
+    }
+
+    #[test]
+    fn row_errors_are_all_reported() {
+        let mut row = good();
+        row[0] = "123.456.789-00";
+        row[1] = "";
+        row[13] = "2025-12-31";
+        row[14] = "0,00";
+        assert_eq!(
+            reasons(row),
+            [
+                (ImportField::DebtorDocument, "document"),
+                (ImportField::DebtorName, "required"),
+                (ImportField::Amount, "non_positive_amount"),
+                (ImportField::DueDate, "due_before_issue"),
+            ]
+        );
+        let mut row = good();
+        row[14] = "-5";
+        row[13] = "31/02/2026";
+        assert_eq!(
+            reasons(row),
+            [
+                (ImportField::DueDate, "date"),
+                (ImportField::Amount, "non_positive_amount")
+            ]
+        );
+        let mut row = good();
+        row[14] = "1,234.56.7";
+        row[15] = "2000";
+        row[10] = "4";
+        assert_eq!(
+            reasons(row),
+            [
+                (ImportField::Amount, "amount"),
+                (ImportField::Installment, "installment")
+            ]
+        );
+        let mut row = good();
+        row[15] = "2000";
+        assert_eq!(
+            reasons(row),
+            [(ImportField::OpenAmount, "open_amount_range")]
+        );
+        let mut row = good();
+        row[14] = "1,999";
+        row[12] = "2026-1-5";
+        assert_eq!(
+            reasons(row),
+            [
+                (ImportField::IssueDate, "date"),
+                (ImportField::Amount, "amount_ambiguous")
+            ]
+        );
+        // A short record: missing cells are empty.
+        assert_eq!(
+            reasons(vec!["529.982.247-25", "Maria"]),
+            [
+                (ImportField::DocumentNumber, "required"),
+                (ImportField::DueDate, "required"),
+                (ImportField::Amount, "required"),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_contacts_are_warnings() {
+        let h = ImportHeader::parse(HEADER).unwrap();
+        let mut row = good();
+        row[2] = "not-an-email";
+        row[3] = "(10) 91234-5678|11912345678";
+        row[4] = "XX";
+        row[6] = "123";
+        let r = h.parse_row(&row).unwrap();
+        assert!(r.email().is_none());
+        assert_eq!(r.phones().len(), 1);
+        let codes: Vec<_> = r.warnings().iter().map(|w| w.reason.code()).collect();
+        assert_eq!(codes, ["email", "phone", "state", "zip"]);
+        assert_eq!(r.warnings()[1].value, "(10) 91234-5678");
+        assert_eq!(r.warnings()[1].column_index, Some(4));
+        let j = serde_json::to_value(&r.warnings()[0]).unwrap();
+        assert_eq!(j["column"], "email");
+        assert_eq!(j["reason"], "e-mail inválido");
+    }
+
+    #[test]
+    fn installment_forms() {
+        let h = ImportHeader::parse(HEADER).unwrap();
+        let mut row = good();
+        row[10] = "3/12";
+        row[11] = "";
+        assert_eq!(
+            h.parse_row(&row).unwrap().installment(),
+            Installment::new(3, Some(12)).unwrap()
+        );
+        row[10] = "0";
+        assert!(h.parse_row(&row).is_err());
+        row[10] = "";
+        assert_eq!(
+            h.parse_row(&row).unwrap().installment(),
+            Installment::new(1, None).unwrap()
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("5/1/2026"), Ok(date(2026, 1, 5)));
+        assert_eq!(parse_date("2026-01-05"), Ok(date(2026, 1, 5)));
+        for bad in [
+            "2026/01/05",
+            "05-01-2026",
+            "5/1/26",
+            "29/02/2026",
+            "2026-1-05",
+            "",
+            "1/1/1800",
+            "a/b/c",
+        ] {
+            assert_eq!(parse_date(bad), Err(DateError), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parse_row_never_panics(cells in proptest::collection::vec("\\PC{0,20}", 0..18)) {
+            let h = ImportHeader::parse(HEADER).unwrap();
+            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+            let _ = h.parse_row(&refs);
+        }
+
+        #[test]
+        fn valid_rows_hold_invariants(amount in 1i64..1_000_000_000, open in 0i64..1_000_000_000, days in 0i64..4000) {
+            let h = ImportHeader::parse(HEADER).unwrap();
+            let a = Money::from_centavos(amount).to_string();
+            let o = Money::from_centavos(open).format_brl();
+            let due = crate::calendar::add_days(date(2026, 1, 5), days).to_string();
+            let mut row = good();
+            row[14] = &a;
+            row[15] = &o;
+            row[13] = &due;
+            match h.parse_row(&row) {
+                Ok(r) => {
+                    prop_assert!(r.open_amount() <= r.amount());
+                    prop_assert!(Receivable::new(r.to_new_receivable()).is_ok());
+                }
+                Err(e) => {
+                    prop_assert!(open > amount);
+                    prop_assert_eq!(e[0].reason.code(), "open_amount_range");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    use super::*;
+
+    /// Rough throughput probe: `cargo test --release -p quita-core -- --ignored --nocapture speed`.
+    #[test]
+    #[ignore]
+    fn rows_per_second() {
+        let header = ImportHeader::parse(&[
+            "documento_devedor",
+            "nome_devedor",
+            "email",
+            "telefones",
+            "uf",
+            "cidade",
+            "cep",
+            "endereco",
+            "contrato",
+            "numero_documento",
+            "parcela",
+            "total_parcelas",
+            "emissao",
+            "vencimento",
+            "valor",
+            "valor_aberto",
+        ])
+        .unwrap();
+        let row = [
+            "529.982.247-25",
+            "MARIA DA SILVA",
+            "maria@exemplo.com",
+            "(11) 91234-5678|1131234567",
+            "SP",
+            "São Paulo",
+            "01310-100",
+            "Av. Paulista, 1000",
+            "CT-1",
+            "NF-001",
+            "2",
+            "3",
+            "05/01/2026",
+            "05/02/2026",
+            "1.234,56",
+            "1.000,00",
+        ];
+        let n = 300_000;
+        let t = std::time::Instant::now();
+        let mut ok = 0usize;
+        for _ in 0..n {
+            ok += usize::from(header.parse_row(std::hint::black_box(&row)).is_ok());
+        }
+        let secs = t.elapsed().as_secs_f64();
+        assert_eq!(ok, n);
+        println!(
+            "{:.0} rows/s ({:.2} µs/row)",
+            n as f64 / secs,
+            secs * 1e6 / n as f64
+        );
+    }
+}
+#[cfg(test)]
+mod speed_parts {
+    use super::*;
+    fn time<T>(label: &str, f: impl Fn() -> T) {
+        let n = 300_000;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(f());
+        }
+        println!(
+            "{label}: {:.0} ns",
+            t.elapsed().as_secs_f64() * 1e9 / n as f64
+        );
+    }
+    #[test]
+    #[ignore]
+    fn parts() {
+        time("document", || {
+            Document::parse(std::hint::black_box("529.982.247-25"))
+        });
+        time("name", || {
+            PersonName::parse(std::hint::black_box("MARIA DA SILVA"))
+        });
+        time("email", || {
+            Email::parse(std::hint::black_box("maria@exemplo.com"))
+        });
+        time("phone", || {
+            Phone::parse(std::hint::black_box("(11) 91234-5678"))
+        });
+        time("money", || Money::parse(std::hint::black_box("1.234,56")));
+        time("date", || parse_date(std::hint::black_box("05/01/2026")));
+        time("address", || {
+            PostalAddress::new(
+                std::hint::black_box("Av. Paulista, 1000"),
+                Some("São Paulo"),
+                None,
+                None,
+            )
+        });
+        time("docnum", || {
+            DocumentNumber::parse(std::hint::black_box("NF-001"))
+        });
+    }
+}

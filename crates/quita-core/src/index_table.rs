@@ -1,0 +1,565 @@
+//! Monetary-correction index tables (IPCA or any other monthly index).
+//!
+//! An [`IndexTable`] holds one rate per calendar month: the change of the
+//! index **during** that month (IPCA of January 2026 applies to the days of
+//! January 2026). It is parsed from CSV text by [`IndexTable::parse_csv`] (no
+//! I/O here: the caller reads the file) and answers
+//! [`IndexTable::correction_factor`] between two dates.
+//!
+//! # Accepted CSV text
+//! - UTF-8, an optional BOM; blank lines and lines starting with `#` are skipped.
+//! - One month per line: `MONTH<sep>VALUE`, where `<sep>` is the first `;`,
+//!   tab or `,` on the line (so `2026-01,0,42` reads as month `2026-01`,
+//!   value `0,42`). Extra columns are an error.
+//! - `MONTH`: `2026-01`, `2026/01`, `01/2026`, `01-2026`, or a full date
+//!   `2026-01-01` / `01/01/2026` (the day is ignored).
+//! - `VALUE`: a percent with decimal comma or point and an optional `%`
+//!   (`0,42`, `0.42%`, `-0.68`: deflation is allowed).
+//! - An optional header line (first non-comment line whose first column is
+//!   not a month). If its second column's name contains `fator` or `factor`,
+//!   every value is a **factor** (`1.0042`) instead of a percent.
+//! - A month may appear only once; months need not be in order or
+//!   contiguous, but a calculation over a month that is missing fails.
+//!
+//! Errors name the 1-based line number.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::calendar::days_between;
+use crate::rate::parse_signed_decimal;
+
+/// A calendar month (`2026-01`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth {
+    year: i16,
+    month: i8,
+}
+
+impl YearMonth {
+    /// `None` unless `1 <= month <= 12` and `1900 <= year <= 9999`.
+    pub fn new(year: i16, month: i8) -> Option<Self> {
+        ((1..=12).contains(&month) && (1900..=9999).contains(&year)).then_some(Self { year, month })
+    }
+
+    pub fn of(d: Date) -> Self {
+        Self {
+            year: d.year(),
+            month: d.month(),
+        }
+    }
+
+    pub fn year(self) -> i16 {
+        self.year
+    }
+
+    pub fn month(self) -> i8 {
+        self.month
+    }
+
+    pub fn first_day(self) -> Date {
+        // Valid by construction: month 1..=12, year inside jiff's range.
+        Date::new(self.year, self.month, 1).unwrap_or(Date::MIN)
+    }
+
+    fn next(self) -> Self {
+        if self.month == 12 {
+            Self {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    /// Reads `2026-01`, `2026/01`, `01/2026`, `01-2026`, `2026-01-15`, `15/01/2026`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let s = raw.trim();
+        let parts: Vec<&str> = s.split(['-', '/']).collect();
+        let num = |p: &str, len: std::ops::RangeInclusive<usize>| -> Option<i32> {
+            (len.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        };
+        let (y, m) = match parts.as_slice() {
+            [a, b] if a.len() == 4 => (num(a, 4..=4)?, num(b, 1..=2)?),
+            [a, b] => (num(b, 4..=4)?, num(a, 1..=2)?),
+            [a, b, c] if a.len() == 4 => {
+                num(c, 1..=2)?;
+                (num(a, 4..=4)?, num(b, 1..=2)?)
+            }
+            [a, b, c] => {
+                num(a, 1..=2)?;
+                (num(c, 4..=4)?, num(b, 1..=2)?)
+            }
+            _ => return None,
+        };
+        Self::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?)
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// A named table of monthly index changes.
+///
+/// Invariant: every stored monthly factor is `> 0` (a rate above −100 %).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexTable {
+    name: String,
+    /// Monthly factor `1 + rate`, e.g. `1.0042` for 0.42 %.
+    factors: BTreeMap<YearMonth, Decimal>,
+}
+
+/// A problem in index CSV text, with its 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IndexParseError {
+    #[error("line {line}: expected MONTH;VALUE")]
+    Columns { line: usize },
+    #[error("line {line}: invalid month {value:?} (use 2026-01 or 01/2026)")]
+    Month { line: usize, value: String },
+    #[error("line {line}: invalid value {value:?} (use 0,42 or 0.42%)")]
+    Value { line: usize, value: String },
+    #[error("line {line}: month {month} appears twice")]
+    Duplicate { line: usize, month: YearMonth },
+    #[error("line {line}: a monthly change of -100% or less is impossible")]
+    OutOfRange { line: usize },
+    #[error("the index table has no months")]
+    Empty,
+}
+
+/// Why a correction factor could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IndexError {
+    #[error("index {index} has no value for {month}")]
+    MissingMonth { index: String, month: YearMonth },
+    #[error("index {index}: the accumulated factor is too large")]
+    Overflow { index: String },
+}
+
+impl IndexTable {
+    /// Builds a table from monthly rates in percent (`0.42` = 0.42 %).
+    pub fn from_monthly_percent(
+        name: impl Into<String>,
+        months: impl IntoIterator<Item = (YearMonth, Decimal)>,
+    ) -> Result<Self, IndexParseError> {
+        let mut factors = BTreeMap::new();
+        for (i, (ym, pct)) in months.into_iter().enumerate() {
+            let f = Decimal::ONE + pct / Decimal::ONE_HUNDRED;
+            if f <= Decimal::ZERO {
+                return Err(IndexParseError::OutOfRange { line: i + 1 });
+            }
+            if factors.insert(ym, f).is_some() {
+                return Err(IndexParseError::Duplicate {
+                    line: i + 1,
+                    month: ym,
+                });
+            }
+        }
+        if factors.is_empty() {
+            return Err(IndexParseError::Empty);
+        }
+        Ok(Self {
+            name: name.into(),
+            factors,
+        })
+    }
+
+    /// Parses CSV text in the forms described in the [module docs](self).
+    pub fn parse_csv(name: impl Into<String>, text: &str) -> Result<Self, IndexParseError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut factors = BTreeMap::new();
+        let mut values_are_factors = false;
+        let mut seen_data_or_header = false;
+        for (i, raw_line) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let line = raw_line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some(p) = line.find([';', '\t', ',']) else {
+                return Err(IndexParseError::Columns { line: line_no });
+            };
+            let (month_txt, rest) = (&line[..p], &line[p + 1..]);
+            let value_txt = if line.as_bytes()[p] == b',' {
+                rest
+            } else {
+                if rest.contains(line.as_bytes()[p] as char) {
+                    return Err(IndexParseError::Columns { line: line_no });
+                }
+                rest
+            };
+            let month = YearMonth::parse(month_txt);
+            if !seen_data_or_header {
+                seen_data_or_header = true;
+                if month.is_none()
+                    && month_txt.bytes().any(|b| b.is_ascii_alphabetic())
+                    && !month_txt.bytes().any(|b| b.is_ascii_digit())
+                {
+                    let col = value_txt.to_ascii_lowercase();
+                    values_are_factors = col.contains("fator") || col.contains("factor");
+                    continue;
+                }
+            }
+            let month = month.ok_or_else(|| IndexParseError::Month {
+                line: line_no,
+                value: month_txt.trim().to_owned(),
+            })?;
+            let value = parse_signed_decimal(value_txt).map_err(|_| IndexParseError::Value {
+                line: line_no,
+                value: value_txt.trim().to_owned(),
+            })?;
+            let factor = if values_are_factors {
+                value
+            } else {
+                Decimal::ONE + value / Decimal::ONE_HUNDRED
+            };
+            if factor <= Decimal::ZERO {
+                return Err(IndexParseError::OutOfRange { line: line_no });
+            }
+            if factors.insert(month, factor).is_some() {
+                return Err(IndexParseError::Duplicate {
+                    line: line_no,
+                    month,
+                });
+            }
+        }
+        if factors.is_empty() {
+            return Err(IndexParseError::Empty);
+        }
+        Ok(Self {
+            name: name.into(),
+            factors,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The monthly factor (`1 + rate`) of a month, if present.
+    pub fn monthly_factor(&self, month: YearMonth) -> Option<Decimal> {
+        self.factors.get(&month).copied()
+    }
+
+    /// First and last month in the table (`None` never happens: a table is
+    /// never empty, but the type does not promise it to the compiler).
+    pub fn range(&self) -> Option<(YearMonth, YearMonth)> {
+        let first = self.factors.keys().next().copied()?;
+        let last = self.factors.keys().next_back().copied()?;
+        Some((first, last))
+    }
+
+    /// The correction factor from `from` to `to`.
+    ///
+    /// Convention (pro rata die, linear within a month):
+    /// - the period is the days `from` (inclusive) to `to` (exclusive), so
+    ///   the number of days is `to − from`; when `to <= from` the factor is 1;
+    /// - for each calendar month M touched, with `n` days of the period in M
+    ///   and `D` days in M, the month contributes `1 + r_M × n / D`; a whole
+    ///   month contributes exactly `1 + r_M`;
+    /// - the factor is the product of the contributions, in exact decimal
+    ///   arithmetic (28 significant digits, no intermediate rounding);
+    /// - the result is floored at 1: accumulated deflation never reduces a
+    ///   debt below its nominal value (STJ, REsp 1.265.580/RS, repetitive), while
+    ///   deflation months still offset inflation inside the period.
+    ///
+    /// Example: from 2026-01-10 to 2026-03-15 = 22/31 of January, all of
+    /// February and 14/31 of March.
+    pub fn correction_factor(&self, from: Date, to: Date) -> Result<Decimal, IndexError> {
+        self.factor(from, to, false)
+    }
+
+    /// Like [`IndexTable::correction_factor`], but months **after the last
+    /// month in the table** count as 0 % (the index is published only after
+    /// the month ends, so "today" is never in the table). A gap inside the
+    /// table, or a month before its first one, is still an error. Returns the
+    /// factor and the last month actually used (`None` if none was needed).
+    pub fn correction_factor_to_latest(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<(Decimal, Option<YearMonth>), IndexError> {
+        let latest = self.factors.keys().next_back().copied();
+        let factor = self.factor(from, to, true)?;
+        let used = match latest {
+            Some(l) if to > from => {
+                let last_needed = YearMonth::of(crate::calendar::add_days(to, -1));
+                Some(l.min(last_needed)).filter(|m| *m >= YearMonth::of(from))
+            }
+            _ => None,
+        };
+        Ok((factor, used))
+    }
+
+    fn factor(&self, from: Date, to: Date, zero_after_latest: bool) -> Result<Decimal, IndexError> {
+        let latest = self.factors.keys().next_back().copied();
+        if to <= from {
+            return Ok(Decimal::ONE);
+        }
+        let mut factor = Decimal::ONE;
+        let mut month = YearMonth::of(from);
+        let mut start = from;
+        let last = YearMonth::of(to);
+        loop {
+            let month_start = month.first_day();
+            let days_in_month = i64::from(month_start.days_in_month());
+            let next_start = month.next().first_day();
+            let end = if month == last { to } else { next_start };
+            let days = days_between(start, end);
+            if days > 0 {
+                let f = match self.factors.get(&month) {
+                    Some(f) => f,
+                    None if zero_after_latest && latest.is_some_and(|l| month > l) => &Decimal::ONE,
+                    None => {
+                        return Err(IndexError::MissingMonth {
+                            index: self.name.clone(),
+                            month,
+                        });
+                    }
+                };
+                let contribution = if days == days_in_month {
+                    Some(*f)
+                } else {
+                    (*f - Decimal::ONE)
+                        .checked_mul(Decimal::from(days))
+                        .and_then(|v| v.checked_div(Decimal::from(days_in_month)))
+                        .and_then(|v| v.checked_add(Decimal::ONE))
+                };
+                factor = contribution
+                    .and_then(|c| factor.checked_mul(c))
+                    .ok_or_else(|| IndexError::Overflow {
+                        index: self.name.clone(),
+                    })?;
+            }
+            if month == last {
+                break;
+            }
+            month = month.next();
+            start = next_start;
+        }
+        Ok(factor.max(Decimal::ONE))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn ym(y: i16, m: i8) -> YearMonth {
+        YearMonth::new(y, m).unwrap()
+    }
+
+    #[test]
+    fn month_forms() {
+        for s in [
+            "2026-01",
+            "2026/01",
+            "01/2026",
+            "1/2026",
+            "01-2026",
+            "2026-01-15",
+            "15/01/2026",
+        ] {
+            assert_eq!(YearMonth::parse(s), Some(ym(2026, 1)), "{s}");
+        }
+        for s in [
+            "2026-13",
+            "13/2026",
+            "26-01",
+            "",
+            "jan/2026",
+            "2026-01-01-01",
+        ] {
+            assert_eq!(YearMonth::parse(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn parses_csv_forms() {
+        let t = IndexTable::parse_csv(
+            "IPCA",
+            "\u{feff}mes;ipca\n# comment\n2026-01;0,42\n\n02/2026;0.50%\n2026-03,0,30\n2026-04\t-0,10\n",
+        )
+        .unwrap();
+        assert_eq!(t.monthly_factor(ym(2026, 1)), Some(d("1.0042")));
+        assert_eq!(t.monthly_factor(ym(2026, 2)), Some(d("1.005")));
+        assert_eq!(t.monthly_factor(ym(2026, 3)), Some(d("1.003")));
+        assert_eq!(t.monthly_factor(ym(2026, 4)), Some(d("0.999")));
+        assert_eq!(t.range(), Some((ym(2026, 1), ym(2026, 4))));
+    }
+
+    #[test]
+    fn parses_factor_column() {
+        let t = IndexTable::parse_csv("x", "month;factor\n2026-01;1.0042\n").unwrap();
+        assert_eq!(t.monthly_factor(ym(2026, 1)), Some(d("1.0042")));
+    }
+
+    #[test]
+    fn csv_errors_name_the_line() {
+        assert_eq!(
+            IndexTable::parse_csv("x", "2026-01;0,42\n2026-13;0,1"),
+            Err(IndexParseError::Month {
+                line: 2,
+                value: "2026-13".into()
+            })
+        );
+        assert_eq!(
+            IndexTable::parse_csv("x", "2026-01;abc"),
+            Err(IndexParseError::Value {
+                line: 1,
+                value: "abc".into()
+            })
+        );
+        assert_eq!(
+            IndexTable::parse_csv("x", "2026-01;1\n01/2026;2"),
+            Err(IndexParseError::Duplicate {
+                line: 2,
+                month: ym(2026, 1)
+            })
+        );
+        assert_eq!(
+            IndexTable::parse_csv("x", "2026-01;1;2"),
+            Err(IndexParseError::Columns { line: 1 })
+        );
+        assert_eq!(
+            IndexTable::parse_csv("x", "2026-01;-100"),
+            Err(IndexParseError::OutOfRange { line: 1 })
+        );
+        assert_eq!(
+            IndexTable::parse_csv("x", "mes;taxa\n"),
+            Err(IndexParseError::Empty)
+        );
+        assert_eq!(IndexTable::parse_csv("x", ""), Err(IndexParseError::Empty));
+    }
+
+    #[test]
+    fn pro_rata_die() {
+        let t = IndexTable::parse_csv("IPCA", "2026-01;0,31\n2026-02;0,28\n2026-03;0,62").unwrap();
+        // 22/31 of Jan (0.22%), all of Feb (0.28%), 14/31 of Mar (0.28%).
+        let f = t
+            .correction_factor(date(2026, 1, 10), date(2026, 3, 15))
+            .unwrap();
+        let expected = d("1.0022") * d("1.0028") * d("1.0028");
+        assert_eq!(f, expected);
+        // Whole month exactly.
+        assert_eq!(
+            t.correction_factor(date(2026, 2, 1), date(2026, 3, 1))
+                .unwrap(),
+            d("1.0028")
+        );
+        // Same day / backwards.
+        assert_eq!(
+            t.correction_factor(date(2026, 2, 1), date(2026, 2, 1))
+                .unwrap(),
+            Decimal::ONE
+        );
+        assert_eq!(
+            t.correction_factor(date(2026, 3, 1), date(2026, 2, 1))
+                .unwrap(),
+            Decimal::ONE
+        );
+        // Missing month.
+        assert_eq!(
+            t.correction_factor(date(2026, 1, 10), date(2026, 4, 2)),
+            Err(IndexError::MissingMonth {
+                index: "IPCA".into(),
+                month: ym(2026, 4)
+            })
+        );
+        // Ending on the first of a month does not need that month.
+        assert!(
+            t.correction_factor(date(2026, 1, 10), date(2026, 4, 1))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn huge_factors_are_an_error_not_a_panic() {
+        let text: String = (1..=12)
+            .map(|m| format!("2026-{m:02};100000000\n"))
+            .collect();
+        let t = IndexTable::parse_csv("x", &text).unwrap();
+        assert_eq!(
+            t.correction_factor(date(2026, 1, 1), date(2026, 12, 31)),
+            Err(IndexError::Overflow { index: "x".into() })
+        );
+    }
+
+    #[test]
+    fn to_latest_treats_unpublished_months_as_zero() {
+        let t = IndexTable::parse_csv("IPCA", "2026-01;0,31\n2026-02;0,28").unwrap();
+        let (f, used) = t
+            .correction_factor_to_latest(date(2026, 1, 10), date(2026, 3, 15))
+            .unwrap();
+        assert_eq!(f, d("1.0022") * d("1.0028"));
+        assert_eq!(used, Some(ym(2026, 2)));
+        let (_, used) = t
+            .correction_factor_to_latest(date(2026, 1, 10), date(2026, 2, 1))
+            .unwrap();
+        assert_eq!(used, Some(ym(2026, 1)));
+        // Before the table: still an error.
+        assert!(
+            t.correction_factor_to_latest(date(2025, 12, 10), date(2026, 2, 1))
+                .is_err()
+        );
+        // Entirely after the table: factor 1, nothing used.
+        assert_eq!(
+            t.correction_factor_to_latest(date(2026, 5, 1), date(2026, 6, 1))
+                .unwrap(),
+            (Decimal::ONE, None)
+        );
+        // A gap inside the table is an error.
+        let gap = IndexTable::parse_csv("x", "2026-01;1\n2026-03;1").unwrap();
+        assert!(
+            gap.correction_factor_to_latest(date(2026, 1, 1), date(2026, 4, 1))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn deflation_never_reduces_below_nominal() {
+        let t = IndexTable::parse_csv("x", "2026-01;-0,5\n2026-02;0,2").unwrap();
+        assert_eq!(
+            t.correction_factor(date(2026, 1, 1), date(2026, 3, 1))
+                .unwrap(),
+            Decimal::ONE
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn csv_parse_never_panics(s in "\\PC{0,60}") {
+            let _ = IndexTable::parse_csv("x", &s);
+        }
+
+        #[test]
+        fn factor_is_monotone_for_positive_rates(a in 0i64..700, b in 0i64..700, rate in 0u32..300) {
+            let months = (0..30).map(|i| (ym(2025 + (i / 12) as i16, (i % 12 + 1) as i8), Decimal::new(i64::from(rate), 2)));
+            let t = IndexTable::from_monthly_percent("x", months).unwrap();
+            let start = date(2025, 1, 5);
+            let (a, b) = (a.min(b), a.max(b));
+            let fa = t.correction_factor(start, crate::calendar::add_days(start, a)).unwrap();
+            let fb = t.correction_factor(start, crate::calendar::add_days(start, b)).unwrap();
+            prop_assert!(fa <= fb);
+            prop_assert!(fa >= Decimal::ONE);
+        }
+    }
+}
