@@ -30,7 +30,11 @@ async fn asset(Path(file): Path<String>) -> Response {
     };
     let etag = format!("\"{}\"", hex::encode(&content.metadata.sha256_hash()[..8]));
     (
-        [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600"), (header::ETAG, etag.as_str())],
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::ETAG, etag.as_str()),
+        ],
         content.data,
     )
         .into_response()

@@ -45,11 +45,17 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> S
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
 }
 
 fn skips_auth(path: &str) -> bool {
-    path.starts_with("/assets/") || matches!(path, "/healthz" | "/readyz" | "/metrics" | "/api/openapi.json")
+    path.starts_with("/assets/")
+        || matches!(
+            path,
+            "/healthz" | "/readyz" | "/metrics" | "/api/openapi.json"
+        )
 }
 
 /// Middleware: resolves the caller and stores it in the request extensions.
@@ -110,12 +116,18 @@ mod tests {
     #[test]
     fn cookies_and_bearer() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, "a=1; quita_session=abc ; b=2".parse().unwrap());
+        h.insert(
+            header::COOKIE,
+            "a=1; quita_session=abc ; b=2".parse().unwrap(),
+        );
         h.insert(header::AUTHORIZATION, "Bearer qt_x".parse().unwrap());
         assert_eq!(cookie(&h, "quita_session"), Some("abc"));
         assert_eq!(cookie(&h, "b"), Some("2"));
         assert_eq!(cookie(&h, "c"), None);
         assert_eq!(bearer(&h), Some("qt_x"));
-        assert_eq!(set_cookie("n", "v", 60, true), "n=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure");
+        assert_eq!(
+            set_cookie("n", "v", 60, true),
+            "n=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure"
+        );
     }
 }

@@ -27,7 +27,12 @@ const FORM_LIMIT: usize = 256 * 1024;
 fn refuse(path: &str, why: &str) -> Response {
     tracing::warn!(reason = why, "csrf check refused a request");
     if path.starts_with("/api/") {
-        problem(StatusCode::FORBIDDEN, "csrf", format!("CSRF check failed: {why}"), None)
+        problem(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            format!("CSRF check failed: {why}"),
+            None,
+        )
     } else {
         error_page(
             StatusCode::FORBIDDEN,
@@ -43,7 +48,9 @@ fn same_origin(headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    origin.split_once("://").is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
 }
 
 fn query_token(req: &Request) -> Option<String> {
@@ -76,9 +83,17 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     if !same_origin(req.headers()) {
         return refuse(&path, "cross-origin request");
     }
-    let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     if let Some(t) = header_token.or_else(|| query_token(&req)) {
-        return if csrf_matches(&expected, &t) { next.run(req).await } else { refuse(&path, "token mismatch") };
+        return if csrf_matches(&expected, &t) {
+            next.run(req).await
+        } else {
+            refuse(&path, "token mismatch")
+        };
     }
     let is_form = req
         .headers()
@@ -94,9 +109,17 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     };
     let submitted = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
-        .and_then(|fields| fields.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
+        .and_then(|fields| {
+            fields
+                .into_iter()
+                .find(|(k, _)| k == "_csrf")
+                .map(|(_, v)| v)
+        });
     match submitted {
-        Some(t) if csrf_matches(&expected, &t) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Some(t) if csrf_matches(&expected, &t) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
         _ => refuse(&path, "token mismatch"),
     }
 }

@@ -37,7 +37,12 @@ pub fn status_of(e: &AppError) -> StatusCode {
     }
 }
 
-pub fn problem(status: StatusCode, code: &str, detail: impl Into<String>, field: Option<String>) -> Response {
+pub fn problem(
+    status: StatusCode,
+    code: &str,
+    detail: impl Into<String>,
+    field: Option<String>,
+) -> Response {
     let body = Problem {
         kind: format!("urn:quita:problem:{code}"),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
@@ -46,7 +51,12 @@ pub fn problem(status: StatusCode, code: &str, detail: impl Into<String>, field:
         detail: detail.into(),
         field,
     };
-    (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(body)).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        Json(body),
+    )
+        .into_response()
 }
 
 /// An error answered to an API caller.
@@ -64,7 +74,12 @@ impl IntoResponse for ApiError {
         let status = status_of(&self.0);
         if let AppError::Internal(e) = &self.0 {
             tracing::error!(error = ?e, "internal error");
-            return problem(status, "internal", "internal error; see the server log", None);
+            return problem(
+                status,
+                "internal",
+                "internal error; see the server log",
+                None,
+            );
         }
         let field = match &self.0 {
             AppError::Invalid { field, .. } => Some((*field).to_owned()),
@@ -93,7 +108,8 @@ impl IntoResponse for PageError {
             AppError::Unauthenticated => "Entre novamente para continuar.".to_owned(),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
-                "Ocorreu um erro interno. Tente novamente; se persistir, avise o administrador.".to_owned()
+                "Ocorreu um erro interno. Tente novamente; se persistir, avise o administrador."
+                    .to_owned()
             }
             other => other.to_string(),
         };
@@ -110,17 +126,31 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         500..=599 => "Erro interno",
         _ => "Não foi possível concluir",
     };
-    let page = crate::pages::ErrorPage { layout: None, title, message, status: status.as_u16() };
+    let page = crate::pages::ErrorPage {
+        layout: None,
+        title,
+        message,
+        status: status.as_u16(),
+    };
     (status, Html(crate::pages::render(&page))).into_response()
 }
 
 /// A panic in a handler becomes a 500 without its message (it may hold data).
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("handler panicked");
-    problem(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log", None)
+    problem(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "internal error; see the server log",
+        None,
+    )
 }
 
 /// Problem JSON under `/api/`, an HTML page elsewhere.
 pub fn respond(path: &str, e: AppError) -> Response {
-    if path.starts_with("/api/") { ApiError(e).into_response() } else { PageError(e).into_response() }
+    if path.starts_with("/api/") {
+        ApiError(e).into_response()
+    } else {
+        PageError(e).into_response()
+    }
 }

@@ -22,6 +22,9 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     if state.app.db.ping().await {
         (StatusCode::OK, Json(json!({"status": "ready"})))
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "database unreachable"})))
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "database unreachable"})),
+        )
     }
 }

@@ -20,7 +20,9 @@ pub fn handle() -> &'static PrometheusHandle {
         let builder = PrometheusBuilder::new()
             .set_buckets_for_metric(
                 Matcher::Suffix("duration_seconds".into()),
-                &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0],
+                &[
+                    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                ],
             )
             .expect("bucket list is not empty");
         let recorder = builder.build_recorder();
@@ -34,7 +36,11 @@ pub fn handle() -> &'static PrometheusHandle {
 /// Middleware: counts and times each request by its route template (never
 /// the raw path, which may carry identifiers).
 pub async fn track(req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
     let method = req.method().as_str().to_owned();
     let start = Instant::now();
     let response = next.run(req).await;
@@ -52,10 +58,17 @@ pub async fn render(State(state): State<AppState>) -> Response {
     h.run_upkeep();
     if let Ok(counts) = quita_store::jobs::count_by_status(&state.app.db, None).await {
         for status in ["queued", "running", "succeeded", "dead"] {
-            let n = counts.iter().find(|(s, _)| s.as_str() == status).map_or(0, |(_, n)| *n);
+            let n = counts
+                .iter()
+                .find(|(s, _)| s.as_str() == status)
+                .map_or(0, |(_, n)| *n);
             metrics::gauge!("quita_jobs", "status" => status).set(n as f64);
         }
     }
     metrics::gauge!("quita_database_up").set(if state.app.db.ping().await { 1.0 } else { 0.0 });
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        h.render(),
+    )
+        .into_response()
 }

@@ -15,7 +15,10 @@ pub struct WebSettings {
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { public_url: "http://127.0.0.1:8080".into(), body_limit: 2 * 1024 * 1024 }
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            body_limit: 2 * 1024 * 1024,
+        }
     }
 }
 
@@ -34,11 +37,18 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(app: App, settings: WebSettings) -> Self {
-        Self { app, settings, csrf_key: Arc::default() }
+        Self {
+            app,
+            settings,
+            csrf_key: Arc::default(),
+        }
     }
 
     /// The instance CSRF key, read from the database once per process.
     pub async fn csrf_key(&self) -> AppResult<Vec<u8>> {
-        self.csrf_key.get_or_try_init(|| self.app.csrf_key()).await.cloned()
+        self.csrf_key
+            .get_or_try_init(|| self.app.csrf_key())
+            .await
+            .cloned()
     }
 }

@@ -81,19 +81,30 @@ impl Default for Config {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { pg_max_connections: 10, statement_timeout_secs: 30, connect_timeout_secs: 5 }
+        Self {
+            pg_max_connections: 10,
+            statement_timeout_secs: 30,
+            connect_timeout_secs: 5,
+        }
     }
 }
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        Self { idle_minutes: 120, absolute_hours: 12 }
+        Self {
+            idle_minutes: 120,
+            absolute_hours: 12,
+        }
     }
 }
 
 impl Default for LoginConfig {
     fn default() -> Self {
-        Self { max_failures: 10, window_minutes: 15, lockout_minutes: 15 }
+        Self {
+            max_failures: 10,
+            window_minutes: 15,
+            lockout_minutes: 15,
+        }
     }
 }
 
@@ -119,7 +130,10 @@ impl Config {
         let file = match &global.config {
             Some(path) => {
                 if !path.is_file() {
-                    bail!("config file {} does not exist or is not a file", path.display());
+                    bail!(
+                        "config file {} does not exist or is not a file",
+                        path.display()
+                    );
                 }
                 Some(path.clone())
             }
@@ -129,14 +143,12 @@ impl Config {
             check_readable(path)?;
             figment = figment.merge(Toml::file_exact(path));
         }
-        figment = figment.merge(
-            Env::prefixed("QUITA_")
-                .split("__")
-                .filter(|k| {
-                    let key = k.as_str().to_ascii_lowercase().replace("__", ".");
-                    ENV_KEYS.iter().any(|known| key == *known || key.starts_with(&format!("{known}.")))
-                }),
-        );
+        figment = figment.merge(Env::prefixed("QUITA_").split("__").filter(|k| {
+            let key = k.as_str().to_ascii_lowercase().replace("__", ".");
+            ENV_KEYS
+                .iter()
+                .any(|known| key == *known || key.starts_with(&format!("{known}.")))
+        }));
         let mut config: Config = figment.extract().map_err(|e| {
             let mut msg = e.to_string();
             if let Some(path) = &file {
@@ -163,15 +175,23 @@ impl Config {
     pub fn db_options(&self) -> DbOptions {
         DbOptions {
             pg_max_connections: self.database.pg_max_connections.max(1),
-            statement_timeout: std::time::Duration::from_secs(self.database.statement_timeout_secs.max(1)),
-            acquire_timeout: std::time::Duration::from_secs(self.database.connect_timeout_secs.max(1)),
+            statement_timeout: std::time::Duration::from_secs(
+                self.database.statement_timeout_secs.max(1),
+            ),
+            acquire_timeout: std::time::Duration::from_secs(
+                self.database.connect_timeout_secs.max(1),
+            ),
         }
     }
 
     pub fn auth_settings(&self) -> quita_app::auth::AuthSettings {
         quita_app::auth::AuthSettings {
-            idle_timeout: SignedDuration::from_mins(self.session.idle_minutes.clamp(1, 7 * 24 * 60)),
-            absolute_timeout: SignedDuration::from_hours(self.session.absolute_hours.clamp(1, 24 * 30)),
+            idle_timeout: SignedDuration::from_mins(
+                self.session.idle_minutes.clamp(1, 7 * 24 * 60),
+            ),
+            absolute_timeout: SignedDuration::from_hours(
+                self.session.absolute_hours.clamp(1, 24 * 30),
+            ),
             throttle: ThrottlePolicy {
                 max_failures: self.login.max_failures.max(1),
                 window: SignedDuration::from_mins(self.login.window_minutes.max(1)),
@@ -182,12 +202,18 @@ impl Config {
 
     /// The public URL, defaulting to `http://<bind>`.
     pub fn public_url(&self, bind: &str) -> String {
-        if self.public_url.trim().is_empty() { format!("http://{bind}") } else { self.public_url.trim_end_matches('/').to_owned() }
+        if self.public_url.trim().is_empty() {
+            format!("http://{bind}")
+        } else {
+            self.public_url.trim_end_matches('/').to_owned()
+        }
     }
 }
 
 fn check_readable(path: &Path) -> anyhow::Result<()> {
-    std::fs::read_to_string(path).map(drop).with_context(|| format!("cannot read config file {}", path.display()))
+    std::fs::read_to_string(path)
+        .map(drop)
+        .with_context(|| format!("cannot read config file {}", path.display()))
 }
 
 /// `quita config example`.
@@ -243,31 +269,51 @@ mod tests {
 
     #[test]
     fn example_parses_to_the_defaults() {
-        let from_example: Config = Figment::new().merge(Toml::string(EXAMPLE)).extract().unwrap();
+        let from_example: Config = Figment::new()
+            .merge(Toml::string(EXAMPLE))
+            .extract()
+            .unwrap();
         let d = Config::default();
         assert_eq!(from_example.bind, d.bind);
         assert_eq!(from_example.data_dir, d.data_dir);
         assert_eq!(from_example.session.idle_minutes, d.session.idle_minutes);
         assert_eq!(from_example.login.max_failures, d.login.max_failures);
-        assert_eq!(from_example.database.pg_max_connections, d.database.pg_max_connections);
+        assert_eq!(
+            from_example.database.pg_max_connections,
+            d.database.pg_max_connections
+        );
     }
 
     #[test]
     fn layers_file_then_env_then_flags() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("quita.toml", "bind = \"0.0.0.0:9000\"\n[session]\nidle_minutes = 30\n")?;
+            jail.create_file(
+                "quita.toml",
+                "bind = \"0.0.0.0:9000\"\n[session]\nidle_minutes = 30\n",
+            )?;
             jail.set_env("QUITA_DATABASE_URL", "postgres://u@h/db");
             jail.set_env("QUITA_SESSION__ABSOLUTE_HOURS", "4");
             jail.set_env("QUITA_TEST_POSTGRES_URL", "ignored");
-            let flags = GlobalArgs { data_dir: Some("/srv/quita".into()), ..GlobalArgs::default() };
+            let flags = GlobalArgs {
+                data_dir: Some("/srv/quita".into()),
+                ..GlobalArgs::default()
+            };
             let c = Config::load(&flags).map_err(|e| e.to_string())?;
             assert_eq!(c.bind, "0.0.0.0:9000");
             assert_eq!(c.session.idle_minutes, 30);
             assert_eq!(c.session.absolute_hours, 4);
             assert_eq!(c.database_url, "postgres://u@h/db");
             assert_eq!(c.data_dir, PathBuf::from("/srv/quita"));
-            let flags = GlobalArgs { database_url: Some("sqlite://x.db".into()), ..GlobalArgs::default() };
-            assert_eq!(Config::load(&flags).map_err(|e| e.to_string())?.database_url, "sqlite://x.db");
+            let flags = GlobalArgs {
+                database_url: Some("sqlite://x.db".into()),
+                ..GlobalArgs::default()
+            };
+            assert_eq!(
+                Config::load(&flags)
+                    .map_err(|e| e.to_string())?
+                    .database_url,
+                "sqlite://x.db"
+            );
             Ok(())
         });
     }
@@ -275,8 +321,17 @@ mod tests {
     #[test]
     fn default_database_is_sqlite_in_the_data_dir() {
         let c = Config::default();
-        assert_eq!(c.database_url().unwrap(), DatabaseUrl::sqlite_file("./quita-data/quita.db"));
-        let bad = Config { database_url: "mysql://x/y".into(), ..Config::default() };
-        assert!(format!("{:#}", bad.database_url().unwrap_err()).contains("unsupported database URL scheme"));
+        assert_eq!(
+            c.database_url().unwrap(),
+            DatabaseUrl::sqlite_file("./quita-data/quita.db")
+        );
+        let bad = Config {
+            database_url: "mysql://x/y".into(),
+            ..Config::default()
+        };
+        assert!(
+            format!("{:#}", bad.database_url().unwrap_err())
+                .contains("unsupported database URL scheme")
+        );
     }
 }

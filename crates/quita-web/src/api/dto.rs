@@ -55,7 +55,14 @@ pub struct UserDto {
 
 impl From<quita_store::users::User> for UserDto {
     fn from(u: quita_store::users::User) -> Self {
-        Self { id: u.id, email: u.email.to_string(), name: u.name, role: u.role, active: u.active, created_at: u.created_at.to_string() }
+        Self {
+            id: u.id,
+            email: u.email.to_string(),
+            name: u.name,
+            role: u.role,
+            active: u.active,
+            created_at: u.created_at.to_string(),
+        }
     }
 }
 

@@ -14,27 +14,42 @@ use crate::{AppState, auth::ApiPrincipal, error::ApiError};
 /// Who the caller is and in which organization.
 #[utoipa::path(get, path = "/api/v1/me", tag = "organization",
     responses((status = 200, body = MeDto), (status = 401, body = crate::error::Problem)))]
-pub async fn me(State(state): State<AppState>, ApiPrincipal(p): ApiPrincipal) -> Result<Json<MeDto>, ApiError> {
+pub async fn me(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<MeDto>, ApiError> {
     let org = state.app.organization(&p).await?;
     let (kind, id) = match p.actor {
         Actor::User(id) => ("user", id),
         Actor::Token(id) => ("token", id),
         Actor::Cli | Actor::System => ("system", 0),
     };
-    Ok(Json(MeDto { kind: kind.into(), id, name: p.name.clone(), role: p.role, organization: org.into() }))
+    Ok(Json(MeDto {
+        kind: kind.into(),
+        id,
+        name: p.name.clone(),
+        role: p.role,
+        organization: org.into(),
+    }))
 }
 
 /// The caller's organization.
 #[utoipa::path(get, path = "/api/v1/organization", tag = "organization",
     responses((status = 200, body = OrganizationDto), (status = 401, body = crate::error::Problem)))]
-pub async fn organization(State(state): State<AppState>, ApiPrincipal(p): ApiPrincipal) -> Result<Json<OrganizationDto>, ApiError> {
+pub async fn organization(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<OrganizationDto>, ApiError> {
     Ok(Json(state.app.organization(&p).await?.into()))
 }
 
 /// The Painel's counts.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "organization",
     responses((status = 200, body = DashboardDto), (status = 401, body = crate::error::Problem)))]
-pub async fn dashboard(State(state): State<AppState>, ApiPrincipal(p): ApiPrincipal) -> Result<Json<DashboardDto>, ApiError> {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<DashboardDto>, ApiError> {
     let d = state.app.dashboard(&p).await?;
     let c = d.counts;
     Ok(Json(DashboardDto {
@@ -65,8 +80,15 @@ pub struct AuditParams {
 /// The audit log, newest first (supervisor or admin).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "organization", params(AuditParams),
     responses((status = 200, body = [AuditEntryDto]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
-pub async fn audit(State(state): State<AppState>, ApiPrincipal(p): ApiPrincipal, Query(q): Query<AuditParams>) -> Result<Json<Vec<AuditEntryDto>>, ApiError> {
-    let entries = state.app.audit_log(&p, q.before, q.limit.unwrap_or(100)).await?;
+pub async fn audit(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Query(q): Query<AuditParams>,
+) -> Result<Json<Vec<AuditEntryDto>>, ApiError> {
+    let entries = state
+        .app
+        .audit_log(&p, q.before, q.limit.unwrap_or(100))
+        .await?;
     Ok(Json(
         entries
             .into_iter()

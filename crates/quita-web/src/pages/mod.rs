@@ -25,11 +25,26 @@ pub fn router() -> Router<AppState> {
         .route("/painel", get(painel::show))
         .route("/painel/numeros", get(painel::numbers))
         .route("/configuracoes", get(settings::hub))
-        .route("/configuracoes/usuarios", get(settings::users).post(settings::create_user))
-        .route("/configuracoes/usuarios/{id}", get(settings::user).post(settings::update_user))
-        .route("/configuracoes/usuarios/{id}/senha", post(settings::reset_password))
-        .route("/configuracoes/tokens", get(settings::tokens).post(settings::create_token))
-        .route("/configuracoes/tokens/{id}/revogar", post(settings::revoke_token))
+        .route(
+            "/configuracoes/usuarios",
+            get(settings::users).post(settings::create_user),
+        )
+        .route(
+            "/configuracoes/usuarios/{id}",
+            get(settings::user).post(settings::update_user),
+        )
+        .route(
+            "/configuracoes/usuarios/{id}/senha",
+            post(settings::reset_password),
+        )
+        .route(
+            "/configuracoes/tokens",
+            get(settings::tokens).post(settings::create_token),
+        )
+        .route(
+            "/configuracoes/tokens/{id}/revogar",
+            post(settings::revoke_token),
+        )
         .route("/configuracoes/auditoria", get(settings::audit))
 }
 
@@ -82,7 +97,12 @@ impl Layout {
         let nav = AREAS
             .iter()
             .filter(|(_, _, _, min)| s.principal.role.allows(*min))
-            .map(|&(label, href, enabled, _)| NavItem { label, href, enabled, active: href == active })
+            .map(|&(label, href, enabled, _)| NavItem {
+                label,
+                href,
+                enabled,
+                active: href == active,
+            })
             .collect();
         Ok(Self {
             user_name: s.user.name.clone(),
@@ -104,10 +124,13 @@ pub struct ErrorPage<'a> {
     pub status: u16,
 }
 
-
 /// Role options for select boxes, up to `max`.
 pub fn role_options(max: Role) -> Vec<(&'static str, &'static str)> {
-    Role::ALL.iter().filter(|r| max.allows(**r)).map(|r| (r.as_str(), r.label_pt())).collect()
+    Role::ALL
+        .iter()
+        .filter(|r| max.allows(**r))
+        .map(|r| (r.as_str(), r.label_pt()))
+        .collect()
 }
 
 pub async fn not_found(uri: Uri) -> Response {
@@ -119,5 +142,8 @@ pub async fn not_found(uri: Uri) -> Response {
 
 /// Parses an id from the path; anything else is simply "not found".
 pub fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or(AppError::NotFound)
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
 }

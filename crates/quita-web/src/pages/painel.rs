@@ -73,5 +73,7 @@ pub async fn show(State(state): State<AppState>, s: UserSession) -> Result<Respo
 /// The counts alone, refreshed by htmx every 30 s.
 pub async fn numbers(State(state): State<AppState>, s: UserSession) -> Result<Response, PageError> {
     let d = state.app.dashboard(&s.0.principal).await?;
-    Ok(page(&PainelNumbers { n: Numbers::from(&d) }))
+    Ok(page(&PainelNumbers {
+        n: Numbers::from(&d),
+    }))
 }

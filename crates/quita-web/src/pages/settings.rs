@@ -95,7 +95,12 @@ fn notice_text(code: Option<&str>) -> Option<String> {
     )
 }
 
-async fn users_page(state: &AppState, s: &UserSession, notice: Option<String>, error: Option<String>) -> Result<UsersPage, PageError> {
+async fn users_page(
+    state: &AppState,
+    s: &UserSession,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<UsersPage, PageError> {
     let layout = Layout::new(state, &s.0, "/configuracoes").await?;
     let users = state.app.list_users(&s.0.principal).await?;
     Ok(UsersPage {
@@ -108,8 +113,14 @@ async fn users_page(state: &AppState, s: &UserSession, notice: Option<String>, e
     })
 }
 
-pub async fn users(State(state): State<AppState>, s: UserSession, Query(q): Query<Notice>) -> Result<Response, PageError> {
-    Ok(page(&users_page(&state, &s, notice_text(q.ok.as_deref()), None).await?))
+pub async fn users(
+    State(state): State<AppState>,
+    s: UserSession,
+    Query(q): Query<Notice>,
+) -> Result<Response, PageError> {
+    Ok(page(
+        &users_page(&state, &s, notice_text(q.ok.as_deref()), None).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -128,8 +139,12 @@ fn parse_new_user(f: &NewUserForm) -> Result<NewUserInput, AppError> {
     Ok(NewUserInput {
         email: Email::parse(&f.email).map_err(|e| AppError::invalid("email", pt_email(&e)))?,
         name: f.name.clone(),
-        role: f.role.parse().map_err(|_| AppError::invalid("role", "perfil desconhecido"))?,
-        password: NewPassword::parse(&f.password).map_err(|e| AppError::invalid("password", pt_password(&e)))?,
+        role: f
+            .role
+            .parse()
+            .map_err(|_| AppError::invalid("role", "perfil desconhecido"))?,
+        password: NewPassword::parse(&f.password)
+            .map_err(|e| AppError::invalid("password", pt_password(&e)))?,
     })
 }
 
@@ -164,8 +179,12 @@ fn form_message(e: AppError) -> Result<String, PageError> {
             };
             Ok(format!("{label}: {message}"))
         }
-        AppError::Conflict(m) if m.contains("e-mail") => Ok("Já existe um usuário com esse e-mail.".into()),
-        AppError::Conflict(m) if m.contains("admin") => Ok("A organização precisa manter ao menos um administrador ativo.".into()),
+        AppError::Conflict(m) if m.contains("e-mail") => {
+            Ok("Já existe um usuário com esse e-mail.".into())
+        }
+        AppError::Conflict(m) if m.contains("admin") => {
+            Ok("A organização precisa manter ao menos um administrador ativo.".into())
+        }
         AppError::Conflict(m) => Ok(m),
         other => Err(PageError(other)),
     }
@@ -175,10 +194,18 @@ fn refused(t: &impl Template) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, Html(render(t))).into_response()
 }
 
-pub async fn create_user(State(state): State<AppState>, s: UserSession, Form(f): Form<NewUserForm>) -> Result<Response, PageError> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    s: UserSession,
+    Form(f): Form<NewUserForm>,
+) -> Result<Response, PageError> {
     s.0.principal.require(Role::Admin)?;
     let result = match parse_new_user(&f) {
-        Ok(input) => state.app.create_user(s.0.principal.org_id, input, s.0.principal.actor).await.map(|_| ()),
+        Ok(input) => state
+            .app
+            .create_user(s.0.principal.org_id, input, s.0.principal.actor)
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -201,7 +228,13 @@ struct UserEditPage {
     error: Option<String>,
 }
 
-async fn user_page(state: &AppState, s: &UserSession, id: i64, notice: Option<String>, error: Option<String>) -> Result<UserEditPage, PageError> {
+async fn user_page(
+    state: &AppState,
+    s: &UserSession,
+    id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<UserEditPage, PageError> {
     let user = state.app.get_user(&s.0.principal, id).await?;
     Ok(UserEditPage {
         layout: Some(Layout::new(state, &s.0, "/configuracoes").await?),
@@ -213,9 +246,16 @@ async fn user_page(state: &AppState, s: &UserSession, id: i64, notice: Option<St
     })
 }
 
-pub async fn user(State(state): State<AppState>, s: UserSession, Path(id): Path<String>, Query(q): Query<Notice>) -> Result<Response, PageError> {
+pub async fn user(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(id): Path<String>,
+    Query(q): Query<Notice>,
+) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    Ok(page(&user_page(&state, &s, id, notice_text(q.ok.as_deref()), None).await?))
+    Ok(page(
+        &user_page(&state, &s, id, notice_text(q.ok.as_deref()), None).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -227,15 +267,26 @@ pub struct UserForm {
     active: Option<String>,
 }
 
-pub async fn update_user(State(state): State<AppState>, s: UserSession, Path(id): Path<String>, Form(f): Form<UserForm>) -> Result<Response, PageError> {
+pub async fn update_user(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(id): Path<String>,
+    Form(f): Form<UserForm>,
+) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     s.0.principal.require(Role::Admin)?;
     let result = match f.role.parse::<Role>() {
-        Ok(role) => state.app.update_user(&s.0.principal, id, &f.name, role, f.active.is_some()).await.map(|_| ()),
+        Ok(role) => state
+            .app
+            .update_user(&s.0.principal, id, &f.name, role, f.active.is_some())
+            .await
+            .map(|_| ()),
         Err(_) => Err(AppError::invalid("role", "perfil desconhecido")),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/configuracoes/usuarios/{id}?ok=salvo")).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/configuracoes/usuarios/{id}?ok=salvo")).into_response())
+        }
         Err(AppError::NotFound) => Err(PageError(AppError::NotFound)),
         Err(e) => {
             let msg = form_message(e)?;
@@ -250,7 +301,12 @@ pub struct PasswordForm {
     password: String,
 }
 
-pub async fn reset_password(State(state): State<AppState>, s: UserSession, Path(id): Path<String>, Form(f): Form<PasswordForm>) -> Result<Response, PageError> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(id): Path<String>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     s.0.principal.require(Role::Admin)?;
     let result = match NewPassword::parse(&f.password) {
@@ -259,7 +315,9 @@ pub async fn reset_password(State(state): State<AppState>, s: UserSession, Path(
     };
     match result {
         Ok(()) if Some(id) == s.0.principal.user_id => Ok(Redirect::to("/entrar").into_response()),
-        Ok(()) => Ok(Redirect::to(&format!("/configuracoes/usuarios/{id}?ok=senha")).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/configuracoes/usuarios/{id}?ok=senha")).into_response())
+        }
         Err(AppError::NotFound) => Err(PageError(AppError::NotFound)),
         Err(e) => {
             let msg = form_message(e)?;
@@ -289,7 +347,12 @@ struct TokensPage {
     error: Option<String>,
 }
 
-async fn tokens_page(state: &AppState, s: &UserSession, new_secret: Option<String>, error: Option<String>) -> Result<TokensPage, PageError> {
+async fn tokens_page(
+    state: &AppState,
+    s: &UserSession,
+    new_secret: Option<String>,
+    error: Option<String>,
+) -> Result<TokensPage, PageError> {
     let tokens = state.app.list_tokens(&s.0.principal).await?;
     let tz = "America/Sao_Paulo";
     Ok(TokensPage {
@@ -303,7 +366,9 @@ async fn tokens_page(state: &AppState, s: &UserSession, new_secret: Option<Strin
                 prefix: t.prefix.clone(),
                 role: t.role.label_pt(),
                 created: format::date(t.created_at, tz),
-                last_used: t.last_used_at.map_or_else(|| "nunca".to_owned(), |u| format::date_time(u, tz)),
+                last_used: t
+                    .last_used_at
+                    .map_or_else(|| "nunca".to_owned(), |u| format::date_time(u, tz)),
                 revoked: t.revoked_at.is_some(),
             })
             .collect(),
@@ -325,14 +390,20 @@ pub struct TokenForm {
     role: String,
 }
 
-pub async fn create_token(State(state): State<AppState>, s: UserSession, Form(f): Form<TokenForm>) -> Result<Response, PageError> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    s: UserSession,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, PageError> {
     s.0.principal.require(Role::Admin)?;
     let result = match f.role.parse::<Role>() {
         Ok(role) => state.app.issue_token(&s.0.principal, &f.name, role).await,
         Err(_) => Err(AppError::invalid("role", "perfil desconhecido")),
     };
     match result {
-        Ok(created) => Ok(page(&tokens_page(&state, &s, Some(created.secret.expose().to_owned()), None).await?)),
+        Ok(created) => Ok(page(
+            &tokens_page(&state, &s, Some(created.secret.expose().to_owned()), None).await?,
+        )),
         Err(e) => {
             let msg = form_message(e)?;
             Ok(refused(&tokens_page(&state, &s, None, Some(msg)).await?))
@@ -340,7 +411,11 @@ pub async fn create_token(State(state): State<AppState>, s: UserSession, Form(f)
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, s: UserSession, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     state.app.revoke_token(&s.0.principal, id).await?;
     Ok(Redirect::to("/configuracoes/tokens").into_response())
@@ -367,7 +442,11 @@ pub struct AuditQuery {
     antes: Option<String>,
 }
 
-pub async fn audit(State(state): State<AppState>, s: UserSession, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
+pub async fn audit(
+    State(state): State<AppState>,
+    s: UserSession,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, PageError> {
     const PAGE: i64 = 100;
     let before = q.antes.as_deref().and_then(|b| b.parse::<i64>().ok());
     let entries = state.app.audit_log(&s.0.principal, before, PAGE).await?;
@@ -377,13 +456,18 @@ pub async fn audit(State(state): State<AppState>, s: UserSession, Query(q): Quer
             Err(_) => Default::default(),
         };
     let tz = "America/Sao_Paulo";
-    let older = (entries.len() as i64 == PAGE).then(|| entries.last().map(|e| e.id)).flatten();
+    let older = (entries.len() as i64 == PAGE)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
     let rows = entries
         .iter()
         .map(|e| AuditRow {
             when: format::date_time(e.created_at, tz),
             who: match e.actor {
-                Actor::User(id) => names.get(&id).cloned().unwrap_or_else(|| format!("usuário #{id}")),
+                Actor::User(id) => names
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("usuário #{id}")),
                 Actor::Token(id) => format!("token #{id}"),
                 Actor::Cli => "linha de comando".into(),
                 Actor::System => "sistema".into(),
@@ -393,5 +477,9 @@ pub async fn audit(State(state): State<AppState>, s: UserSession, Query(q): Quer
             ip: e.ip.clone().unwrap_or_default(),
         })
         .collect();
-    Ok(page(&AuditPage { layout: Some(Layout::new(&state, &s.0, "/configuracoes").await?), entries: rows, older }))
+    Ok(page(&AuditPage {
+        layout: Some(Layout::new(&state, &s.0, "/configuracoes").await?),
+        entries: rows,
+        older,
+    }))
 }

@@ -22,7 +22,11 @@ fn browser_available() -> bool {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub async fn demo_admin_sees_the_painel(db: Db) {
@@ -54,7 +58,11 @@ pub async fn demo_admin_sees_the_painel(db: Db) {
     let mut client = None;
     for _ in 0..50 {
         let caps = caps.as_object().unwrap().clone();
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
             Ok(c) => {
                 client = Some(c);
                 break;
@@ -66,12 +74,25 @@ pub async fn demo_admin_sees_the_painel(db: Db) {
     let result = async {
         b.goto(&t.url("/")).await?;
         b.wait().for_element(Locator::Css("input#email")).await?;
-        b.find(Locator::Css("input#email")).await?.send_keys(admin.email).await?;
-        b.find(Locator::Css("input#password")).await?.send_keys(admin.password).await?;
-        b.find(Locator::XPath("//button[normalize-space()='Entrar']")).await?.click().await?;
+        b.find(Locator::Css("input#email"))
+            .await?
+            .send_keys(admin.email)
+            .await?;
+        b.find(Locator::Css("input#password"))
+            .await?
+            .send_keys(admin.password)
+            .await?;
+        b.find(Locator::XPath("//button[normalize-space()='Entrar']"))
+            .await?
+            .click()
+            .await?;
         let h1 = b.wait().for_element(Locator::Css("main h1")).await?;
         let title = h1.text().await?;
-        let users = b.find(Locator::Css("[data-count=users_active]")).await?.text().await?;
+        let users = b
+            .find(Locator::Css("[data-count=users_active]"))
+            .await?
+            .text()
+            .await?;
         let url = b.current_url().await?;
         Ok::<_, fantoccini::error::CmdError>((title, users, url.path().to_owned()))
     }

@@ -27,7 +27,10 @@ use crate::{
 /// The organization named by `--org`, or the only one there is.
 async fn target_org(app: &App, global: &GlobalArgs) -> anyhow::Result<Organization> {
     if let Some(o) = &global.org {
-        return app.find_org(o).await.with_context(|| format!("organization {o:?} (--org)"));
+        return app
+            .find_org(o)
+            .await
+            .with_context(|| format!("organization {o:?} (--org)"));
     }
     let all = app.list_orgs().await?;
     match all.as_slice() {
@@ -36,7 +39,10 @@ async fn target_org(app: &App, global: &GlobalArgs) -> anyhow::Result<Organizati
         many => bail!(
             "there are {} organizations: choose one with --org ({})",
             many.len(),
-            many.iter().map(|o| o.slug.as_str()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|o| o.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -45,32 +51,71 @@ fn org_json(o: &Organization) -> serde_json::Value {
     json!({"id": o.id, "slug": o.slug, "name": o.name, "document": o.document, "mode": o.mode.as_str()})
 }
 
-pub async fn org(config: &Config, _global: &GlobalArgs, cmd: OrgCommand) -> anyhow::Result<ExitCode> {
+pub async fn org(
+    config: &Config,
+    _global: &GlobalArgs,
+    cmd: OrgCommand,
+) -> anyhow::Result<ExitCode> {
     let app = open_app(config).await?;
     match cmd {
         OrgCommand::Create(a) => {
             let name = OrgName::parse(&a.name).context("--name")?;
             let document = match &a.document {
-                Some(d) => Some(Cnpj::parse(d).map_err(|e| anyhow::anyhow!("--document: {e}"))?.digits().to_owned()),
+                Some(d) => Some(
+                    Cnpj::parse(d)
+                        .map_err(|e| anyhow::anyhow!("--document: {e}"))?
+                        .digits()
+                        .to_owned(),
+                ),
                 None => None,
             };
-            let mode: OrgMode = a.mode.parse().map_err(|e: String| anyhow::anyhow!("--mode: {e}"))?;
-            let slug = a.slug.as_deref().map(Slug::parse).transpose().context("--slug")?;
-            let org = app.create_org(NewOrgInput { name, slug, document, mode }, Actor::Cli).await?;
-            output::print(a.json, &org_json(&org), || format!("created organization {} (id {}, slug {})", org.name, org.id, org.slug))?;
+            let mode: OrgMode = a
+                .mode
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("--mode: {e}"))?;
+            let slug = a
+                .slug
+                .as_deref()
+                .map(Slug::parse)
+                .transpose()
+                .context("--slug")?;
+            let org = app
+                .create_org(
+                    NewOrgInput {
+                        name,
+                        slug,
+                        document,
+                        mode,
+                    },
+                    Actor::Cli,
+                )
+                .await?;
+            output::print(a.json, &org_json(&org), || {
+                format!(
+                    "created organization {} (id {}, slug {})",
+                    org.name, org.id, org.slug
+                )
+            })?;
         }
         OrgCommand::List(j) => {
             let all = app.list_orgs().await?;
             let docs: Vec<_> = all.iter().map(org_json).collect();
             output::print(j.json, &docs, || {
-                all.iter().map(|o| format!("{}\t{}\t{}", o.id, o.slug, o.name)).collect::<Vec<_>>().join("\n")
+                all.iter()
+                    .map(|o| format!("{}\t{}\t{}", o.id, o.slug, o.name))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             })?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn user(config: &Config, global: &GlobalArgs, cmd: UserCommand) -> anyhow::Result<ExitCode> {
+pub async fn user(
+    config: &Config,
+    global: &GlobalArgs,
+    cmd: UserCommand,
+) -> anyhow::Result<ExitCode> {
     let app = open_app(config).await?;
     let org = target_org(&app, global).await?;
     match cmd {
@@ -79,22 +124,55 @@ pub async fn user(config: &Config, global: &GlobalArgs, cmd: UserCommand) -> any
             let role: Role = a.role.parse().context("--role")?;
             let (password, generated) = if a.password_stdin {
                 let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .context("reading the password from stdin")?;
                 let pw = line.trim_end_matches(['\r', '\n']).to_owned();
-                (NewPassword::parse(&pw).context("password from stdin")?, None)
+                (
+                    NewPassword::parse(&pw).context("password from stdin")?,
+                    None,
+                )
             } else {
                 let pw = format!("quita-{}", &quita_app::random_token()[..16]);
-                (NewPassword::parse(&pw).context("generated password")?, Some(pw))
+                (
+                    NewPassword::parse(&pw).context("generated password")?,
+                    Some(pw),
+                )
             };
-            let name = a.name.clone().unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("usuário").to_owned());
-            let user = app.create_user(org.id, NewUserInput { email, name, role, password }, Actor::Cli).await?;
+            let name = a.name.clone().unwrap_or_else(|| {
+                email
+                    .as_str()
+                    .split('@')
+                    .next()
+                    .unwrap_or("usuário")
+                    .to_owned()
+            });
+            let user = app
+                .create_user(
+                    org.id,
+                    NewUserInput {
+                        email,
+                        name,
+                        role,
+                        password,
+                    },
+                    Actor::Cli,
+                )
+                .await?;
             let doc = json!({
                 "id": user.id, "org_id": org.id, "email": user.email.as_str(), "name": user.name,
                 "role": user.role.as_str(), "password": generated,
             });
             output::print(a.json, &doc, || match &generated {
-                Some(pw) => format!("created user {} ({}) in {}; password: {pw}", user.email, user.role, org.slug),
-                None => format!("created user {} ({}) in {}", user.email, user.role, org.slug),
+                Some(pw) => format!(
+                    "created user {} ({}) in {}; password: {pw}",
+                    user.email, user.role, org.slug
+                ),
+                None => format!(
+                    "created user {} ({}) in {}",
+                    user.email, user.role, org.slug
+                ),
             })?;
         }
         UserCommand::List(j) => {
@@ -104,23 +182,47 @@ pub async fn user(config: &Config, global: &GlobalArgs, cmd: UserCommand) -> any
                 .map(|u| json!({"id": u.id, "email": u.email.as_str(), "name": u.name, "role": u.role.as_str(), "active": u.active}))
                 .collect();
             output::print(j.json, &docs, || {
-                users.iter().map(|u| format!("{}\t{}\t{}\t{}", u.id, u.email, u.role, if u.active { "ativo" } else { "inativo" })).collect::<Vec<_>>().join("\n")
+                users
+                    .iter()
+                    .map(|u| {
+                        format!(
+                            "{}\t{}\t{}\t{}",
+                            u.id,
+                            u.email,
+                            u.role,
+                            if u.active { "ativo" } else { "inativo" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
             })?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn token(config: &Config, global: &GlobalArgs, cmd: TokenCommand) -> anyhow::Result<ExitCode> {
+pub async fn token(
+    config: &Config,
+    global: &GlobalArgs,
+    cmd: TokenCommand,
+) -> anyhow::Result<ExitCode> {
     let app = open_app(config).await?;
     let org = target_org(&app, global).await?;
     let TokenCommand::Create(a) = cmd;
     let role: Role = a.role.parse().context("--role")?;
-    let created = app.create_token(org.id, &a.name, role, Actor::Cli, None).await?;
+    let created = app
+        .create_token(org.id, &a.name, role, Actor::Cli, None)
+        .await?;
     let doc = json!({
         "id": created.token.id, "org_id": org.id, "name": created.token.name, "role": role.as_str(),
         "prefix": created.token.prefix, "token": created.secret.expose(),
     });
-    output::print(a.json, &doc, || format!("{}\n(token for {} with role {role}; it is shown only now)", created.secret.expose(), org.slug))?;
+    output::print(a.json, &doc, || {
+        format!(
+            "{}\n(token for {} with role {role}; it is shown only now)",
+            created.secret.expose(),
+            org.slug
+        )
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -24,15 +24,27 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         Command::Openapi => {
-            println!("{}", serde_json::to_string_pretty(&quita_web::openapi_document())?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&quita_web::openapi_document())?
+            );
             return Ok(ExitCode::SUCCESS);
         }
         _ => {}
     }
     let config = Config::load(&cli.global)?;
-    let serving = matches!(cli.command, Command::Serve(_) | Command::Demo(_) | Command::Worker);
-    telemetry::init(config.log_format, if serving { &config.log_level } else { "warn" });
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let serving = matches!(
+        cli.command,
+        Command::Serve(_) | Command::Demo(_) | Command::Worker
+    );
+    telemetry::init(
+        config.log_format,
+        if serving { &config.log_level } else { "warn" },
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve::serve(&config, &args).await,
@@ -41,15 +53,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Migrate(j) => {
                 let url = config.database_url()?;
                 open_db(&config).await?;
-                output::print(j.json, &serde_json::json!({"migrated": true, "database": url.to_string()}), || {
-                    format!("migrations applied to {url}")
-                })?;
+                output::print(
+                    j.json,
+                    &serde_json::json!({"migrated": true, "database": url.to_string()}),
+                    || format!("migrations applied to {url}"),
+                )?;
                 Ok(ExitCode::SUCCESS)
             }
             Command::Org(c) => admin::org(&config, &cli.global, c).await,
             Command::User(c) => admin::user(&config, &cli.global, c).await,
             Command::Token(c) => admin::token(&config, &cli.global, c).await,
-            Command::Br(_) | Command::Bench(_) | Command::Config(_) | Command::Openapi => unreachable!("handled above"),
+            Command::Br(_) | Command::Bench(_) | Command::Config(_) | Command::Openapi => {
+                unreachable!("handled above")
+            }
         }
     })
 }
@@ -58,7 +74,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url()?;
     let db = Db::connect(&url, &config.db_options()).await?;
-    db.migrate().await.with_context(|| format!("migrating {url}"))?;
+    db.migrate()
+        .await
+        .with_context(|| format!("migrating {url}"))?;
     Ok(db)
 }
 

@@ -42,40 +42,65 @@ fn bind_address(config: &Config, args: &ServeArgs) -> String {
 pub async fn serve(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let bind = bind_address(config, args);
     // Bind before anything slow so a taken port fails at once, clearly.
-    let listener = TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
     let app = open_app(config).await?;
     run(config, app, listener, !args.no_workers).await
 }
 
 pub async fn demo(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let bind = bind_address(config, args);
-    let listener = TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind} (choose another with --bind)"))?;
+    let listener = TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind} (choose another with --bind)"))?;
     let app = open_app(config).await?;
     let info = app.seed_demo().await?;
     let url = config.public_url(&listener.local_addr().map(|a| a.to_string()).unwrap_or(bind));
     println!();
-    println!("Quita demo {}: {url}", if info.created { "criado" } else { "pronto" });
+    println!(
+        "Quita demo {}: {url}",
+        if info.created { "criado" } else { "pronto" }
+    );
     println!("Organização: {} (--org {})", info.org_name, info.org_slug);
     println!("Acessos (e-mail / senha):");
     for l in &info.logins {
         println!("  {:<13} {:<26} {}", l.role.label_pt(), l.email, l.password);
     }
-    println!("Dados em {}. Ctrl+C para encerrar.", config.data_dir.display());
+    println!(
+        "Dados em {}. Ctrl+C para encerrar.",
+        config.data_dir.display()
+    );
     println!();
     run(config, app, listener, !args.no_workers).await
 }
 
-async fn run(config: &Config, app: App, listener: TcpListener, with_workers: bool) -> anyhow::Result<ExitCode> {
+async fn run(
+    config: &Config,
+    app: App,
+    listener: TcpListener,
+    with_workers: bool,
+) -> anyhow::Result<ExitCode> {
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = with_workers.then(|| tokio::spawn(Worker::new(app.clone(), WorkerSettings::default()).run(stop_rx.clone())));
-    let state = AppState::new(app.clone(), WebSettings { public_url: config.public_url(&addr.to_string()), ..WebSettings::default() });
+    let worker = with_workers.then(|| {
+        tokio::spawn(Worker::new(app.clone(), WorkerSettings::default()).run(stop_rx.clone()))
+    });
+    let state = AppState::new(
+        app.clone(),
+        WebSettings {
+            public_url: config.public_url(&addr.to_string()),
+            ..WebSettings::default()
+        },
+    );
     tracing::info!(%addr, backend = ?app.db.backend(), workers = with_workers, "quita serving");
     let shutdown = async move {
         shutdown_signal().await;
         let _ = stop_tx.send(true);
     };
-    quita_web::serve(listener, state, shutdown).await.context("serving HTTP")?;
+    quita_web::serve(listener, state, shutdown)
+        .await
+        .context("serving HTTP")?;
     if let Some(w) = worker {
         let _ = w.await;
     }
