@@ -285,6 +285,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment::Jail fixes the closure's error type
     fn layers_file_then_env_then_flags() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
