@@ -1,1 +1,42 @@
+//! Use cases: what a person or an integration asks Quita to do, combining the
+//! domain rules of `quita-core` with the persistence of `quita-store`, plus
+//! the background worker and the injected [`Clock`].
+//!
+//! Errors: [`AppError`] is the one error type callers (web, CLI) map to their
+//! own outputs; internal failures carry the source for logs, never for users.
 #![forbid(unsafe_code)]
+
+pub mod admin;
+pub mod auth;
+mod clock;
+pub mod dashboard;
+pub mod demo;
+mod error;
+mod secret;
+pub mod worker;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{AppError, AppResult};
+pub use secret::{Secret, hash_token, random_token};
+
+use std::sync::Arc;
+
+use quita_store::Db;
+
+/// Everything a use case needs; cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub auth: auth::AuthSettings,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, auth: auth::AuthSettings) -> Self {
+        Self { db, clock, auth }
+    }
+
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+}

@@ -5,7 +5,6 @@
 //! None of them can overflow: values are < 43, weights ≤ 11, and inputs are at
 //! most a few dozen characters (callers check lengths first).
 
-
 /// Sum of `values[i] × weight`, the weights running 2, 3, …, `max_weight`
 /// from the **rightmost** value and starting again at 2 after `max_weight`.
 ///

@@ -34,7 +34,9 @@ impl FromStr for OrgMode {
         match s {
             "company" => Ok(OrgMode::Company),
             "agency" => Ok(OrgMode::Agency),
-            other => Err(format!("unknown organization mode {other:?}: expected company or agency")),
+            other => Err(format!(
+                "unknown organization mode {other:?}: expected company or agency"
+            )),
         }
     }
 }
@@ -78,11 +80,17 @@ pub struct Slug(String);
 impl Slug {
     pub fn parse(raw: &str) -> Result<Self, OrgError> {
         let ok = (2..=60).contains(&raw.len())
-            && raw.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !raw.starts_with('-')
             && !raw.ends_with('-')
             && !raw.chars().all(|c| c.is_ascii_digit());
-        if ok { Ok(Self(raw.to_owned())) } else { Err(OrgError::BadSlug) }
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(OrgError::BadSlug)
+        }
     }
 
     /// Derives a slug from a name: accents folded, lower case, runs of other
@@ -107,7 +115,11 @@ impl Slug {
     }
 
     fn or_default(self) -> Self {
-        if Self::parse(&self.0).is_ok() { self } else { Self("org".to_owned()) }
+        if Self::parse(&self.0).is_ok() {
+            self
+        } else {
+            Self("org".to_owned())
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -143,8 +155,14 @@ mod tests {
         let n = OrgName::parse("  Cobrança   São João Ltda. ").unwrap();
         assert_eq!(n.as_str(), "Cobrança São João Ltda.");
         assert_eq!(Slug::from_name(&n).as_str(), "cobranca-sao-joao-ltda");
-        assert_eq!(Slug::from_name(&OrgName::parse("!!!").unwrap()).as_str(), "org");
-        assert_eq!(Slug::from_name(&OrgName::parse("123").unwrap()).as_str(), "org-123");
+        assert_eq!(
+            Slug::from_name(&OrgName::parse("!!!").unwrap()).as_str(),
+            "org"
+        );
+        assert_eq!(
+            Slug::from_name(&OrgName::parse("123").unwrap()).as_str(),
+            "org-123"
+        );
     }
 
     #[test]

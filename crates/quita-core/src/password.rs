@@ -15,7 +15,14 @@ pub enum PasswordError {
     TooWeak,
 }
 
-const WEAK: [&str; 6] = ["1234567890", "0123456789", "senha12345", "password12", "qwertyuiop", "abcdefghij"];
+const WEAK: [&str; 6] = [
+    "1234567890",
+    "0123456789",
+    "senha12345",
+    "password12",
+    "qwertyuiop",
+    "abcdefghij",
+];
 
 impl NewPassword {
     pub fn parse(raw: &str) -> Result<Self, PasswordError> {
@@ -50,11 +57,34 @@ mod tests {
 
     #[test]
     fn policy() {
-        assert_eq!(NewPassword::parse("curta").unwrap_err(), PasswordError::TooShort);
-        assert_eq!(NewPassword::parse("aaaaaaaaaaaa").unwrap_err(), PasswordError::TooWeak);
-        assert_eq!(NewPassword::parse("Senha12345").unwrap_err(), PasswordError::TooWeak);
-        assert_eq!(NewPassword::parse(&"x1".repeat(65)).unwrap_err(), PasswordError::TooLong);
-        assert_eq!(NewPassword::parse("cavalo-correto-bateria").unwrap().expose(), "cavalo-correto-bateria");
-        assert!(!format!("{:?}", NewPassword::parse("cavalo-correto-bateria").unwrap()).contains("cavalo"));
+        assert_eq!(
+            NewPassword::parse("curta").unwrap_err(),
+            PasswordError::TooShort
+        );
+        assert_eq!(
+            NewPassword::parse("aaaaaaaaaaaa").unwrap_err(),
+            PasswordError::TooWeak
+        );
+        assert_eq!(
+            NewPassword::parse("Senha12345").unwrap_err(),
+            PasswordError::TooWeak
+        );
+        assert_eq!(
+            NewPassword::parse(&"x1".repeat(65)).unwrap_err(),
+            PasswordError::TooLong
+        );
+        assert_eq!(
+            NewPassword::parse("cavalo-correto-bateria")
+                .unwrap()
+                .expose(),
+            "cavalo-correto-bateria"
+        );
+        assert!(
+            !format!(
+                "{:?}",
+                NewPassword::parse("cavalo-correto-bateria").unwrap()
+            )
+            .contains("cavalo")
+        );
     }
 }

@@ -4,7 +4,9 @@ use std::{fmt, str::FromStr};
 
 /// A user's role. The order is the order of power: each role may do what the
 /// roles below it may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Reads dashboards and reports (in agency mode, a creditor's viewer).

@@ -1,1 +1,63 @@
+//! Persistence for Quita: one [`Db`] over SQLite or PostgreSQL, embedded
+//! migrations, and one module of repository functions per aggregate.
+//!
+//! SQL lives only here. Most statements are shared text with `$N`
+//! placeholders, `RETURNING` and `ON CONFLICT`, run through [`on_db!`];
+//! backend-specific SQL appears only where the dialects really differ (job
+//! claiming). No business rules: callers pass validated domain values.
+//!
+//! Instants are stored as BIGINT milliseconds since the Unix epoch (UTC) on
+//! both backends; money as BIGINT centavos.
 #![forbid(unsafe_code)]
+
+/// Runs the same expression against whichever pool the `Db` holds.
+macro_rules! on_db {
+    ($db:expr, |$p:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($p) => $body,
+            $crate::Db::Pg($p) => $body,
+        }
+    };
+}
+
+/// Runs the same expression against whichever transaction a `Tx` holds.
+#[allow(unused_macros)]
+macro_rules! on_tx {
+    ($tx:expr, |$t:ident| $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite($t) => $body,
+            $crate::Tx::Pg($t) => $body,
+        }
+    };
+}
+
+pub mod audit;
+pub mod dashboard;
+mod db;
+mod error;
+pub mod jobs;
+pub mod orgs;
+pub mod secrets;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+mod url;
+pub mod users;
+
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+pub use db::{Backend, Db, DbOptions, Tx};
+pub use error::{Result, StoreError};
+pub use url::{DatabaseUrl, DatabaseUrlError};
+
+/// Milliseconds since the Unix epoch: the stored form of an instant.
+pub(crate) fn ms(t: jiff::Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+/// The instant a stored millisecond count stands for; out-of-range values
+/// (never written by Quita) clamp to the epoch rather than panic.
+pub(crate) fn ts(ms: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}

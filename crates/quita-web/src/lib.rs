@@ -1,1 +1,54 @@
+//! HTTP for Quita: the pt-BR HTML UI, the JSON API under `/api/v1` with its
+//! OpenAPI document, health and metrics endpoints.
+//!
+//! No SQL and no business rules here: handlers parse input, call a use case
+//! of `quita-app`, and render. Errors map to responses in one place
+//! ([`error`]); every route checks role and organization through the
+//! principal resolved by [`auth`].
 #![forbid(unsafe_code)]
+
+mod api;
+mod assets;
+mod auth;
+mod csrf;
+mod error;
+mod format;
+mod health;
+mod metrics;
+mod pages;
+mod server;
+mod state;
+
+pub use api::openapi_document;
+pub use server::serve;
+pub use state::{AppState, WebSettings};
+
+use axum::{Router, middleware};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    // Install the metrics recorder before the first request is counted.
+    metrics::handle();
+    let (api, _) = api::router().split_for_parts();
+    Router::new()
+        .merge(pages::router())
+        .merge(api)
+        .merge(health::router())
+        .merge(assets::router())
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
+        .layer(middleware::from_fn(metrics::track))
+        .layer(RequestBodyLimitLayer::new(state.settings.body_limit))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http().make_span_with(server::span_for))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(server::NewRequestId))
+        .with_state(state)
+}

@@ -18,10 +18,16 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into(), offset: None }
+        Self {
+            message: message.into(),
+            offset: None,
+        }
     }
     pub fn at(message: impl Into<String>, offset: usize) -> Self {
-        Self { message: message.into(), offset: Some(offset) }
+        Self {
+            message: message.into(),
+            offset: Some(offset),
+        }
     }
 }
 
@@ -90,5 +96,9 @@ pub fn single_or_lines(
         writeln!(out)?;
     }
     out.flush()?;
-    Ok(if any_failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if any_failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

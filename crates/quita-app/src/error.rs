@@ -1,0 +1,64 @@
+//! The use-case error: what went wrong in terms a caller can act on.
+
+use jiff::Timestamp;
+use quita_store::StoreError;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad input: which field and why (safe to show to the user).
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("not found")]
+    NotFound,
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("e-mail or password is wrong")]
+    BadCredentials,
+    #[error("too many failed attempts; try again after {until}")]
+    Throttled { until: Timestamp },
+    #[error("your role does not allow this")]
+    Forbidden,
+    /// A uniqueness rule was hit (e.g. e-mail already in use).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn invalid(field: &'static str, message: impl std::fmt::Display) -> Self {
+        AppError::Invalid {
+            field,
+            message: message.to_string(),
+        }
+    }
+
+    /// A stable machine-readable code for API problem objects and CLI JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid { .. } => "invalid_input",
+            AppError::NotFound => "not_found",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Throttled { .. } => "too_many_attempts",
+            AppError::Forbidden => "forbidden",
+            AppError::Conflict(_) => "conflict",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(what) => AppError::Conflict(format!("already exists ({what})")),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Use cases against real databases (SQLite always, PostgreSQL when configured).
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use jiff::SignedDuration;
+use quita_app::{
+    App, AppError, FixedClock,
+    admin::{NewOrgInput, NewUserInput},
+    auth::AuthSettings,
+    worker::{JobFuture, JobHandler, Worker, WorkerSettings},
+};
+use quita_core::{
+    email::Email,
+    org::{OrgMode, OrgName},
+    password::NewPassword,
+    role::Role,
+};
+use quita_store::{Db, audit::Actor, jobs};
+
+macro_rules! both {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { quita_store::testing::on_sqlite(crate::$case).await; })* }
+        mod postgres { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { quita_store::testing::on_postgres(crate::$case).await; })* }
+    };
+}
+
+both!(
+    login_throttle_and_sessions,
+    admin_changes_stay_in_their_org,
+    worker_runs_retries_and_sweeps,
+    demo_seed_is_idempotent
+);
+
+fn app(db: Db) -> (App, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::new("2026-11-23T12:00:00Z".parse().unwrap()));
+    (App::new(db, clock.clone(), AuthSettings::default()), clock)
+}
+
+async fn org_with_admin(app: &App, name: &str, email: &str) -> (i64, i64) {
+    let org = app
+        .create_org(
+            NewOrgInput {
+                name: OrgName::parse(name).unwrap(),
+                slug: None,
+                document: None,
+                mode: OrgMode::Agency,
+            },
+            Actor::Cli,
+        )
+        .await
+        .unwrap();
+    let user = app
+        .create_user(
+            org.id,
+            NewUserInput {
+                email: Email::parse(email).unwrap(),
+                name: "Admin".into(),
+                role: Role::Admin,
+                password: NewPassword::parse("senha-forte-123").unwrap(),
+            },
+            Actor::Cli,
+        )
+        .await
+        .unwrap();
+    (org.id, user.id)
+}
+
+async fn login_throttle_and_sessions(db: Db) {
+    let (app, clock) = app(db);
+    org_with_admin(&app, "Alfa", "ana@alfa.com.br").await;
+    let ok = app
+        .login("ANA@alfa.com.br", "senha-forte-123", Some("127.0.0.1"))
+        .await
+        .unwrap();
+    let s = app.session(ok.token.expose()).await.unwrap().unwrap();
+    assert_eq!(s.principal.role, Role::Admin);
+    assert_eq!(s.csrf_token, ok.session.csrf_token);
+
+    // Idle expiry.
+    clock.advance(SignedDuration::from_hours(3));
+    assert!(app.session(ok.token.expose()).await.unwrap().is_none());
+
+    for _ in 0..10 {
+        assert!(matches!(
+            app.login("ana@alfa.com.br", "errada", None).await,
+            Err(AppError::BadCredentials)
+        ));
+    }
+    // Locked even with the right password.
+    assert!(matches!(
+        app.login("ana@alfa.com.br", "senha-forte-123", None).await,
+        Err(AppError::Throttled { .. })
+    ));
+    clock.advance(SignedDuration::from_mins(16));
+    let again = app
+        .login("ana@alfa.com.br", "senha-forte-123", None)
+        .await
+        .unwrap();
+    assert_ne!(again.token.expose(), ok.token.expose());
+    app.logout(&again.session, None).await.unwrap();
+    assert!(app.session(again.token.expose()).await.unwrap().is_none());
+
+    // Unknown e-mails fail the same way.
+    assert!(matches!(
+        app.login("ninguem@alfa.com.br", "x", None).await,
+        Err(AppError::BadCredentials)
+    ));
+    assert!(matches!(
+        app.login("not an email", "x", None).await,
+        Err(AppError::BadCredentials)
+    ));
+}
+
+async fn admin_changes_stay_in_their_org(db: Db) {
+    let (app, _) = app(db);
+    let (a, ana) = org_with_admin(&app, "Alfa", "ana@alfa.com.br").await;
+    let (b, bia) = org_with_admin(&app, "Beta", "bia@beta.com.br").await;
+    assert_ne!(a, b);
+    let who = app
+        .login("ana@alfa.com.br", "senha-forte-123", None)
+        .await
+        .unwrap()
+        .session
+        .principal;
+    assert!(matches!(
+        app.get_user(&who, bia).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.update_user(&who, bia, "X", Role::Viewer, false).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.set_password(&who, bia, &NewPassword::parse("outra-senha-99").unwrap())
+            .await,
+        Err(AppError::NotFound)
+    ));
+    // The last admin stays an admin.
+    assert!(matches!(
+        app.update_user(&who, ana, "Ana", Role::Agent, true).await,
+        Err(AppError::Conflict(_))
+    ));
+
+    let tok = app.issue_token(&who, "ERP", Role::Agent).await.unwrap();
+    let p = app.authenticate_token(tok.secret.expose()).await.unwrap();
+    assert_eq!((p.org_id, p.role), (a, Role::Agent));
+    let who_b = app
+        .login("bia@beta.com.br", "senha-forte-123", None)
+        .await
+        .unwrap()
+        .session
+        .principal;
+    assert!(matches!(
+        app.revoke_token(&who_b, tok.token.id).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(app.list_tokens(&who_b).await.unwrap().is_empty());
+    // A token may not outrank... and agents may not issue tokens.
+    assert!(matches!(app.list_users(&p).await, Err(AppError::Forbidden)));
+    app.revoke_token(&who, tok.token.id).await.unwrap();
+    assert!(matches!(
+        app.authenticate_token(tok.secret.expose()).await,
+        Err(AppError::Unauthenticated)
+    ));
+
+    let log = app.audit_log(&who, None, 50).await.unwrap();
+    let actions: Vec<_> = log.iter().map(|e| e.action.as_str()).collect();
+    assert!(
+        actions.contains(&"token_revoked")
+            && actions.contains(&"user_created")
+            && actions.contains(&"login")
+    );
+    assert!(
+        app.audit_log(&who_b, None, 50)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.org_id == Some(b))
+    );
+}
+
+struct Flaky(Arc<AtomicUsize>);
+
+impl JobHandler for Flaky {
+    fn kind(&self) -> &'static str {
+        "test.flaky"
+    }
+    fn run<'a>(&'a self, _app: &'a App, _job: &'a jobs::ClaimedJob) -> JobFuture<'a> {
+        Box::pin(async move {
+            if self.0.fetch_add(1, Ordering::SeqCst) == 0 {
+                anyhow::bail!("first try fails")
+            } else {
+                Ok(())
+            }
+        })
+    }
+}
+
+async fn worker_runs_retries_and_sweeps(db: Db) {
+    let (app, clock) = app(db.clone());
+    let calls = Arc::new(AtomicUsize::new(0));
+    let mut worker = Worker::new(app.clone(), WorkerSettings::default());
+    worker.register(Arc::new(Flaky(calls.clone())));
+    let now = app.now();
+    let payload = serde_json::json!({});
+    let mut tx = db.begin_write().await.unwrap();
+    let id = jobs::enqueue(
+        &mut tx,
+        &jobs::NewJob {
+            org_id: None,
+            kind: "test.flaky",
+            payload: &payload,
+            run_at: now,
+            max_attempts: 3,
+            dedup_key: None,
+        },
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    worker.schedule_periodic(now).await.unwrap();
+    worker.schedule_periodic(now).await.unwrap(); // same period: one sweep
+
+    assert_eq!(worker.run_once().await.unwrap(), 2);
+    assert_eq!(
+        jobs::get(&db, id).await.unwrap().status,
+        jobs::JobStatus::Queued
+    );
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        0,
+        "retry waits for its backoff"
+    );
+    clock.advance(SignedDuration::from_mins(2));
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    assert_eq!(
+        jobs::get(&db, id).await.unwrap().status,
+        jobs::JobStatus::Succeeded
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    let counts = jobs::count_by_status(&db, None).await.unwrap();
+    assert_eq!(counts, vec![(jobs::JobStatus::Succeeded, 2)]);
+
+    // Unknown kinds fail rather than vanish.
+    let mut tx = db.begin_write().await.unwrap();
+    let odd = jobs::enqueue(
+        &mut tx,
+        &jobs::NewJob {
+            org_id: None,
+            kind: "nobody.handles",
+            payload: &payload,
+            run_at: app.now(),
+            max_attempts: 1,
+            dedup_key: None,
+        },
+        app.now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    worker.run_once().await.unwrap();
+    let job = jobs::get(&db, odd).await.unwrap();
+    assert_eq!(job.status, jobs::JobStatus::Dead);
+    assert!(job.last_error.unwrap().contains("no handler"));
+}
+
+async fn demo_seed_is_idempotent(db: Db) {
+    let (app, _) = app(db);
+    let first = app.seed_demo().await.unwrap();
+    let second = app.seed_demo().await.unwrap();
+    assert!(first.created && !second.created);
+    assert_eq!(first.org_id, second.org_id);
+    for login in &first.logins {
+        let s = app.login(login.email, login.password, None).await.unwrap();
+        assert_eq!(s.session.principal.role, login.role);
+    }
+}

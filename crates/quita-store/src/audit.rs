@@ -1,0 +1,137 @@
+//! The audit log: append-only (the schema refuses UPDATE and DELETE).
+
+use jiff::Timestamp;
+
+use crate::{Db, Result, StoreError, Tx, ms, ts};
+
+/// Who did it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    User(i64),
+    Token(i64),
+    Cli,
+    System,
+}
+
+impl Actor {
+    fn kind(self) -> &'static str {
+        match self {
+            Actor::User(_) => "user",
+            Actor::Token(_) => "token",
+            Actor::Cli => "cli",
+            Actor::System => "system",
+        }
+    }
+    fn id(self) -> Option<i64> {
+        match self {
+            Actor::User(id) | Actor::Token(id) => Some(id),
+            Actor::Cli | Actor::System => None,
+        }
+    }
+}
+
+/// One entry to append. `details` must hold no personal data beyond ids.
+pub struct NewEntry<'a> {
+    pub org_id: Option<i64>,
+    pub actor: Actor,
+    pub action: &'a str,
+    pub target: Option<&'a str>,
+    pub details: serde_json::Value,
+    pub ip: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: i64,
+    pub org_id: Option<i64>,
+    pub actor: Actor,
+    pub action: String,
+    pub target: Option<String>,
+    pub details: serde_json::Value,
+    pub ip: Option<String>,
+    pub created_at: Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    org_id: Option<i64>,
+    actor_kind: String,
+    actor_id: Option<i64>,
+    action: String,
+    target: Option<String>,
+    details: String,
+    ip: Option<String>,
+    created_at: i64,
+}
+
+impl TryFrom<Row> for Entry {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        let actor = match (r.actor_kind.as_str(), r.actor_id) {
+            ("user", Some(id)) => Actor::User(id),
+            ("token", Some(id)) => Actor::Token(id),
+            ("cli", _) => Actor::Cli,
+            ("system", _) => Actor::System,
+            (kind, _) => {
+                return Err(StoreError::Corrupt(format!(
+                    "audit {}: actor {kind:?}",
+                    r.id
+                )));
+            }
+        };
+        Ok(Self {
+            id: r.id,
+            org_id: r.org_id,
+            actor,
+            action: r.action,
+            target: r.target,
+            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+            ip: r.ip,
+            created_at: ts(r.created_at),
+        })
+    }
+}
+
+/// Appends inside the caller's transaction, so the entry and the change it
+/// records commit together.
+pub async fn append(tx: &mut Tx, e: &NewEntry<'_>, now: Timestamp) -> Result<i64> {
+    const SQL: &str = "INSERT INTO audit_log (org_id, actor_kind, actor_id, action, target, details, ip, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    let details = e.details.to_string();
+    let id: i64 = on_tx!(tx, |t| sqlx::query_scalar(SQL)
+        .bind(e.org_id)
+        .bind(e.actor.kind())
+        .bind(e.actor.id())
+        .bind(e.action)
+        .bind(e.target)
+        .bind(&details)
+        .bind(e.ip)
+        .bind(ms(now))
+        .fetch_one(&mut **t)
+        .await)?;
+    Ok(id)
+}
+
+/// The organization's newest entries, older than `before_id` when given
+/// (keyset pagination).
+pub async fn list(db: &Db, org_id: i64, before_id: Option<i64>, limit: i64) -> Result<Vec<Entry>> {
+    const SQL: &str = "SELECT id, org_id, actor_kind, actor_id, action, target, details, ip, created_at \
+         FROM audit_log WHERE org_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(before_id.unwrap_or(i64::MAX))
+        .bind(limit.clamp(1, 500))
+        .fetch_all(p)
+        .await)?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+pub async fn count_since(db: &Db, org_id: i64, since: Timestamp) -> Result<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM audit_log WHERE org_id = $1 AND created_at >= $2";
+    Ok(on_db!(db, |p| sqlx::query_scalar(SQL)
+        .bind(org_id)
+        .bind(ms(since))
+        .fetch_one(p)
+        .await)?)
+}

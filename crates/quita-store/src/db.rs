@@ -1,0 +1,145 @@
+//! The database handle: a SQLite or a PostgreSQL pool, chosen by URL.
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    PgPool, SqlitePool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteSynchronous},
+};
+
+use crate::{DatabaseUrl, Result, StoreError};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// One database, either backend. Cheap to clone (pools are shared handles).
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Tuning knobs with safe defaults.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// PostgreSQL pool size per process; keep size × instances under `max_connections`.
+    pub pg_max_connections: u32,
+    /// PostgreSQL `statement_timeout`.
+    pub statement_timeout: Duration,
+    /// How long to wait for a connection (and for an unreachable server).
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self {
+            pg_max_connections: 10,
+            statement_timeout: Duration::from_secs(30),
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Db {
+    /// Opens the database (creating a SQLite file and its directory when
+    /// missing). Does not migrate.
+    pub async fn connect(url: &DatabaseUrl, opts: &DbOptions) -> Result<Self> {
+        match url {
+            DatabaseUrl::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        StoreError::Connect(format!(
+                            "cannot create directory {}: {e}",
+                            dir.display()
+                        ))
+                    })?;
+                }
+                let options = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(opts.acquire_timeout.max(Duration::from_secs(10)))
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| StoreError::Connect(format!("{}: {e}", path.display())))?;
+                Ok(Db::Sqlite(pool))
+            }
+            DatabaseUrl::Postgres(raw) => {
+                let timeout_ms = opts.statement_timeout.as_millis().to_string();
+                let options = PgConnectOptions::from_str(raw)
+                    .map_err(|e| StoreError::Connect(format!("{url}: {e}")))?
+                    .options([("statement_timeout", timeout_ms.as_str())]);
+                let pool = PgPoolOptions::new()
+                    .max_connections(opts.pg_max_connections)
+                    .acquire_timeout(opts.acquire_timeout)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| StoreError::Connect(format!("{url}: {e}")))?;
+                Ok(Db::Pg(pool))
+            }
+        }
+    }
+
+    /// Applies every embedded migration not yet applied. Safe to run from
+    /// several processes at once (PostgreSQL takes an advisory lock).
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Db::Pg(p) => PG_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// True when a trivial query answers: what `/readyz` asks.
+    pub async fn ping(&self) -> bool {
+        on_db!(self, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())
+    }
+
+    /// Starts a write transaction: `BEGIN IMMEDIATE` on SQLite so the write
+    /// lock is taken up front (no upgrade deadlocks), plain `BEGIN` on PostgreSQL.
+    pub async fn begin_write(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, |p| p.close().await)
+    }
+}
+
+/// A write transaction on either backend; dropped without `commit` it rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Pg(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,36 @@
+//! Every repository function against SQLite and (with
+//! `QUITA_TEST_POSTGRES_URL`) PostgreSQL, each test in a fresh database.
+
+mod cases;
+
+/// Expands each case into `sqlite::<case>` and `postgres::<case>` tests.
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { quita_store::testing::on_sqlite(crate::cases::$case).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { quita_store::testing::on_postgres(crate::cases::$case).await; })*
+        }
+    };
+}
+
+conformance!(
+    migrations_are_idempotent,
+    orgs_create_get_list_and_unique_slug,
+    users_crud_scoped_by_org,
+    users_email_unique_across_orgs,
+    sessions_lifecycle_and_expiry,
+    sessions_end_for_deactivated_users,
+    throttle_counts_locks_and_resets,
+    tokens_scoped_hashed_and_revocable,
+    audit_is_append_only,
+    jobs_enqueue_dedup_claim_complete,
+    jobs_retry_then_dead,
+    jobs_expired_lease_is_reclaimed,
+    jobs_concurrent_claims_never_overlap,
+    secrets_first_writer_wins,
+    dashboard_counts_by_org,
+);

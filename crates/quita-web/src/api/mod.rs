@@ -1,0 +1,104 @@
+//! The JSON API under `/api/v1` and its OpenAPI 3.1 document, generated from
+//! the handlers themselves (a route cannot exist undocumented).
+
+mod dto;
+mod org;
+mod tokens;
+mod users;
+
+use axum::{
+    Json,
+    extract::{FromRequest, Request},
+    routing::get,
+};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{AppState, error::ApiError};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Quita API",
+        description = "Gestão de cobrança. Authenticate with `Authorization: Bearer <token>` (tokens are created by an admin under Configurações → Tokens de API, or `quita token create`). Errors are problem objects (application/problem+json) with a stable `code`. Money is a decimal string (\"1234.56\").",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(crate::error::Problem))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every API route, registered together with its OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    let doc = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(org::me))
+        .routes(routes!(org::organization))
+        .routes(routes!(org::dashboard))
+        .routes(routes!(org::audit))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get_one, users::update))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke));
+    let (_, openapi) = doc.clone().split_for_parts();
+    let json = serde_json::to_string(&openapi).unwrap_or_else(|_| "{}".into());
+    doc.route(
+        "/api/openapi.json",
+        get(move || {
+            let json = json.clone();
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    json,
+                )
+            }
+        }),
+    )
+}
+
+/// The OpenAPI document (also served at `/api/openapi.json`).
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    router().split_for_parts().1
+}
+
+/// A JSON body whose rejection is a problem object naming the fault.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = axum::response::Response;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Self(v)),
+            Err(rejection) => Err(crate::error::problem(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                rejection.body_text(),
+                None,
+            )),
+        }
+    }
+}
+
+/// Maps the path id; a non-number is simply not found.
+pub fn path_id(raw: &str) -> Result<i64, ApiError> {
+    crate::pages::parse_id(raw).map_err(ApiError)
+}

@@ -1,0 +1,152 @@
+//! The login page, login and logout.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::{
+    Form,
+    extract::{ConnectInfo, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use quita_app::{AppError, auth::pre_session_csrf, random_token};
+
+use super::{Layout, render};
+use crate::{
+    AppState,
+    auth::{Auth, PRE_COOKIE, SESSION_COOKIE, cookie, set_cookie},
+    error::PageError,
+};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Option<Layout>,
+    csrf: String,
+    email: String,
+    error: Option<String>,
+}
+
+/// Renders the form with a CSRF token bound to the visitor's pre-login cookie
+/// (set here when missing).
+async fn login_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    email: &str,
+    error: Option<String>,
+) -> Response {
+    let (nonce, fresh) = match cookie(headers, PRE_COOKIE) {
+        Some(n) if n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            (n.to_owned(), false)
+        }
+        _ => (random_token(), true),
+    };
+    let key = match state.csrf_key().await {
+        Ok(k) => k,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let page = LoginPage {
+        layout: None,
+        csrf: pre_session_csrf(&key, &nonce),
+        email: email.to_owned(),
+        error,
+    };
+    let mut res = (status, Html(render(&page))).into_response();
+    if fresh {
+        let c = set_cookie(PRE_COOKIE, &nonce, 3600, state.settings.secure_cookies());
+        if let Ok(v) = c.parse() {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Option<axum::Extension<Auth>>,
+) -> Response {
+    if let Some(axum::Extension(Auth::Session(_))) = auth {
+        return Redirect::to("/painel").into_response();
+    }
+    login_page(&state, &headers, StatusCode::OK, "", None).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    auth: Option<axum::Extension<Auth>>,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let ip = peer.ip().to_string();
+    match state.app.login(&f.email, &f.password, Some(&ip)).await {
+        Ok(outcome) => {
+            // A session the browser already had ends: the id always changes at login.
+            if let Some(axum::Extension(Auth::Session(old))) = auth {
+                let _ = quita_store::sessions::delete(&state.app.db, &old.token_hash).await;
+            }
+            let max_age = state.app.auth.absolute_timeout.as_secs();
+            let secure = state.settings.secure_cookies();
+            let mut res = Redirect::to("/painel").into_response();
+            for c in [
+                set_cookie(SESSION_COOKIE, outcome.token.expose(), max_age, secure),
+                set_cookie(PRE_COOKIE, "", 0, secure),
+            ] {
+                if let Ok(v) = c.parse() {
+                    res.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            res
+        }
+        Err(AppError::BadCredentials) => {
+            login_page(
+                &state,
+                &headers,
+                StatusCode::UNAUTHORIZED,
+                &f.email,
+                Some("E-mail ou senha incorretos.".into()),
+            )
+            .await
+        }
+        Err(AppError::Throttled { until }) => {
+            let when = crate::format::date_time(until, "America/Sao_Paulo");
+            let msg = format!("Muitas tentativas malsucedidas. Tente novamente após {when}.");
+            login_page(
+                &state,
+                &headers,
+                StatusCode::TOO_MANY_REQUESTS,
+                &f.email,
+                Some(msg),
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    auth: Option<axum::Extension<Auth>>,
+) -> Response {
+    if let Some(axum::Extension(Auth::Session(s))) = auth
+        && let Err(e) = state.app.logout(&s, Some(&peer.ip().to_string())).await
+    {
+        return PageError(e).into_response();
+    }
+    let mut res = Redirect::to("/entrar").into_response();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.settings.secure_cookies()).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}

@@ -1,0 +1,149 @@
+//! The pt-BR HTML pages.
+
+mod login;
+mod painel;
+mod settings;
+
+use askama::Template;
+use axum::{
+    Router,
+    http::{StatusCode, Uri},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use quita_app::{AppError, auth::SessionInfo};
+use quita_core::role::Role;
+
+use crate::{AppState, error::error_page};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/painel") }))
+        .route("/login", get(|| async { Redirect::to("/entrar") }))
+        .route("/entrar", get(login::form).post(login::submit))
+        .route("/sair", post(login::logout))
+        .route("/painel", get(painel::show))
+        .route("/painel/numeros", get(painel::numbers))
+        .route("/configuracoes", get(settings::hub))
+        .route(
+            "/configuracoes/usuarios",
+            get(settings::users).post(settings::create_user),
+        )
+        .route(
+            "/configuracoes/usuarios/{id}",
+            get(settings::user).post(settings::update_user),
+        )
+        .route(
+            "/configuracoes/usuarios/{id}/senha",
+            post(settings::reset_password),
+        )
+        .route(
+            "/configuracoes/tokens",
+            get(settings::tokens).post(settings::create_token),
+        )
+        .route(
+            "/configuracoes/tokens/{id}/revogar",
+            post(settings::revoke_token),
+        )
+        .route("/configuracoes/auditoria", get(settings::audit))
+}
+
+/// Renders a template; a template error is a bug, logged and shown as a 500 page text.
+pub fn render<T: Template>(t: &T) -> String {
+    t.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "template failed to render");
+        "<!doctype html><title>Erro</title><p>Erro interno ao montar a página.</p>".to_owned()
+    })
+}
+
+pub fn page<T: Template>(t: &T) -> Response {
+    Html(render(t)).into_response()
+}
+
+/// One entry of the navigation bar.
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub enabled: bool,
+    pub active: bool,
+}
+
+/// What every logged-in page shows around its content.
+pub struct Layout {
+    pub user_name: String,
+    pub role_label: &'static str,
+    pub org_name: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+}
+
+/// The areas of the product, in the order a collection team works them.
+/// Areas not yet built are shown but not linked.
+const AREAS: [(&str, &str, bool, Role); 9] = [
+    ("Painel", "/painel", true, Role::Viewer),
+    ("Carteiras", "/carteiras", false, Role::Viewer),
+    ("Devedores", "/devedores", false, Role::Agent),
+    ("Régua", "/regua", false, Role::Supervisor),
+    ("Fila", "/fila", false, Role::Agent),
+    ("Acordos", "/acordos", false, Role::Agent),
+    ("Pagamentos", "/pagamentos", false, Role::Supervisor),
+    ("Relatórios", "/relatorios", false, Role::Viewer),
+    ("Configurações", "/configuracoes", true, Role::Supervisor),
+];
+
+impl Layout {
+    pub async fn new(state: &AppState, s: &SessionInfo, active: &str) -> Result<Self, AppError> {
+        let org = state.app.organization(&s.principal).await?;
+        let nav = AREAS
+            .iter()
+            .filter(|(_, _, _, min)| s.principal.role.allows(*min))
+            .map(|&(label, href, enabled, _)| NavItem {
+                label,
+                href,
+                enabled,
+                active: href == active,
+            })
+            .collect();
+        Ok(Self {
+            user_name: s.user.name.clone(),
+            role_label: s.principal.role.label_pt(),
+            org_name: org.name,
+            csrf: s.csrf_token.clone(),
+            nav,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    /// Always `None`: error pages are shown without navigation (the session may be the problem).
+    pub layout: Option<Layout>,
+    pub title: &'a str,
+    pub message: &'a str,
+    pub status: u16,
+}
+
+/// Role options for select boxes, up to `max`.
+pub fn role_options(max: Role) -> Vec<(&'static str, &'static str)> {
+    Role::ALL
+        .iter()
+        .filter(|r| max.allows(**r))
+        .map(|r| (r.as_str(), r.label_pt()))
+        .collect()
+}
+
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::problem(StatusCode::NOT_FOUND, "not_found", "no such route", None);
+    }
+    error_page(StatusCode::NOT_FOUND, "Página não encontrada.")
+}
+
+/// Parses an id from the path; anything else is simply "not found".
+pub fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}

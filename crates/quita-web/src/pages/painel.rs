@@ -1,0 +1,79 @@
+//! The Painel (dashboard): real counts of the organization.
+
+use askama::Template;
+use axum::{extract::State, response::Response};
+use quita_app::dashboard::Dashboard;
+
+use super::{Layout, page};
+use crate::{AppState, auth::UserSession, error::PageError, format};
+
+/// The figures, formatted pt-BR.
+struct Numbers {
+    users_active: String,
+    admins: String,
+    supervisors: String,
+    agents: String,
+    viewers: String,
+    sessions_live: String,
+    api_tokens_active: String,
+    logins_24h: String,
+    failed_logins_24h: String,
+    audit_events_24h: String,
+    jobs_queued: String,
+    jobs_dead: String,
+}
+
+impl From<&Dashboard> for Numbers {
+    fn from(d: &Dashboard) -> Self {
+        let c = &d.counts;
+        Self {
+            users_active: format::count(c.users_active),
+            admins: format::count(c.admins),
+            supervisors: format::count(c.supervisors),
+            agents: format::count(c.agents),
+            viewers: format::count(c.viewers),
+            sessions_live: format::count(d.sessions_live),
+            api_tokens_active: format::count(c.api_tokens_active),
+            logins_24h: format::count(c.logins_24h),
+            failed_logins_24h: format::count(c.failed_logins_24h),
+            audit_events_24h: format::count(c.audit_events_24h),
+            jobs_queued: format::count(d.jobs_queued),
+            jobs_dead: format::count(d.jobs_dead),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "painel.html")]
+struct PainelPage {
+    layout: Option<Layout>,
+    org_name: String,
+    updated_at: String,
+    n: Numbers,
+}
+
+#[derive(Template)]
+#[template(path = "painel_numeros.html")]
+struct PainelNumbers {
+    n: Numbers,
+}
+
+pub async fn show(State(state): State<AppState>, s: UserSession) -> Result<Response, PageError> {
+    let layout = Layout::new(&state, &s.0, "/painel").await?;
+    let d = state.app.dashboard(&s.0.principal).await?;
+    let org = state.app.organization(&s.0.principal).await?;
+    Ok(page(&PainelPage {
+        org_name: layout.org_name.clone(),
+        updated_at: format::date_time(state.app.now(), &org.time_zone),
+        layout: Some(layout),
+        n: Numbers::from(&d),
+    }))
+}
+
+/// The counts alone, refreshed by htmx every 30 s.
+pub async fn numbers(State(state): State<AppState>, s: UserSession) -> Result<Response, PageError> {
+    let d = state.app.dashboard(&s.0.principal).await?;
+    Ok(page(&PainelNumbers {
+        n: Numbers::from(&d),
+    }))
+}

@@ -1,0 +1,343 @@
+use std::collections::BTreeSet;
+
+use quita_core::role::Role;
+use quita_store::{Db, audit::Actor};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
+    t.app
+        .create_token(org_id, "teste", role, Actor::Cli, None)
+        .await
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned()
+}
+
+pub async fn api_authentication_and_problems(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let c = reqwest::Client::new();
+    let res = c.get(t.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(
+        (p["code"].as_str(), p["status"].as_u64()),
+        (Some("unauthenticated"), Some(401))
+    );
+    let res = c
+        .get(t.url("/api/v1/me"))
+        .bearer_auth("qt_nonsense")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    let admin = token(&t, a.id, Role::Admin).await;
+    let me: Value = c
+        .get(t.url("/api/v1/me"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["kind"], "token");
+    assert_eq!(me["role"], "admin");
+    assert_eq!(me["organization"]["slug"], "alfa");
+
+    let agent = token(&t, a.id, Role::Agent).await;
+    let res = c
+        .get(t.url("/api/v1/users"))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "forbidden");
+
+    // Malformed bodies and values say what is wrong.
+    let res = c
+        .post(t.url("/api/v1/users"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "invalid_body");
+    let res = c
+        .post(t.url("/api/v1/users"))
+        .bearer_auth(&admin)
+        .json(&json!({"email": "x", "name": "X", "role": "agent", "password": "outra-senha-forte"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(
+        (p["code"].as_str(), p["field"].as_str()),
+        (Some("invalid_input"), Some("email"))
+    );
+    let res = c.post(t.url("/api/v1/users")).bearer_auth(&admin).json(&json!({"email": "agent@alfa.com.br", "name": "X", "role": "agent", "password": "outra-senha-forte"})).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let res = c
+        .get(t.url("/api/v1/users/abc"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = c
+        .get(t.url("/api/v1/nothing-here"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "not_found");
+    assert_eq!(
+        quita_store::users::list(&t.app.db, a.id)
+            .await
+            .unwrap()
+            .len(),
+        4,
+        "nothing was created"
+    );
+}
+
+pub async fn api_users_and_tokens(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let c = reqwest::Client::new();
+    let admin = token(&t, a.id, Role::Admin).await;
+    let created = c.post(t.url("/api/v1/users")).bearer_auth(&admin).json(&json!({"email": "Nova@Alfa.com.br", "name": "  Nova   Pessoa ", "role": "operador", "password": "outra-senha-forte"})).send().await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let u: Value = created.json().await.unwrap();
+    assert_eq!(
+        (u["email"].as_str(), u["name"].as_str(), u["role"].as_str()),
+        (Some("nova@alfa.com.br"), Some("Nova Pessoa"), Some("agent"))
+    );
+    let id = u["id"].as_i64().unwrap();
+    let patched: Value = c
+        .patch(t.url(&format!("/api/v1/users/{id}")))
+        .bearer_auth(&admin)
+        .json(&json!({"role": "supervisor", "active": false}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (patched["role"].as_str(), patched["active"].as_bool()),
+        (Some("supervisor"), Some(false))
+    );
+    let list: Vec<Value> = c
+        .get(t.url("/api/v1/users"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 5);
+
+    let made = c
+        .post(t.url("/api/v1/tokens"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "ERP", "role": "viewer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made: Value = made.json().await.unwrap();
+    let secret = made["secret"].as_str().unwrap().to_owned();
+    let viewer_me: Value = c
+        .get(t.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(viewer_me["role"], "viewer");
+    let dash: Value = c
+        .get(t.url("/api/v1/dashboard"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(dash["users_active"], 4);
+    let audit = c
+        .get(t.url("/api/v1/audit"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        audit.status(),
+        StatusCode::FORBIDDEN,
+        "viewers do not read the audit log"
+    );
+    let audit: Vec<Value> = c
+        .get(t.url("/api/v1/audit?limit=5"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 5);
+    assert_eq!(audit[0]["action"], "token_created");
+    let listed: Vec<Value> = c
+        .get(t.url("/api/v1/tokens"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(listed.iter().all(|t| t.get("secret").is_none()));
+    let revoked = c
+        .delete(t.url(&format!("/api/v1/tokens/{}", made["token"]["id"])))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    assert_eq!(
+        c.get(t.url("/api/v1/me"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // A supervisor token cannot mint an admin token.
+    let sup = token(&t, a.id, Role::Supervisor).await;
+    let res = c
+        .post(t.url("/api/v1/tokens"))
+        .bearer_auth(&sup)
+        .json(&json!({"name": "x", "role": "admin"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+/// The routes the API serves; the document must list exactly these.
+pub const API_ROUTES: [(&str, &str); 10] = [
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/organization"),
+    ("get", "/api/v1/dashboard"),
+    ("get", "/api/v1/audit"),
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/users"),
+    ("get", "/api/v1/users/{id}"),
+    ("patch", "/api/v1/users/{id}"),
+    ("get", "/api/v1/tokens"),
+    ("post", "/api/v1/tokens"),
+];
+
+pub async fn openapi_lists_every_route(db: Db) {
+    let t = TestApp::start(db).await;
+    let doc: Value = reqwest::get(t.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let mut listed = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            listed.insert((method.clone(), path.clone()));
+        }
+    }
+    let mut expected: BTreeSet<(String, String)> = API_ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    expected.insert(("delete".into(), "/api/v1/tokens/{id}".into()));
+    assert_eq!(listed, expected);
+    // Every documented operation answers (not 404/405) to an authenticated caller.
+    let a = t.org("alfa").await;
+    let admin = token(&t, a.id, Role::Admin).await;
+    let c = reqwest::Client::new();
+    for (method, path) in &expected {
+        let url = t.url(&path.replace("{id}", &a.admin_id.to_string()));
+        let req = match method.as_str() {
+            "get" => c.get(url),
+            "post" => c.post(url).json(&json!({})),
+            "patch" => c.patch(url).json(&json!({})),
+            "delete" => c.delete(url),
+            other => panic!("unexpected method {other}"),
+        };
+        let status = req.bearer_auth(&admin).send().await.unwrap().status();
+        assert!(
+            status != StatusCode::METHOD_NOT_ALLOWED
+                && (status != StatusCode::NOT_FOUND || method == "delete"),
+            "{method} {path}: {status}"
+        );
+    }
+}
+
+pub async fn health_and_metrics(db: Db) {
+    let t = TestApp::start(db).await;
+    let c = reqwest::Client::new();
+    assert_eq!(
+        c.get(t.url("/healthz")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let ready: Value = c
+        .get(t.url("/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["status"], "ready");
+    let res = c.get(t.url("/entrar")).send().await.unwrap();
+    assert!(res.headers().contains_key("x-request-id"));
+    let metrics = c
+        .get(t.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("quita_http_requests_total"), "{metrics}");
+    assert!(metrics.contains("route=\"/entrar\""));
+    assert!(metrics.contains("quita_database_up 1"));
+    let css = c.get(t.url("/assets/quita.css")).send().await.unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert_eq!(
+        c.get(t.url("/assets/htmx.min.js"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,31 @@
+//! The real server on port 0, driven over HTTP (and in Chromium), against
+//! SQLite and — with `QUITA_TEST_POSTGRES_URL` — PostgreSQL.
+
+mod api;
+mod browser;
+mod pages;
+mod support;
+mod tenancy;
+
+/// Expands each case into `sqlite::<case>` and `postgres::<case>` tests.
+macro_rules! both {
+    ($($case:path => $name:ident),* $(,)?) => {
+        mod sqlite { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { quita_store::testing::on_sqlite($case).await; })* }
+        mod postgres { $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { quita_store::testing::on_postgres($case).await; })* }
+    };
+}
+
+both!(
+    crate::pages::login_page_and_painel => login_page_and_painel,
+    crate::pages::csrf_is_required => csrf_is_required,
+    crate::pages::throttle_holds_across_instances => throttle_holds_across_instances,
+    crate::pages::sessions_are_shared_and_rotated => sessions_are_shared_and_rotated,
+    crate::pages::roles_are_enforced_on_pages => roles_are_enforced_on_pages,
+    crate::pages::admin_manages_users_and_tokens => admin_manages_users_and_tokens,
+    crate::api::api_authentication_and_problems => api_authentication_and_problems,
+    crate::api::api_users_and_tokens => api_users_and_tokens,
+    crate::api::openapi_lists_every_route => openapi_lists_every_route,
+    crate::api::health_and_metrics => health_and_metrics,
+    crate::tenancy::organizations_cannot_see_each_other => organizations_cannot_see_each_other,
+    crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
+);

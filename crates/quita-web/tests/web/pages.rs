@@ -1,0 +1,500 @@
+use quita_store::Db;
+use reqwest::{StatusCode, header};
+
+use crate::support::{PASSWORD, TestApp, client, csrf_in, logged_in, login};
+
+pub async fn login_page_and_painel(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let c = client();
+    let page = c.get(t.url("/entrar")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    for label in [
+        ">E-mail</label>",
+        ">Senha</label>",
+        ">Entrar</button>",
+        "lang=\"pt-BR\"",
+    ] {
+        assert!(html.contains(label), "login page lacks {label}");
+    }
+    // Anonymous visitors are sent to the login page.
+    let res = c.get(t.url("/painel")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[header::LOCATION], "/entrar");
+
+    let bad = login(&t, &c, &a.email("admin"), "senha-errada").await;
+    assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("E-mail ou senha incorretos")
+    );
+
+    let ok = login(&t, &c, &a.email("admin"), PASSWORD).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ok.headers()[header::LOCATION], "/painel");
+    let cookie = ok
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("quita_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    let painel = c
+        .get(t.url("/painel"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(painel.contains("<h1>Painel</h1>"));
+    // Real counts: four active users, one login (this one) in the last 24 h.
+    assert!(
+        painel.contains(r#"data-count="users_active">4<"#),
+        "{painel}"
+    );
+    assert!(painel.contains(r#"data-count="logins_24h">1<"#));
+    for area in [
+        "Painel",
+        "Carteiras",
+        "Devedores",
+        "Régua",
+        "Fila",
+        "Acordos",
+        "Pagamentos",
+        "Relatórios",
+        "Configurações",
+    ] {
+        assert!(painel.contains(area), "navigation lacks {area}");
+    }
+    let fragment = c
+        .get(t.url("/painel/numeros"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(fragment.contains(r#"data-count="users_active">4<"#) && !fragment.contains("<html"));
+
+    // Logout ends the session.
+    let csrf = csrf_in(&painel);
+    let out = c
+        .post(t.url("/sair"))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get(t.url("/painel")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+pub async fn csrf_is_required(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let c = client();
+    // Login form without its token.
+    c.get(t.url("/entrar")).send().await.unwrap();
+    let res = c
+        .post(t.url("/entrar"))
+        .form(&[("email", a.email("admin").as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Without the pre-login cookie the token means nothing.
+    let html = c
+        .get(t.url("/entrar"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let stolen = csrf_in(&html);
+    let stranger = client();
+    let res = stranger
+        .post(t.url("/entrar"))
+        .form(&[
+            ("_csrf", stolen.as_str()),
+            ("email", a.email("admin").as_str()),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let csrf = logged_in(&t, &c, &a.email("admin")).await;
+    let form = [
+        ("name", "Nova Pessoa"),
+        ("email", "nova@alfa.com.br"),
+        ("role", "agent"),
+        ("password", "outra-senha-forte"),
+    ];
+    let res = c
+        .post(t.url("/configuracoes/usuarios"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = c
+        .post(t.url("/configuracoes/usuarios"))
+        .header("x-csrf-token", "0".repeat(64))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = c
+        .post(t.url("/configuracoes/usuarios"))
+        .header("origin", "http://evil.example")
+        .header("x-csrf-token", &csrf)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The API through a session cookie needs the token too.
+    let res = c
+        .post(t.url("/api/v1/tokens"))
+        .json(&serde_json::json!({"name": "x", "role": "agent"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap()["code"],
+        "csrf"
+    );
+    assert_eq!(
+        quita_store::users::list(&t.app.db, a.id)
+            .await
+            .unwrap()
+            .len(),
+        4,
+        "nothing was created"
+    );
+
+    let res = c
+        .post(t.url("/configuracoes/usuarios"))
+        .header("x-csrf-token", &csrf)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        quita_store::users::list(&t.app.db, a.id)
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
+}
+
+pub async fn throttle_holds_across_instances(db: Db) {
+    let one = TestApp::start(db.clone()).await;
+    let two = TestApp::start(db).await;
+    let a = one.org("alfa").await;
+    let c = client();
+    for _ in 0..10 {
+        assert_eq!(
+            login(&one, &c, &a.email("agent"), "errada").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let other = client();
+    let res = login(&two, &other, &a.email("agent"), PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.text().await.unwrap().contains("Muitas tentativas"));
+    // Other accounts are not affected.
+    assert_eq!(
+        login(&two, &other, &a.email("admin"), PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    // After the lockout the right password works again.
+    two.clock.advance(jiff::SignedDuration::from_mins(16));
+    assert_eq!(
+        login(&two, &client(), &a.email("agent"), PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+pub async fn sessions_are_shared_and_rotated(db: Db) {
+    let one = TestApp::start(db.clone()).await;
+    let two = TestApp::start(db).await;
+    let a = one.org("alfa").await;
+    let c = client();
+    let first = login(&one, &c, &a.email("admin"), PASSWORD).await;
+    let cookie_of = |r: &reqwest::Response| {
+        r.headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|v| v.starts_with("quita_session="))
+            .unwrap()
+    };
+    let token = cookie_of(&first).split(';').next().unwrap().to_owned();
+    // The same cookie works on the other instance.
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(two.url("/painel"))
+        .header(header::COOKIE, &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // Every login issues a new session id (never one the browser brought).
+    let second = login(&two, &client(), &a.email("admin"), PASSWORD).await;
+    let token2 = cookie_of(&second).split(';').next().unwrap().to_owned();
+    assert_ne!(token, token2);
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let forged = raw
+        .get(two.url("/painel"))
+        .header(header::COOKIE, "quita_session=chosen-by-attacker")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::SEE_OTHER);
+    // Idle expiry.
+    one.clock.advance(jiff::SignedDuration::from_hours(3));
+    assert_eq!(
+        raw.get(one.url("/painel"))
+            .header(header::COOKIE, &token2)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+pub async fn roles_are_enforced_on_pages(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let agent = client();
+    logged_in(&t, &agent, &a.email("agent")).await;
+    for path in [
+        "/configuracoes",
+        "/configuracoes/usuarios",
+        "/configuracoes/tokens",
+        "/configuracoes/auditoria",
+        &format!("/configuracoes/usuarios/{}", a.admin_id),
+    ] {
+        assert_eq!(
+            agent.get(t.url(path)).send().await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "agent on {path}"
+        );
+    }
+    let viewer = client();
+    logged_in(&t, &viewer, &a.email("viewer")).await;
+    let painel = viewer
+        .get(t.url("/painel"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !painel.contains(r#"href="/configuracoes""#),
+        "viewers do not see Configurações"
+    );
+    let supervisor = client();
+    logged_in(&t, &supervisor, &a.email("supervisor")).await;
+    assert_eq!(
+        supervisor
+            .get(t.url("/configuracoes/auditoria"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        supervisor
+            .get(t.url("/configuracoes/usuarios"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+pub async fn admin_manages_users_and_tokens(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let c = client();
+    let csrf = logged_in(&t, &c, &a.email("admin")).await;
+    // Bad input is refused with a clear message and creates nothing.
+    let res = c
+        .post(t.url("/configuracoes/usuarios"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "X"),
+            ("email", "não é email"),
+            ("role", "agent"),
+            ("password", "outra-senha-forte"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("E-mail: e-mail inválido")
+    );
+    let res = c
+        .post(t.url("/configuracoes/usuarios"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "X"),
+            ("email", "agent@alfa.com.br"),
+            ("role", "agent"),
+            ("password", "outra-senha-forte"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Já existe um usuário com esse e-mail")
+    );
+    // Deactivating a user ends their sessions.
+    let agent = client();
+    logged_in(&t, &agent, &a.email("agent")).await;
+    let path = format!("/configuracoes/usuarios/{}", a.agent_id);
+    let res = c
+        .post(t.url(&path))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Operador Alfa"),
+            ("role", "agent"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        agent.get(t.url("/painel")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        c.get(t.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("Operador Alfa")
+    );
+    // The last admin cannot demote themself.
+    let me = format!("/configuracoes/usuarios/{}", a.admin_id);
+    let res = c
+        .post(t.url(&me))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Admin"),
+            ("role", "viewer"),
+            ("active", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Tokens: shown once, then usable, then revoked.
+    let page = c
+        .post(t.url("/configuracoes/tokens"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "ERP"),
+            ("role", "supervisor"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let secret = page
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(secret.starts_with("qt_"));
+    let api = reqwest::Client::new();
+    assert_eq!(
+        api.get(t.url("/api/v1/me"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let id = quita_store::tokens::list(&t.app.db, a.id).await.unwrap()[0].id;
+    let res = c
+        .post(t.url(&format!("/configuracoes/tokens/{id}/revogar")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        api.get(t.url("/api/v1/me"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let audit = c
+        .get(t.url("/configuracoes/auditoria"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for label in [
+        "Token de API revogado",
+        "Usuário alterado",
+        "Entrou no sistema",
+    ] {
+        assert!(audit.contains(label), "audit lacks {label}");
+    }
+}

@@ -1,0 +1,86 @@
+//! Subcommand implementations.
+
+mod admin;
+mod serve;
+
+use std::{process::ExitCode, sync::Arc};
+
+use anyhow::Context;
+use quita_app::{App, SystemClock};
+use quita_store::Db;
+
+use crate::{
+    cli::{BenchCommand, Cli, Command, ConfigCommand},
+    config::Config,
+    output, telemetry,
+};
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Br(c) => return crate::br_cli::run(c),
+        Command::Bench(BenchCommand::Br(a)) => return crate::bench_cli::br::run(a),
+        Command::Config(ConfigCommand::Example) => {
+            print!("{}", crate::config::EXAMPLE);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Openapi => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&quita_web::openapi_document())?
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
+    let config = Config::load(&cli.global)?;
+    let serving = matches!(
+        cli.command,
+        Command::Serve(_) | Command::Demo(_) | Command::Worker
+    );
+    telemetry::init(
+        config.log_format,
+        if serving { &config.log_level } else { "warn" },
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve::serve(&config, &args).await,
+            Command::Demo(args) => serve::demo(&config, &args).await,
+            Command::Worker => serve::worker_only(&config).await,
+            Command::Migrate(j) => {
+                let url = config.database_url()?;
+                open_db(&config).await?;
+                output::print(
+                    j.json,
+                    &serde_json::json!({"migrated": true, "database": url.to_string()}),
+                    || format!("migrations applied to {url}"),
+                )?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Org(c) => admin::org(&config, &cli.global, c).await,
+            Command::User(c) => admin::user(&config, &cli.global, c).await,
+            Command::Token(c) => admin::token(&config, &cli.global, c).await,
+            Command::Br(_) | Command::Bench(_) | Command::Config(_) | Command::Openapi => {
+                unreachable!("handled above")
+            }
+        }
+    })
+}
+
+/// Opens and migrates the configured database.
+pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url()?;
+    let db = Db::connect(&url, &config.db_options()).await?;
+    db.migrate()
+        .await
+        .with_context(|| format!("migrating {url}"))?;
+    Ok(db)
+}
+
+pub async fn open_app(config: &Config) -> anyhow::Result<App> {
+    let db = open_db(config).await?;
+    Ok(App::new(db, Arc::new(SystemClock), config.auth_settings()))
+}

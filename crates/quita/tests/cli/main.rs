@@ -1,0 +1,440 @@
+//! The `quita` binary as a user runs it: exit codes, one-line errors, JSON
+//! output, the demo, and graceful shutdown.
+
+use std::{
+    io::{BufRead, BufReader, Write},
+    path::PathBuf,
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+fn quita(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quita"))
+        .current_dir(dir)
+        .env_remove("QUITA_DATABASE_URL")
+        .env_remove("QUITA_CONFIG")
+        .args(args)
+        .output()
+        .expect("run quita")
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let mut bytes = [0u8; 6];
+    getrandom_fill(&mut bytes);
+    let dir = std::env::temp_dir().join(format!(
+        "quita-cli-{name}-{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn getrandom_fill(buf: &mut [u8]) {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    for (i, b) in buf.iter_mut().enumerate() {
+        *b = (nanos >> (i * 8)) as u8 ^ (std::process::id() as u8);
+    }
+}
+
+/// A failure: non-zero exit, exactly one line on stderr, no panic.
+fn assert_one_line_error(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "expected failure, got success; stderr: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    let lines: Vec<_> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one error line, got: {stderr}");
+    assert!(
+        lines[0].starts_with("error: ") && lines[0].contains(needle),
+        "{needle:?} not in {stderr}"
+    );
+}
+
+#[test]
+fn help_lists_every_command() {
+    let out = quita(&std::env::temp_dir(), &["--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in [
+        "serve", "worker", "migrate", "demo", "org", "user", "token", "config", "openapi", "br",
+        "bench",
+    ] {
+        assert!(help.contains(cmd), "--help lacks {cmd}");
+    }
+}
+
+#[test]
+fn bad_configuration_is_one_clear_line() {
+    let dir = tempdir("badcfg");
+    assert_one_line_error(
+        &quita(&dir, &["--database-url", "mysql://h/db", "migrate"]),
+        "unsupported database URL scheme \"mysql\"",
+    );
+    assert_one_line_error(
+        &quita(
+            &dir,
+            &[
+                "--database-url",
+                "postgres://quita@127.0.0.1:1/nada",
+                "migrate",
+            ],
+        ),
+        "could not open the database",
+    );
+    assert_one_line_error(
+        &quita(&dir, &["--config", "/nonexistent/quita.toml", "migrate"]),
+        "config file /nonexistent/quita.toml does not exist",
+    );
+    std::fs::write(dir.join("quita.toml"), "bind = [1, 2\n").unwrap();
+    assert_one_line_error(&quita(&dir, &["migrate"]), "invalid configuration");
+    std::fs::write(dir.join("quita.toml"), "database_url = \"oracle://x\"\n").unwrap();
+    assert_one_line_error(
+        &quita(&dir, &["migrate"]),
+        "unsupported database URL scheme",
+    );
+    std::fs::remove_file(dir.join("quita.toml")).unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    assert_one_line_error(
+        &quita(
+            &dir,
+            &[
+                "--data-dir",
+                "d",
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+            ],
+        ),
+        "cannot listen on",
+    );
+    // With --json the error is also a JSON document on stdout.
+    let out = quita(
+        &dir,
+        &["--database-url", "mysql://h/db", "migrate", "--json"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["error"].as_str().unwrap().contains("mysql"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn org_user_token_from_the_shell() {
+    let dir = tempdir("admin");
+    let out = quita(&dir, &["migrate", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = quita(
+        &dir,
+        &["user", "create", "--email", "a@b.com.br", "--role", "admin"],
+    );
+    assert_one_line_error(&out, "no organization yet");
+    let out = quita(
+        &dir,
+        &[
+            "org",
+            "create",
+            "--name",
+            "Cobrança Ágil",
+            "--document",
+            "11.222.333/0001-81",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let org: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (org["slug"].as_str(), org["document"].as_str()),
+        (Some("cobranca-agil"), Some("11222333000181"))
+    );
+    assert_one_line_error(
+        &quita(
+            &dir,
+            &[
+                "org",
+                "create",
+                "--name",
+                "X",
+                "--document",
+                "11.222.333/0001-80",
+            ],
+        ),
+        "--document",
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quita"))
+        .current_dir(&dir)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "Ana@Agil.com.br",
+            "--role",
+            "operador",
+            "--password-stdin",
+            "--json",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"uma-senha-boa-123\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let user: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            user["email"].as_str(),
+            user["role"].as_str(),
+            user["password"].is_null()
+        ),
+        (Some("ana@agil.com.br"), Some("agent"), true)
+    );
+
+    let out = quita(
+        &dir,
+        &[
+            "--org",
+            "cobranca-agil",
+            "user",
+            "create",
+            "--email",
+            "bia@agil.com.br",
+            "--role",
+            "admin",
+            "--json",
+        ],
+    );
+    let user: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        user["password"].as_str().unwrap().len() >= 10,
+        "a generated password is printed"
+    );
+    assert_one_line_error(
+        &quita(
+            &dir,
+            &[
+                "user",
+                "create",
+                "--email",
+                "bia@agil.com.br",
+                "--role",
+                "admin",
+            ],
+        ),
+        "already in use",
+    );
+    assert_one_line_error(
+        &quita(
+            &dir,
+            &[
+                "user",
+                "create",
+                "--email",
+                "x@agil.com.br",
+                "--role",
+                "root",
+            ],
+        ),
+        "--role",
+    );
+
+    let out = quita(&dir, &["token", "create", "--json"]);
+    let tok: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(tok["token"].as_str().unwrap().starts_with("qt_"));
+    quita(&dir, &["org", "create", "--name", "Outra"]);
+    assert_one_line_error(&quita(&dir, &["token", "create"]), "choose one with --org");
+    assert_one_line_error(
+        &quita(&dir, &["--org", "nao-existe", "token", "create"]),
+        "organization \"nao-existe\"",
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn wait_for(url: &str) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if std::net::TcpStream::connect(url).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("server at {url} did not come up");
+}
+
+fn sigterm(pid: u32) {
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+#[test]
+fn demo_prints_logins_serves_and_stops_gracefully() {
+    let dir = tempdir("demo");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    for (round, word) in [(0, "criado"), (1, "pronto")] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_quita"))
+            .current_dir(&dir)
+            .args(["demo", "--bind", &addr])
+            .env("QUITA_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut printed = String::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            printed.push_str(&line);
+            printed.push('\n');
+            if line.starts_with("Dados em") {
+                break;
+            }
+        }
+        assert!(
+            printed.contains(&format!("Quita demo {word}: http://{addr}")),
+            "round {round}: {printed}"
+        );
+        assert!(printed.contains("admin@quita.demo") && printed.contains("admin-demo-2026"));
+        wait_for(&addr);
+        let ok = std::net::TcpStream::connect(&addr).and_then(|mut s| {
+            s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")?;
+            let mut buf = String::new();
+            std::io::Read::read_to_string(&mut s, &mut buf)?;
+            Ok(buf)
+        });
+        assert!(ok.unwrap().starts_with("HTTP/1.1 200"));
+        sigterm(child.id());
+        let status = child.wait().unwrap();
+        assert!(status.success(), "graceful shutdown exits 0, got {status}");
+    }
+    assert!(dir.join("quita-data/quita.db").exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn migrate_and_serve_on_postgres() {
+    let Some(admin_url) = quita_store::testing::postgres_url() else {
+        eprintln!("skipped: QUITA_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let name = format!("quita_cli_{}", std::process::id());
+    let url = quita_store::testing::replace_database(&admin_url, &name);
+    rt.block_on(async {
+        let admin = quita_store::Db::connect(
+            &quita_store::DatabaseUrl::parse(&admin_url).unwrap(),
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+        if let quita_store::Db::Pg(p) = &admin {
+            sqlx_exec(p, &format!("DROP DATABASE IF EXISTS {name}")).await;
+            sqlx_exec(p, &format!("CREATE DATABASE {name}")).await;
+        }
+    });
+    let dir = tempdir("pg");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_quita"))
+            .current_dir(&dir)
+            .env("QUITA_DATABASE_URL", &url)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["migrate", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["database"].as_str().unwrap().starts_with("postgres"));
+    assert!(run(&["org", "create", "--name", "PG"]).status.success());
+    // Two serve processes on one database both answer.
+    let ports: Vec<u16> = (0..2)
+        .map(|_| {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        })
+        .collect();
+    let mut children: Vec<_> = ports
+        .iter()
+        .map(|p| {
+            Command::new(env!("CARGO_BIN_EXE_quita"))
+                .current_dir(&dir)
+                .env("QUITA_DATABASE_URL", &url)
+                .env("QUITA_LOG", "warn")
+                .args(["serve", "--bind", &format!("127.0.0.1:{p}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for p in &ports {
+        wait_for(&format!("127.0.0.1:{p}"));
+    }
+    for c in &children {
+        sigterm(c.id());
+    }
+    for c in children.iter_mut() {
+        assert!(c.wait().unwrap().success());
+    }
+    rt.block_on(async {
+        let admin = quita_store::Db::connect(
+            &quita_store::DatabaseUrl::parse(&admin_url).unwrap(),
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+        if let quita_store::Db::Pg(p) = &admin {
+            sqlx_exec(p, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+async fn sqlx_exec(pool: &sqlx::PgPool, sql: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(pool)
+        .await
+        .unwrap();
+}
