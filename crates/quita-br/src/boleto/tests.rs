@@ -606,3 +606,28 @@ fn published_real_slips() {
         Err(BoletoError::Currency { offset: 3, .. })
     ));
 }
+
+/// Throughput probe (not a timed assertion): run with
+/// `cargo test -p quita-br --release -- --ignored parse_throughput --nocapture`.
+#[test]
+#[ignore = "throughput probe; figures belong in docs/performance.md"]
+fn parse_throughput() {
+    let lines: Vec<String> = (0..1000u64)
+        .map(|i| {
+            let ff = FreeField::new(&format!("{:025}", i * 7919)).unwrap();
+            BankSlip::build("341", Some(date(2030, 1, 1)), Some(i * 100 + 1), &ff)
+                .unwrap()
+                .formatted_line()
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let mut ok = 0;
+    for _ in 0..1000 {
+        for l in &lines {
+            ok += usize::from(BankSlip::parse(l).is_ok());
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(ok, 1_000_000);
+    println!("{:.0} typed lines parsed per second", 1e6 / secs);
+}
