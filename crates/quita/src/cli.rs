@@ -60,6 +60,9 @@ pub enum Command {
     Config(ConfigCommand),
     /// Print the OpenAPI 3.1 document of the JSON API.
     Openapi,
+    /// Calculations: debt update (atualização do débito) with its memory.
+    #[command(subcommand)]
+    Calc(crate::commands::calc::CalcCommand),
     /// Brazilian standards: CPF/CNPJ, calendar, boleto, Pix, CNAB.
     #[command(subcommand)]
     Br(BrCommand),
@@ -78,6 +81,7 @@ impl Command {
             Command::User(UserCommand::Create(a)) => a.json,
             Command::User(UserCommand::List(j)) => j.json,
             Command::Token(TokenCommand::Create(a)) => a.json,
+            Command::Calc(c) => c.wants_json(),
             _ => false,
         }
     }
@@ -183,6 +187,8 @@ pub enum ConfigCommand {
 pub enum BenchCommand {
     /// Parsers and builders of quita-br (linhas digitáveis, Pix payloads).
     Br(bench_cli::br::BrBenchArgs),
+    /// Write a deterministic synthetic portfolio in the import layout.
+    Generate(bench_cli::generate::GenerateArgs),
 }
 
 #[cfg(test)]

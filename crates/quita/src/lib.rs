@@ -7,6 +7,7 @@
 
 mod bench_cli {
     pub mod br;
+    pub mod generate;
 }
 mod br_cli;
 pub mod cli;

@@ -1,6 +1,7 @@
 //! Subcommand implementations.
 
 mod admin;
+pub mod calc;
 mod serve;
 
 use std::{process::ExitCode, sync::Arc};
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Br(c) => return crate::br_cli::run(c),
         Command::Bench(BenchCommand::Br(a)) => return crate::bench_cli::br::run(a),
+        Command::Bench(BenchCommand::Generate(a)) => return crate::bench_cli::generate::run(a),
         Command::Config(ConfigCommand::Example) => {
             print!("{}", crate::config::EXAMPLE);
             return Ok(ExitCode::SUCCESS);
@@ -63,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Org(c) => admin::org(&config, &cli.global, c).await,
             Command::User(c) => admin::user(&config, &cli.global, c).await,
             Command::Token(c) => admin::token(&config, &cli.global, c).await,
+            Command::Calc(c) => calc::run(&config, c).await,
             Command::Br(_) | Command::Bench(_) | Command::Config(_) | Command::Openapi => {
                 unreachable!("handled above")
             }
