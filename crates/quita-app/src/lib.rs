@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod demo;
 mod error;
 mod secret;
+pub mod synthetic;
 pub mod worker;
 
 pub use clock::{Clock, FixedClock, SystemClock};
