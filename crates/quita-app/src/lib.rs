@@ -11,6 +11,7 @@ pub mod auth;
 mod clock;
 pub mod dashboard;
 pub mod demo;
+pub mod portfolio;
 mod error;
 mod secret;
 pub mod synthetic;

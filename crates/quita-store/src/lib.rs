@@ -37,6 +37,7 @@ mod db;
 mod error;
 pub mod jobs;
 pub mod orgs;
+pub mod portfolio;
 pub mod secrets;
 pub mod sessions;
 pub mod throttle;
@@ -60,4 +61,19 @@ pub(crate) fn ms(t: jiff::Timestamp) -> i64 {
 /// (never written by Quita) clamp to the epoch rather than panic.
 pub(crate) fn ts(ms: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+const EPOCH_DAY: jiff::civil::Date = jiff::civil::date(1970, 1, 1);
+
+/// Days since 1970-01-01: the stored form of a civil date.
+pub fn day_number(d: jiff::civil::Date) -> i64 {
+    d.since(EPOCH_DAY).map(|s| i64::from(s.get_days())).unwrap_or(0)
+}
+
+/// The civil date a stored day number stands for (clamped to jiff's range).
+pub fn date_of(day: i64) -> jiff::civil::Date {
+    let days = day.clamp(-700_000, 2_900_000);
+    EPOCH_DAY
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap_or(EPOCH_DAY)
 }

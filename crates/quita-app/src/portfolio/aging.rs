@@ -1,0 +1,87 @@
+//! The aging list: open balance by days-past-due bucket, with original and
+//! updated amounts, and the drill-down to a bucket's receivables.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use quita_core::{
+    aging::{AgingBuckets, AgingReport, AgingTotals},
+    contract::effective_policy,
+    debt_update::{DebtUpdateRequest, debt_update},
+    index_table::IndexTable,
+    money::Money,
+};
+use quita_store::{
+    date_of, day_number,
+    portfolio::{aging, receivables},
+};
+
+use super::calendar;
+use crate::{App, AppError, AppResult};
+
+#[derive(Debug, Clone)]
+pub struct AgingQuery {
+    pub creditor_id: Option<i64>,
+    pub debtor_id: Option<i64>,
+    pub as_of: Date,
+    pub buckets: AgingBuckets,
+}
+
+impl App {
+    /// Monetary-correction tables of the organization by name.
+    pub async fn index_tables(&self, org_id: i64) -> AppResult<HashMap<String, IndexTable>> {
+        let mut out = HashMap::new();
+        for (name, content) in quita_store::portfolio::creditors::index_tables(&self.db, org_id).await? {
+            if let Ok(t) = IndexTable::parse_csv(&name, &content) {
+                out.insert(name, t);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The aging report. Updated amounts are the debt update of each group of
+    /// receivables sharing creditor and due date (the charges are linear in
+    /// the principal, so this equals the per-receivable sum up to rounding).
+    pub async fn aging(&self, org_id: i64, q: &AgingQuery) -> AppResult<AgingReport> {
+        let groups = aging::groups(&self.db, org_id, q.creditor_id, q.debtor_id).await?;
+        let creditors: HashMap<i64, _> = self.creditors(org_id).await?.into_iter().map(|c| (c.id, c)).collect();
+        let tables = self.index_tables(org_id).await?;
+        let as_of_day = day_number(q.as_of);
+        let cal = calendar();
+        let mut report = AgingReport::new(q.as_of, q.buckets.clone());
+        for g in groups {
+            let open = Money::from_centavos(g.open_balance);
+            let updated = match creditors.get(&g.creditor_id) {
+                Some(c) => {
+                    let policy = effective_policy(&c.policy, None);
+                    let index = c.policy.correction.table_name().and_then(|n| tables.get(n));
+                    let req = DebtUpdateRequest { principal: open, due_date: date_of(g.due_day), on: q.as_of, payments: Money::ZERO, policy: &policy, index };
+                    debt_update(&req, cal).map(|u| u.total()).unwrap_or(open)
+                }
+                None => open,
+            };
+            let idx = q.buckets.classify(as_of_day - g.adjusted_due_day);
+            report
+                .add_totals(
+                    idx,
+                    AgingTotals {
+                        count: u64::try_from(g.count).unwrap_or(0),
+                        original_amount: Money::from_centavos(g.original_amount),
+                        open_balance: open,
+                        updated_amount: updated,
+                    },
+                )
+                .map_err(|e| AppError::Internal(e.into()))?;
+        }
+        Ok(report)
+    }
+
+    /// The receivables of one bucket (by index), 200 at a time after id `after`.
+    pub async fn aging_drill_down(&self, org_id: i64, q: &AgingQuery, bucket: usize, after: i64) -> AppResult<Vec<receivables::ReceivableRow>> {
+        let (lo, hi) = q.buckets.bounds(bucket).ok_or(AppError::NotFound)?;
+        let as_of_day = day_number(q.as_of);
+        let from_day = hi.map_or(i64::MIN / 4, |h| as_of_day - i64::from(h));
+        let to_day = lo.map_or(i64::MAX / 4, |l| as_of_day - i64::from(l));
+        Ok(receivables::list_by_adjusted_due(&self.db, org_id, q.creditor_id, from_day, to_day, after, 200).await?)
+    }
+}

@@ -1,0 +1,88 @@
+//! Creditors (carteiras) with their charge policy.
+
+use quita_br::document::Document;
+use quita_core::{charge_policy::ChargePolicy, role::Role};
+use quita_store::{
+    audit::{self, Actor},
+    portfolio::creditors::{self, Creditor},
+};
+use serde_json::json;
+
+use crate::{App, AppError, AppResult, auth::Principal};
+
+impl App {
+    /// Creates a creditor of `org_id`. The document is its CNPJ (or CPF).
+    pub async fn create_creditor(&self, org_id: i64, name: &str, document: &str, policy: &ChargePolicy, actor: Actor) -> AppResult<Creditor> {
+        let name = crate::admin::person_name(name)?;
+        let doc = Document::parse(document).map_err(|e| AppError::invalid("document", e))?;
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        let c = creditors::create(&mut tx, org_id, &name, doc.digits(), policy, now).await.map_err(|e| match e {
+            quita_store::StoreError::Conflict(_) => AppError::Conflict("a creditor with this document already exists".into()),
+            other => other.into(),
+        })?;
+        audit::append(
+            &mut tx,
+            &audit::NewEntry {
+                org_id: Some(org_id),
+                actor,
+                action: "creditor_created",
+                target: Some(&format!("creditor:{}", c.id)),
+                details: json!({"policy": policy}),
+                ip: None,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    /// Creates a creditor on behalf of a logged-in admin.
+    pub async fn add_creditor(&self, who: &Principal, name: &str, document: &str, policy: &ChargePolicy) -> AppResult<Creditor> {
+        who.require(Role::Admin)?;
+        self.create_creditor(who.org_id, name, document, policy, who.actor).await
+    }
+
+    pub async fn update_creditor(&self, who: &Principal, id: i64, name: &str, policy: &ChargePolicy) -> AppResult<Creditor> {
+        who.require(Role::Admin)?;
+        let name = crate::admin::person_name(name)?;
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        let c = creditors::update_policy(&mut tx, who.org_id, id, &name, policy, now).await?;
+        audit::append(
+            &mut tx,
+            &audit::NewEntry {
+                org_id: Some(who.org_id),
+                actor: who.actor,
+                action: "creditor_updated",
+                target: Some(&format!("creditor:{id}")),
+                details: json!({"policy": policy}),
+                ip: None,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    pub async fn creditors(&self, org_id: i64) -> AppResult<Vec<Creditor>> {
+        Ok(creditors::list(&self.db, org_id).await?)
+    }
+
+    pub async fn creditor(&self, org_id: i64, id: i64) -> AppResult<Creditor> {
+        Ok(creditors::get(&self.db, org_id, id).await?)
+    }
+
+    /// A creditor by id or by CNPJ/CPF (with or without punctuation).
+    pub async fn find_creditor(&self, org_id: i64, id_or_document: &str) -> AppResult<Creditor> {
+        if let Ok(doc) = Document::parse(id_or_document) {
+            return creditors::find_by_document(&self.db, org_id, doc.digits()).await?.ok_or(AppError::NotFound);
+        }
+        match id_or_document.trim().parse::<i64>() {
+            Ok(id) => Ok(creditors::get(&self.db, org_id, id).await?),
+            Err(_) => Err(AppError::invalid("creditor", "expected a creditor id or a CNPJ")),
+        }
+    }
+}

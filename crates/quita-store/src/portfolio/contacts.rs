@@ -1,0 +1,185 @@
+//! Contacts of a debtor: phones, e-mails, postal addresses, each with its
+//! source, validity and per-channel opt-out.
+
+use jiff::Timestamp;
+
+use crate::{Db, Result, StoreError, Tx, ms, ts};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRow {
+    pub id: i64,
+    pub debtor_id: i64,
+    /// `phone`, `email` or `address`.
+    pub kind: String,
+    pub value: String,
+    pub whatsapp: bool,
+    pub workplace: bool,
+    pub uf: Option<String>,
+    pub city: Option<String>,
+    pub cep: Option<String>,
+    pub source: String,
+    pub source_date: Timestamp,
+    /// `unverified`, `valid` or `invalid`.
+    pub status: String,
+    pub invalid_reason: Option<String>,
+    /// Opted-out channels as `quita_core::contact::ChannelSet` bits.
+    pub opt_out: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    debtor_id: i64,
+    kind: String,
+    value: String,
+    whatsapp: bool,
+    workplace: bool,
+    uf: Option<String>,
+    city: Option<String>,
+    cep: Option<String>,
+    source: String,
+    source_date: i64,
+    status: String,
+    invalid_reason: Option<String>,
+    opt_out: i64,
+}
+
+impl From<Row> for ContactRow {
+    fn from(r: Row) -> Self {
+        Self {
+            id: r.id,
+            debtor_id: r.debtor_id,
+            kind: r.kind,
+            value: r.value,
+            whatsapp: r.whatsapp,
+            workplace: r.workplace,
+            uf: r.uf,
+            city: r.city,
+            cep: r.cep,
+            source: r.source,
+            source_date: ts(r.source_date),
+            status: r.status,
+            invalid_reason: r.invalid_reason,
+            opt_out: r.opt_out,
+        }
+    }
+}
+
+/// A contact to add.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub debtor_id: i64,
+    pub kind: &'static str,
+    pub value: String,
+    pub whatsapp: bool,
+    pub workplace: bool,
+    pub uf: Option<String>,
+    pub city: Option<String>,
+    pub cep: Option<String>,
+    pub source: String,
+    pub source_date: Timestamp,
+}
+
+pub async fn list_for_debtor(db: &Db, org_id: i64, debtor_id: i64) -> Result<Vec<ContactRow>> {
+    const SQL: &str = "SELECT id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, invalid_reason, opt_out \
+         FROM contacts WHERE org_id = $1 AND debtor_id = $2 ORDER BY kind, id LIMIT 1000";
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(debtor_id).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Adds contacts that are not known yet (same debtor, kind and value); an
+/// existing contact — in particular one marked invalid — is left exactly as
+/// it is. Returns how many were created.
+pub async fn insert_new(tx: &mut Tx, org_id: i64, contacts: &[NewContact], now: Timestamp) -> Result<u64> {
+    const COLS: usize = 13;
+    let mut created = 0;
+    for chunk in contacts.chunks(1000) {
+        let sql = multi_row_insert(
+            "INSERT INTO contacts (org_id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, created_at, updated_at) VALUES ",
+            chunk.len(),
+            COLS,
+            "'unverified', ",
+            " ON CONFLICT (debtor_id, kind, value) DO NOTHING",
+        );
+        created += on_tx!(tx, |t| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for c in chunk {
+                q = q
+                    .bind(org_id)
+                    .bind(c.debtor_id)
+                    .bind(c.kind)
+                    .bind(&c.value)
+                    .bind(c.whatsapp)
+                    .bind(c.workplace)
+                    .bind(&c.uf)
+                    .bind(&c.city)
+                    .bind(&c.cep)
+                    .bind(&c.source)
+                    .bind(ms(c.source_date))
+                    .bind(ms(now))
+                    .bind(ms(now));
+            }
+            q.execute(&mut **t).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(created)
+}
+
+/// Marks one contact valid or invalid (with a reason such as `bounce`).
+pub async fn set_status(tx: &mut Tx, org_id: i64, id: i64, status: &str, reason: Option<&str>, now: Timestamp) -> Result<()> {
+    const SQL: &str = "UPDATE contacts SET status = $3, invalid_reason = $4, updated_at = $5 WHERE org_id = $1 AND id = $2";
+    let n = on_tx!(tx, |t| sqlx::query(SQL)
+        .bind(org_id)
+        .bind(id)
+        .bind(status)
+        .bind(reason)
+        .bind(ms(now))
+        .execute(&mut **t)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// `INSERT … VALUES ($1, …), (…) …` for `rows` rows of `cols` bound values;
+/// `fixed` is literal SQL placed after the first `cols - 2` values of each
+/// row (used for constants such as a status), the last two being timestamps.
+pub(crate) fn multi_row_insert(head: &str, rows: usize, cols: usize, fixed: &str, tail: &str) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * cols * 5 + tail.len());
+    sql.push_str(head);
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c == cols - 2 {
+                sql.push_str(fixed);
+            }
+            n += 1;
+            sql.push('$');
+            sql.push_str(&n.to_string());
+            if c + 1 < cols {
+                sql.push_str(", ");
+            }
+        }
+        sql.push(')');
+    }
+    sql.push_str(tail);
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn multi_row_sql() {
+        assert_eq!(
+            super::multi_row_insert("INSERT INTO t (a, s, b, c) VALUES ", 2, 3, "'x', ", " RETURNING id"),
+            "INSERT INTO t (a, s, b, c) VALUES ($1, 'x', $2, $3), ($4, 'x', $5, $6) RETURNING id"
+        );
+        assert_eq!(super::multi_row_insert("V ", 1, 2, "", ""), "V ($1, $2)");
+    }
+}

@@ -1,0 +1,199 @@
+//! Batched writes for the importer. Every function runs inside the caller's
+//! transaction (an import is all or nothing) and writes many rows per
+//! statement; identities are natural keys, so re-running a batch changes
+//! nothing.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+
+use super::{contacts::multi_row_insert, receivables::Row};
+use crate::{Result, Tx, ms};
+
+/// A debtor as the file names it.
+#[derive(Debug, Clone)]
+pub struct ImportDebtor {
+    pub document: String,
+    /// `pf` or `pj`.
+    pub kind: &'static str,
+    pub name: String,
+    pub name_key: String,
+}
+
+/// Inserts the debtors not yet known (by organization + document) and
+/// returns how many were created and the id of every document given.
+/// Existing debtors keep their name and flags.
+pub async fn upsert_debtors(tx: &mut Tx, org_id: i64, debtors: &[ImportDebtor], now: Timestamp) -> Result<(u64, HashMap<String, i64>)> {
+    let mut created = 0;
+    let mut ids = HashMap::with_capacity(debtors.len());
+    for chunk in debtors.chunks(2000) {
+        let sql = multi_row_insert(
+            "INSERT INTO debtors (org_id, document, kind, name, name_key, created_at, updated_at) VALUES ",
+            chunk.len(),
+            7,
+            "",
+            " ON CONFLICT (org_id, document) DO NOTHING",
+        );
+        created += on_tx!(tx, |t| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for d in chunk {
+                q = q.bind(org_id).bind(&d.document).bind(d.kind).bind(&d.name).bind(&d.name_key).bind(ms(now)).bind(ms(now));
+            }
+            q.execute(&mut **t).await.map(|r| r.rows_affected())
+        })?;
+        let placeholders = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+        let select = format!("SELECT document, id FROM debtors WHERE org_id = $1 AND document IN ({placeholders})");
+        let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone())).bind(org_id);
+            for d in chunk {
+                q = q.bind(&d.document);
+            }
+            q.fetch_all(&mut **t).await
+        })?;
+        ids.extend(rows);
+    }
+    Ok((created, ids))
+}
+
+/// Inserts contracts not yet known (creditor + number) and returns the id of
+/// every number given. `(number, debtor_id)` pairs.
+pub async fn upsert_contracts(tx: &mut Tx, org_id: i64, creditor_id: i64, contracts: &[(String, i64)], now: Timestamp) -> Result<HashMap<String, i64>> {
+    let mut ids = HashMap::with_capacity(contracts.len());
+    for chunk in contracts.chunks(2000) {
+        // Imported contracts are installment plans until someone edits them.
+        let sql = multi_row_insert(
+            "INSERT INTO contracts (org_id, creditor_id, debtor_id, number, kind, created_at, updated_at) VALUES ",
+            chunk.len(),
+            6,
+            "'installment_plan', ",
+            " ON CONFLICT (creditor_id, number) DO NOTHING",
+        );
+        on_tx!(tx, |t| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (number, debtor_id) in chunk {
+                q = q.bind(org_id).bind(creditor_id).bind(*debtor_id).bind(number).bind(ms(now)).bind(ms(now));
+            }
+            q.execute(&mut **t).await.map(|r| r.rows_affected())
+        })?;
+        let placeholders = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+        let select = format!("SELECT number, id FROM contracts WHERE creditor_id = $1 AND number IN ({placeholders})");
+        let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone())).bind(creditor_id);
+            for (number, _) in chunk {
+                q = q.bind(number);
+            }
+            q.fetch_all(&mut **t).await
+        })?;
+        ids.extend(rows);
+    }
+    Ok(ids)
+}
+
+/// The natural key of a receivable within a creditor.
+pub type ReceivableKey = (String, i64);
+
+/// A receivable to insert or compare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReceivable {
+    pub debtor_id: i64,
+    pub contract_id: Option<i64>,
+    pub document_number: String,
+    pub installment: i64,
+    pub installments: Option<i64>,
+    pub issue_day: Option<i64>,
+    pub due_day: i64,
+    pub adjusted_due_day: i64,
+    pub original_amount: i64,
+    pub open_balance: i64,
+    pub status: &'static str,
+}
+
+/// The stored receivables of a creditor among `keys`.
+pub async fn existing(tx: &mut Tx, creditor_id: i64, keys: &[ReceivableKey]) -> Result<HashMap<ReceivableKey, super::receivables::ReceivableRow>> {
+    let mut out = HashMap::new();
+    for chunk in keys.chunks(2000) {
+        let mut sql = String::from(
+            "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
+             adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE creditor_id = $1 AND document_number IN (",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", i + 2));
+        }
+        sql.push(')');
+        let rows: Vec<Row> = on_tx!(tx, |t| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(creditor_id);
+            for (number, _) in chunk {
+                q = q.bind(number);
+            }
+            q.fetch_all(&mut **t).await
+        })?;
+        for r in rows {
+            let row: super::receivables::ReceivableRow = r.try_into()?;
+            out.insert((row.document_number.clone(), row.installment), row);
+        }
+    }
+    Ok(out)
+}
+
+/// Inserts new receivables (the caller has checked they do not exist).
+pub async fn insert_receivables(tx: &mut Tx, org_id: i64, creditor_id: i64, rows: &[ImportReceivable], now: Timestamp) -> Result<u64> {
+    let mut n = 0;
+    for chunk in rows.chunks(1500) {
+        let sql = multi_row_insert(
+            "INSERT INTO receivables (org_id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, \
+             due_day, adjusted_due_day, original_amount, open_balance, status, created_at, updated_at) VALUES ",
+            chunk.len(),
+            15,
+            "",
+            "",
+        );
+        n += on_tx!(tx, |t| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for r in chunk {
+                q = q
+                    .bind(org_id)
+                    .bind(creditor_id)
+                    .bind(r.debtor_id)
+                    .bind(r.contract_id)
+                    .bind(&r.document_number)
+                    .bind(r.installment)
+                    .bind(r.installments)
+                    .bind(r.issue_day)
+                    .bind(r.due_day)
+                    .bind(r.adjusted_due_day)
+                    .bind(r.original_amount)
+                    .bind(r.open_balance)
+                    .bind(r.status)
+                    .bind(ms(now))
+                    .bind(ms(now));
+            }
+            q.execute(&mut **t).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(n)
+}
+
+/// Rewrites one receivable after a changed import row.
+pub async fn update_receivable(tx: &mut Tx, id: i64, r: &ImportReceivable, now: Timestamp) -> Result<()> {
+    const SQL: &str = "UPDATE receivables SET debtor_id = $2, contract_id = $3, installments = $4, issue_day = $5, due_day = $6, \
+         adjusted_due_day = $7, original_amount = $8, open_balance = $9, status = $10, updated_at = $11 WHERE id = $1";
+    on_tx!(tx, |t| sqlx::query(SQL)
+        .bind(id)
+        .bind(r.debtor_id)
+        .bind(r.contract_id)
+        .bind(r.installments)
+        .bind(r.issue_day)
+        .bind(r.due_day)
+        .bind(r.adjusted_due_day)
+        .bind(r.original_amount)
+        .bind(r.open_balance)
+        .bind(r.status)
+        .bind(ms(now))
+        .execute(&mut **t)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Receivables (títulos/parcelas).
+
+use jiff::civil::Date;
+use quita_core::receivable::ReceivableStatus;
+
+use crate::{Db, Result, StoreError, date_of};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivableRow {
+    pub id: i64,
+    pub creditor_id: i64,
+    pub debtor_id: i64,
+    pub contract_id: Option<i64>,
+    pub document_number: String,
+    pub installment: i64,
+    pub installments: Option<i64>,
+    pub issue_date: Option<Date>,
+    pub due_date: Date,
+    pub adjusted_due_date: Date,
+    pub original_amount: i64,
+    pub open_balance: i64,
+    pub status: ReceivableStatus,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct Row {
+    pub id: i64,
+    pub creditor_id: i64,
+    pub debtor_id: i64,
+    pub contract_id: Option<i64>,
+    pub document_number: String,
+    pub installment: i64,
+    pub installments: Option<i64>,
+    pub issue_day: Option<i64>,
+    pub due_day: i64,
+    pub adjusted_due_day: i64,
+    pub original_amount: i64,
+    pub open_balance: i64,
+    pub status: String,
+}
+
+impl TryFrom<Row> for ReceivableRow {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        Ok(Self {
+            status: r.status.parse().map_err(|e| StoreError::Corrupt(format!("receivable {}: {e}", r.id)))?,
+            id: r.id,
+            creditor_id: r.creditor_id,
+            debtor_id: r.debtor_id,
+            contract_id: r.contract_id,
+            document_number: r.document_number,
+            installment: r.installment,
+            installments: r.installments,
+            issue_date: r.issue_day.map(date_of),
+            due_date: date_of(r.due_day),
+            adjusted_due_date: date_of(r.adjusted_due_day),
+            original_amount: r.original_amount,
+            open_balance: r.open_balance,
+        })
+    }
+}
+
+pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<ReceivableRow> {
+    const SQL: &str = "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
+         adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE org_id = $1 AND id = $2";
+    let row: Row = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(id).fetch_one(p).await)?;
+    row.try_into()
+}
+
+/// A debtor's receivables by due date (a debtor has tens, rarely thousands).
+pub async fn list_for_debtor(db: &Db, org_id: i64, debtor_id: i64) -> Result<Vec<ReceivableRow>> {
+    const SQL: &str = "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
+         adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE org_id = $1 AND debtor_id = $2 \
+         ORDER BY due_day, id LIMIT 5000";
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(debtor_id).fetch_all(p).await)?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+/// Collectable receivables whose adjusted due date lies in
+/// `[from_day, to_day]` (inclusive day numbers), optionally of one creditor,
+/// after id `after` — the drill-down from an aging bucket, by keyset.
+pub async fn list_by_adjusted_due(
+    db: &Db,
+    org_id: i64,
+    creditor_id: Option<i64>,
+    from_day: i64,
+    to_day: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<ReceivableRow>> {
+    const SQL: &str = "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
+         adjusted_due_day, original_amount, open_balance, status FROM receivables \
+         WHERE org_id = $1 AND status IN ('open', 'partially_paid') AND adjusted_due_day BETWEEN $2 AND $3 \
+           AND ($4 = 0 OR creditor_id = $4) AND id > $5 ORDER BY id LIMIT $6";
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(from_day)
+        .bind(to_day)
+        .bind(creditor_id.unwrap_or(0))
+        .bind(after)
+        .bind(limit.clamp(1, 1000))
+        .fetch_all(p)
+        .await)?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
+/// Headline figures of an organization's portfolio.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PortfolioCounts {
+    pub creditors: i64,
+    pub debtors: i64,
+    pub receivables_open: i64,
+    pub open_balance: i64,
+    pub overdue_open: i64,
+    pub overdue_balance: i64,
+}
+
+/// Counts for the Painel; `today` decides what is overdue.
+pub async fn portfolio_counts(db: &Db, org_id: i64, today_day: i64) -> Result<PortfolioCounts> {
+    const CRED: &str = "SELECT COUNT(*) FROM creditors WHERE org_id = $1";
+    const DEBT: &str = "SELECT COUNT(*) FROM debtors WHERE org_id = $1";
+    const REC: &str = "SELECT COUNT(*), COALESCE(SUM(open_balance), 0), \
+           COALESCE(SUM(CASE WHEN adjusted_due_day < $2 THEN 1 ELSE 0 END), 0), \
+           COALESCE(SUM(CASE WHEN adjusted_due_day < $2 THEN open_balance ELSE 0 END), 0) \
+         FROM receivables WHERE org_id = $1 AND status IN ('open', 'partially_paid')";
+    let creditors: i64 = on_db!(db, |p| sqlx::query_scalar(CRED).bind(org_id).fetch_one(p).await)?;
+    let debtors: i64 = on_db!(db, |p| sqlx::query_scalar(DEBT).bind(org_id).fetch_one(p).await)?;
+    let (receivables_open, open_balance, overdue_open, overdue_balance): (i64, i64, i64, i64) = match db {
+        Db::Sqlite(p) => sqlx::query_as(REC).bind(org_id).bind(today_day).fetch_one(p).await?,
+        Db::Pg(p) => {
+            // SUM(bigint) is numeric on PostgreSQL: cast back.
+            const PG: &str = "SELECT COUNT(*), COALESCE(SUM(open_balance), 0)::BIGINT, \
+                   COALESCE(SUM(CASE WHEN adjusted_due_day < $2 THEN 1 ELSE 0 END), 0)::BIGINT, \
+                   COALESCE(SUM(CASE WHEN adjusted_due_day < $2 THEN open_balance ELSE 0 END), 0)::BIGINT \
+                 FROM receivables WHERE org_id = $1 AND status IN ('open', 'partially_paid')";
+            sqlx::query_as(PG).bind(org_id).bind(today_day).fetch_one(p).await?
+        }
+    };
+    Ok(PortfolioCounts { creditors, debtors, receivables_open, open_balance, overdue_open, overdue_balance })
+}
