@@ -14,6 +14,7 @@ pub mod demo;
 pub mod portfolio;
 mod error;
 mod secret;
+pub mod synthetic;
 pub mod worker;
 
 pub use clock::{Clock, FixedClock, SystemClock};

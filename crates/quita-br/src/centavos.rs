@@ -69,6 +69,23 @@ impl serde::Serialize for Centavos {
     }
 }
 
+/// Reads `"123.45"`: a decimal string, the JSON convention for money.
+impl<'de> serde::Deserialize<'de> for Centavos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Centavos;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount as a decimal string such as \"123.45\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Centavos, E> {
+                Centavos::parse_decimal(v).ok_or_else(|| E::custom(format!("invalid amount {v:?}")))
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

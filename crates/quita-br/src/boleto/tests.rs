@@ -330,8 +330,11 @@ proptest! {
         let mut l = s.digitable_line().into_bytes();
         l[pos] = b'0' + (l[pos] - b'0' + delta) % 10;
         let changed = String::from_utf8(l).unwrap();
-        if matches!(vt, ValueType::AmountMod10 | ValueType::QuantityMod10) {
-            prop_assert!(UtilitySlip::parse(&changed).is_err());
+        let dv_position = pos % 12 == 11 || pos == 3;
+        if dv_position || matches!(vt, ValueType::AmountMod10 | ValueType::QuantityMod10) {
+            // Every block DV, and the DV geral, is caught whatever the modulus;
+            // with mod 10 every change is.
+            prop_assert!(UtilitySlip::parse(&changed).is_err(), "{}", changed);
         }
     }
 
@@ -505,6 +508,30 @@ fn brcobranca_vectors() {
         "34194254800006757871090001015271248021246000",
         Some("34191.09008 01015.271248 80212.460002 4 25480000675787"),
     );
+    check(
+        free_field::santander("1899775", "9000026", "0", "102").unwrap(),
+        "033",
+        date(2011, 10, 9),
+        2_500,
+        "9189977500000900002690102",
+        "03399511500000025009189977500000900002690102",
+        Some("03399.18997 77500.000904 00026.901025 9 51150000002500"),
+    );
+    assert_eq!(
+        free_field::santander("1899775", "9000272", "0", "102")
+            .unwrap()
+            .as_str(),
+        "9189977500000900027250102"
+    );
+    check(
+        free_field::bradesco("1172", "06", "75896452", "0403005").unwrap(),
+        "237",
+        date(2009, 4, 30),
+        295_295,
+        "1172060007589645204030050",
+        "23795422300002952951172060007589645204030050",
+        Some("23791.17209 60007.589645 52040.300502 5 42230000295295"),
+    );
     // Caixa SIGCB.
     assert_eq!(
         free_field::caixa_sigcb("245274", "14000000000000001")
@@ -605,4 +632,29 @@ fn published_real_slips() {
         Slip::parse(&b),
         Err(BoletoError::Currency { offset: 3, .. })
     ));
+}
+
+/// Throughput probe (not a timed assertion): run with
+/// `cargo test -p quita-br --release -- --ignored parse_throughput --nocapture`.
+#[test]
+#[ignore = "throughput probe; figures belong in docs/performance.md"]
+fn parse_throughput() {
+    let lines: Vec<String> = (0..1000u64)
+        .map(|i| {
+            let ff = FreeField::new(&format!("{:025}", i * 7919)).unwrap();
+            BankSlip::build("341", Some(date(2030, 1, 1)), Some(i * 100 + 1), &ff)
+                .unwrap()
+                .formatted_line()
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let mut ok = 0;
+    for _ in 0..1000 {
+        for l in &lines {
+            ok += usize::from(BankSlip::parse(l).is_ok());
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(ok, 1_000_000);
+    println!("{:.0} typed lines parsed per second", 1e6 / secs);
 }

@@ -187,6 +187,21 @@ proptest! {
     }
 
     #[test]
+    fn cnpj_body_change_detected_iff_check_digits_differ(
+        base in cnpj_base(), pos in 0usize..12, to in "[0-9A-Z]"
+    ) {
+        if let Ok(cnpj) = Cnpj::from_base(&base) {
+            let mut b = cnpj.digits().as_bytes().to_vec();
+            prop_assume!(b[pos] != to.as_bytes()[0]);
+            b[pos] = to.as_bytes()[0];
+            let changed = std::str::from_utf8(&b).unwrap();
+            let recomputed = Cnpj::from_base(&changed[..12]).map(|c| c.digits()[12..].to_string());
+            let same_dvs = recomputed.as_deref() == Ok(&cnpj.digits()[12..]);
+            prop_assert_eq!(Cnpj::parse(changed).is_ok(), same_dvs);
+        }
+    }
+
+    #[test]
     fn never_panics(s in any::<String>()) {
         let _ = Document::parse(&s);
         let _ = Cpf::parse(&s);

@@ -25,7 +25,7 @@ mod crc;
 mod error;
 mod png;
 mod qr;
-mod text;
+pub(crate) mod text;
 mod tlv;
 
 pub use build::{
