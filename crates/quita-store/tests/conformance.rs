@@ -33,4 +33,8 @@ conformance!(
     jobs_concurrent_claims_never_overlap,
     secrets_first_writer_wins,
     dashboard_counts_by_org,
+    creditors_are_scoped_and_unique,
+    import_writes_are_idempotent,
+    contacts_keep_invalid_status,
+    search_aging_and_counts,
 );

@@ -4,10 +4,12 @@
 mod jobs;
 mod people;
 mod platform;
+mod portfolio;
 
 pub use jobs::*;
 pub use people::*;
 pub use platform::*;
+pub use portfolio::*;
 
 use jiff::Timestamp;
 use quita_core::{
