@@ -15,21 +15,38 @@ use quita_store::{
 use super::{org, t0};
 
 fn policy() -> ChargePolicy {
-    ChargePolicy { late_fine: Percent::whole(2), default_interest_monthly: Percent::whole(1), ..ChargePolicy::default() }
+    ChargePolicy {
+        late_fine: Percent::whole(2),
+        default_interest_monthly: Percent::whole(1),
+        ..ChargePolicy::default()
+    }
 }
 
 async fn creditor(db: &Db, org_id: i64, doc: &str) -> creditors::Creditor {
     let mut tx = db.begin_write().await.unwrap();
-    let c = creditors::create(&mut tx, org_id, "Loja", doc, &policy(), t0()).await.unwrap();
+    let c = creditors::create(&mut tx, org_id, "Loja", doc, &policy(), t0())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     c
 }
 
 fn debtor(doc: &str, name: &str) -> ImportDebtor {
-    ImportDebtor { document: doc.into(), kind: "pf", name: name.into(), name_key: name.to_lowercase() }
+    ImportDebtor {
+        document: doc.into(),
+        kind: "pf",
+        name: name.into(),
+        name_key: name.to_lowercase(),
+    }
 }
 
-fn receivable(debtor_id: i64, number: &str, installment: i64, due: jiff::civil::Date, amount: i64) -> ImportReceivable {
+fn receivable(
+    debtor_id: i64,
+    number: &str,
+    installment: i64,
+    due: jiff::civil::Date,
+    amount: i64,
+) -> ImportReceivable {
     ImportReceivable {
         debtor_id,
         contract_id: None,
@@ -51,26 +68,59 @@ pub async fn creditors_are_scoped_and_unique(db: Db) {
     let c = creditor(&db, a.id, "11222333000181").await;
     assert_eq!(c.policy, policy());
     assert_eq!(creditors::get(&db, a.id, c.id).await.unwrap(), c);
-    assert!(matches!(creditors::get(&db, b.id, c.id).await, Err(StoreError::NotFound)));
-    assert_eq!(creditors::find_by_document(&db, a.id, "11222333000181").await.unwrap(), Some(c.clone()));
-    assert_eq!(creditors::find_by_document(&db, b.id, "11222333000181").await.unwrap(), None);
+    assert!(matches!(
+        creditors::get(&db, b.id, c.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        creditors::find_by_document(&db, a.id, "11222333000181")
+            .await
+            .unwrap(),
+        Some(c.clone())
+    );
+    assert_eq!(
+        creditors::find_by_document(&db, b.id, "11222333000181")
+            .await
+            .unwrap(),
+        None
+    );
     // Same document in another organization is fine; twice in one is not.
     creditor(&db, b.id, "11222333000181").await;
     let mut tx = db.begin_write().await.unwrap();
-    assert!(creditors::create(&mut tx, a.id, "Outra", "11222333000181", &policy(), t0()).await.unwrap_err().is_conflict());
+    assert!(
+        creditors::create(&mut tx, a.id, "Outra", "11222333000181", &policy(), t0())
+            .await
+            .unwrap_err()
+            .is_conflict()
+    );
     drop(tx);
     let mut p = policy();
     p.consumer_relation = true;
     p.grace_days = 5;
     let mut tx = db.begin_write().await.unwrap();
-    let changed = creditors::update_policy(&mut tx, a.id, c.id, "Loja Nova", &p, t0()).await.unwrap();
-    assert!(matches!(creditors::update_policy(&mut tx, b.id, c.id, "x", &p, t0()).await, Err(StoreError::NotFound)));
-    creditors::put_index_table(&mut tx, a.id, "ipca", "2026-01;0,50", t0()).await.unwrap();
-    creditors::put_index_table(&mut tx, a.id, "ipca", "2026-01;0,42", t0()).await.unwrap();
+    let changed = creditors::update_policy(&mut tx, a.id, c.id, "Loja Nova", &p, t0())
+        .await
+        .unwrap();
+    assert!(matches!(
+        creditors::update_policy(&mut tx, b.id, c.id, "x", &p, t0()).await,
+        Err(StoreError::NotFound)
+    ));
+    creditors::put_index_table(&mut tx, a.id, "ipca", "2026-01;0,50", t0())
+        .await
+        .unwrap();
+    creditors::put_index_table(&mut tx, a.id, "ipca", "2026-01;0,42", t0())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
-    assert_eq!((changed.name.as_str(), changed.policy.grace_days), ("Loja Nova", 5));
+    assert_eq!(
+        (changed.name.as_str(), changed.policy.grace_days),
+        ("Loja Nova", 5)
+    );
     assert_eq!(creditors::list(&db, a.id).await.unwrap().len(), 1);
-    assert_eq!(creditors::index_tables(&db, a.id).await.unwrap(), vec![("ipca".to_owned(), "2026-01;0,42".to_owned())]);
+    assert_eq!(
+        creditors::index_tables(&db, a.id).await.unwrap(),
+        vec![("ipca".to_owned(), "2026-01;0,42".to_owned())]
+    );
     assert!(creditors::index_tables(&db, b.id).await.unwrap().is_empty());
 }
 
@@ -79,73 +129,181 @@ pub async fn import_writes_are_idempotent(db: Db) {
     let c = creditor(&db, a.id, "11222333000181").await;
     let mut tx = db.begin_write().await.unwrap();
     let ds = [debtor("52998224725", "Ana"), debtor("11144477735", "Bia")];
-    let (created, ids) = import::upsert_debtors(&mut tx, a.id, &ds, t0()).await.unwrap();
+    let (created, ids) = import::upsert_debtors(&mut tx, a.id, &ds, t0())
+        .await
+        .unwrap();
     assert_eq!((created, ids.len()), (2, 2));
-    let (again, ids2) = import::upsert_debtors(&mut tx, a.id, &ds, t0()).await.unwrap();
+    let (again, ids2) = import::upsert_debtors(&mut tx, a.id, &ds, t0())
+        .await
+        .unwrap();
     assert_eq!((again, ids2), (0, ids.clone()));
     let ana = ids["52998224725"];
-    let contract = import::upsert_contracts(&mut tx, a.id, c.id, &[("CT-1".into(), ana)], t0()).await.unwrap();
-    assert_eq!(import::upsert_contracts(&mut tx, a.id, c.id, &[("CT-1".into(), ana)], t0()).await.unwrap(), contract);
+    let contract = import::upsert_contracts(&mut tx, a.id, c.id, &[("CT-1".into(), ana)], t0())
+        .await
+        .unwrap();
+    assert_eq!(
+        import::upsert_contracts(&mut tx, a.id, c.id, &[("CT-1".into(), ana)], t0())
+            .await
+            .unwrap(),
+        contract
+    );
     let phone = |value: &str| NewContact {
-        debtor_id: ana, kind: "phone", value: value.into(), whatsapp: true, workplace: false,
-        uf: None, city: None, cep: None, source: "import:a.csv".into(), source_date: t0(),
+        debtor_id: ana,
+        kind: "phone",
+        value: value.into(),
+        whatsapp: true,
+        workplace: false,
+        uf: None,
+        city: None,
+        cep: None,
+        source: "import:a.csv".into(),
+        source_date: t0(),
     };
-    assert_eq!(contacts::insert_new(&mut tx, a.id, &[phone("+5511987654321"), phone("+5511912345678")], t0()).await.unwrap(), 2);
-    assert_eq!(contacts::insert_new(&mut tx, a.id, &[phone("+5511987654321")], t0()).await.unwrap(), 0);
+    assert_eq!(
+        contacts::insert_new(
+            &mut tx,
+            a.id,
+            &[phone("+5511987654321"), phone("+5511912345678")],
+            t0()
+        )
+        .await
+        .unwrap(),
+        2
+    );
+    assert_eq!(
+        contacts::insert_new(&mut tx, a.id, &[phone("+5511987654321")], t0())
+            .await
+            .unwrap(),
+        0
+    );
     let mut r1 = receivable(ana, "NF-1", 1, date(2026, 1, 10), 10_000);
     r1.contract_id = Some(contract["CT-1"]);
-    let rows = vec![r1.clone(), receivable(ana, "NF-1", 2, date(2026, 2, 10), 10_000), receivable(ids["11144477735"], "NF-2", 1, date(2026, 11, 30), 5_050)];
-    assert_eq!(import::insert_receivables(&mut tx, a.id, c.id, &rows, t0()).await.unwrap(), 3);
-    let keys = vec![("NF-1".to_owned(), 1), ("NF-1".to_owned(), 2), ("NF-9".to_owned(), 1)];
+    let rows = vec![
+        r1.clone(),
+        receivable(ana, "NF-1", 2, date(2026, 2, 10), 10_000),
+        receivable(ids["11144477735"], "NF-2", 1, date(2026, 11, 30), 5_050),
+    ];
+    assert_eq!(
+        import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
+            .await
+            .unwrap(),
+        3
+    );
+    let keys = vec![
+        ("NF-1".to_owned(), 1),
+        ("NF-1".to_owned(), 2),
+        ("NF-9".to_owned(), 1),
+    ];
     let existing = import::existing(&mut tx, c.id, &keys).await.unwrap();
     assert_eq!(existing.len(), 2);
     let stored = &existing[&("NF-1".to_owned(), 1)];
-    assert_eq!((stored.due_date, stored.original_amount, stored.contract_id), (date(2026, 1, 10), 10_000, r1.contract_id));
+    assert_eq!(
+        (stored.due_date, stored.original_amount, stored.contract_id),
+        (date(2026, 1, 10), 10_000, r1.contract_id)
+    );
     // The natural key refuses a duplicate.
-    assert!(import::insert_receivables(&mut tx, a.id, c.id, &rows[..1], t0()).await.is_err());
+    assert!(
+        import::insert_receivables(&mut tx, a.id, c.id, &rows[..1], t0())
+            .await
+            .is_err()
+    );
     drop(tx);
 
     // The failed statement rolled the whole transaction back: nothing was written.
     assert_eq!(debtors::count(&db, a.id).await.unwrap(), 0);
 
     let mut tx = db.begin_write().await.unwrap();
-    let (_, ids) = import::upsert_debtors(&mut tx, a.id, &ds, t0()).await.unwrap();
+    let (_, ids) = import::upsert_debtors(&mut tx, a.id, &ds, t0())
+        .await
+        .unwrap();
     let ana = ids["52998224725"];
-    import::insert_receivables(&mut tx, a.id, c.id, &[receivable(ana, "NF-1", 1, date(2026, 1, 10), 10_000)], t0()).await.unwrap();
-    let existing = import::existing(&mut tx, c.id, &[("NF-1".to_owned(), 1)]).await.unwrap();
+    import::insert_receivables(
+        &mut tx,
+        a.id,
+        c.id,
+        &[receivable(ana, "NF-1", 1, date(2026, 1, 10), 10_000)],
+        t0(),
+    )
+    .await
+    .unwrap();
+    let existing = import::existing(&mut tx, c.id, &[("NF-1".to_owned(), 1)])
+        .await
+        .unwrap();
     let id = existing[&("NF-1".to_owned(), 1)].id;
     let mut changed = receivable(ana, "NF-1", 1, date(2026, 1, 12), 10_000);
     changed.open_balance = 4_000;
     changed.status = "partially_paid";
-    import::update_receivable(&mut tx, id, &changed, t0()).await.unwrap();
+    import::update_receivable(&mut tx, id, &changed, t0())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let r = receivables::get(&db, a.id, id).await.unwrap();
-    assert_eq!((r.due_date, r.open_balance, r.status.as_str()), (date(2026, 1, 12), 4_000, "partially_paid"));
-    assert_eq!(receivables::list_for_debtor(&db, a.id, ana).await.unwrap().len(), 1);
+    assert_eq!(
+        (r.due_date, r.open_balance, r.status.as_str()),
+        (date(2026, 1, 12), 4_000, "partially_paid")
+    );
+    assert_eq!(
+        receivables::list_for_debtor(&db, a.id, ana)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 pub async fn contacts_keep_invalid_status(db: Db) {
     let a = org(&db, "alfa").await;
     let mut tx = db.begin_write().await.unwrap();
-    let (_, ids) = import::upsert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0()).await.unwrap();
+    let (_, ids) = import::upsert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
+        .await
+        .unwrap();
     let ana = ids["52998224725"];
     let email = NewContact {
-        debtor_id: ana, kind: "email", value: "ana@x.com.br".into(), whatsapp: false, workplace: false,
-        uf: None, city: None, cep: None, source: "import:a.csv".into(), source_date: t0(),
+        debtor_id: ana,
+        kind: "email",
+        value: "ana@x.com.br".into(),
+        whatsapp: false,
+        workplace: false,
+        uf: None,
+        city: None,
+        cep: None,
+        source: "import:a.csv".into(),
+        source_date: t0(),
     };
-    contacts::insert_new(&mut tx, a.id, std::slice::from_ref(&email), t0()).await.unwrap();
+    contacts::insert_new(&mut tx, a.id, std::slice::from_ref(&email), t0())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let listed = contacts::list_for_debtor(&db, a.id, ana).await.unwrap();
-    assert_eq!((listed[0].status.as_str(), listed[0].source.as_str()), ("unverified", "import:a.csv"));
+    assert_eq!(
+        (listed[0].status.as_str(), listed[0].source.as_str()),
+        ("unverified", "import:a.csv")
+    );
     let mut tx = db.begin_write().await.unwrap();
-    contacts::set_status(&mut tx, a.id, listed[0].id, "invalid", Some("bounce"), t0()).await.unwrap();
+    contacts::set_status(&mut tx, a.id, listed[0].id, "invalid", Some("bounce"), t0())
+        .await
+        .unwrap();
     // Enrichment with the same address creates nothing and keeps the bounce.
-    let enriched = NewContact { source: "enriquecimento:b.csv".into(), ..email };
-    assert_eq!(contacts::insert_new(&mut tx, a.id, &[enriched], t0()).await.unwrap(), 0);
+    let enriched = NewContact {
+        source: "enriquecimento:b.csv".into(),
+        ..email
+    };
+    assert_eq!(
+        contacts::insert_new(&mut tx, a.id, &[enriched], t0())
+            .await
+            .unwrap(),
+        0
+    );
     tx.commit().await.unwrap();
     let listed = contacts::list_for_debtor(&db, a.id, ana).await.unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!((listed[0].status.as_str(), listed[0].invalid_reason.as_deref()), ("invalid", Some("bounce")));
+    assert_eq!(
+        (
+            listed[0].status.as_str(),
+            listed[0].invalid_reason.as_deref()
+        ),
+        ("invalid", Some("bounce"))
+    );
 }
 
 pub async fn search_aging_and_counts(db: Db) {
@@ -153,46 +311,150 @@ pub async fn search_aging_and_counts(db: Db) {
     let b = org(&db, "beta").await;
     let c = creditor(&db, a.id, "11222333000181").await;
     let mut tx = db.begin_write().await.unwrap();
-    let ds = [debtor("52998224725", "joao da silva"), debtor("11144477735", "joana prado"), debtor("39053344705", "maria")];
-    let (_, ids) = import::upsert_debtors(&mut tx, a.id, &ds, t0()).await.unwrap();
-    import::upsert_debtors(&mut tx, b.id, &[debtor("52998224799", "joaquim")], t0()).await.unwrap();
+    let ds = [
+        debtor("52998224725", "joao da silva"),
+        debtor("11144477735", "joana prado"),
+        debtor("39053344705", "maria"),
+    ];
+    let (_, ids) = import::upsert_debtors(&mut tx, a.id, &ds, t0())
+        .await
+        .unwrap();
+    import::upsert_debtors(&mut tx, b.id, &[debtor("52998224799", "joaquim")], t0())
+        .await
+        .unwrap();
     let phone = NewContact {
-        debtor_id: ids["39053344705"], kind: "phone", value: "+5521987654321".into(), whatsapp: true, workplace: false,
-        uf: None, city: None, cep: None, source: "s".into(), source_date: t0(),
+        debtor_id: ids["39053344705"],
+        kind: "phone",
+        value: "+5521987654321".into(),
+        whatsapp: true,
+        workplace: false,
+        uf: None,
+        city: None,
+        cep: None,
+        source: "s".into(),
+        source_date: t0(),
     };
-    contacts::insert_new(&mut tx, a.id, &[phone], t0()).await.unwrap();
+    contacts::insert_new(&mut tx, a.id, &[phone], t0())
+        .await
+        .unwrap();
     let rows = vec![
         receivable(ids["52998224725"], "NF-100", 1, date(2026, 11, 1), 10_000),
         receivable(ids["52998224725"], "NF-100", 2, date(2026, 12, 1), 10_000),
         receivable(ids["11144477735"], "BOL-7", 1, date(2026, 11, 1), 2_500),
     ];
-    import::insert_receivables(&mut tx, a.id, c.id, &rows, t0()).await.unwrap();
+    import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let names = |v: Vec<debtors::DebtorRow>| v.into_iter().map(|d| d.name).collect::<Vec<_>>();
-    assert_eq!(names(debtors::search(&db, a.id, SearchField::Name, "joa", 10).await.unwrap()), ["joana prado", "joao da silva"]);
-    assert_eq!(names(debtors::search(&db, a.id, SearchField::Name, "joao", 10).await.unwrap()), ["joao da silva"]);
-    assert!(debtors::search(&db, a.id, SearchField::Name, "joaq", 10).await.unwrap().is_empty(), "other organizations stay out");
-    assert_eq!(names(debtors::search(&db, a.id, SearchField::Document, "5299", 10).await.unwrap()), ["joao da silva"]);
-    assert_eq!(names(debtors::search(&db, a.id, SearchField::Contact, "+552198", 10).await.unwrap()), ["maria"]);
-    assert_eq!(names(debtors::search(&db, a.id, SearchField::DocumentNumber, "BOL", 10).await.unwrap()), ["joana prado"]);
-    assert!(debtors::search(&db, a.id, SearchField::Name, "%", 10).await.unwrap().is_empty(), "wildcards are literal");
-    assert_eq!(debtors::list_page(&db, a.id, None, 2).await.unwrap().len(), 2);
+    assert_eq!(
+        names(
+            debtors::search(&db, a.id, SearchField::Name, "joa", 10)
+                .await
+                .unwrap()
+        ),
+        ["joana prado", "joao da silva"]
+    );
+    assert_eq!(
+        names(
+            debtors::search(&db, a.id, SearchField::Name, "joao", 10)
+                .await
+                .unwrap()
+        ),
+        ["joao da silva"]
+    );
+    assert!(
+        debtors::search(&db, a.id, SearchField::Name, "joaq", 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "other organizations stay out"
+    );
+    assert_eq!(
+        names(
+            debtors::search(&db, a.id, SearchField::Document, "5299", 10)
+                .await
+                .unwrap()
+        ),
+        ["joao da silva"]
+    );
+    assert_eq!(
+        names(
+            debtors::search(&db, a.id, SearchField::Contact, "+552198", 10)
+                .await
+                .unwrap()
+        ),
+        ["maria"]
+    );
+    assert_eq!(
+        names(
+            debtors::search(&db, a.id, SearchField::DocumentNumber, "BOL", 10)
+                .await
+                .unwrap()
+        ),
+        ["joana prado"]
+    );
+    assert!(
+        debtors::search(&db, a.id, SearchField::Name, "%", 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "wildcards are literal"
+    );
+    assert_eq!(
+        debtors::list_page(&db, a.id, None, 2).await.unwrap().len(),
+        2
+    );
 
     let groups = aging::groups(&db, a.id, None, None).await.unwrap();
-    let nov = groups.iter().find(|g| g.due_day == day_number(date(2026, 11, 1))).unwrap();
-    assert_eq!((nov.count, nov.original_amount, nov.open_balance), (2, 12_500, 12_500));
+    let nov = groups
+        .iter()
+        .find(|g| g.due_day == day_number(date(2026, 11, 1)))
+        .unwrap();
+    assert_eq!(
+        (nov.count, nov.original_amount, nov.open_balance),
+        (2, 12_500, 12_500)
+    );
     assert_eq!(groups.len(), 2);
-    assert_eq!(aging::groups(&db, a.id, None, Some(ids["11144477735"])).await.unwrap().len(), 1);
-    assert!(aging::groups(&db, b.id, None, None).await.unwrap().is_empty());
+    assert_eq!(
+        aging::groups(&db, a.id, None, Some(ids["11144477735"]))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        aging::groups(&db, b.id, None, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let today = day_number(date(2026, 11, 23));
-    let counts = receivables::portfolio_counts(&db, a.id, today).await.unwrap();
+    let counts = receivables::portfolio_counts(&db, a.id, today)
+        .await
+        .unwrap();
     assert_eq!(
         counts,
-        receivables::PortfolioCounts { creditors: 1, debtors: 3, receivables_open: 3, open_balance: 22_500, overdue_open: 2, overdue_balance: 12_500 }
+        receivables::PortfolioCounts {
+            creditors: 1,
+            debtors: 3,
+            receivables_open: 3,
+            open_balance: 22_500,
+            overdue_open: 2,
+            overdue_balance: 12_500
+        }
     );
-    let drill = receivables::list_by_adjusted_due(&db, a.id, Some(c.id), today - 30, today - 1, 0, 10).await.unwrap();
+    let drill =
+        receivables::list_by_adjusted_due(&db, a.id, Some(c.id), today - 30, today - 1, 0, 10)
+            .await
+            .unwrap();
     assert_eq!(drill.len(), 2);
-    assert!(receivables::list_by_adjusted_due(&db, a.id, None, today - 30, today - 1, drill[1].id, 10).await.unwrap().is_empty());
+    assert!(
+        receivables::list_by_adjusted_due(&db, a.id, None, today - 30, today - 1, drill[1].id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(date_of(day_number(date(2024, 2, 29))), date(2024, 2, 29));
 }

@@ -1,5 +1,10 @@
 //! Use cases against real databases (SQLite always, PostgreSQL when configured).
 
+mod import;
+
+use import::{
+    bad_files_change_nothing, import_then_reimport_then_change, xlsx_and_latin1_files_import,
+};
 use std::sync::{
     Arc,
     atomic::{AtomicUsize, Ordering},
@@ -31,10 +36,13 @@ both!(
     login_throttle_and_sessions,
     admin_changes_stay_in_their_org,
     worker_runs_retries_and_sweeps,
-    demo_seed_is_idempotent
+    demo_seed_is_idempotent,
+    import_then_reimport_then_change,
+    bad_files_change_nothing,
+    xlsx_and_latin1_files_import,
 );
 
-fn app(db: Db) -> (App, Arc<FixedClock>) {
+pub fn app(db: Db) -> (App, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new("2026-11-23T12:00:00Z".parse().unwrap()));
     (App::new(db, clock.clone(), AuthSettings::default()), clock)
 }

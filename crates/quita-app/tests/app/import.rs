@@ -1,0 +1,399 @@
+//! The import use case, as a user would try it: good files, re-imports,
+//! changed rows, and every kind of bad input — each with a clear problem
+//! and nothing half-applied.
+
+use std::io::Cursor;
+
+use quita_app::{
+    App,
+    portfolio::{
+        aging::AgingQuery,
+        import::{FileKind, ImportOptions, ImportOutcome},
+    },
+};
+use quita_core::{aging::AgingBuckets, charge_policy::ChargePolicy, rate::Percent};
+use quita_store::{Db, audit::Actor, portfolio::debtors};
+
+use crate::app;
+
+const HEADER: &str = "documento_devedor;nome_devedor;email;telefones;uf;cidade;cep;endereco;contrato;numero_documento;parcela;total_parcelas;emissao;vencimento;valor;valor_aberto";
+
+fn csv(rows: &[&str]) -> Vec<u8> {
+    let mut s = String::from(HEADER);
+    for r in rows {
+        s.push('\n');
+        s.push_str(r);
+    }
+    s.push('\n');
+    s.into_bytes()
+}
+
+const GOOD: [&str; 4] = [
+    "529.982.247-25;maria  da silva;Maria@Exemplo.com.br;(11) 98765-4321|11 3333-4444;SP;São Paulo;01310-100;Av. Paulista, 1000;CT-1;NF-100;1;2;01/09/2026;10/10/2026;1.000,00;",
+    "52998224725;Maria da Silva;;;;;;;CT-1;NF-100;2;2;01/09/2026;10/11/2026;1.000,00;400,00",
+    "11.222.333/0001-81;Padaria Pão Quente Ltda;;21987654321;RJ;Rio de Janeiro;;;;BOL-7;1;;2026-08-01;2026-08-15;250.50;",
+    "111.444.777-35;João Souza;joao@x.com.br;;;;;;;NF-200;1;1;;30/12/2026;99,90;",
+];
+
+async fn setup(db: Db) -> (App, i64, i64) {
+    let (app, _) = app(db);
+    let org = app
+        .create_org(
+            quita_app::admin::NewOrgInput {
+                name: quita_core::org::OrgName::parse("Alfa").unwrap(),
+                slug: None,
+                document: None,
+                mode: quita_core::org::OrgMode::Agency,
+            },
+            Actor::Cli,
+        )
+        .await
+        .unwrap();
+    let policy = ChargePolicy {
+        late_fine: Percent::whole(2),
+        default_interest_monthly: Percent::whole(1),
+        consumer_relation: true,
+        ..ChargePolicy::default()
+    };
+    let c = app
+        .create_creditor(org.id, "Loja", "34.028.316/0001-03", &policy, Actor::Cli)
+        .await
+        .unwrap();
+    (app, org.id, c.id)
+}
+
+async fn import(
+    app: &App,
+    org: i64,
+    creditor: i64,
+    bytes: Vec<u8>,
+    partial: bool,
+) -> ImportOutcome {
+    app.import_receivables(
+        org,
+        creditor,
+        FileKind::Csv,
+        Cursor::new(bytes),
+        &ImportOptions {
+            partial,
+            source: "import:teste.csv".into(),
+        },
+        Actor::Cli,
+        &|_| {},
+    )
+    .await
+    .unwrap()
+}
+
+pub async fn import_then_reimport_then_change(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    let first = import(&app, org, cred, csv(&GOOD), false).await;
+    let s = &first.summary;
+    assert!(s.applied, "{:?}", first.problems);
+    assert_eq!(
+        (s.rows, s.receivables_created, s.debtors_created, s.errors),
+        (4, 4, 3, 0)
+    );
+    // Two phones + e-mail + address for Maria, one phone for the bakery, one e-mail for João.
+    assert_eq!(s.contacts_created, 6);
+    let again = import(&app, org, cred, csv(&GOOD), false).await.summary;
+    assert_eq!(
+        (
+            again.receivables_created,
+            again.receivables_updated,
+            again.unchanged,
+            again.debtors_created,
+            again.contacts_created
+        ),
+        (0, 0, 4, 0, 0)
+    );
+
+    let mut changed = GOOD.to_vec();
+    changed[3] = "111.444.777-35;João Souza;joao@x.com.br;;;;;;;NF-200;1;1;;30/12/2026;99,90;50,00";
+    let third = import(&app, org, cred, csv(&changed), false).await.summary;
+    assert_eq!((third.receivables_updated, third.unchanged), (1, 3));
+
+    let maria = debtors::find_by_document(&db, org, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(maria.name, "Maria da Silva");
+    let view = app
+        .debtor_360(org, maria.id, jiff::civil::date(2026, 11, 23))
+        .await
+        .unwrap();
+    assert_eq!(view.receivables.len(), 2);
+    assert_eq!(view.contacts.len(), 4);
+    assert!(
+        view.contacts
+            .iter()
+            .any(|c| c.value == "+5511987654321" && c.whatsapp)
+    );
+    assert!(
+        view.contacts
+            .iter()
+            .any(|c| c.value == "maria@exemplo.com.br")
+    );
+    assert_eq!(view.totals.len(), 1);
+    assert_eq!(view.totals[0].open_balance.centavos(), 140_000);
+    assert!(
+        view.totals[0].updated_amount.centavos() > 140_000,
+        "late charges are added"
+    );
+
+    let found = app.search_debtors(org, "mari", 10).await.unwrap();
+    assert_eq!(found.iter().map(|d| d.id).collect::<Vec<_>>(), [maria.id]);
+    assert_eq!(
+        app.search_debtors(org, "529.982", 10).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        app.search_debtors(org, "(11) 98765", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        app.search_debtors(org, "maria@exem", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(app.search_debtors(org, "BOL-", 10).await.unwrap().len(), 1);
+
+    let report = app
+        .aging(
+            org,
+            &AgingQuery {
+                creditor_id: None,
+                debtor_id: None,
+                as_of: jiff::civil::date(2026, 11, 23),
+                buckets: AgingBuckets::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["total"]["count"], 4);
+    assert_eq!(json["total"]["open_balance"], "1700.50");
+    let bucket = |label: &str| {
+        json["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["bucket"] == label)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(bucket("current")["count"], 1, "João's, due 30/12/2026");
+    assert_eq!(
+        bucket("1-30")["count"],
+        1,
+        "Maria's 2nd installment, 13 days late"
+    );
+    assert_eq!(
+        bucket("31-60")["count"],
+        1,
+        "10/10/2026 is 44 days before 23/11"
+    );
+    assert_eq!(
+        bucket("91-180")["count"],
+        1,
+        "15/08/2026 is 100 days before"
+    );
+    let q = AgingQuery {
+        creditor_id: Some(cred),
+        debtor_id: None,
+        as_of: jiff::civil::date(2026, 11, 23),
+        buckets: AgingBuckets::default(),
+    };
+    let drill = app.aging_drill_down(org, &q, 2, 0).await.unwrap();
+    assert_eq!(
+        drill
+            .iter()
+            .map(|r| r.document_number.as_str())
+            .collect::<Vec<_>>(),
+        ["NF-100"]
+    );
+}
+
+pub async fn bad_files_change_nothing(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty", Vec::new(), "vazio"),
+        (
+            "binary",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec(),
+            "binário",
+        ),
+        ("header only", csv(&[]), "só tem o cabeçalho"),
+        (
+            "missing column",
+            b"nome_devedor;valor\nAna;10\n".to_vec(),
+            "documento_devedor",
+        ),
+        (
+            "bad document",
+            csv(&["123.456.789-00;Ana;;;;;;;;X-1;1;;;10/10/2026;10,00;"]),
+            "CPF/CNPJ",
+        ),
+        (
+            "bad amount",
+            csv(&["52998224725;Ana;;;;;;;;X-1;1;;;10/10/2026;dez reais;"]),
+            "valor",
+        ),
+        (
+            "zero amount",
+            csv(&["52998224725;Ana;;;;;;;;X-1;1;;;10/10/2026;0,00;"]),
+            "maior que zero",
+        ),
+        (
+            "negative amount",
+            csv(&["52998224725;Ana;;;;;;;;X-1;1;;;10/10/2026;-5,00;"]),
+            "valor",
+        ),
+        (
+            "bad date",
+            csv(&["52998224725;Ana;;;;;;;;X-1;1;;;31/02/2026;10,00;"]),
+            "data",
+        ),
+        (
+            "due before issue",
+            csv(&["52998224725;Ana;;;;;;;;X-1;1;;20/10/2026;10/10/2026;10,00;"]),
+            "anterior à emissão",
+        ),
+        ("duplicate row", csv(&[GOOD[3], GOOD[3]]), "repetido"),
+        (
+            "unbalanced quotes",
+            csv(&[
+                GOOD[3],
+                "\"52998224725;Ana;;;;;;;;X-1;1;;;10/10/2026;10,00;",
+                GOOD[2],
+            ]),
+            "aspas",
+        ),
+    ];
+    for (name, bytes, needle) in cases {
+        let out = import(&app, org, cred, bytes, false).await;
+        assert!(!out.summary.applied, "{name}: must not apply");
+        assert!(out.summary.errors >= 1, "{name}: reports an error");
+        let text = format!("{:?}", out.problems);
+        assert!(text.contains(needle), "{name}: {needle:?} not in {text}");
+        assert!(
+            out.problems.iter().all(|p| p.line <= 3),
+            "{name}: the line is named"
+        );
+    }
+    // One bad row among good ones: all or nothing by default…
+    let mut mixed = GOOD.to_vec();
+    mixed.push("52998224725;Ana;;;;;;;;X-1;1;;;10/10/2026;abc;");
+    let out = import(&app, org, cred, csv(&mixed), false).await;
+    assert!(!out.summary.applied);
+    assert_eq!(out.problems[0].line, 6);
+    assert_eq!(out.problems[0].column, "valor");
+    assert!(
+        out.problems_csv()
+            .starts_with("linha;coluna;valor;motivo\n6;valor;abc;")
+    );
+    assert_eq!(
+        debtors::count(&db, org).await.unwrap(),
+        0,
+        "nothing was written"
+    );
+    // …and with partial the good rows go in.
+    let out = import(&app, org, cred, csv(&mixed), true).await;
+    assert!(out.summary.applied);
+    assert_eq!(
+        (out.summary.receivables_created, out.summary.errors),
+        (4, 1)
+    );
+    assert_eq!(debtors::count(&db, org).await.unwrap(), 3);
+    // A broken file is refused whole even with partial.
+    let out = import(&app, org, cred, csv(&[GOOD[0], "\"x;y"]), true).await;
+    assert!(!out.summary.applied);
+}
+
+pub async fn xlsx_and_latin1_files_import(db: Db) {
+    let (app, org, cred) = setup(db).await;
+    // Windows-1252 with a comma delimiter and a decimal point.
+    let latin1 = b"documento_devedor,nome_devedor,numero_documento,vencimento,valor\n52998224725,Jo\xe3o Concei\xe7\xe3o,NF-1,2026-10-10,1234.56\n".to_vec();
+    let out = import(&app, org, cred, latin1, false).await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    let found = app.search_debtors(org, "joao conc", 5).await.unwrap();
+    assert_eq!(found[0].name, "João Conceição");
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in [
+        "documento_devedor",
+        "nome_devedor",
+        "numero_documento",
+        "parcela",
+        "vencimento",
+        "valor",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "11144477735").unwrap();
+    sheet.write_string(1, 1, "Bia Lima").unwrap();
+    sheet.write_string(1, 2, "NF-9").unwrap();
+    sheet.write_number(1, 3, 1.0).unwrap();
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 9, 15).unwrap();
+    sheet
+        .write_datetime_with_format(
+            1,
+            4,
+            &date,
+            &rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy"),
+        )
+        .unwrap();
+    sheet.write_number(1, 5, 150.75).unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let out = app
+        .import_receivables(
+            org,
+            cred,
+            FileKind::Xlsx,
+            Cursor::new(bytes),
+            &ImportOptions {
+                partial: false,
+                source: "x.xlsx".into(),
+            },
+            Actor::Cli,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert!(out.summary.applied, "{:?}", out.problems);
+    let bia = app.search_debtors(org, "bia", 5).await.unwrap();
+    let view = app
+        .debtor_360(org, bia[0].id, jiff::civil::date(2026, 9, 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        view.receivables[0].receivable.due_date,
+        jiff::civil::date(2026, 9, 15)
+    );
+    assert_eq!(view.receivables[0].receivable.original_amount, 15_075);
+    let bad = app
+        .import_receivables(
+            org,
+            cred,
+            FileKind::Xlsx,
+            Cursor::new(b"not a zip".to_vec()),
+            &ImportOptions {
+                partial: false,
+                source: "x.xlsx".into(),
+            },
+            Actor::Cli,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert!(!bad.summary.applied && bad.problems[0].reason.contains("XLSX"));
+}
