@@ -67,7 +67,9 @@ const EPOCH_DAY: jiff::civil::Date = jiff::civil::date(1970, 1, 1);
 
 /// Days since 1970-01-01: the stored form of a civil date.
 pub fn day_number(d: jiff::civil::Date) -> i64 {
-    d.since(EPOCH_DAY).map(|s| i64::from(s.get_days())).unwrap_or(0)
+    d.since(EPOCH_DAY)
+        .map(|s| i64::from(s.get_days()))
+        .unwrap_or(0)
 }
 
 /// The civil date a stored day number stands for (clamped to jiff's range).

@@ -55,6 +55,18 @@ pub enum Command {
     /// API tokens for integrations.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Creditors (carteiras) and their charge policy.
+    #[command(subcommand)]
+    Creditor(crate::commands::portfolio::CreditorCommand),
+    /// Import receivables with their debtors and contacts.
+    #[command(subcommand)]
+    Import(crate::commands::portfolio::ImportCommand),
+    /// Monetary-correction index tables (IPCA…).
+    #[command(subcommand)]
+    Index(crate::commands::portfolio::IndexCommand),
+    /// Reports: aging list.
+    #[command(subcommand)]
+    Report(crate::commands::portfolio::ReportCommand),
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -82,6 +94,11 @@ impl Command {
             Command::User(UserCommand::List(j)) => j.json,
             Command::Token(TokenCommand::Create(a)) => a.json,
             Command::Calc(c) => c.wants_json(),
+            Command::Creditor(crate::commands::portfolio::CreditorCommand::Create(a)) => a.json,
+            Command::Creditor(crate::commands::portfolio::CreditorCommand::List(j)) => j.json,
+            Command::Import(crate::commands::portfolio::ImportCommand::Receivables(a)) => a.json,
+            Command::Index(crate::commands::portfolio::IndexCommand::Import(a)) => a.json,
+            Command::Report(crate::commands::portfolio::ReportCommand::Aging(a)) => a.json,
             _ => false,
         }
     }

@@ -31,7 +31,9 @@ impl App {
     /// Monetary-correction tables of the organization by name.
     pub async fn index_tables(&self, org_id: i64) -> AppResult<HashMap<String, IndexTable>> {
         let mut out = HashMap::new();
-        for (name, content) in quita_store::portfolio::creditors::index_tables(&self.db, org_id).await? {
+        for (name, content) in
+            quita_store::portfolio::creditors::index_tables(&self.db, org_id).await?
+        {
             if let Ok(t) = IndexTable::parse_csv(&name, &content) {
                 out.insert(name, t);
             }
@@ -44,7 +46,12 @@ impl App {
     /// the principal, so this equals the per-receivable sum up to rounding).
     pub async fn aging(&self, org_id: i64, q: &AgingQuery) -> AppResult<AgingReport> {
         let groups = aging::groups(&self.db, org_id, q.creditor_id, q.debtor_id).await?;
-        let creditors: HashMap<i64, _> = self.creditors(org_id).await?.into_iter().map(|c| (c.id, c)).collect();
+        let creditors: HashMap<i64, _> = self
+            .creditors(org_id)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
         let tables = self.index_tables(org_id).await?;
         let as_of_day = day_number(q.as_of);
         let cal = calendar();
@@ -55,7 +62,14 @@ impl App {
                 Some(c) => {
                     let policy = effective_policy(&c.policy, None);
                     let index = c.policy.correction.table_name().and_then(|n| tables.get(n));
-                    let req = DebtUpdateRequest { principal: open, due_date: date_of(g.due_day), on: q.as_of, payments: Money::ZERO, policy: &policy, index };
+                    let req = DebtUpdateRequest {
+                        principal: open,
+                        due_date: date_of(g.due_day),
+                        on: q.as_of,
+                        payments: Money::ZERO,
+                        policy: &policy,
+                        index,
+                    };
                     debt_update(&req, cal).map(|u| u.total()).unwrap_or(open)
                 }
                 None => open,
@@ -77,11 +91,26 @@ impl App {
     }
 
     /// The receivables of one bucket (by index), 200 at a time after id `after`.
-    pub async fn aging_drill_down(&self, org_id: i64, q: &AgingQuery, bucket: usize, after: i64) -> AppResult<Vec<receivables::ReceivableRow>> {
+    pub async fn aging_drill_down(
+        &self,
+        org_id: i64,
+        q: &AgingQuery,
+        bucket: usize,
+        after: i64,
+    ) -> AppResult<Vec<receivables::ReceivableRow>> {
         let (lo, hi) = q.buckets.bounds(bucket).ok_or(AppError::NotFound)?;
         let as_of_day = day_number(q.as_of);
         let from_day = hi.map_or(i64::MIN / 4, |h| as_of_day - i64::from(h));
         let to_day = lo.map_or(i64::MAX / 4, |l| as_of_day - i64::from(l));
-        Ok(receivables::list_by_adjusted_due(&self.db, org_id, q.creditor_id, from_day, to_day, after, 200).await?)
+        Ok(receivables::list_by_adjusted_due(
+            &self.db,
+            org_id,
+            q.creditor_id,
+            from_day,
+            to_day,
+            after,
+            200,
+        )
+        .await?)
     }
 }

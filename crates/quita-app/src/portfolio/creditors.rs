@@ -12,15 +12,26 @@ use crate::{App, AppError, AppResult, auth::Principal};
 
 impl App {
     /// Creates a creditor of `org_id`. The document is its CNPJ (or CPF).
-    pub async fn create_creditor(&self, org_id: i64, name: &str, document: &str, policy: &ChargePolicy, actor: Actor) -> AppResult<Creditor> {
+    pub async fn create_creditor(
+        &self,
+        org_id: i64,
+        name: &str,
+        document: &str,
+        policy: &ChargePolicy,
+        actor: Actor,
+    ) -> AppResult<Creditor> {
         let name = crate::admin::person_name(name)?;
         let doc = Document::parse(document).map_err(|e| AppError::invalid("document", e))?;
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
-        let c = creditors::create(&mut tx, org_id, &name, doc.digits(), policy, now).await.map_err(|e| match e {
-            quita_store::StoreError::Conflict(_) => AppError::Conflict("a creditor with this document already exists".into()),
-            other => other.into(),
-        })?;
+        let c = creditors::create(&mut tx, org_id, &name, doc.digits(), policy, now)
+            .await
+            .map_err(|e| match e {
+                quita_store::StoreError::Conflict(_) => {
+                    AppError::Conflict("a creditor with this document already exists".into())
+                }
+                other => other.into(),
+            })?;
         audit::append(
             &mut tx,
             &audit::NewEntry {
@@ -39,12 +50,25 @@ impl App {
     }
 
     /// Creates a creditor on behalf of a logged-in admin.
-    pub async fn add_creditor(&self, who: &Principal, name: &str, document: &str, policy: &ChargePolicy) -> AppResult<Creditor> {
+    pub async fn add_creditor(
+        &self,
+        who: &Principal,
+        name: &str,
+        document: &str,
+        policy: &ChargePolicy,
+    ) -> AppResult<Creditor> {
         who.require(Role::Admin)?;
-        self.create_creditor(who.org_id, name, document, policy, who.actor).await
+        self.create_creditor(who.org_id, name, document, policy, who.actor)
+            .await
     }
 
-    pub async fn update_creditor(&self, who: &Principal, id: i64, name: &str, policy: &ChargePolicy) -> AppResult<Creditor> {
+    pub async fn update_creditor(
+        &self,
+        who: &Principal,
+        id: i64,
+        name: &str,
+        policy: &ChargePolicy,
+    ) -> AppResult<Creditor> {
         who.require(Role::Admin)?;
         let name = crate::admin::person_name(name)?;
         let now = self.now();
@@ -78,11 +102,16 @@ impl App {
     /// A creditor by id or by CNPJ/CPF (with or without punctuation).
     pub async fn find_creditor(&self, org_id: i64, id_or_document: &str) -> AppResult<Creditor> {
         if let Ok(doc) = Document::parse(id_or_document) {
-            return creditors::find_by_document(&self.db, org_id, doc.digits()).await?.ok_or(AppError::NotFound);
+            return creditors::find_by_document(&self.db, org_id, doc.digits())
+                .await?
+                .ok_or(AppError::NotFound);
         }
         match id_or_document.trim().parse::<i64>() {
             Ok(id) => Ok(creditors::get(&self.db, org_id, id).await?),
-            Err(_) => Err(AppError::invalid("creditor", "expected a creditor id or a CNPJ")),
+            Err(_) => Err(AppError::invalid(
+                "creditor",
+                "expected a creditor id or a CNPJ",
+            )),
         }
     }
 }

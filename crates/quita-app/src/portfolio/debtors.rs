@@ -50,7 +50,12 @@ impl App {
         let debtor = debtors::get(&self.db, org_id, id).await?;
         let contacts = contacts::list_for_debtor(&self.db, org_id, id).await?;
         let rows = receivables::list_for_debtor(&self.db, org_id, id).await?;
-        let creditors: HashMap<i64, _> = self.creditors(org_id).await?.into_iter().map(|c| (c.id, c)).collect();
+        let creditors: HashMap<i64, _> = self
+            .creditors(org_id)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
         let tables = self.index_tables(org_id).await?;
         let mut totals: Vec<CreditorTotal> = Vec::new();
         let mut views = Vec::with_capacity(rows.len());
@@ -72,7 +77,8 @@ impl App {
                 }
                 _ => None,
             };
-            let name = creditor.map_or_else(|| format!("credor #{}", r.creditor_id), |c| c.name.clone());
+            let name =
+                creditor.map_or_else(|| format!("credor #{}", r.creditor_id), |c| c.name.clone());
             if r.status.is_collectable() {
                 let open = Money::from_centavos(r.open_balance);
                 let updated = update.as_ref().map_or(open, |u| u.total());
@@ -80,19 +86,43 @@ impl App {
                     Some(t) => {
                         t.count += 1;
                         t.open_balance = t.open_balance.checked_add(open).unwrap_or(t.open_balance);
-                        t.updated_amount = t.updated_amount.checked_add(updated).unwrap_or(t.updated_amount);
+                        t.updated_amount = t
+                            .updated_amount
+                            .checked_add(updated)
+                            .unwrap_or(t.updated_amount);
                     }
-                    None => totals.push(CreditorTotal { creditor_id: r.creditor_id, creditor_name: name.clone(), count: 1, open_balance: open, updated_amount: updated }),
+                    None => totals.push(CreditorTotal {
+                        creditor_id: r.creditor_id,
+                        creditor_name: name.clone(),
+                        count: 1,
+                        open_balance: open,
+                        updated_amount: updated,
+                    }),
                 }
             }
-            views.push(ReceivableView { receivable: r, creditor_name: name, update });
+            views.push(ReceivableView {
+                receivable: r,
+                creditor_name: name,
+                update,
+            });
         }
-        Ok(Debtor360 { debtor, contacts, receivables: views, totals, on })
+        Ok(Debtor360 {
+            debtor,
+            contacts,
+            receivables: views,
+            totals,
+            on,
+        })
     }
 
     /// Debtors matching a search: CPF/CNPJ, phone, e-mail, document number
     /// or name, each by prefix.
-    pub async fn search_debtors(&self, org_id: i64, query: &str, limit: i64) -> AppResult<Vec<DebtorRow>> {
+    pub async fn search_debtors(
+        &self,
+        org_id: i64,
+        query: &str,
+        limit: i64,
+    ) -> AppResult<Vec<DebtorRow>> {
         let q = query.trim();
         if q.is_empty() {
             return Ok(Vec::new());
@@ -101,23 +131,41 @@ impl App {
             return Err(AppError::invalid("q", "busca longa demais"));
         }
         if q.contains('@') {
-            return Ok(debtors::search(&self.db, org_id, SearchField::Contact, &q.to_lowercase(), limit).await?);
+            return Ok(debtors::search(
+                &self.db,
+                org_id,
+                SearchField::Contact,
+                &q.to_lowercase(),
+                limit,
+            )
+            .await?);
         }
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let only_number_chars = q.chars().all(|c| c.is_ascii_digit() || " .-/()+".contains(c));
+        let only_number_chars = q
+            .chars()
+            .all(|c| c.is_ascii_digit() || " .-/()+".contains(c));
         if only_number_chars && !digits.is_empty() {
-            let by_document = debtors::search(&self.db, org_id, SearchField::Document, &digits, limit).await?;
+            let by_document =
+                debtors::search(&self.db, org_id, SearchField::Document, &digits, limit).await?;
             if !by_document.is_empty() {
                 return Ok(by_document);
             }
-            let phone = if q.starts_with('+') { format!("+{digits}") } else { format!("+55{}", digits.trim_start_matches('0')) };
-            let by_phone = debtors::search(&self.db, org_id, SearchField::Contact, &phone, limit).await?;
+            let phone = if q.starts_with('+') {
+                format!("+{digits}")
+            } else {
+                format!("+55{}", digits.trim_start_matches('0'))
+            };
+            let by_phone =
+                debtors::search(&self.db, org_id, SearchField::Contact, &phone, limit).await?;
             if !by_phone.is_empty() {
                 return Ok(by_phone);
             }
-            return Ok(debtors::search(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?);
+            return Ok(
+                debtors::search(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?,
+            );
         }
-        let by_name = debtors::search(&self.db, org_id, SearchField::Name, &name_key(q), limit).await?;
+        let by_name =
+            debtors::search(&self.db, org_id, SearchField::Name, &name_key(q), limit).await?;
         if !by_name.is_empty() {
             return Ok(by_name);
         }
@@ -125,13 +173,25 @@ impl App {
     }
 
     /// The debt update of one stored receivable on `on` (with its memory).
-    pub async fn receivable_update(&self, org_id: i64, id: i64, on: Date) -> AppResult<(ReceivableRow, DebtUpdate)> {
+    pub async fn receivable_update(
+        &self,
+        org_id: i64,
+        id: i64,
+        on: Date,
+    ) -> AppResult<(ReceivableRow, DebtUpdate)> {
         let r = receivables::get(&self.db, org_id, id).await?;
         let c = self.creditor(org_id, r.creditor_id).await?;
         let tables = self.index_tables(org_id).await?;
         let policy = effective_policy(&c.policy, None);
         let index = c.policy.correction.table_name().and_then(|n| tables.get(n));
-        let req = DebtUpdateRequest { principal: Money::from_centavos(r.open_balance), due_date: r.due_date, on, payments: Money::ZERO, policy: &policy, index };
+        let req = DebtUpdateRequest {
+            principal: Money::from_centavos(r.open_balance),
+            due_date: r.due_date,
+            on,
+            payments: Money::ZERO,
+            policy: &policy,
+            index,
+        };
         let u = debt_update(&req, calendar()).map_err(|e| AppError::invalid("receivable", e))?;
         Ok((r, u))
     }

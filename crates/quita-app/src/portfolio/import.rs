@@ -46,7 +46,11 @@ pub enum FileKind {
 impl FileKind {
     /// By file name: `.xlsx` is a workbook, anything else CSV.
     pub fn of_name(name: &str) -> Self {
-        if name.to_ascii_lowercase().ends_with(".xlsx") { FileKind::Xlsx } else { FileKind::Csv }
+        if name.to_ascii_lowercase().ends_with(".xlsx") {
+            FileKind::Xlsx
+        } else {
+            FileKind::Csv
+        }
     }
 }
 
@@ -90,7 +94,9 @@ pub struct ImportOutcome {
 impl ImportOutcome {
     /// The error report as CSV (`linha;coluna;valor;motivo`).
     pub fn problems_csv(&self) -> String {
-        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(Vec::new());
         let _ = w.write_record(["linha", "coluna", "valor", "motivo"]);
         for p in &self.problems {
             let _ = w.write_record([p.line.to_string().as_str(), &p.column, &p.value, &p.reason]);
@@ -104,7 +110,12 @@ fn file_problem(e: FileError) -> RowProblem {
         FileError::Binary { line } | FileError::Malformed { line, .. } => *line,
         _ => 0,
     };
-    RowProblem { line, column: String::new(), value: String::new(), reason: e.to_string() }
+    RowProblem {
+        line,
+        column: String::new(),
+        value: String::new(),
+        reason: e.to_string(),
+    }
 }
 
 impl App {
@@ -128,12 +139,25 @@ impl App {
             FileKind::Xlsx => {
                 let mut bytes = Vec::new();
                 let mut input = input;
-                input.read_to_end(&mut bytes).map_err(|e| AppError::invalid("file", e))?;
-                return self.import_from(org_id, creditor.id, RowSource::xlsx(bytes), opts, actor, progress, started).await;
+                input
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| AppError::invalid("file", e))?;
+                return self
+                    .import_from(
+                        org_id,
+                        creditor.id,
+                        RowSource::xlsx(bytes),
+                        opts,
+                        actor,
+                        progress,
+                        started,
+                    )
+                    .await;
             }
         };
         out.summary.applied = false;
-        self.import_from(org_id, creditor.id, source, opts, actor, progress, started).await
+        self.import_from(org_id, creditor.id, source, opts, actor, progress, started)
+            .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -170,7 +194,12 @@ impl App {
                 out.summary.errors = errors.len() as u64;
                 out.problems = errors
                     .into_iter()
-                    .map(|e| RowProblem { line: 1, column: String::new(), value: String::new(), reason: e.to_string() })
+                    .map(|e| RowProblem {
+                        line: 1,
+                        column: String::new(),
+                        value: String::new(),
+                        reason: e.to_string(),
+                    })
                     .collect();
                 out.summary.elapsed_ms = started.elapsed().as_millis() as u64;
                 return Ok(out);
@@ -200,7 +229,10 @@ impl App {
             let refs: Vec<&str> = record.fields.iter().map(String::as_str).collect();
             match header.parse_row(&refs) {
                 Ok(row) => {
-                    let id = (row.document_number().as_str().to_owned(), row.installment().number());
+                    let id = (
+                        row.document_number().as_str().to_owned(),
+                        row.installment().number(),
+                    );
                     if !seen.insert(id.clone()) {
                         self.problem(&mut out, RowProblem {
                             line: record.line,
@@ -215,26 +247,44 @@ impl App {
                 }
                 Err(errors) => {
                     for e in errors {
-                        self.problem(&mut out, RowProblem { line: record.line, column: e.column.to_string(), value: e.value.clone(), reason: e.reason.to_string() });
+                        self.problem(
+                            &mut out,
+                            RowProblem {
+                                line: record.line,
+                                column: e.column.to_string(),
+                                value: e.value.clone(),
+                                reason: e.reason.to_string(),
+                            },
+                        );
                     }
                     writing &= opts.partial;
                 }
             }
             if batch.len() >= BATCH {
                 if writing {
-                    self.write_batch(&mut tx, org_id, creditor_id, &batch, opts, now, &mut out).await?;
+                    self.write_batch(&mut tx, org_id, creditor_id, &batch, opts, now, &mut out)
+                        .await?;
                 }
                 batch.clear();
                 progress(out.summary.rows);
             }
         }
         if writing && !batch.is_empty() {
-            self.write_batch(&mut tx, org_id, creditor_id, &batch, opts, now, &mut out).await?;
+            self.write_batch(&mut tx, org_id, creditor_id, &batch, opts, now, &mut out)
+                .await?;
         }
         progress(out.summary.rows);
         if out.summary.rows == 0 {
             drop(tx);
-            return refuse(out, RowProblem { line: 2, column: String::new(), value: String::new(), reason: "o arquivo só tem o cabeçalho: nenhuma linha de dados".into() });
+            return refuse(
+                out,
+                RowProblem {
+                    line: 2,
+                    column: String::new(),
+                    value: String::new(),
+                    reason: "o arquivo só tem o cabeçalho: nenhuma linha de dados".into(),
+                },
+            );
         }
         if !writing {
             drop(tx);
@@ -301,7 +351,14 @@ impl App {
         }
         let (created, debtor_ids) = writer::upsert_debtors(tx, org_id, &debtors, now).await?;
         out.summary.debtors_created += created;
-        let debtor_of = |r: &ImportRow| debtor_ids.get(r.document().digits()).copied().ok_or_else(|| AppError::Internal(anyhow::anyhow!("debtor id missing after upsert")));
+        let debtor_of = |r: &ImportRow| {
+            debtor_ids
+                .get(r.document().digits())
+                .copied()
+                .ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!("debtor id missing after upsert"))
+                })
+        };
 
         // Contacts: phones (mobiles WhatsApp-capable), e-mail, postal address.
         let mut new_contacts = Vec::new();
@@ -320,7 +377,10 @@ impl App {
                 source_date: now,
             };
             for p in r.phones() {
-                new_contacts.push(NewContact { whatsapp: p.is_mobile(), ..base("phone", p.e164()) });
+                new_contacts.push(NewContact {
+                    whatsapp: p.is_mobile(),
+                    ..base("phone", p.e164())
+                });
             }
             if let Some(e) = r.email() {
                 new_contacts.push(base("email", e.as_str().to_owned()));
@@ -334,7 +394,8 @@ impl App {
                 });
             }
         }
-        out.summary.contacts_created += contacts::insert_new(tx, org_id, &new_contacts, now).await?;
+        out.summary.contacts_created +=
+            contacts::insert_new(tx, org_id, &new_contacts, now).await?;
 
         // Contracts named in the file.
         let mut contract_rows = Vec::new();
@@ -353,7 +414,15 @@ impl App {
         };
 
         // Receivables: new, changed or unchanged.
-        let keys: Vec<_> = batch.iter().map(|(_, r)| (r.document_number().as_str().to_owned(), i64::from(r.installment().number()))).collect();
+        let keys: Vec<_> = batch
+            .iter()
+            .map(|(_, r)| {
+                (
+                    r.document_number().as_str().to_owned(),
+                    i64::from(r.installment().number()),
+                )
+            })
+            .collect();
         let existing = writer::existing(tx, creditor_id, &keys).await?;
         let cal = calendar();
         let mut inserts = Vec::new();
@@ -361,7 +430,9 @@ impl App {
             let incoming = r.to_new_receivable();
             let row = ImportReceivable {
                 debtor_id: debtor_of(r)?,
-                contract_id: r.contract().and_then(|c| contract_ids.get(c.as_str()).copied()),
+                contract_id: r
+                    .contract()
+                    .and_then(|c| contract_ids.get(c.as_str()).copied()),
                 document_number: key.0.clone(),
                 installment: key.1,
                 installments: r.installment().total().map(i64::from),
@@ -375,38 +446,70 @@ impl App {
             match existing.get(&key) {
                 None => {
                     let rec = Receivable::new(incoming).map_err(|e| AppError::invalid("row", e))?;
-                    inserts.push(ImportReceivable { status: rec.status().as_str(), ..row });
+                    inserts.push(ImportReceivable {
+                        status: rec.status().as_str(),
+                        ..row
+                    });
                 }
                 Some(stored) => {
-                    let same_links = stored.debtor_id == row.debtor_id && stored.contract_id == row.contract_id;
+                    let same_links =
+                        stored.debtor_id == row.debtor_id && stored.contract_id == row.contract_id;
                     let mut rec = restore(stored)?;
                     match rec.update_from_import(incoming) {
-                        Ok(changes) if changes.is_empty() && same_links => out.summary.unchanged += 1,
+                        Ok(changes) if changes.is_empty() && same_links => {
+                            out.summary.unchanged += 1
+                        }
                         Ok(_) => {
-                            writer::update_receivable(tx, stored.id, &ImportReceivable { status: rec.status().as_str(), ..row }, now).await?;
+                            writer::update_receivable(
+                                tx,
+                                stored.id,
+                                &ImportReceivable {
+                                    status: rec.status().as_str(),
+                                    ..row
+                                },
+                                now,
+                            )
+                            .await?;
                             out.summary.receivables_updated += 1;
                         }
                         Err(e) => {
-                            self.problem(out, RowProblem { line: *line, column: "numero_documento".into(), value: key.0.clone(), reason: format!("título existente não pode ser alterado: {e}") });
+                            self.problem(
+                                out,
+                                RowProblem {
+                                    line: *line,
+                                    column: "numero_documento".into(),
+                                    value: key.0.clone(),
+                                    reason: format!("título existente não pode ser alterado: {e}"),
+                                },
+                            );
                             out.summary.unchanged += 1;
                         }
                     }
                 }
             }
         }
-        out.summary.receivables_created += writer::insert_receivables(tx, org_id, creditor_id, &inserts, now).await?;
+        out.summary.receivables_created +=
+            writer::insert_receivables(tx, org_id, creditor_id, &inserts, now).await?;
         Ok(())
     }
 }
 
 fn restore(s: &quita_store::portfolio::receivables::ReceivableRow) -> AppResult<Receivable> {
-    use quita_core::{money::Money, receivable::{DocumentNumber, Installment, NewReceivable}};
-    let corrupt = |e: &dyn std::fmt::Display| AppError::Internal(anyhow::anyhow!("stored receivable {}: {e}", s.id));
+    use quita_core::{
+        money::Money,
+        receivable::{DocumentNumber, Installment, NewReceivable},
+    };
+    let corrupt = |e: &dyn std::fmt::Display| {
+        AppError::Internal(anyhow::anyhow!("stored receivable {}: {e}", s.id))
+    };
     let n = NewReceivable {
         document_number: DocumentNumber::parse(&s.document_number).map_err(|e| corrupt(&e))?,
         installment: Installment::new(
             u16::try_from(s.installment).map_err(|e| corrupt(&e))?,
-            s.installments.map(u16::try_from).transpose().map_err(|e| corrupt(&e))?,
+            s.installments
+                .map(u16::try_from)
+                .transpose()
+                .map_err(|e| corrupt(&e))?,
         )
         .map_err(|e| corrupt(&e))?,
         issue_date: s.issue_date,

@@ -38,7 +38,10 @@ pub fn name_key(name: &str) -> String {
 mod tests {
     #[test]
     fn name_keys_fold_case_and_accents() {
-        assert_eq!(super::name_key("  João  da Conceição "), "joao da conceicao");
+        assert_eq!(
+            super::name_key("  João  da Conceição "),
+            "joao da conceicao"
+        );
         assert_eq!(super::name_key("ÁGUA Ltda"), "agua ltda");
     }
 }

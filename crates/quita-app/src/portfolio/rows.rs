@@ -26,14 +26,23 @@ pub struct Record {
 }
 
 pub enum RowSource<R: Read> {
-    Csv { reader: csv::Reader<BufReader<R>>, record: csv::ByteRecord },
-    Xlsx { rows: std::vec::IntoIter<Vec<String>>, line: u64 },
+    Csv {
+        reader: csv::Reader<BufReader<R>>,
+        record: csv::ByteRecord,
+    },
+    Xlsx {
+        rows: std::vec::IntoIter<Vec<String>>,
+        line: u64,
+    },
 }
 
 fn decode(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     }
 }
 
@@ -65,7 +74,10 @@ impl<R: Read> RowSource<R> {
             .flexible(true)
             .buffer_capacity(256 * 1024)
             .from_reader(buf);
-        Ok(RowSource::Csv { reader, record: csv::ByteRecord::new() })
+        Ok(RowSource::Csv {
+            reader,
+            record: csv::ByteRecord::new(),
+        })
     }
 
     /// The next record, `None` at the end.
@@ -87,7 +99,10 @@ impl<R: Read> RowSource<R> {
                                 message: "aspas não fechadas: o campo aberto nesta linha vai até o fim do arquivo ou de outra linha".into(),
                             });
                         }
-                        Ok(Some(Record { line, fields: record.iter().map(decode).collect() }))
+                        Ok(Some(Record {
+                            line,
+                            fields: record.iter().map(decode).collect(),
+                        }))
                     }
                     Err(e) => {
                         let line = e.position().map_or(0, |p| p.line());
@@ -101,7 +116,10 @@ impl<R: Read> RowSource<R> {
             }
             RowSource::Xlsx { rows, line } => {
                 *line += 1;
-                Ok(rows.next().map(|fields| Record { line: *line, fields }))
+                Ok(rows.next().map(|fields| Record {
+                    line: *line,
+                    fields,
+                }))
             }
         }
     }
@@ -116,8 +134,12 @@ impl RowSource<std::io::Empty> {
         if bytes.is_empty() {
             return Err(FileError::Empty);
         }
-        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e: calamine::XlsxError| FileError::Xlsx(e.to_string()))?;
-        let range = book.worksheet_range_at(0).ok_or_else(|| FileError::Xlsx("a planilha não tem abas".into()))?.map_err(|e| FileError::Xlsx(e.to_string()))?;
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|e: calamine::XlsxError| FileError::Xlsx(e.to_string()))?;
+        let range = book
+            .worksheet_range_at(0)
+            .ok_or_else(|| FileError::Xlsx("a planilha não tem abas".into()))?
+            .map_err(|e| FileError::Xlsx(e.to_string()))?;
         let rows: Vec<Vec<String>> = range
             .rows()
             .map(|r| {
@@ -126,7 +148,9 @@ impl RowSource<std::io::Empty> {
                         Data::Empty => String::new(),
                         Data::String(s) => s.clone(),
                         Data::Int(i) => i.to_string(),
-                        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f.trunc() as i64),
+                        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                            format!("{}", f.trunc() as i64)
+                        }
                         Data::Float(f) => format!("{f}"),
                         Data::Bool(b) => b.to_string(),
                         Data::DateTime(d) => excel_date(d.as_f64()),
@@ -139,7 +163,10 @@ impl RowSource<std::io::Empty> {
         if rows.is_empty() {
             return Err(FileError::Empty);
         }
-        Ok(RowSource::Xlsx { rows: rows.into_iter(), line: 0 })
+        Ok(RowSource::Xlsx {
+            rows: rows.into_iter(),
+            line: 0,
+        })
     }
 }
 
@@ -187,7 +214,10 @@ mod tests {
     #[test]
     fn empty_and_binary_files_are_refused() {
         assert_eq!(RowSource::csv(&b""[..]).err(), Some(FileError::Empty));
-        assert_eq!(RowSource::csv(&b"a;b\n\x00\x01"[..]).err(), Some(FileError::Binary { line: 2 }));
+        assert_eq!(
+            RowSource::csv(&b"a;b\n\x00\x01"[..]).err(),
+            Some(FileError::Binary { line: 2 })
+        );
     }
 
     #[test]
@@ -195,7 +225,10 @@ mod tests {
         let mut src = RowSource::csv(&b"a;b\n1;2\n\"3;4\n5;6\n"[..]).unwrap();
         src.next_record().unwrap();
         src.next_record().unwrap();
-        assert!(matches!(src.next_record(), Err(FileError::Malformed { line: 3, .. })));
+        assert!(matches!(
+            src.next_record(),
+            Err(FileError::Malformed { line: 3, .. })
+        ));
     }
 
     #[test]

@@ -17,7 +17,12 @@ pub struct AgingGroup {
 
 /// Groups of the organization's collectable receivables, optionally of one
 /// creditor and/or one debtor.
-pub async fn groups(db: &Db, org_id: i64, creditor_id: Option<i64>, debtor_id: Option<i64>) -> Result<Vec<AgingGroup>> {
+pub async fn groups(
+    db: &Db,
+    org_id: i64,
+    creditor_id: Option<i64>,
+    debtor_id: Option<i64>,
+) -> Result<Vec<AgingGroup>> {
     const SQLITE: &str = "SELECT creditor_id, due_day, adjusted_due_day, COUNT(*), SUM(original_amount), SUM(open_balance) \
          FROM receivables WHERE org_id = $1 AND status IN ('open', 'partially_paid') \
            AND ($2 = 0 OR creditor_id = $2) AND ($3 = 0 OR debtor_id = $3) \
@@ -29,18 +34,36 @@ pub async fn groups(db: &Db, org_id: i64, creditor_id: Option<i64>, debtor_id: O
     let c = creditor_id.unwrap_or(0);
     let d = debtor_id.unwrap_or(0);
     let rows: Vec<(i64, i64, i64, i64, i64, i64)> = match db {
-        Db::Sqlite(p) => sqlx::query_as(SQLITE).bind(org_id).bind(c).bind(d).fetch_all(p).await?,
-        Db::Pg(p) => sqlx::query_as(PG).bind(org_id).bind(c).bind(d).fetch_all(p).await?,
+        Db::Sqlite(p) => {
+            sqlx::query_as(SQLITE)
+                .bind(org_id)
+                .bind(c)
+                .bind(d)
+                .fetch_all(p)
+                .await?
+        }
+        Db::Pg(p) => {
+            sqlx::query_as(PG)
+                .bind(org_id)
+                .bind(c)
+                .bind(d)
+                .fetch_all(p)
+                .await?
+        }
     };
     Ok(rows
         .into_iter()
-        .map(|(creditor_id, due_day, adjusted_due_day, count, original_amount, open_balance)| AgingGroup {
-            creditor_id,
-            due_day,
-            adjusted_due_day,
-            count,
-            original_amount,
-            open_balance,
-        })
+        .map(
+            |(creditor_id, due_day, adjusted_due_day, count, original_amount, open_balance)| {
+                AgingGroup {
+                    creditor_id,
+                    due_day,
+                    adjusted_due_day,
+                    count,
+                    original_amount,
+                    open_balance,
+                }
+            },
+        )
         .collect())
 }

@@ -83,14 +83,23 @@ pub struct NewContact {
 pub async fn list_for_debtor(db: &Db, org_id: i64, debtor_id: i64) -> Result<Vec<ContactRow>> {
     const SQL: &str = "SELECT id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, invalid_reason, opt_out \
          FROM contacts WHERE org_id = $1 AND debtor_id = $2 ORDER BY kind, id LIMIT 1000";
-    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(debtor_id).fetch_all(p).await)?;
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(debtor_id)
+        .fetch_all(p)
+        .await)?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
 /// Adds contacts that are not known yet (same debtor, kind and value); an
 /// existing contact — in particular one marked invalid — is left exactly as
 /// it is. Returns how many were created.
-pub async fn insert_new(tx: &mut Tx, org_id: i64, contacts: &[NewContact], now: Timestamp) -> Result<u64> {
+pub async fn insert_new(
+    tx: &mut Tx,
+    org_id: i64,
+    contacts: &[NewContact],
+    now: Timestamp,
+) -> Result<u64> {
     const COLS: usize = 13;
     let mut created = 0;
     for chunk in contacts.chunks(1000) {
@@ -126,7 +135,14 @@ pub async fn insert_new(tx: &mut Tx, org_id: i64, contacts: &[NewContact], now: 
 }
 
 /// Marks one contact valid or invalid (with a reason such as `bounce`).
-pub async fn set_status(tx: &mut Tx, org_id: i64, id: i64, status: &str, reason: Option<&str>, now: Timestamp) -> Result<()> {
+pub async fn set_status(
+    tx: &mut Tx,
+    org_id: i64,
+    id: i64,
+    status: &str,
+    reason: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
     const SQL: &str = "UPDATE contacts SET status = $3, invalid_reason = $4, updated_at = $5 WHERE org_id = $1 AND id = $2";
     let n = on_tx!(tx, |t| sqlx::query(SQL)
         .bind(org_id)
@@ -146,7 +162,13 @@ pub async fn set_status(tx: &mut Tx, org_id: i64, id: i64, status: &str, reason:
 /// `INSERT … VALUES ($1, …), (…) …` for `rows` rows of `cols` bound values;
 /// `fixed` is literal SQL placed after the first `cols - 2` values of each
 /// row (used for constants such as a status), the last two being timestamps.
-pub(crate) fn multi_row_insert(head: &str, rows: usize, cols: usize, fixed: &str, tail: &str) -> String {
+pub(crate) fn multi_row_insert(
+    head: &str,
+    rows: usize,
+    cols: usize,
+    fixed: &str,
+    tail: &str,
+) -> String {
     let mut sql = String::with_capacity(head.len() + rows * cols * 5 + tail.len());
     sql.push_str(head);
     let mut n = 0;
@@ -177,7 +199,13 @@ mod tests {
     #[test]
     fn multi_row_sql() {
         assert_eq!(
-            super::multi_row_insert("INSERT INTO t (a, s, b, c) VALUES ", 2, 3, "'x', ", " RETURNING id"),
+            super::multi_row_insert(
+                "INSERT INTO t (a, s, b, c) VALUES ",
+                2,
+                3,
+                "'x', ",
+                " RETURNING id"
+            ),
             "INSERT INTO t (a, s, b, c) VALUES ($1, 'x', $2, $3), ($4, 'x', $5, $6) RETURNING id"
         );
         assert_eq!(super::multi_row_insert("V ", 1, 2, "", ""), "V ($1, $2)");

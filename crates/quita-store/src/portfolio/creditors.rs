@@ -58,9 +58,15 @@ impl TryFrom<Row> for Creditor {
     }
 }
 
-
 /// Creates a creditor; `Conflict` when the organization already has one with this document.
-pub async fn create(tx: &mut Tx, org_id: i64, name: &str, document: &str, p: &ChargePolicy, now: Timestamp) -> Result<Creditor> {
+pub async fn create(
+    tx: &mut Tx,
+    org_id: i64,
+    name: &str,
+    document: &str,
+    p: &ChargePolicy,
+    now: Timestamp,
+) -> Result<Creditor> {
     const SQL: &str = "INSERT INTO creditors (org_id, name, document, late_fine, default_interest, interest_mode, correction, \
          collection_fee, grace_days, consumer_relation, consumer_fine_cap, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
@@ -86,7 +92,14 @@ pub async fn create(tx: &mut Tx, org_id: i64, name: &str, document: &str, p: &Ch
 }
 
 /// Replaces the charge policy of one creditor of one organization.
-pub async fn update_policy(tx: &mut Tx, org_id: i64, id: i64, name: &str, p: &ChargePolicy, now: Timestamp) -> Result<Creditor> {
+pub async fn update_policy(
+    tx: &mut Tx,
+    org_id: i64,
+    id: i64,
+    name: &str,
+    p: &ChargePolicy,
+    now: Timestamp,
+) -> Result<Creditor> {
     const SQL: &str = "UPDATE creditors SET name = $3, late_fine = $4, default_interest = $5, interest_mode = $6, correction = $7, \
          collection_fee = $8, grace_days = $9, consumer_relation = $10, consumer_fine_cap = $11, updated_at = $12 \
          WHERE org_id = $1 AND id = $2 \
@@ -114,14 +127,22 @@ pub async fn update_policy(tx: &mut Tx, org_id: i64, id: i64, name: &str, p: &Ch
 pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<Creditor> {
     const SQL: &str = "SELECT id, org_id, name, document, late_fine, default_interest, interest_mode, correction, \
          collection_fee, grace_days, consumer_relation, consumer_fine_cap FROM creditors WHERE org_id = $1 AND id = $2";
-    let row: Row = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(id).fetch_one(p).await)?;
+    let row: Row = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(id)
+        .fetch_one(p)
+        .await)?;
     row.try_into()
 }
 
 pub async fn find_by_document(db: &Db, org_id: i64, document: &str) -> Result<Option<Creditor>> {
     const SQL: &str = "SELECT id, org_id, name, document, late_fine, default_interest, interest_mode, correction, \
          collection_fee, grace_days, consumer_relation, consumer_fine_cap FROM creditors WHERE org_id = $1 AND document = $2";
-    let row: Option<Row> = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(document).fetch_optional(p).await)?;
+    let row: Option<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(document)
+        .fetch_optional(p)
+        .await)?;
     row.map(TryInto::try_into).transpose()
 }
 
@@ -133,17 +154,32 @@ pub async fn list(db: &Db, org_id: i64) -> Result<Vec<Creditor>> {
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
-
 /// The organization's monetary-correction tables as `(name, csv text)`.
 pub async fn index_tables(db: &Db, org_id: i64) -> Result<Vec<(String, String)>> {
     const SQL: &str = "SELECT name, content FROM index_rates WHERE org_id = $1 ORDER BY name";
-    Ok(on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).fetch_all(p).await)?)
+    Ok(on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .fetch_all(p)
+        .await)?)
 }
 
 /// Stores (or replaces) a monetary-correction table.
-pub async fn put_index_table(tx: &mut Tx, org_id: i64, name: &str, content: &str, now: Timestamp) -> Result<()> {
+pub async fn put_index_table(
+    tx: &mut Tx,
+    org_id: i64,
+    name: &str,
+    content: &str,
+    now: Timestamp,
+) -> Result<()> {
     const SQL: &str = "INSERT INTO index_rates (org_id, name, content, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (org_id, name) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at";
-    on_tx!(tx, |t| sqlx::query(SQL).bind(org_id).bind(name).bind(content).bind(ms(now)).execute(&mut **t).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, |t| sqlx::query(SQL)
+        .bind(org_id)
+        .bind(name)
+        .bind(content)
+        .bind(ms(now))
+        .execute(&mut **t)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -58,20 +58,31 @@ impl From<Row> for DebtorRow {
 pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<DebtorRow> {
     const SQL: &str = "SELECT id, org_id, document, kind, name, deceased, do_not_contact, over_indebtedness, dispute, tags, created_at \
          FROM debtors WHERE org_id = $1 AND id = $2";
-    let row: Row = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(id).fetch_one(p).await)?;
+    let row: Row = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(id)
+        .fetch_one(p)
+        .await)?;
     Ok(row.into())
 }
 
 pub async fn find_by_document(db: &Db, org_id: i64, document: &str) -> Result<Option<DebtorRow>> {
     const SQL: &str = "SELECT id, org_id, document, kind, name, deceased, do_not_contact, over_indebtedness, dispute, tags, created_at \
          FROM debtors WHERE org_id = $1 AND document = $2";
-    let row: Option<Row> = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(document).fetch_optional(p).await)?;
+    let row: Option<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(document)
+        .fetch_optional(p)
+        .await)?;
     Ok(row.map(Into::into))
 }
 
 pub async fn count(db: &Db, org_id: i64) -> Result<i64> {
     const SQL: &str = "SELECT COUNT(*) FROM debtors WHERE org_id = $1";
-    Ok(on_db!(db, |p| sqlx::query_scalar(SQL).bind(org_id).fetch_one(p).await)?)
+    Ok(on_db!(db, |p| sqlx::query_scalar(SQL)
+        .bind(org_id)
+        .fetch_one(p)
+        .await)?)
 }
 
 /// Sets the collection flags of one debtor of one organization.
@@ -119,50 +130,100 @@ pub enum SearchField {
 /// Debtors whose field starts with `prefix`, at most `limit`, by name.
 /// Uses an index range scan on both backends (LIKE with `text_pattern_ops`
 /// on PostgreSQL, a `>= / <` range under SQLite's binary collation).
-pub async fn search(db: &Db, org_id: i64, field: SearchField, prefix: &str, limit: i64) -> Result<Vec<DebtorRow>> {
+pub async fn search(
+    db: &Db,
+    org_id: i64,
+    field: SearchField,
+    prefix: &str,
+    limit: i64,
+) -> Result<Vec<DebtorRow>> {
     let sqlite_sql: &'static str = match field {
-        SearchField::Name => "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.org_id = $1 AND d.name_key >= $2 AND d.name_key < $3 ORDER BY d.name_key, d.id LIMIT $4",
-        SearchField::Document => "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.org_id = $1 AND d.document >= $2 AND d.document < $3 ORDER BY d.document LIMIT $4",
-        SearchField::Contact => "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
+        SearchField::Name => {
+            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
+             FROM debtors d WHERE d.org_id = $1 AND d.name_key >= $2 AND d.name_key < $3 ORDER BY d.name_key, d.id LIMIT $4"
+        }
+        SearchField::Document => {
+            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
+             FROM debtors d WHERE d.org_id = $1 AND d.document >= $2 AND d.document < $3 ORDER BY d.document LIMIT $4"
+        }
+        SearchField::Contact => {
+            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
              FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c WHERE c.org_id = $1 AND c.value >= $2 AND c.value < $3 LIMIT 200) \
-             ORDER BY d.name_key, d.id LIMIT $4",
-        SearchField::DocumentNumber => "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
+             ORDER BY d.name_key, d.id LIMIT $4"
+        }
+        SearchField::DocumentNumber => {
+            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
              FROM debtors d WHERE d.id IN (SELECT r.debtor_id FROM receivables r WHERE r.org_id = $1 AND r.document_number >= $2 AND r.document_number < $3 LIMIT 200) \
-             ORDER BY d.name_key, d.id LIMIT $4",
+             ORDER BY d.name_key, d.id LIMIT $4"
+        }
     };
     let pg_sql: &'static str = match field {
-        SearchField::Name => "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.org_id = $1 AND d.name_key LIKE $2 ORDER BY d.name_key, d.id LIMIT $3",
-        SearchField::Document => "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.org_id = $1 AND d.document LIKE $2 ORDER BY d.document LIMIT $3",
-        SearchField::Contact => "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
+        SearchField::Name => {
+            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
+             FROM debtors d WHERE d.org_id = $1 AND d.name_key LIKE $2 ORDER BY d.name_key, d.id LIMIT $3"
+        }
+        SearchField::Document => {
+            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
+             FROM debtors d WHERE d.org_id = $1 AND d.document LIKE $2 ORDER BY d.document LIMIT $3"
+        }
+        SearchField::Contact => {
+            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
              FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c WHERE c.org_id = $1 AND c.value LIKE $2 LIMIT 200) \
-             ORDER BY d.name_key, d.id LIMIT $3",
-        SearchField::DocumentNumber => "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
+             ORDER BY d.name_key, d.id LIMIT $3"
+        }
+        SearchField::DocumentNumber => {
+            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
              FROM debtors d WHERE d.id IN (SELECT r.debtor_id FROM receivables r WHERE r.org_id = $1 AND r.document_number LIKE $2 LIMIT 200) \
-             ORDER BY d.name_key, d.id LIMIT $3",
+             ORDER BY d.name_key, d.id LIMIT $3"
+        }
     };
     let limit = limit.clamp(1, 200);
     let rows: Vec<Row> = match db {
         Db::Sqlite(p) => {
             let upper = format!("{prefix}\u{10FFFF}");
-            sqlx::query_as(sqlite_sql).bind(org_id).bind(prefix).bind(&upper).bind(limit).fetch_all(p).await?
+            sqlx::query_as(sqlite_sql)
+                .bind(org_id)
+                .bind(prefix)
+                .bind(&upper)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
         }
         Db::Pg(p) => {
-            let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            sqlx::query_as(pg_sql).bind(org_id).bind(&pattern).bind(limit).fetch_all(p).await?
+            let pattern = format!(
+                "{}%",
+                prefix
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            sqlx::query_as(pg_sql)
+                .bind(org_id)
+                .bind(&pattern)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
         }
     };
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
 /// A page of the organization's debtors by name, after `after_key` (keyset).
-pub async fn list_page(db: &Db, org_id: i64, after: Option<(String, i64)>, limit: i64) -> Result<Vec<DebtorRow>> {
+pub async fn list_page(
+    db: &Db,
+    org_id: i64,
+    after: Option<(String, i64)>,
+    limit: i64,
+) -> Result<Vec<DebtorRow>> {
     const SQL: &str = "SELECT id, org_id, document, kind, name, deceased, do_not_contact, over_indebtedness, dispute, tags, created_at \
          FROM debtors WHERE org_id = $1 AND (name_key > $2 OR (name_key = $2 AND id > $3)) ORDER BY name_key, id LIMIT $4";
     let (key, id) = after.unwrap_or_default();
-    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(&key).bind(id).bind(limit.clamp(1, 500)).fetch_all(p).await)?;
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(&key)
+        .bind(id)
+        .bind(limit.clamp(1, 500))
+        .fetch_all(p)
+        .await)?;
     Ok(rows.into_iter().map(Into::into).collect())
 }

@@ -23,7 +23,12 @@ pub struct ImportDebtor {
 /// Inserts the debtors not yet known (by organization + document) and
 /// returns how many were created and the id of every document given.
 /// Existing debtors keep their name and flags.
-pub async fn upsert_debtors(tx: &mut Tx, org_id: i64, debtors: &[ImportDebtor], now: Timestamp) -> Result<(u64, HashMap<String, i64>)> {
+pub async fn upsert_debtors(
+    tx: &mut Tx,
+    org_id: i64,
+    debtors: &[ImportDebtor],
+    now: Timestamp,
+) -> Result<(u64, HashMap<String, i64>)> {
     let mut created = 0;
     let mut ids = HashMap::with_capacity(debtors.len());
     for chunk in debtors.chunks(2000) {
@@ -37,12 +42,24 @@ pub async fn upsert_debtors(tx: &mut Tx, org_id: i64, debtors: &[ImportDebtor], 
         created += on_tx!(tx, |t| {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
             for d in chunk {
-                q = q.bind(org_id).bind(&d.document).bind(d.kind).bind(&d.name).bind(&d.name_key).bind(ms(now)).bind(ms(now));
+                q = q
+                    .bind(org_id)
+                    .bind(&d.document)
+                    .bind(d.kind)
+                    .bind(&d.name)
+                    .bind(&d.name_key)
+                    .bind(ms(now))
+                    .bind(ms(now));
             }
             q.execute(&mut **t).await.map(|r| r.rows_affected())
         })?;
-        let placeholders = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
-        let select = format!("SELECT document, id FROM debtors WHERE org_id = $1 AND document IN ({placeholders})");
+        let placeholders = (0..chunk.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let select = format!(
+            "SELECT document, id FROM debtors WHERE org_id = $1 AND document IN ({placeholders})"
+        );
         let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone())).bind(org_id);
             for d in chunk {
@@ -57,7 +74,13 @@ pub async fn upsert_debtors(tx: &mut Tx, org_id: i64, debtors: &[ImportDebtor], 
 
 /// Inserts contracts not yet known (creditor + number) and returns the id of
 /// every number given. `(number, debtor_id)` pairs.
-pub async fn upsert_contracts(tx: &mut Tx, org_id: i64, creditor_id: i64, contracts: &[(String, i64)], now: Timestamp) -> Result<HashMap<String, i64>> {
+pub async fn upsert_contracts(
+    tx: &mut Tx,
+    org_id: i64,
+    creditor_id: i64,
+    contracts: &[(String, i64)],
+    now: Timestamp,
+) -> Result<HashMap<String, i64>> {
     let mut ids = HashMap::with_capacity(contracts.len());
     for chunk in contracts.chunks(2000) {
         // Imported contracts are installment plans until someone edits them.
@@ -71,12 +94,23 @@ pub async fn upsert_contracts(tx: &mut Tx, org_id: i64, creditor_id: i64, contra
         on_tx!(tx, |t| {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
             for (number, debtor_id) in chunk {
-                q = q.bind(org_id).bind(creditor_id).bind(*debtor_id).bind(number).bind(ms(now)).bind(ms(now));
+                q = q
+                    .bind(org_id)
+                    .bind(creditor_id)
+                    .bind(*debtor_id)
+                    .bind(number)
+                    .bind(ms(now))
+                    .bind(ms(now));
             }
             q.execute(&mut **t).await.map(|r| r.rows_affected())
         })?;
-        let placeholders = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
-        let select = format!("SELECT number, id FROM contracts WHERE creditor_id = $1 AND number IN ({placeholders})");
+        let placeholders = (0..chunk.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let select = format!(
+            "SELECT number, id FROM contracts WHERE creditor_id = $1 AND number IN ({placeholders})"
+        );
         let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone())).bind(creditor_id);
             for (number, _) in chunk {
@@ -109,7 +143,11 @@ pub struct ImportReceivable {
 }
 
 /// The stored receivables of a creditor among `keys`.
-pub async fn existing(tx: &mut Tx, creditor_id: i64, keys: &[ReceivableKey]) -> Result<HashMap<ReceivableKey, super::receivables::ReceivableRow>> {
+pub async fn existing(
+    tx: &mut Tx,
+    creditor_id: i64,
+    keys: &[ReceivableKey],
+) -> Result<HashMap<ReceivableKey, super::receivables::ReceivableRow>> {
     let mut out = HashMap::new();
     for chunk in keys.chunks(2000) {
         let mut sql = String::from(
@@ -139,7 +177,13 @@ pub async fn existing(tx: &mut Tx, creditor_id: i64, keys: &[ReceivableKey]) -> 
 }
 
 /// Inserts new receivables (the caller has checked they do not exist).
-pub async fn insert_receivables(tx: &mut Tx, org_id: i64, creditor_id: i64, rows: &[ImportReceivable], now: Timestamp) -> Result<u64> {
+pub async fn insert_receivables(
+    tx: &mut Tx,
+    org_id: i64,
+    creditor_id: i64,
+    rows: &[ImportReceivable],
+    now: Timestamp,
+) -> Result<u64> {
     let mut n = 0;
     for chunk in rows.chunks(1500) {
         let sql = multi_row_insert(
@@ -177,7 +221,12 @@ pub async fn insert_receivables(tx: &mut Tx, org_id: i64, creditor_id: i64, rows
 }
 
 /// Rewrites one receivable after a changed import row.
-pub async fn update_receivable(tx: &mut Tx, id: i64, r: &ImportReceivable, now: Timestamp) -> Result<()> {
+pub async fn update_receivable(
+    tx: &mut Tx,
+    id: i64,
+    r: &ImportReceivable,
+    now: Timestamp,
+) -> Result<()> {
     const SQL: &str = "UPDATE receivables SET debtor_id = $2, contract_id = $3, installments = $4, issue_day = $5, due_day = $6, \
          adjusted_due_day = $7, original_amount = $8, open_balance = $9, status = $10, updated_at = $11 WHERE id = $1";
     on_tx!(tx, |t| sqlx::query(SQL)

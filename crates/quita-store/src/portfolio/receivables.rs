@@ -43,7 +43,10 @@ impl TryFrom<Row> for ReceivableRow {
     type Error = StoreError;
     fn try_from(r: Row) -> Result<Self> {
         Ok(Self {
-            status: r.status.parse().map_err(|e| StoreError::Corrupt(format!("receivable {}: {e}", r.id)))?,
+            status: r
+                .status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("receivable {}: {e}", r.id)))?,
             id: r.id,
             creditor_id: r.creditor_id,
             debtor_id: r.debtor_id,
@@ -63,7 +66,11 @@ impl TryFrom<Row> for ReceivableRow {
 pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<ReceivableRow> {
     const SQL: &str = "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
          adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE org_id = $1 AND id = $2";
-    let row: Row = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(id).fetch_one(p).await)?;
+    let row: Row = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(id)
+        .fetch_one(p)
+        .await)?;
     row.try_into()
 }
 
@@ -72,7 +79,11 @@ pub async fn list_for_debtor(db: &Db, org_id: i64, debtor_id: i64) -> Result<Vec
     const SQL: &str = "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
          adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE org_id = $1 AND debtor_id = $2 \
          ORDER BY due_day, id LIMIT 5000";
-    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).bind(debtor_id).fetch_all(p).await)?;
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(debtor_id)
+        .fetch_all(p)
+        .await)?;
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
@@ -123,18 +134,42 @@ pub async fn portfolio_counts(db: &Db, org_id: i64, today_day: i64) -> Result<Po
            COALESCE(SUM(CASE WHEN adjusted_due_day < $2 THEN 1 ELSE 0 END), 0), \
            COALESCE(SUM(CASE WHEN adjusted_due_day < $2 THEN open_balance ELSE 0 END), 0) \
          FROM receivables WHERE org_id = $1 AND status IN ('open', 'partially_paid')";
-    let creditors: i64 = on_db!(db, |p| sqlx::query_scalar(CRED).bind(org_id).fetch_one(p).await)?;
-    let debtors: i64 = on_db!(db, |p| sqlx::query_scalar(DEBT).bind(org_id).fetch_one(p).await)?;
-    let (receivables_open, open_balance, overdue_open, overdue_balance): (i64, i64, i64, i64) = match db {
-        Db::Sqlite(p) => sqlx::query_as(REC).bind(org_id).bind(today_day).fetch_one(p).await?,
-        Db::Pg(p) => {
-            // SUM(bigint) is numeric on PostgreSQL: cast back.
-            const PG: &str = "SELECT COUNT(*), COALESCE(SUM(open_balance), 0)::BIGINT, \
+    let creditors: i64 = on_db!(db, |p| sqlx::query_scalar(CRED)
+        .bind(org_id)
+        .fetch_one(p)
+        .await)?;
+    let debtors: i64 = on_db!(db, |p| sqlx::query_scalar(DEBT)
+        .bind(org_id)
+        .fetch_one(p)
+        .await)?;
+    let (receivables_open, open_balance, overdue_open, overdue_balance): (i64, i64, i64, i64) =
+        match db {
+            Db::Sqlite(p) => {
+                sqlx::query_as(REC)
+                    .bind(org_id)
+                    .bind(today_day)
+                    .fetch_one(p)
+                    .await?
+            }
+            Db::Pg(p) => {
+                // SUM(bigint) is numeric on PostgreSQL: cast back.
+                const PG: &str = "SELECT COUNT(*), COALESCE(SUM(open_balance), 0)::BIGINT, \
                    COALESCE(SUM(CASE WHEN adjusted_due_day < $2 THEN 1 ELSE 0 END), 0)::BIGINT, \
                    COALESCE(SUM(CASE WHEN adjusted_due_day < $2 THEN open_balance ELSE 0 END), 0)::BIGINT \
                  FROM receivables WHERE org_id = $1 AND status IN ('open', 'partially_paid')";
-            sqlx::query_as(PG).bind(org_id).bind(today_day).fetch_one(p).await?
-        }
-    };
-    Ok(PortfolioCounts { creditors, debtors, receivables_open, open_balance, overdue_open, overdue_balance })
+                sqlx::query_as(PG)
+                    .bind(org_id)
+                    .bind(today_day)
+                    .fetch_one(p)
+                    .await?
+            }
+        };
+    Ok(PortfolioCounts {
+        creditors,
+        debtors,
+        receivables_open,
+        open_balance,
+        overdue_open,
+        overdue_balance,
+    })
 }

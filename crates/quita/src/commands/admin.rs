@@ -25,7 +25,7 @@ use crate::{
 };
 
 /// The organization named by `--org`, or the only one there is.
-async fn target_org(app: &App, global: &GlobalArgs) -> anyhow::Result<Organization> {
+pub(crate) async fn target_org(app: &App, global: &GlobalArgs) -> anyhow::Result<Organization> {
     if let Some(o) = &global.org {
         return app
             .find_org(o)

@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod calc;
+pub mod portfolio;
 mod serve;
 
 use std::{process::ExitCode, sync::Arc};
@@ -66,6 +67,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::User(c) => admin::user(&config, &cli.global, c).await,
             Command::Token(c) => admin::token(&config, &cli.global, c).await,
             Command::Calc(c) => calc::run(&config, c).await,
+            Command::Creditor(c) => portfolio::creditor(&config, &cli.global, c).await,
+            Command::Import(c) => portfolio::import(&config, &cli.global, c).await,
+            Command::Index(c) => portfolio::index(&config, &cli.global, c).await,
+            Command::Report(c) => portfolio::report(&config, &cli.global, c).await,
             Command::Br(_) | Command::Bench(_) | Command::Config(_) | Command::Openapi => {
                 unreachable!("handled above")
             }

@@ -15,24 +15,39 @@ use tokio::{net::TcpListener, sync::watch};
 use super::open_app;
 use crate::{cli::ServeArgs, config::Config};
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGINT/SIGTERM, registered when created: a signal that arrives while
+/// the process is still starting (migrating, seeding) is not lost and does
+/// not kill it with the default action; it stops the server as soon as it runs.
+struct Shutdown {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Shutdown {
+    fn register() -> anyhow::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                term: signal(SignalKind::terminate()).context("installing the SIGTERM handler")?,
+                int: signal(SignalKind::interrupt()).context("installing the SIGINT handler")?,
+            })
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutdown requested");
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! { _ = self.term.recv() => {}, _ = self.int.recv() => {} }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutdown requested");
+    }
 }
 
 fn bind_address(config: &Config, args: &ServeArgs) -> String {
@@ -40,16 +55,18 @@ fn bind_address(config: &Config, args: &ServeArgs) -> String {
 }
 
 pub async fn serve(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let shutdown = Shutdown::register()?;
     let bind = bind_address(config, args);
     // Bind before anything slow so a taken port fails at once, clearly.
     let listener = TcpListener::bind(&bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let app = open_app(config).await?;
-    run(config, app, listener, !args.no_workers).await
+    run(config, app, listener, !args.no_workers, shutdown).await
 }
 
 pub async fn demo(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let shutdown = Shutdown::register()?;
     let bind = bind_address(config, args);
     let listener = TcpListener::bind(&bind)
         .await
@@ -72,7 +89,7 @@ pub async fn demo(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode>
         config.data_dir.display()
     );
     println!();
-    run(config, app, listener, !args.no_workers).await
+    run(config, app, listener, !args.no_workers, shutdown).await
 }
 
 async fn run(
@@ -80,6 +97,7 @@ async fn run(
     app: App,
     listener: TcpListener,
     with_workers: bool,
+    signals: Shutdown,
 ) -> anyhow::Result<ExitCode> {
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -95,7 +113,7 @@ async fn run(
     );
     tracing::info!(%addr, backend = ?app.db.backend(), workers = with_workers, "quita serving");
     let shutdown = async move {
-        shutdown_signal().await;
+        signals.wait().await;
         let _ = stop_tx.send(true);
     };
     quita_web::serve(listener, state, shutdown)
@@ -110,10 +128,11 @@ async fn run(
 }
 
 pub async fn worker_only(config: &Config) -> anyhow::Result<ExitCode> {
+    let signals = Shutdown::register()?;
     let app = open_app(config).await?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = tokio::spawn(Worker::new(app.clone(), WorkerSettings::default()).run(stop_rx));
-    shutdown_signal().await;
+    signals.wait().await;
     let _ = stop_tx.send(true);
     let _ = worker.await;
     app.db.close().await;

@@ -1,0 +1,369 @@
+//! `quita creditor|import|index|report …`: the portfolio from the shell.
+
+use std::{fs::File, io::BufReader, path::PathBuf, process::ExitCode};
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use quita_app::{
+    App,
+    portfolio::{
+        aging::AgingQuery,
+        import::{FileKind, ImportOptions},
+    },
+};
+use quita_core::{
+    aging::AgingBuckets,
+    charge_policy::{ChargePolicy, CorrectionIndex},
+    rate::Percent,
+};
+use quita_store::audit::Actor;
+use serde_json::json;
+
+use super::{admin::target_org, open_app};
+use crate::{cli::GlobalArgs, config::Config, output};
+
+#[derive(Debug, Subcommand)]
+pub enum CreditorCommand {
+    /// Create a creditor (carteira) with its charge policy.
+    Create(CreditorCreateArgs),
+    /// List the organization's creditors.
+    List(crate::cli::JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct CreditorCreateArgs {
+    /// Display name.
+    #[arg(long)]
+    pub name: String,
+    /// CNPJ (or CPF) of the creditor.
+    #[arg(long)]
+    pub document: String,
+    /// Late fine, % (multa), applied once after the due date and grace.
+    #[arg(long, default_value = "2")]
+    pub fine: String,
+    /// Default interest, % per month (juros de mora), simple pro rata die.
+    #[arg(long, default_value = "1")]
+    pub interest: String,
+    /// Collection fee, % (honorários), only where the contract allows it.
+    #[arg(long, default_value = "0")]
+    pub fee: String,
+    /// Days after the due date before the fine applies.
+    #[arg(long, default_value_t = 0)]
+    pub grace: u16,
+    /// Consumer relation: the fine is capped at 2% (CDC art. 52 §1).
+    #[arg(long)]
+    pub consumer: bool,
+    /// Monetary correction index: none, ipca or table:NAME.
+    #[arg(long, default_value = "none")]
+    pub index: String,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import receivables with their debtors and contacts (CSV or XLSX).
+    Receivables(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file (.csv or .xlsx); see docs/import-format.md.
+    pub file: PathBuf,
+    /// Creditor id or CNPJ.
+    #[arg(long)]
+    pub creditor: String,
+    /// Apply the valid rows even if some are bad (default: all or nothing).
+    #[arg(long)]
+    pub partial: bool,
+    /// Write the problems found to this CSV (linha;coluna;valor;motivo).
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Store a monetary-correction table (monthly rates, CSV) under a name, e.g. `ipca`.
+    Import(IndexImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexImportArgs {
+    /// Table name (`ipca`, or the NAME of `table:NAME`).
+    pub name: String,
+    /// CSV with one month per line (see `quita_core::index_table`).
+    pub file: PathBuf,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Open balance by days-past-due bucket.
+    Aging(AgingArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AgingArgs {
+    /// Only this creditor (id or CNPJ).
+    #[arg(long)]
+    pub creditor: Option<String>,
+    /// The date of the report [default: today in the organization's time zone].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Bucket upper bounds, e.g. "30,60,90,180,360" (buckets current, 1-30, …, 361+).
+    #[arg(long)]
+    pub buckets: Option<String>,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn percent(flag: &str, raw: &str) -> anyhow::Result<Percent> {
+    Percent::parse(raw).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+}
+
+pub fn parse_date(flag: &str, raw: &str) -> anyhow::Result<jiff::civil::Date> {
+    quita_core::import_row::parse_date(raw).map_err(|_| {
+        anyhow::anyhow!("{flag}: {raw:?} is not a date (use aaaa-mm-dd or dd/mm/aaaa)")
+    })
+}
+
+pub async fn creditor(
+    config: &Config,
+    global: &GlobalArgs,
+    cmd: CreditorCommand,
+) -> anyhow::Result<ExitCode> {
+    let app = open_app(config).await?;
+    let org = target_org(&app, global).await?;
+    match cmd {
+        CreditorCommand::Create(a) => {
+            let policy = ChargePolicy {
+                late_fine: percent("--fine", &a.fine)?,
+                default_interest_monthly: percent("--interest", &a.interest)?,
+                collection_fee: percent("--fee", &a.fee)?,
+                grace_days: a.grace,
+                consumer_relation: a.consumer,
+                correction: CorrectionIndex::from_db(&a.index)
+                    .map_err(|e| anyhow::anyhow!("--index: {e}"))?,
+                ..ChargePolicy::default()
+            };
+            let c = app
+                .create_creditor(org.id, &a.name, &a.document, &policy, Actor::Cli)
+                .await
+                .context("creditor")?;
+            output::print(
+                a.json,
+                &json!({"id": c.id, "name": c.name, "document": c.document, "policy": c.policy}),
+                || format!("created creditor {} (id {})", c.name, c.id),
+            )?;
+        }
+        CreditorCommand::List(j) => {
+            let all = app.creditors(org.id).await?;
+            let docs: Vec<_> = all.iter().map(|c| json!({"id": c.id, "name": c.name, "document": c.document, "policy": c.policy})).collect();
+            output::print(j.json, &docs, || {
+                all.iter()
+                    .map(|c| format!("{}\t{}\t{}", c.id, c.document, c.name))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn import(
+    config: &Config,
+    global: &GlobalArgs,
+    cmd: ImportCommand,
+) -> anyhow::Result<ExitCode> {
+    let ImportCommand::Receivables(a) = cmd;
+    let file = File::open(&a.file).with_context(|| format!("cannot open {}", a.file.display()))?;
+    let app = open_app(config).await?;
+    let org = target_org(&app, global).await?;
+    let creditor = app
+        .find_creditor(org.id, &a.creditor)
+        .await
+        .with_context(|| format!("--creditor {}", a.creditor))?;
+    let name = a
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let opts = ImportOptions {
+        partial: a.partial,
+        source: format!("import:{name}"),
+    };
+    let outcome = app
+        .import_receivables(
+            org.id,
+            creditor.id,
+            FileKind::of_name(&name),
+            BufReader::new(file),
+            &opts,
+            Actor::Cli,
+            &|_| {},
+        )
+        .await?;
+    if let Some(path) = &a.errors {
+        std::fs::write(path, outcome.problems_csv())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let s = &outcome.summary;
+    output::print(a.json, s, || {
+        format!(
+            "{} rows: {} created, {} updated, {} unchanged; {} new debtors, {} new contacts; {} errors{} ({} ms)",
+            s.rows,
+            s.receivables_created,
+            s.receivables_updated,
+            s.unchanged,
+            s.debtors_created,
+            s.contacts_created,
+            s.errors,
+            if s.applied {
+                ""
+            } else {
+                " — nothing was imported"
+            },
+            s.elapsed_ms
+        )
+    })?;
+    if !s.applied || s.errors > 0 {
+        if let Some(first) = outcome.problems.first() {
+            eprintln!(
+                "error: {} problem(s) in {}; first at line {}{}: {}{}",
+                s.errors,
+                a.file.display(),
+                first.line,
+                if first.column.is_empty() {
+                    String::new()
+                } else {
+                    format!(", column {}", first.column)
+                },
+                first.reason,
+                if a.errors.is_some() {
+                    ""
+                } else {
+                    " (use --errors FILE for the full report)"
+                }
+            );
+        }
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn index(
+    config: &Config,
+    global: &GlobalArgs,
+    cmd: IndexCommand,
+) -> anyhow::Result<ExitCode> {
+    let IndexCommand::Import(a) = cmd;
+    let content = std::fs::read_to_string(&a.file)
+        .with_context(|| format!("cannot read {}", a.file.display()))?;
+    // Refuse a table that would not parse later.
+    quita_core::index_table::IndexTable::parse_csv(&a.name, &content)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
+    let app = open_app(config).await?;
+    let org = target_org(&app, global).await?;
+    let mut tx = app.db.begin_write().await?;
+    quita_store::portfolio::creditors::put_index_table(
+        &mut tx,
+        org.id,
+        &a.name,
+        &content,
+        app.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    output::print(a.json, &json!({"name": a.name, "stored": true}), || {
+        format!("stored index table {}", a.name)
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn report(
+    config: &Config,
+    global: &GlobalArgs,
+    cmd: ReportCommand,
+) -> anyhow::Result<ExitCode> {
+    let ReportCommand::Aging(a) = cmd;
+    let buckets = match &a.buckets {
+        Some(spec) => AgingBuckets::parse(spec).map_err(|e| anyhow::anyhow!("--buckets: {e}"))?,
+        None => AgingBuckets::default(),
+    };
+    let app = open_app(config).await?;
+    let org = target_org(&app, global).await?;
+    let as_of = match &a.as_of {
+        Some(d) => parse_date("--as-of", d)?,
+        None => app.clock.today_in(&org.time_zone),
+    };
+    let creditor_id = match &a.creditor {
+        Some(c) => Some(
+            app.find_creditor(org.id, c)
+                .await
+                .with_context(|| format!("--creditor {c}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let report = app
+        .aging(
+            org.id,
+            &AgingQuery {
+                creditor_id,
+                debtor_id: None,
+                as_of,
+                buckets,
+            },
+        )
+        .await?;
+    output::print(a.json, &report, || {
+        let mut lines = vec![format!("Aging em {}", as_of.strftime("%d/%m/%Y"))];
+        for (label, t) in report.rows() {
+            lines.push(format!(
+                "{label:>9}  {:>8}  {}",
+                t.count,
+                t.open_balance.format_brl()
+            ));
+        }
+        lines.push(format!(
+            "{:>9}  {:>8}  {}",
+            "total",
+            report.total().count,
+            report.total().open_balance.format_brl()
+        ));
+        lines.join("\n")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `quita calc update --receivable ID`: the debt update of a stored receivable.
+pub async fn calc_for_receivable(
+    config: &Config,
+    global: &GlobalArgs,
+    id: i64,
+    on: Option<jiff::civil::Date>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let app: App = open_app(config).await?;
+    let org = target_org(&app, global).await?;
+    let on = on.unwrap_or_else(|| app.clock.today_in(&org.time_zone));
+    let (_, update) = app
+        .receivable_update(org.id, id, on)
+        .await
+        .with_context(|| format!("--receivable {id}"))?;
+    output::print(json, &update, || {
+        format!(
+            "total em {}: {}",
+            on.strftime("%d/%m/%Y"),
+            update.total().format_brl()
+        )
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
