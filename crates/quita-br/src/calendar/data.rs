@@ -67,6 +67,8 @@ impl HolidayTable {
                 message: format!("table larger than {MAX_TABLE_BYTES} bytes"),
             });
         }
+        // A UTF-8 byte-order mark, as spreadsheet exports write, is not data.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut table = Self::new();
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;

@@ -1,5 +1,6 @@
 //! The `quita` binary as a user runs it: exit codes, one-line errors, JSON
 //! output, the demo, and graceful shutdown.
+mod calc;
 
 use std::{
     io::{BufRead, BufReader, Write},

@@ -1,0 +1,298 @@
+//! `quita calc update` as a user runs it: the issue's example against a
+//! hand computation, the JSON shape, and one-line errors naming the flag.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn quita(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quita"))
+        .current_dir(dir)
+        .env_remove("QUITA_DATABASE_URL")
+        .env_remove("QUITA_CONFIG")
+        .args(args)
+        .output()
+        .expect("run quita")
+}
+
+fn workdir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("quita-cli-calc-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn json_of(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON document on stdout")
+}
+
+/// The issue's example, by hand:
+///
+/// - 2026-01-10 is a Saturday, so the debt could be paid on Monday
+///   2026-01-12 without charges; paid on 2026-03-15 it is late, and lateness
+///   counts from the original due date: 21 days of January + 28 of February
+///   + 15 of March = **64 days**.
+/// - No index: corrected principal = **1000.00**.
+/// - Fine: 1000.00 × 2 % = **20.00** (once).
+/// - Interest, simple pro rata die: 1000.00 × 1 % × 64 ÷ 30 = 21.333… →
+///   **21.33**.
+/// - Fee on the rounded lines: (1000.00 + 20.00 + 21.33) × 10 % = 104.133 →
+///   **104.13**.
+/// - Total = 1000.00 + 0.00 + 20.00 + 21.33 + 104.13 − 0.00 = **1145.46**.
+#[test]
+fn the_issue_example_matches_the_hand_computation() {
+    let dir = workdir("example");
+    let j = json_of(&quita(
+        &dir,
+        &[
+            "calc",
+            "update",
+            "--amount",
+            "1000.00",
+            "--due",
+            "2026-01-10",
+            "--on",
+            "2026-03-15",
+            "--fine",
+            "2",
+            "--interest",
+            "1",
+            "--fee",
+            "10",
+            "--json",
+        ],
+    ));
+    assert_eq!(j["principal"], "1000.00");
+    assert_eq!(j["corrected_principal"], "1000.00");
+    assert_eq!(j["late_fine"], "20.00");
+    assert_eq!(j["default_interest"], "21.33");
+    assert_eq!(j["collection_fee"], "104.13");
+    assert_eq!(j["payments"], "0.00");
+    assert_eq!(j["total"], "1145.46");
+    assert_eq!(j["days_late"], 64);
+    let lines = j["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 6);
+    for l in lines {
+        for key in ["label", "base", "rate", "days", "amount"] {
+            assert!(l.get(key).is_some(), "line without {key}: {l}");
+        }
+    }
+    let interest = &lines[3];
+    assert_eq!(interest["base"], "1000.00");
+    assert_eq!(interest["rate"], "1");
+    assert_eq!(interest["days"], 64);
+    assert_eq!(interest["amount"], "21.33");
+    assert_eq!(lines[4]["base"], "1041.33");
+    // The total is the sum of the rounded lines.
+    let cents = |v: &Value| -> i64 {
+        let s = v.as_str().unwrap();
+        let (r, c) = s.trim_start_matches('-').split_once('.').unwrap();
+        let n = r.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap();
+        if s.starts_with('-') { -n } else { n }
+    };
+    let sum: i64 = lines.iter().map(|l| cents(&l["amount"])).sum();
+    assert_eq!(sum, cents(&j["total"]));
+
+    // The same in pt-BR forms gives the same document.
+    let again = json_of(&quita(
+        &dir,
+        &[
+            "calc",
+            "update",
+            "--amount",
+            "1.000,00",
+            "--due",
+            "10/01/2026",
+            "--on",
+            "15/03/2026",
+            "--fine",
+            "2",
+            "--interest",
+            "1",
+            "--fee",
+            "10",
+            "--json",
+        ],
+    ));
+    assert_eq!(again, j);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Paid by the next business day after a weekend due date: nothing added.
+#[test]
+fn paid_on_the_next_business_day_adds_nothing() {
+    let dir = workdir("grace");
+    let j = json_of(&quita(
+        &dir,
+        &[
+            "calc",
+            "update",
+            "--amount",
+            "1000.00",
+            "--due",
+            "2026-01-10",
+            "--on",
+            "2026-01-12",
+            "--fine",
+            "2",
+            "--interest",
+            "1",
+            "--fee",
+            "10",
+            "--json",
+        ],
+    ));
+    assert_eq!(j["total"], "1000.00");
+    assert_eq!(j["days_late"], 0);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// With an index table (hand computation, pro rata die within each month):
+/// 22/31 of January at 0.50 %, all of February at 0.40 %, 14/31 of March at
+/// 0.30 %: factor = (1 + 0.005 × 22/31) × 1.004 × (1 + 0.003 × 14/31)
+/// = 1.0035484 × 1.004 × 1.0013548 = 1.0089277 → correction 8.93;
+/// corrected 1008.93; fine 2 % = 20.1786 → 20.18; interest 1008.93 × 1 % ×
+/// 64/30 = 21.5238 → 21.52; fee (1008.93 + 20.18 + 21.52) × 10 % = 105.063
+/// → 105.06; total 1155.69.
+#[test]
+fn monetary_correction_by_an_index_file() {
+    let dir = workdir("index");
+    std::fs::write(
+        dir.join("ipca.csv"),
+        "mes;variacao\n2026-01;0,50\n2026-02;0,40\n2026-03;0,30\n",
+    )
+    .unwrap();
+    let j = json_of(&quita(
+        &dir,
+        &[
+            "calc",
+            "update",
+            "--amount",
+            "1000.00",
+            "--due",
+            "2026-01-10",
+            "--on",
+            "2026-03-15",
+            "--fine",
+            "2",
+            "--interest",
+            "1",
+            "--fee",
+            "10",
+            "--index",
+            "ipca.csv",
+            "--json",
+        ],
+    ));
+    assert_eq!(j["corrected_principal"], "1008.93");
+    assert_eq!(j["late_fine"], "20.18");
+    assert_eq!(j["default_interest"], "21.52");
+    assert_eq!(j["collection_fee"], "105.06");
+    assert_eq!(j["total"], "1155.69");
+    assert!(
+        j["lines"][1]["label"].as_str().unwrap().contains("IPCA"),
+        "{}",
+        j["lines"][1]
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn human_output_is_a_pt_br_table() {
+    let dir = workdir("human");
+    let out = quita(
+        &dir,
+        &[
+            "calc",
+            "update",
+            "--amount",
+            "1000",
+            "--due",
+            "2026-01-10",
+            "--on",
+            "2026-03-15",
+            "--fine",
+            "2",
+        ],
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Multa moratória"), "{text}");
+    assert!(text.contains("R$ 1.020,00"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Bad input: exit 1, one line on stderr that names the flag, no panic.
+#[test]
+fn bad_input_is_one_line_naming_the_flag() {
+    let dir = workdir("bad");
+    for (args, needle) in [
+        (&["--amount", "12a", "--due", "2026-01-10"][..], "--amount:"),
+        (
+            &["--amount", "-5", "--due", "2026-01-10"],
+            "--amount: must be greater than zero",
+        ),
+        (&["--amount", "10", "--due", "2026-02-30"], "--due:"),
+        (
+            &["--amount", "10", "--due", "2026-01-10", "--on", "ontem"],
+            "--on:",
+        ),
+        (
+            &["--amount", "10", "--due", "2026-01-10", "--fine", "dois"],
+            "--fine:",
+        ),
+        (
+            &[
+                "--amount",
+                "10",
+                "--due",
+                "2026-01-10",
+                "--index",
+                "missing.csv",
+            ],
+            "--index:",
+        ),
+    ] {
+        let mut argv = vec!["calc", "update"];
+        argv.extend_from_slice(args);
+        let out = quita(&dir, &argv);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<_> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{args:?}: {stderr}");
+        assert!(
+            lines[0].starts_with(&format!("error: {needle}")),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The stored-receivable form fails cleanly too (until or unless the
+    // receivable exists).
+    let out = quita(&dir, &["calc", "update", "--receivable", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim().lines().count(),
+        1
+    );
+    // With --json the failure is also a JSON document on stdout.
+    let out = quita(
+        &dir,
+        &[
+            "calc",
+            "update",
+            "--amount",
+            "x",
+            "--due",
+            "2026-01-10",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(j["error"].as_str().unwrap().starts_with("--amount:"));
+    std::fs::remove_dir_all(&dir).ok();
+}
