@@ -96,6 +96,7 @@ impl App {
                     )
                     .await?;
                 }
+                self.seed_demo_portfolio(org.id, &org.time_zone).await?;
                 (org, true)
             }
         };
@@ -106,6 +107,89 @@ impl App {
             created,
             logins: DEMO_LOGINS.to_vec(),
         })
+    }
+}
+
+/// The demo's creditors: a retailer under consumer law and a finance company.
+const DEMO_CREDITORS: [(&str, &str, u32, u32, bool, u64); 2] = [
+    (
+        "Varejo Bom Preço S.A.",
+        "34.028.316/0001-03",
+        2,
+        1,
+        true,
+        5_000,
+    ),
+    (
+        "Crédito Fácil Financeira S.A.",
+        "11.222.333/0001-81",
+        10,
+        2,
+        false,
+        3_000,
+    ),
+];
+
+impl App {
+    /// About 2,000 debtors and 8,000 receivables in every aging bucket,
+    /// split between two creditors; generated deterministically relative to
+    /// the organization's today, so the buckets look right on the first run.
+    async fn seed_demo_portfolio(&self, org_id: i64, time_zone: &str) -> AppResult<()> {
+        use quita_core::{charge_policy::ChargePolicy, rate::Percent};
+
+        use crate::{
+            portfolio::import::{FileKind, ImportOptions},
+            synthetic::{DEFAULT_SEED, SyntheticPortfolio, write_portfolio},
+        };
+        let total: u64 = DEMO_CREDITORS.iter().map(|c| c.5).sum();
+        let spec = SyntheticPortfolio {
+            receivables: total,
+            seed: DEFAULT_SEED,
+            as_of: self.clock.today_in(time_zone),
+        };
+        let mut csv = Vec::new();
+        write_portfolio(&spec, &mut csv).map_err(|e| AppError::Internal(e.into()))?;
+        let text = String::from_utf8(csv).map_err(|e| AppError::Internal(e.into()))?;
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or_default().to_owned();
+        for (name, document, fine, interest, consumer, rows) in DEMO_CREDITORS {
+            let policy = ChargePolicy {
+                late_fine: Percent::whole(fine),
+                default_interest_monthly: Percent::whole(interest),
+                consumer_relation: consumer,
+                ..ChargePolicy::default()
+            };
+            let creditor = self
+                .create_creditor(org_id, name, document, &policy, Actor::Cli)
+                .await?;
+            let mut part = header.clone();
+            for line in lines.by_ref().take(rows as usize) {
+                part.push('\n');
+                part.push_str(line);
+            }
+            let opts = ImportOptions {
+                partial: false,
+                source: "demo".into(),
+            };
+            let out = self
+                .import_receivables(
+                    org_id,
+                    creditor.id,
+                    FileKind::Csv,
+                    std::io::Cursor::new(part.into_bytes()),
+                    &opts,
+                    Actor::Cli,
+                    &|_| {},
+                )
+                .await?;
+            if !out.summary.applied {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "demo portfolio refused: {:?}",
+                    out.problems.first()
+                )));
+            }
+        }
+        Ok(())
     }
 }
 

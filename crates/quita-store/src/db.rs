@@ -135,6 +135,10 @@ pub enum Tx {
 }
 
 impl Tx {
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Tx::Sqlite(_))
+    }
+
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,

@@ -104,6 +104,7 @@ pub async fn insert_new(
     let mut created = 0;
     for chunk in contacts.chunks(1000) {
         let sql = multi_row_insert(
+            tx.is_sqlite(),
             "INSERT INTO contacts (org_id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, created_at, updated_at) VALUES ",
             chunk.len(),
             COLS,
@@ -162,7 +163,12 @@ pub async fn set_status(
 /// `INSERT … VALUES ($1, …), (…) …` for `rows` rows of `cols` bound values;
 /// `fixed` is literal SQL placed after the first `cols - 2` values of each
 /// row (used for constants such as a status), the last two being timestamps.
+///
+/// On SQLite the placeholders are anonymous `?` (bound in order): SQLite
+/// resolves each named `$N` by a linear search while preparing, which makes
+/// a statement with tens of thousands of them quadratic.
 pub(crate) fn multi_row_insert(
+    sqlite: bool,
     head: &str,
     rows: usize,
     cols: usize,
@@ -182,8 +188,12 @@ pub(crate) fn multi_row_insert(
                 sql.push_str(fixed);
             }
             n += 1;
-            sql.push('$');
-            sql.push_str(&n.to_string());
+            if sqlite {
+                sql.push('?');
+            } else {
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
             if c + 1 < cols {
                 sql.push_str(", ");
             }
@@ -200,6 +210,7 @@ mod tests {
     fn multi_row_sql() {
         assert_eq!(
             super::multi_row_insert(
+                false,
                 "INSERT INTO t (a, s, b, c) VALUES ",
                 2,
                 3,
@@ -208,6 +219,13 @@ mod tests {
             ),
             "INSERT INTO t (a, s, b, c) VALUES ($1, 'x', $2, $3), ($4, 'x', $5, $6) RETURNING id"
         );
-        assert_eq!(super::multi_row_insert("V ", 1, 2, "", ""), "V ($1, $2)");
+        assert_eq!(
+            super::multi_row_insert(false, "V ", 1, 2, "", ""),
+            "V ($1, $2)"
+        );
+        assert_eq!(
+            super::multi_row_insert(true, "V ", 2, 2, "", ""),
+            "V (?, ?), (?, ?)"
+        );
     }
 }

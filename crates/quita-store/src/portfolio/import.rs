@@ -10,6 +10,23 @@ use jiff::Timestamp;
 use super::{contacts::multi_row_insert, receivables::Row};
 use crate::{Result, Tx, ms};
 
+/// The first placeholder of a statement (`?` on SQLite, see `multi_row_insert`).
+fn first(sqlite: bool) -> &'static str {
+    if sqlite { "?" } else { "$1" }
+}
+
+/// `n` placeholders for an `IN (…)` list that follows parameter `$1`.
+fn in_list(sqlite: bool, n: usize) -> String {
+    if sqlite {
+        vec!["?"; n].join(", ")
+    } else {
+        (0..n)
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// A debtor as the file names it.
 #[derive(Debug, Clone)]
 pub struct ImportDebtor {
@@ -33,6 +50,7 @@ pub async fn upsert_debtors(
     let mut ids = HashMap::with_capacity(debtors.len());
     for chunk in debtors.chunks(2000) {
         let sql = multi_row_insert(
+            tx.is_sqlite(),
             "INSERT INTO debtors (org_id, document, kind, name, name_key, created_at, updated_at) VALUES ",
             chunk.len(),
             7,
@@ -85,6 +103,7 @@ pub async fn upsert_contracts(
     for chunk in contracts.chunks(2000) {
         // Imported contracts are installment plans until someone edits them.
         let sql = multi_row_insert(
+            tx.is_sqlite(),
             "INSERT INTO contracts (org_id, creditor_id, debtor_id, number, kind, created_at, updated_at) VALUES ",
             chunk.len(),
             6,
@@ -150,17 +169,12 @@ pub async fn existing(
 ) -> Result<HashMap<ReceivableKey, super::receivables::ReceivableRow>> {
     let mut out = HashMap::new();
     for chunk in keys.chunks(2000) {
-        let mut sql = String::from(
+        let sql = format!(
             "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
-             adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE creditor_id = $1 AND document_number IN (",
+             adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE creditor_id = {} AND document_number IN ({})",
+            first(tx.is_sqlite()),
+            in_list(tx.is_sqlite(), chunk.len())
         );
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", i + 2));
-        }
-        sql.push(')');
         let rows: Vec<Row> = on_tx!(tx, |t| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(creditor_id);
             for (number, _) in chunk {
@@ -187,6 +201,7 @@ pub async fn insert_receivables(
     let mut n = 0;
     for chunk in rows.chunks(1500) {
         let sql = multi_row_insert(
+            tx.is_sqlite(),
             "INSERT INTO receivables (org_id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, \
              due_day, adjusted_due_day, original_amount, open_balance, status, created_at, updated_at) VALUES ",
             chunk.len(),

@@ -9,6 +9,12 @@ use crate::{AppState, auth::UserSession, error::PageError, format};
 
 /// The figures, formatted pt-BR.
 struct Numbers {
+    creditors: String,
+    debtors: String,
+    receivables_open: String,
+    open_balance: String,
+    overdue_open: String,
+    overdue_balance: String,
     users_active: String,
     admins: String,
     supervisors: String,
@@ -26,7 +32,15 @@ struct Numbers {
 impl From<&Dashboard> for Numbers {
     fn from(d: &Dashboard) -> Self {
         let c = &d.counts;
+        let p = &d.portfolio;
+        let brl = |v: i64| quita_core::money::Money::from_centavos(v).format_brl();
         Self {
+            creditors: format::count(p.creditors),
+            debtors: format::count(p.debtors),
+            receivables_open: format::count(p.receivables_open),
+            open_balance: brl(p.open_balance),
+            overdue_open: format::count(p.overdue_open),
+            overdue_balance: brl(p.overdue_balance),
             users_active: format::count(c.users_active),
             admins: format::count(c.admins),
             supervisors: format::count(c.supervisors),
