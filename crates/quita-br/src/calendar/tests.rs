@@ -169,7 +169,13 @@ fn holiday_data_errors_have_line_and_column() {
     assert!(HolidayTable::parse("easter*3; x").is_err());
     assert!(HolidayTable::parse("01-01").is_err());
     assert!(HolidayTable::parse("2025-01-02; x; 2025").is_err());
-    assert_eq!(HolidayTable::parse("\u{feff}01-25; x\r\n# c\r\n").unwrap().rules().len(), 1);
+    assert_eq!(
+        HolidayTable::parse("\u{feff}01-25; x\r\n# c\r\n")
+            .unwrap()
+            .rules()
+            .len(),
+        1
+    );
 }
 
 #[test]
