@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use quita_br::boleto::{Slip, itf};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match Slip::parse(text) {
         Ok(slip) => {
             assert_eq!(Slip::parse(&slip.barcode()), Ok(slip));

@@ -7,7 +7,9 @@ use libfuzzer_sys::fuzz_target;
 use quita_br::calendar::{BusinessCalendar, HolidayTable};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(table) = HolidayTable::parse(text) {
         let cal = BusinessCalendar::national().with_extra(&table);
         let d = date(2025, 1, 1);

@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use quita_br::document::Document;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(doc) = Document::parse(text) {
         assert_eq!(Document::parse(&doc.formatted()), Ok(doc));
         assert_eq!(Document::parse(doc.digits()), Ok(doc));

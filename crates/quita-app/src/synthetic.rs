@@ -300,7 +300,7 @@ impl Generator {
     /// repeated digit. Injective because the walk starts inside that set
     /// (`pf + 1 < 111_111_111`, guaranteed by [`MAX_RECEIVABLES`]).
     fn next_cpf(&mut self) -> Cpf {
-        let good = |v: u64| v < 1_000_000_000 && v % 111_111_111 != 0;
+        let good = |v: u64| v < 1_000_000_000 && !v.is_multiple_of(111_111_111);
         let mut v = self.pf + 1;
         loop {
             v = permute(v, self.key_cpf, 30);

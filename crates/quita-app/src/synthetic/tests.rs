@@ -61,7 +61,7 @@ fn every_row_parses_cleanly() {
     assert_eq!(names.len() as u64, summary.debtors);
     let per_debtor = summary.rows as f64 / summary.debtors as f64;
     assert!((2.7..3.3).contains(&per_debtor), "{per_debtor}");
-    let docs: HashSet<_> = rows.iter().map(|r| r.document().clone()).collect();
+    let docs: HashSet<_> = rows.iter().map(|r| *r.document()).collect();
     let pf = docs
         .iter()
         .filter(|d| d.kind() == DocumentKind::Cpf)

@@ -259,7 +259,7 @@ impl PixPayload {
         out.push_str("52040000");
         out.push_str("5303986");
         if let Some(amount) = self.amount {
-            push(&mut out, "54", &amount.to_string());
+            push_amount(&mut out, amount);
         }
         out.push_str("5802BR");
         push(&mut out, "59", &self.name.0);
@@ -283,6 +283,30 @@ impl PixPayload {
 fn push(out: &mut String, id: &str, value: &str) {
     push_len(out, id, value.len());
     out.push_str(value);
+}
+
+/// Appends field 54 (`123.45`) without going through the formatter.
+fn push_amount(out: &mut String, amount: Centavos) {
+    let mut digits = [0u8; 20];
+    let mut n = amount.get().unsigned_abs();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 && digits.len() - i >= 3 {
+            break;
+        }
+    }
+    let int = &digits[i..digits.len() - 2];
+    let len = int.len() + 3;
+    push_len(out, "54", len);
+    for &d in int {
+        out.push(char::from(d));
+    }
+    out.push('.');
+    out.push(char::from(digits[digits.len() - 2]));
+    out.push(char::from(digits[digits.len() - 1]));
 }
 
 fn push_len(out: &mut String, id: &str, len: usize) {

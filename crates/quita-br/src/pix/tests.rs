@@ -267,3 +267,24 @@ proptest! {
         let _ = parse(&text);
     }
 }
+
+#[test]
+fn amounts_are_printed_with_two_decimals() {
+    for (cents, text) in [
+        (5, "0.05"),
+        (50, "0.50"),
+        (100, "1.00"),
+        (999_999_999_999, "9999999999.99"),
+    ] {
+        let payload = fulano()
+            .with_amount(Centavos::new(cents).unwrap())
+            .unwrap()
+            .payload()
+            .unwrap();
+        assert!(
+            payload.contains(&format!("54{:02}{text}", text.len())),
+            "{payload}"
+        );
+        assert_eq!(parse(&payload).unwrap().amount().unwrap().get(), cents);
+    }
+}

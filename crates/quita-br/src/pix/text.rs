@@ -52,6 +52,9 @@ fn base_letter(c: char) -> Option<&'static str> {
 
 /// `text` in printable ASCII, accents removed, at most `max_chars` characters.
 pub fn to_ascii(text: &str, max_chars: usize) -> String {
+    if text.len() <= max_chars && text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return text.to_owned(); // the common case: nothing to change
+    }
     let mut out = String::with_capacity(text.len().min(max_chars));
     for c in text.chars() {
         if out.len() >= max_chars {

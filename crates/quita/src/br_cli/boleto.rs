@@ -417,6 +417,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn parse_json_contract() {
+        let line = "34191.75124 34567.840813 05367.890000 1 43290000000000";
+        let (v, _) = parse(line, jiff::civil::date(2010, 1, 1)).unwrap();
+        assert_eq!(v["kind"], "bank");
+        assert_eq!(v["barcode"], "34191432900000000001751234567840810536789000");
+        assert_eq!(
+            v["digitable_line"],
+            "34191751243456784081305367890000143290000000000"
+        );
+        assert_eq!(v["bank_code"], "341");
+        assert_eq!(v["currency"], "9");
+        assert_eq!(v["due_date"], "2009-08-14");
+        assert_eq!(v["amount"], Value::Null);
+        assert_eq!(v["free_field"], "1751234567840810536789000");
+        let (u, _) = parse(
+            "83620000000171100500001296099201812800093019",
+            jiff::civil::date(2020, 1, 1),
+        )
+        .unwrap();
+        assert_eq!(u["kind"], "utility");
+        assert_eq!(u["segment"], "3");
+        assert_eq!(u["value_type"], "6");
+        assert_eq!(u["amount"], "17.11");
+        assert_eq!(u["digitable_line"].as_str().map(str::len), Some(48));
+        let f = parse(
+            "34191.75124 34567.840814 05367.890000 1 43290000000000",
+            jiff::civil::date(2010, 1, 1),
+        )
+        .unwrap_err();
+        assert_eq!(f.offset, Some(23));
+    }
+
+    #[test]
     fn amounts() {
         assert_eq!(parse_reais("a", "123.45").unwrap(), 12_345);
         assert_eq!(parse_reais("a", "123,4").unwrap(), 12_340);

@@ -234,3 +234,46 @@ impl WeekdayName for Date {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn national() -> Layers {
+        Layers {
+            uf: None,
+            city: None,
+            holidays: None,
+        }
+    }
+
+    #[test]
+    fn json_contracts() {
+        let (v, _) = holidays("2025-03-01", "2025-03-09", &national()).unwrap();
+        assert_eq!(
+            v,
+            json!([{"date": "2025-03-03", "name": "Carnaval"}, {"date": "2025-03-04", "name": "Carnaval"}])
+        );
+        let (v, _) = add("2025-02-28", 1, &national()).unwrap();
+        assert_eq!(v, json!({"date": "2025-03-05"}));
+        let (v, _) = is_business_day("2025-04-21", &national()).unwrap();
+        assert_eq!(
+            v,
+            json!({"date": "2025-04-21", "business_day": false, "holiday": "Tiradentes"})
+        );
+        let (v, _) = is_business_day("2025-04-22", &national()).unwrap();
+        assert_eq!(
+            v,
+            json!({"date": "2025-04-22", "business_day": true, "holiday": null})
+        );
+        let sp = Layers {
+            uf: Some("sp".into()),
+            city: None,
+            holidays: None,
+        };
+        let (v, _) = holidays("2025-07-09", "2025-07-09", &sp).unwrap();
+        assert_eq!(v.as_array().map(Vec::len), Some(1));
+        assert!(holidays("2025-13-01", "2025-12-31", &national()).is_err());
+        assert!(holidays("2025-12-31", "2025-01-01", &national()).is_err());
+    }
+}

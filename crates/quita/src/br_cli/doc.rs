@@ -47,3 +47,22 @@ fn validate(input: &str) -> Result<(serde_json::Value, String), Failure> {
     );
     Ok((value, human))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_contract() {
+        let (v, _) = validate("529.982.247-25").unwrap();
+        assert_eq!(v["valid"], true);
+        assert_eq!(v["kind"], "cpf");
+        assert_eq!(v["digits"], "52998224725");
+        assert_eq!(v["formatted"], "529.982.247-25");
+        let (v, _) = validate("12ABC34501DE35").unwrap();
+        assert_eq!(v["kind"], "cnpj");
+        assert_eq!(v["formatted"], "12.ABC.345/01DE-35");
+        let f = validate("529.982.247-26").unwrap_err();
+        assert_eq!(f.offset, Some(13));
+    }
+}

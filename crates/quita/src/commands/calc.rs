@@ -108,7 +108,11 @@ pub struct UpdateArgs {
 pub async fn run(_config: &Config, cmd: CalcCommand) -> anyhow::Result<ExitCode> {
     let CalcCommand::Update(args) = cmd;
     let today = SystemClock.today_in(DEFAULT_TIME_ZONE);
-    if let Some(_id) = &args.receivable {
+    if let Some(raw) = &args.receivable {
+        let _id: i64 = raw
+            .trim()
+            .parse()
+            .map_err(|_| anyhow!("--receivable: {raw:?} is not a receivable id (a number)"))?;
         let _on = args
             .on
             .as_deref()
@@ -429,6 +433,10 @@ mod tests {
     #[test]
     fn receivable_excludes_the_stateless_flags() {
         assert!(parse(&["--receivable", "42"]).is_ok());
+        assert!(
+            parse(&["--receivable", "abc"]).is_ok(),
+            "checked by run, not clap"
+        );
         assert!(parse(&["--receivable", "42", "--on", "2026-03-15", "--json"]).is_ok());
         for extra in [
             &["--amount", "10", "--due", "2026-01-10"][..],
