@@ -613,8 +613,10 @@ pub async fn portfolio_api(db: Db) {
         "Maria Apa",
     ] {
         let found: Value = c
-            .get(t.url("/api/v1/debtors"))
-            .query(&[("q", q)])
+            .get(t.url(&format!(
+                "/api/v1/debtors?{}",
+                serde_urlencoded::to_string([("q", q)]).unwrap()
+            )))
             .bearer_auth(&agent)
             .send()
             .await
