@@ -291,11 +291,11 @@ pub async fn bucket(
     // Debtor names: one lookup per distinct debtor of the page (at most 200).
     let mut names: HashMap<i64, String> = HashMap::new();
     for r in &rows {
-        if !names.contains_key(&r.debtor_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(r.debtor_id) {
             let d = quita_store::portfolio::debtors::get(&state.app.db, p.org_id, r.debtor_id)
                 .await
                 .map_err(|e| PageError(e.into()))?;
-            names.insert(r.debtor_id, d.name);
+            slot.insert(d.name);
         }
     }
     let as_of_day = quita_store::day_number(q.as_of);

@@ -86,8 +86,12 @@ pub async fn demo_admin_sees_the_painel(db: Db) {
             .await?
             .click()
             .await?;
-        let h1 = b.wait().for_element(Locator::Css("main h1")).await?;
-        let title = h1.text().await?;
+        // Wait for the Painel itself: the login page has an h1 too, which
+        // goes stale when the next page replaces it.
+        b.wait()
+            .for_element(Locator::Css("[data-count=users_active]"))
+            .await?;
+        let title = b.find(Locator::Css("main h1")).await?.text().await?;
         let users = b
             .find(Locator::Css("[data-count=users_active]"))
             .await?
@@ -182,7 +186,9 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
             .await?
             .click()
             .await?;
-        b.wait().for_element(Locator::Css("main h1")).await?;
+        b.wait()
+            .for_element(Locator::Css("[data-count=users_active]"))
+            .await?;
         // Carteiras → new creditor.
         b.find(Locator::XPath("//nav//a[normalize-space()='Carteiras']"))
             .await?

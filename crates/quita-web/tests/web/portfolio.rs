@@ -567,9 +567,7 @@ pub async fn portfolio_api(db: Db) {
     // 31–60: R$ 100 + 2% fine + 1% a.m. for 59 days = 100 + 2.00 + 1.97.
     assert_eq!(b("31-60")["updated_amount"], "103.97");
     let custom: Value = c
-        .get(t.url(&format!(
-            "/api/v1/aging?as_of=15/03/2026&buckets=current,1-60,61%2B"
-        )))
+        .get(t.url("/api/v1/aging?as_of=15/03/2026&buckets=current,1-60,61%2B"))
         .bearer_auth(&viewer)
         .send()
         .await

@@ -213,7 +213,7 @@ pub async fn portfolios_are_per_organization(db: Db) {
     for path in [
         format!("/carteiras/{id}"),
         format!("/carteiras/{id}/importar"),
-        format!("{b_import}"),
+        b_import.clone(),
         format!("{b_import}/progresso"),
         format!("{b_import}/erros.csv"),
         format!("/devedores/{b_debtor}"),
