@@ -96,6 +96,14 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Self(v)),
+            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(crate::error::problem(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "request body too large",
+                    None,
+                ))
+            }
             Err(rejection) => Err(crate::error::problem(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
