@@ -251,7 +251,15 @@ pub fn start(state: &AppState, req: ImportRequest, spool: Spool) -> AppResult<Ar
     let state = state.clone();
     let task_job = job.clone();
     tokio::spawn(async move {
-        let result = run(&state, &req, spool, &task_job.rows_read).await;
+        // The import runs in its own task so that a panic in it still ends
+        // as a failed import rather than one that runs forever.
+        let inner_job = task_job.clone();
+        let result =
+            tokio::spawn(async move { run(&state, &req, spool, &inner_job.rows_read).await })
+                .await
+                .unwrap_or_else(|_| {
+                    Err(AppError::Internal(anyhow::anyhow!("import task panicked")))
+                });
         let new_state = match result {
             Ok(out) => {
                 task_job
