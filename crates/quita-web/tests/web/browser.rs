@@ -147,6 +147,16 @@ async fn start_browser() -> (
     panic!("connect to chromedriver");
 }
 
+/// With `QUITA_SCREENSHOTS=<dir>`, saves a PNG of the current page there.
+async fn shot(b: &fantoccini::Client, name: &str) {
+    if let Ok(dir) = std::env::var("QUITA_SCREENSHOTS")
+        && b.set_window_size(1280, 2000).await.is_ok()
+        && let Ok(png) = b.screenshot().await
+    {
+        let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png);
+    }
+}
+
 /// The sample import file of the docs (or a small one written here).
 fn sample_file() -> std::path::PathBuf {
     let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -246,6 +256,7 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
         .click()
         .await?;
         b.wait().for_element(Locator::Css("svg.chart")).await?;
+        shot(&b, "aging").await;
         b.find(Locator::XPath(
             "//table[@id='aging']/tbody/tr[normalize-space(td[2])!='0'][1]/td[1]/a",
         ))
@@ -263,6 +274,7 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
             .text()
             .await?;
         let masked = b.find(Locator::Css("#documento")).await?.text().await?;
+        shot(&b, "devedor").await;
         let timeline = b
             .find(Locator::XPath("//h2[normalize-space()='Linha do tempo']"))
             .await
