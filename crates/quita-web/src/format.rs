@@ -14,6 +14,46 @@ pub fn date(t: Timestamp, zone: &str) -> String {
     t.to_zoned(tz).strftime("%d/%m/%Y").to_string()
 }
 
+/// `15/03/2026` for a civil date.
+pub fn civil(d: jiff::civil::Date) -> String {
+    d.strftime("%d/%m/%Y").to_string()
+}
+
+/// `R$ 1.234,56`.
+pub fn money(m: quita_core::money::Money) -> String {
+    m.format_brl()
+}
+
+/// `R$ 1.234,56` from centavos.
+pub fn centavos(c: i64) -> String {
+    quita_core::money::Money::from_centavos(c).format_brl()
+}
+
+/// `2,5` (a decimal with a pt-BR comma, trailing zeros dropped).
+pub fn decimal(d: impl std::fmt::Display) -> String {
+    let s = d.to_string();
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    };
+    s.replace('.', ",")
+}
+
+/// A date typed by a person: `dd/mm/aaaa` or ISO `aaaa-mm-dd`.
+pub fn parse_date(raw: &str) -> Option<jiff::civil::Date> {
+    let t = raw.trim();
+    if let Ok(d) = t.parse::<jiff::civil::Date>() {
+        return Some(d);
+    }
+    let mut parts = t.split('/');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+}
+
 /// `1.234.567` (integer with pt-BR thousands separator).
 pub fn count(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -60,5 +100,13 @@ mod tests {
         assert_eq!(count(1234), "1.234");
         assert_eq!(count(-1234567), "-1.234.567");
         assert_eq!(audit_action("login"), "Entrou no sistema");
+        let d = jiff::civil::date(2026, 3, 5);
+        assert_eq!(civil(d), "05/03/2026");
+        assert_eq!(parse_date("05/03/2026"), Some(d));
+        assert_eq!(parse_date("2026-03-05"), Some(d));
+        assert_eq!(parse_date("32/03/2026"), None);
+        assert_eq!(decimal("2.50"), "2,5");
+        assert_eq!(decimal("1"), "1");
+        assert_eq!(centavos(123456), "R$ 1.234,56");
     }
 }

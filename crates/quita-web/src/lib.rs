@@ -14,6 +14,7 @@ mod csrf;
 mod error;
 mod format;
 mod health;
+mod imports;
 mod metrics;
 mod pages;
 mod server;
@@ -23,7 +24,7 @@ pub use api::openapi_document;
 pub use server::serve;
 pub use state::{AppState, WebSettings};
 
-use axum::{Router, middleware};
+use axum::{Router, extract::DefaultBodyLimit, middleware};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     limit::RequestBodyLimitLayer,
@@ -45,7 +46,13 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(middleware::from_fn(metrics::track))
-        .layer(RequestBodyLimitLayer::new(state.settings.body_limit))
+        // Extractors are held to the configured limit; the import upload
+        // routes raise theirs (see `imports::IMPORT_LIMIT`). The outer layer
+        // refuses anything above the largest of the two up front.
+        .layer(DefaultBodyLimit::max(state.settings.body_limit))
+        .layer(RequestBodyLimitLayer::new(
+            state.settings.body_limit.max(imports::IMPORT_LIMIT),
+        ))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(server::span_for))
         .layer(PropagateRequestIdLayer::x_request_id())

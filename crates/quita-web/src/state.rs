@@ -32,6 +32,9 @@ impl WebSettings {
 pub struct AppState {
     pub app: App,
     pub settings: WebSettings,
+    /// Imports started from the UI. In-memory, so progress is per instance
+    /// (see [`crate::imports`]).
+    pub imports: crate::imports::ImportRegistry,
     csrf_key: Arc<OnceCell<Vec<u8>>>,
 }
 
@@ -40,6 +43,7 @@ impl AppState {
         Self {
             app,
             settings,
+            imports: Default::default(),
             csrf_key: Arc::default(),
         }
     }

@@ -3,6 +3,7 @@
 
 mod dto;
 mod org;
+mod portfolio;
 mod tokens;
 mod users;
 
@@ -54,7 +55,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get_one, users::update))
         .routes(routes!(tokens::list, tokens::create))
-        .routes(routes!(tokens::revoke));
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(portfolio::creditors, portfolio::create_creditor))
+        .routes(routes!(portfolio::creditor, portfolio::patch_creditor))
+        .routes(routes!(portfolio::import))
+        .routes(routes!(portfolio::aging))
+        .routes(routes!(portfolio::debtors))
+        .routes(routes!(portfolio::debtor))
+        .routes(routes!(portfolio::receivable_update));
     let (_, openapi) = doc.clone().split_for_parts();
     let json = serde_json::to_string(&openapi).unwrap_or_else(|_| "{}".into());
     doc.route(
@@ -88,6 +96,14 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Self(v)),
+            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(crate::error::problem(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "request body too large",
+                    None,
+                ))
+            }
             Err(rejection) => Err(crate::error::problem(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",

@@ -1,7 +1,10 @@
 //! The pt-BR HTML pages.
 
+pub mod carteiras;
+pub mod devedores;
 mod login;
 mod painel;
+pub mod relatorios;
 mod settings;
 
 use askama::Template;
@@ -46,6 +49,36 @@ pub fn router() -> Router<AppState> {
             post(settings::revoke_token),
         )
         .route("/configuracoes/auditoria", get(settings::audit))
+        .route("/carteiras", get(carteiras::list).post(carteiras::create))
+        .route(
+            "/carteiras/{id}",
+            get(carteiras::show).post(carteiras::update),
+        )
+        .route(
+            "/carteiras/{id}/importar",
+            get(carteiras::import_form)
+                .post(carteiras::import_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::imports::IMPORT_LIMIT,
+                )),
+        )
+        .route("/importacoes/{id}", get(carteiras::import_show))
+        .route(
+            "/importacoes/{id}/progresso",
+            get(carteiras::import_progress),
+        )
+        .route("/importacoes/{id}/erros.csv", get(carteiras::import_errors))
+        .route("/devedores", get(devedores::list))
+        .route("/devedores/busca", get(devedores::search))
+        .route("/devedores/{id}", get(devedores::show))
+        .route("/relatorios", get(relatorios::index))
+        .route("/relatorios/aging", get(relatorios::aging))
+        .route("/relatorios/aging.csv", get(relatorios::aging_csv_download))
+        .route(
+            "/relatorios/aging.xlsx",
+            get(relatorios::aging_xlsx_download),
+        )
+        .route("/relatorios/aging/faixa/{index}", get(relatorios::bucket))
 }
 
 /// Renders a template; a template error is a bug, logged and shown as a 500 page text.
@@ -81,13 +114,13 @@ pub struct Layout {
 /// Areas not yet built are shown but not linked.
 const AREAS: [(&str, &str, bool, Role); 9] = [
     ("Painel", "/painel", true, Role::Viewer),
-    ("Carteiras", "/carteiras", false, Role::Viewer),
-    ("Devedores", "/devedores", false, Role::Agent),
+    ("Carteiras", "/carteiras", true, Role::Viewer),
+    ("Devedores", "/devedores", true, Role::Agent),
     ("Régua", "/regua", false, Role::Supervisor),
     ("Fila", "/fila", false, Role::Agent),
     ("Acordos", "/acordos", false, Role::Agent),
     ("Pagamentos", "/pagamentos", false, Role::Supervisor),
-    ("Relatórios", "/relatorios", false, Role::Viewer),
+    ("Relatórios", "/relatorios", true, Role::Viewer),
     ("Configurações", "/configuracoes", true, Role::Supervisor),
 ];
 

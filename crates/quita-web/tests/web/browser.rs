@@ -86,8 +86,12 @@ pub async fn demo_admin_sees_the_painel(db: Db) {
             .await?
             .click()
             .await?;
-        let h1 = b.wait().for_element(Locator::Css("main h1")).await?;
-        let title = h1.text().await?;
+        // Wait for the Painel itself: the login page has an h1 too, which
+        // goes stale when the next page replaces it.
+        b.wait()
+            .for_element(Locator::Css("[data-count=users_active]"))
+            .await?;
+        let title = b.find(Locator::Css("main h1")).await?.text().await?;
         let users = b
             .find(Locator::Css("[data-count=users_active]"))
             .await?
@@ -104,4 +108,198 @@ pub async fn demo_admin_sees_the_painel(db: Db) {
     assert_eq!(title, "Painel");
     assert_eq!(path, "/painel");
     assert_eq!(users, "4", "the Painel shows the demo's four users");
+}
+
+/// chromedriver + a headless Chromium session.
+async fn start_browser() -> (
+    tokio::process::Child,
+    fantoccini::Client,
+    std::path::PathBuf,
+) {
+    let port = free_port();
+    let driver = Command::new(DRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start chromedriver");
+    let profile = std::env::temp_dir().join(format!("quita-chromium-{port}"));
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", format!("--user-data-dir={}", profile.display())]
+        }
+    });
+    for _ in 0..50 {
+        let caps = caps.as_object().unwrap().clone();
+        if let Ok(c) = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            return (driver, c, profile);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("connect to chromedriver");
+}
+
+/// With `QUITA_SCREENSHOTS=<dir>`, saves a PNG of the current page there.
+async fn shot(b: &fantoccini::Client, name: &str) {
+    if let Ok(dir) = std::env::var("QUITA_SCREENSHOTS")
+        && b.set_window_size(1280, 2000).await.is_ok()
+        && let Ok(png) = b.screenshot().await
+    {
+        let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png);
+    }
+}
+
+/// The sample import file of the docs (or a small one written here).
+fn sample_file() -> std::path::PathBuf {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/samples/carteira-exemplo.csv");
+    if sample.exists() {
+        return sample.canonicalize().unwrap();
+    }
+    let path = std::env::temp_dir().join(format!("quita-carteira-{}.csv", free_port()));
+    std::fs::write(&path, crate::portfolio::good_csv()).unwrap();
+    path
+}
+
+/// Log in as the demo admin, create a creditor, import a file, see the
+/// summary, open the aging, click a bucket, click a debtor, see the 360°.
+pub async fn import_aging_and_debtor_flow(db: Db) {
+    if !browser_available() {
+        eprintln!("skipped: chromium/chromedriver not installed");
+        return;
+    }
+    let t = TestApp::start(db).await;
+    let demo = t.app.seed_demo().await.unwrap();
+    let admin = &demo.logins[0];
+    let file = sample_file();
+    let (mut driver, b, profile) = start_browser().await;
+    let result = async {
+        b.goto(&t.url("/entrar")).await?;
+        b.wait().for_element(Locator::Css("input#email")).await?;
+        b.find(Locator::Css("input#email"))
+            .await?
+            .send_keys(admin.email)
+            .await?;
+        b.find(Locator::Css("input#password"))
+            .await?
+            .send_keys(admin.password)
+            .await?;
+        b.find(Locator::XPath("//button[normalize-space()='Entrar']"))
+            .await?
+            .click()
+            .await?;
+        b.wait()
+            .for_element(Locator::Css("[data-count=users_active]"))
+            .await?;
+        // Carteiras → new creditor.
+        b.find(Locator::XPath("//nav//a[normalize-space()='Carteiras']"))
+            .await?
+            .click()
+            .await?;
+        b.wait()
+            .for_element(Locator::Css("form#nova-carteira"))
+            .await?;
+        b.find(Locator::Css("form#nova-carteira input[name=name]"))
+            .await?
+            .send_keys("Loja Exemplo")
+            .await?;
+        b.find(Locator::Css("form#nova-carteira input[name=document]"))
+            .await?
+            .send_keys("11.222.333/0001-81")
+            .await?;
+        b.find(Locator::XPath("//form[@id='nova-carteira']//button"))
+            .await?
+            .click()
+            .await?;
+        b.wait()
+            .for_element(Locator::XPath("//a[normalize-space()='Importar títulos']"))
+            .await?
+            .click()
+            .await?;
+        // Upload the sample; the summary replaces the progress bar.
+        b.wait()
+            .for_element(Locator::Css("form#form-importar"))
+            .await?;
+        b.find(Locator::Css("input[type=file]"))
+            .await?
+            .send_keys(&file.display().to_string())
+            .await?;
+        b.find(Locator::XPath("//form[@id='form-importar']//button"))
+            .await?
+            .click()
+            .await?;
+        let heading = b
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("#resumo"))
+            .await?
+            .text()
+            .await?;
+        let created = b
+            .find(Locator::Css("[data-k=criados]"))
+            .await?
+            .text()
+            .await?;
+        // Aging → the first non-empty bucket → the first debtor.
+        b.find(Locator::XPath(
+            "//a[normalize-space()='Ver o aging desta carteira']",
+        ))
+        .await?
+        .click()
+        .await?;
+        b.wait().for_element(Locator::Css("svg.chart")).await?;
+        shot(&b, "aging").await;
+        b.find(Locator::XPath(
+            "//table[@id='aging']/tbody/tr[normalize-space(td[2])!='0'][1]/td[1]/a",
+        ))
+        .await?
+        .click()
+        .await?;
+        b.wait().for_element(Locator::Css("table#faixa")).await?;
+        let debtor = b.find(Locator::Css("table#faixa tbody tr td a")).await?;
+        let debtor_name = debtor.text().await?;
+        debtor.click().await?;
+        let h1 = b
+            .wait()
+            .for_element(Locator::Css("h1#devedor-nome"))
+            .await?
+            .text()
+            .await?;
+        let masked = b.find(Locator::Css("#documento")).await?.text().await?;
+        shot(&b, "devedor").await;
+        let timeline = b
+            .find(Locator::XPath("//h2[normalize-space()='Linha do tempo']"))
+            .await
+            .is_ok();
+        let url = b.current_url().await?;
+        Ok::<_, fantoccini::error::CmdError>((
+            heading,
+            created,
+            debtor_name,
+            h1,
+            masked,
+            timeline,
+            url.path().to_owned(),
+        ))
+    }
+    .await;
+    let _ = b.close().await;
+    let _ = driver.kill().await;
+    let _ = std::fs::remove_dir_all(&profile);
+    let (heading, created, debtor_name, h1, masked, timeline, path) =
+        result.expect("browser session");
+    assert_eq!(heading, "Importação concluída");
+    assert_ne!(created, "0");
+    assert_eq!(h1, debtor_name);
+    assert!(masked.contains("**"), "{masked}");
+    assert!(timeline);
+    assert!(path.starts_with("/devedores/"), "{path}");
 }

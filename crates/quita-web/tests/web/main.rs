@@ -4,6 +4,7 @@
 mod api;
 mod browser;
 mod pages;
+mod portfolio;
 mod support;
 mod tenancy;
 
@@ -27,5 +28,10 @@ both!(
     crate::api::openapi_lists_every_route => openapi_lists_every_route,
     crate::api::health_and_metrics => health_and_metrics,
     crate::tenancy::organizations_cannot_see_each_other => organizations_cannot_see_each_other,
+    crate::tenancy::portfolios_are_per_organization => portfolios_are_per_organization,
+    crate::portfolio::creditors_and_import_through_pages => creditors_and_import_through_pages,
+    crate::portfolio::portfolio_api => portfolio_api,
+    crate::portfolio::aging_and_debtor_pages => aging_and_debtor_pages,
     crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
+    crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
 );

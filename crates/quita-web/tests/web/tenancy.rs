@@ -169,3 +169,213 @@ pub async fn organizations_cannot_see_each_other(db: Db) {
     let beta_login = client();
     logged_in(&t, &beta_login, &b.email("admin")).await;
 }
+
+/// Creditors, debtors, receivables, imports and aging of one organization
+/// are invisible and unchangeable to another, through pages and the API.
+pub async fn portfolios_are_per_organization(db: Db) {
+    use crate::portfolio::{creditor, good_csv, import, upload};
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let b = t.org("beta").await;
+    // Beta's portfolio, with a debtor name that appears nowhere else.
+    let b_cred = creditor(&t, b.id, "Credora Zanzibar", "11.222.333/0001-81").await;
+    let csv = good_csv().replace("maria aparecida da silva", "Quitéria Zanoni");
+    import(&t, b.id, b_cred.id, &csv).await;
+    let b_debtor = t.app.search_debtors(b.id, "quiteria", 5).await.unwrap()[0].id;
+    let on = "2026-03-15".parse().unwrap();
+    let b_recv = t
+        .app
+        .debtor_360(b.id, b_debtor, on)
+        .await
+        .unwrap()
+        .receivables[0]
+        .receivable
+        .id;
+    // An import of beta's, started through beta's admin session.
+    let bc = client();
+    let b_csrf = logged_in(&t, &bc, &b.email("admin")).await;
+    let (b_import, _) = upload(&t, &bc, &b_csrf, b_cred.id, &csv, false).await;
+    let b_cred_before = t.app.creditor(b.id, b_cred.id).await.unwrap();
+
+    // Alfa has its own creditor with the same CNPJ (documents are per organization).
+    let a_cred = creditor(&t, a.id, "Credora Alfa", "11.222.333/0001-81").await;
+
+    let c = client();
+    let csrf = logged_in(&t, &c, &a.email("admin")).await;
+    let policy_form = vec![
+        ("_csrf", csrf.clone()),
+        ("name", "Invadida".to_owned()),
+        ("late_fine", "10".to_owned()),
+        ("interest", "9".to_owned()),
+        ("correction", "none".to_owned()),
+    ];
+    let id = b_cred.id;
+    for path in [
+        format!("/carteiras/{id}"),
+        format!("/carteiras/{id}/importar"),
+        b_import.clone(),
+        format!("{b_import}/progresso"),
+        format!("{b_import}/erros.csv"),
+        format!("/devedores/{b_debtor}"),
+        format!("/relatorios/aging?credor={id}"),
+        format!("/relatorios/aging/faixa/0?credor={id}"),
+        format!("/relatorios/aging.csv?credor={id}"),
+        format!("/relatorios/aging.xlsx?credor={id}"),
+    ] {
+        assert_eq!(
+            c.get(t.url(&path)).send().await.unwrap().status(),
+            StatusCode::NOT_FOUND,
+            "GET {path}"
+        );
+    }
+    let res = c
+        .post(t.url(&format!("/carteiras/{id}")))
+        .form(&policy_form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "POST /carteiras/{id}");
+    let (ct, body) = crate::portfolio::multipart("x.csv", good_csv().as_bytes(), false);
+    let res = c
+        .post(t.url(&format!("/carteiras/{id}/importar?_csrf={csrf}")))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "upload into beta's creditor"
+    );
+    for path in [
+        "/carteiras".to_owned(),
+        "/devedores".to_owned(),
+        "/devedores/busca?q=quit".to_owned(),
+        "/devedores?q=52998224725".to_owned(),
+        "/relatorios/aging?data_base=15/03/2026".to_owned(),
+        "/relatorios/aging/faixa/2?data_base=15/03/2026".to_owned(),
+        format!("/carteiras/{}/importar", a_cred.id),
+    ] {
+        let html = c
+            .get(t.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !html.contains("Zanoni") && !html.contains("Zanzibar") && !html.contains("R$ 450,00"),
+            "{path} shows beta's data"
+        );
+    }
+
+    // API, by token and by session.
+    let api = reqwest::Client::new();
+    let a_token = t
+        .app
+        .create_token(a.id, "alfa-erp", Role::Admin, Actor::Cli, None)
+        .await
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned();
+    let attempts: Vec<(&str, String, Option<Value>)> = vec![
+        ("GET", format!("/api/v1/creditors/{id}"), None),
+        (
+            "PATCH",
+            format!("/api/v1/creditors/{id}"),
+            Some(json!({"name": "Invadida"})),
+        ),
+        ("GET", format!("/api/v1/debtors/{b_debtor}"), None),
+        ("GET", format!("/api/v1/receivables/{b_recv}/update"), None),
+        ("GET", format!("/api/v1/aging?creditor={id}"), None),
+        ("POST", format!("/api/v1/imports?creditor={id}"), None),
+    ];
+    for (method, path, body) in &attempts {
+        for by_token in [true, false] {
+            let req = match *method {
+                "GET" => {
+                    if by_token {
+                        api.get(t.url(path))
+                    } else {
+                        c.get(t.url(path))
+                    }
+                }
+                "PATCH" => if by_token {
+                    api.patch(t.url(path))
+                } else {
+                    c.patch(t.url(path))
+                }
+                .json(body.as_ref().unwrap()),
+                _ => if by_token {
+                    api.post(t.url(path))
+                } else {
+                    c.post(t.url(path))
+                }
+                .header("content-type", "text/csv")
+                .body(good_csv()),
+            };
+            let req = if by_token {
+                req.bearer_auth(&a_token)
+            } else {
+                req.header("x-csrf-token", &csrf)
+            };
+            assert_eq!(
+                req.send().await.unwrap().status(),
+                StatusCode::NOT_FOUND,
+                "{method} {path} (token: {by_token})"
+            );
+        }
+    }
+    for path in [
+        "/api/v1/creditors",
+        "/api/v1/debtors?q=quit",
+        "/api/v1/debtors?q=529",
+        "/api/v1/aging?as_of=2026-03-15",
+    ] {
+        let body = api
+            .get(t.url(path))
+            .bearer_auth(&a_token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !body.contains("Zanoni") && !body.contains("Zanzibar") && !body.contains("450.00"),
+            "{path}: {body}"
+        );
+    }
+    // Alfa's creditor answers under the same CNPJ (its own).
+    let mine: Value = api
+        .get(t.url("/api/v1/creditors/11222333000181"))
+        .bearer_auth(&a_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["id"], a_cred.id);
+
+    // Beta is untouched, and beta still sees its import.
+    assert_eq!(
+        t.app.creditor(b.id, b_cred.id).await.unwrap(),
+        b_cred_before
+    );
+    assert_eq!(
+        bc.get(t.url(&b_import)).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let q = quita_app::portfolio::aging::AgingQuery {
+        creditor_id: None,
+        debtor_id: None,
+        as_of: on,
+        buckets: Default::default(),
+    };
+    assert_eq!(t.app.aging(b.id, &q).await.unwrap().total().count, 3);
+    assert_eq!(t.app.aging(a.id, &q).await.unwrap().total().count, 0);
+}

@@ -1,0 +1,604 @@
+//! The portfolio API: creditors, import, aging, debtors (search and 360°)
+//! and the debt update of a receivable.
+
+use axum::{
+    Json,
+    body::{Body, HttpBody as _},
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use quita_app::{
+    AppError,
+    portfolio::import::{ImportOutcome, ImportSummary, RowProblem},
+};
+use quita_core::{aging::AgingBuckets, charge_policy::ChargePolicy, role::Role};
+use quita_store::portfolio::{
+    contacts::ContactRow, creditors::Creditor, debtors::DebtorRow, receivables::ReceivableRow,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiJson, path_id};
+use crate::{
+    AppState,
+    auth::ApiPrincipal,
+    error::ApiError,
+    format,
+    imports::{self, ImportRequest, Spool},
+    pages::{devedores, relatorios},
+};
+
+/// A creditor (carteira) and its charge policy.
+#[derive(Serialize, ToSchema)]
+pub struct CreditorDto {
+    pub id: i64,
+    pub name: String,
+    /// CNPJ (or CPF) characters, no punctuation.
+    pub document: String,
+    /// `late_fine`, `default_interest_monthly` (percent per month),
+    /// `interest_mode` (`simple`/`compound`), `correction` (`none`, `ipca`,
+    /// `table:NAME`), `collection_fee`, `grace_days`, `consumer_relation`,
+    /// `consumer_fine_cap`; rates are decimal strings in percent.
+    #[schema(value_type = Object)]
+    pub policy: ChargePolicy,
+}
+
+impl From<Creditor> for CreditorDto {
+    fn from(c: Creditor) -> Self {
+        Self {
+            id: c.id,
+            name: c.name,
+            document: c.document,
+            policy: c.policy,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCreditorBody {
+    pub name: String,
+    /// CNPJ or CPF, with or without punctuation.
+    pub document: String,
+    /// Charge policy; missing fields take the defaults (nothing charged,
+    /// consumer relation).
+    #[schema(value_type = Option<Object>)]
+    pub policy: Option<ChargePolicy>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditorPatchBody {
+    pub name: Option<String>,
+    /// Policy fields to change; the others keep their current values.
+    #[schema(value_type = Option<Object>)]
+    pub policy: Option<serde_json::Value>,
+}
+
+/// The organization's creditors.
+#[utoipa::path(get, path = "/api/v1/creditors", tag = "portfolio",
+    responses((status = 200, body = [CreditorDto]), (status = 401, body = crate::error::Problem)))]
+pub async fn creditors(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<Vec<CreditorDto>>, ApiError> {
+    p.require(Role::Viewer)?;
+    Ok(Json(
+        state
+            .app
+            .creditors(p.org_id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Creates a creditor (admin).
+#[utoipa::path(post, path = "/api/v1/creditors", tag = "portfolio", request_body = NewCreditorBody,
+    responses((status = 201, body = CreditorDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create_creditor(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    body: ApiJson<NewCreditorBody>,
+) -> Result<(StatusCode, Json<CreditorDto>), ApiError> {
+    p.require(Role::Admin)?;
+    let b = body.0;
+    let policy = b.policy.unwrap_or_default();
+    let c = state
+        .app
+        .add_creditor(&p, &b.name, &b.document, &policy)
+        .await?;
+    Ok((StatusCode::CREATED, Json(c.into())))
+}
+
+/// One creditor, by id or CNPJ.
+#[utoipa::path(get, path = "/api/v1/creditors/{id}", tag = "portfolio", params(("id" = String, Path, description = "Creditor id or CNPJ/CPF")),
+    responses((status = 200, body = CreditorDto), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn creditor(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(raw): Path<String>,
+) -> Result<Json<CreditorDto>, ApiError> {
+    p.require(Role::Viewer)?;
+    Ok(Json(find_creditor(&state, p.org_id, &raw).await?.into()))
+}
+
+async fn find_creditor(state: &AppState, org_id: i64, raw: &str) -> Result<Creditor, ApiError> {
+    match state.app.find_creditor(org_id, raw).await {
+        Err(AppError::Invalid { .. }) => Err(ApiError(AppError::NotFound)),
+        other => Ok(other?),
+    }
+}
+
+/// Changes a creditor's name or charge policy (admin).
+#[utoipa::path(patch, path = "/api/v1/creditors/{id}", tag = "portfolio", request_body = CreditorPatchBody,
+    params(("id" = String, Path, description = "Creditor id or CNPJ/CPF")),
+    responses((status = 200, body = CreditorDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn patch_creditor(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(raw): Path<String>,
+    body: ApiJson<CreditorPatchBody>,
+) -> Result<Json<CreditorDto>, ApiError> {
+    p.require(Role::Admin)?;
+    let c = find_creditor(&state, p.org_id, &raw).await?;
+    let b = body.0;
+    let policy = match b.policy {
+        None => c.policy.clone(),
+        Some(serde_json::Value::Object(changes)) => {
+            let mut current = serde_json::to_value(&c.policy)
+                .map_err(|e| ApiError(AppError::Internal(e.into())))?;
+            if let Some(obj) = current.as_object_mut() {
+                for (k, v) in changes {
+                    if !obj.contains_key(&k) {
+                        return Err(ApiError(AppError::invalid(
+                            "policy",
+                            format!("unknown field {k:?}"),
+                        )));
+                    }
+                    obj.insert(k, v);
+                }
+            }
+            serde_json::from_value(current).map_err(|e| ApiError(AppError::invalid("policy", e)))?
+        }
+        Some(_) => return Err(ApiError(AppError::invalid("policy", "expected an object"))),
+    };
+    let name = b.name.unwrap_or_else(|| c.name.clone());
+    Ok(Json(
+        state
+            .app
+            .update_creditor(&p, c.id, &name, &policy)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ImportParams {
+    /// Creditor id or CNPJ/CPF.
+    creditor: Option<String>,
+    /// Apply the valid rows even if some are bad (default: all or nothing).
+    #[serde(default)]
+    partial: bool,
+    /// `csv` (default) or `xlsx`.
+    format: Option<String>,
+    /// The file's name, kept as the source of new contacts.
+    file_name: Option<String>,
+}
+
+/// The outcome of an import: what was written and every refused value.
+#[derive(Serialize, ToSchema)]
+pub struct ImportResultDto {
+    /// `rows`, `receivables_created`, `receivables_updated`, `unchanged`,
+    /// `debtors_created`, `contacts_created`, `errors`, `elapsed_ms`, `applied`.
+    #[schema(value_type = Object)]
+    pub summary: ImportSummary,
+    /// `{line, column, value, reason}` per problem.
+    #[schema(value_type = Vec<Object>)]
+    pub problems: Vec<RowProblem>,
+}
+
+/// Imports receivables with their debtors and contacts (supervisor). The
+/// body is the file itself (CSV or XLSX, up to 200 MB). All or nothing
+/// unless `partial=true`: a refused file answers 422 with the same shape
+/// and `summary.applied = false`, and nothing is written.
+#[utoipa::path(post, path = "/api/v1/imports", tag = "portfolio", params(ImportParams),
+    request_body(content = Vec<u8>, content_type = "text/csv", description = "The file (CSV, or XLSX with format=xlsx)"),
+    responses((status = 200, body = ImportResultDto), (status = 422, body = ImportResultDto, description = "Refused; nothing written"),
+        (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn import(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Query(q): Query<ImportParams>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    p.require(Role::Supervisor)?;
+    let raw = q
+        .creditor
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| AppError::invalid("creditor", "missing ?creditor=<id or CNPJ>"))?;
+    let c = find_creditor(&state, p.org_id, raw).await?;
+    let ext = match q.format.as_deref().unwrap_or("csv") {
+        "csv" => "csv",
+        "xlsx" => "xlsx",
+        other => {
+            return Err(ApiError(AppError::invalid(
+                "format",
+                format!("unknown format {other:?} (csv or xlsx)"),
+            )));
+        }
+    };
+    let file_name = match q.file_name {
+        Some(n) if FileName::ends_with(&n, ext) => n,
+        Some(n) => format!("{n}.{ext}"),
+        None => format!("api.{ext}"),
+    };
+    let mut spool = Spool::new()?;
+    let mut body = body;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let frame = frame.map_err(|e| AppError::invalid("body", e))?;
+        if let Ok(chunk) = frame.into_data() {
+            spool.write(&chunk)?;
+        }
+    }
+    if spool.size == 0 {
+        return Err(ApiError(AppError::invalid("body", "empty file (0 bytes)")));
+    }
+    let req = ImportRequest {
+        org_id: p.org_id,
+        creditor_id: c.id,
+        creditor_name: c.name,
+        file_name,
+        partial: q.partial,
+        actor: p.actor,
+    };
+    let rows = std::sync::atomic::AtomicU64::new(0);
+    let out: ImportOutcome = imports::run(&state, &req, spool, &rows).await?;
+    let status = if out.summary.applied {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        Json(ImportResultDto {
+            summary: out.summary,
+            problems: out.problems,
+        }),
+    )
+        .into_response())
+}
+
+struct FileName;
+impl FileName {
+    fn ends_with(name: &str, ext: &str) -> bool {
+        name.to_ascii_lowercase().ends_with(&format!(".{ext}"))
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AgingParams {
+    /// Creditor id or CNPJ; all creditors when missing.
+    creditor: Option<String>,
+    /// As-of date (`2026-03-15` or `15/03/2026`); today in the organization's zone when missing.
+    as_of: Option<String>,
+    /// Buckets, e.g. `current,1-30,31-60,61-90,91-180,181-360,361+` (the default).
+    buckets: Option<String>,
+}
+
+/// The aging list: open balance by days-past-due bucket (viewer).
+#[utoipa::path(get, path = "/api/v1/aging", tag = "portfolio", params(AgingParams),
+    responses((status = 200, body = Object, description = "{as_of, buckets: [{bucket, count, original_amount, open_balance, updated_amount}], total}"),
+        (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn aging(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Query(q): Query<AgingParams>,
+) -> Result<Response, ApiError> {
+    p.require(Role::Viewer)?;
+    let creditor = match q
+        .creditor
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(raw) => Some(find_creditor(&state, p.org_id, raw).await?.id),
+        None => None,
+    };
+    let as_of = match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(
+            format::parse_date(raw)
+                .ok_or_else(|| AppError::invalid("as_of", "expected a date such as 2026-03-15"))?,
+        ),
+        None => None,
+    };
+    let buckets = match q
+        .buckets
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(spec) => AgingBuckets::parse(spec).map_err(|e| AppError::invalid("buckets", e))?,
+        None => AgingBuckets::default(),
+    };
+    let query = relatorios::aging_query(&state, &p, creditor, as_of, buckets).await?;
+    let report = state.app.aging(p.org_id, &query).await?;
+    Ok(Json(report).into_response())
+}
+
+/// A debtor in a search result (document masked).
+#[derive(Serialize, ToSchema)]
+pub struct DebtorDto {
+    pub id: i64,
+    pub name: String,
+    /// `pf` or `pj`.
+    pub kind: String,
+    /// `***.982.247-**`.
+    pub document_masked: String,
+    pub deceased: bool,
+    pub do_not_contact: bool,
+    pub over_indebtedness: bool,
+    pub dispute: bool,
+    pub tags: Vec<String>,
+}
+
+impl From<&DebtorRow> for DebtorDto {
+    fn from(d: &DebtorRow) -> Self {
+        Self {
+            id: d.id,
+            name: d.name.clone(),
+            kind: d.kind.clone(),
+            document_masked: devedores::masked(&d.document),
+            deceased: d.deceased,
+            do_not_contact: d.do_not_contact,
+            over_indebtedness: d.over_indebtedness,
+            dispute: d.dispute,
+            tags: d
+                .tags
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct DebtorSearch {
+    /// Prefix of the name, CPF/CNPJ, phone, e-mail or document number.
+    q: Option<String>,
+    /// At most this many (1–100, default 20).
+    limit: Option<i64>,
+}
+
+/// Searches debtors (agent).
+#[utoipa::path(get, path = "/api/v1/debtors", tag = "portfolio", params(DebtorSearch),
+    responses((status = 200, body = [DebtorDto]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn debtors(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Query(q): Query<DebtorSearch>,
+) -> Result<Json<Vec<DebtorDto>>, ApiError> {
+    p.require(Role::Agent)?;
+    let limit = q.limit.unwrap_or(20).clamp(1, 100);
+    let rows = state
+        .app
+        .search_debtors(p.org_id, q.q.as_deref().unwrap_or(""), limit)
+        .await?;
+    Ok(Json(rows.iter().map(DebtorDto::from).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactDto {
+    pub id: i64,
+    /// `phone`, `email` or `address`.
+    pub kind: String,
+    pub value: String,
+    pub whatsapp: bool,
+    pub workplace: bool,
+    pub uf: Option<String>,
+    pub city: Option<String>,
+    pub cep: Option<String>,
+    pub source: String,
+    pub source_date: String,
+    /// `unverified`, `valid` or `invalid`.
+    pub status: String,
+    pub invalid_reason: Option<String>,
+    /// Opted-out channels (`voice`, `sms`, `whatsapp`, `email`, `letter`).
+    pub opt_out: Vec<String>,
+}
+
+impl From<&ContactRow> for ContactDto {
+    fn from(c: &ContactRow) -> Self {
+        let set =
+            quita_core::contact::ChannelSet::from_bits(u8::try_from(c.opt_out & 0xff).unwrap_or(0));
+        Self {
+            id: c.id,
+            kind: c.kind.clone(),
+            value: c.value.clone(),
+            whatsapp: c.whatsapp,
+            workplace: c.workplace,
+            uf: c.uf.clone(),
+            city: c.city.clone(),
+            cep: c.cep.clone(),
+            source: c.source.clone(),
+            source_date: c.source_date.to_string(),
+            status: c.status.clone(),
+            invalid_reason: c.invalid_reason.clone(),
+            opt_out: set.iter().map(|ch| ch.as_str().to_owned()).collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceivableDto {
+    pub id: i64,
+    pub creditor_id: i64,
+    pub debtor_id: i64,
+    pub contract_id: Option<i64>,
+    pub document_number: String,
+    pub installment: i64,
+    pub installments: Option<i64>,
+    pub issue_date: Option<String>,
+    pub due_date: String,
+    pub adjusted_due_date: String,
+    pub original_amount: String,
+    pub open_balance: String,
+    /// `open`, `partially_paid`, `paid`, `renegotiated`, `cancelled`, `written_off`.
+    pub status: String,
+}
+
+impl From<&ReceivableRow> for ReceivableDto {
+    fn from(r: &ReceivableRow) -> Self {
+        use quita_core::money::Money;
+        Self {
+            id: r.id,
+            creditor_id: r.creditor_id,
+            debtor_id: r.debtor_id,
+            contract_id: r.contract_id,
+            document_number: r.document_number.clone(),
+            installment: r.installment,
+            installments: r.installments,
+            issue_date: r.issue_date.map(|d| d.to_string()),
+            due_date: r.due_date.to_string(),
+            adjusted_due_date: r.adjusted_due_date.to_string(),
+            original_amount: Money::from_centavos(r.original_amount).to_string(),
+            open_balance: Money::from_centavos(r.open_balance).to_string(),
+            status: r.status.as_str().to_owned(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceivableWithUpdateDto {
+    pub creditor_name: String,
+    #[serde(flatten)]
+    pub receivable: ReceivableDto,
+    /// The debt update on the view's date with its calculation memory
+    /// (`lines`: label, base, rate, days, amount); null when not collectable.
+    #[schema(value_type = Option<Object>)]
+    pub update: Option<quita_core::debt_update::DebtUpdate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Debtor360Dto {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    /// CPF/CNPJ digits (the full document; agents and above).
+    pub document: String,
+    pub document_masked: String,
+    pub deceased: bool,
+    pub do_not_contact: bool,
+    pub over_indebtedness: bool,
+    pub dispute: bool,
+    pub tags: Vec<String>,
+    /// The date amounts are updated to.
+    pub on: String,
+    pub contacts: Vec<ContactDto>,
+    pub receivables: Vec<ReceivableWithUpdateDto>,
+    /// Per creditor: `creditor_id`, `creditor_name`, `count`, `open_balance`, `updated_amount`.
+    #[schema(value_type = Vec<Object>)]
+    pub totals: Vec<quita_app::portfolio::debtors::CreditorTotal>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct OnParams {
+    /// Date to update amounts to (`2026-03-15`); today when missing.
+    on: Option<String>,
+}
+
+async fn date_or_today(
+    state: &AppState,
+    p: &quita_app::auth::Principal,
+    raw: Option<&str>,
+) -> Result<jiff::civil::Date, ApiError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Ok(format::parse_date(raw)
+            .ok_or_else(|| AppError::invalid("on", "expected a date such as 2026-03-15"))?),
+        None => {
+            let org = state.app.organization(p).await?;
+            Ok(state.app.clock.today_in(&org.time_zone))
+        }
+    }
+}
+
+/// Everything about one debtor: identity, contacts, receivables with their
+/// updated amounts, totals by creditor (agent).
+#[utoipa::path(get, path = "/api/v1/debtors/{id}", tag = "portfolio", params(("id" = i64, Path, description = "Debtor id"), OnParams),
+    responses((status = 200, body = Debtor360Dto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn debtor(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(raw): Path<String>,
+    Query(q): Query<OnParams>,
+) -> Result<Json<Debtor360Dto>, ApiError> {
+    p.require(Role::Agent)?;
+    let id = path_id(&raw)?;
+    let on = date_or_today(&state, &p, q.on.as_deref()).await?;
+    let v = state.app.debtor_360(p.org_id, id, on).await?;
+    let base = DebtorDto::from(&v.debtor);
+    Ok(Json(Debtor360Dto {
+        id: base.id,
+        name: base.name,
+        kind: base.kind,
+        document: v.debtor.document.clone(),
+        document_masked: base.document_masked,
+        deceased: base.deceased,
+        do_not_contact: base.do_not_contact,
+        over_indebtedness: base.over_indebtedness,
+        dispute: base.dispute,
+        tags: base.tags,
+        on: v.on.to_string(),
+        contacts: v.contacts.iter().map(ContactDto::from).collect(),
+        receivables: v
+            .receivables
+            .into_iter()
+            .map(|r| ReceivableWithUpdateDto {
+                creditor_name: r.creditor_name,
+                receivable: ReceivableDto::from(&r.receivable),
+                update: r.update,
+            })
+            .collect(),
+        totals: v.totals,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceivableUpdateDto {
+    pub receivable: ReceivableDto,
+    /// `principal`, `monetary_correction`, `corrected_principal`, `late_fine`,
+    /// `default_interest`, `collection_fee`, `payments`, `total`, `days_late`,
+    /// `due_date`, `adjusted_due_date`, `on`, `lines` [{kind, label, base, rate, days, amount}].
+    #[schema(value_type = Object)]
+    pub update: quita_core::debt_update::DebtUpdate,
+}
+
+/// The debt update of one receivable on a date, with its calculation memory (agent).
+#[utoipa::path(get, path = "/api/v1/receivables/{id}/update", tag = "portfolio", params(("id" = i64, Path, description = "Receivable id"), OnParams),
+    responses((status = 200, body = ReceivableUpdateDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn receivable_update(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(raw): Path<String>,
+    Query(q): Query<OnParams>,
+) -> Result<Json<ReceivableUpdateDto>, ApiError> {
+    p.require(Role::Agent)?;
+    let id = path_id(&raw)?;
+    let on = date_or_today(&state, &p, q.on.as_deref()).await?;
+    let (r, u) = state.app.receivable_update(p.org_id, id, on).await?;
+    Ok(Json(ReceivableUpdateDto {
+        receivable: ReceivableDto::from(&r),
+        update: u,
+    }))
+}

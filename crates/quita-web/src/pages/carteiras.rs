@@ -1,0 +1,596 @@
+//! Carteiras: creditors with their charge policy, and the import of
+//! receivables (upload, progress, summary, error report).
+
+use askama::Template;
+use axum::{
+    Form,
+    extract::{Multipart, Path, Query, State},
+    http::{StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use quita_app::AppError;
+use quita_core::{
+    charge_policy::{ChargePolicy, CorrectionIndex},
+    rate::Percent,
+    role::Role,
+};
+use quita_store::portfolio::creditors::Creditor;
+use serde::Deserialize;
+
+use super::{Layout, page, parse_id, render};
+use crate::{
+    AppState,
+    auth::UserSession,
+    error::PageError,
+    format,
+    imports::{self, ImportJob, ImportRequest, ImportState, Spool},
+};
+
+/// A creditor as the pages show it.
+pub struct CreditorView {
+    pub id: i64,
+    pub name: String,
+    pub document: String,
+    pub late_fine: String,
+    pub interest: String,
+    pub correction: String,
+    pub fee: String,
+    pub grace_days: u16,
+    pub consumer: bool,
+}
+
+impl CreditorView {
+    pub fn of(c: &Creditor) -> Self {
+        let p = &c.policy;
+        Self {
+            id: c.id,
+            name: c.name.clone(),
+            document: quita_br::document::Document::parse(&c.document)
+                .map(|d| d.formatted())
+                .unwrap_or_else(|_| c.document.clone()),
+            late_fine: format::decimal(p.late_fine),
+            interest: format::decimal(p.default_interest_monthly),
+            correction: correction_label(&p.correction),
+            fee: format::decimal(p.collection_fee),
+            grace_days: p.grace_days,
+            consumer: p.consumer_relation,
+        }
+    }
+}
+
+fn correction_label(c: &CorrectionIndex) -> String {
+    match c {
+        CorrectionIndex::None => "Nenhum".into(),
+        CorrectionIndex::Ipca => "IPCA".into(),
+        CorrectionIndex::Table(n) => format!("Tabela {n}"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "carteiras.html")]
+struct CarteirasPage {
+    layout: Option<Layout>,
+    csrf: String,
+    creditors: Vec<CreditorView>,
+    is_admin: bool,
+    can_import: bool,
+    notice: Option<String>,
+    error: Option<String>,
+    form: PolicyForm,
+}
+
+#[derive(Template)]
+#[template(path = "carteira.html")]
+struct CarteiraPage {
+    layout: Option<Layout>,
+    csrf: String,
+    c: CreditorView,
+    is_admin: bool,
+    can_import: bool,
+    error: Option<String>,
+    form: PolicyForm,
+}
+
+/// The creditor form as typed (kept to re-show it after an error).
+#[derive(Deserialize, Default, Clone)]
+pub struct PolicyForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub document: String,
+    #[serde(default)]
+    pub late_fine: String,
+    #[serde(default)]
+    pub interest: String,
+    #[serde(default)]
+    pub correction: String,
+    #[serde(default)]
+    pub fee: String,
+    #[serde(default)]
+    pub grace_days: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    pub consumer: Option<String>,
+}
+
+impl PolicyForm {
+    fn blank() -> Self {
+        Self {
+            late_fine: "2".into(),
+            interest: "1".into(),
+            correction: "none".into(),
+            fee: "0".into(),
+            grace_days: "0".into(),
+            consumer: Some("on".into()),
+            ..Self::default()
+        }
+    }
+
+    fn of(c: &Creditor) -> Self {
+        let p = &c.policy;
+        Self {
+            name: c.name.clone(),
+            document: c.document.clone(),
+            late_fine: format::decimal(p.late_fine),
+            interest: format::decimal(p.default_interest_monthly),
+            correction: p.correction.to_db(),
+            fee: format::decimal(p.collection_fee),
+            grace_days: p.grace_days.to_string(),
+            consumer: p.consumer_relation.then(|| "on".into()),
+        }
+    }
+
+    pub fn is_consumer(&self) -> bool {
+        self.consumer.is_some()
+    }
+
+    /// The policy, on top of `base` (fields the form does not show are kept).
+    fn policy(&self, base: &ChargePolicy) -> Result<ChargePolicy, AppError> {
+        let pct = |field: &'static str, label: &str, raw: &str| {
+            let raw = if raw.trim().is_empty() { "0" } else { raw };
+            Percent::parse(raw).map_err(|_| {
+                AppError::invalid(
+                    field,
+                    format!("{label}: informe um percentual, por exemplo 2 ou 2,5"),
+                )
+            })
+        };
+        let correction = CorrectionIndex::from_db(&self.correction)
+            .map_err(|_| AppError::invalid("correction", "índice de correção desconhecido"))?;
+        let grace_days = if self.grace_days.trim().is_empty() {
+            0
+        } else {
+            self.grace_days
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|d| *d <= 365)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "grace_days",
+                        "dias de carência: informe um número de 0 a 365",
+                    )
+                })?
+        };
+        Ok(ChargePolicy {
+            late_fine: pct("late_fine", "Multa", &self.late_fine)?,
+            default_interest_monthly: pct("interest", "Juros", &self.interest)?,
+            correction,
+            collection_fee: pct("fee", "Honorários", &self.fee)?,
+            grace_days,
+            consumer_relation: self.is_consumer(),
+            ..base.clone()
+        })
+    }
+}
+
+fn form_message(e: AppError) -> Result<String, PageError> {
+    match e {
+        AppError::Invalid { field, message } => Ok(match field {
+            "document" => format!("CNPJ/CPF: {message}"),
+            "name" => format!("Nome: {message}"),
+            _ => message,
+        }),
+        AppError::Conflict(_) => Ok("Já existe uma carteira com esse CNPJ/CPF.".into()),
+        other => Err(PageError(other)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct Notice {
+    ok: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    s: &UserSession,
+    notice: Option<String>,
+    error: Option<String>,
+    form: PolicyForm,
+) -> Result<CarteirasPage, PageError> {
+    let p = &s.0.principal;
+    p.require(Role::Viewer)?;
+    let layout = Layout::new(state, &s.0, "/carteiras").await?;
+    let creditors = state.app.creditors(p.org_id).await?;
+    Ok(CarteirasPage {
+        layout: Some(layout),
+        csrf: s.0.csrf_token.clone(),
+        creditors: creditors.iter().map(CreditorView::of).collect(),
+        is_admin: p.role.allows(Role::Admin),
+        can_import: p.role.allows(Role::Supervisor),
+        notice,
+        error,
+        form,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    s: UserSession,
+    Query(q): Query<Notice>,
+) -> Result<Response, PageError> {
+    let notice = match q.ok.as_deref() {
+        Some("criada") => Some("Carteira criada.".to_owned()),
+        Some("salva") => Some("Alterações salvas.".to_owned()),
+        _ => None,
+    };
+    Ok(page(
+        &list_page(&state, &s, notice, None, PolicyForm::blank()).await?,
+    ))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    s: UserSession,
+    Form(f): Form<PolicyForm>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    p.require(Role::Admin)?;
+    let result = match f.policy(&ChargePolicy::default()) {
+        Ok(policy) => {
+            state
+                .app
+                .add_creditor(p, &f.name, &f.document, &policy)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/carteiras?ok=criada").into_response()),
+        Err(e) => {
+            let msg = form_message(e)?;
+            let t = list_page(&state, &s, None, Some(msg), f).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&t))).into_response())
+        }
+    }
+}
+
+async fn creditor_of(state: &AppState, s: &UserSession, raw: &str) -> Result<Creditor, PageError> {
+    let id = parse_id(raw)?;
+    Ok(state.app.creditor(s.0.principal.org_id, id).await?)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    p.require(Role::Viewer)?;
+    let c = creditor_of(&state, &s, &raw).await?;
+    Ok(page(&CarteiraPage {
+        layout: Some(Layout::new(&state, &s.0, "/carteiras").await?),
+        csrf: s.0.csrf_token.clone(),
+        form: PolicyForm::of(&c),
+        c: CreditorView::of(&c),
+        is_admin: p.role.allows(Role::Admin),
+        can_import: p.role.allows(Role::Supervisor),
+        error: None,
+    }))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+    Form(f): Form<PolicyForm>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    p.require(Role::Admin)?;
+    let c = creditor_of(&state, &s, &raw).await?;
+    let result = match f.policy(&c.policy) {
+        Ok(policy) => state.app.update_creditor(p, c.id, &f.name, &policy).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/carteiras?ok=salva").into_response()),
+        Err(e) => {
+            let msg = form_message(e)?;
+            let t = CarteiraPage {
+                layout: Some(Layout::new(&state, &s.0, "/carteiras").await?),
+                csrf: s.0.csrf_token.clone(),
+                c: CreditorView::of(&c),
+                is_admin: true,
+                can_import: true,
+                error: Some(msg),
+                form: f,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&t))).into_response())
+        }
+    }
+}
+
+// --- Import -----------------------------------------------------------------
+
+/// One import as the pages show it.
+pub struct ImportView {
+    pub id: String,
+    pub creditor_id: i64,
+    pub creditor_name: String,
+    pub file_name: String,
+    pub partial: bool,
+    pub started: String,
+    pub rows: String,
+    pub running: bool,
+    pub failed: Option<String>,
+    pub summary: Option<SummaryView>,
+}
+
+pub struct SummaryView {
+    pub applied: bool,
+    pub rows: String,
+    pub created: String,
+    pub updated: String,
+    pub unchanged: String,
+    pub debtors: String,
+    pub contacts: String,
+    pub errors: String,
+    pub has_errors: bool,
+    pub seconds: String,
+}
+
+impl ImportView {
+    fn of(j: &ImportJob, zone: &str) -> Self {
+        let (running, failed, summary) = match j.state() {
+            ImportState::Running => (true, None, None),
+            ImportState::Failed(m) => (false, Some(m), None),
+            ImportState::Done(out) => {
+                let s = &out.summary;
+                (
+                    false,
+                    None,
+                    Some(SummaryView {
+                        applied: s.applied,
+                        rows: format::count(i64::try_from(s.rows).unwrap_or(i64::MAX)),
+                        created: format::count(
+                            i64::try_from(s.receivables_created).unwrap_or(i64::MAX),
+                        ),
+                        updated: format::count(
+                            i64::try_from(s.receivables_updated).unwrap_or(i64::MAX),
+                        ),
+                        unchanged: format::count(i64::try_from(s.unchanged).unwrap_or(i64::MAX)),
+                        debtors: format::count(
+                            i64::try_from(s.debtors_created).unwrap_or(i64::MAX),
+                        ),
+                        contacts: format::count(
+                            i64::try_from(s.contacts_created).unwrap_or(i64::MAX),
+                        ),
+                        errors: format::count(i64::try_from(s.errors).unwrap_or(i64::MAX)),
+                        has_errors: s.errors > 0,
+                        seconds: format::decimal(format!("{:.1}", s.elapsed_ms as f64 / 1000.0)),
+                    }),
+                )
+            }
+        };
+        Self {
+            id: j.id.clone(),
+            creditor_id: j.creditor_id,
+            creditor_name: j.creditor_name.clone(),
+            file_name: j.file_name.clone(),
+            partial: j.partial,
+            started: format::date_time(j.started_at, zone),
+            rows: format::count(i64::try_from(j.rows()).unwrap_or(i64::MAX)),
+            running,
+            failed,
+            summary,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "importar.html")]
+struct ImportFormPage {
+    layout: Option<Layout>,
+    csrf: String,
+    c: CreditorView,
+    error: Option<String>,
+    recent: Vec<ImportView>,
+}
+
+#[derive(Template)]
+#[template(path = "importacao.html")]
+struct ImportPage {
+    layout: Option<Layout>,
+    i: ImportView,
+}
+
+#[derive(Template)]
+#[template(path = "importacao_status.html")]
+struct ImportStatus {
+    i: ImportView,
+}
+
+async fn import_form_page(
+    state: &AppState,
+    s: &UserSession,
+    c: &Creditor,
+    error: Option<String>,
+) -> Result<ImportFormPage, PageError> {
+    let org = state.app.organization(&s.0.principal).await?;
+    Ok(ImportFormPage {
+        layout: Some(Layout::new(state, &s.0, "/carteiras").await?),
+        csrf: s.0.csrf_token.clone(),
+        c: CreditorView::of(c),
+        error,
+        recent: state
+            .imports
+            .list(s.0.principal.org_id)
+            .iter()
+            .filter(|j| j.creditor_id == c.id)
+            .map(|j| ImportView::of(j, &org.time_zone))
+            .collect(),
+    })
+}
+
+pub async fn import_form(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    s.0.principal.require(Role::Supervisor)?;
+    let c = creditor_of(&state, &s, &raw).await?;
+    Ok(page(&import_form_page(&state, &s, &c, None).await?))
+}
+
+/// The upload: the file is spooled to disk, then imported in a spawned task.
+pub async fn import_upload(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    let p = s.0.principal.clone();
+    p.require(Role::Supervisor)?;
+    let c = creditor_of(&state, &s, &raw).await?;
+    let mut spool: Option<(Spool, String)> = None;
+    let mut partial = false;
+    let mut refused: Option<String> = None;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                refused = Some(format!("Não foi possível ler o envio: {}", e.body_text()));
+                break;
+            }
+        };
+        match field.name() {
+            Some("partial") => partial = true,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("arquivo.csv").to_owned();
+                let mut sp = Spool::new()?;
+                let mut field = field;
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if let Err(e) = sp.write(&chunk) {
+                                refused = Some(form_message(e)?);
+                                break;
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            refused =
+                                Some(format!("Não foi possível ler o arquivo: {}", e.body_text()));
+                            break;
+                        }
+                    }
+                }
+                spool = Some((sp, name));
+            }
+            _ => {}
+        }
+        if refused.is_some() {
+            break;
+        }
+    }
+    let refused = refused.or_else(|| match &spool {
+        None => Some("Escolha um arquivo CSV ou XLSX.".to_owned()),
+        Some((sp, _)) if sp.size == 0 => Some("O arquivo está vazio (0 bytes).".to_owned()),
+        _ => None,
+    });
+    if let Some(msg) = refused {
+        let t = import_form_page(&state, &s, &c, Some(msg)).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&t))).into_response());
+    }
+    let Some((sp, file_name)) = spool else {
+        return Err(PageError(AppError::invalid("file", "sem arquivo")));
+    };
+    let job = imports::start(
+        &state,
+        ImportRequest {
+            org_id: p.org_id,
+            creditor_id: c.id,
+            creditor_name: c.name.clone(),
+            file_name,
+            partial,
+            actor: p.actor,
+        },
+        sp,
+    )?;
+    Ok(Redirect::to(&format!("/importacoes/{}", job.id)).into_response())
+}
+
+fn job_of(
+    state: &AppState,
+    s: &UserSession,
+    id: &str,
+) -> Result<std::sync::Arc<ImportJob>, PageError> {
+    s.0.principal.require(Role::Supervisor)?;
+    state
+        .imports
+        .get(s.0.principal.org_id, id)
+        .ok_or(PageError(AppError::NotFound))
+}
+
+pub async fn import_show(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let job = job_of(&state, &s, &id)?;
+    let org = state.app.organization(&s.0.principal).await?;
+    Ok(page(&ImportPage {
+        layout: Some(Layout::new(&state, &s.0, "/carteiras").await?),
+        i: ImportView::of(&job, &org.time_zone),
+    }))
+}
+
+/// The progress fragment polled by htmx; once finished it stops polling.
+pub async fn import_progress(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let job = job_of(&state, &s, &id)?;
+    let org = state.app.organization(&s.0.principal).await?;
+    Ok(page(&ImportStatus {
+        i: ImportView::of(&job, &org.time_zone),
+    }))
+}
+
+/// The error report (`linha;coluna;valor;motivo`).
+pub async fn import_errors(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let job = job_of(&state, &s, &id)?;
+    let ImportState::Done(out) = job.state() else {
+        return Err(PageError(AppError::NotFound));
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"erros-importacao-{}.csv\"",
+                    &job.id[..8]
+                ),
+            ),
+        ],
+        out.problems_csv(),
+    )
+        .into_response())
+}

@@ -1,0 +1,504 @@
+//! Relatórios → Aging: buckets with a hand-drawn SVG chart, filters,
+//! drill-down to a bucket's receivables, CSV and XLSX export.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::header,
+    response::{IntoResponse, Response},
+};
+use jiff::civil::Date;
+use quita_app::{AppError, auth::Principal, portfolio::aging::AgingQuery};
+use quita_core::{
+    aging::{AgingBuckets, AgingReport, AgingTotals},
+    money::Money,
+    role::Role,
+};
+use serde::Deserialize;
+
+use super::{Layout, page};
+use crate::{AppState, auth::UserSession, error::PageError, format};
+
+/// The filters, as they come in the query string.
+#[derive(Deserialize, Default, Clone)]
+pub struct Filters {
+    /// Creditor id; empty = all.
+    #[serde(default)]
+    pub credor: String,
+    /// As-of date, `dd/mm/aaaa` or ISO; empty = today.
+    #[serde(default)]
+    pub data_base: String,
+    /// Drill-down keyset: the last receivable id shown.
+    #[serde(default)]
+    pub depois: Option<i64>,
+}
+
+/// pt-BR label of a bucket (`A vencer`, `1 a 30 dias`, `361+ dias`).
+pub fn bucket_label(b: &str) -> String {
+    if b == "current" {
+        return "A vencer".into();
+    }
+    if let Some((a, z)) = b.split_once('-') {
+        return format!("{a} a {z} dias");
+    }
+    format!("{b} dias")
+}
+
+/// Resolves the filters into a query of the caller's organization. A
+/// creditor of another organization is simply not found.
+pub async fn aging_query(
+    state: &AppState,
+    p: &Principal,
+    creditor: Option<i64>,
+    as_of: Option<Date>,
+    buckets: AgingBuckets,
+) -> Result<AgingQuery, AppError> {
+    if let Some(id) = creditor {
+        state.app.creditor(p.org_id, id).await?;
+    }
+    let as_of = match as_of {
+        Some(d) => d,
+        None => {
+            let org = state.app.organization(p).await?;
+            state.app.clock.today_in(&org.time_zone)
+        }
+    };
+    Ok(AgingQuery {
+        creditor_id: creditor,
+        debtor_id: None,
+        as_of,
+        buckets,
+    })
+}
+
+async fn query_of(state: &AppState, p: &Principal, f: &Filters) -> Result<AgingQuery, AppError> {
+    p.require(Role::Viewer)?;
+    let creditor = match f.credor.trim() {
+        "" => None,
+        raw => Some(super::parse_id(raw)?),
+    };
+    let as_of =
+        match f.data_base.trim() {
+            "" => None,
+            raw => Some(format::parse_date(raw).ok_or_else(|| {
+                AppError::invalid("data_base", "data-base inválida; use dd/mm/aaaa")
+            })?),
+        };
+    aging_query(state, p, creditor, as_of, AgingBuckets::default()).await
+}
+
+pub struct BucketRow {
+    pub index: usize,
+    pub label: String,
+    pub count: String,
+    pub original: String,
+    pub open: String,
+    pub updated: String,
+}
+
+fn row(index: usize, label: String, t: &AgingTotals) -> BucketRow {
+    BucketRow {
+        index,
+        label,
+        count: format::count(i64::try_from(t.count).unwrap_or(i64::MAX)),
+        original: format::money(t.original_amount),
+        open: format::money(t.open_balance),
+        updated: format::money(t.updated_amount),
+    }
+}
+
+/// One bar of the chart, in SVG user units.
+pub struct Bar {
+    pub index: usize,
+    pub x: i64,
+    pub y: i64,
+    pub w: i64,
+    pub h: i64,
+    pub label: String,
+    pub value: String,
+    pub label_x: i64,
+}
+
+const CHART_W: i64 = 800;
+const CHART_H: i64 = 260;
+const PLOT_TOP: i64 = 30;
+const PLOT_BOTTOM: i64 = 220;
+
+/// Bars proportional to the open balance (integer arithmetic on centavos).
+fn bars(report: &AgingReport) -> Vec<Bar> {
+    let rows: Vec<(&str, &AgingTotals)> = report.rows().collect();
+    let n = i64::try_from(rows.len()).unwrap_or(1).max(1);
+    let max = rows
+        .iter()
+        .map(|(_, t)| t.open_balance.centavos())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let slot = (CHART_W - 40) / n;
+    let w = slot * 3 / 5;
+    rows.iter()
+        .enumerate()
+        .map(|(i, (label, t))| {
+            let i64i = i64::try_from(i).unwrap_or(0);
+            let full = PLOT_BOTTOM - PLOT_TOP;
+            let h = i64::try_from(
+                i128::from(t.open_balance.centavos().max(0)) * i128::from(full) / i128::from(max),
+            )
+            .unwrap_or(0);
+            let x = 20 + i64i * slot + (slot - w) / 2;
+            Bar {
+                index: i,
+                x,
+                y: PLOT_BOTTOM - h,
+                w,
+                h,
+                label: bucket_label(label),
+                value: t.open_balance.format_brl(),
+                label_x: x + w / 2,
+            }
+        })
+        .collect()
+}
+
+pub struct CreditorOption {
+    pub id: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "aging.html")]
+struct AgingPage {
+    layout: Option<Layout>,
+    as_of: String,
+    creditor_name: Option<String>,
+    creditors: Vec<CreditorOption>,
+    qs: String,
+    rows: Vec<BucketRow>,
+    total: BucketRow,
+    bars: Vec<Bar>,
+    chart_w: i64,
+    chart_h: i64,
+    axis_y: i64,
+}
+
+fn query_string(q: &AgingQuery) -> String {
+    let mut s = format!("data_base={}", format::civil(q.as_of).replace('/', "%2F"));
+    if let Some(c) = q.creditor_id {
+        s.push_str(&format!("&credor={c}"));
+    }
+    s
+}
+
+pub async fn index() -> Response {
+    axum::response::Redirect::to("/relatorios/aging").into_response()
+}
+
+pub async fn aging(
+    State(state): State<AppState>,
+    s: UserSession,
+    Query(f): Query<Filters>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    let q = query_of(&state, p, &f).await?;
+    let report = state.app.aging(p.org_id, &q).await?;
+    let creditors = state.app.creditors(p.org_id).await?;
+    Ok(page(&AgingPage {
+        layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
+        as_of: format::civil(q.as_of),
+        creditor_name: q
+            .creditor_id
+            .and_then(|id| creditors.iter().find(|c| c.id == id))
+            .map(|c| c.name.clone()),
+        creditors: creditors
+            .iter()
+            .map(|c| CreditorOption {
+                id: c.id.to_string(),
+                name: c.name.clone(),
+                selected: Some(c.id) == q.creditor_id,
+            })
+            .collect(),
+        qs: query_string(&q),
+        rows: report
+            .rows()
+            .enumerate()
+            .map(|(i, (l, t))| row(i, bucket_label(l), t))
+            .collect(),
+        total: row(usize::MAX, "Total".into(), report.total()),
+        bars: bars(&report),
+        chart_w: CHART_W,
+        chart_h: CHART_H,
+        axis_y: PLOT_BOTTOM,
+    }))
+}
+
+pub struct DrillRow {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub debtor_name: String,
+    pub creditor: String,
+    pub document_number: String,
+    pub installment: String,
+    pub due: String,
+    pub days: i64,
+    pub original: String,
+    pub open: String,
+}
+
+#[derive(Template)]
+#[template(path = "aging_faixa.html")]
+struct BucketPage {
+    layout: Option<Layout>,
+    label: String,
+    as_of: String,
+    creditor_name: Option<String>,
+    qs: String,
+    index: usize,
+    rows: Vec<DrillRow>,
+    next: Option<i64>,
+    link_debtors: bool,
+}
+
+const DRILL_PAGE: usize = 200;
+
+pub async fn bucket(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+    Query(f): Query<Filters>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    let q = query_of(&state, p, &f).await?;
+    let index: usize = raw.parse().map_err(|_| PageError(AppError::NotFound))?;
+    let label = q
+        .buckets
+        .label(index)
+        .map(bucket_label)
+        .ok_or(PageError(AppError::NotFound))?;
+    let rows = state
+        .app
+        .aging_drill_down(p.org_id, &q, index, f.depois.unwrap_or(0))
+        .await?;
+    let creditors: HashMap<i64, String> = state
+        .app
+        .creditors(p.org_id)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    // Debtor names: one lookup per distinct debtor of the page (at most 200).
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for r in &rows {
+        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(r.debtor_id) {
+            let d = quita_store::portfolio::debtors::get(&state.app.db, p.org_id, r.debtor_id)
+                .await
+                .map_err(|e| PageError(e.into()))?;
+            slot.insert(d.name);
+        }
+    }
+    let as_of_day = quita_store::day_number(q.as_of);
+    let next = (rows.len() >= DRILL_PAGE)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    Ok(page(&BucketPage {
+        layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
+        label,
+        as_of: format::civil(q.as_of),
+        creditor_name: q.creditor_id.and_then(|id| creditors.get(&id).cloned()),
+        qs: query_string(&q),
+        index,
+        rows: rows
+            .iter()
+            .map(|r| DrillRow {
+                id: r.id,
+                debtor_id: r.debtor_id,
+                debtor_name: names.get(&r.debtor_id).cloned().unwrap_or_default(),
+                creditor: creditors.get(&r.creditor_id).cloned().unwrap_or_default(),
+                document_number: r.document_number.clone(),
+                installment: match r.installments {
+                    Some(n) => format!("{}/{}", r.installment, n),
+                    None => r.installment.to_string(),
+                },
+                due: format::civil(r.due_date),
+                days: as_of_day - quita_store::day_number(r.adjusted_due_date),
+                original: format::centavos(r.original_amount),
+                open: format::centavos(r.open_balance),
+            })
+            .collect(),
+        next,
+        link_debtors: p.role.allows(Role::Agent),
+    }))
+}
+
+/// Decimal with a comma, for pt-BR spreadsheets (`1234,56`).
+fn csv_money(m: Money) -> String {
+    m.to_string().replace('.', ",")
+}
+
+fn file_name(q: &AgingQuery, ext: &str) -> String {
+    format!("aging-{}.{ext}", q.as_of)
+}
+
+/// The buckets as CSV (`;`, decimal comma, UTF-8 with BOM for spreadsheets).
+pub fn aging_csv(report: &AgingReport) -> String {
+    let mut out =
+        String::from("\u{feff}faixa;quantidade;valor_original;saldo_aberto;valor_atualizado\r\n");
+    let mut push = |label: &str, t: &AgingTotals| {
+        out.push_str(&format!(
+            "{};{};{};{};{}\r\n",
+            label,
+            t.count,
+            csv_money(t.original_amount),
+            csv_money(t.open_balance),
+            csv_money(t.updated_amount)
+        ));
+    };
+    for (l, t) in report.rows() {
+        push(&bucket_label(l), t);
+    }
+    push("Total", report.total());
+    out
+}
+
+/// Money as a spreadsheet number. Spreadsheet cells are IEEE doubles; this
+/// conversion happens only here, at the export edge, never in a calculation.
+fn cell_money(m: Money) -> f64 {
+    let c = m.centavos();
+    (c / 100) as f64 + (c % 100) as f64 / 100.0
+}
+
+/// The buckets as an XLSX workbook, built in memory.
+pub fn aging_xlsx(report: &AgingReport, creditor: Option<&str>) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let internal = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let brl = Format::new().set_num_format("\"R$\" #,##0.00");
+    let ws = wb.add_worksheet();
+    ws.set_name("Aging").map_err(internal)?;
+    ws.write_string_with_format(0, 0, "Aging", &bold)
+        .map_err(internal)?;
+    ws.write_string(
+        1,
+        0,
+        format!("Data-base: {}", format::civil(report.as_of())),
+    )
+    .map_err(internal)?;
+    ws.write_string(2, 0, format!("Carteira: {}", creditor.unwrap_or("todas")))
+        .map_err(internal)?;
+    let headers = [
+        "Faixa",
+        "Quantidade",
+        "Valor original",
+        "Saldo em aberto",
+        "Valor atualizado",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(4, u16::try_from(c).unwrap_or(0), *h, &bold)
+            .map_err(internal)?;
+    }
+    let mut r = 5u32;
+    let mut put = |label: &str, t: &AgingTotals, r: u32| -> Result<(), AppError> {
+        ws.write_string(r, 0, label).map_err(internal)?;
+        ws.write_number(r, 1, t.count as f64).map_err(internal)?;
+        ws.write_number_with_format(r, 2, cell_money(t.original_amount), &brl)
+            .map_err(internal)?;
+        ws.write_number_with_format(r, 3, cell_money(t.open_balance), &brl)
+            .map_err(internal)?;
+        ws.write_number_with_format(r, 4, cell_money(t.updated_amount), &brl)
+            .map_err(internal)?;
+        Ok(())
+    };
+    for (l, t) in report.rows() {
+        put(&bucket_label(l), t, r)?;
+        r += 1;
+    }
+    put("Total", report.total(), r)?;
+    ws.set_column_width(0, 18).map_err(internal)?;
+    for c in 1..5 {
+        ws.set_column_width(c, 18).map_err(internal)?;
+    }
+    wb.save_to_buffer().map_err(internal)
+}
+
+pub async fn aging_csv_download(
+    State(state): State<AppState>,
+    s: UserSession,
+    Query(f): Query<Filters>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    let q = query_of(&state, p, &f).await?;
+    let report = state.app.aging(p.org_id, &q).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", file_name(&q, "csv")),
+            ),
+        ],
+        aging_csv(&report),
+    )
+        .into_response())
+}
+
+pub async fn aging_xlsx_download(
+    State(state): State<AppState>,
+    s: UserSession,
+    Query(f): Query<Filters>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    let q = query_of(&state, p, &f).await?;
+    let report = state.app.aging(p.org_id, &q).await?;
+    let creditor = match q.creditor_id {
+        Some(id) => Some(state.app.creditor(p.org_id, id).await?.name),
+        None => None,
+    };
+    let bytes = aging_xlsx(&report, creditor.as_deref())?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", file_name(&q, "xlsx")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_bars() {
+        assert_eq!(bucket_label("current"), "A vencer");
+        assert_eq!(bucket_label("1-30"), "1 a 30 dias");
+        assert_eq!(bucket_label("361+"), "361+ dias");
+        let mut r = AgingReport::new(jiff::civil::date(2026, 3, 15), AgingBuckets::default());
+        let t = |c| AgingTotals {
+            count: 1,
+            original_amount: Money::from_centavos(c),
+            open_balance: Money::from_centavos(c),
+            updated_amount: Money::from_centavos(c),
+        };
+        r.add_totals(1, t(10_000)).unwrap();
+        r.add_totals(2, t(5_000)).unwrap();
+        let b = bars(&r);
+        assert_eq!(b[1].h, PLOT_BOTTOM - PLOT_TOP);
+        assert_eq!(b[2].h, (PLOT_BOTTOM - PLOT_TOP) / 2);
+        assert_eq!(b[0].h, 0);
+        let csv = aging_csv(&r);
+        assert!(csv.contains("1 a 30 dias;1;100,00;100,00;100,00"), "{csv}");
+        assert!(csv.contains("Total;2;150,00;150,00;150,00"), "{csv}");
+        let x = aging_xlsx(&r, None).unwrap();
+        assert_eq!(&x[..2], b"PK");
+    }
+}

@@ -1,0 +1,1026 @@
+//! Carteiras, import (page and API), aging, debtors and the 360° view.
+
+use std::time::Duration;
+
+use quita_app::portfolio::import::{ImportOptions, ImportOutcome};
+use quita_core::{charge_policy::ChargePolicy, rate::Percent, role::Role};
+use quita_store::{Db, audit::Actor, portfolio::creditors::Creditor};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, client, csrf_in, logged_in};
+
+const HEADER: &str = "documento_devedor;nome_devedor;email;telefones;uf;cidade;cep;endereco;contrato;numero_documento;parcela;total_parcelas;emissao;vencimento;valor;valor_aberto\n";
+
+/// Three receivables of two debtors: on 15/03/2026 one is current, one
+/// 1–30 days late, one 31–60 days late.
+pub fn good_csv() -> String {
+    format!(
+        "{HEADER}\
+529.982.247-25;maria aparecida da silva;Maria.Silva@Example.com;(11) 91234-5678;SP;São Paulo;01310-100;Av. Paulista, 1000;CRD-1;CRD-1;1;2;01/12/2025;15/01/2026;100,00;100,00\n\
+529.982.247-25;maria aparecida da silva;Maria.Silva@Example.com;(11) 91234-5678;SP;São Paulo;01310-100;Av. Paulista, 1000;CRD-1;CRD-1;2;2;01/12/2025;05/03/2026;100,00;100,00\n\
+318.447.092-05;José Carlos dos Santos;;;;;;;;MEN-7;1;;;2026-04-10;250,00;\n"
+    )
+}
+
+/// The first two rows of [`good_csv`] and a bad one (invalid CPF, bad amount).
+pub fn bad_csv() -> String {
+    let good = good_csv();
+    let mut lines: Vec<&str> = good.lines().take(3).collect();
+    lines.push("111.111.111-11;Fulano de Tal;;;;;;;;X-1;1;;;2026-04-10;abc;\n");
+    lines.join("\n")
+}
+
+pub const AS_OF: &str = "2026-03-15";
+
+pub async fn creditor(t: &TestApp, org_id: i64, name: &str, document: &str) -> Creditor {
+    let policy = ChargePolicy {
+        late_fine: Percent::parse("2").unwrap(),
+        default_interest_monthly: Percent::parse("1").unwrap(),
+        ..ChargePolicy::default()
+    };
+    t.app
+        .create_creditor(org_id, name, document, &policy, Actor::Cli)
+        .await
+        .unwrap()
+}
+
+pub async fn import(t: &TestApp, org_id: i64, creditor_id: i64, csv: &str) -> ImportOutcome {
+    let opts = ImportOptions {
+        partial: false,
+        source: "teste".into(),
+    };
+    t.app
+        .import_receivables(
+            org_id,
+            creditor_id,
+            quita_app::portfolio::import::FileKind::Csv,
+            std::io::Cursor::new(csv.as_bytes().to_vec()),
+            &opts,
+            Actor::Cli,
+            &|_| {},
+        )
+        .await
+        .unwrap()
+}
+
+/// A `multipart/form-data` body with the file and, optionally, `partial`.
+pub fn multipart(file_name: &str, content: &[u8], partial: bool) -> (String, Vec<u8>) {
+    let boundary = "----quitatestboundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    if partial {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"partial\"\r\n\r\non\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Uploads through the page and waits for the summary; returns (import page path, final fragment).
+pub async fn upload(
+    t: &TestApp,
+    c: &Client,
+    csrf: &str,
+    creditor_id: i64,
+    csv: &str,
+    partial: bool,
+) -> (String, String) {
+    let (ct, body) = multipart("carteira.csv", csv.as_bytes(), partial);
+    let res = c
+        .post(t.url(&format!("/carteiras/{creditor_id}/importar?_csrf={csrf}")))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "upload");
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/importacoes/"), "{location}");
+    let page = c.get(t.url(&location)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    for _ in 0..200 {
+        let html = c
+            .get(t.url(&format!("{location}/progresso")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if !html.contains("every 500ms") {
+            return (location, html);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("import did not finish");
+}
+
+fn figure(html: &str, key: &str) -> String {
+    let marker = format!("data-k=\"{key}\">");
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {key} in {html}"))
+        + marker.len();
+    html[at..].split('<').next().unwrap().to_owned()
+}
+
+async fn open_count(t: &TestApp, org_id: i64, creditor_id: Option<i64>) -> u64 {
+    let q = quita_app::portfolio::aging::AgingQuery {
+        creditor_id,
+        debtor_id: None,
+        as_of: AS_OF.parse().unwrap(),
+        buckets: Default::default(),
+    };
+    t.app.aging(org_id, &q).await.unwrap().total().count
+}
+
+pub async fn creditors_and_import_through_pages(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let c = client();
+    let csrf = logged_in(&t, &c, &a.email("admin")).await;
+
+    // Create a creditor; a bad CNPJ is refused with a message.
+    let bad = c
+        .post(t.url("/carteiras"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Loja X"),
+            ("document", "11.111.111/1111-11"),
+            ("late_fine", "2"),
+            ("interest", "1"),
+            ("correction", "none"),
+            ("fee", "0"),
+            ("grace_days", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("CNPJ/CPF"));
+    let res = c
+        .post(t.url("/carteiras"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Loja Boa Vista"),
+            ("document", "11.222.333/0001-81"),
+            ("late_fine", "2,5"),
+            ("interest", "1"),
+            ("correction", "ipca"),
+            ("fee", "10"),
+            ("grace_days", "3"),
+            ("consumer", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cred = &t.app.creditors(a.id).await.unwrap()[0];
+    assert_eq!(cred.policy.grace_days, 3);
+    assert_eq!(cred.policy.late_fine, Percent::parse("2.5").unwrap());
+    let list = c
+        .get(t.url("/carteiras"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("Loja Boa Vista")
+            && list.contains("11.222.333/0001-81")
+            && list.contains("2,5%")
+            && list.contains("IPCA"),
+        "{list}"
+    );
+    // Edit it.
+    let res = c
+        .post(t.url(&format!("/carteiras/{}", cred.id)))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Loja Boa Vista Ltda"),
+            ("late_fine", "2"),
+            ("interest", "1"),
+            ("correction", "none"),
+            ("fee", "0"),
+            ("grace_days", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cred = t.app.creditor(a.id, cred.id).await.unwrap();
+    assert_eq!(cred.name, "Loja Boa Vista Ltda");
+    assert!(!cred.policy.consumer_relation);
+    let page = c
+        .get(t.url(&format!("/carteiras/{}", cred.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Importar títulos"));
+
+    // All or nothing: a bad file is refused, nothing written, errors downloadable.
+    let (path, html) = upload(&t, &c, &csrf, cred.id, &bad_csv(), false).await;
+    assert!(html.contains("Arquivo recusado"), "{html}");
+    assert_eq!(figure(&html, "criados"), "0");
+    assert_ne!(figure(&html, "erros"), "0");
+    assert_eq!(open_count(&t, a.id, None).await, 0);
+    let report = c
+        .get(t.url(&format!("{path}/erros.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), StatusCode::OK);
+    assert!(
+        report.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let report = report.text().await.unwrap();
+    assert!(report.starts_with("linha;coluna;valor;motivo"), "{report}");
+    assert!(report.lines().any(|l| l.starts_with("4;")), "{report}");
+
+    // Partial: the valid rows are applied.
+    let (_, html) = upload(&t, &c, &csrf, cred.id, &bad_csv(), true).await;
+    assert!(html.contains("Importação concluída"), "{html}");
+    assert_eq!(figure(&html, "criados"), "2");
+    assert_eq!(figure(&html, "devedores"), "1");
+    assert_ne!(figure(&html, "erros"), "0");
+    assert_eq!(open_count(&t, a.id, None).await, 2);
+
+    // The full file: one new, two unchanged; again: nothing changes.
+    let (_, html) = upload(&t, &c, &csrf, cred.id, &good_csv(), false).await;
+    assert_eq!(
+        (
+            figure(&html, "criados"),
+            figure(&html, "inalterados"),
+            figure(&html, "erros")
+        ),
+        ("1".into(), "2".into(), "0".into())
+    );
+    let (_, html) = upload(&t, &c, &csrf, cred.id, &good_csv(), false).await;
+    assert_eq!(
+        (
+            figure(&html, "criados"),
+            figure(&html, "atualizados"),
+            figure(&html, "inalterados"),
+            figure(&html, "devedores"),
+            figure(&html, "contatos")
+        ),
+        ("0".into(), "0".into(), "3".into(), "0".into(), "0".into())
+    );
+    assert_eq!(open_count(&t, a.id, None).await, 3);
+    // The import form lists the recent imports.
+    let form = c
+        .get(t.url(&format!("/carteiras/{}/importar", cred.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("Recusada") && form.contains("Aplicada"),
+        "{form}"
+    );
+    // An empty upload is refused on the spot.
+    let (ct, body) = multipart("vazio.csv", b"", false);
+    let res = c
+        .post(t.url(&format!("/carteiras/{}/importar?_csrf={csrf}", cred.id)))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Without the CSRF token the upload is refused.
+    let (ct, body) = multipart("x.csv", good_csv().as_bytes(), false);
+    let res = c
+        .post(t.url(&format!("/carteiras/{}/importar", cred.id)))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The upload route takes files above the general 2 MB body limit (a
+    // binary file is then refused by the import itself); other routes do not.
+    let (ct, body) = multipart("grande.csv", &vec![0u8; 3 * 1024 * 1024], false);
+    let res = c
+        .post(t.url(&format!("/carteiras/{}/importar?_csrf={csrf}", cred.id)))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "3 MB upload accepted");
+    // Unknown import ids are not found.
+    let res = c
+        .get(t.url("/importacoes/0123456789abcdef0123456789abcdef"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let big_form = "x".repeat(3 * 1024 * 1024);
+    let res = c
+        .post(t.url(&format!("/carteiras/{}", cred.id)))
+        .header("x-csrf-token", &csrf)
+        .form(&[("name", big_form.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // (Last: the server closes that connection without reading the body.)
+}
+
+async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
+    t.app
+        .create_token(org_id, "teste", role, Actor::Cli, None)
+        .await
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned()
+}
+
+pub async fn portfolio_api(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let admin = token(&t, a.id, Role::Admin).await;
+    let sup = token(&t, a.id, Role::Supervisor).await;
+    let agent = token(&t, a.id, Role::Agent).await;
+    let viewer = token(&t, a.id, Role::Viewer).await;
+    let c = reqwest::Client::new();
+
+    // Creditors.
+    let res = c
+        .post(t.url("/api/v1/creditors"))
+        .bearer_auth(&agent)
+        .json(&json!({"name": "Loja", "document": "11.222.333/0001-81"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = c
+        .post(t.url("/api/v1/creditors"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Loja Boa Vista", "document": "11.222.333/0001-81", "policy": {"late_fine": "2", "default_interest_monthly": "1"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let made: Value = res.json().await.unwrap();
+    let id = made["id"].as_i64().unwrap();
+    assert_eq!(made["document"], "11222333000181");
+    assert_eq!(made["policy"]["late_fine"], "2");
+    let dup = c
+        .post(t.url("/api/v1/creditors"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Outra", "document": "11222333000181"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dup.status(), StatusCode::CONFLICT);
+    let bad = c
+        .post(t.url("/api/v1/creditors"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Outra", "document": "123"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json::<Value>().await.unwrap()["field"], "document");
+    let patched: Value = c
+        .patch(t.url(&format!("/api/v1/creditors/{id}")))
+        .bearer_auth(&admin)
+        .json(&json!({"policy": {"grace_days": 5}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(patched["policy"]["grace_days"], 5);
+    assert_eq!(patched["policy"]["late_fine"], "2", "other fields kept");
+    let by_cnpj: Value = c
+        .get(t.url("/api/v1/creditors/11.222.333%2F0001-81"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_cnpj["id"], id);
+    let list: Value = c
+        .get(t.url("/api/v1/creditors"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // Import: roles, all or nothing, partial, re-import.
+    let post = |tok: &str, query: &str, body: String| {
+        c.post(t.url(&format!("/api/v1/imports?{query}")))
+            .bearer_auth(tok)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        post(&agent, &format!("creditor={id}"), good_csv())
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(&sup, "", good_csv()).await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        post(&sup, "creditor=999999", good_csv())
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        post(&sup, &format!("creditor={id}"), String::new())
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let res = post(&sup, &format!("creditor={id}"), bad_csv())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(out["summary"]["applied"], false);
+    assert_eq!(out["summary"]["receivables_created"], 0);
+    assert!(
+        out["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["line"] == 4),
+        "{out}"
+    );
+    assert_eq!(open_count(&t, a.id, None).await, 0, "nothing written");
+    let out: Value = post(&sup, &format!("creditor={id}&partial=true"), bad_csv())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            out["summary"]["applied"].as_bool(),
+            out["summary"]["receivables_created"].as_u64()
+        ),
+        (Some(true), Some(2))
+    );
+    let out: Value = post(&sup, "creditor=11222333000181", good_csv())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            out["summary"]["receivables_created"].as_u64(),
+            out["summary"]["unchanged"].as_u64()
+        ),
+        (Some(1), Some(2)),
+        "{out}"
+    );
+    let out: Value = post(&sup, &format!("creditor={id}"), good_csv())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            out["summary"]["receivables_created"].as_u64(),
+            out["summary"]["receivables_updated"].as_u64(),
+            out["summary"]["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(3))
+    );
+    // A changed row updates its receivable and says so.
+    let changed = good_csv().replace("2026-04-10;250,00;", "2026-04-10;260,00;");
+    let out: Value = post(&sup, &format!("creditor={id}"), changed)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            out["summary"]["receivables_updated"].as_u64(),
+            out["summary"]["unchanged"].as_u64()
+        ),
+        (Some(1), Some(2)),
+        "{out}"
+    );
+
+    // Aging.
+    let aging: Value = c
+        .get(t.url(&format!("/api/v1/aging?as_of={AS_OF}&creditor={id}")))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(aging["as_of"], AS_OF);
+    let buckets = aging["buckets"].as_array().unwrap();
+    let b = |label: &str| {
+        buckets
+            .iter()
+            .find(|b| b["bucket"] == label)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            b("current")["count"].as_u64(),
+            b("current")["open_balance"].as_str()
+        ),
+        (Some(1), Some("260.00"))
+    );
+    assert_eq!(
+        (
+            b("1-30")["count"].as_u64(),
+            b("1-30")["open_balance"].as_str()
+        ),
+        (Some(1), Some("100.00"))
+    );
+    assert_eq!(
+        (
+            b("31-60")["count"].as_u64(),
+            b("31-60")["open_balance"].as_str()
+        ),
+        (Some(1), Some("100.00"))
+    );
+    assert_eq!(aging["total"]["open_balance"], "460.00");
+    assert_eq!(aging["total"]["original_amount"], "460.00");
+    // 31–60: R$ 100 + 2% fine + 1% a.m. for 59 days = 100 + 2.00 + 1.97.
+    assert_eq!(b("31-60")["updated_amount"], "103.97");
+    let custom: Value = c
+        .get(t.url("/api/v1/aging?as_of=15/03/2026&buckets=current,1-60,61%2B"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(custom["buckets"][1]["bucket"], "1-60");
+    assert_eq!(custom["buckets"][1]["count"], 2);
+    let bad = c
+        .get(t.url("/api/v1/aging?buckets=nope"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = c
+        .get(t.url("/api/v1/aging?as_of=31/02/2026"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Debtors: search by name, CPF, e-mail, phone, document number; roles.
+    assert_eq!(
+        c.get(t.url("/api/v1/debtors?q=mar"))
+            .bearer_auth(&viewer)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    for q in [
+        "mar",
+        "529982",
+        "maria.silva@",
+        "11912345678",
+        "CRD-1",
+        "Maria Apa",
+    ] {
+        let found: Value = c
+            .get(t.url(&format!(
+                "/api/v1/debtors?{}",
+                serde_urlencoded::to_string([("q", q)]).unwrap()
+            )))
+            .bearer_auth(&agent)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let found = found.as_array().unwrap();
+        assert_eq!(found.len(), 1, "q={q}: {found:?}");
+        assert_eq!(found[0]["document_masked"], "***.982.247-**");
+        assert!(found[0].get("document").is_none());
+    }
+    let found: Value = c
+        .get(t.url("/api/v1/debtors?q=jos"))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jose = found[0]["id"].as_i64().unwrap();
+    let maria: Value = c
+        .get(t.url("/api/v1/debtors?q=maria"))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let maria = maria[0]["id"].as_i64().unwrap();
+    let v: Value = c
+        .get(t.url(&format!("/api/v1/debtors/{maria}?on={AS_OF}")))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["document"], "52998224725");
+    assert_eq!(v["on"], AS_OF);
+    assert_eq!(v["receivables"].as_array().unwrap().len(), 2);
+    assert_eq!(v["totals"][0]["open_balance"], "200.00");
+    assert!(
+        v["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["value"] == "maria.silva@example.com"),
+        "{v}"
+    );
+    assert!(
+        v["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["value"] == "+5511912345678"),
+        "{v}"
+    );
+    let rid = v["receivables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["due_date"] == "2026-01-15")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        c.get(t.url(&format!("/api/v1/debtors/{jose}")))
+            .bearer_auth(&agent)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        c.get(t.url("/api/v1/debtors/999999"))
+            .bearer_auth(&agent)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.get(t.url(&format!("/api/v1/debtors/{maria}")))
+            .bearer_auth(&viewer)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // Debt update with its memory.
+    let u: Value = c
+        .get(t.url(&format!("/api/v1/receivables/{rid}/update?on={AS_OF}")))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(u["receivable"]["open_balance"], "100.00");
+    assert_eq!(u["update"]["total"], "103.97", "{u}");
+    assert_eq!(u["update"]["days_late"], 59);
+    let lines = u["update"]["lines"].as_array().unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["kind"] == "late_fine" && l["amount"] == "2.00"),
+        "{u}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["label"].is_string() && l["base"].is_string())
+    );
+    assert_eq!(
+        c.get(t.url(&format!("/api/v1/receivables/{rid}/update")))
+            .bearer_auth(&viewer)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        c.get(t.url("/api/v1/receivables/999999/update"))
+            .bearer_auth(&agent)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+pub async fn aging_and_debtor_pages(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    let out = import(&t, a.id, cred.id, &good_csv()).await;
+    assert_eq!(out.summary.receivables_created, 3, "{:?}", out.problems);
+
+    // Viewer: aging and drill-down, without links to the debtor page.
+    let v = client();
+    logged_in(&t, &v, &a.email("viewer")).await;
+    let html = v
+        .get(t.url("/relatorios/aging?data_base=15/03/2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("class=\"bar\""),
+        "{html}"
+    );
+    assert!(html.contains("R$ 450,00"), "{html}");
+    assert!(html.contains("31 a 60 dias") && html.contains("A vencer"));
+    assert!(
+        html.contains("href=\"/relatorios/aging/faixa/2?data_base=15%2F03%2F2026\""),
+        "{html}"
+    );
+    let drill = v
+        .get(t.url("/relatorios/aging/faixa/2?data_base=15%2F03%2F2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(drill.contains("Maria Aparecida"), "{drill}");
+    assert!(!drill.contains("José Carlos"));
+    assert!(
+        !drill.contains("/devedores/"),
+        "viewers get no debtor links"
+    );
+    assert!(
+        drill.contains("15/01/2026") && drill.contains("R$ 100,00") && drill.contains(">59<"),
+        "{drill}"
+    );
+    let res = v
+        .get(t.url("/relatorios/aging/faixa/99"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = v
+        .get(t.url("/relatorios/aging?data_base=ontem"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let csv = v
+        .get(t.url("/relatorios/aging.csv?data_base=2026-03-15"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("aging-2026-03-15.csv")
+    );
+    let csv = csv.text().await.unwrap();
+    assert!(csv.contains("31 a 60 dias;1;100,00;100,00;103,97"), "{csv}");
+    assert!(csv.contains("Total;3;450,00;450,00;"), "{csv}");
+    let xlsx = v
+        .get(t.url(&format!(
+            "/relatorios/aging.xlsx?data_base=2026-03-15&credor={}",
+            cred.id
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
+    // Filtered by creditor.
+    let html = v
+        .get(t.url(&format!(
+            "/relatorios/aging?data_base=15/03/2026&credor={}",
+            cred.id
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("carteira Loja Boa Vista"), "{html}");
+    assert_eq!(
+        v.get(t.url("/devedores")).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        v.get(t.url("/carteiras")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let carteiras = v
+        .get(t.url("/carteiras"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!carteiras.contains("Nova carteira") && !carteiras.contains("/importar"));
+
+    // Agent: debtors, search and the 360° page; no import, no creditor edits.
+    let g = client();
+    let csrf = logged_in(&t, &g, &a.email("agent")).await;
+    let list = g
+        .get(t.url("/devedores"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("Maria Aparecida") && list.contains("José Carlos"),
+        "{list}"
+    );
+    assert!(list.contains("***.982.247-**") && !list.contains("529.982.247-25"));
+    let found = g
+        .get(t.url("/devedores/busca?q=jos"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        found.contains("José Carlos") && !found.contains("Maria"),
+        "{found}"
+    );
+    assert!(!found.contains("<html"), "a fragment");
+    let found = g
+        .get(t.url("/devedores?q=11912345678"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(found.contains("Maria Aparecida") && !found.contains("José Carlos"));
+    let none = g
+        .get(t.url("/devedores/busca?q=zzz"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(none.contains("Nenhum devedor encontrado"));
+    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
+    let page = g
+        .get(t.url(&format!("/devedores/{maria}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for needle in [
+        "Maria Aparecida",
+        "***.982.247-**",
+        "529.982.247-25",
+        "maria.silva@example.com",
+        "(11) 91234-5678",
+        "WhatsApp",
+        "Não verificado",
+        "Memória de cálculo",
+        "Multa",
+        "Linha do tempo",
+        "Loja Boa Vista",
+        "R$ 200,00",
+        "15/01/2026",
+        "CRD-1",
+    ] {
+        assert!(page.contains(needle), "360° lacks {needle}: {page}");
+    }
+    assert_eq!(
+        g.get(t.url("/devedores/999999"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        g.get(t.url("/devedores/abc"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let drill = g
+        .get(t.url("/relatorios/aging/faixa/2?data_base=15%2F03%2F2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        drill.contains(&format!("href=\"/devedores/{maria}\"")),
+        "{drill}"
+    );
+    assert_eq!(
+        g.get(t.url(&format!("/carteiras/{}/importar", cred.id)))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = g
+        .post(t.url("/carteiras"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "X"),
+            ("document", "11.444.777/0001-61"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = g
+        .post(t.url(&format!("/carteiras/{}", cred.id)))
+        .form(&[("_csrf", csrf.as_str()), ("name", "X")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The navigation links the new areas.
+    assert!(list.contains("href=\"/carteiras\"") && list.contains("href=\"/relatorios\""));
+    let _ = csrf_in(&list);
+}
