@@ -121,6 +121,7 @@ fn file_problem(e: FileError) -> RowProblem {
 impl App {
     /// Imports a file of receivables for one creditor of `org_id`.
     /// `progress` is called after each batch with the rows read so far.
+    #[allow(clippy::too_many_arguments)] // independent inputs; a struct would only rename them
     pub async fn import_receivables<R: Read + Send>(
         &self,
         org_id: i64,
@@ -133,7 +134,6 @@ impl App {
     ) -> AppResult<ImportOutcome> {
         let started = Instant::now();
         let creditor = self.creditor(org_id, creditor_id).await?;
-        let mut out = ImportOutcome::default();
         let source = match kind {
             FileKind::Csv => RowSource::csv(input),
             FileKind::Xlsx => {
@@ -155,7 +155,6 @@ impl App {
                     .await;
             }
         };
-        out.summary.applied = false;
         self.import_from(org_id, creditor.id, source, opts, actor, progress, started)
             .await
     }

@@ -105,21 +105,24 @@ pub struct UpdateArgs {
     pub json: bool,
 }
 
-pub async fn run(_config: &Config, cmd: CalcCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    config: &Config,
+    global: &crate::cli::GlobalArgs,
+    cmd: CalcCommand,
+) -> anyhow::Result<ExitCode> {
     let CalcCommand::Update(args) = cmd;
     let today = SystemClock.today_in(DEFAULT_TIME_ZONE);
     if let Some(raw) = &args.receivable {
-        let _id: i64 = raw
+        let id: i64 = raw
             .trim()
             .parse()
             .map_err(|_| anyhow!("--receivable: {raw:?} is not a receivable id (a number)"))?;
-        let _on = args
+        let on = args
             .on
             .as_deref()
             .map(|s| date_flag("--on", s))
             .transpose()?;
-        // lead: replace with portfolio::calc_for_receivable
-        bail!("--receivable needs the portfolio storage (not in this build yet)");
+        return super::portfolio::calc_for_receivable(config, global, id, on, args.json).await;
     }
     let update = stateless(&args, today)?;
     crate::output::print(args.json, &update, || human(&update))?;

@@ -66,7 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Org(c) => admin::org(&config, &cli.global, c).await,
             Command::User(c) => admin::user(&config, &cli.global, c).await,
             Command::Token(c) => admin::token(&config, &cli.global, c).await,
-            Command::Calc(c) => calc::run(&config, c).await,
+            Command::Calc(c) => calc::run(&config, &cli.global, c).await,
             Command::Creditor(c) => portfolio::creditor(&config, &cli.global, c).await,
             Command::Import(c) => portfolio::import(&config, &cli.global, c).await,
             Command::Index(c) => portfolio::index(&config, &cli.global, c).await,
