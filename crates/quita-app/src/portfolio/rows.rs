@@ -2,7 +2,54 @@
 //! without BOM, or Windows-1252, decided per field) streamed record by
 //! record, or the first sheet of an XLSX workbook.
 
-use std::io::{BufRead, BufReader, Read};
+use std::{
+    collections::VecDeque,
+    io::{BufRead, BufReader, Read},
+    sync::{Arc, Mutex},
+};
+
+/// Where the line breaks are, for the part of the stream the CSV reader may
+/// still report on (the csv crate's own line numbers are off by one on CRLF
+/// files). Offsets before the current record are folded into a count.
+#[derive(Default)]
+pub struct LineIndex {
+    newlines: VecDeque<u64>,
+    before: u64,
+    offset: u64,
+}
+
+impl LineIndex {
+    /// The 1-based line of the byte at `byte` (a record start); forgets the
+    /// breaks before it, so memory stays bounded by the read-ahead.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        while self.newlines.front().is_some_and(|&nl| nl <= byte) {
+            self.newlines.pop_front();
+            self.before += 1;
+        }
+        self.before + 1
+    }
+}
+
+/// A reader that records the offsets of `\n` bytes as they pass.
+pub struct LineCounter<R> {
+    inner: R,
+    index: Arc<Mutex<LineIndex>>,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut idx = self.index.lock().unwrap_or_else(|p| p.into_inner());
+        let start = idx.offset;
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                idx.newlines.push_back(start + i as u64);
+            }
+        }
+        idx.offset += n as u64;
+        Ok(n)
+    }
+}
 
 /// Why a file cannot be read at all (the whole import is refused).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,8 +74,9 @@ pub struct Record {
 
 pub enum RowSource<R: Read> {
     Csv {
-        reader: csv::Reader<BufReader<R>>,
+        reader: csv::Reader<LineCounter<BufReader<R>>>,
         record: csv::ByteRecord,
+        lines: Arc<Mutex<LineIndex>>,
     },
     Xlsx {
         rows: std::vec::IntoIter<Vec<String>>,
@@ -68,26 +116,40 @@ impl<R: Read> RowSource<R> {
         if bom {
             buf.consume(3);
         }
+        let lines = Arc::new(Mutex::new(LineIndex::default()));
+        let counted = LineCounter {
+            inner: buf,
+            index: lines.clone(),
+        };
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(256 * 1024)
-            .from_reader(buf);
+            .from_reader(counted);
         Ok(RowSource::Csv {
             reader,
             record: csv::ByteRecord::new(),
+            lines,
         })
     }
 
     /// The next record, `None` at the end.
     pub fn next_record(&mut self) -> Result<Option<Record>, FileError> {
         match self {
-            RowSource::Csv { reader, record } => {
+            RowSource::Csv {
+                reader,
+                record,
+                lines,
+            } => {
                 match reader.read_byte_record(record) {
                     Ok(false) => Ok(None),
                     Ok(true) => {
-                        let line = record.position().map_or(0, |p| p.line());
+                        let byte = record.position().map_or(0, |p| p.byte());
+                        let line = lines
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .line_at(byte);
                         if record.iter().any(|f| f.contains(&0)) {
                             return Err(FileError::Binary { line });
                         }
@@ -105,7 +167,11 @@ impl<R: Read> RowSource<R> {
                         }))
                     }
                     Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line());
+                        let byte = e.position().map_or(0, |p| p.byte());
+                        let line = lines
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .line_at(byte);
                         let message = match e.kind() {
                             csv::ErrorKind::Io(io) => io.to_string(),
                             other => format!("CSV malformado ({other:?})"),
@@ -202,7 +268,19 @@ mod tests {
         let rows = all(&mut src);
         assert_eq!(rows[0].1, ["nome", "valor"]);
         assert_eq!(rows[1], (2, vec!["João".to_owned(), "1.234,56".to_owned()]));
-        assert_eq!(rows[2].1, ["Maria; filha", "10"]);
+        assert_eq!(
+            rows[2],
+            (3, vec!["Maria; filha".to_owned(), "10".to_owned()])
+        );
+    }
+
+    #[test]
+    fn line_numbers_with_both_line_ends() {
+        for text in [&b"a;b\n1;2\n3;4\n"[..], &b"a;b\r\n1;2\r\n3;4"[..]] {
+            let mut src = RowSource::csv(text).unwrap();
+            let lines: Vec<u64> = all(&mut src).into_iter().map(|(l, _)| l).collect();
+            assert_eq!(lines, [1, 2, 3]);
+        }
     }
 
     #[test]
