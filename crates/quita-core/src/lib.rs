@@ -21,3 +21,4 @@ pub mod rate;
 pub mod receivable;
 pub mod role;
 pub mod rounding;
+pub mod text;

@@ -97,7 +97,7 @@ impl Slug {
     /// characters become one '-'. Falls back to "org" when nothing is left.
     pub fn from_name(name: &OrgName) -> Self {
         let mut out = String::new();
-        for c in name.as_str().chars().flat_map(fold_accent) {
+        for c in name.as_str().chars().map(crate::text::fold_accent) {
             if c.is_ascii_alphanumeric() {
                 out.push(c.to_ascii_lowercase());
             } else if !out.ends_with('-') && !out.is_empty() {
@@ -131,19 +131,6 @@ impl fmt::Display for Slug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-fn fold_accent(c: char) -> Option<char> {
-    Some(match c {
-        'á' | 'à' | 'â' | 'ã' | 'ä' | 'Á' | 'À' | 'Â' | 'Ã' | 'Ä' => 'a',
-        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
-        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => 'i',
-        'ó' | 'ò' | 'ô' | 'õ' | 'ö' | 'Ó' | 'Ò' | 'Ô' | 'Õ' | 'Ö' => 'o',
-        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => 'u',
-        'ç' | 'Ç' => 'c',
-        'ñ' | 'Ñ' => 'n',
-        other => other,
-    })
 }
 
 #[cfg(test)]
