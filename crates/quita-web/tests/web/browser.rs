@@ -38,54 +38,9 @@ pub async fn demo_admin_sees_the_painel(db: Db) {
     let demo = t.app.seed_demo().await.unwrap();
     let admin = &demo.logins[0];
 
-    let port = free_port();
-    let mut driver = Command::new(DRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start chromedriver");
-    let profile = std::env::temp_dir().join(format!("quita-chromium-{port}"));
-    let caps = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": CHROMIUM,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", format!("--user-data-dir={}", profile.display())]
-        }
-    });
-    let mut client = None;
-    for _ in 0..50 {
-        let caps = caps.as_object().unwrap().clone();
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-    let b = client.expect("connect to chromedriver");
+    let (mut driver, b, profile) = start_browser().await;
     let result = async {
-        b.goto(&t.url("/")).await?;
-        b.wait().for_element(Locator::Css("input#email")).await?;
-        b.find(Locator::Css("input#email"))
-            .await?
-            .send_keys(admin.email)
-            .await?;
-        b.find(Locator::Css("input#password"))
-            .await?
-            .send_keys(admin.password)
-            .await?;
-        b.find(Locator::XPath("//button[normalize-space()='Entrar']"))
-            .await?
-            .click()
-            .await?;
+        log_in(&b, &t.url("/"), admin.email, admin.password).await?;
         // Wait for the Painel itself: the login page has an h1 too, which
         // goes stale when the next page replaces it.
         b.wait()
@@ -108,6 +63,30 @@ pub async fn demo_admin_sees_the_painel(db: Db) {
     assert_eq!(title, "Painel");
     assert_eq!(path, "/painel");
     assert_eq!(users, "4", "the Painel shows the demo's four users");
+}
+
+/// Opens `url` (which shows the login form) and submits the credentials.
+async fn log_in(
+    b: &fantoccini::Client,
+    url: &str,
+    email: &str,
+    password: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    b.goto(url).await?;
+    b.wait().for_element(Locator::Css("input#email")).await?;
+    b.find(Locator::Css("input#email"))
+        .await?
+        .send_keys(email)
+        .await?;
+    b.find(Locator::Css("input#password"))
+        .await?
+        .send_keys(password)
+        .await?;
+    b.find(Locator::XPath("//button[normalize-space()='Entrar']"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
 }
 
 /// chromedriver + a headless Chromium session.
@@ -182,20 +161,7 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
     let file = sample_file();
     let (mut driver, b, profile) = start_browser().await;
     let result = async {
-        b.goto(&t.url("/entrar")).await?;
-        b.wait().for_element(Locator::Css("input#email")).await?;
-        b.find(Locator::Css("input#email"))
-            .await?
-            .send_keys(admin.email)
-            .await?;
-        b.find(Locator::Css("input#password"))
-            .await?
-            .send_keys(admin.password)
-            .await?;
-        b.find(Locator::XPath("//button[normalize-space()='Entrar']"))
-            .await?
-            .click()
-            .await?;
+        log_in(&b, &t.url("/entrar"), admin.email, admin.password).await?;
         b.wait()
             .for_element(Locator::Css("[data-count=users_active]"))
             .await?;
