@@ -172,6 +172,11 @@ impl App {
         Ok(debtors::search(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?)
     }
 
+    /// Names of the given debtors of `org_id` (ids of other organizations are absent).
+    pub async fn debtor_names(&self, org_id: i64, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
+        Ok(debtors::names(&self.db, org_id, ids).await?)
+    }
+
     /// The debt update of one stored receivable on `on` (with its memory).
     pub async fn receivable_update(
         &self,

@@ -227,3 +227,37 @@ pub async fn list_page(
         .await)?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
+
+/// The names of the given debtors of one organization (others are absent),
+/// in one query: for pages that list receivables of many debtors.
+pub async fn names(
+    db: &Db,
+    org_id: i64,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>> {
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let sqlite = matches!(db, Db::Sqlite(_));
+        let list = if sqlite {
+            vec!["?"; chunk.len()].join(", ")
+        } else {
+            (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let sql = format!(
+            "SELECT id, name FROM debtors WHERE org_id = {} AND id IN ({list})",
+            if sqlite { "?" } else { "$1" }
+        );
+        let rows: Vec<(i64, String)> = on_db!(db, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

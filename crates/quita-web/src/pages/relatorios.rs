@@ -288,16 +288,8 @@ pub async fn bucket(
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect();
-    // Debtor names: one lookup per distinct debtor of the page (at most 200).
-    let mut names: HashMap<i64, String> = HashMap::new();
-    for r in &rows {
-        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(r.debtor_id) {
-            let d = quita_store::portfolio::debtors::get(&state.app.db, p.org_id, r.debtor_id)
-                .await
-                .map_err(|e| PageError(e.into()))?;
-            slot.insert(d.name);
-        }
-    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.debtor_id).collect();
+    let names = state.app.debtor_names(p.org_id, &ids).await?;
     let as_of_day = quita_store::day_number(q.as_of);
     let next = (rows.len() >= DRILL_PAGE)
         .then(|| rows.last().map(|r| r.id))
