@@ -82,6 +82,10 @@ pub fn audit_action(action: &str) -> &str {
         "password_changed" => "Senha alterada",
         "token_created" => "Token de API criado",
         "token_revoked" => "Token de API revogado",
+        "creditor_created" => "Carteira criada",
+        "creditor_updated" => "Política da carteira alterada",
+        "receivables_imported" => "Títulos importados",
+        "index_table_stored" => "Tabela de índice gravada",
         other => other,
     }
 }

@@ -41,6 +41,37 @@ impl App {
         Ok(out)
     }
 
+    /// Stores (or replaces) a monetary-correction table after checking that it
+    /// parses, with an audit entry: it changes every updated amount.
+    pub async fn store_index_table(
+        &self,
+        org_id: i64,
+        name: &str,
+        content: &str,
+        actor: quita_store::audit::Actor,
+    ) -> AppResult<()> {
+        IndexTable::parse_csv(name, content).map_err(|e| AppError::invalid("index", e))?;
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        quita_store::portfolio::creditors::put_index_table(&mut tx, org_id, name, content, now)
+            .await?;
+        quita_store::audit::append(
+            &mut tx,
+            &quita_store::audit::NewEntry {
+                org_id: Some(org_id),
+                actor,
+                action: "index_table_stored",
+                target: Some(&format!("index:{name}")),
+                details: serde_json::json!({"bytes": content.len()}),
+                ip: None,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The aging report. Updated amounts are the debt update of each group of
     /// receivables sharing creditor and due date (the charges are linear in
     /// the principal, so this equals the per-receivable sum up to rounding).

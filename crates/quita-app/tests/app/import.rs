@@ -141,6 +141,20 @@ pub async fn import_then_reimport_then_change(db: Db) {
         "late charges are added"
     );
 
+    assert!(matches!(
+        app.store_index_table(org, "ipca", "isto não é uma tabela", Actor::Cli)
+            .await,
+        Err(quita_app::AppError::Invalid { .. })
+    ));
+    assert!(
+        app.index_tables(org).await.unwrap().is_empty(),
+        "a bad table is not stored"
+    );
+    app.store_index_table(org, "ipca", "2026-01;0,42\n2026-02;0,50\n", Actor::Cli)
+        .await
+        .unwrap();
+    assert!(app.index_tables(org).await.unwrap().contains_key("ipca"));
+
     let found = app.search_debtors(org, "mari", 10).await.unwrap();
     assert_eq!(found.iter().map(|d| d.id).collect::<Vec<_>>(), [maria.id]);
     assert_eq!(

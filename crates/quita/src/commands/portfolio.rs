@@ -266,21 +266,11 @@ pub async fn index(
     let IndexCommand::Import(a) = cmd;
     let content = std::fs::read_to_string(&a.file)
         .with_context(|| format!("cannot read {}", a.file.display()))?;
-    // Refuse a table that would not parse later.
-    quita_core::index_table::IndexTable::parse_csv(&a.name, &content)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
     let app = open_app(config).await?;
     let org = target_org(&app, global).await?;
-    let mut tx = app.db.begin_write().await?;
-    quita_store::portfolio::creditors::put_index_table(
-        &mut tx,
-        org.id,
-        &a.name,
-        &content,
-        app.now(),
-    )
-    .await?;
-    tx.commit().await?;
+    app.store_index_table(org.id, &a.name, &content, Actor::Cli)
+        .await
+        .with_context(|| a.file.display().to_string())?;
     output::print(a.json, &json!({"name": a.name, "stored": true}), || {
         format!("stored index table {}", a.name)
     })?;
