@@ -22,7 +22,7 @@ use axum::body::Bytes;
 use jiff::Timestamp;
 use quita_app::{
     AppError, AppResult,
-    portfolio::import::{FileKind, ImportOptions, ImportOutcome},
+    portfolio::import::{FileKind, ImportOptions, ImportOutcome, ImportProgress},
 };
 use quita_store::audit::Actor;
 
@@ -40,6 +40,33 @@ pub enum ImportState {
     Failed(String),
 }
 
+/// How far a running import has got, updated after each batch.
+#[derive(Debug, Default)]
+pub struct Progress {
+    rows: AtomicU64,
+    bytes: AtomicU64,
+    total_bytes: AtomicU64,
+}
+
+impl Progress {
+    fn set(&self, p: ImportProgress) {
+        self.rows.store(p.rows, Ordering::Relaxed);
+        self.bytes.store(p.bytes, Ordering::Relaxed);
+    }
+    pub fn rows(&self) -> u64 {
+        self.rows.load(Ordering::Relaxed)
+    }
+    /// Share of the file read, 0–100 (reaching 100 only when it is done).
+    pub fn percent(&self) -> u8 {
+        let total = self.total_bytes.load(Ordering::Relaxed);
+        if total == 0 {
+            return 0;
+        }
+        let done = self.bytes.load(Ordering::Relaxed).min(total);
+        u8::try_from(done * 100 / total).unwrap_or(100)
+    }
+}
+
 /// One import: who started it, how far it got, how it ended.
 #[derive(Debug)]
 pub struct ImportJob {
@@ -50,7 +77,7 @@ pub struct ImportJob {
     pub file_name: String,
     pub partial: bool,
     pub started_at: Timestamp,
-    pub rows_read: AtomicU64,
+    pub progress: Progress,
     pub state: Mutex<ImportState>,
 }
 
@@ -62,7 +89,7 @@ impl ImportJob {
             .unwrap_or_else(|_| ImportState::Failed("estado indisponível".into()))
     }
     pub fn rows(&self) -> u64 {
-        self.rows_read.load(Ordering::Relaxed)
+        self.progress.rows()
     }
 }
 
@@ -197,14 +224,17 @@ pub async fn run(
     state: &AppState,
     req: &ImportRequest,
     mut spool: Spool,
-    rows: &AtomicU64,
+    progress: &Progress,
 ) -> AppResult<ImportOutcome> {
+    progress
+        .total_bytes
+        .store(spool.size as u64, Ordering::Relaxed);
     let reader = spool.reader()?;
     let opts = ImportOptions {
         partial: req.partial,
         source: source_of(&req.file_name),
     };
-    let progress = |n: u64| rows.store(n, Ordering::Relaxed);
+    let report = |p: ImportProgress| progress.set(p);
     let out = state
         .app
         .import_receivables(
@@ -214,7 +244,7 @@ pub async fn run(
             reader,
             &opts,
             req.actor,
-            &progress,
+            &report,
         )
         .await;
     drop(spool);
@@ -244,7 +274,7 @@ pub fn start(state: &AppState, req: ImportRequest, spool: Spool) -> AppResult<Ar
         file_name: req.file_name.clone(),
         partial: req.partial,
         started_at: state.app.now(),
-        rows_read: AtomicU64::new(0),
+        progress: Progress::default(),
         state: Mutex::new(ImportState::Running),
     });
     state.imports.insert(job.clone())?;
@@ -255,16 +285,17 @@ pub fn start(state: &AppState, req: ImportRequest, spool: Spool) -> AppResult<Ar
         // as a failed import rather than one that runs forever.
         let inner_job = task_job.clone();
         let result =
-            tokio::spawn(async move { run(&state, &req, spool, &inner_job.rows_read).await })
+            tokio::spawn(async move { run(&state, &req, spool, &inner_job.progress).await })
                 .await
                 .unwrap_or_else(|_| {
                     Err(AppError::Internal(anyhow::anyhow!("import task panicked")))
                 });
         let new_state = match result {
             Ok(out) => {
-                task_job
-                    .rows_read
-                    .store(out.summary.rows, Ordering::Relaxed);
+                task_job.progress.set(ImportProgress {
+                    rows: out.summary.rows,
+                    bytes: task_job.progress.total_bytes.load(Ordering::Relaxed),
+                });
                 ImportState::Done(Arc::new(out))
             }
             Err(AppError::Internal(e)) => {

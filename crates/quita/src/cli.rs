@@ -206,6 +206,12 @@ pub enum BenchCommand {
     Br(bench_cli::br::BrBenchArgs),
     /// Write a deterministic synthetic portfolio in the import layout.
     Generate(bench_cli::generate::GenerateArgs),
+    /// Import a synthetic portfolio into a fresh database and time it.
+    Import(bench_cli::portfolio::ImportBenchArgs),
+    /// Time the aging report over a benchmark portfolio (`import --keep` first).
+    Aging(bench_cli::portfolio::QueryBenchArgs),
+    /// Time debtor searches over a benchmark portfolio (`import --keep` first).
+    Search(bench_cli::portfolio::QueryBenchArgs),
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 mod bench_cli {
     pub mod br;
     pub mod generate;
+    pub mod portfolio;
 }
 mod br_cli;
 pub mod cli;

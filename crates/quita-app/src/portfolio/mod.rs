@@ -5,6 +5,8 @@ pub mod aging;
 pub mod creditors;
 pub mod debtors;
 pub mod import;
+mod import_read;
+mod import_write;
 mod rows;
 
 use quita_br::calendar::BusinessCalendar;

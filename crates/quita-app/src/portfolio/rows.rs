@@ -81,6 +81,8 @@ pub enum RowSource<R: Read> {
     Xlsx {
         rows: std::vec::IntoIter<Vec<String>>,
         line: u64,
+        /// The workbook's size (it is read whole).
+        total: u64,
     },
 }
 
@@ -95,6 +97,15 @@ fn decode(bytes: &[u8]) -> String {
 }
 
 impl<R: Read> RowSource<R> {
+    /// How far into the file reading has got, in bytes (for progress; the
+    /// CSV reader may have read up to one buffer ahead of the last record).
+    pub fn bytes_read(&self) -> u64 {
+        match self {
+            RowSource::Csv { lines, .. } => lines.lock().map_or(0, |l| l.offset),
+            RowSource::Xlsx { total, .. } => *total,
+        }
+    }
+
     /// Opens a CSV stream: skips a UTF-8 BOM and picks the delimiter that
     /// occurs more often in the header line.
     pub fn csv(input: R) -> Result<Self, FileError> {
@@ -180,7 +191,7 @@ impl<R: Read> RowSource<R> {
                     }
                 }
             }
-            RowSource::Xlsx { rows, line } => {
+            RowSource::Xlsx { rows, line, .. } => {
                 *line += 1;
                 Ok(rows.next().map(|fields| Record {
                     line: *line,
@@ -197,6 +208,7 @@ impl RowSource<std::io::Empty> {
     /// thousands separators, long digit strings (CPF/CNPJ) kept whole.
     pub fn xlsx(bytes: Vec<u8>) -> Result<Self, FileError> {
         use calamine::{Data, Reader, Xlsx};
+        let total = bytes.len() as u64;
         if bytes.is_empty() {
             return Err(FileError::Empty);
         }
@@ -232,6 +244,7 @@ impl RowSource<std::io::Empty> {
         Ok(RowSource::Xlsx {
             rows: rows.into_iter(),
             line: 0,
+            total,
         })
     }
 }
@@ -280,6 +293,19 @@ mod tests {
             let mut src = RowSource::csv(text).unwrap();
             let lines: Vec<u64> = all(&mut src).into_iter().map(|(l, _)| l).collect();
             assert_eq!(lines, [1, 2, 3]);
+        }
+    }
+
+    #[test]
+    fn line_numbers_after_blank_lines() {
+        for text in [
+            &b"a;b\n\n1;2\n\n\n3;4\n"[..],
+            &b"a;b\r\n\r\n1;2\r\n\r\n\r\n3;4\r\n"[..],
+            &b"a;b\r\n\r\n1;2\r\n\r\n\r\n3;4"[..],
+        ] {
+            let mut src = RowSource::csv(text).unwrap();
+            let lines: Vec<u64> = all(&mut src).into_iter().map(|(l, _)| l).collect();
+            assert_eq!(lines, [1, 3, 6], "{:?}", String::from_utf8_lossy(text));
         }
     }
 

@@ -55,10 +55,10 @@ pub async fn upsert_debtors(
             chunk.len(),
             7,
             "",
-            " ON CONFLICT (org_id, document) DO NOTHING",
+            " ON CONFLICT (org_id, document) DO NOTHING RETURNING document, id",
         );
-        created += on_tx!(tx, |t| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        let inserted: Vec<(String, i64)> = on_tx!(tx, |t| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
             for d in chunk {
                 q = q
                     .bind(org_id)
@@ -69,19 +69,28 @@ pub async fn upsert_debtors(
                     .bind(ms(now))
                     .bind(ms(now));
             }
-            q.execute(&mut **t).await.map(|r| r.rows_affected())
+            q.fetch_all(&mut **t).await
         })?;
-        let placeholders = (0..chunk.len())
-            .map(|i| format!("${}", i + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
+        created += inserted.len() as u64;
+        ids.extend(inserted);
+        // The ones that existed already: look them up.
+        let known: Vec<&str> = chunk
+            .iter()
+            .map(|d| d.document.as_str())
+            .filter(|d| !ids.contains_key(*d))
+            .collect();
+        if known.is_empty() {
+            continue;
+        }
         let select = format!(
-            "SELECT document, id FROM debtors WHERE org_id = $1 AND document IN ({placeholders})"
+            "SELECT document, id FROM debtors WHERE org_id = {} AND document IN ({})",
+            first(tx.is_sqlite()),
+            in_list(tx.is_sqlite(), known.len())
         );
         let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone())).bind(org_id);
-            for d in chunk {
-                q = q.bind(&d.document);
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone())).bind(org_id).persistent(false);
+            for d in &known {
+                q = q.bind(*d);
             }
             q.fetch_all(&mut **t).await
         })?;
@@ -108,10 +117,10 @@ pub async fn upsert_contracts(
             chunk.len(),
             6,
             "'installment_plan', ",
-            " ON CONFLICT (creditor_id, number) DO NOTHING",
+            " ON CONFLICT (creditor_id, number) DO NOTHING RETURNING number, id",
         );
-        on_tx!(tx, |t| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        let inserted: Vec<(String, i64)> = on_tx!(tx, |t| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
             for (number, debtor_id) in chunk {
                 q = q
                     .bind(org_id)
@@ -121,19 +130,26 @@ pub async fn upsert_contracts(
                     .bind(ms(now))
                     .bind(ms(now));
             }
-            q.execute(&mut **t).await.map(|r| r.rows_affected())
+            q.fetch_all(&mut **t).await
         })?;
-        let placeholders = (0..chunk.len())
-            .map(|i| format!("${}", i + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
+        ids.extend(inserted);
+        let known: Vec<&str> = chunk
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !ids.contains_key(*n))
+            .collect();
+        if known.is_empty() {
+            continue;
+        }
         let select = format!(
-            "SELECT number, id FROM contracts WHERE creditor_id = $1 AND number IN ({placeholders})"
+            "SELECT number, id FROM contracts WHERE creditor_id = {} AND number IN ({})",
+            first(tx.is_sqlite()),
+            in_list(tx.is_sqlite(), known.len())
         );
         let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone())).bind(creditor_id);
-            for (number, _) in chunk {
-                q = q.bind(number);
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone())).bind(creditor_id).persistent(false);
+            for n in &known {
+                q = q.bind(*n);
             }
             q.fetch_all(&mut **t).await
         })?;
@@ -161,6 +177,84 @@ pub struct ImportReceivable {
     pub status: &'static str,
 }
 
+/// Readies the transaction's connection for a bulk import. SQLite: a page
+/// cache big enough that index pages are not spilled and read back
+/// mid-import.
+pub async fn prepare_bulk(tx: &mut Tx) -> Result<()> {
+    if let Tx::Sqlite(t) = tx {
+        sqlx::query("PRAGMA cache_size = -32768")
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The portfolio tables whose secondary indexes a bulk import may defer.
+const BULK_TABLES: &str = "'debtors', 'contacts', 'contracts', 'receivables'";
+
+/// Secondary indexes dropped by [`defer_indexes`], to build again with
+/// [`rebuild_indexes`] before the transaction commits.
+#[derive(Debug, Default)]
+pub struct DeferredIndexes(Vec<(String, String)>);
+
+/// SQLite only (elsewhere a no-op): drops the non-unique indexes of the
+/// portfolio tables inside the import's transaction, so a bulk import
+/// maintains only the unique keys it relies on, and returns their
+/// definitions as the schema holds them. Building an index once over sorted
+/// data is several times cheaper than updating it row by row. Readers keep
+/// using their snapshot (WAL); nothing outside the transaction ever sees the
+/// indexes missing, since [`rebuild_indexes`] runs before the commit and a
+/// rollback restores them.
+pub async fn defer_indexes(tx: &mut Tx) -> Result<DeferredIndexes> {
+    let Tx::Sqlite(t) = tx else {
+        return Ok(DeferredIndexes::default());
+    };
+    let sql = format!(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+         AND tbl_name IN ({BULK_TABLES}) AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
+    );
+    let found: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut **t)
+        .await?;
+    for (name, _) in &found {
+        let drop = format!("DROP INDEX \"{}\"", name.replace('"', "\"\""));
+        sqlx::query(sqlx::AssertSqlSafe(drop))
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(DeferredIndexes(found))
+}
+
+/// Builds again the indexes [`defer_indexes`] dropped, from their saved
+/// definitions.
+pub async fn rebuild_indexes(tx: &mut Tx, deferred: DeferredIndexes) -> Result<()> {
+    for (_, sql) in deferred.0 {
+        on_tx!(tx, |t| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&mut **t)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// The highest receivable id: an upper bound of how many rows the table
+/// holds, read in O(log n) (a count would scan).
+pub async fn receivables_high_water(tx: &mut Tx) -> Result<i64> {
+    const SQL: &str = "SELECT COALESCE(MAX(id), 0) FROM receivables";
+    Ok(on_tx!(tx, |t| sqlx::query_scalar(SQL).fetch_one(&mut **t).await)?)
+}
+
+/// Whether the creditor has any receivable at all (an import into an empty
+/// creditor needs no lookups).
+pub async fn has_receivables(tx: &mut Tx, creditor_id: i64) -> Result<bool> {
+    const SQL: &str = "SELECT EXISTS (SELECT 1 FROM receivables WHERE creditor_id = $1)";
+    let found: bool = on_tx!(tx, |t| sqlx::query_scalar(SQL)
+        .bind(creditor_id)
+        .fetch_one(&mut **t)
+        .await)?;
+    Ok(found)
+}
+
 /// The stored receivables of a creditor among `keys`.
 pub async fn existing(
     tx: &mut Tx,
@@ -176,7 +270,7 @@ pub async fn existing(
             in_list(tx.is_sqlite(), chunk.len())
         );
         let rows: Vec<Row> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(creditor_id);
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(creditor_id).persistent(chunk.len() == 2000);
             for (number, _) in chunk {
                 q = q.bind(number);
             }
@@ -190,7 +284,9 @@ pub async fn existing(
     Ok(out)
 }
 
-/// Inserts new receivables (the caller has checked they do not exist).
+/// Inserts new receivables (the caller has checked they do not exist; a
+/// concurrent import of the same rows fails on the unique key and rolls
+/// back). PostgreSQL: one `COPY` per call.
 pub async fn insert_receivables(
     tx: &mut Tx,
     org_id: i64,
@@ -198,6 +294,37 @@ pub async fn insert_receivables(
     rows: &[ImportReceivable],
     now: Timestamp,
 ) -> Result<u64> {
+    if let Tx::Pg(t) = tx {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let mut data = super::copy::CopyText::default();
+        for r in rows {
+            data.int(org_id)
+                .int(creditor_id)
+                .int(r.debtor_id)
+                .opt_int(r.contract_id)
+                .text(&r.document_number)
+                .int(r.installment)
+                .opt_int(r.installments)
+                .opt_int(r.issue_day)
+                .int(r.due_day)
+                .int(r.adjusted_due_day)
+                .int(r.original_amount)
+                .int(r.open_balance)
+                .text(r.status)
+                .int(ms(now))
+                .int(ms(now))
+                .end_row();
+        }
+        return data
+            .send(
+                t,
+                "COPY receivables (org_id, creditor_id, debtor_id, contract_id, document_number, installment, installments, \
+                 issue_day, due_day, adjusted_due_day, original_amount, open_balance, status, created_at, updated_at) FROM STDIN",
+            )
+            .await;
+    }
     let mut n = 0;
     for chunk in rows.chunks(1500) {
         let sql = multi_row_insert(
@@ -210,7 +337,7 @@ pub async fn insert_receivables(
             "",
         );
         n += on_tx!(tx, |t| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 1500);
             for r in chunk {
                 q = q
                     .bind(org_id)

@@ -3,6 +3,7 @@
 
 pub mod aging;
 pub mod contacts;
+mod copy;
 pub mod creditors;
 pub mod debtors;
 pub mod import;

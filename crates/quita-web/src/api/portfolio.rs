@@ -260,8 +260,8 @@ pub async fn import(
         partial: q.partial,
         actor: p.actor,
     };
-    let rows = std::sync::atomic::AtomicU64::new(0);
-    let out: ImportOutcome = imports::run(&state, &req, spool, &rows).await?;
+    let progress = imports::Progress::default();
+    let out: ImportOutcome = imports::run(&state, &req, spool, &progress).await?;
     let status = if out.summary.applied {
         StatusCode::OK
     } else {

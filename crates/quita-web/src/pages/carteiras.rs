@@ -331,6 +331,8 @@ pub struct ImportView {
     pub partial: bool,
     pub started: String,
     pub rows: String,
+    /// Share of the file read so far (0–100).
+    pub percent: u8,
     pub running: bool,
     pub failed: Option<String>,
     pub summary: Option<SummaryView>,
@@ -390,6 +392,7 @@ impl ImportView {
             partial: j.partial,
             started: format::date_time(j.started_at, zone),
             rows: format::count(i64::try_from(j.rows()).unwrap_or(i64::MAX)),
+            percent: j.progress.percent(),
             running,
             failed,
             summary,

@@ -22,6 +22,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Br(c) => return crate::br_cli::run(c),
         Command::Bench(BenchCommand::Br(a)) => return crate::bench_cli::br::run(a),
         Command::Bench(BenchCommand::Generate(a)) => return crate::bench_cli::generate::run(a),
+        Command::Bench(BenchCommand::Import(a)) => return crate::bench_cli::portfolio::import(a),
+        Command::Bench(BenchCommand::Aging(a)) => return crate::bench_cli::portfolio::aging(a),
+        Command::Bench(BenchCommand::Search(a)) => return crate::bench_cli::portfolio::search(a),
         Command::Config(ConfigCommand::Example) => {
             print!("{}", crate::config::EXAMPLE);
             return Ok(ExitCode::SUCCESS);

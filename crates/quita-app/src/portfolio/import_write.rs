@@ -1,0 +1,347 @@
+//! The writing half of an import: each batch of parsed rows becomes a few
+//! multi-row statements inside the import's one transaction.
+//!
+//! What earlier batches already settled is remembered for the rest of the
+//! file (debtor and contract ids, contacts sent), so a debtor repeated on
+//! many rows is written once; and when the creditor had no receivables when
+//! the import began, no row needs looking up.
+
+use std::{
+    collections::{HashMap, HashSet},
+    hash::{BuildHasher, Hasher},
+};
+
+use jiff::Timestamp;
+use quita_core::{debtor::DebtorKind, import_row::ImportRow, receivable::Receivable};
+use quita_store::{
+    Tx, day_number,
+    portfolio::{
+        contacts::{self, NewContact},
+        import::{self as store, ImportDebtor, ImportReceivable},
+        receivables::ReceivableRow,
+    },
+};
+
+use super::{
+    calendar,
+    import::{ImportOptions, ImportOutcome, RowProblem},
+    name_key,
+};
+use crate::{AppError, AppResult};
+
+/// Rows an import writes before it may defer the secondary indexes.
+const BULK_AFTER: i64 = 50_000;
+
+pub(super) struct BatchWriter<'a> {
+    org_id: i64,
+    creditor_id: i64,
+    opts: &'a ImportOptions,
+    now: Timestamp,
+    /// The creditor had no receivables when the import began: every row is new.
+    fresh: bool,
+    debtor_ids: HashMap<String, i64>,
+    contract_ids: HashMap<String, i64>,
+    /// Contacts already sent in this import, as 128-bit hashes.
+    contacts_sent: HashSet<u128>,
+    /// Receivables in the table (all organizations) when the import began.
+    rows_before: i64,
+    rows_written: i64,
+    /// Indexes dropped for the rest of a large import, rebuilt by [`finish`](Self::finish).
+    deferred: Option<store::DeferredIndexes>,
+    hash_keys: (std::hash::RandomState, std::hash::RandomState),
+}
+
+impl<'a> BatchWriter<'a> {
+    pub async fn start(
+        tx: &mut Tx,
+        org_id: i64,
+        creditor_id: i64,
+        opts: &'a ImportOptions,
+        now: Timestamp,
+    ) -> AppResult<Self> {
+        store::prepare_bulk(tx).await?;
+        let fresh = !store::has_receivables(tx, creditor_id).await?;
+        let rows_before = store::receivables_high_water(tx).await?;
+        Ok(Self {
+            rows_before,
+            rows_written: 0,
+            deferred: None,
+            org_id,
+            creditor_id,
+            opts,
+            now,
+            fresh,
+            debtor_ids: HashMap::new(),
+            contract_ids: HashMap::new(),
+            contacts_sent: HashSet::new(),
+            hash_keys: Default::default(),
+        })
+    }
+
+    /// Writes one batch of valid rows and counts what it did in `out`.
+    pub async fn write(
+        &mut self,
+        tx: &mut Tx,
+        batch: &[(u64, ImportRow)],
+        out: &mut ImportOutcome,
+    ) -> AppResult<()> {
+        self.debtors(tx, batch, out).await?;
+        self.contacts(tx, batch, out).await?;
+        self.contracts(tx, batch).await?;
+        self.receivables(tx, batch, out).await?;
+        self.rows_written += batch.len() as i64;
+        // Once an import has brought more rows than the table held, building
+        // the secondary indexes again at the end costs less than keeping
+        // them up to date row by row for the rest of the file.
+        if self.deferred.is_none()
+            && self.rows_written >= BULK_AFTER
+            && self.rows_written >= self.rows_before
+        {
+            self.deferred = Some(store::defer_indexes(tx).await?);
+        }
+        Ok(())
+    }
+
+    /// Rebuilds any deferred index; call before committing.
+    pub async fn finish(self, tx: &mut Tx) -> AppResult<()> {
+        if let Some(d) = self.deferred {
+            store::rebuild_indexes(tx, d).await?;
+        }
+        Ok(())
+    }
+
+    fn debtor_of(&self, r: &ImportRow) -> AppResult<i64> {
+        self.debtor_ids
+            .get(r.document().digits())
+            .copied()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("debtor id missing after upsert")))
+    }
+
+    /// Debtors not met yet in this import, merged by document (the first
+    /// row's name wins; existing debtors keep theirs).
+    async fn debtors(
+        &mut self,
+        tx: &mut Tx,
+        batch: &[(u64, ImportRow)],
+        out: &mut ImportOutcome,
+    ) -> AppResult<()> {
+        let mut new = Vec::new();
+        let mut in_batch = HashSet::new();
+        for (_, r) in batch {
+            let doc = r.document().digits();
+            if !self.debtor_ids.contains_key(doc) && in_batch.insert(doc) {
+                new.push(ImportDebtor {
+                    document: doc.to_owned(),
+                    kind: DebtorKind::of(r.document()).as_str(),
+                    name: r.name().as_str().to_owned(),
+                    name_key: name_key(r.name().as_str()),
+                });
+            }
+        }
+        if new.is_empty() {
+            return Ok(());
+        }
+        let (created, ids) = store::upsert_debtors(tx, self.org_id, &new, self.now).await?;
+        out.summary.debtors_created += created;
+        self.debtor_ids.extend(ids);
+        Ok(())
+    }
+
+    fn contact_key(&self, debtor_id: i64, kind: &str, value: &str) -> u128 {
+        let half = |s: &std::hash::RandomState| {
+            let mut h = s.build_hasher();
+            h.write_i64(debtor_id);
+            h.write_usize(kind.len());
+            h.write(kind.as_bytes());
+            h.write(value.as_bytes());
+            h.finish()
+        };
+        (u128::from(half(&self.hash_keys.0)) << 64) | u128::from(half(&self.hash_keys.1))
+    }
+
+    /// Phones (mobiles WhatsApp-capable), e-mail and postal address, each
+    /// sent once per import; the store keeps existing contacts untouched.
+    async fn contacts(
+        &mut self,
+        tx: &mut Tx,
+        batch: &[(u64, ImportRow)],
+        out: &mut ImportOutcome,
+    ) -> AppResult<()> {
+        let mut new = Vec::new();
+        for (_, r) in batch {
+            let debtor_id = self.debtor_of(r)?;
+            let base = |kind: &'static str, value: String| NewContact {
+                debtor_id,
+                kind,
+                value,
+                whatsapp: false,
+                workplace: false,
+                uf: None,
+                city: None,
+                cep: None,
+                source: self.opts.source.clone(),
+                source_date: self.now,
+            };
+            let mut candidates = Vec::new();
+            for p in r.phones() {
+                candidates.push(NewContact {
+                    whatsapp: p.is_mobile(),
+                    ..base("phone", p.e164())
+                });
+            }
+            if let Some(e) = r.email() {
+                candidates.push(base("email", e.as_str().to_owned()));
+            }
+            if let Some(a) = r.address() {
+                candidates.push(NewContact {
+                    uf: a.uf().map(|u| u.as_str().to_owned()),
+                    city: a.city().map(str::to_owned),
+                    cep: a.cep().map(|c| c.digits()),
+                    ..base("address", a.line().to_owned())
+                });
+            }
+            for c in candidates {
+                if self
+                    .contacts_sent
+                    .insert(self.contact_key(c.debtor_id, c.kind, &c.value))
+                {
+                    new.push(c);
+                }
+            }
+        }
+        if !new.is_empty() {
+            out.summary.contacts_created +=
+                contacts::insert_new(tx, self.org_id, &new, self.now).await?;
+        }
+        Ok(())
+    }
+
+    /// Contracts named in the batch and not met yet.
+    async fn contracts(&mut self, tx: &mut Tx, batch: &[(u64, ImportRow)]) -> AppResult<()> {
+        let mut new = Vec::new();
+        let mut in_batch = HashSet::new();
+        for (_, r) in batch {
+            if let Some(c) = r.contract()
+                && !self.contract_ids.contains_key(c.as_str())
+                && in_batch.insert(c.as_str())
+            {
+                new.push((c.as_str().to_owned(), self.debtor_of(r)?));
+            }
+        }
+        if !new.is_empty() {
+            let ids =
+                store::upsert_contracts(tx, self.org_id, self.creditor_id, &new, self.now).await?;
+            self.contract_ids.extend(ids);
+        }
+        Ok(())
+    }
+
+    /// New receivables are inserted; stored ones are compared and updated
+    /// through the receivable's own rules.
+    async fn receivables(
+        &mut self,
+        tx: &mut Tx,
+        batch: &[(u64, ImportRow)],
+        out: &mut ImportOutcome,
+    ) -> AppResult<()> {
+        let existing = if self.fresh {
+            HashMap::new()
+        } else {
+            let keys: Vec<_> = batch
+                .iter()
+                .map(|(_, r)| {
+                    (
+                        r.document_number().as_str().to_owned(),
+                        i64::from(r.installment().number()),
+                    )
+                })
+                .collect();
+            store::existing(tx, self.creditor_id, &keys).await?
+        };
+        let cal = calendar();
+        let mut inserts = Vec::with_capacity(batch.len());
+        for (line, r) in batch {
+            let incoming = r.to_new_receivable();
+            let row = ImportReceivable {
+                debtor_id: self.debtor_of(r)?,
+                contract_id: r
+                    .contract()
+                    .and_then(|c| self.contract_ids.get(c.as_str()).copied()),
+                document_number: r.document_number().as_str().to_owned(),
+                installment: i64::from(r.installment().number()),
+                installments: r.installment().total().map(i64::from),
+                issue_day: r.issue_date().map(day_number),
+                due_day: day_number(r.due_date()),
+                adjusted_due_day: day_number(cal.next_business_day(r.due_date())),
+                original_amount: r.amount().centavos(),
+                open_balance: r.open_amount().centavos(),
+                status: "open",
+            };
+            let key = (row.document_number.clone(), row.installment);
+            let Some(stored) = existing.get(&key) else {
+                let rec = Receivable::new(incoming).map_err(|e| AppError::invalid("row", e))?;
+                inserts.push(ImportReceivable {
+                    status: rec.status().as_str(),
+                    ..row
+                });
+                continue;
+            };
+            let same_links =
+                stored.debtor_id == row.debtor_id && stored.contract_id == row.contract_id;
+            let mut rec = restore(stored)?;
+            match rec.update_from_import(incoming) {
+                Ok(changes) if changes.is_empty() && same_links => out.summary.unchanged += 1,
+                Ok(_) => {
+                    let changed = ImportReceivable {
+                        status: rec.status().as_str(),
+                        ..row
+                    };
+                    store::update_receivable(tx, stored.id, &changed, self.now).await?;
+                    out.summary.receivables_updated += 1;
+                }
+                Err(e) => {
+                    out.summary.errors += 1;
+                    if out.problems.len() < super::import::MAX_REPORTED {
+                        out.problems.push(RowProblem {
+                            line: *line,
+                            column: "numero_documento".into(),
+                            value: key.0.clone(),
+                            reason: format!("título existente não pode ser alterado: {e}"),
+                        });
+                    }
+                    out.summary.unchanged += 1;
+                }
+            }
+        }
+        out.summary.receivables_created +=
+            store::insert_receivables(tx, self.org_id, self.creditor_id, &inserts, self.now)
+                .await?;
+        Ok(())
+    }
+}
+
+fn restore(s: &ReceivableRow) -> AppResult<Receivable> {
+    use quita_core::{
+        money::Money,
+        receivable::{DocumentNumber, Installment, NewReceivable},
+    };
+    let corrupt = |e: &dyn std::fmt::Display| {
+        AppError::Internal(anyhow::anyhow!("stored receivable {}: {e}", s.id))
+    };
+    let n = NewReceivable {
+        document_number: DocumentNumber::parse(&s.document_number).map_err(|e| corrupt(&e))?,
+        installment: Installment::new(
+            u16::try_from(s.installment).map_err(|e| corrupt(&e))?,
+            s.installments
+                .map(u16::try_from)
+                .transpose()
+                .map_err(|e| corrupt(&e))?,
+        )
+        .map_err(|e| corrupt(&e))?,
+        issue_date: s.issue_date,
+        due_date: s.due_date,
+        original_amount: Money::from_centavos(s.original_amount),
+        open_balance: Some(Money::from_centavos(s.open_balance)),
+    };
+    Receivable::restore(n, s.status).map_err(|e| corrupt(&e))
+}
