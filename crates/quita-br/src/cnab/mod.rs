@@ -66,4 +66,6 @@ pub fn parse_return(input: &[u8]) -> Result<ReturnFile, CnabError> {
 }
 
 #[cfg(test)]
+mod remessa_tests;
+#[cfg(test)]
 mod tests;
