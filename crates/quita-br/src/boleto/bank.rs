@@ -51,6 +51,9 @@ impl BankSlip {
                 found: bank_code.into(),
             });
         }
+        if bank.starts_with('8') {
+            return Err(BoletoError::ReservedBankCode { offset: 0 });
+        }
         let factor = match due {
             Some(d) => due_factor(d)?,
             None => 0,
@@ -87,6 +90,7 @@ impl BankSlip {
     }
 
     pub(crate) fn from_barcode_digits(d: &Digits) -> Result<Self, BoletoError> {
+        check_bank_code(d)?;
         check_currency(d, 3)?;
         let mut b = [0u8; 44];
         b.copy_from_slice(&d.digits);
@@ -101,6 +105,7 @@ impl BankSlip {
     }
 
     pub(crate) fn from_line_digits(d: &Digits) -> Result<Self, BoletoError> {
+        check_bank_code(d)?;
         check_currency(d, 3)?;
         let l = &d.digits;
         for (field, range, dv_at) in [(1u8, 0..9, 9), (2, 10..20, 20), (3, 21..31, 31)] {
@@ -223,6 +228,16 @@ impl BankSlip {
 
 /// Position 4 (index 3 in both the barcode and the typed line) must be the
 /// currency code `9` (Real) or `0` (other currencies).
+/// A bank code starting with 8 would make the barcode a utility slip's.
+fn check_bank_code(d: &Digits) -> Result<(), BoletoError> {
+    match d.digits.first() {
+        Some(8) => Err(BoletoError::ReservedBankCode {
+            offset: d.offset(0),
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn check_currency(d: &Digits, index: usize) -> Result<(), BoletoError> {
     match d.digits.get(index) {
         Some(9 | 0) | None => Ok(()),

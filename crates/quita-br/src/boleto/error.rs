@@ -32,6 +32,11 @@ pub enum BoletoError {
     /// The currency code of a bank slip is `9` (Real) or `0` (other).
     #[error("currency code {found:?} at position {offset} is not 9 (Real) or 0")]
     Currency { found: char, offset: usize },
+    /// A bank slip's bank code cannot start with `8`: a barcode starting with
+    /// `8` is a utility slip (arrecadação), so such a slip could not be read
+    /// back from its own barcode.
+    #[error("a bank code cannot start with 8 (reserved for utility slips), at position {offset}")]
+    ReservedBankCode { offset: usize },
     /// A utility slip (arrecadação) must start with `8`.
     #[error("a utility slip starts with 8, found {found:?} at position {offset}")]
     NotUtility { found: char, offset: usize },
@@ -65,7 +70,8 @@ impl BoletoError {
             | Self::GeneralCheckDigit { offset, .. }
             | Self::NotUtility { offset, .. }
             | Self::Currency { offset, .. }
-            | Self::ValueType { offset, .. } => Some(*offset),
+            | Self::ValueType { offset, .. }
+            | Self::ReservedBankCode { offset } => Some(*offset),
             _ => None,
         }
     }

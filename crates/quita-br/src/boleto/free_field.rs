@@ -83,13 +83,25 @@ pub fn itau(
             "Itaú carteira {cart} uses the 'seu número' layout (itau_seu_numero)"
         )));
     }
-    let nn_dac = if ["112", "126", "131", "146", "150", "168"].contains(&cart.as_str()) {
+    let nn_dac = itau_nosso_numero_dac(&cart, &nn, &ag, &cc);
+    let account_dac = itau_account_dac(&ag, &cc);
+    FreeField::new(&format!("{cart}{nn}{nn_dac}{ag}{cc}{account_dac}000"))
+}
+
+/// Itaú's DAC of the nosso número: mod 10 of agência(4) + conta(5) +
+/// carteira(3) + nosso número(8), or of carteira + nosso número only for
+/// carteiras 112, 126, 131, 146, 150 and 168. All inputs already padded.
+pub(crate) fn itau_nosso_numero_dac(cart: &str, nn: &str, ag: &str, cc: &str) -> u8 {
+    if ["112", "126", "131", "146", "150", "168"].contains(&cart) {
         mod10(&values(&format!("{cart}{nn}")))
     } else {
         mod10(&values(&format!("{ag}{cc}{cart}{nn}")))
-    };
-    let account_dac = mod10(&values(&format!("{ag}{cc}")));
-    FreeField::new(&format!("{cart}{nn}{nn_dac}{ag}{cc}{account_dac}000"))
+    }
+}
+
+/// Itaú's DAC of agência(4) + conta(5): mod 10. Inputs already padded.
+pub(crate) fn itau_account_dac(ag: &str, cc: &str) -> u8 {
+    mod10(&values(&format!("{ag}{cc}")))
 }
 
 /// Itaú carteiras whose free field carries "seu número" and the client code.

@@ -658,3 +658,28 @@ fn parse_throughput() {
     assert_eq!(ok, 1_000_000);
     println!("{:.0} typed lines parsed per second", 1e6 / secs);
 }
+
+/// Fuzz finding (target `boleto`, 2026-11-23): a 47-digit line with bank
+/// code 806 and right check digits was accepted as a bank slip, but its own
+/// barcode starts with 8 and so reads as a utility slip. A bank code cannot
+/// start with 8; the line is refused at the bank code.
+#[test]
+fn bank_code_starting_with_8_is_refused() {
+    let crash = "8  0 600000000000000000000000000000100010240430990";
+    let e = Slip::parse(crash).unwrap_err();
+    assert_eq!(e, BoletoError::ReservedBankCode { offset: 0 });
+    assert_eq!(
+        BankSlip::parse("80601000102404309900000000000000000000000000").unwrap_err(),
+        BoletoError::ReservedBankCode { offset: 0 }
+    );
+    let ff = FreeField::new(&"0".repeat(25)).unwrap();
+    assert_eq!(
+        BankSlip::build("806", None, None, &ff).unwrap_err(),
+        BoletoError::ReservedBankCode { offset: 0 }
+    );
+    // The 44-digit barcode starting with 8 is still a utility slip candidate.
+    assert!(!matches!(
+        Slip::parse("80601000102404309900000000000000000000000000"),
+        Err(BoletoError::ReservedBankCode { .. })
+    ));
+}

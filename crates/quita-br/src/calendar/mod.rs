@@ -22,6 +22,8 @@ pub mod regional;
 mod rules;
 
 #[cfg(test)]
+mod bdays_oracle;
+#[cfg(test)]
 mod tests;
 
 use jiff::civil::Date;

@@ -17,7 +17,8 @@ type Span = (usize, usize);
 
 /// Where one bank's detail record keeps each field.
 struct Detail {
-    agency: Span,
+    /// `None` when the record has no agência (Caixa SIGCB).
+    agency: Option<Span>,
     account: Span,
     account_dv: Option<usize>,
     wallet: Span,
@@ -30,10 +31,13 @@ struct Detail {
     /// Columns 254–266 are the amount credited to the account (net of the
     /// fee), not only the amount paid.
     paid_is_credited: bool,
+    /// Columns 280–292 are the multa paid (Caixa), added to `interest`,
+    /// rather than "outros créditos".
+    fine_in_280: bool,
 }
 
 const ITAU: Detail = Detail {
-    agency: (18, 21),
+    agency: Some((18, 21)),
     account: (24, 28),
     account_dv: Some(29),
     wallet: (83, 85),
@@ -44,10 +48,11 @@ const ITAU: Detail = Detail {
     credit_date: (296, 301),
     reasons: (378, 385),
     paid_is_credited: true,
+    fine_in_280: false,
 };
 
 const BRADESCO: Detail = Detail {
-    agency: (25, 29),
+    agency: Some((25, 29)),
     account: (30, 36),
     account_dv: Some(37),
     wallet: (22, 24),
@@ -58,11 +63,12 @@ const BRADESCO: Detail = Detail {
     credit_date: (296, 301),
     reasons: (319, 328),
     paid_is_credited: false,
+    fine_in_280: false,
 };
 
 /// Banco do Brasil CBR643, convênio of 7 digits (record type 7).
 const BB_7: Detail = Detail {
-    agency: (18, 21),
+    agency: Some((18, 21)),
     account: (23, 30),
     account_dv: Some(31),
     wallet: (107, 108),
@@ -73,6 +79,7 @@ const BB_7: Detail = Detail {
     credit_date: (176, 181),
     reasons: (87, 88),
     paid_is_credited: true,
+    fine_in_280: false,
 };
 
 /// Banco do Brasil CBR643, convênio of 6 digits (record type 1).
@@ -83,7 +90,7 @@ const BB_6: Detail = Detail {
 };
 
 const SANTANDER: Detail = Detail {
-    agency: (18, 21),
+    agency: Some((18, 21)),
     account: (22, 29),
     account_dv: None,
     wallet: (108, 108),
@@ -92,13 +99,16 @@ const SANTANDER: Detail = Detail {
     fee: (176, 188),
     other_expenses: Some((189, 201)),
     credit_date: (296, 301),
-    reasons: (137, 139),
+    reasons: (137, 145),
     paid_is_credited: false,
+    fine_in_280: false,
 };
 
+/// Caixa SIGCB: 18–20 are zeros (formerly the agência), 21–27 the código do
+/// beneficiário (6 digits and a zero, or 7 digits), read as the account.
 const CAIXA: Detail = Detail {
-    agency: (18, 21),
-    account: (22, 27),
+    agency: None,
+    account: (21, 27),
     account_dv: None,
     wallet: (107, 108),
     company_reference: (32, 56),
@@ -108,6 +118,7 @@ const CAIXA: Detail = Detail {
     credit_date: (294, 299),
     reasons: (80, 82),
     paid_is_credited: false,
+    fine_in_280: true,
 };
 
 /// `number-dv`, or `number` when there is no DV.
@@ -129,10 +140,20 @@ fn detail(line: &Line, layout: &Detail, bank: Bank) -> Result<ReturnRecord, Cnab
     }
     let text = |(a, b): Span| line.text(a, b);
     let amount_paid = line.amount(254, 266, "valor pago")?;
+    let juros = line.amount(267, 279, "juros de mora/multa")?;
+    let (interest, other_credits) = if layout.fine_in_280 {
+        let fine = line.amount(280, 292, "valor da multa")?;
+        let sum = juros
+            .checked_add(fine)
+            .ok_or_else(|| line.fault(267, "juros + multa overflow"))?;
+        (sum, crate::centavos::Centavos::ZERO)
+    } else {
+        (juros, line.amount(280, 292, "outros créditos")?)
+    };
     Ok(ReturnRecord {
         line: line.number,
         sequence: line.number(395, 400, "sequence number")?,
-        agency: text(layout.agency),
+        agency: layout.agency.map(text).unwrap_or_default(),
         account: with_dv(
             text(layout.account),
             layout
@@ -149,7 +170,7 @@ fn detail(line: &Line, layout: &Detail, bank: Bank) -> Result<ReturnRecord, Cnab
         face_value: line.amount(153, 165, "valor do título")?,
         amount_paid,
         amount_credited: layout.paid_is_credited.then_some(amount_paid),
-        interest: line.amount(267, 279, "juros de mora/multa")?,
+        interest,
         discount: line.amount(241, 253, "desconto")?,
         rebate: line.amount(228, 240, "abatimento")?,
         fee: line.amount(layout.fee.0, layout.fee.1, "tarifa de cobrança")?,
@@ -158,7 +179,7 @@ fn detail(line: &Line, layout: &Detail, bank: Bank) -> Result<ReturnRecord, Cnab
             Some((a, b)) => line.amount(a, b, "outras despesas")?,
             None => crate::centavos::Centavos::ZERO,
         },
-        other_credits: line.amount(280, 292, "outros créditos")?,
+        other_credits,
         occurrence_date: line.date(111, 116, "data da ocorrência")?,
         credit_date: line.date(
             layout.credit_date.0,

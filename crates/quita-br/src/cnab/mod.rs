@@ -66,4 +66,8 @@ pub fn parse_return(input: &[u8]) -> Result<ReturnFile, CnabError> {
 }
 
 #[cfg(test)]
+mod cnab400_tests;
+#[cfg(test)]
+mod remessa_tests;
+#[cfg(test)]
 mod tests;

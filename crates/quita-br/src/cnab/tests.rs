@@ -1,10 +1,8 @@
 //! Faults, remittances and never-panic properties of the CNAB module.
 
-use jiff::civil::date;
 use proptest::prelude::*;
 
 use super::*;
-use crate::centavos::Centavos;
 
 const ITAU: &[u8] = include_bytes!("../../tests/fixtures/cnab/CNAB400ITAU.RET");
 const BB240: &[u8] = include_bytes!("../../tests/fixtures/cnab/CNAB240.RET");
@@ -122,71 +120,7 @@ fn occurrences_have_descriptions() {
     assert_eq!(baixa.occurrence.kind(), OccurrenceKind::WrittenOff);
 }
 
-fn remittance(bank: Bank, n: usize) -> Remittance {
-    let boleto = |i: usize| RemittanceBoleto {
-        bank_reference: format!("{}", 1000 + i),
-        document_number: format!("DOC{i}"),
-        company_reference: format!("REC-{i}"),
-        due_date: date(2026, 12, 10),
-        issue_date: date(2026, 11, 23),
-        face_value: Centavos::new(12_345 + i as i64).unwrap(),
-        interest_per_day: Centavos::new(4).unwrap(),
-        discount: Centavos::ZERO,
-        discount_date: None,
-        payer: Payer {
-            document: "529.982.247-25".into(),
-            name: "José da Silva".into(),
-            address: "Rua das Flores, 10".into(),
-            district: "Centro".into(),
-            postal_code: "01001-000".into(),
-            city: "São Paulo".into(),
-            state: "SP".into(),
-        },
-    };
-    Remittance {
-        bank,
-        company: Company {
-            document: "12.345.678/0001-95".into(),
-            name: "Quita Cobranças Ltda".into(),
-            agency: "1234".into(),
-            agency_dv: "5".into(),
-            account: "123456".into(),
-            account_dv: "7".into(),
-            convenio: "1234567".into(),
-        },
-        sequence: 42,
-        created_at: date(2026, 11, 23).at(10, 30, 0, 0),
-        boletos: (0..n).map(boleto).collect(),
-    }
-}
-
-#[test]
-fn remittance_240_structure() {
-    for bank in Bank::ALL {
-        let text = remittance_240(&remittance(bank, 3)).unwrap();
-        assert!(text.is_ascii());
-        let lines: Vec<&str> = text.split_terminator("\r\n").collect();
-        assert_eq!(lines.len(), 2 + 2 * 3 + 2, "{bank}");
-        assert!(lines.iter().all(|l| l.len() == 240));
-        assert!(lines.iter().all(|l| l.starts_with(bank.code())));
-        assert_eq!(&lines[0][142..143], "1");
-        assert_eq!(&lines[1][8..11], "R01");
-        assert_eq!(&lines[2][13..14], "P");
-        assert_eq!(&lines[3][13..14], "Q");
-        assert_eq!(&lines[2][77..85], "10122026");
-        assert_eq!(&lines[2][85..100], "000000000012345");
-        assert_eq!(&lines[3][33..46], "JOSE DA SILVA");
-        assert_eq!(&lines[3][128..136], "01001000");
-        assert_eq!(&lines[8][17..23], "000008");
-        assert_eq!(&lines[9][3..8], "99999");
-        assert_eq!(&lines[9][23..29], "000010");
-        let seqs: Vec<&str> = lines[2..8].iter().map(|l| &l[8..13]).collect();
-        assert_eq!(seqs, ["00001", "00002", "00003", "00004", "00005", "00006"]);
-    }
-    let santander = remittance_240(&remittance(Bank::Santander, 1)).unwrap();
-    let p = santander.split("\r\n").nth(2).unwrap();
-    assert_eq!(&p[44..57], "0000000001000");
-}
+use super::remessa_tests::remittance;
 
 #[test]
 fn remittance_refuses_bad_values() {

@@ -40,12 +40,12 @@ pub enum BoletoCommand {
     /// Build a utility (arrecadação) barcode and its 48-digit typed line.
     MakeUtility {
         /// Segment (1–9), e.g. 3 = electricity and gas.
-        #[arg(long)]
-        segment: u8,
+        #[arg(long, allow_hyphen_values = true)]
+        segment: String,
         /// Value type: 6 or 8 = amount in R$ (mod 10 / mod 11), 7 or 9 =
         /// reference quantity (mod 10 / mod 11).
-        #[arg(long)]
-        value_type: u8,
+        #[arg(long, allow_hyphen_values = true)]
+        value_type: String,
         /// The amount in reais (e.g. 509.60) for value types 6 and 8, or the
         /// reference quantity as an integer for 7 and 9.
         #[arg(long)]
@@ -64,15 +64,15 @@ pub enum BoletoCommand {
     Svg {
         /// The barcode or typed line (it is checked first).
         input: String,
-        /// Narrow element width in mm.
-        #[arg(long, default_value_t = 0.254)]
-        narrow_mm: f64,
-        /// Wide ÷ narrow ratio (2.5–3.0).
-        #[arg(long, default_value_t = 3.0)]
-        ratio: f64,
-        /// Bar height in mm.
-        #[arg(long, default_value_t = 13.0)]
-        height_mm: f64,
+        /// Narrow element width in mm (above 0, at most 2).
+        #[arg(long, default_value = "0.254", allow_hyphen_values = true)]
+        narrow_mm: String,
+        /// Wide ÷ narrow ratio (2.0–3.5; FEBRABAN asks 2.5–3.0).
+        #[arg(long, default_value = "3.0", allow_hyphen_values = true)]
+        ratio: String,
+        /// Bar height in mm (above 0, at most 100).
+        #[arg(long, default_value = "13.0", allow_hyphen_values = true)]
+        height_mm: String,
     },
 }
 
@@ -153,7 +153,7 @@ pub fn run(cmd: BoletoCommand) -> anyhow::Result<ExitCode> {
             value,
             rest,
             json,
-        } => match make_utility(segment, value_type, &value, &rest) {
+        } => match make_utility(&segment, &value_type, &value, &rest) {
             Ok(slip) => ok(
                 json,
                 &lines_json(&Slip::Utility(slip)),
@@ -167,14 +167,10 @@ pub fn run(cmd: BoletoCommand) -> anyhow::Result<ExitCode> {
             ratio,
             height_mm,
         } => {
-            let result = Slip::parse(&input).map_err(failure).and_then(|slip| {
-                let opts = itf::SvgOptions {
-                    narrow_mm,
-                    ratio,
-                    height_mm,
-                    ..Default::default()
-                };
-                itf::svg(&slip.barcode(), &opts).map_err(failure)
+            let result = svg_options(&narrow_mm, &ratio, &height_mm).and_then(|opts| {
+                Slip::parse(&input)
+                    .map_err(failure)
+                    .and_then(|slip| itf::svg(&slip.barcode(), &opts).map_err(failure))
             });
             match result {
                 Ok(svg) => {
@@ -390,12 +386,44 @@ fn free_field_of(a: &MakeArgs) -> Result<FreeField, BoletoError> {
     }
 }
 
+/// The SVG sizes, refused (not silently replaced) when out of range.
+fn svg_options(narrow: &str, ratio: &str, height: &str) -> Result<itf::SvgOptions, Failure> {
+    let number = |what: &str, text: &str, low: f64, high: f64, low_open: bool| {
+        let v: f64 = text.trim().parse().unwrap_or(f64::NAN);
+        let above_low = if low_open { v > low } else { v >= low };
+        if v.is_finite() && above_low && v <= high {
+            Ok(v)
+        } else {
+            let open = if low_open { "above" } else { "from" };
+            Err(Failure::new(format!(
+                "{what}: {text:?} must be a number {open} {low} up to {high}"
+            )))
+        }
+    };
+    Ok(itf::SvgOptions {
+        narrow_mm: number("--narrow-mm", narrow, 0.0, 2.0, true)?,
+        ratio: number("--ratio", ratio, 2.0, 3.5, false)?,
+        height_mm: number("--height-mm", height, 0.0, 100.0, true)?,
+        ..Default::default()
+    })
+}
+
+/// A single decimal digit given on the command line.
+fn digit_arg(what: &str, text: &str) -> Result<u8, Failure> {
+    match text.trim().as_bytes() {
+        [d @ b'0'..=b'9'] => Ok(d - b'0'),
+        _ => Err(Failure::new(format!("{what}: {text:?} must be one digit"))),
+    }
+}
+
 fn make_utility(
-    segment: u8,
-    value_type: u8,
+    segment: &str,
+    value_type: &str,
     value: &str,
     rest: &str,
 ) -> Result<UtilitySlip, Failure> {
+    let segment = digit_arg("--segment", segment)?;
+    let value_type = digit_arg("--value-type", value_type)?;
     let vt = ValueType::from_digit(value_type).ok_or_else(|| {
         Failure::new(format!(
             "--value-type must be 6, 7, 8 or 9, got {value_type}"

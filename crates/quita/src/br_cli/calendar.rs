@@ -32,9 +32,11 @@ pub enum CalendarCommand {
     AddBusinessDays {
         /// Start date (YYYY-MM-DD).
         date: String,
-        /// Number of business days; negative goes back.
-        #[arg(allow_negative_numbers = true)]
-        n: i32,
+        /// Number of business days; negative goes back. A start that is not
+        /// a business day first moves to the next one (as the `bdays`
+        /// crate): Saturday −1 is the Friday before.
+        #[arg(allow_hyphen_values = true)]
+        n: String,
         #[command(flatten)]
         layers: Layers,
         /// Print JSON: {"date"}.
@@ -141,7 +143,7 @@ pub fn run(cmd: CalendarCommand) -> anyhow::Result<ExitCode> {
             n,
             layers,
             json,
-        } => (json, add(&date, n, &layers)),
+        } => (json, add(&date, &n, &layers)),
         CalendarCommand::IsBusinessDay { date, layers, json } => {
             (json, is_business_day(&date, &layers))
         }
@@ -187,8 +189,13 @@ fn holidays(from: &str, to: &str, layers: &Layers) -> Outcome {
     Ok((value, human))
 }
 
-fn add(date: &str, n: i32, layers: &Layers) -> Outcome {
+fn add(date: &str, n: &str, layers: &Layers) -> Outcome {
     let date = parse_date("date", date)?;
+    let n: i32 = n.trim().parse().map_err(|_| {
+        Failure::new(format!(
+            "N: {n:?} is not a whole number of business days (-2147483648 to 2147483647)"
+        ))
+    })?;
     let result = layers.calendar()?.add_business_days(date, n);
     Ok((json!({"date": result.to_string()}), result.to_string()))
 }
@@ -254,8 +261,18 @@ mod tests {
             v,
             json!([{"date": "2025-03-03", "name": "Carnaval"}, {"date": "2025-03-04", "name": "Carnaval"}])
         );
-        let (v, _) = add("2025-02-28", 1, &national()).unwrap();
+        let (v, _) = add("2025-02-28", "1", &national()).unwrap();
         assert_eq!(v, json!({"date": "2025-03-05"}));
+        // As bdays' advance_bdays: a non-business start moves forward first,
+        // even for a negative N.
+        let (v, _) = add("2025-11-22", "-1", &national()).unwrap();
+        assert_eq!(v, json!({"date": "2025-11-21"}));
+        let (v, _) = add("2025-04-18", "-1", &national()).unwrap();
+        assert_eq!(v, json!({"date": "2025-04-17"}));
+        let (v, _) = add("2025-03-01", "0", &national()).unwrap();
+        assert_eq!(v, json!({"date": "2025-03-05"}));
+        assert!(add("2025-03-01", "x", &national()).is_err());
+        assert!(add("2025-03-01", "99999999999", &national()).is_err());
         let (v, _) = is_business_day("2025-04-21", &national()).unwrap();
         assert_eq!(
             v,

@@ -37,12 +37,22 @@ pub enum CnabCommand {
     /// description.
     ///
     /// The JSON document: {"company": {"document", "name", "agency",
-    /// "agency_dv", "account", "account_dv", "convenio"}, "sequence": NSA,
-    /// "created_at": "2026-11-23T10:30:00" (optional; default now in
-    /// America/Sao_Paulo), "boletos": [{"bank_reference", "document_number",
-    /// "company_reference", "due_date", "issue_date", "face_value": "123.45",
-    /// "interest_per_day", "discount", "discount_date", "payer": {"document",
-    /// "name", "address", "district", "postal_code", "city", "state"}}]}.
+    /// "agency_dv", "account", "account_dv", "convenio", "wallet"},
+    /// "sequence": NSA, "created_at": "2026-11-23T10:30:00" (optional;
+    /// default now in America/Sao_Paulo), "boletos": [{"bank_reference",
+    /// "document_number", "company_reference", "due_date", "issue_date",
+    /// "face_value": "123.45", "interest_per_day", "discount",
+    /// "discount_date", "discount_2", "discount_2_date", "discount_3",
+    /// "discount_3_date", "fine", "write_off_days", "messages": […],
+    /// "payer": {"document", "name", "address", "district", "postal_code",
+    /// "city", "state"}}]}.
+    ///
+    /// Per bank: Itaú (341) needs "wallet" (carteira, 3 digits) and a nosso
+    /// número of up to 8 digits (its DAC is computed; "account_dv", if
+    /// given, must be the DAC of agência + conta); Caixa (104) takes its
+    /// 6- or 7-digit código do beneficiário in "convenio" and a 17-digit
+    /// nosso número (or up to 15 digits, written after modalidade 14);
+    /// "messages" (segment S) are for Caixa only.
     Remessa {
         /// Bank code: 001, 033, 104, 237 or 341.
         #[arg(long)]

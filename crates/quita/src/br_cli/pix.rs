@@ -84,9 +84,9 @@ pub struct QrArgs {
     /// Write a PNG to FILE.
     #[arg(long, value_name = "FILE")]
     png: Option<PathBuf>,
-    /// Pixels per QR module.
-    #[arg(long, default_value_t = 8)]
-    module_px: u32,
+    /// Pixels per QR module (1–64).
+    #[arg(long, default_value = "8", allow_hyphen_values = true)]
+    module_px: String,
     /// Print JSON: {"file": …, "format": "svg"|"png", "bytes": N}.
     #[arg(long)]
     json: bool,
@@ -186,13 +186,25 @@ fn qr(a: &QrArgs) -> anyhow::Result<ExitCode> {
     if let Err(e) = pix::parse(&a.payload) {
         return output::fail(a.json, &Failure::at(e.to_string(), e.offset()));
     }
+    let module_px = match a.module_px.trim().parse::<u32>() {
+        Ok(px @ 1..=64) => px,
+        _ => {
+            return output::fail(
+                a.json,
+                &Failure::new(format!(
+                    "--module-px: {:?} must be a whole number from 1 to 64",
+                    a.module_px
+                )),
+            );
+        }
+    };
     let (path, format, bytes) = match (&a.svg, &a.png) {
         (Some(path), _) => (
             path,
             "svg",
-            pix::qr_svg(&a.payload, a.module_px).map(String::into_bytes),
+            pix::qr_svg(&a.payload, module_px).map(String::into_bytes),
         ),
-        (None, Some(path)) => (path, "png", pix::qr_png(&a.payload, a.module_px)),
+        (None, Some(path)) => (path, "png", pix::qr_png(&a.payload, module_px)),
         (None, None) => {
             return output::fail(a.json, &Failure::new("give --svg FILE or --png FILE"));
         }
