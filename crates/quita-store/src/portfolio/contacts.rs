@@ -204,32 +204,6 @@ pub(crate) fn multi_row_insert(
     sql
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn multi_row_sql() {
-        assert_eq!(
-            super::multi_row_insert(
-                false,
-                "INSERT INTO t (a, s, b, c) VALUES ",
-                2,
-                3,
-                "'x', ",
-                " RETURNING id"
-            ),
-            "INSERT INTO t (a, s, b, c) VALUES ($1, 'x', $2, $3), ($4, 'x', $5, $6) RETURNING id"
-        );
-        assert_eq!(
-            super::multi_row_insert(false, "V ", 1, 2, "", ""),
-            "V ($1, $2)"
-        );
-        assert_eq!(
-            super::multi_row_insert(true, "V ", 2, 2, "", ""),
-            "V (?, ?), (?, ?)"
-        );
-    }
-}
-
 /// The contacts of many debtors of one organization (others are absent), in
 /// one query per 500 debtors: what an enrichment file is compared against.
 pub async fn list_for_debtors(db: &Db, org_id: i64, debtor_ids: &[i64]) -> Result<Vec<ContactRow>> {
@@ -290,4 +264,30 @@ pub async fn refresh(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn multi_row_sql() {
+        assert_eq!(
+            super::multi_row_insert(
+                false,
+                "INSERT INTO t (a, s, b, c) VALUES ",
+                2,
+                3,
+                "'x', ",
+                " RETURNING id"
+            ),
+            "INSERT INTO t (a, s, b, c) VALUES ($1, 'x', $2, $3), ($4, 'x', $5, $6) RETURNING id"
+        );
+        assert_eq!(
+            super::multi_row_insert(false, "V ", 1, 2, "", ""),
+            "V ($1, $2)"
+        );
+        assert_eq!(
+            super::multi_row_insert(true, "V ", 2, 2, "", ""),
+            "V (?, ?), (?, ?)"
+        );
+    }
 }
