@@ -280,7 +280,8 @@ pub struct ImportHeader {
 }
 
 /// `"  Emissão "` → `"emissao"`, `"Data Vencimento"` → `"data_vencimento"`.
-fn normalise_header(raw: &str) -> String {
+/// Shared with the other import layouts (the enrichment of contacts).
+pub fn normalise_header(raw: &str) -> String {
     let s = raw.trim_start_matches('\u{feff}').trim();
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -542,31 +543,19 @@ impl ImportHeader {
             Email::parse,
             FieldReason::Email
         );
-        let mut phones = Vec::new();
-        let phones_txt = self.cell(record, ImportField::Phones);
-        if !phones_txt.is_empty() {
-            for p in phones_txt
-                .split('|')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-            {
-                match Phone::parse(p) {
-                    Ok(ph) if !phones.contains(&ph) => phones.push(ph),
-                    Ok(_) => {}
-                    Err(_) => warnings.push(err(ImportField::Phones, p, FieldReason::Phone)),
-                }
-            }
+        let (phones, bad_phones) = parse_phone_list(self.cell(record, ImportField::Phones));
+        for p in bad_phones {
+            warnings.push(err(ImportField::Phones, p, FieldReason::Phone));
         }
         let state = optional!(warnings, ImportField::State, Uf::parse, FieldReason::State);
         let zip = optional!(warnings, ImportField::Zip, Cep::parse, FieldReason::Zip);
         let city_txt = self.cell(record, ImportField::City);
-        let city = if city_txt.is_empty() {
-            None
-        } else if city_txt.chars().count() > 100 || city_txt.chars().any(char::is_control) {
-            warnings.push(err(ImportField::City, city_txt, FieldReason::Address));
-            None
-        } else {
-            Some(city_txt.split_whitespace().collect::<Vec<_>>().join(" "))
+        let city = match parse_city(city_txt) {
+            Ok(c) => c,
+            Err(_) => {
+                warnings.push(err(ImportField::City, city_txt, FieldReason::Address));
+                None
+            }
         };
         let line_txt = self.cell(record, ImportField::Address);
         let address = if line_txt.is_empty() {
@@ -618,6 +607,34 @@ impl ImportHeader {
             }),
             _ => Err(errors),
         }
+    }
+}
+
+/// The phones of a `telefones` cell (`|`-separated), each to E.164, without
+/// duplicates, and the parts that are not phones (as written).
+pub fn parse_phone_list(cell: &str) -> (Vec<Phone>, Vec<&str>) {
+    let mut phones = Vec::new();
+    let mut bad = Vec::new();
+    for p in cell.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+        match Phone::parse(p) {
+            Ok(ph) if !phones.contains(&ph) => phones.push(ph),
+            Ok(_) => {}
+            Err(_) => bad.push(p),
+        }
+    }
+    (phones, bad)
+}
+
+/// A city cell: inner spaces collapsed; `None` when empty; refused when
+/// longer than 100 characters or with control characters.
+pub fn parse_city(cell: &str) -> Result<Option<String>, FieldReason> {
+    let c = cell.trim();
+    if c.is_empty() {
+        Ok(None)
+    } else if c.chars().count() > 100 || c.chars().any(char::is_control) {
+        Err(FieldReason::Address)
+    } else {
+        Ok(Some(c.split_whitespace().collect::<Vec<_>>().join(" ")))
     }
 }
 

@@ -37,4 +37,8 @@ conformance!(
     import_writes_are_idempotent,
     contacts_keep_invalid_status,
     search_aging_and_counts,
+    debtor_access_is_append_only_and_scoped,
+    contracts_keep_their_terms,
+    debtor_pages_visit_each_once,
+    contacts_refresh_only_unverified,
 );

@@ -85,6 +85,8 @@ pub fn audit_action(action: &str) -> &str {
         "creditor_created" => "Carteira criada",
         "creditor_updated" => "Política da carteira alterada",
         "receivables_imported" => "Títulos importados",
+        "contacts_imported" => "Contatos importados (enriquecimento)",
+        "contract_saved" => "Contrato registrado",
         "index_table_stored" => "Tabela de índice gravada",
         other => other,
     }

@@ -58,7 +58,7 @@ pub enum Command {
     /// Creditors (carteiras) and their charge policy.
     #[command(subcommand)]
     Creditor(crate::commands::portfolio::CreditorCommand),
-    /// Import receivables with their debtors and contacts.
+    /// Import receivables with their debtors and contacts, or extra contacts (enrichment).
     #[command(subcommand)]
     Import(crate::commands::portfolio::ImportCommand),
     /// Monetary-correction index tables (IPCA…).
@@ -97,6 +97,7 @@ impl Command {
             Command::Creditor(crate::commands::portfolio::CreditorCommand::Create(a)) => a.json,
             Command::Creditor(crate::commands::portfolio::CreditorCommand::List(j)) => j.json,
             Command::Import(crate::commands::portfolio::ImportCommand::Receivables(a)) => a.json,
+            Command::Import(crate::commands::portfolio::ImportCommand::Contacts(a)) => a.json,
             Command::Index(crate::commands::portfolio::IndexCommand::Import(a)) => a.json,
             Command::Report(crate::commands::portfolio::ReportCommand::Aging(a)) => a.json,
             _ => false,

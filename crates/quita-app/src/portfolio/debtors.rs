@@ -1,22 +1,30 @@
-//! The debtor 360° view and debtor search.
+//! The debtor 360° view (with its contracts and their effective terms, and
+//! the LGPD record of who opened it), the keyset list of debtors, and search.
 
 use std::collections::HashMap;
 
 use jiff::civil::Date;
+use quita_core::role::Role;
 use quita_core::{
     contract::effective_policy,
     debt_update::{DebtUpdate, DebtUpdateRequest, debt_update},
     money::Money,
 };
 use quita_store::portfolio::{
+    access::{self, AccessChannel, AccessRow},
     contacts::{self, ContactRow},
+    contracts::{self, ContractRow},
     debtors::{self, DebtorRow, SearchField},
     receivables::{self, ReceivableRow},
 };
 use serde::Serialize;
 
-use super::{calendar, name_key};
-use crate::{App, AppError, AppResult};
+use super::{
+    calendar,
+    contracts::{EffectiveTerms, effective_terms},
+    name_key,
+};
+use crate::{App, AppError, AppResult, auth::Principal};
 
 /// One receivable with its creditor and its debt update on the view's date.
 #[derive(Debug, Clone)]
@@ -35,21 +43,107 @@ pub struct CreditorTotal {
     pub updated_amount: Money,
 }
 
+/// One of the debtor's contracts with the terms in force and its receivables.
+#[derive(Debug, Clone)]
+pub struct ContractView {
+    pub contract: ContractRow,
+    pub creditor_name: String,
+    pub terms: EffectiveTerms,
+    /// Indices into [`Debtor360::receivables`].
+    pub receivables: Vec<usize>,
+    pub first_due: Option<Date>,
+    pub last_due: Option<Date>,
+    /// Open balance of its collectable receivables.
+    pub open_balance: Money,
+}
+
 #[derive(Debug, Clone)]
 pub struct Debtor360 {
     pub debtor: DebtorRow,
     pub contacts: Vec<ContactRow>,
     pub receivables: Vec<ReceivableView>,
+    /// The debtor's contracts, each with its receivables.
+    pub contracts: Vec<ContractView>,
+    /// Indices into `receivables` of those under no contract.
+    pub without_contract: Vec<usize>,
     pub totals: Vec<CreditorTotal>,
     pub on: Date,
 }
 
+/// One page of the organization's debtors by name.
+#[derive(Debug, Clone)]
+pub struct DebtorPage {
+    pub debtors: Vec<DebtorRow>,
+    /// The cursor of the next page (the last debtor's id), if there is one.
+    pub next: Option<i64>,
+}
+
 impl App {
-    /// Everything about one debtor of `org_id`, amounts updated to `on`.
+    /// Opens a debtor's 360° view for a user or token (agent) and records
+    /// the access (who, which debtor, when, through which channel) in the
+    /// append-only access log before answering (LGPD). A debtor that is
+    /// not the organization's is `NotFound`, and nothing is recorded.
+    pub async fn open_debtor_360(
+        &self,
+        who: &Principal,
+        id: i64,
+        on: Date,
+        channel: AccessChannel,
+    ) -> AppResult<Debtor360> {
+        who.require(Role::Agent)?;
+        let view = self.debtor_360(who.org_id, id, on).await?;
+        let mut tx = self.db.begin_write().await?;
+        access::record(&mut tx, who.org_id, id, who.actor, channel, self.now()).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// The newest accesses to a debtor's record (supervisor and admin).
+    pub async fn debtor_accesses(
+        &self,
+        who: &Principal,
+        id: i64,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> AppResult<Vec<AccessRow>> {
+        who.require(Role::Supervisor)?;
+        debtors::get(&self.db, who.org_id, id).await?;
+        Ok(access::list_for_debtor(&self.db, who.org_id, id, before_id, limit).await?)
+    }
+
+    /// A page of the organization's debtors by name then id (agent), after
+    /// the debtor `after` (the previous page's `next`).
+    pub async fn debtors_page(
+        &self,
+        who: &Principal,
+        after: Option<i64>,
+        limit: i64,
+    ) -> AppResult<DebtorPage> {
+        who.require(Role::Agent)?;
+        let limit = limit.clamp(1, 200);
+        let mut rows = debtors::page_after(&self.db, who.org_id, after, limit + 1).await?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(200));
+        Ok(DebtorPage {
+            next: if more {
+                rows.last().map(|d| d.id)
+            } else {
+                None
+            },
+            debtors: rows,
+        })
+    }
+
+    /// Everything about one debtor of `org_id`, amounts updated to `on`, in
+    /// a fixed number of queries (debtor, contacts, receivables, contracts,
+    /// creditors, index tables), whatever the number of receivables.
     pub async fn debtor_360(&self, org_id: i64, id: i64, on: Date) -> AppResult<Debtor360> {
         let debtor = debtors::get(&self.db, org_id, id).await?;
         let contacts = contacts::list_for_debtor(&self.db, org_id, id).await?;
         let rows = receivables::list_for_debtor(&self.db, org_id, id).await?;
+        let contract_rows = contracts::list_for_debtor(&self.db, org_id, id).await?;
+        let terms_of: HashMap<i64, &ContractRow> =
+            contract_rows.iter().map(|c| (c.id, c)).collect();
         let creditors: HashMap<i64, _> = self
             .creditors(org_id)
             .await?
@@ -63,8 +157,12 @@ impl App {
             let creditor = creditors.get(&r.creditor_id);
             let update = match (creditor, r.status.is_collectable()) {
                 (Some(c), true) => {
-                    let policy = effective_policy(&c.policy, None);
-                    let index = c.policy.correction.table_name().and_then(|n| tables.get(n));
+                    let terms = r
+                        .contract_id
+                        .and_then(|cid| terms_of.get(&cid))
+                        .and_then(|k| k.terms.as_ref());
+                    let policy = effective_policy(&c.policy, terms);
+                    let index = policy.correction().table_name().and_then(|n| tables.get(n));
                     let req = DebtUpdateRequest {
                         principal: Money::from_centavos(r.open_balance),
                         due_date: r.due_date,
@@ -106,10 +204,52 @@ impl App {
                 update,
             });
         }
+        let mut contract_views: Vec<ContractView> = contract_rows
+            .into_iter()
+            .map(|k| {
+                let creditor = creditors.get(&k.creditor_id);
+                ContractView {
+                    creditor_name: creditor
+                        .map_or_else(|| format!("credor #{}", k.creditor_id), |c| c.name.clone()),
+                    terms: match creditor {
+                        Some(c) => effective_terms(&c.policy, k.terms.as_ref()),
+                        None => effective_terms(&Default::default(), k.terms.as_ref()),
+                    },
+                    contract: k,
+                    receivables: Vec::new(),
+                    first_due: None,
+                    last_due: None,
+                    open_balance: Money::ZERO,
+                }
+            })
+            .collect();
+        let mut without_contract = Vec::new();
+        for (i, v) in views.iter().enumerate() {
+            let r = &v.receivable;
+            match r
+                .contract_id
+                .and_then(|cid| contract_views.iter_mut().find(|k| k.contract.id == cid))
+            {
+                Some(k) => {
+                    k.receivables.push(i);
+                    k.first_due = Some(k.first_due.map_or(r.due_date, |d| d.min(r.due_date)));
+                    k.last_due = Some(k.last_due.map_or(r.due_date, |d| d.max(r.due_date)));
+                    if r.status.is_collectable() {
+                        k.open_balance = k
+                            .open_balance
+                            .checked_add(Money::from_centavos(r.open_balance))
+                            .unwrap_or(k.open_balance);
+                    }
+                }
+                None => without_contract.push(i),
+            }
+        }
         Ok(Debtor360 {
             debtor,
             contacts,
             receivables: views,
+            contracts: contract_views,
+            without_contract,
             totals,
             on,
         })
@@ -187,8 +327,12 @@ impl App {
         let r = receivables::get(&self.db, org_id, id).await?;
         let c = self.creditor(org_id, r.creditor_id).await?;
         let tables = self.index_tables(org_id).await?;
-        let policy = effective_policy(&c.policy, None);
-        let index = c.policy.correction.table_name().and_then(|n| tables.get(n));
+        let contract = match r.contract_id {
+            Some(cid) => Some(contracts::get(&self.db, org_id, cid).await?),
+            None => None,
+        };
+        let policy = effective_policy(&c.policy, contract.as_ref().and_then(|k| k.terms.as_ref()));
+        let index = policy.correction().table_name().and_then(|n| tables.get(n));
         let req = DebtUpdateRequest {
             principal: Money::from_centavos(r.open_balance),
             due_date: r.due_date,

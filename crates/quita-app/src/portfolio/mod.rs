@@ -1,9 +1,12 @@
-//! Portfolio use cases: creditors, import, aging, the debtor 360° view,
-//! search and the debt update of stored receivables.
+//! Portfolio use cases: creditors, import, enrichment of contacts, aging,
+//! contracts, the debtor 360° view, search and the debt update of stored
+//! receivables.
 
 pub mod aging;
+pub mod contracts;
 pub mod creditors;
 pub mod debtors;
+pub mod enrichment;
 pub mod import;
 mod import_read;
 mod import_write;

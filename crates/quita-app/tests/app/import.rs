@@ -18,7 +18,7 @@ use crate::app;
 
 const HEADER: &str = "documento_devedor;nome_devedor;email;telefones;uf;cidade;cep;endereco;contrato;numero_documento;parcela;total_parcelas;emissao;vencimento;valor;valor_aberto";
 
-fn csv(rows: &[&str]) -> Vec<u8> {
+pub fn csv(rows: &[&str]) -> Vec<u8> {
     let mut s = String::from(HEADER);
     for r in rows {
         s.push('\n');
@@ -28,14 +28,14 @@ fn csv(rows: &[&str]) -> Vec<u8> {
     s.into_bytes()
 }
 
-const GOOD: [&str; 4] = [
+pub const GOOD: [&str; 4] = [
     "529.982.247-25;maria  da silva;Maria@Exemplo.com.br;(11) 98765-4321|11 3333-4444;SP;São Paulo;01310-100;Av. Paulista, 1000;CT-1;NF-100;1;2;01/09/2026;10/10/2026;1.000,00;",
     "52998224725;Maria da Silva;;;;;;;CT-1;NF-100;2;2;01/09/2026;10/11/2026;1.000,00;400,00",
     "11.222.333/0001-81;Padaria Pão Quente Ltda;;21987654321;RJ;Rio de Janeiro;;;;BOL-7;1;;2026-08-01;2026-08-15;250.50;",
     "111.444.777-35;João Souza;joao@x.com.br;;;;;;;NF-200;1;1;;30/12/2026;99,90;",
 ];
 
-async fn setup(db: Db) -> (App, i64, i64) {
+pub async fn setup(db: Db) -> (App, i64, i64) {
     let (app, _) = app(db);
     let org = app
         .create_org(
@@ -62,7 +62,7 @@ async fn setup(db: Db) -> (App, i64, i64) {
     (app, org.id, c.id)
 }
 
-async fn import(
+pub async fn import(
     app: &App,
     org: i64,
     creditor: i64,

@@ -1,7 +1,11 @@
 //! Use cases against real databases (SQLite always, PostgreSQL when configured).
 
+mod debtor_view;
+mod enrichment;
 mod import;
 
+use debtor_view::contracts_terms_and_access_log;
+use enrichment::{enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources};
 use import::{
     bad_files_change_nothing, import_then_reimport_then_change, xlsx_and_latin1_files_import,
 };
@@ -40,6 +44,9 @@ both!(
     import_then_reimport_then_change,
     bad_files_change_nothing,
     xlsx_and_latin1_files_import,
+    contracts_terms_and_access_log,
+    enrichment_keeps_bounces_and_sources,
+    enrichment_bad_rows_change_nothing,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

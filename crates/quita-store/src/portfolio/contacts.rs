@@ -263,6 +263,68 @@ pub(crate) fn multi_row_insert(
     sql
 }
 
+/// The contacts of many debtors of one organization (others are absent), in
+/// one query per 500 debtors: what an enrichment file is compared against.
+pub async fn list_for_debtors(db: &Db, org_id: i64, debtor_ids: &[i64]) -> Result<Vec<ContactRow>> {
+    let mut out = Vec::new();
+    let sqlite = matches!(db, Db::Sqlite(_));
+    for chunk in debtor_ids.chunks(500) {
+        let list = if sqlite {
+            vec!["?"; chunk.len()].join(", ")
+        } else {
+            (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let sql = format!(
+            "SELECT id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, invalid_reason, opt_out \
+             FROM contacts WHERE org_id = {} AND debtor_id IN ({list}) ORDER BY debtor_id, kind, id",
+            if sqlite { "?" } else { "$1" }
+        );
+        let rows: Vec<Row> = on_db!(db, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?;
+        out.extend(rows.into_iter().map(ContactRow::from));
+    }
+    Ok(out)
+}
+
+/// Takes a newer source and date (and the WhatsApp/workplace flags the new
+/// data adds) into one **unverified** contact; a contact that is valid or
+/// invalid is left untouched. Returns whether it changed.
+#[allow(clippy::too_many_arguments)] // one row's columns
+pub async fn refresh(
+    tx: &mut Tx,
+    org_id: i64,
+    id: i64,
+    source: &str,
+    source_date: Timestamp,
+    whatsapp: bool,
+    workplace: bool,
+    now: Timestamp,
+) -> Result<bool> {
+    const SQL: &str = "UPDATE contacts SET source = $3, source_date = $4, whatsapp = (whatsapp OR $5), \
+           workplace = (workplace OR $6), updated_at = $7 \
+         WHERE org_id = $1 AND id = $2 AND status = 'unverified' AND source_date < $4";
+    let n = on_tx!(tx, |t| sqlx::query(SQL)
+        .bind(org_id)
+        .bind(id)
+        .bind(source)
+        .bind(ms(source_date))
+        .bind(whatsapp)
+        .bind(workplace)
+        .bind(ms(now))
+        .execute(&mut **t)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -261,3 +261,64 @@ pub async fn names(
     }
     Ok(out)
 }
+
+/// A page of the organization's debtors by name key then id, after the
+/// debtor `after_id` (keyset; the cursor is a debtor id, so no name travels
+/// in a URL). A cursor that is not a debtor of `org_id` gives an empty page.
+/// Served by the `(org_id, name_key)` index (SQLite appends the rowid).
+pub async fn page_after(
+    db: &Db,
+    org_id: i64,
+    after_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<DebtorRow>> {
+    let limit = limit.clamp(1, 500);
+    let Some(after) = after_id else {
+        return list_page(db, org_id, None, limit).await;
+    };
+    const SQL: &str = "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
+         FROM debtors d, (SELECT name_key AS k, id AS i FROM debtors WHERE org_id = $1 AND id = $2) c \
+         WHERE d.org_id = $1 AND (d.name_key > c.k OR (d.name_key = c.k AND d.id > c.i)) \
+         ORDER BY d.name_key, d.id LIMIT $3";
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The ids of the organization's debtors with the given CPF/CNPJ digits
+/// (documents of other organizations, or unknown, are absent).
+pub async fn ids_by_documents(
+    db: &Db,
+    org_id: i64,
+    documents: &[String],
+) -> Result<std::collections::HashMap<String, i64>> {
+    let mut out = std::collections::HashMap::with_capacity(documents.len());
+    let sqlite = matches!(db, Db::Sqlite(_));
+    for chunk in documents.chunks(500) {
+        let list = if sqlite {
+            vec!["?"; chunk.len()].join(", ")
+        } else {
+            (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let sql = format!(
+            "SELECT document, id FROM debtors WHERE org_id = {} AND document IN ({list})",
+            if sqlite { "?" } else { "$1" }
+        );
+        let rows: Vec<(String, i64)> = on_db!(db, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
+            for d in chunk {
+                q = q.bind(d);
+            }
+            q.fetch_all(p).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -1,8 +1,11 @@
 //! The portfolio: creditors, debtors and their contacts, contracts and
-//! receivables, and the batch writer the importer uses.
+//! receivables, the batch writer the importer uses, and the LGPD access log
+//! of the debtor 360° view.
 
+pub mod access;
 pub mod aging;
 pub mod contacts;
+pub mod contracts;
 mod copy;
 pub mod creditors;
 pub mod debtors;

@@ -1,11 +1,13 @@
 //! The conformance cases, one async function per behaviour, each taking a
 //! fresh migrated database.
 
+mod debtor_view;
 mod jobs;
 mod people;
 mod platform;
 mod portfolio;
 
+pub use debtor_view::*;
 pub use jobs::*;
 pub use people::*;
 pub use platform::*;

@@ -2,6 +2,8 @@
 //! the handlers themselves (a route cannot exist undocumented).
 
 mod dto;
+mod enrichment;
+pub use enrichment::default_source as default_contacts_source;
 mod org;
 mod portfolio;
 mod tokens;
@@ -61,7 +63,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(portfolio::import))
         .routes(routes!(portfolio::aging))
         .routes(routes!(portfolio::debtors))
+        .routes(routes!(enrichment::import_contacts))
         .routes(routes!(portfolio::debtor))
+        .routes(routes!(portfolio::debtor_accesses))
         .routes(routes!(portfolio::receivable_update));
     let (_, openapi) = doc.clone().split_for_parts();
     let json = serde_json::to_string(&openapi).unwrap_or_else(|_| "{}".into());

@@ -13,8 +13,12 @@ use quita_app::{
     portfolio::import::{ImportOutcome, ImportSummary, RowProblem},
 };
 use quita_core::{aging::AgingBuckets, charge_policy::ChargePolicy, role::Role};
-use quita_store::portfolio::{
-    contacts::ContactRow, creditors::Creditor, debtors::DebtorRow, receivables::ReceivableRow,
+use quita_store::{
+    audit::Actor,
+    portfolio::{
+        access::AccessChannel, contacts::ContactRow, creditors::Creditor, debtors::DebtorRow,
+        receivables::ReceivableRow,
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -375,26 +379,52 @@ impl From<&DebtorRow> for DebtorDto {
 #[derive(Deserialize, IntoParams)]
 pub struct DebtorSearch {
     /// Prefix of the name, CPF/CNPJ, phone, e-mail or document number.
+    /// Without it, every debtor is listed by name, one page at a time.
     q: Option<String>,
+    /// The `next` of the previous page (listing only).
+    after: Option<String>,
     /// At most this many (1–100, default 20).
     limit: Option<i64>,
 }
 
-/// Searches debtors (agent).
+/// Debtors: a search result, or a page of the whole list by name.
+#[derive(Serialize, ToSchema)]
+pub struct DebtorListDto {
+    pub debtors: Vec<DebtorDto>,
+    /// Cursor for the next page (`?after=`); null on the last page and for searches.
+    pub next: Option<String>,
+}
+
+/// Lists the organization's debtors by name then id with keyset paging
+/// (`after` = the previous page's `next`), or searches them with `q` (agent).
 #[utoipa::path(get, path = "/api/v1/debtors", tag = "portfolio", params(DebtorSearch),
-    responses((status = 200, body = [DebtorDto]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = DebtorListDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn debtors(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
     Query(q): Query<DebtorSearch>,
-) -> Result<Json<Vec<DebtorDto>>, ApiError> {
+) -> Result<Json<DebtorListDto>, ApiError> {
     p.require(Role::Agent)?;
     let limit = q.limit.unwrap_or(20).clamp(1, 100);
-    let rows = state
-        .app
-        .search_debtors(p.org_id, q.q.as_deref().unwrap_or(""), limit)
-        .await?;
-    Ok(Json(rows.iter().map(DebtorDto::from).collect()))
+    let query = q.q.as_deref().map(str::trim).unwrap_or("");
+    if !query.is_empty() {
+        let rows = state.app.search_debtors(p.org_id, query, limit).await?;
+        return Ok(Json(DebtorListDto {
+            debtors: rows.iter().map(DebtorDto::from).collect(),
+            next: None,
+        }));
+    }
+    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+            AppError::invalid("after", "invalid cursor (use the previous page's next)")
+        })?),
+        None => None,
+    };
+    let page = state.app.debtors_page(&p, after, limit).await?;
+    Ok(Json(DebtorListDto {
+        debtors: page.debtors.iter().map(DebtorDto::from).collect(),
+        next: page.next.map(|n| n.to_string()),
+    }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -509,6 +539,62 @@ pub struct Debtor360Dto {
     /// Per creditor: `creditor_id`, `creditor_name`, `count`, `open_balance`, `updated_amount`.
     #[schema(value_type = Vec<Object>)]
     pub totals: Vec<quita_app::portfolio::debtors::CreditorTotal>,
+    /// The debtor's contracts with their effective terms and receivables.
+    pub contracts: Vec<ContractDto>,
+    /// Ids of the receivables under no contract (the creditor's policy applies).
+    pub receivables_without_contract: Vec<i64>,
+}
+
+/// A contract and the terms in force for its receivables.
+#[derive(Serialize, ToSchema)]
+pub struct ContractDto {
+    pub id: i64,
+    pub number: String,
+    /// `one_off`, `installment_plan` (crediário) or `recurring`.
+    pub kind: String,
+    pub creditor_id: i64,
+    pub creditor_name: String,
+    pub product: Option<String>,
+    pub start_date: Option<String>,
+    /// First and last due date of its receivables.
+    pub first_due_date: Option<String>,
+    pub last_due_date: Option<String>,
+    pub open_balance: String,
+    /// Each of `late_fine`, `default_interest_monthly`, `interest_mode`,
+    /// `correction`, `collection_fee`, `grace_days` is `{value, origin}` with
+    /// origin `contract` (agreed in the contract) or `creditor` (the
+    /// creditor's policy); plus `fine_capped` and `collection_fee_allowed`.
+    #[schema(value_type = Object)]
+    pub terms: quita_app::portfolio::contracts::EffectiveTerms,
+    pub receivable_ids: Vec<i64>,
+}
+
+impl ContractDto {
+    fn of(
+        k: &quita_app::portfolio::debtors::ContractView,
+        v: &quita_app::portfolio::debtors::Debtor360,
+    ) -> Self {
+        let c = &k.contract;
+        Self {
+            id: c.id,
+            number: c.number.clone(),
+            kind: c.kind.as_str().to_owned(),
+            creditor_id: c.creditor_id,
+            creditor_name: k.creditor_name.clone(),
+            product: c.product.clone(),
+            start_date: c.starts_on.map(|d| d.to_string()),
+            first_due_date: k.first_due.map(|d| d.to_string()),
+            last_due_date: k.last_due.map(|d| d.to_string()),
+            open_balance: k.open_balance.to_string(),
+            terms: k.terms.clone(),
+            receivable_ids: k
+                .receivables
+                .iter()
+                .filter_map(|i| v.receivables.get(*i))
+                .map(|r| r.receivable.id)
+                .collect(),
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -532,8 +618,9 @@ async fn date_or_today(
     }
 }
 
-/// Everything about one debtor: identity, contacts, receivables with their
-/// updated amounts, totals by creditor (agent).
+/// Everything about one debtor: identity, contacts, contracts with their
+/// effective terms, receivables with their updated amounts, totals by
+/// creditor (agent). Each call is recorded in the debtor's access log (LGPD).
 #[utoipa::path(get, path = "/api/v1/debtors/{id}", tag = "portfolio", params(("id" = i64, Path, description = "Debtor id"), OnParams),
     responses((status = 200, body = Debtor360Dto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn debtor(
@@ -545,8 +632,18 @@ pub async fn debtor(
     p.require(Role::Agent)?;
     let id = path_id(&raw)?;
     let on = date_or_today(&state, &p, q.on.as_deref()).await?;
-    let v = state.app.debtor_360(p.org_id, id, on).await?;
+    let v = state
+        .app
+        .open_debtor_360(&p, id, on, AccessChannel::Api)
+        .await?;
     let base = DebtorDto::from(&v.debtor);
+    let contracts = v.contracts.iter().map(|k| ContractDto::of(k, &v)).collect();
+    let receivables_without_contract = v
+        .without_contract
+        .iter()
+        .filter_map(|i| v.receivables.get(*i))
+        .map(|r| r.receivable.id)
+        .collect();
     Ok(Json(Debtor360Dto {
         id: base.id,
         name: base.name,
@@ -570,7 +667,70 @@ pub async fn debtor(
             })
             .collect(),
         totals: v.totals,
+        contracts,
+        receivables_without_contract,
     }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AccessParams {
+    /// Only accesses older than this id (keyset, from the previous page).
+    before: Option<i64>,
+    /// At most this many (1–500, default 50).
+    limit: Option<i64>,
+}
+
+/// One recorded opening of a debtor's 360° view.
+#[derive(Serialize, ToSchema)]
+pub struct AccessDto {
+    pub id: i64,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// `user`, `token`, `cli` or `system`.
+    pub actor_kind: String,
+    pub actor_id: Option<i64>,
+    /// The user's or token's name.
+    pub actor_name: Option<String>,
+    /// `web` or `api`.
+    pub channel: String,
+}
+
+/// Who opened this debtor's 360° view, when and through which channel,
+/// newest first (supervisor and admin): the LGPD access log.
+#[utoipa::path(get, path = "/api/v1/debtors/{id}/accesses", tag = "portfolio", params(("id" = i64, Path, description = "Debtor id"), AccessParams),
+    responses((status = 200, body = [AccessDto]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn debtor_accesses(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(raw): Path<String>,
+    Query(q): Query<AccessParams>,
+) -> Result<Json<Vec<AccessDto>>, ApiError> {
+    p.require(Role::Supervisor)?;
+    let id = path_id(&raw)?;
+    let rows = state
+        .app
+        .debtor_accesses(&p, id, q.before, q.limit.unwrap_or(50))
+        .await?;
+    Ok(Json(
+        rows.iter()
+            .map(|a| {
+                let (kind, actor_id) = match a.actor {
+                    Actor::User(id) => ("user", Some(id)),
+                    Actor::Token(id) => ("token", Some(id)),
+                    Actor::Cli => ("cli", None),
+                    Actor::System => ("system", None),
+                };
+                AccessDto {
+                    id: a.id,
+                    at: a.at.to_string(),
+                    actor_kind: kind.to_owned(),
+                    actor_id,
+                    actor_name: a.actor_name.clone(),
+                    channel: a.channel.as_str().to_owned(),
+                }
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -5,12 +5,23 @@ use axum::{
     extract::{Path, Query, State},
     response::Response,
 };
-use quita_app::portfolio::debtors::Debtor360;
+use quita_app::portfolio::{
+    contracts::EffectiveTerms,
+    debtors::{ContractView as AppContractView, Debtor360},
+};
 use quita_core::{
+    charge_policy::{CorrectionIndex, InterestMode},
     contact::{ChannelSet, Phone},
     role::Role,
 };
-use quita_store::portfolio::{contacts::ContactRow, debtors::DebtorRow};
+use quita_store::{
+    audit::Actor,
+    portfolio::{
+        access::{AccessChannel, AccessRow},
+        contacts::ContactRow,
+        debtors::DebtorRow,
+    },
+};
 use serde::Deserialize;
 
 use super::{Layout, page, parse_id};
@@ -81,6 +92,9 @@ struct ListPage {
     q: String,
     debtors: Vec<DebtorLine>,
     searched: bool,
+    paged: bool,
+    next: Option<i64>,
+    can_enrich: bool,
 }
 
 #[derive(Template)]
@@ -88,26 +102,53 @@ struct ListPage {
 struct ListFragment {
     debtors: Vec<DebtorLine>,
     searched: bool,
+    paged: bool,
+    next: Option<i64>,
 }
+
+/// Debtors per page of the list.
+const PAGE: i64 = 50;
 
 #[derive(Deserialize, Default)]
 pub struct SearchQuery {
     #[serde(default)]
     q: String,
+    /// The cursor of the next page (a debtor id, from "Próxima página").
+    #[serde(default)]
+    after: Option<String>,
 }
 
-async fn find(state: &AppState, s: &UserSession, q: &str) -> Result<Vec<DebtorLine>, PageError> {
+struct Found {
+    debtors: Vec<DebtorLine>,
+    next: Option<i64>,
+    paged: bool,
+}
+
+async fn find(state: &AppState, s: &UserSession, q: &SearchQuery) -> Result<Found, PageError> {
     let p = &s.0.principal;
     p.require(Role::Agent)?;
-    let rows = if q.trim().is_empty() {
-        // The first 100 by name; beyond that, the search narrows it.
-        quita_store::portfolio::debtors::list_page(&state.app.db, p.org_id, None, 100)
-            .await
-            .map_err(|e| PageError(e.into()))?
+    if q.q.trim().is_empty() {
+        // Every debtor, by name, one page at a time (keyset).
+        let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+                PageError(quita_app::AppError::invalid("after", "cursor inválido"))
+            })?),
+            None => None,
+        };
+        let pg = state.app.debtors_page(p, after, PAGE).await?;
+        Ok(Found {
+            debtors: pg.debtors.iter().map(DebtorLine::of).collect(),
+            next: pg.next,
+            paged: after.is_some(),
+        })
     } else {
-        state.app.search_debtors(p.org_id, q, 100).await?
-    };
-    Ok(rows.iter().map(DebtorLine::of).collect())
+        let rows = state.app.search_debtors(p.org_id, &q.q, 100).await?;
+        Ok(Found {
+            debtors: rows.iter().map(DebtorLine::of).collect(),
+            next: None,
+            paged: false,
+        })
+    }
 }
 
 pub async fn list(
@@ -115,25 +156,30 @@ pub async fn list(
     s: UserSession,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
-    let debtors = find(&state, &s, &q.q).await?;
+    let found = find(&state, &s, &q).await?;
     Ok(page(&ListPage {
         layout: Some(Layout::new(&state, &s.0, "/devedores").await?),
         searched: !q.q.trim().is_empty(),
         q: q.q,
-        debtors,
+        debtors: found.debtors,
+        paged: found.paged,
+        next: found.next,
+        can_enrich: s.0.principal.role.allows(Role::Supervisor),
     }))
 }
 
-/// The result rows alone, for the htmx live search.
+/// The result rows alone, for the htmx live search and "Próxima página".
 pub async fn search(
     State(state): State<AppState>,
     s: UserSession,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
-    let debtors = find(&state, &s, &q.q).await?;
+    let found = find(&state, &s, &q).await?;
     Ok(page(&ListFragment {
-        debtors,
+        debtors: found.debtors,
         searched: !q.q.trim().is_empty(),
+        paged: found.paged,
+        next: found.next,
     }))
 }
 
@@ -261,6 +307,119 @@ pub fn line_views(u: &quita_core::debt_update::DebtUpdate) -> Vec<LineView> {
         .collect()
 }
 
+/// One effective term: the value as shown and where it comes from.
+pub struct TermView {
+    pub label: &'static str,
+    pub value: String,
+    pub origin: &'static str,
+    pub from_contract: bool,
+}
+
+pub struct ContractView {
+    pub id: i64,
+    pub number: String,
+    pub kind: &'static str,
+    pub creditor: String,
+    pub product: String,
+    pub starts: String,
+    pub dues: String,
+    pub open: String,
+    pub terms: Vec<TermView>,
+    pub receivables: Vec<ReceivableView>,
+}
+
+pub fn contract_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "one_off" => "Avulso",
+        "installment_plan" => "Crediário",
+        "recurring" => "Recorrente",
+        _ => "—",
+    }
+}
+
+fn pct(p: quita_core::rate::Percent) -> String {
+    format!("{}%", format::decimal(p.as_decimal()))
+}
+
+fn correction_label(c: &CorrectionIndex) -> String {
+    match c {
+        CorrectionIndex::None => "sem correção".into(),
+        CorrectionIndex::Ipca => "IPCA".into(),
+        CorrectionIndex::Table(n) => format!("tabela {n}"),
+    }
+}
+
+pub fn term_views(t: &EffectiveTerms) -> Vec<TermView> {
+    let view =
+        |label, value: String, origin: quita_app::portfolio::contracts::TermOrigin| TermView {
+            label,
+            value,
+            origin: origin.label_pt(),
+            from_contract: origin == quita_app::portfolio::contracts::TermOrigin::Contract,
+        };
+    vec![
+        view(
+            "Multa",
+            if t.fine_capped {
+                format!("{} (limitada, CDC art. 52 §1)", pct(t.late_fine.value))
+            } else {
+                pct(t.late_fine.value)
+            },
+            t.late_fine.origin,
+        ),
+        view(
+            "Juros de mora",
+            format!(
+                "{} ao mês{}",
+                pct(t.default_interest_monthly.value),
+                if t.interest_mode.value == InterestMode::Compound {
+                    ", compostos"
+                } else {
+                    ""
+                }
+            ),
+            t.default_interest_monthly.origin,
+        ),
+        view(
+            "Correção monetária",
+            correction_label(&t.correction.value),
+            t.correction.origin,
+        ),
+        view(
+            "Honorários",
+            if t.collection_fee_allowed {
+                pct(t.collection_fee.value)
+            } else {
+                "não cobrados (sem cláusula no contrato)".into()
+            },
+            t.collection_fee.origin,
+        ),
+        view(
+            "Carência",
+            format!("{} dia(s)", t.grace_days.value),
+            t.grace_days.origin,
+        ),
+    ]
+}
+
+/// One recorded access to the debtor's record.
+pub struct AccessView {
+    pub at: String,
+    pub who: String,
+    pub channel: &'static str,
+}
+
+pub fn who_label(a: &AccessRow) -> String {
+    match (a.actor, a.actor_name.as_deref()) {
+        (Actor::User(_), Some(n)) => n.to_owned(),
+        (Actor::User(id), None) => format!("usuário #{id}"),
+        (Actor::Token(_), Some(n)) => format!("token de API {n}"),
+        (Actor::Token(id), None) => format!("token de API #{id}"),
+        (Actor::Cli, _) => "linha de comando".into(),
+        (Actor::System, _) => "sistema".into(),
+    }
+}
+
 pub struct TotalView {
     pub creditor: String,
     pub count: u64,
@@ -281,10 +440,72 @@ struct DebtorPage {
     since: String,
     on: String,
     contacts: Vec<ContactView>,
-    receivables: Vec<ReceivableView>,
+    contracts: Vec<ContractView>,
+    without_contract: Vec<ReceivableView>,
+    has_receivables: bool,
     totals: Vec<TotalView>,
+    /// Shown to supervisors and admins only.
+    accesses: Option<Vec<AccessView>>,
 }
 
+fn receivable_view(r: &quita_app::portfolio::debtors::ReceivableView) -> ReceivableView {
+    let rr = &r.receivable;
+    ReceivableView {
+        id: rr.id,
+        creditor: r.creditor_name.clone(),
+        document_number: rr.document_number.clone(),
+        installment: match rr.installments {
+            Some(n) => format!("{}/{}", rr.installment, n),
+            None => rr.installment.to_string(),
+        },
+        issue: rr
+            .issue_date
+            .map(format::civil)
+            .unwrap_or_else(|| "—".into()),
+        due: format::civil(rr.due_date),
+        original: format::centavos(rr.original_amount),
+        open: format::centavos(rr.open_balance),
+        updated: r
+            .update
+            .as_ref()
+            .map(|u| format::money(u.total()))
+            .unwrap_or_else(|| "—".into()),
+        days_late: r
+            .update
+            .as_ref()
+            .map(|u| u.days_late().to_string())
+            .unwrap_or_else(|| "—".into()),
+        status: status_label(rr.status.as_str()),
+        lines: r.update.as_ref().map(line_views).unwrap_or_default(),
+    }
+}
+
+fn contract_view(k: &AppContractView, v: &Debtor360) -> ContractView {
+    let c = &k.contract;
+    ContractView {
+        id: c.id,
+        number: c.number.clone(),
+        kind: contract_kind_label(c.kind.as_str()),
+        creditor: k.creditor_name.clone(),
+        product: c.product.clone().unwrap_or_else(|| "—".into()),
+        starts: c.starts_on.map(format::civil).unwrap_or_else(|| "—".into()),
+        dues: match (k.first_due, k.last_due) {
+            (Some(a), Some(b)) if a == b => format::civil(a),
+            (Some(a), Some(b)) => format!("{} a {}", format::civil(a), format::civil(b)),
+            _ => "—".into(),
+        },
+        open: format::money(k.open_balance),
+        terms: term_views(&k.terms),
+        receivables: k
+            .receivables
+            .iter()
+            .filter_map(|i| v.receivables.get(*i))
+            .map(receivable_view)
+            .collect(),
+    }
+}
+
+/// The 360° page. Opening it is recorded in the access log (LGPD).
 pub async fn show(
     State(state): State<AppState>,
     s: UserSession,
@@ -295,7 +516,30 @@ pub async fn show(
     let id = parse_id(&raw)?;
     let org = state.app.organization(p).await?;
     let today = state.app.clock.today_in(&org.time_zone);
-    let v: Debtor360 = state.app.debtor_360(p.org_id, id, today).await?;
+    let v: Debtor360 = state
+        .app
+        .open_debtor_360(p, id, today, AccessChannel::Web)
+        .await?;
+    let accesses = if p.role.allows(Role::Supervisor) {
+        Some(
+            state
+                .app
+                .debtor_accesses(p, id, None, 20)
+                .await?
+                .iter()
+                .map(|a| AccessView {
+                    at: format::date_time(a.at, &org.time_zone),
+                    who: who_label(a),
+                    channel: match a.channel {
+                        AccessChannel::Web => "Web",
+                        AccessChannel::Api => "API",
+                    },
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let d = &v.debtor;
     Ok(page(&DebtorPage {
         layout: Some(Layout::new(&state, &s.0, "/devedores").await?),
@@ -318,41 +562,14 @@ pub async fn show(
             .iter()
             .map(|c| contact_view(c, &org.time_zone))
             .collect(),
-        receivables: v
-            .receivables
+        contracts: v.contracts.iter().map(|k| contract_view(k, &v)).collect(),
+        without_contract: v
+            .without_contract
             .iter()
-            .map(|r| {
-                let rr = &r.receivable;
-                ReceivableView {
-                    id: rr.id,
-                    creditor: r.creditor_name.clone(),
-                    document_number: rr.document_number.clone(),
-                    installment: match rr.installments {
-                        Some(n) => format!("{}/{}", rr.installment, n),
-                        None => rr.installment.to_string(),
-                    },
-                    issue: rr
-                        .issue_date
-                        .map(format::civil)
-                        .unwrap_or_else(|| "—".into()),
-                    due: format::civil(rr.due_date),
-                    original: format::centavos(rr.original_amount),
-                    open: format::centavos(rr.open_balance),
-                    updated: r
-                        .update
-                        .as_ref()
-                        .map(|u| format::money(u.total()))
-                        .unwrap_or_else(|| "—".into()),
-                    days_late: r
-                        .update
-                        .as_ref()
-                        .map(|u| u.days_late().to_string())
-                        .unwrap_or_else(|| "—".into()),
-                    status: status_label(rr.status.as_str()),
-                    lines: r.update.as_ref().map(line_views).unwrap_or_default(),
-                }
-            })
+            .filter_map(|i| v.receivables.get(*i))
+            .map(receivable_view)
             .collect(),
+        has_receivables: !v.receivables.is_empty(),
         totals: v
             .totals
             .iter()
@@ -363,5 +580,6 @@ pub async fn show(
                 updated: format::money(t.updated_amount),
             })
             .collect(),
+        accesses,
     }))
 }

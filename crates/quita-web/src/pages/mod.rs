@@ -2,6 +2,7 @@
 
 pub mod carteiras;
 pub mod devedores;
+mod enriquecimento;
 mod login;
 mod painel;
 pub mod relatorios;
@@ -58,6 +59,14 @@ pub fn router() -> Router<AppState> {
             "/carteiras/{id}/importar",
             get(carteiras::import_form)
                 .post(carteiras::import_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::imports::IMPORT_LIMIT,
+                )),
+        )
+        .route(
+            "/importacoes/contatos",
+            get(enriquecimento::form)
+                .post(enriquecimento::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(
                     crate::imports::IMPORT_LIMIT,
                 )),

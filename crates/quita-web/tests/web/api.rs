@@ -241,7 +241,7 @@ pub async fn api_users_and_tokens(db: Db) {
 }
 
 /// The routes the API serves; the document must list exactly these.
-pub const API_ROUTES: [(&str, &str); 19] = [
+pub const API_ROUTES: [(&str, &str); 21] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/organization"),
     ("get", "/api/v1/dashboard"),
@@ -257,9 +257,11 @@ pub const API_ROUTES: [(&str, &str); 19] = [
     ("get", "/api/v1/creditors/{id}"),
     ("patch", "/api/v1/creditors/{id}"),
     ("post", "/api/v1/imports"),
+    ("post", "/api/v1/imports/contacts"),
     ("get", "/api/v1/aging"),
     ("get", "/api/v1/debtors"),
     ("get", "/api/v1/debtors/{id}"),
+    ("get", "/api/v1/debtors/{id}/accesses"),
     ("get", "/api/v1/receivables/{id}/update"),
 ];
 

@@ -3,6 +3,7 @@
 
 mod api;
 mod browser;
+mod debtor_view;
 mod pages;
 mod portfolio;
 mod support;
@@ -32,6 +33,10 @@ both!(
     crate::portfolio::creditors_and_import_through_pages => creditors_and_import_through_pages,
     crate::portfolio::portfolio_api => portfolio_api,
     crate::portfolio::aging_and_debtor_pages => aging_and_debtor_pages,
+    crate::debtor_view::debtor_360_contracts_and_access_log => debtor_360_contracts_and_access_log,
+    crate::debtor_view::debtors_are_paged => debtors_are_paged,
+    crate::debtor_view::enrichment_through_page_and_api => enrichment_through_page_and_api,
+    crate::debtor_view::debtor_routes_are_per_organization => debtor_routes_are_per_organization,
     crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
     crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
 );

@@ -643,7 +643,7 @@ pub async fn portfolio_api(db: Db) {
             .json()
             .await
             .unwrap();
-        let found = found.as_array().unwrap();
+        let found = found["debtors"].as_array().unwrap();
         assert_eq!(found.len(), 1, "q={q}: {found:?}");
         assert_eq!(found[0]["document_masked"], "***.982.247-**");
         assert!(found[0].get("document").is_none());
@@ -657,7 +657,7 @@ pub async fn portfolio_api(db: Db) {
         .json()
         .await
         .unwrap();
-    let jose = found[0]["id"].as_i64().unwrap();
+    let jose = found["debtors"][0]["id"].as_i64().unwrap();
     let maria: Value = c
         .get(t.url("/api/v1/debtors?q=maria"))
         .bearer_auth(&agent)
@@ -667,7 +667,7 @@ pub async fn portfolio_api(db: Db) {
         .json()
         .await
         .unwrap();
-    let maria = maria[0]["id"].as_i64().unwrap();
+    let maria = maria["debtors"][0]["id"].as_i64().unwrap();
     let v: Value = c
         .get(t.url(&format!("/api/v1/debtors/{maria}?on={AS_OF}")))
         .bearer_auth(&agent)

@@ -8,6 +8,7 @@ use quita_app::{
     App,
     portfolio::{
         aging::AgingQuery,
+        enrichment::EnrichmentOptions,
         import::{FileKind, ImportOptions},
     },
 };
@@ -65,6 +66,28 @@ pub struct CreditorCreateArgs {
 pub enum ImportCommand {
     /// Import receivables with their debtors and contacts (CSV or XLSX).
     Receivables(ImportArgs),
+    /// Import extra contacts for existing debtors (enrichment; CSV or XLSX).
+    /// A contact marked invalid (bounce, wrong number) is never overwritten.
+    Contacts(ContactsImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ContactsImportArgs {
+    /// The file (.csv or .xlsx); see docs/import-format.md, "Enriquecimento de contatos".
+    pub file: PathBuf,
+    /// Source kept with each new contact when a row has no `fonte`
+    /// [default: "enriquecimento <file name>"].
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Apply the valid rows even if some are bad (default: all or nothing).
+    #[arg(long)]
+    pub partial: bool,
+    /// Write the problems found to this CSV (linha;coluna;valor;motivo).
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -182,7 +205,10 @@ pub async fn import(
     global: &GlobalArgs,
     cmd: ImportCommand,
 ) -> anyhow::Result<ExitCode> {
-    let ImportCommand::Receivables(a) = cmd;
+    let a = match cmd {
+        ImportCommand::Receivables(a) => a,
+        ImportCommand::Contacts(c) => return import_contacts(config, global, c).await,
+    };
     let file = File::open(&a.file).with_context(|| format!("cannot open {}", a.file.display()))?;
     let app = open_app(config).await?;
     let org = target_org(&app, global).await?;
@@ -224,6 +250,88 @@ pub async fn import(
             s.unchanged,
             s.debtors_created,
             s.contacts_created,
+            s.errors,
+            if s.applied {
+                ""
+            } else {
+                " — nothing was imported"
+            },
+            s.elapsed_ms
+        )
+    })?;
+    if !s.applied || s.errors > 0 {
+        if let Some(first) = outcome.problems.first() {
+            eprintln!(
+                "error: {} problem(s) in {}; first at line {}{}: {}{}",
+                s.errors,
+                a.file.display(),
+                first.line,
+                if first.column.is_empty() {
+                    String::new()
+                } else {
+                    format!(", column {}", first.column)
+                },
+                first.reason,
+                if a.errors.is_some() {
+                    ""
+                } else {
+                    " (use --errors FILE for the full report)"
+                }
+            );
+        }
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `quita import contacts`: the enrichment import.
+async fn import_contacts(
+    config: &Config,
+    global: &GlobalArgs,
+    a: ContactsImportArgs,
+) -> anyhow::Result<ExitCode> {
+    let file = File::open(&a.file).with_context(|| format!("cannot open {}", a.file.display()))?;
+    let app = open_app(config).await?;
+    let org = target_org(&app, global).await?;
+    let name = a
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let source = match a.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => s.to_owned(),
+        None => {
+            let short: String = name.chars().filter(|c| !c.is_control()).take(60).collect();
+            format!("enriquecimento {short}").trim().to_owned()
+        }
+    };
+    let outcome = app
+        .import_contacts(
+            org.id,
+            FileKind::of_name(&name),
+            BufReader::new(file),
+            &EnrichmentOptions {
+                partial: a.partial,
+                source,
+            },
+            Actor::Cli,
+        )
+        .await
+        .context("--source")?;
+    if let Some(path) = &a.errors {
+        std::fs::write(path, outcome.problems_csv())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let s = &outcome.summary;
+    output::print(a.json, s, || {
+        format!(
+            "{} rows: {} contacts created, {} refreshed, {} unchanged, {} kept invalid; {} unknown debtors; {} errors{} ({} ms)",
+            s.rows,
+            s.contacts_created,
+            s.contacts_refreshed,
+            s.unchanged,
+            s.skipped_invalid,
+            s.unknown_debtors,
             s.errors,
             if s.applied {
                 ""

@@ -439,3 +439,150 @@ async fn sqlx_exec(pool: &sqlx::PgPool, sql: &str) {
         .await
         .unwrap();
 }
+
+fn json_of(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON document")
+}
+
+#[test]
+fn import_contacts_enriches_existing_debtors() {
+    let dir = tempdir("enrich");
+    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/samples");
+    let carteira = samples.join("carteira-exemplo.csv");
+    let enrich = samples.join("enriquecimento-exemplo.csv");
+    json_of(&quita(&dir, &["org", "create", "--name", "Alfa", "--json"]));
+    json_of(&quita(
+        &dir,
+        &[
+            "--org",
+            "alfa",
+            "creditor",
+            "create",
+            "--name",
+            "Loja",
+            "--document",
+            "34.028.316/0001-03",
+            "--json",
+        ],
+    ));
+    let imported = json_of(&quita(
+        &dir,
+        &[
+            "--org",
+            "alfa",
+            "import",
+            "receivables",
+            carteira.to_str().unwrap(),
+            "--creditor",
+            "34028316000103",
+            "--json",
+        ],
+    ));
+    assert_eq!(imported["errors"], 0, "{imported}");
+    let first = json_of(&quita(
+        &dir,
+        &[
+            "--org",
+            "alfa",
+            "import",
+            "contacts",
+            enrich.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    for key in [
+        "rows",
+        "contacts_created",
+        "unchanged",
+        "skipped_invalid",
+        "unknown_debtors",
+        "errors",
+        "elapsed_ms",
+    ] {
+        assert!(first[key].is_u64(), "{key}: {first}");
+    }
+    assert_eq!(first["rows"], 4, "{first}");
+    assert_eq!(first["errors"], 0, "{first}");
+    // Maria: e-mail, phone, address; José: landline (his e-mail is known);
+    // the bakery: e-mail, phone, address; Ana: landline (her mobile is known).
+    assert_eq!(first["contacts_created"], 8, "{first}");
+    assert_eq!(first["unchanged"], 2, "{first}");
+    let again = json_of(&quita(
+        &dir,
+        &[
+            "--org",
+            "alfa",
+            "import",
+            "contacts",
+            enrich.to_str().unwrap(),
+            "--source",
+            "outra",
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        (
+            again["contacts_created"].as_u64(),
+            again["unchanged"].as_u64()
+        ),
+        (Some(0), Some(10)),
+        "{again}"
+    );
+
+    // A debtor not in the organization: exit 1, one line naming line and column, errors report.
+    let bad = dir.join("ruim.csv");
+    std::fs::write(
+        &bad,
+        "documento_devedor;email\n529.982.247-25;nova@example.com\n111.444.777-35;x@example.com\n",
+    )
+    .unwrap();
+    let report = dir.join("erros.csv");
+    let out = quita(
+        &dir,
+        &[
+            "--org",
+            "alfa",
+            "import",
+            "contacts",
+            bad.to_str().unwrap(),
+            "--errors",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_one_line_error(&out, "line 3, column documento_devedor");
+    let csv = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        csv.starts_with("linha;coluna;valor;motivo\n3;documento_devedor;"),
+        "{csv}"
+    );
+    // Nothing was half-applied: with --partial the good row is written now
+    // (still exit 1: the report has a problem).
+    let out = quita(
+        &dir,
+        &[
+            "--org",
+            "alfa",
+            "import",
+            "contacts",
+            bad.to_str().unwrap(),
+            "--partial",
+            "--json",
+        ],
+    );
+    assert!(!out.status.success());
+    let after: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            after["contacts_created"].as_u64(),
+            after["unknown_debtors"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "{after}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,215 @@
+//! The debtor 360° with its contracts and their effective terms, the LGPD
+//! access log, and the keyset list of debtors.
+
+use std::collections::HashSet;
+
+use quita_app::{
+    AppError,
+    admin::NewUserInput,
+    auth::Principal,
+    portfolio::contracts::{SaveContract, TermOrigin},
+};
+use quita_core::{
+    contract::{ContractKind, ContractTerms},
+    email::Email,
+    password::NewPassword,
+    rate::Percent,
+    role::Role,
+};
+use quita_store::{
+    Db,
+    audit::Actor,
+    portfolio::{access::AccessChannel, debtors},
+};
+
+use crate::import::{GOOD, csv, import, setup};
+
+fn principal(org_id: i64, role: Role, user_id: i64) -> Principal {
+    Principal {
+        org_id,
+        role,
+        actor: Actor::User(user_id),
+        name: "x".into(),
+        user_id: Some(user_id),
+    }
+}
+
+pub async fn contracts_terms_and_access_log(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    let sup = app
+        .create_user(
+            org,
+            NewUserInput {
+                email: Email::parse("sup@alfa.com.br").unwrap(),
+                name: "Sueli Supervisora".into(),
+                role: Role::Supervisor,
+                password: NewPassword::parse("senha-forte-123").unwrap(),
+            },
+            Actor::Cli,
+        )
+        .await
+        .unwrap();
+    let supervisor = principal(org, Role::Supervisor, sup.id);
+    let agent = principal(org, Role::Agent, sup.id);
+    let viewer = principal(org, Role::Viewer, sup.id);
+    let maria = debtors::find_by_document(&db, org, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    let on = jiff::civil::date(2026, 11, 23);
+
+    // Before any terms: the imported contract follows the creditor's policy.
+    let before = app.debtor_360(org, maria.id, on).await.unwrap();
+    assert_eq!(before.contracts.len(), 1);
+    let k = &before.contracts[0];
+    assert_eq!(k.contract.number, "CT-1");
+    assert_eq!(k.receivables.len(), 2);
+    assert!(before.without_contract.is_empty());
+    assert_eq!(k.terms.late_fine.origin, TermOrigin::Creditor);
+    assert_eq!(k.terms.late_fine.value, Percent::whole(2));
+    assert_eq!(
+        k.terms.default_interest_monthly.origin,
+        TermOrigin::Creditor
+    );
+
+    // Agreed terms: 1% fine and 2% a month, IPCA not set (creditor's "none").
+    let terms = ContractTerms {
+        late_fine: Some(Percent::whole(1)),
+        default_interest_monthly: Some(Percent::whole(2)),
+        ..ContractTerms::default()
+    };
+    let save = SaveContract {
+        creditor_id: cred,
+        debtor_id: maria.id,
+        number: "CT-1".into(),
+        kind: ContractKind::InstallmentPlan,
+        product: Some("Geladeira".into()),
+        starts_on: Some(jiff::civil::date(2026, 9, 1)),
+        terms: Some(terms),
+    };
+    assert!(matches!(
+        app.save_contract(&agent, save.clone()).await,
+        Err(AppError::Forbidden)
+    ));
+    app.save_contract(&supervisor, save.clone()).await.unwrap();
+    // Another organization cannot attach it to its own creditor.
+    let other = principal(org + 1000, Role::Admin, sup.id);
+    assert!(matches!(
+        app.save_contract(&other, save).await,
+        Err(AppError::NotFound)
+    ));
+
+    assert!(matches!(
+        app.open_debtor_360(&viewer, maria.id, on, AccessChannel::Web)
+            .await,
+        Err(AppError::Forbidden)
+    ));
+    let after = app
+        .open_debtor_360(&agent, maria.id, on, AccessChannel::Web)
+        .await
+        .unwrap();
+    let k = &after.contracts[0];
+    assert_eq!(k.contract.product.as_deref(), Some("Geladeira"));
+    assert_eq!(
+        (k.terms.late_fine.value, k.terms.late_fine.origin),
+        (Percent::whole(1), TermOrigin::Contract)
+    );
+    assert_eq!(
+        (
+            k.terms.default_interest_monthly.value,
+            k.terms.default_interest_monthly.origin
+        ),
+        (Percent::whole(2), TermOrigin::Contract)
+    );
+    assert_eq!(k.terms.correction.origin, TermOrigin::Creditor);
+    assert_eq!(k.first_due, Some(jiff::civil::date(2026, 10, 10)));
+    assert_eq!(k.last_due, Some(jiff::civil::date(2026, 11, 10)));
+    // The updated amounts follow the contract: R$ 1.000 due 10/10, 44 days
+    // late on 23/11: 2% + 1% a.m. = 34.67 before; 1% + 2% a.m. = 39.33 after.
+    let updated = |v: &quita_app::portfolio::debtors::Debtor360| {
+        v.receivables
+            .iter()
+            .find(|r| r.receivable.installment == 1)
+            .and_then(|r| r.update.as_ref())
+            .map(|u| u.total().centavos())
+            .unwrap()
+    };
+    assert_eq!(updated(&before), 103_467);
+    assert_eq!(updated(&after), 103_933);
+    let first = after
+        .receivables
+        .iter()
+        .find(|r| r.receivable.installment == 1)
+        .unwrap();
+    let (_, single) = app
+        .receivable_update(org, first.receivable.id, on)
+        .await
+        .unwrap();
+    assert_eq!(single.total().centavos(), 103_933);
+
+    // Access log: every opening recorded; supervisors read it, agents cannot.
+    app.open_debtor_360(&supervisor, maria.id, on, AccessChannel::Api)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.debtor_accesses(&agent, maria.id, None, 10).await,
+        Err(AppError::Forbidden)
+    ));
+    let log = app
+        .debtor_accesses(&supervisor, maria.id, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].channel, AccessChannel::Api);
+    assert_eq!(log[1].channel, AccessChannel::Web);
+    assert_eq!(log[0].actor_name.as_deref(), Some("Sueli Supervisora"));
+    // Another organization: not found, and nothing recorded.
+    assert!(matches!(
+        app.open_debtor_360(&other, maria.id, on, AccessChannel::Api)
+            .await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.debtor_accesses(&other, maria.id, None, 10).await,
+        Err(AppError::NotFound)
+    ));
+    assert_eq!(
+        app.debtor_accesses(&supervisor, maria.id, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // The list of debtors, page by page: each exactly once.
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = app.debtors_page(&agent, after, 2).await.unwrap();
+        assert!(page.debtors.len() <= 2);
+        seen.extend(page.debtors.iter().map(|d| d.id));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 3);
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 3);
+    assert!(matches!(
+        app.debtors_page(&viewer, None, 2).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(
+        app.debtors_page(&other, None, 10)
+            .await
+            .unwrap()
+            .debtors
+            .is_empty()
+    );
+}

@@ -1,0 +1,251 @@
+//! The enrichment import: extra contacts for existing debtors, keeping
+//! source and date, never overwriting a contact marked invalid by a bounce.
+
+use std::io::Cursor;
+
+use jiff::SignedDuration;
+use quita_app::{
+    App,
+    portfolio::{
+        enrichment::{EnrichmentOptions, EnrichmentOutcome},
+        import::FileKind,
+    },
+};
+use quita_store::{
+    Db,
+    audit::Actor,
+    portfolio::{
+        contacts::{self, ContactRow},
+        debtors,
+    },
+};
+
+use crate::import::{GOOD, csv, import, setup};
+
+const HEADER: &str =
+    "documento_devedor;email;telefones;whatsapp;trabalho;fonte;endereco;cidade;uf;cep";
+
+fn file(rows: &[&str]) -> Vec<u8> {
+    let mut s = String::from(HEADER);
+    for r in rows {
+        s.push('\n');
+        s.push_str(r);
+    }
+    s.push('\n');
+    s.into_bytes()
+}
+
+/// Maria: her bounced e-mail again and a new mobile; João: a new work
+/// e-mail with its own source; the bakery: its known phone.
+const ENRICH: [&str; 3] = [
+    "529.982.247-25;MARIA@exemplo.com.br;(11) 91234-5678;sim;;;;;;",
+    "111.444.777-35;joao.novo@x.com.br;;;sim;Bureau X;;;;",
+    "11.222.333/0001-81;;21 98765-4321;;;;;;;",
+];
+
+async fn enrich(app: &App, org: i64, bytes: Vec<u8>, partial: bool) -> EnrichmentOutcome {
+    app.import_contacts(
+        org,
+        FileKind::Csv,
+        Cursor::new(bytes),
+        &EnrichmentOptions {
+            partial,
+            source: "lista".into(),
+        },
+        Actor::Cli,
+    )
+    .await
+    .unwrap()
+}
+
+async fn all_contacts(db: &Db, org: i64) -> Vec<ContactRow> {
+    let mut ids = Vec::new();
+    for doc in ["52998224725", "11144477735", "11222333000181"] {
+        ids.push(
+            debtors::find_by_document(db, org, doc)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        );
+    }
+    contacts::list_for_debtors(db, org, &ids).await.unwrap()
+}
+
+pub async fn enrichment_keeps_bounces_and_sources(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    // Maria's e-mail bounced.
+    let bounced = all_contacts(&db, org)
+        .await
+        .into_iter()
+        .find(|c| c.value == "maria@exemplo.com.br")
+        .unwrap();
+    let mut tx = db.begin_write().await.unwrap();
+    contacts::set_status(
+        &mut tx,
+        org,
+        bounced.id,
+        "invalid",
+        Some("bounce"),
+        app.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let bounced = all_contacts(&db, org)
+        .await
+        .into_iter()
+        .find(|c| c.id == bounced.id)
+        .unwrap();
+    let before = all_contacts(&db, org).await.len();
+
+    let out = enrich(&app, org, file(&ENRICH), false).await;
+    let s = &out.summary;
+    assert!(s.applied, "{:?}", out.problems);
+    assert_eq!(
+        (
+            s.rows,
+            s.contacts_created,
+            s.skipped_invalid,
+            s.unchanged,
+            s.unknown_debtors,
+            s.errors
+        ),
+        (3, 2, 1, 1, 0, 0)
+    );
+    let after = all_contacts(&db, org).await;
+    assert_eq!(after.len(), before + 2);
+    // The bounce is untouched: status, reason, source and date.
+    assert_eq!(after.iter().find(|c| c.id == bounced.id), Some(&bounced));
+    // New contacts keep their source and date.
+    let phone = after.iter().find(|c| c.value == "+5511912345678").unwrap();
+    assert_eq!(
+        (
+            phone.source.as_str(),
+            phone.source_date,
+            phone.whatsapp,
+            phone.status.as_str()
+        ),
+        ("lista", app.now(), true, "unverified")
+    );
+    let work = after
+        .iter()
+        .find(|c| c.value == "joao.novo@x.com.br")
+        .unwrap();
+    assert_eq!((work.source.as_str(), work.workplace), ("Bureau X", true));
+
+    // The same file again changes nothing.
+    let again = enrich(&app, org, file(&ENRICH), false).await.summary;
+    assert_eq!(
+        (
+            again.contacts_created,
+            again.contacts_refreshed,
+            again.unchanged,
+            again.skipped_invalid
+        ),
+        (0, 0, 3, 1)
+    );
+    assert_eq!(all_contacts(&db, org).await, after);
+
+    // Days later, unverified contacts take the newer source and date; the
+    // bounce still does not move.
+    let (later_app, clock) = crate::app(db.clone());
+    clock.advance(SignedDuration::from_hours(48));
+    let later = enrich(&later_app, org, file(&ENRICH), false).await.summary;
+    assert_eq!(
+        (
+            later.contacts_created,
+            later.contacts_refreshed,
+            later.skipped_invalid
+        ),
+        (0, 3, 1)
+    );
+    let now = all_contacts(&db, org).await;
+    assert_eq!(now.iter().find(|c| c.id == bounced.id), Some(&bounced));
+    let bakery = now.iter().find(|c| c.value == "+5521987654321").unwrap();
+    assert_eq!(
+        (bakery.source.as_str(), bakery.source_date),
+        ("lista", later_app.now())
+    );
+}
+
+pub async fn enrichment_bad_rows_change_nothing(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    let before = all_contacts(&db, org).await;
+    let rows = [
+        "529.982.247-25;nova@exemplo.com.br;;;;;;;;",
+        // A valid CPF that is not a debtor of this organization.
+        "318.447.092-05;alguem@x.com.br;;;;;;;;",
+        "111.444.777-35;;1234;;;;;;;",
+        "111.444.777-35;;;talvez;;;Rua A, 1;;XX;",
+    ];
+    let out = enrich(&app, org, file(&rows), false).await;
+    assert!(!out.summary.applied);
+    assert_eq!(out.summary.unknown_debtors, 1);
+    assert_eq!(out.summary.contacts_created, 0);
+    let problems: Vec<(u64, &str)> = out
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str()))
+        .collect();
+    assert!(problems.contains(&(3, "documento_devedor")), "{problems:?}");
+    assert!(problems.contains(&(4, "telefones")), "{problems:?}");
+    assert!(problems.contains(&(5, "whatsapp")), "{problems:?}");
+    assert!(problems.contains(&(5, "uf")), "{problems:?}");
+    assert_eq!(out.summary.errors, out.problems.len() as u64);
+    assert!(
+        out.problems_csv()
+            .starts_with("linha;coluna;valor;motivo\n")
+    );
+    assert_eq!(all_contacts(&db, org).await, before, "nothing half-applied");
+
+    // --partial applies the good row only.
+    let partial = enrich(&app, org, file(&rows), true).await.summary;
+    assert!(partial.applied);
+    assert_eq!((partial.contacts_created, partial.errors), (1, 4));
+    assert_eq!(all_contacts(&db, org).await.len(), before.len() + 1);
+
+    // Bad files: empty, header only, no document column, binary.
+    for (bytes, what) in [
+        (Vec::new(), "vazio"),
+        (format!("{HEADER}\n").into_bytes(), "cabeçalho"),
+        (
+            b"email;telefones\nx@y.com.br;\n".to_vec(),
+            "documento_devedor",
+        ),
+        (b"documento_devedor;email\n\0\0\0".to_vec(), "binário"),
+    ] {
+        let out = enrich(&app, org, bytes, true).await;
+        assert!(!out.summary.applied, "{what}");
+        assert!(
+            out.problems.iter().any(|p| p.reason.contains(what)),
+            "{what}: {:?}",
+            out.problems
+        );
+    }
+
+    // Windows-1252, comma-separated.
+    let latin1: Vec<u8> = b"documento_devedor,endereco,cidade,uf,cep\n111.444.777-35,Rua S\xe3o Jo\xe3o 10,S\xe3o Paulo,sp,01310-100\n".to_vec();
+    let out = enrich(&app, org, latin1, false).await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    assert!(
+        all_contacts(&db, org)
+            .await
+            .iter()
+            .any(|c| c.value == "Rua São João 10"
+                && c.city.as_deref() == Some("São Paulo")
+                && c.uf.as_deref() == Some("SP"))
+    );
+}

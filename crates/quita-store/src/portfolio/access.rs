@@ -1,0 +1,144 @@
+//! The LGPD access log of the debtor 360° view: who opened which debtor's
+//! record, when, and through which channel. Append-only (the schema refuses
+//! UPDATE and DELETE).
+
+use jiff::Timestamp;
+
+use crate::{Db, Result, StoreError, Tx, audit::Actor, ms, ts};
+
+/// Through what the record was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessChannel {
+    /// The HTML page.
+    Web,
+    /// The JSON API.
+    Api,
+}
+
+impl AccessChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Api => "api",
+        }
+    }
+}
+
+/// One recorded access, with the current name of the user or token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessRow {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub actor: Actor,
+    /// The user's name or the token's name (None for CLI/system or a
+    /// removed actor).
+    pub actor_name: Option<String>,
+    pub channel: AccessChannel,
+    pub at: Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    debtor_id: i64,
+    actor_kind: String,
+    actor_id: Option<i64>,
+    actor_name: Option<String>,
+    channel: String,
+    accessed_at: i64,
+}
+
+impl TryFrom<Row> for AccessRow {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        let actor = match (r.actor_kind.as_str(), r.actor_id) {
+            ("user", Some(id)) => Actor::User(id),
+            ("token", Some(id)) => Actor::Token(id),
+            ("cli", _) => Actor::Cli,
+            ("system", _) => Actor::System,
+            (kind, _) => {
+                return Err(StoreError::Corrupt(format!(
+                    "debtor_access {}: actor {kind:?}",
+                    r.id
+                )));
+            }
+        };
+        let channel = match r.channel.as_str() {
+            "web" => AccessChannel::Web,
+            "api" => AccessChannel::Api,
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "debtor_access {}: channel {other:?}",
+                    r.id
+                )));
+            }
+        };
+        Ok(Self {
+            id: r.id,
+            debtor_id: r.debtor_id,
+            actor,
+            actor_name: r.actor_name,
+            channel,
+            at: ts(r.accessed_at),
+        })
+    }
+}
+
+fn actor_parts(a: Actor) -> (&'static str, Option<i64>) {
+    match a {
+        Actor::User(id) => ("user", Some(id)),
+        Actor::Token(id) => ("token", Some(id)),
+        Actor::Cli => ("cli", None),
+        Actor::System => ("system", None),
+    }
+}
+
+/// Appends one access to a debtor of `org_id`; `NotFound` when the debtor
+/// is not the organization's (nothing is written).
+pub async fn record(
+    tx: &mut Tx,
+    org_id: i64,
+    debtor_id: i64,
+    actor: Actor,
+    channel: AccessChannel,
+    now: Timestamp,
+) -> Result<i64> {
+    const SQL: &str = "INSERT INTO debtor_access (org_id, debtor_id, actor_kind, actor_id, channel, accessed_at) \
+         SELECT $1, d.id, $3, $4, $5, $6 FROM debtors d WHERE d.org_id = $1 AND d.id = $2 RETURNING id";
+    let (kind, id) = actor_parts(actor);
+    let row: Option<i64> = on_tx!(tx, |t| sqlx::query_scalar(SQL)
+        .bind(org_id)
+        .bind(debtor_id)
+        .bind(kind)
+        .bind(id)
+        .bind(channel.as_str())
+        .bind(ms(now))
+        .fetch_optional(&mut **t)
+        .await)?;
+    row.ok_or(StoreError::NotFound)
+}
+
+/// The newest accesses to one debtor of `org_id`, older than `before_id`
+/// when given (keyset), at most `limit` (1–500).
+pub async fn list_for_debtor(
+    db: &Db,
+    org_id: i64,
+    debtor_id: i64,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AccessRow>> {
+    const SQL: &str = "SELECT a.id, a.debtor_id, a.actor_kind, a.actor_id, a.channel, a.accessed_at, \
+           COALESCE(u.name, k.name) AS actor_name \
+         FROM debtor_access a \
+         LEFT JOIN users u ON a.actor_kind = 'user' AND u.id = a.actor_id AND u.org_id = a.org_id \
+         LEFT JOIN api_tokens k ON a.actor_kind = 'token' AND k.id = a.actor_id AND k.org_id = a.org_id \
+         WHERE a.org_id = $1 AND a.debtor_id = $2 AND a.id < $3 ORDER BY a.id DESC LIMIT $4";
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(debtor_id)
+        .bind(before_id.unwrap_or(i64::MAX))
+        .bind(limit.clamp(1, 500))
+        .fetch_all(p)
+        .await)?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}

@@ -1,0 +1,475 @@
+//! The debtor 360° additions: the LGPD access log, contracts with their
+//! terms, the keyset list of debtors, and the contact queries the
+//! enrichment import uses.
+
+use std::collections::HashSet;
+
+use quita_core::{
+    contract::{ContractKind, ContractTerms},
+    rate::Percent,
+    role::Role,
+};
+use quita_store::{
+    Db, StoreError,
+    audit::Actor,
+    portfolio::{
+        access::{self, AccessChannel},
+        contacts::{self, NewContact},
+        contracts::{self, NewContract},
+        creditors, debtors,
+        import::{self, ImportDebtor},
+    },
+};
+
+use super::{at, org, t0, user};
+
+async fn debtor_ids(db: &Db, org_id: i64, people: &[(&str, &str)]) -> Vec<i64> {
+    let rows: Vec<ImportDebtor> = people
+        .iter()
+        .map(|(doc, name)| ImportDebtor {
+            document: (*doc).into(),
+            kind: "pf",
+            name: (*name).into(),
+            name_key: name.to_lowercase(),
+        })
+        .collect();
+    let mut tx = db.begin_write().await.unwrap();
+    let (_, ids) = import::upsert_debtors(&mut tx, org_id, &rows, t0())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    people.iter().map(|(doc, _)| ids[*doc]).collect()
+}
+
+async fn run_sql(db: &Db, sql: &'static str) -> Result<(), sqlx::Error> {
+    match db {
+        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Pg(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+}
+
+pub async fn debtor_access_is_append_only_and_scoped(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let ana = user(&db, a.id, "ana@alfa.com.br", Role::Supervisor).await;
+    let [maria] = debtor_ids(&db, a.id, &[("52998224725", "Maria")]).await[..] else {
+        unreachable!()
+    };
+    let [zeca] = debtor_ids(&db, b.id, &[("52998224725", "Zeca")]).await[..] else {
+        unreachable!()
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    access::record(
+        &mut tx,
+        a.id,
+        maria,
+        Actor::User(ana.id),
+        AccessChannel::Web,
+        t0(),
+    )
+    .await
+    .unwrap();
+    access::record(
+        &mut tx,
+        a.id,
+        maria,
+        Actor::Token(77),
+        AccessChannel::Api,
+        at(60),
+    )
+    .await
+    .unwrap();
+    // Another organization's debtor: nothing is written.
+    assert!(matches!(
+        access::record(
+            &mut tx,
+            a.id,
+            zeca,
+            Actor::User(ana.id),
+            AccessChannel::Web,
+            t0()
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    access::record(&mut tx, b.id, zeca, Actor::Cli, AccessChannel::Api, t0())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let seen = access::list_for_debtor(&db, a.id, maria, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), 2);
+    // Newest first, with who, when and how.
+    assert_eq!(seen[0].actor, Actor::Token(77));
+    assert_eq!(seen[0].channel, AccessChannel::Api);
+    assert_eq!(seen[0].at, at(60));
+    assert_eq!(seen[0].actor_name, None);
+    assert_eq!(seen[1].actor, Actor::User(ana.id));
+    assert_eq!(seen[1].actor_name.as_deref(), Some("Fulano"));
+    assert_eq!(seen[1].channel, AccessChannel::Web);
+    let older = access::list_for_debtor(&db, a.id, maria, Some(seen[0].id), 10)
+        .await
+        .unwrap();
+    assert_eq!(older, seen[1..]);
+    // Scoped: beta cannot list alfa's debtor, nor alfa beta's.
+    assert!(
+        access::list_for_debtor(&db, b.id, maria, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        access::list_for_debtor(&db, a.id, zeca, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+
+    assert!(
+        run_sql(&db, "UPDATE debtor_access SET channel = 'api'")
+            .await
+            .is_err(),
+        "debtor_access must refuse UPDATE"
+    );
+    assert!(
+        run_sql(&db, "DELETE FROM debtor_access").await.is_err(),
+        "debtor_access must refuse DELETE"
+    );
+    assert_eq!(
+        access::list_for_debtor(&db, a.id, maria, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+pub async fn contracts_keep_their_terms(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let mut tx = db.begin_write().await.unwrap();
+    let policy = quita_core::charge_policy::ChargePolicy::default();
+    let c = creditors::create(&mut tx, a.id, "Loja", "11222333000181", &policy, t0())
+        .await
+        .unwrap();
+    let cb = creditors::create(&mut tx, b.id, "Loja B", "11222333000181", &policy, t0())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let [maria, jose] = debtor_ids(
+        &db,
+        a.id,
+        &[("52998224725", "Maria"), ("11144477735", "Jose")],
+    )
+    .await[..] else {
+        unreachable!()
+    };
+    let terms = ContractTerms {
+        late_fine: Some(Percent::whole(1)),
+        default_interest_monthly: Some(Percent::parse("0,5").unwrap()),
+        correction: Some(quita_core::charge_policy::CorrectionIndex::Ipca),
+        collection_fee_allowed: true,
+        ..ContractTerms::default()
+    };
+    let new = NewContract {
+        creditor_id: c.id,
+        debtor_id: maria,
+        number: "CT-1".into(),
+        kind: ContractKind::InstallmentPlan,
+        product: Some("Geladeira".into()),
+        starts_on: Some(jiff::civil::date(2026, 1, 5)),
+        terms: Some(terms.clone()),
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    let ct = contracts::upsert(&mut tx, a.id, &new, t0()).await.unwrap();
+    let plain = contracts::upsert(
+        &mut tx,
+        a.id,
+        &NewContract {
+            number: "CT-2".into(),
+            kind: ContractKind::Recurring,
+            product: None,
+            starts_on: None,
+            terms: None,
+            ..new.clone()
+        },
+        t0(),
+    )
+    .await
+    .unwrap();
+    // Same number again: replaced, same id.
+    let again = contracts::upsert(
+        &mut tx,
+        a.id,
+        &NewContract {
+            kind: ContractKind::OneOff,
+            ..new.clone()
+        },
+        at(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.id, ct.id);
+    assert_eq!(again.kind, ContractKind::OneOff);
+    // Another debtor's number: conflict; another organization's creditor or debtor: not found.
+    assert!(
+        contracts::upsert(
+            &mut tx,
+            a.id,
+            &NewContract {
+                debtor_id: jose,
+                ..new.clone()
+            },
+            t0()
+        )
+        .await
+        .unwrap_err()
+        .is_conflict()
+    );
+    assert!(matches!(
+        contracts::upsert(
+            &mut tx,
+            a.id,
+            &NewContract {
+                creditor_id: cb.id,
+                ..new.clone()
+            },
+            t0()
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        contracts::upsert(&mut tx, b.id, &new, t0()).await,
+        Err(StoreError::NotFound)
+    ));
+    tx.commit().await.unwrap();
+
+    let list = contracts::list_for_debtor(&db, a.id, maria).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].number, "CT-1");
+    assert_eq!(list[0].terms.as_ref(), Some(&terms));
+    assert_eq!(list[0].product.as_deref(), Some("Geladeira"));
+    assert_eq!(list[0].starts_on, Some(jiff::civil::date(2026, 1, 5)));
+    assert_eq!(list[1].id, plain.id);
+    assert_eq!(list[1].terms, None);
+    assert_eq!(contracts::get(&db, a.id, ct.id).await.unwrap(), list[0]);
+    assert!(matches!(
+        contracts::get(&db, b.id, ct.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        contracts::list_for_debtor(&db, b.id, maria)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        contracts::list_for_debtor(&db, a.id, jose)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn debtor_pages_visit_each_once(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    // Repeated names, to prove the id breaks ties.
+    let people: Vec<(String, String)> = (0..23)
+        .map(|i| {
+            (
+                format!("{:011}", 10_000_000_000u64 + i),
+                format!("Nome {}", i % 5),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = people
+        .iter()
+        .map(|(d, n)| (d.as_str(), n.as_str()))
+        .collect();
+    let ids = debtor_ids(&db, a.id, &refs).await;
+    debtor_ids(&db, b.id, &[("52998224725", "Aaa Beta")]).await;
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = debtors::page_after(&db, a.id, after, 4).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 4);
+        assert!(page.iter().all(|d| d.org_id == a.id));
+        after = page.last().map(|d| d.id);
+        seen.extend(page.into_iter().map(|d| (d.name, d.id)));
+    }
+    assert_eq!(seen.len(), ids.len());
+    let unique: HashSet<i64> = seen.iter().map(|(_, id)| *id).collect();
+    assert_eq!(unique, ids.iter().copied().collect::<HashSet<_>>());
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted, "by name then id");
+    // Beta's debtor as a cursor in alfa: an empty page, nothing leaks.
+    let beta = debtors::page_after(&db, b.id, None, 10).await.unwrap();
+    assert_eq!(beta.len(), 1);
+    assert!(
+        debtors::page_after(&db, a.id, Some(beta[0].id), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        debtors::page_after(&db, b.id, Some(ids[0]), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Documents to ids, scoped.
+    let found = debtors::ids_by_documents(
+        &db,
+        a.id,
+        &[people[0].0.clone(), "52998224725".into(), "nope".into()],
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[&people[0].0], ids[0]);
+}
+
+pub async fn contacts_refresh_only_unverified(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let [maria, jose] = debtor_ids(
+        &db,
+        a.id,
+        &[("52998224725", "Maria"), ("11144477735", "Jose")],
+    )
+    .await[..] else {
+        unreachable!()
+    };
+    let base = |debtor_id: i64, kind: &'static str, value: &str| NewContact {
+        debtor_id,
+        kind,
+        value: value.into(),
+        whatsapp: false,
+        workplace: false,
+        uf: None,
+        city: None,
+        cep: None,
+        source: "import:a.csv".into(),
+        source_date: t0(),
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    contacts::insert_new(
+        &mut tx,
+        a.id,
+        &[
+            base(maria, "email", "maria@x.com.br"),
+            base(maria, "phone", "+5511912345678"),
+            base(jose, "email", "jose@x.com.br"),
+        ],
+        t0(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let all = contacts::list_for_debtors(&db, a.id, &[maria, jose])
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(
+        contacts::list_for_debtors(&db, b.id, &[maria, jose])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let email = all.iter().find(|c| c.value == "maria@x.com.br").unwrap();
+    let phone = all.iter().find(|c| c.kind == "phone").unwrap();
+    let mut tx = db.begin_write().await.unwrap();
+    contacts::set_status(&mut tx, a.id, email.id, "invalid", Some("bounce"), t0())
+        .await
+        .unwrap();
+    // Invalid: never refreshed. Unverified and newer: refreshed. Not newer: unchanged.
+    assert!(
+        !contacts::refresh(
+            &mut tx,
+            a.id,
+            email.id,
+            "lista",
+            at(86_400),
+            true,
+            true,
+            at(86_400)
+        )
+        .await
+        .unwrap()
+    );
+    assert!(
+        contacts::refresh(
+            &mut tx,
+            a.id,
+            phone.id,
+            "lista",
+            at(86_400),
+            true,
+            true,
+            at(86_400)
+        )
+        .await
+        .unwrap()
+    );
+    assert!(
+        !contacts::refresh(
+            &mut tx,
+            a.id,
+            phone.id,
+            "outra",
+            at(86_400),
+            false,
+            false,
+            at(86_400)
+        )
+        .await
+        .unwrap()
+    );
+    // Another organization's contact: untouched.
+    assert!(
+        !contacts::refresh(
+            &mut tx,
+            b.id,
+            phone.id,
+            "x",
+            at(200_000),
+            true,
+            true,
+            at(200_000)
+        )
+        .await
+        .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let now = contacts::list_for_debtor(&db, a.id, maria).await.unwrap();
+    let e = now.iter().find(|c| c.id == email.id).unwrap();
+    assert_eq!(
+        (
+            e.status.as_str(),
+            e.invalid_reason.as_deref(),
+            e.source.as_str(),
+            e.source_date
+        ),
+        ("invalid", Some("bounce"), "import:a.csv", t0())
+    );
+    let p = now.iter().find(|c| c.id == phone.id).unwrap();
+    assert_eq!(
+        (
+            p.source.as_str(),
+            p.source_date,
+            p.whatsapp,
+            p.workplace,
+            p.status.as_str()
+        ),
+        ("lista", at(86_400), true, true, "unverified")
+    );
+}

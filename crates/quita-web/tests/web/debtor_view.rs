@@ -1,0 +1,576 @@
+//! The debtor 360° with contracts and terms, the LGPD access log, the paged
+//! list of debtors and the enrichment import — through pages and the API,
+//! with role checks and tenancy.
+
+use std::collections::HashSet;
+
+use quita_app::{auth::Principal, portfolio::contracts::SaveContract};
+use quita_core::{
+    contract::{ContractKind, ContractTerms},
+    rate::Percent,
+    role::Role,
+};
+use quita_store::{
+    Db,
+    audit::Actor,
+    portfolio::{
+        access::AccessChannel,
+        contacts,
+        import::{self as writer, ImportDebtor},
+    },
+};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+use crate::{
+    portfolio::{creditor, good_csv, import, multipart},
+    support::{TestApp, client, logged_in},
+};
+
+async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
+    t.app
+        .create_token(org_id, "erp", role, Actor::Cli, None)
+        .await
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned()
+}
+
+fn principal(org_id: i64, role: Role) -> Principal {
+    Principal {
+        org_id,
+        role,
+        actor: Actor::Cli,
+        name: "cli".into(),
+        user_id: None,
+    }
+}
+
+async fn get_text(c: &Client, url: String) -> (StatusCode, String) {
+    let res = c.get(url).send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+/// `n` extra debtors written straight to the store (no receivables).
+async fn many_debtors(t: &TestApp, org_id: i64, n: usize, prefix: &str) {
+    let rows: Vec<ImportDebtor> = (0..n)
+        .map(|i| ImportDebtor {
+            document: format!("{:011}", 20_000_000_000u64 + i as u64),
+            kind: "pf",
+            name: format!("{prefix} {:03}", i % 40),
+            name_key: format!("{} {:03}", prefix.to_lowercase(), i % 40),
+        })
+        .collect();
+    let mut tx = t.app.db.begin_write().await.unwrap();
+    writer::upsert_debtors(&mut tx, org_id, &rows, t.app.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn debtor_links(html: &str) -> Vec<i64> {
+    html.split("href=\"/devedores/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect()
+}
+
+pub async fn debtor_360_contracts_and_access_log(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    assert!(import(&t, a.id, cred.id, &good_csv()).await.summary.applied);
+    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
+    let jose = t.app.search_debtors(a.id, "jose", 5).await.unwrap()[0].id;
+    t.app
+        .save_contract(
+            &principal(a.id, Role::Supervisor),
+            SaveContract {
+                creditor_id: cred.id,
+                debtor_id: maria,
+                number: "CRD-1".into(),
+                kind: ContractKind::InstallmentPlan,
+                product: Some("Sofá retrátil".into()),
+                starts_on: Some(jiff::civil::date(2025, 12, 1)),
+                terms: Some(ContractTerms {
+                    default_interest_monthly: Some(Percent::parse("0,5").unwrap()),
+                    ..ContractTerms::default()
+                }),
+            },
+        )
+        .await
+        .unwrap();
+
+    // The agent's page: the contract, its terms and where each comes from.
+    let agent = client();
+    logged_in(&t, &agent, &a.email("agent")).await;
+    let (status, html) = get_text(&agent, t.url(&format!("/devedores/{maria}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Contrato CRD-1") && html.contains("Crediário"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Sofá retrátil") && html.contains("01/12/2025"),
+        "{html}"
+    );
+    assert!(
+        html.contains("0,5% ao mês") && html.contains("do contrato"),
+        "{html}"
+    );
+    assert!(html.contains("da carteira"), "{html}");
+    assert!(html.contains("15/01/2026 a 05/03/2026"), "{html}");
+    assert!(
+        !html.contains("Acessos a este cadastro"),
+        "agents do not see the access log"
+    );
+    let (_, html) = get_text(&agent, t.url(&format!("/devedores/{jose}"))).await;
+    assert!(
+        html.contains("MEN-7") && !html.contains("Contrato "),
+        "{html}"
+    );
+
+    // API: the same contract with origins; the opening is recorded as api.
+    let agent_token = token(&t, a.id, Role::Agent).await;
+    let sup_token = token(&t, a.id, Role::Supervisor).await;
+    let api = reqwest::Client::new();
+    let v: Value = api
+        .get(t.url(&format!("/api/v1/debtors/{maria}?on=2026-03-15")))
+        .bearer_auth(&agent_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let k = &v["contracts"][0];
+    assert_eq!(k["number"], "CRD-1");
+    assert_eq!(k["kind"], "installment_plan");
+    assert_eq!(k["terms"]["default_interest_monthly"]["origin"], "contract");
+    assert_eq!(k["terms"]["default_interest_monthly"]["value"], "0.5");
+    assert_eq!(k["terms"]["late_fine"]["origin"], "creditor");
+    assert_eq!(k["receivable_ids"].as_array().unwrap().len(), 2);
+    assert_eq!(v["receivables_without_contract"], Value::Array(vec![]));
+    // 31–60 bucket receivable: R$ 100 + 2% fine + 0,5% a.m. for 59 days = 100 + 2.00 + 0.98.
+    let updated: Vec<&str> = v["receivables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["update"]["total"].as_str())
+        .collect();
+    assert!(updated.contains(&"102.98"), "{updated:?}");
+
+    // The access log: supervisors and admins only, by page and API.
+    let url = t.url(&format!("/api/v1/debtors/{maria}/accesses"));
+    for (role, expected) in [
+        (Role::Viewer, StatusCode::FORBIDDEN),
+        (Role::Agent, StatusCode::FORBIDDEN),
+        (Role::Supervisor, StatusCode::OK),
+        (Role::Admin, StatusCode::OK),
+    ] {
+        let tok = token(&t, a.id, role).await;
+        let res = api.get(&url).bearer_auth(&tok).send().await.unwrap();
+        assert_eq!(res.status(), expected, "{role:?}");
+    }
+    let log: Value = api
+        .get(&url)
+        .bearer_auth(&sup_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(
+        (log[0]["channel"].as_str(), log[0]["actor_kind"].as_str()),
+        (Some("api"), Some("token"))
+    );
+    assert_eq!(log[1]["channel"], "web");
+    assert_eq!(log[1]["actor_name"], "agent alfa");
+    assert_eq!(
+        api.get(t.url("/api/v1/debtors/999999/accesses"))
+            .bearer_auth(&sup_token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    for role in ["supervisor", "admin"] {
+        let c = client();
+        logged_in(&t, &c, &a.email(role)).await;
+        let (_, html) = get_text(&c, t.url(&format!("/devedores/{maria}"))).await;
+        assert!(html.contains("Acessos a este cadastro"), "{role}");
+        assert!(
+            html.contains("agent alfa") && html.contains("token de API erp"),
+            "{html}"
+        );
+    }
+    // Viewers cannot open the 360° at all, and nothing is recorded for them.
+    let viewer = client();
+    logged_in(&t, &viewer, &a.email("viewer")).await;
+    let before = t
+        .app
+        .debtor_accesses(&principal(a.id, Role::Admin), maria, None, 100)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(
+        viewer
+            .get(t.url(&format!("/devedores/{maria}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let after = t
+        .app
+        .debtor_accesses(&principal(a.id, Role::Admin), maria, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), before);
+    assert_eq!(after[0].channel, AccessChannel::Web);
+}
+
+pub async fn debtors_are_paged(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let b = t.org("beta").await;
+    let cred = creditor(&t, a.id, "Loja", "11.222.333/0001-81").await;
+    import(&t, a.id, cred.id, &good_csv()).await;
+    many_debtors(&t, a.id, 61, "Cliente").await;
+    many_debtors(&t, b.id, 30, "Zanzibar").await;
+    let total = 63;
+
+    // API: follow `next` until it is null.
+    let tok = token(&t, a.id, Role::Agent).await;
+    let api = reqwest::Client::new();
+    let mut seen = Vec::new();
+    let mut next: Option<String> = None;
+    for _ in 0..100 {
+        let url = match &next {
+            Some(n) => format!("/api/v1/debtors?limit=7&after={n}"),
+            None => "/api/v1/debtors?limit=7".into(),
+        };
+        let page: Value = api
+            .get(t.url(&url))
+            .bearer_auth(&tok)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let list = page["debtors"].as_array().unwrap();
+        assert!(list.len() <= 7);
+        for d in list {
+            assert!(!d["name"].as_str().unwrap().contains("Zanzibar"));
+            seen.push(d["id"].as_i64().unwrap());
+        }
+        next = page["next"].as_str().map(str::to_owned);
+        if next.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), total, "each debtor once");
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), total);
+    let bad = api
+        .get(t.url("/api/v1/debtors?after=abc"))
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A beta debtor as the cursor: an empty page, nothing of beta's.
+    let b_first = t
+        .app
+        .debtors_page(&principal(b.id, Role::Agent), None, 1)
+        .await
+        .unwrap()
+        .debtors[0]
+        .id;
+    let page: Value = api
+        .get(t.url(&format!("/api/v1/debtors?after={b_first}")))
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["debtors"], Value::Array(vec![]));
+    assert_eq!(page["next"], Value::Null);
+
+    // Pages: "Próxima página" until there is none (50 per page).
+    let c = client();
+    logged_in(&t, &c, &a.email("agent")).await;
+    let mut page_ids = Vec::new();
+    let mut url = "/devedores".to_owned();
+    for _ in 0..10 {
+        let (status, html) = get_text(&c, t.url(&url)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!html.contains("Zanzibar"));
+        page_ids.extend(debtor_links(&html));
+        match html.split("id=\"proxima-pagina\" href=\"").nth(1) {
+            Some(rest) => url = rest.split('"').next().unwrap().to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(page_ids.len(), total);
+    assert_eq!(
+        page_ids.iter().collect::<HashSet<_>>(),
+        seen.iter().collect()
+    );
+    // The htmx fragment of a page, and a beta cursor through the page.
+    let (_, frag) = get_text(
+        &c,
+        t.url(&format!("/devedores/busca?after={}", page_ids[49])),
+    )
+    .await;
+    assert_eq!(debtor_links(&frag).len(), total - 50);
+    assert!(!frag.contains("<html"));
+    let (_, html) = get_text(&c, t.url(&format!("/devedores?after={b_first}"))).await;
+    assert!(debtor_links(&html).is_empty() && !html.contains("Zanzibar"));
+}
+
+const ENRICH: &str = "documento_devedor;email;telefones;whatsapp;trabalho;fonte\n\
+529.982.247-25;maria.silva@example.com;(11) 99876-5432;sim;;\n\
+318.447.092-05;jose.trabalho@example.com;;;sim;Bureau\n";
+
+pub async fn enrichment_through_page_and_api(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let b = t.org("beta").await;
+    let cred = creditor(&t, a.id, "Loja", "11.222.333/0001-81").await;
+    import(&t, a.id, cred.id, &good_csv()).await;
+    // Beta has a debtor alfa does not: 111.444.777-35.
+    let b_cred = creditor(&t, b.id, "Loja B", "11.222.333/0001-81").await;
+    let b_csv = good_csv().replace("318.447.092-05", "111.444.777-35");
+    import(&t, b.id, b_cred.id, &b_csv).await;
+    let b_jose = t.app.search_debtors(b.id, "11144477735", 5).await.unwrap()[0].id;
+    let b_contacts = contacts::list_for_debtor(&t.app.db, b.id, b_jose)
+        .await
+        .unwrap();
+
+    // Page: supervisors only.
+    let ag = client();
+    logged_in(&t, &ag, &a.email("agent")).await;
+    assert_eq!(
+        ag.get(t.url("/importacoes/contatos"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let c = client();
+    let csrf = logged_in(&t, &c, &a.email("supervisor")).await;
+    let (status, html) = get_text(&c, t.url("/importacoes/contatos")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Importar contatos"), "{html}");
+    let (_, list) = get_text(&c, t.url("/devedores")).await;
+    assert!(list.contains("href=\"/importacoes/contatos\""));
+
+    let (ct, body) = multipart("bureau.csv", ENRICH.as_bytes(), false);
+    let res = c
+        .post(t.url(&format!("/importacoes/contatos?_csrf={csrf}")))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Importação aplicada"), "{html}");
+    assert!(html.contains("<dd id=\"criados\">2</dd>"), "{html}");
+    assert!(html.contains("<dd id=\"linhas\">2</dd>"), "{html}");
+
+    // The same file again: nothing new.
+    let (ct, body) = multipart("bureau.csv", ENRICH.as_bytes(), false);
+    let html = c
+        .post(t.url(&format!("/importacoes/contatos?_csrf={csrf}")))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<dd id=\"criados\">0</dd>"), "{html}");
+
+    // A beta-only CPF through alfa's page: refused, line and column named.
+    let beta_row = "documento_devedor;email\n111.444.777-35;invasor@example.com\n";
+    let (ct, body) = multipart("x.csv", beta_row.as_bytes(), false);
+    let res = c
+        .post(t.url(&format!("/importacoes/contatos?_csrf={csrf}")))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("nada foi gravado") && html.contains("devedor não cadastrado"),
+        "{html}"
+    );
+
+    // API: supervisors; the summary shape; the same beta row refused.
+    let api = reqwest::Client::new();
+    let agent_tok = token(&t, a.id, Role::Agent).await;
+    let sup_tok = token(&t, a.id, Role::Supervisor).await;
+    let url = t.url("/api/v1/imports/contacts?source=Bureau%20API");
+    assert_eq!(
+        api.post(&url)
+            .bearer_auth(&agent_tok)
+            .body(ENRICH)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let more = "documento_devedor;telefones\n529.982.247-25;21 3333-4444\n";
+    let res = api
+        .post(&url)
+        .bearer_auth(&sup_tok)
+        .body(more)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["summary"]["contacts_created"], 1, "{v}");
+    assert_eq!(v["summary"]["applied"], true);
+    for key in [
+        "rows",
+        "unchanged",
+        "skipped_invalid",
+        "unknown_debtors",
+        "errors",
+        "elapsed_ms",
+    ] {
+        assert!(v["summary"][key].is_u64(), "{key}: {v}");
+    }
+    let res = api
+        .post(&url)
+        .bearer_auth(&sup_tok)
+        .body(beta_row)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["summary"]["unknown_debtors"], 1);
+    assert_eq!(v["problems"][0]["line"], 2);
+    assert_eq!(v["problems"][0]["column"], "documento_devedor");
+    assert_eq!(
+        api.post(&url)
+            .bearer_auth(&sup_tok)
+            .body("")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
+    let mine = contacts::list_for_debtor(&t.app.db, a.id, maria)
+        .await
+        .unwrap();
+    assert!(
+        mine.iter()
+            .any(|c| c.value == "+552133334444" && c.source == "Bureau API")
+    );
+    assert!(mine.iter().any(|c| c.value == "+5511998765432"
+        && c.source == "enriquecimento bureau.csv"
+        && c.whatsapp));
+    // Beta is untouched.
+    assert_eq!(
+        contacts::list_for_debtor(&t.app.db, b.id, b_jose)
+            .await
+            .unwrap(),
+        b_contacts
+    );
+}
+
+/// Every new route refuses another organization's debtor.
+pub async fn debtor_routes_are_per_organization(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let b = t.org("beta").await;
+    let b_cred = creditor(&t, b.id, "Credora Zanzibar", "11.222.333/0001-81").await;
+    import(
+        &t,
+        b.id,
+        b_cred.id,
+        &good_csv().replace("maria aparecida da silva", "Quitéria Zanoni"),
+    )
+    .await;
+    let b_debtor = t.app.search_debtors(b.id, "quiteria", 5).await.unwrap()[0].id;
+    let a_admin = token(&t, a.id, Role::Admin).await;
+    let api = reqwest::Client::new();
+    let c = client();
+    let csrf = logged_in(&t, &c, &a.email("admin")).await;
+    for path in [
+        format!("/api/v1/debtors/{b_debtor}"),
+        format!("/api/v1/debtors/{b_debtor}/accesses"),
+    ] {
+        for by_token in [true, false] {
+            let req = if by_token {
+                api.get(t.url(&path)).bearer_auth(&a_admin)
+            } else {
+                c.get(t.url(&path)).header("x-csrf-token", &csrf)
+            };
+            assert_eq!(
+                req.send().await.unwrap().status(),
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+    }
+    assert_eq!(
+        c.get(t.url(&format!("/devedores/{b_debtor}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    for path in [
+        "/api/v1/debtors".to_owned(),
+        format!("/api/v1/debtors?after={b_debtor}"),
+    ] {
+        let body = api
+            .get(t.url(&path))
+            .bearer_auth(&a_admin)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!body.contains("Zanoni"), "{path}: {body}");
+    }
+    for path in [
+        "/devedores".to_owned(),
+        format!("/devedores?after={b_debtor}"),
+        format!("/devedores/busca?after={b_debtor}"),
+    ] {
+        let (_, html) = get_text(&c, t.url(&path)).await;
+        assert!(!html.contains("Zanoni"), "{path}");
+    }
+    // Alfa's attempts left no trace in beta's access log.
+    assert!(
+        t.app
+            .debtor_accesses(&principal(b.id, Role::Admin), b_debtor, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
