@@ -41,4 +41,5 @@ conformance!(
     contracts_keep_their_terms,
     debtor_pages_visit_each_once,
     contacts_refresh_only_unverified,
+    bulk_import_helpers_keep_the_schema,
 );

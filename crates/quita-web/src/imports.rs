@@ -310,3 +310,26 @@ pub fn start(state: &AppState, req: ImportRequest, spool: Spool) -> AppResult<Ar
     });
     Ok(job)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_of_the_file_read() {
+        let p = Progress::default();
+        assert_eq!(p.percent(), 0, "size unknown");
+        p.total_bytes.store(200, Ordering::Relaxed);
+        p.set(ImportProgress {
+            rows: 10,
+            bytes: 50,
+        });
+        assert_eq!((p.rows(), p.percent()), (10, 25));
+        // The reader may run a buffer ahead of the file's end: never past 100.
+        p.set(ImportProgress {
+            rows: 20,
+            bytes: 300,
+        });
+        assert_eq!(p.percent(), 100);
+    }
+}

@@ -22,10 +22,47 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let json = cli.command.wants_json();
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => output::fail(json, &e),
     }
+}
+
+/// Bad arguments: help and version print as usual; anything else is one line
+/// on stderr (and, with `--json`, one JSON document) and exit code 1.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = e.render().to_string();
+    let line = rendered
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_owned();
+    let hint = if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        "a subcommand is required".to_owned()
+    } else {
+        line
+    };
+    eprintln!("error: {hint} (see --help)");
+    if std::env::args().any(|a| a == "--json") {
+        println!(
+            "{}",
+            serde_json::json!({"valid": false, "error": hint, "offset": null, "code": "usage"})
+        );
+    }
+    ExitCode::from(1)
 }

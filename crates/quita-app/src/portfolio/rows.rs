@@ -19,6 +19,18 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Line breaks before `end`, and whether the byte just before `end` is
+    /// one; forgets them, so memory stays bounded by the read-ahead.
+    fn breaks_before(&mut self, end: u64) -> (u64, bool) {
+        let mut last_is_break = false;
+        while let Some(&nl) = self.newlines.front().filter(|&&nl| nl < end) {
+            last_is_break = nl + 1 == end;
+            self.newlines.pop_front();
+            self.before += 1;
+        }
+        (self.before, last_is_break)
+    }
+
     /// The 1-based line of the byte at `byte` (a record start); forgets the
     /// breaks before it, so memory stays bounded by the read-ahead.
     fn line_at(&mut self, byte: u64) -> u64 {
@@ -156,11 +168,22 @@ impl<R: Read> RowSource<R> {
                 match reader.read_byte_record(record) {
                     Ok(false) => Ok(None),
                     Ok(true) => {
-                        let byte = record.position().map_or(0, |p| p.byte());
-                        let line = lines
+                        // The record's start as the csv crate reports it can
+                        // sit before skipped blank lines, so count from its
+                        // end (the reader stands just past the record and its
+                        // line break, if any) back over any break inside it.
+                        let end = reader.position().byte();
+                        let inner: u64 = record
+                            .iter()
+                            .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
+                            .sum();
+                        let ends_inside = record.iter().last().is_some_and(|f| f.ends_with(b"\n"));
+                        let (breaks, last_is_break) = lines
                             .lock()
                             .unwrap_or_else(|p| p.into_inner())
-                            .line_at(byte);
+                            .breaks_before(end);
+                        let own_break = u64::from(last_is_break && !ends_inside);
+                        let line = (breaks + 1).saturating_sub(inner + own_break).max(1);
                         if record.iter().any(|f| f.contains(&0)) {
                             return Err(FileError::Binary { line });
                         }

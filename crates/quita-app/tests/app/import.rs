@@ -411,3 +411,98 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
         .unwrap();
     assert!(!bad.summary.applied && bad.problems[0].reason.contains("XLSX"));
 }
+
+/// An import large enough to defer the secondary indexes (more rows than
+/// the table held, at least 50,000): every row lands, progress reaches the
+/// whole file, the indexes are back for searches and aging, and a re-import
+/// afterwards finds every row unchanged.
+pub async fn large_import_defers_indexes_and_reports_progress(db: Db) {
+    use std::sync::Mutex;
+    let (app, org, cred) = setup(db.clone()).await;
+    let spec = quita_app::synthetic::SyntheticPortfolio {
+        receivables: 52_000,
+        seed: quita_app::synthetic::DEFAULT_SEED,
+        as_of: jiff::civil::date(2026, 11, 23),
+    };
+    let mut bytes = Vec::new();
+    quita_app::synthetic::write_portfolio(&spec, &mut bytes).unwrap();
+    let len = bytes.len() as u64;
+    let seen = Mutex::new(Vec::new());
+    let record = |p: quita_app::portfolio::import::ImportProgress| seen.lock().unwrap().push(p);
+    let out = app
+        .import_receivables(
+            org,
+            cred,
+            FileKind::Csv,
+            Cursor::new(bytes.clone()),
+            &ImportOptions {
+                partial: false,
+                source: "bulk.csv".into(),
+            },
+            Actor::Cli,
+            &record,
+        )
+        .await
+        .unwrap();
+    assert!(out.summary.applied, "{:?}", out.problems.first());
+    assert_eq!(
+        (out.summary.rows, out.summary.receivables_created),
+        (52_000, 52_000)
+    );
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.len() > 5, "progress after each batch");
+    assert!(
+        seen.windows(2)
+            .all(|w| w[0].rows <= w[1].rows && w[0].bytes <= w[1].bytes)
+    );
+    let last = seen.last().unwrap();
+    assert_eq!((last.rows, last.bytes), (52_000, len));
+
+    let report = app
+        .aging(
+            org,
+            &AgingQuery {
+                creditor_id: None,
+                debtor_id: None,
+                as_of: spec.as_of,
+                buckets: AgingBuckets::default(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.total().count, 52_000);
+    assert_eq!(
+        debtors::count(&app.db, org).await.unwrap(),
+        i64::try_from(out.summary.debtors_created).unwrap()
+    );
+    let first_name: String = String::from_utf8_lossy(&bytes)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(5)
+        .collect();
+    assert!(
+        !app.search_debtors(org, &first_name, 5)
+            .await
+            .unwrap()
+            .is_empty(),
+        "search by {first_name:?} after the rebuild"
+    );
+
+    // The head of the same file again: all unchanged.
+    let head: Vec<u8> = String::from_utf8_lossy(&bytes)
+        .lines()
+        .take(1001)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into_bytes();
+    let again = import(&app, org, cred, head, false).await;
+    assert_eq!(
+        (again.summary.unchanged, again.summary.receivables_created),
+        (1000, 0)
+    );
+}

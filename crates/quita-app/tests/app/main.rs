@@ -7,7 +7,8 @@ mod import;
 use debtor_view::contracts_terms_and_access_log;
 use enrichment::{enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources};
 use import::{
-    bad_files_change_nothing, import_then_reimport_then_change, xlsx_and_latin1_files_import,
+    bad_files_change_nothing, import_then_reimport_then_change,
+    large_import_defers_indexes_and_reports_progress, xlsx_and_latin1_files_import,
 };
 use std::sync::{
     Arc,
@@ -37,6 +38,7 @@ macro_rules! both {
 }
 
 both!(
+    large_import_defers_indexes_and_reports_progress,
     login_throttle_and_sessions,
     admin_changes_stay_in_their_org,
     worker_runs_retries_and_sweeps,

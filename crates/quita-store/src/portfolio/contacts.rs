@@ -176,7 +176,7 @@ async fn insert_new_by_copy(
             .end_row();
     }
     data.send(
-        &mut **t,
+        t,
         "COPY contacts_incoming (debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date) FROM STDIN",
     )
     .await?;

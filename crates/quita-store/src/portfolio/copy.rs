@@ -77,7 +77,11 @@ mod tests {
     #[test]
     fn escapes_the_text_format() {
         let mut c = super::CopyText::default();
-        c.text("a\tb\\c\nd").int(-5).opt_int(None).bool(true).end_row();
+        c.text("a\tb\\c\nd")
+            .int(-5)
+            .opt_int(None)
+            .bool(true)
+            .end_row();
         assert_eq!(c.0, b"a\\tb\\\\c\\nd\t-5\t\\N\tt\n");
     }
 }

@@ -58,7 +58,8 @@ pub async fn upsert_debtors(
             " ON CONFLICT (org_id, document) DO NOTHING RETURNING document, id",
         );
         let inserted: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
+            let mut q =
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
             for d in chunk {
                 q = q
                     .bind(org_id)
@@ -88,7 +89,9 @@ pub async fn upsert_debtors(
             in_list(tx.is_sqlite(), known.len())
         );
         let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone())).bind(org_id).persistent(false);
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone()))
+                .bind(org_id)
+                .persistent(false);
             for d in &known {
                 q = q.bind(*d);
             }
@@ -120,7 +123,8 @@ pub async fn upsert_contracts(
             " ON CONFLICT (creditor_id, number) DO NOTHING RETURNING number, id",
         );
         let inserted: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
+            let mut q =
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
             for (number, debtor_id) in chunk {
                 q = q
                     .bind(org_id)
@@ -147,7 +151,9 @@ pub async fn upsert_contracts(
             in_list(tx.is_sqlite(), known.len())
         );
         let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone())).bind(creditor_id).persistent(false);
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone()))
+                .bind(creditor_id)
+                .persistent(false);
             for n in &known {
                 q = q.bind(*n);
             }
@@ -241,7 +247,9 @@ pub async fn rebuild_indexes(tx: &mut Tx, deferred: DeferredIndexes) -> Result<(
 /// holds, read in O(log n) (a count would scan).
 pub async fn receivables_high_water(tx: &mut Tx) -> Result<i64> {
     const SQL: &str = "SELECT COALESCE(MAX(id), 0) FROM receivables";
-    Ok(on_tx!(tx, |t| sqlx::query_scalar(SQL).fetch_one(&mut **t).await)?)
+    Ok(on_tx!(tx, |t| sqlx::query_scalar(SQL)
+        .fetch_one(&mut **t)
+        .await)?)
 }
 
 /// Whether the creditor has any receivable at all (an import into an empty
@@ -270,7 +278,9 @@ pub async fn existing(
             in_list(tx.is_sqlite(), chunk.len())
         );
         let rows: Vec<Row> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(creditor_id).persistent(chunk.len() == 2000);
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(creditor_id)
+                .persistent(chunk.len() == 2000);
             for (number, _) in chunk {
                 q = q.bind(number);
             }
@@ -337,7 +347,8 @@ pub async fn insert_receivables(
             "",
         );
         n += on_tx!(tx, |t| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 1500);
+            let mut q =
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 1500);
             for r in chunk {
                 q = q
                     .bind(org_id)

@@ -458,3 +458,94 @@ pub async fn search_aging_and_counts(db: Db) {
     );
     assert_eq!(date_of(day_number(date(2024, 2, 29))), date(2024, 2, 29));
 }
+
+/// The bulk-import helpers: deferring the secondary indexes and building
+/// them again leaves the schema exactly as the migrations made it; a
+/// rollback without rebuilding restores them too. Aging groups of the same
+/// (creditor, due date) in two statuses come back as one group, with each
+/// filter alone or both.
+pub async fn bulk_import_helpers_keep_the_schema(db: Db) {
+    let a = org(&db, "alfa").await;
+    let c = creditor(&db, a.id, "11222333000181").await;
+    let schema = |db: Db| async move {
+        match &db {
+            Db::Sqlite(p) => sqlx::query_as::<_, (String, String)>(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+            )
+            .fetch_all(p)
+            .await
+            .unwrap(),
+            Db::Pg(p) => sqlx::query_as::<_, (String, String)>(
+                "SELECT indexname::TEXT, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname",
+            )
+            .fetch_all(p)
+            .await
+            .unwrap(),
+        }
+    };
+    let before = schema(db.clone()).await;
+    assert!(before.iter().any(|(n, _)| n == "receivables_aging"));
+
+    let mut tx = db.begin_write().await.unwrap();
+    import::prepare_bulk(&mut tx).await.unwrap();
+    assert!(!import::has_receivables(&mut tx, c.id).await.unwrap());
+    assert_eq!(import::receivables_high_water(&mut tx).await.unwrap(), 0);
+    let deferred = import::defer_indexes(&mut tx).await.unwrap();
+    let (_, ids) = import::upsert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
+        .await
+        .unwrap();
+    let ana = ids["52998224725"];
+    let mut rows = vec![
+        receivable(ana, "NF-1", 1, date(2026, 10, 1), 10_000),
+        receivable(ana, "NF-1", 2, date(2026, 10, 1), 5_000),
+        receivable(ana, "NF-2", 1, date(2026, 11, 2), 7_000),
+    ];
+    rows[1].status = "partially_paid";
+    rows[1].open_balance = 2_000;
+    assert_eq!(
+        import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
+            .await
+            .unwrap(),
+        3
+    );
+    assert!(import::has_receivables(&mut tx, c.id).await.unwrap());
+    assert!(import::receivables_high_water(&mut tx).await.unwrap() >= 3);
+    import::rebuild_indexes(&mut tx, deferred).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        schema(db.clone()).await,
+        before,
+        "indexes rebuilt as defined"
+    );
+
+    // Deferred, then rolled back: the indexes are all still there.
+    let mut tx = db.begin_write().await.unwrap();
+    import::defer_indexes(&mut tx).await.unwrap();
+    drop(tx);
+    assert_eq!(schema(db.clone()).await, before);
+
+    // One group for 2026-10-01 although its rows have two statuses.
+    let all = aging::groups(&db, a.id, None, None).await.unwrap();
+    assert_eq!(all.len(), 2);
+    let oct = all
+        .iter()
+        .find(|g| g.due_day == day_number(date(2026, 10, 1)))
+        .unwrap();
+    assert_eq!(
+        (oct.count, oct.original_amount, oct.open_balance),
+        (2, 15_000, 12_000)
+    );
+    for (cred, debt, groups) in [
+        (Some(c.id), None, 2),
+        (None, Some(ana), 2),
+        (Some(c.id), Some(ana), 2),
+        (Some(c.id + 1000), None, 0),
+        (None, Some(ana + 1000), 0),
+    ] {
+        assert_eq!(
+            aging::groups(&db, a.id, cred, debt).await.unwrap().len(),
+            groups,
+            "creditor {cred:?} debtor {debt:?}"
+        );
+    }
+}

@@ -66,6 +66,55 @@ pub async fn demo_admin_sees_the_painel(db: Db) {
 }
 
 /// Opens `url` (which shows the login form) and submits the credentials.
+/// Whether a WebDriver error is a stale element: htmx swapped the part of
+/// the page the element was found in (the import status polls every 500 ms).
+fn is_stale(e: &fantoccini::error::CmdError) -> bool {
+    matches!(e, fantoccini::error::CmdError::Standard(w)
+        if w.error == fantoccini::error::ErrorStatus::StaleElementReference)
+}
+
+/// The text of the element at `loc`, found again if htmx replaced it.
+async fn text_of(
+    b: &fantoccini::Client,
+    loc: Locator<'_>,
+) -> Result<String, fantoccini::error::CmdError> {
+    let mut tries = 0;
+    loop {
+        let r = match b.wait().for_element(loc).await {
+            Ok(el) => el.text().await,
+            Err(e) => Err(e),
+        };
+        match r {
+            Err(e) if is_stale(&e) && tries < 20 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Clicks the element at `loc`, found again if htmx replaced it.
+async fn click_on(
+    b: &fantoccini::Client,
+    loc: Locator<'_>,
+) -> Result<(), fantoccini::error::CmdError> {
+    let mut tries = 0;
+    loop {
+        let r = match b.wait().for_element(loc).await {
+            Ok(el) => el.click().await,
+            Err(e) => Err(e),
+        };
+        match r {
+            Err(e) if is_stale(&e) && tries < 20 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 async fn log_in(
     b: &fantoccini::Client,
     url: &str,
@@ -179,16 +228,24 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
             .await?;
         b.find(Locator::Css("form#nova-carteira input[name=document]"))
             .await?
-            .send_keys("11.222.333/0001-81")
+            // Not one of the demo's creditors (a duplicate is refused).
+            .send_keys("12.345.678/0001-95")
             .await?;
         b.find(Locator::XPath("//form[@id='nova-carteira']//button"))
             .await?
             .click()
             .await?;
+        // The list already has the demo's creditors: wait for the new
+        // creditor's row after the redirect and use its own link.
+        click_on(
+            &b,
+            Locator::XPath(
+                "//tr[td/a[normalize-space()='Loja Exemplo']]//a[normalize-space()='Importar títulos']",
+            ),
+        )
+        .await?;
         b.wait()
-            .for_element(Locator::XPath("//a[normalize-space()='Importar títulos']"))
-            .await?
-            .click()
+            .for_element(Locator::XPath("//*[contains(normalize-space(), 'Loja Exemplo')]"))
             .await?;
         // Upload the sample; the summary replaces the progress bar.
         b.wait()
@@ -202,44 +259,31 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
             .await?
             .click()
             .await?;
-        let heading = b
-            .wait()
+        b.wait()
             .at_most(Duration::from_secs(30))
             .for_element(Locator::Css("#resumo"))
-            .await?
-            .text()
             .await?;
-        let created = b
-            .find(Locator::Css("[data-k=criados]"))
-            .await?
-            .text()
-            .await?;
+        let heading = text_of(&b, Locator::Css("#resumo")).await?;
+        let created = text_of(&b, Locator::Css("[data-k=criados]")).await?;
         // Aging → the first non-empty bucket → the first debtor.
-        b.find(Locator::XPath(
-            "//a[normalize-space()='Ver o aging desta carteira']",
-        ))
-        .await?
-        .click()
+        click_on(
+            &b,
+            Locator::XPath("//a[normalize-space()='Ver o aging desta carteira']"),
+        )
         .await?;
         b.wait().for_element(Locator::Css("svg.chart")).await?;
         shot(&b, "aging").await;
-        b.find(Locator::XPath(
-            "//table[@id='aging']/tbody/tr[normalize-space(td[2])!='0'][1]/td[1]/a",
-        ))
-        .await?
-        .click()
+        click_on(
+            &b,
+            Locator::XPath("//table[@id='aging']/tbody/tr[normalize-space(td[2])!='0'][1]/td[1]/a"),
+        )
         .await?;
         b.wait().for_element(Locator::Css("table#faixa")).await?;
-        let debtor = b.find(Locator::Css("table#faixa tbody tr td a")).await?;
-        let debtor_name = debtor.text().await?;
-        debtor.click().await?;
-        let h1 = b
-            .wait()
-            .for_element(Locator::Css("h1#devedor-nome"))
-            .await?
-            .text()
-            .await?;
-        let masked = b.find(Locator::Css("#documento")).await?.text().await?;
+        let first_debtor = Locator::Css("table#faixa tbody tr td a");
+        let debtor_name = text_of(&b, first_debtor).await?;
+        click_on(&b, first_debtor).await?;
+        let h1 = text_of(&b, Locator::Css("h1#devedor-nome")).await?;
+        let masked = text_of(&b, Locator::Css("#documento")).await?;
         shot(&b, "devedor").await;
         let timeline = b
             .find(Locator::XPath("//h2[normalize-space()='Linha do tempo']"))

@@ -92,7 +92,9 @@ fn peak_rss_mib() -> Option<f64> {
 
 async fn connect(url: &DatabaseUrl) -> anyhow::Result<App> {
     let db = Db::connect(url, &DbOptions::default()).await?;
-    db.migrate().await.with_context(|| format!("migrating {url}"))?;
+    db.migrate()
+        .await
+        .with_context(|| format!("migrating {url}"))?;
     Ok(App::new(db, Arc::new(SystemClock), Default::default()))
 }
 
@@ -151,7 +153,13 @@ pub fn import(args: ImportBenchArgs) -> anyhow::Result<ExitCode> {
             ..ChargePolicy::default()
         };
         let creditor = app
-            .create_creditor(org.id, "Credor Benchmark", CREDITOR_DOCUMENT, &policy, Actor::Cli)
+            .create_creditor(
+                org.id,
+                "Credor Benchmark",
+                CREDITOR_DOCUMENT,
+                &policy,
+                Actor::Cli,
+            )
             .await?;
         let mut runs = Vec::new();
         for _ in 0..if args.reimport { 2 } else { 1 } {
@@ -308,7 +316,10 @@ fn search_terms(n: usize) -> anyhow::Result<Vec<(&'static str, String)>> {
             1 => ("name", name.chars().take(8).collect()),
             2 => (
                 "document",
-                doc.chars().filter(char::is_ascii_alphanumeric).take(6).collect(),
+                doc.chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .take(6)
+                    .collect(),
             ),
             3 if !email.is_empty() => ("email", email.to_string()),
             4 if !phones.is_empty() => (
@@ -335,7 +346,7 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
         let mut by_kind: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
         let mut all = Vec::new();
         let mut misses = 0;
-        for _ in 0..args.repeat.max(1).min(5) {
+        for _ in 0..args.repeat.clamp(1, 5) {
             for (kind, term) in &terms {
                 let started = Instant::now();
                 let found = app.search_debtors(org, term, 20).await?;

@@ -586,3 +586,95 @@ fn import_contacts_enriches_existing_debtors() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bad_arguments_exit_1_with_one_line() {
+    let dir = tempdir("usage");
+    let out = quita(
+        &dir,
+        &["br", "doc", "validate", "--frobnicate", "x", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--frobnicate"), "{err}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert!(json["error"].as_str().unwrap().contains("--frobnicate"));
+    let help = quita(&dir, &["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Usage"));
+}
+
+#[test]
+fn bench_import_measures_a_small_portfolio() {
+    let dir = tempdir("bench-import");
+    let db = dir.join("bench.db");
+    let url = format!("sqlite://{}", db.display());
+    let out = quita(
+        &dir,
+        &[
+            "bench",
+            "import",
+            "--rows",
+            "3000",
+            "--database",
+            &url,
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["import"]["rows"], 3000);
+    assert_eq!(json["import"]["receivables_created"], 3000);
+    assert!(json["import"]["rows_per_second"].as_f64().unwrap() > 0.0);
+    let aging = quita(
+        &dir,
+        &[
+            "bench",
+            "aging",
+            "--database",
+            &url,
+            "--repeat",
+            "2",
+            "--json",
+        ],
+    );
+    assert!(
+        aging.status.success(),
+        "{}",
+        String::from_utf8_lossy(&aging.stderr)
+    );
+    let aging: serde_json::Value = serde_json::from_slice(&aging.stdout).unwrap();
+    assert_eq!(aging["receivables"], 3000);
+    let search = quita(
+        &dir,
+        &[
+            "bench",
+            "search",
+            "--database",
+            &url,
+            "--repeat",
+            "1",
+            "--json",
+        ],
+    );
+    assert!(
+        search.status.success(),
+        "{}",
+        String::from_utf8_lossy(&search.stderr)
+    );
+    let search: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
+    assert_eq!(search["queries"], 300);
+    // A database that already holds a benchmark is refused, not mixed.
+    let again = quita(
+        &dir,
+        &["bench", "import", "--rows", "10", "--database", &url],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
