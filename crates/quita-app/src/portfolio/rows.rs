@@ -177,7 +177,10 @@ impl<R: Read> RowSource<R> {
                             .iter()
                             .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
                             .sum();
-                        let ends_inside = record.iter().last().is_some_and(|f| f.ends_with(b"\n"));
+                        let ends_inside = record
+                            .iter()
+                            .next_back()
+                            .is_some_and(|f| f.ends_with(b"\n"));
                         let (breaks, last_is_break) = lines
                             .lock()
                             .unwrap_or_else(|p| p.into_inner())
