@@ -10,21 +10,45 @@ use jiff::Timestamp;
 use super::{contacts::multi_row_insert, receivables::Row};
 use crate::{Result, Tx, ms};
 
-/// The first placeholder of a statement (`?` on SQLite, see `multi_row_insert`).
-fn first(sqlite: bool) -> &'static str {
-    if sqlite { "?" } else { "$1" }
-}
-
-/// `n` placeholders for an `IN (…)` list that follows parameter `$1`.
-fn in_list(sqlite: bool, n: usize) -> String {
-    if sqlite {
-        vec!["?"; n].join(", ")
-    } else {
-        (0..n)
-            .map(|i| format!("${}", i + 2))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
+/// Rows of `select` (which ends in `WHERE <scope> = ? AND`) whose `column`
+/// is one of `keys`: an `IN (?, …)` list on SQLite, `= ANY($2)` with one
+/// array parameter on PostgreSQL (one prepared statement for any count).
+async fn select_by_keys<T>(
+    tx: &mut Tx,
+    select: &str,
+    scope: i64,
+    column: &str,
+    keys: &[&str],
+) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    Ok(match tx {
+        Tx::Sqlite(t) => {
+            let sql = format!(
+                "{select} ? AND {column} IN ({})",
+                vec!["?"; keys.len()].join(", ")
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(scope)
+                .persistent(keys.len() == 2000);
+            for k in keys {
+                q = q.bind(*k);
+            }
+            q.fetch_all(&mut **t).await?
+        }
+        Tx::Pg(t) => {
+            let sql = format!("{select} $1 AND {column} = ANY($2)");
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(scope)
+                .bind(keys)
+                .fetch_all(&mut **t)
+                .await?
+        }
+    })
 }
 
 /// A debtor as the file names it.
@@ -83,20 +107,14 @@ pub async fn upsert_debtors(
         if known.is_empty() {
             continue;
         }
-        let select = format!(
-            "SELECT document, id FROM debtors WHERE org_id = {} AND document IN ({})",
-            first(tx.is_sqlite()),
-            in_list(tx.is_sqlite(), known.len())
-        );
-        let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone()))
-                .bind(org_id)
-                .persistent(false);
-            for d in &known {
-                q = q.bind(*d);
-            }
-            q.fetch_all(&mut **t).await
-        })?;
+        let rows: Vec<(String, i64)> = select_by_keys(
+            tx,
+            "SELECT document, id FROM debtors WHERE org_id =",
+            org_id,
+            "document",
+            &known,
+        )
+        .await?;
         ids.extend(rows);
     }
     Ok((created, ids))
@@ -145,20 +163,14 @@ pub async fn upsert_contracts(
         if known.is_empty() {
             continue;
         }
-        let select = format!(
-            "SELECT number, id FROM contracts WHERE creditor_id = {} AND number IN ({})",
-            first(tx.is_sqlite()),
-            in_list(tx.is_sqlite(), known.len())
-        );
-        let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(select.clone()))
-                .bind(creditor_id)
-                .persistent(false);
-            for n in &known {
-                q = q.bind(*n);
-            }
-            q.fetch_all(&mut **t).await
-        })?;
+        let rows: Vec<(String, i64)> = select_by_keys(
+            tx,
+            "SELECT number, id FROM contracts WHERE creditor_id =",
+            creditor_id,
+            "number",
+            &known,
+        )
+        .await?;
         ids.extend(rows);
     }
     Ok(ids)
@@ -271,21 +283,16 @@ pub async fn existing(
 ) -> Result<HashMap<ReceivableKey, super::receivables::ReceivableRow>> {
     let mut out = HashMap::new();
     for chunk in keys.chunks(2000) {
-        let sql = format!(
+        let numbers: Vec<&str> = chunk.iter().map(|(n, _)| n.as_str()).collect();
+        let rows: Vec<Row> = select_by_keys(
+            tx,
             "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
-             adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE creditor_id = {} AND document_number IN ({})",
-            first(tx.is_sqlite()),
-            in_list(tx.is_sqlite(), chunk.len())
-        );
-        let rows: Vec<Row> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(creditor_id)
-                .persistent(chunk.len() == 2000);
-            for (number, _) in chunk {
-                q = q.bind(number);
-            }
-            q.fetch_all(&mut **t).await
-        })?;
+             adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE creditor_id =",
+            creditor_id,
+            "document_number",
+            &numbers,
+        )
+        .await?;
         for r in rows {
             let row: super::receivables::ReceivableRow = r.try_into()?;
             out.insert((row.document_number.clone(), row.installment), row);
