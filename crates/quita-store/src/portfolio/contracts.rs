@@ -105,13 +105,16 @@ pub async fn upsert(
     match row {
         Some(r) => r.try_into(),
         None => {
-            // Either the creditor/debtor is not the organization's, or the
-            // number belongs to another debtor's contract.
-            let sql = "SELECT COUNT(*) FROM contracts WHERE org_id = $1 AND creditor_id = $2 AND number = $3";
+            // Either the creditor/debtor is not the organization's (not
+            // found, whatever contracts exist), or the number belongs to
+            // another debtor's contract.
+            let sql = "SELECT COUNT(*) FROM contracts WHERE org_id = $1 AND creditor_id = $2 AND number = $3 \
+                 AND EXISTS (SELECT 1 FROM debtors WHERE org_id = $1 AND id = $4)";
             let n: i64 = on_tx!(tx, |t| sqlx::query_scalar(sql)
                 .bind(org_id)
                 .bind(c.creditor_id)
                 .bind(&c.number)
+                .bind(c.debtor_id)
                 .fetch_one(&mut **t)
                 .await)?;
             Err(if n > 0 {

@@ -431,6 +431,7 @@ pub struct TotalView {
 #[template(path = "devedor.html")]
 struct DebtorPage {
     layout: Option<Layout>,
+    id: i64,
     name: String,
     kind: &'static str,
     document_masked: String,
@@ -446,6 +447,14 @@ struct DebtorPage {
     totals: Vec<TotalView>,
     /// Shown to supervisors and admins only.
     accesses: Option<Vec<AccessView>>,
+    /// The "Registrar contrato" form, for supervisors and admins.
+    contract_form: Option<ContractFormView>,
+}
+
+/// What the contract form needs: the CSRF token and the creditors to choose from.
+struct ContractFormView {
+    csrf: String,
+    creditors: Vec<(i64, String)>,
 }
 
 fn receivable_view(r: &quita_app::portfolio::debtors::ReceivableView) -> ReceivableView {
@@ -540,8 +549,24 @@ pub async fn show(
     } else {
         None
     };
+    let contract_form = if p.role.allows(Role::Supervisor) {
+        Some(ContractFormView {
+            csrf: s.0.csrf_token.clone(),
+            creditors: state
+                .app
+                .creditors(p.org_id)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c.name))
+                .collect(),
+        })
+    } else {
+        None
+    };
     let d = &v.debtor;
     Ok(page(&DebtorPage {
+        id: d.id,
+        contract_form,
         layout: Some(Layout::new(&state, &s.0, "/devedores").await?),
         name: d.name.clone(),
         kind: kind_label(&d.kind),

@@ -1,6 +1,7 @@
 //! The pt-BR HTML pages.
 
 pub mod carteiras;
+mod contratos;
 pub mod devedores;
 mod enriquecimento;
 mod login;
@@ -80,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .route("/devedores", get(devedores::list))
         .route("/devedores/busca", get(devedores::search))
         .route("/devedores/{id}", get(devedores::show))
+        .route("/devedores/{id}/contratos", post(contratos::save))
         .route("/relatorios", get(relatorios::index))
         .route("/relatorios/aging", get(relatorios::aging))
         .route("/relatorios/aging.csv", get(relatorios::aging_csv_download))

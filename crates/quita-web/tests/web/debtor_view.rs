@@ -574,3 +574,99 @@ pub async fn debtor_routes_are_per_organization(db: Db) {
             .is_empty()
     );
 }
+
+/// The "Registrar contrato" form: a supervisor records a contract with its
+/// own interest rate and the 360° shows it as "do contrato"; an agent sees
+/// no form and is refused; a bad value names its field and changes nothing;
+/// another organization's debtor is not found.
+pub async fn contract_form_records_terms(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let b = t.org("beta").await;
+    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    assert!(import(&t, a.id, cred.id, &good_csv()).await.summary.applied);
+    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
+    let b_cred = creditor(&t, b.id, "Credora Beta", "11.222.333/0001-81").await;
+    assert!(
+        import(&t, b.id, b_cred.id, &good_csv())
+            .await
+            .summary
+            .applied
+    );
+    let b_maria = t.app.search_debtors(b.id, "maria", 5).await.unwrap()[0].id;
+
+    let sup = client();
+    let csrf = logged_in(&t, &sup, &a.email("supervisor")).await;
+    let (_, html) = get_text(&sup, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(
+        html.contains("form-contrato") && html.contains("Loja Boa Vista"),
+        "{html}"
+    );
+    let post = |c: &Client, debtor: i64, csrf: &str, fine: &str| {
+        c.post(t.url(&format!("/devedores/{debtor}/contratos")))
+            .form(&[
+                ("_csrf", csrf),
+                ("creditor_id", &cred.id.to_string()),
+                ("number", "CT-WEB-1"),
+                ("kind", "recurring"),
+                ("product", "Plano anual"),
+                ("starts_on", "01/02/2026"),
+                ("late_fine", fine),
+                ("interest", "0,5"),
+                ("fee", ""),
+                ("grace_days", "3"),
+            ])
+            .send()
+    };
+    let bad = post(&sup, maria, &csrf, "dois").await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("multa"));
+    let (_, html) = get_text(&sup, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(!html.contains("CT-WEB-1"), "nothing saved from a bad form");
+
+    let ok = post(&sup, maria, &csrf, "").await.unwrap();
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let to = ok.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        to.starts_with(&format!("/devedores/{maria}#contrato-")),
+        "{to}"
+    );
+    let (_, html) = get_text(&sup, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(
+        html.contains("Contrato CT-WEB-1")
+            && html.contains("Recorrente")
+            && html.contains("Plano anual"),
+        "{html}"
+    );
+    assert!(
+        html.contains("0,5% ao mês") && html.contains("do contrato"),
+        "{html}"
+    );
+    assert!(html.contains("01/02/2026"), "{html}");
+
+    // Agents see the contract but not the form, and cannot post it.
+    let agent = client();
+    let agent_csrf = logged_in(&t, &agent, &a.email("agent")).await;
+    let (_, html) = get_text(&agent, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(html.contains("CT-WEB-1") && !html.contains("form-contrato"));
+    assert_eq!(
+        post(&agent, maria, &agent_csrf, "").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // Another organization's debtor: not found, nothing recorded there.
+    assert_eq!(
+        post(&sup, b_maria, &csrf, "").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let b_view = t
+        .app
+        .debtor_360(b.id, b_maria, jiff::civil::date(2026, 11, 23))
+        .await
+        .unwrap();
+    assert!(
+        b_view
+            .contracts
+            .iter()
+            .all(|k| k.contract.number != "CT-WEB-1")
+    );
+}
