@@ -428,12 +428,16 @@ fn report(out: &mut EnrichmentOutcome, p: RowProblem) {
 
 /// Reads the header and every record; `None` when the file itself is
 /// refused (the problem is in `out`). Bad rows are reported and left out.
+/// The most data rows one enrichment file may have.
+const MAX_ROWS: u64 = 1_000_000;
+
 fn read_rows<R: Read>(
     source: Result<RowSource<R>, FileError>,
     default_source: &ContactSource,
     today: Date,
     now: Timestamp,
     out: &mut EnrichmentOutcome,
+    max_rows: u64,
 ) -> Option<Vec<Row>> {
     let mut source = match source {
         Ok(s) => s,
@@ -482,6 +486,22 @@ fn read_rows<R: Read>(
         };
         if record.fields.iter().all(|f| f.trim().is_empty()) {
             continue;
+        }
+        if out.summary.rows >= max_rows {
+            // The file is held in memory to decide against the stored
+            // contacts at once: a bound keeps a huge file from exhausting it.
+            report(
+                out,
+                RowProblem {
+                    line: record.line,
+                    column: String::new(),
+                    value: String::new(),
+                    reason: format!(
+                        "arquivo grande demais: no máximo {max_rows} linhas de contatos por importação; divida o arquivo"
+                    ),
+                },
+            );
+            return None;
         }
         out.summary.rows += 1;
         match parse_row(
@@ -577,9 +597,14 @@ impl App {
 
         // Read and validate every row.
         let read = match kind {
-            FileKind::Csv => {
-                read_rows(RowSource::csv(input), &default_source, today, now, &mut out)
-            }
+            FileKind::Csv => read_rows(
+                RowSource::csv(input),
+                &default_source,
+                today,
+                now,
+                &mut out,
+                MAX_ROWS,
+            ),
             FileKind::Xlsx => {
                 let mut bytes = Vec::new();
                 let mut input = input;
@@ -592,6 +617,7 @@ impl App {
                     today,
                     now,
                     &mut out,
+                    MAX_ROWS,
                 )
             }
         };
@@ -726,6 +752,40 @@ mod tests {
 
     fn header(cols: &[&str]) -> Result<Header, Vec<String>> {
         Header::parse(&cols.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn a_file_over_the_row_limit_is_refused_whole() {
+        let src = ContactSource::parse("lista").unwrap();
+        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
+        let csv = b"documento_devedor;email\n52998224725;a@example.com\n52998224725;b@example.com\n11144477735;c@example.com\n";
+        let mut out = EnrichmentOutcome::default();
+        let rows = read_rows(
+            RowSource::csv(&csv[..]),
+            &src,
+            jiff::civil::date(2026, 11, 23),
+            now,
+            &mut out,
+            2,
+        );
+        assert!(rows.is_none());
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(out.problems[0].line, 4);
+        assert!(
+            out.problems[0].reason.contains("no máximo 2 linhas"),
+            "{:?}",
+            out.problems
+        );
+        let mut out = EnrichmentOutcome::default();
+        let rows = read_rows(
+            RowSource::csv(&csv[..]),
+            &src,
+            jiff::civil::date(2026, 11, 23),
+            now,
+            &mut out,
+            3,
+        );
+        assert_eq!(rows.map(|r| r.len()), Some(3));
     }
 
     #[test]
