@@ -225,6 +225,15 @@ pub async fn import(
         partial: a.partial,
         source: format!("import:{name}"),
     };
+    // On a terminal, how far the import has read (stderr, rewritten in place).
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let show = std::io::IsTerminal::is_terminal(&std::io::stderr()) && size > 0;
+    let progress = |p: quita_app::portfolio::import::ImportProgress| {
+        if show {
+            let pct = (p.bytes.min(size) * 100) / size;
+            eprint!("\r{pct:>3}% do arquivo · {} linhas", p.rows);
+        }
+    };
     let outcome = app
         .import_receivables(
             org.id,
@@ -233,9 +242,13 @@ pub async fn import(
             BufReader::new(file),
             &opts,
             Actor::Cli,
-            &|_| {},
+            &progress,
         )
-        .await?;
+        .await;
+    if show {
+        eprintln!();
+    }
+    let outcome = outcome?;
     if let Some(path) = &a.errors {
         std::fs::write(path, outcome.problems_csv())
             .with_context(|| format!("writing {}", path.display()))?;
