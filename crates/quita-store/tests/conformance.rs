@@ -42,4 +42,5 @@ conformance!(
     debtor_pages_visit_each_once,
     contacts_refresh_only_unverified,
     bulk_import_helpers_keep_the_schema,
+    aging_groups_of_contracts_with_terms,
 );

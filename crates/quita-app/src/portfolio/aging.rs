@@ -74,9 +74,35 @@ impl App {
 
     /// The aging report. Updated amounts are the debt update of each group of
     /// receivables sharing creditor and due date (the charges are linear in
-    /// the principal, so this equals the per-receivable sum up to rounding).
+    /// the principal, so this equals the per-receivable sum up to rounding);
+    /// receivables of contracts with their own terms are grouped apart, by
+    /// contract, and updated with those terms, as on the debtor's 360°.
     pub async fn aging(&self, org_id: i64, q: &AgingQuery) -> AppResult<AgingReport> {
-        let groups = aging::groups(&self.db, org_id, q.creditor_id, q.debtor_id).await?;
+        let mut groups = aging::groups(&self.db, org_id, q.creditor_id, q.debtor_id).await?;
+        let by_contract =
+            aging::contract_groups(&self.db, org_id, q.creditor_id, q.debtor_id).await?;
+        if !by_contract.is_empty() {
+            let at: HashMap<(i64, i64, i64), usize> = groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| ((g.creditor_id, g.due_day, g.adjusted_due_day), i))
+                .collect();
+            for k in &by_contract {
+                let g = &k.group;
+                let i = at
+                    .get(&(g.creditor_id, g.due_day, g.adjusted_due_day))
+                    .copied()
+                    .ok_or_else(|| {
+                        AppError::Internal(anyhow::anyhow!(
+                            "contract group outside the aging groups"
+                        ))
+                    })?;
+                let base = &mut groups[i];
+                base.count -= g.count;
+                base.original_amount -= g.original_amount;
+                base.open_balance -= g.open_balance;
+            }
+        }
         let creditors: HashMap<i64, _> = self
             .creditors(org_id)
             .await?
@@ -87,12 +113,17 @@ impl App {
         let as_of_day = day_number(q.as_of);
         let cal = calendar();
         let mut report = AgingReport::new(q.as_of, q.buckets.clone());
-        for g in groups {
+        let parts = groups
+            .iter()
+            .filter(|g| g.count > 0)
+            .map(|g| (g, None))
+            .chain(by_contract.iter().map(|k| (&k.group, Some(&k.terms))));
+        for (g, terms) in parts {
             let open = Money::from_centavos(g.open_balance);
             let updated = match creditors.get(&g.creditor_id) {
                 Some(c) => {
-                    let policy = effective_policy(&c.policy, None);
-                    let index = c.policy.correction.table_name().and_then(|n| tables.get(n));
+                    let policy = effective_policy(&c.policy, terms);
+                    let index = policy.correction().table_name().and_then(|n| tables.get(n));
                     let req = DebtUpdateRequest {
                         principal: open,
                         due_date: date_of(g.due_day),

@@ -102,10 +102,14 @@ impl<'a> BatchWriter<'a> {
         Ok(())
     }
 
-    /// Rebuilds any deferred index; call before committing.
+    /// Rebuilds any deferred index and, after a bulk import, refreshes the
+    /// PostgreSQL planner's statistics; call before committing.
     pub async fn finish(self, tx: &mut Tx) -> AppResult<()> {
         if let Some(d) = self.deferred {
             store::rebuild_indexes(tx, d).await?;
+        }
+        if self.rows_written >= BULK_AFTER {
+            store::analyze_after_bulk(tx).await?;
         }
         Ok(())
     }

@@ -142,6 +142,28 @@ pub async fn contracts_terms_and_access_log(db: Db) {
     };
     assert_eq!(updated(&before), 103_467);
     assert_eq!(updated(&after), 103_933);
+    // The aging list updates the contract's receivables with its terms too:
+    // each of Maria's receivables is its own group, so the sums agree exactly.
+    let query = |debtor_id: Option<i64>| quita_app::portfolio::aging::AgingQuery {
+        creditor_id: None,
+        debtor_id,
+        as_of: on,
+        buckets: quita_core::aging::AgingBuckets::default(),
+    };
+    let report = app.aging(org, &query(Some(maria.id))).await.unwrap();
+    let expected: i64 = after
+        .receivables
+        .iter()
+        .filter_map(|r| r.update.as_ref())
+        .map(|u| u.total().centavos())
+        .sum();
+    assert_eq!(report.total().updated_amount.centavos(), expected);
+    assert_eq!(report.total().count, 2);
+    // The whole organization: counts and balances unchanged by the split.
+    let all = app.aging(org, &query(None)).await.unwrap();
+    let rows: u64 = all.rows().map(|(_, t)| t.count).sum();
+    assert_eq!(rows, all.total().count);
+    assert!(all.total().updated_amount.centavos() >= expected);
     let first = after
         .receivables
         .iter()

@@ -3,7 +3,9 @@
 //! thousands of (creditor, due date) pairs, so the database does the heavy
 //! sum and the domain (`quita_core::aging`) buckets and updates the groups.
 
-use crate::{Db, Result};
+use quita_core::contract::ContractTerms;
+
+use crate::{Db, Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgingGroup {
@@ -83,4 +85,92 @@ pub async fn groups(
         }
     }
     Ok(merged)
+}
+
+/// The collectable receivables of contracts that have their own terms,
+/// grouped by contract and due date (the rest of [`groups`] follows the
+/// creditor's policy). Subtract these from [`groups`] to split them out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContractAgingGroup {
+    pub contract_id: i64,
+    pub terms: ContractTerms,
+    pub group: AgingGroup,
+}
+
+pub async fn contract_groups(
+    db: &Db,
+    org_id: i64,
+    creditor_id: Option<i64>,
+    debtor_id: Option<i64>,
+) -> Result<Vec<ContractAgingGroup>> {
+    // Contracts with terms are few: read them first (partial index
+    // `contracts_with_terms`), then their receivables by debtor. SQLite's
+    // CROSS JOIN fixes that order; without statistics it would scan the
+    // receivables instead.
+    let (sums, from) = if db.backend() == crate::Backend::Postgres {
+        (
+            "SUM(r.original_amount)::BIGINT, SUM(r.open_balance)::BIGINT",
+            "contracts k, receivables r",
+        )
+    } else {
+        (
+            "SUM(r.original_amount), SUM(r.open_balance)",
+            "contracts k CROSS JOIN receivables r",
+        )
+    };
+    let mut filters = String::new();
+    if creditor_id.is_some() {
+        filters.push_str(" AND r.creditor_id = $2");
+    }
+    if debtor_id.is_some() {
+        let n = if creditor_id.is_some() { 3 } else { 2 };
+        filters.push_str(&format!(" AND r.debtor_id = ${n}"));
+    }
+    let sql = format!(
+        "SELECT k.id, k.terms, r.creditor_id, r.due_day, r.adjusted_due_day, COUNT(*), {sums} \
+         FROM {from} \
+         WHERE k.org_id = $1 AND k.terms IS NOT NULL AND r.debtor_id = k.debtor_id AND r.contract_id = k.id AND r.org_id = $1 \
+           AND r.status IN ('open', 'partially_paid'){filters} \
+         GROUP BY k.id, k.terms, r.creditor_id, r.due_day, r.adjusted_due_day"
+    );
+    type Raw = (i64, String, i64, i64, i64, i64, i64, i64);
+    let rows: Vec<Raw> = on_db!(db, |p| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
+        if let Some(c) = creditor_id {
+            q = q.bind(c);
+        }
+        if let Some(d) = debtor_id {
+            q = q.bind(d);
+        }
+        q.fetch_all(p).await
+    })?;
+    rows.into_iter()
+        .map(
+            |(
+                contract_id,
+                terms,
+                creditor_id,
+                due_day,
+                adjusted_due_day,
+                count,
+                original_amount,
+                open_balance,
+            )| {
+                let terms = serde_json::from_str::<ContractTerms>(&terms)
+                    .map_err(|e| StoreError::Corrupt(format!("contract {contract_id}: {e}")))?;
+                Ok(ContractAgingGroup {
+                    contract_id,
+                    terms,
+                    group: AgingGroup {
+                        creditor_id,
+                        due_day,
+                        adjusted_due_day,
+                        count,
+                        original_amount,
+                        open_balance,
+                    },
+                })
+            },
+        )
+        .collect()
 }

@@ -511,6 +511,7 @@ pub async fn bulk_import_helpers_keep_the_schema(db: Db) {
     assert!(import::has_receivables(&mut tx, c.id).await.unwrap());
     assert!(import::receivables_high_water(&mut tx).await.unwrap() >= 3);
     import::rebuild_indexes(&mut tx, deferred).await.unwrap();
+    import::analyze_after_bulk(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
         schema(db.clone()).await,
@@ -548,4 +549,107 @@ pub async fn bulk_import_helpers_keep_the_schema(db: Db) {
             "creditor {cred:?} debtor {debt:?}"
         );
     }
+}
+
+/// Aging groups of contracts with their own terms: only those contracts'
+/// collectable receivables, by contract and due date, with each filter.
+pub async fn aging_groups_of_contracts_with_terms(db: Db) {
+    use quita_core::contract::{ContractKind, ContractTerms};
+    use quita_store::portfolio::contracts::{self, NewContract};
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let c = creditor(&db, a.id, "11222333000181").await;
+    let mut tx = db.begin_write().await.unwrap();
+    let (_, ids) = import::upsert_debtors(
+        &mut tx,
+        a.id,
+        &[debtor("52998224725", "Ana"), debtor("11144477735", "Bia")],
+        t0(),
+    )
+    .await
+    .unwrap();
+    let (ana, bia) = (ids["52998224725"], ids["11144477735"]);
+    let terms = ContractTerms {
+        default_interest_monthly: Some(Percent::whole(3)),
+        ..ContractTerms::default()
+    };
+    let contract = |debtor_id: i64, number: &str, terms: Option<ContractTerms>| NewContract {
+        creditor_id: c.id,
+        debtor_id,
+        number: number.into(),
+        kind: ContractKind::InstallmentPlan,
+        product: None,
+        starts_on: None,
+        terms,
+    };
+    let with = contracts::upsert(
+        &mut tx,
+        a.id,
+        &contract(ana, "CT-A", Some(terms.clone())),
+        t0(),
+    )
+    .await
+    .unwrap();
+    let without = contracts::upsert(&mut tx, a.id, &contract(bia, "CT-B", None), t0())
+        .await
+        .unwrap();
+    let mut rows = vec![
+        receivable(ana, "NF-1", 1, date(2026, 10, 1), 10_000),
+        receivable(ana, "NF-1", 2, date(2026, 11, 1), 5_000),
+        receivable(ana, "NF-1", 3, date(2026, 11, 1), 6_000),
+        receivable(bia, "NF-2", 1, date(2026, 10, 1), 7_000),
+    ];
+    rows[0].contract_id = Some(with.id);
+    rows[1].contract_id = Some(with.id);
+    rows[2].contract_id = Some(with.id);
+    rows[2].status = "paid";
+    rows[2].open_balance = 0;
+    rows[3].contract_id = Some(without.id);
+    import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut groups = aging::contract_groups(&db, a.id, None, None).await.unwrap();
+    groups.sort_by_key(|g| g.group.due_day);
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert!(
+        groups
+            .iter()
+            .all(|g| g.contract_id == with.id && g.terms == terms)
+    );
+    assert_eq!(
+        (groups[0].group.count, groups[0].group.open_balance),
+        (1, 10_000)
+    );
+    assert_eq!(
+        (
+            groups[1].group.due_day,
+            groups[1].group.count,
+            groups[1].group.original_amount
+        ),
+        (day_number(date(2026, 11, 1)), 1, 5_000),
+        "the paid one is not collectable"
+    );
+    for (cred, debt, n) in [
+        (Some(c.id), None, 2),
+        (None, Some(ana), 2),
+        (None, Some(bia), 0),
+        (Some(c.id), Some(ana), 2),
+    ] {
+        assert_eq!(
+            aging::contract_groups(&db, a.id, cred, debt)
+                .await
+                .unwrap()
+                .len(),
+            n,
+            "creditor {cred:?} debtor {debt:?}"
+        );
+    }
+    assert!(
+        aging::contract_groups(&db, b.id, None, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
