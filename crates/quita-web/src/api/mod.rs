@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` and its OpenAPI 3.1 document, generated from
 //! the handlers themselves (a route cannot exist undocumented).
 
+mod contracts;
 mod dto;
 mod enrichment;
 pub use enrichment::default_source as default_contacts_source;
@@ -66,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(enrichment::import_contacts))
         .routes(routes!(portfolio::debtor))
         .routes(routes!(portfolio::debtor_accesses))
+        .routes(routes!(contracts::save_contract))
         .routes(routes!(portfolio::receivable_update));
     let (_, openapi) = doc.clone().split_for_parts();
     let json = serde_json::to_string(&openapi).unwrap_or_else(|_| "{}".into());

@@ -60,7 +60,7 @@ fn percent(field: &'static str, label: &str, raw: &str) -> Result<Option<Percent
 }
 
 impl ContractForm {
-    fn to_contract(&self, debtor_id: i64) -> Result<SaveContract, AppError> {
+    pub(crate) fn to_contract(&self, debtor_id: i64) -> Result<SaveContract, AppError> {
         let creditor_id = parse_id(&self.creditor_id)
             .map_err(|_| AppError::invalid("creditor_id", "escolha o credor do contrato"))?;
         let kind = self

@@ -1,7 +1,7 @@
 //! The pt-BR HTML pages.
 
 pub mod carteiras;
-mod contratos;
+pub(crate) mod contratos;
 pub mod devedores;
 mod enriquecimento;
 mod login;

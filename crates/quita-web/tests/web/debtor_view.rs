@@ -669,4 +669,77 @@ pub async fn contract_form_records_terms(db: Db) {
             .iter()
             .all(|k| k.contract.number != "CT-WEB-1")
     );
+
+    // The same through the API: supervisors and admins only, same checks.
+    let api = reqwest::Client::new();
+    let admin = token(&t, a.id, Role::Admin).await;
+    let agent_token = token(&t, a.id, Role::Agent).await;
+    let body = |fine: &str| {
+        serde_json::json!({
+            "creditor_id": cred.id, "number": "CT-API-2", "kind": "one_off",
+            "starts_on": "2026-03-01", "late_fine": fine, "collection_fee": "10",
+            "collection_fee_allowed": true, "grace_days": 5
+        })
+    };
+    let url = t.url(&format!("/api/v1/debtors/{maria}/contracts"));
+    let res = api
+        .post(&url)
+        .bearer_auth(&admin)
+        .json(&body("1,5"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let k: Value = res.json().await.unwrap();
+    assert_eq!(
+        (&k["number"], &k["kind"], &k["starts_on"]),
+        (
+            &Value::from("CT-API-2"),
+            &Value::from("one_off"),
+            &Value::from("2026-03-01")
+        )
+    );
+    assert!(
+        k["terms"]["collection_fee_allowed"].as_bool().unwrap(),
+        "{k}"
+    );
+    let bad = api
+        .post(&url)
+        .bearer_auth(&admin)
+        .json(&body("dois"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        api.post(&url)
+            .bearer_auth(&agent_token)
+            .json(&body("1"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.post(t.url(&format!("/api/v1/debtors/{b_maria}/contracts")))
+            .bearer_auth(&admin)
+            .json(&body("1"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let view = t
+        .app
+        .debtor_360(a.id, maria, jiff::civil::date(2026, 11, 23))
+        .await
+        .unwrap();
+    let k = view
+        .contracts
+        .iter()
+        .find(|k| k.contract.number == "CT-API-2")
+        .unwrap();
+    assert_eq!(k.terms.late_fine.value, Percent::parse("1,5").unwrap());
 }
