@@ -298,6 +298,18 @@ proptest! {
         prop_assert!(BankSlip::parse(std::str::from_utf8(&b).unwrap()).is_err());
     }
 
+    /// (Found by the property below: bank 237 with its first digit moved by
+    /// 6 reads as bank 837, which is refused whatever the DV says.)
+    #[test]
+    fn bank_code_moved_to_8_is_refused_even_with_a_matching_dv(delta in 6u8..7) {
+        let ff = FreeField::new("5301676024672445866766433").unwrap();
+        let slip = BankSlip::build("237", Some(date(2030, 1, 2)), Some(12_345), &ff).unwrap();
+        let mut b = slip.barcode().into_bytes();
+        b[0] = b'0' + (b[0] - b'0' + delta) % 10;
+        prop_assert_eq!(b[0], b'8');
+        prop_assert!(BankSlip::parse(std::str::from_utf8(&b).unwrap()).is_err());
+    }
+
     /// Elsewhere in the barcode a change is caught exactly when the DV geral
     /// recomputed over the changed digits differs: the 0/10/11 → 1 rule lets
     /// some through, and we claim no more than that.
@@ -309,9 +321,11 @@ proptest! {
         b[pos] = b'0' + (b[pos] - b'0' + delta) % 10;
         let mut v: Vec<u8> = b.iter().map(|c| c - b'0').collect();
         v.remove(4);
-        // Position 4 must also stay a known currency code (9 or 0).
+        // Position 4 must also stay a known currency code (9 or 0), and the
+        // bank code may not start with 8 (that is a utility slip's mark).
         let still_valid = crate::check_digit::mod11_boleto(&v) == slip.check_digit()
-            && matches!(b[3], b'9' | b'0');
+            && matches!(b[3], b'9' | b'0')
+            && b[0] != b'8';
         prop_assert_eq!(BankSlip::parse(std::str::from_utf8(&b).unwrap()).is_ok(), still_valid);
     }
 
