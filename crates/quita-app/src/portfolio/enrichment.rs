@@ -37,13 +37,10 @@ use quita_store::{
 use serde::Serialize;
 
 use super::{
-    import::{FileKind, ImportOutcome, RowProblem},
+    import::{FileKind, RowProblem, file_problem, note_problem, problems_csv},
     rows::{FileError, RowSource},
 };
 use crate::{App, AppError, AppResult};
-
-/// The report keeps at most this many problems (the count is always exact).
-const MAX_REPORTED: usize = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct EnrichmentOptions {
@@ -84,11 +81,7 @@ impl EnrichmentOutcome {
     /// The error report as CSV (`linha;coluna;valor;motivo`), the same form
     /// as the receivables import's.
     pub fn problems_csv(&self) -> String {
-        ImportOutcome {
-            problems: self.problems.clone(),
-            ..ImportOutcome::default()
-        }
-        .problems_csv()
+        problems_csv(&self.problems)
     }
 }
 
@@ -216,19 +209,6 @@ fn problem(line: u64, col: Col, value: &str, reason: impl Into<String>) -> RowPr
         column: col.canonical().to_owned(),
         value: value.chars().take(100).collect(),
         reason: reason.into(),
-    }
-}
-
-fn file_problem(e: FileError) -> RowProblem {
-    let line = match &e {
-        FileError::Binary { line } | FileError::Malformed { line, .. } => *line,
-        _ => 0,
-    };
-    RowProblem {
-        line,
-        column: String::new(),
-        value: String::new(),
-        reason: e.to_string(),
     }
 }
 
@@ -420,10 +400,7 @@ fn parse_row(
 }
 
 fn report(out: &mut EnrichmentOutcome, p: RowProblem) {
-    out.summary.errors += 1;
-    if out.problems.len() < MAX_REPORTED {
-        out.problems.push(p);
-    }
+    note_problem(&mut out.summary.errors, &mut out.problems, p);
 }
 
 /// Reads the header and every record; `None` when the file itself is

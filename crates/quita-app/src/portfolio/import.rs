@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{App, AppError, AppResult};
 /// The report keeps at most this many problems (the count is always exact).
-pub(super) const MAX_REPORTED: usize = 100_000;
+const MAX_REPORTED: usize = 100_000;
 
 /// Which file layout to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,14 +81,43 @@ pub struct ImportOutcome {
 impl ImportOutcome {
     /// The error report as CSV (`linha;coluna;valor;motivo`).
     pub fn problems_csv(&self) -> String {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .from_writer(Vec::new());
-        let _ = w.write_record(["linha", "coluna", "valor", "motivo"]);
-        for p in &self.problems {
-            let _ = w.write_record([p.line.to_string().as_str(), &p.column, &p.value, &p.reason]);
-        }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        problems_csv(&self.problems)
+    }
+}
+
+/// An error report as CSV (`linha;coluna;valor;motivo`): the one form of
+/// every import's report.
+pub fn problems_csv(problems: &[RowProblem]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    let _ = w.write_record(["linha", "coluna", "valor", "motivo"]);
+    for p in problems {
+        let _ = w.write_record([p.line.to_string().as_str(), &p.column, &p.value, &p.reason]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Counts a problem and keeps it while the report has room (the count is
+/// always exact; the report stops at [`MAX_REPORTED`]).
+pub(super) fn note_problem(errors: &mut u64, problems: &mut Vec<RowProblem>, p: RowProblem) {
+    *errors += 1;
+    if problems.len() < MAX_REPORTED {
+        problems.push(p);
+    }
+}
+
+/// The problem that refuses a whole file, at its line when it has one.
+pub(super) fn file_problem(e: FileError) -> RowProblem {
+    let line = match &e {
+        FileError::Binary { line } | FileError::Malformed { line, .. } => *line,
+        _ => 0,
+    };
+    RowProblem {
+        line,
+        column: String::new(),
+        value: String::new(),
+        reason: e.to_string(),
     }
 }
 
@@ -235,10 +264,7 @@ impl App {
         Ok(out)
     }
 
-    pub(super) fn problem(&self, out: &mut ImportOutcome, p: RowProblem) {
-        out.summary.errors += 1;
-        if out.problems.len() < MAX_REPORTED {
-            out.problems.push(p);
-        }
+    fn problem(&self, out: &mut ImportOutcome, p: RowProblem) {
+        note_problem(&mut out.summary.errors, &mut out.problems, p);
     }
 }

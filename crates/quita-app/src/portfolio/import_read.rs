@@ -13,7 +13,7 @@ use quita_core::import_row::{ImportHeader, ImportRow};
 use tokio::sync::mpsc;
 
 use super::{
-    import::{ImportProgress, RowProblem},
+    import::{ImportProgress, RowProblem, file_problem},
     rows::{FileError, RowSource},
 };
 
@@ -32,19 +32,6 @@ pub(super) enum Parsed {
         /// Data rows read so far (not counting blank lines or the header).
         read: ImportProgress,
     },
-}
-
-pub(super) fn file_problem(e: FileError) -> RowProblem {
-    let line = match &e {
-        FileError::Binary { line } | FileError::Malformed { line, .. } => *line,
-        _ => 0,
-    };
-    RowProblem {
-        line,
-        column: String::new(),
-        value: String::new(),
-        reason: e.to_string(),
-    }
 }
 
 /// Identities seen so far in the file, as 128-bit hashes: a million rows

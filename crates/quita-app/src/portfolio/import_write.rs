@@ -24,7 +24,7 @@ use quita_store::{
 
 use super::{
     calendar,
-    import::{ImportOptions, ImportOutcome, RowProblem},
+    import::{ImportOptions, ImportOutcome, RowProblem, note_problem},
     name_key,
 };
 use crate::{AppError, AppResult};
@@ -304,15 +304,16 @@ impl<'a> BatchWriter<'a> {
                     out.summary.receivables_updated += 1;
                 }
                 Err(e) => {
-                    out.summary.errors += 1;
-                    if out.problems.len() < super::import::MAX_REPORTED {
-                        out.problems.push(RowProblem {
+                    note_problem(
+                        &mut out.summary.errors,
+                        &mut out.problems,
+                        RowProblem {
                             line: *line,
                             column: "numero_documento".into(),
                             value: key.0.clone(),
                             reason: format!("título existente não pode ser alterado: {e}"),
-                        });
-                    }
+                        },
+                    );
                     out.summary.unchanged += 1;
                 }
             }
