@@ -3,16 +3,13 @@
 //! hands them to the writer over a bounded channel, so parsing one batch
 //! overlaps writing the previous one and memory stays bounded.
 
-use std::{
-    collections::HashSet,
-    hash::{BuildHasher, Hasher},
-    io::Read,
-};
+use std::io::Read;
 
 use quita_core::import_row::{ImportHeader, ImportRow};
 use tokio::sync::mpsc;
 
 use super::{
+    fingerprints::FingerprintSet,
     import::{ImportProgress, RowProblem, file_problem},
     rows::{FileError, RowSource},
 };
@@ -32,36 +29,6 @@ pub(super) enum Parsed {
         /// Data rows read so far (not counting blank lines or the header).
         read: ImportProgress,
     },
-}
-
-/// Identities seen so far in the file, as 128-bit hashes: a million rows
-/// cost 16 MB instead of a million strings. Two different identities share
-/// a hash with probability about 2⁻¹⁰⁰ for a file of a million rows.
-struct SeenIdentities {
-    set: HashSet<u128>,
-    keys: (std::hash::RandomState, std::hash::RandomState),
-}
-
-impl SeenIdentities {
-    fn new() -> Self {
-        Self {
-            set: HashSet::new(),
-            keys: Default::default(),
-        }
-    }
-
-    /// True the first time an identity is offered.
-    fn insert(&mut self, document_number: &str, installment: u16) -> bool {
-        let half = |s: &std::hash::RandomState| {
-            let mut h = s.build_hasher();
-            h.write_usize(document_number.len());
-            h.write(document_number.as_bytes());
-            h.write_u16(installment);
-            h.finish()
-        };
-        let key = (u128::from(half(&self.keys.0)) << 64) | u128::from(half(&self.keys.1));
-        self.set.insert(key)
-    }
 }
 
 /// Reads `source` to its end (or to the first file-level fault), sending
@@ -100,7 +67,8 @@ pub(super) fn read_rows<R: Read>(
         }
     };
 
-    let mut seen = SeenIdentities::new();
+    // Identities (document number + installment) met so far in the file.
+    let mut seen = FingerprintSet::default();
     let mut rows = Vec::with_capacity(BATCH);
     let mut problems = Vec::new();
     let mut read = ImportProgress::default();
@@ -119,7 +87,7 @@ pub(super) fn read_rows<R: Read>(
         match header.parse_row(&refs) {
             Ok(row) => {
                 let (number, installment) = row.identity();
-                if seen.insert(number.as_str(), installment) {
+                if seen.insert(&[number.as_str().as_bytes(), &installment.to_le_bytes()]) {
                     rows.push((record.line, row));
                 } else {
                     problems.push(RowProblem {
@@ -156,18 +124,4 @@ pub(super) fn read_rows<R: Read>(
         problems,
         read,
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::SeenIdentities;
-
-    #[test]
-    fn identities_are_told_apart() {
-        let mut seen = SeenIdentities::new();
-        assert!(seen.insert("NF-1", 1));
-        assert!(seen.insert("NF-1", 2));
-        assert!(seen.insert("NF-11", 1));
-        assert!(!seen.insert("NF-1", 1));
-    }
 }

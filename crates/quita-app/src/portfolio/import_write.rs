@@ -6,10 +6,7 @@
 //! many rows is written once; and when the creditor had no receivables when
 //! the import began, no row needs looking up.
 
-use std::{
-    collections::{HashMap, HashSet},
-    hash::{BuildHasher, Hasher},
-};
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use quita_core::{debtor::DebtorKind, import_row::ImportRow, receivable::Receivable};
@@ -24,6 +21,7 @@ use quita_store::{
 
 use super::{
     calendar,
+    fingerprints::FingerprintSet,
     import::{ImportOptions, ImportOutcome, RowProblem, note_problem},
     name_key,
 };
@@ -41,14 +39,13 @@ pub(super) struct BatchWriter<'a> {
     fresh: bool,
     debtor_ids: HashMap<String, i64>,
     contract_ids: HashMap<String, i64>,
-    /// Contacts already sent in this import, as 128-bit hashes.
-    contacts_sent: HashSet<u128>,
+    /// Contacts already sent in this import (debtor, kind, value).
+    contacts_sent: FingerprintSet,
     /// Receivables in the table (all organizations) when the import began.
     rows_before: i64,
     rows_written: i64,
     /// Indexes dropped for the rest of a large import, rebuilt by [`finish`](Self::finish).
     deferred: Option<store::DeferredIndexes>,
-    hash_keys: (std::hash::RandomState, std::hash::RandomState),
 }
 
 impl<'a> BatchWriter<'a> {
@@ -73,8 +70,7 @@ impl<'a> BatchWriter<'a> {
             fresh,
             debtor_ids: HashMap::new(),
             contract_ids: HashMap::new(),
-            contacts_sent: HashSet::new(),
-            hash_keys: Default::default(),
+            contacts_sent: FingerprintSet::default(),
         })
     }
 
@@ -151,18 +147,6 @@ impl<'a> BatchWriter<'a> {
         Ok(())
     }
 
-    fn contact_key(&self, debtor_id: i64, kind: &str, value: &str) -> u128 {
-        let half = |s: &std::hash::RandomState| {
-            let mut h = s.build_hasher();
-            h.write_i64(debtor_id);
-            h.write_usize(kind.len());
-            h.write(kind.as_bytes());
-            h.write(value.as_bytes());
-            h.finish()
-        };
-        (u128::from(half(&self.hash_keys.0)) << 64) | u128::from(half(&self.hash_keys.1))
-    }
-
     /// Phones (mobiles WhatsApp-capable), e-mail and postal address, each
     /// sent once per import; the store keeps existing contacts untouched.
     async fn contacts(
@@ -205,10 +189,11 @@ impl<'a> BatchWriter<'a> {
                 });
             }
             for c in candidates {
-                if self
-                    .contacts_sent
-                    .insert(self.contact_key(c.debtor_id, c.kind, &c.value))
-                {
+                if self.contacts_sent.insert(&[
+                    &c.debtor_id.to_le_bytes(),
+                    c.kind.as_bytes(),
+                    c.value.as_bytes(),
+                ]) {
                     new.push(c);
                 }
             }

@@ -7,6 +7,7 @@ pub mod contracts;
 pub mod creditors;
 pub mod debtors;
 pub mod enrichment;
+mod fingerprints;
 pub mod import;
 mod import_read;
 mod import_write;
