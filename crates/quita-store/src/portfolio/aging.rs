@@ -17,6 +17,31 @@ pub struct AgingGroup {
     pub open_balance: i64,
 }
 
+/// The sums of a group; PostgreSQL's `SUM` of BIGINT is NUMERIC, cast back.
+fn sums(db: &Db, table: &str) -> String {
+    let cast = if db.backend() == crate::Backend::Postgres {
+        "::BIGINT"
+    } else {
+        ""
+    };
+    format!("SUM({table}original_amount){cast}, SUM({table}open_balance){cast}")
+}
+
+/// The creditor and debtor filters asked for, numbered after `$1` (bind
+/// them in that order). Only those asked for appear, so the unfiltered
+/// report reads nothing but the covering index.
+fn filters(table: &str, creditor_id: Option<i64>, debtor_id: Option<i64>) -> String {
+    let mut sql = String::new();
+    let mut n = 1;
+    for (column, asked) in [("creditor_id", creditor_id), ("debtor_id", debtor_id)] {
+        if asked.is_some() {
+            n += 1;
+            sql.push_str(&format!(" AND {table}{column} = ${n}"));
+        }
+    }
+    sql
+}
+
 /// Groups of the organization's collectable receivables, optionally of one
 /// creditor and/or one debtor.
 ///
@@ -30,21 +55,7 @@ pub async fn groups(
     creditor_id: Option<i64>,
     debtor_id: Option<i64>,
 ) -> Result<Vec<AgingGroup>> {
-    let sums = if db.backend() == crate::Backend::Postgres {
-        "SUM(original_amount)::BIGINT, SUM(open_balance)::BIGINT"
-    } else {
-        "SUM(original_amount), SUM(open_balance)"
-    };
-    // Only the filters asked for appear, so the unfiltered report reads
-    // nothing but the covering index.
-    let mut filters = String::new();
-    if creditor_id.is_some() {
-        filters.push_str(" AND creditor_id = $2");
-    }
-    if debtor_id.is_some() {
-        let n = if creditor_id.is_some() { 3 } else { 2 };
-        filters.push_str(&format!(" AND debtor_id = ${n}"));
-    }
+    let (sums, filters) = (sums(db, ""), filters("", creditor_id, debtor_id));
     let sql = format!(
         "SELECT creditor_id, due_day, adjusted_due_day, COUNT(*), {sums} \
          FROM receivables WHERE org_id = $1 AND status IN ('open', 'partially_paid'){filters} \
@@ -107,25 +118,12 @@ pub async fn contract_groups(
     // `contracts_with_terms`), then their receivables by debtor. SQLite's
     // CROSS JOIN fixes that order; without statistics it would scan the
     // receivables instead.
-    let (sums, from) = if db.backend() == crate::Backend::Postgres {
-        (
-            "SUM(r.original_amount)::BIGINT, SUM(r.open_balance)::BIGINT",
-            "contracts k, receivables r",
-        )
+    let from = if db.backend() == crate::Backend::Postgres {
+        "contracts k, receivables r"
     } else {
-        (
-            "SUM(r.original_amount), SUM(r.open_balance)",
-            "contracts k CROSS JOIN receivables r",
-        )
+        "contracts k CROSS JOIN receivables r"
     };
-    let mut filters = String::new();
-    if creditor_id.is_some() {
-        filters.push_str(" AND r.creditor_id = $2");
-    }
-    if debtor_id.is_some() {
-        let n = if creditor_id.is_some() { 3 } else { 2 };
-        filters.push_str(&format!(" AND r.debtor_id = ${n}"));
-    }
+    let (sums, filters) = (sums(db, "r."), filters("r.", creditor_id, debtor_id));
     let sql = format!(
         "SELECT k.id, k.terms, r.creditor_id, r.due_day, r.adjusted_due_day, COUNT(*), {sums} \
          FROM {from} \
