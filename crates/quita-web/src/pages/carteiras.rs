@@ -17,7 +17,7 @@ use quita_core::{
 use quita_store::portfolio::creditors::Creditor;
 use serde::Deserialize;
 
-use super::{Layout, page, parse_id, render};
+use super::{Layout, grace_days_field, page, parse_id, percent_field, render};
 use crate::{
     AppState,
     auth::UserSession,
@@ -146,32 +146,13 @@ impl PolicyForm {
 
     /// The policy, on top of `base` (fields the form does not show are kept).
     fn policy(&self, base: &ChargePolicy) -> Result<ChargePolicy, AppError> {
+        // Blank means zero here: the policy has every term.
         let pct = |field: &'static str, label: &str, raw: &str| {
-            let raw = if raw.trim().is_empty() { "0" } else { raw };
-            Percent::parse(raw).map_err(|_| {
-                AppError::invalid(
-                    field,
-                    format!("{label}: informe um percentual, por exemplo 2 ou 2,5"),
-                )
-            })
+            percent_field(field, label, raw).map(|p| p.unwrap_or(Percent::ZERO))
         };
         let correction = CorrectionIndex::from_db(&self.correction)
             .map_err(|_| AppError::invalid("correction", "índice de correção desconhecido"))?;
-        let grace_days = if self.grace_days.trim().is_empty() {
-            0
-        } else {
-            self.grace_days
-                .trim()
-                .parse::<u16>()
-                .ok()
-                .filter(|d| *d <= 365)
-                .ok_or_else(|| {
-                    AppError::invalid(
-                        "grace_days",
-                        "dias de carência: informe um número de 0 a 365",
-                    )
-                })?
-        };
+        let grace_days = grace_days_field(&self.grace_days)?.unwrap_or(0);
         Ok(ChargePolicy {
             late_fine: pct("late_fine", "Multa", &self.late_fine)?,
             default_interest_monthly: pct("interest", "Juros", &self.interest)?,

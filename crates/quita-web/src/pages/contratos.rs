@@ -11,12 +11,11 @@ use quita_app::{AppError, portfolio::contracts::SaveContract};
 use quita_core::{
     contract::{ContractKind, ContractTerms},
     import_row::parse_date,
-    rate::Percent,
     role::Role,
 };
 use serde::Deserialize;
 
-use super::parse_id;
+use super::{grace_days_field, parse_id, percent_field};
 use crate::{AppState, auth::UserSession, error::PageError};
 
 /// The "Registrar contrato" form of the debtor page. A term left blank is
@@ -46,19 +45,6 @@ pub struct ContractForm {
     pub grace_days: String,
 }
 
-fn percent(field: &'static str, label: &str, raw: &str) -> Result<Option<Percent>, AppError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    Percent::parse(raw).map(Some).map_err(|_| {
-        AppError::invalid(
-            field,
-            format!("{label}: informe um percentual, por exemplo 2 ou 2,5"),
-        )
-    })
-}
-
 impl ContractForm {
     pub(crate) fn to_contract(&self, debtor_id: i64) -> Result<SaveContract, AppError> {
         let creditor_id = parse_id(&self.creditor_id)
@@ -74,24 +60,11 @@ impl ContractForm {
                 AppError::invalid("starts_on", "início: informe a data como dd/mm/aaaa")
             })?),
         };
-        let grace_days = match self.grace_days.trim() {
-            "" => None,
-            raw => Some(
-                raw.parse::<u16>()
-                    .ok()
-                    .filter(|d| *d <= 365)
-                    .ok_or_else(|| {
-                        AppError::invalid(
-                            "grace_days",
-                            "dias de carência: informe um número de 0 a 365",
-                        )
-                    })?,
-            ),
-        };
+        let grace_days = grace_days_field(&self.grace_days)?;
         let terms = ContractTerms {
-            late_fine: percent("late_fine", "multa", &self.late_fine)?,
-            default_interest_monthly: percent("interest", "juros de mora", &self.interest)?,
-            collection_fee: percent("fee", "honorários", &self.fee)?,
+            late_fine: percent_field("late_fine", "multa", &self.late_fine)?,
+            default_interest_monthly: percent_field("interest", "juros de mora", &self.interest)?,
+            collection_fee: percent_field("fee", "honorários", &self.fee)?,
             collection_fee_allowed: self.fee_allowed.is_some(),
             grace_days,
             ..ContractTerms::default()
@@ -127,6 +100,8 @@ pub async fn save(
 
 #[cfg(test)]
 mod tests {
+    use quita_core::rate::Percent;
+
     use super::*;
 
     fn form() -> ContractForm {

@@ -191,3 +191,41 @@ pub fn parse_id(raw: &str) -> Result<i64, AppError> {
         .filter(|id| *id > 0)
         .ok_or(AppError::NotFound)
 }
+
+/// An optional percentage of a form ("2", "2,5"); blank is `None`.
+pub fn percent_field(
+    field: &'static str,
+    label: &str,
+    raw: &str,
+) -> Result<Option<quita_core::rate::Percent>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    quita_core::rate::Percent::parse(raw)
+        .map(Some)
+        .map_err(|_| {
+            AppError::invalid(
+                field,
+                format!("{label}: informe um percentual, por exemplo 2 ou 2,5"),
+            )
+        })
+}
+
+/// Optional grace days of a form, 0 to 365; blank is `None`.
+pub fn grace_days_field(raw: &str) -> Result<Option<u16>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => raw
+            .parse::<u16>()
+            .ok()
+            .filter(|d| *d <= 365)
+            .map(Some)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "grace_days",
+                    "dias de carência: informe um número de 0 a 365",
+                )
+            }),
+    }
+}
