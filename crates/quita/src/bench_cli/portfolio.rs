@@ -208,12 +208,12 @@ pub fn import(args: ImportBenchArgs) -> anyhow::Result<ExitCode> {
             "kept": if args.keep { scratch_db.as_ref().map(|p| p.display().to_string()) } else { None },
         })
     });
-    if !args.keep || scratch_db.is_none() {
-        if args.file.is_none() || scratch_db.is_some() {
-            let _ = std::fs::remove_dir_all(&scratch);
-        }
-    } else if args.file.is_none() {
+    // The scratch directory holds only what this run made: the generated
+    // file and the scratch database, which `--keep` leaves for aging/search.
+    if args.keep && scratch_db.is_some() {
         let _ = std::fs::remove_file(scratch.join("portfolio.csv"));
+    } else {
+        let _ = std::fs::remove_dir_all(&scratch);
     }
     let report = report?;
     crate::output::print(args.json, &report, || {
