@@ -160,51 +160,38 @@ pub async fn search(
     let pg_sql: &'static str = match field {
         SearchField::Name => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.org_id = $1 AND d.name_key LIKE $2 ORDER BY d.name_key, d.id LIMIT $3"
+             FROM debtors d WHERE d.org_id = $1 AND d.name_key ~>=~ $2 AND d.name_key ~<~ $3 ORDER BY d.name_key, d.id LIMIT $4"
         }
         SearchField::Document => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.org_id = $1 AND d.document LIKE $2 ORDER BY d.document LIMIT $3"
+             FROM debtors d WHERE d.org_id = $1 AND d.document ~>=~ $2 AND d.document ~<~ $3 ORDER BY d.document LIMIT $4"
         }
         SearchField::Contact => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c WHERE c.org_id = $1 AND c.value LIKE $2 LIMIT 200) \
-             ORDER BY d.name_key, d.id LIMIT $3"
+             FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c WHERE c.org_id = $1 AND c.value ~>=~ $2 AND c.value ~<~ $3 LIMIT 200) \
+             ORDER BY d.name_key, d.id LIMIT $4"
         }
         SearchField::DocumentNumber => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.id IN (SELECT r.debtor_id FROM receivables r WHERE r.org_id = $1 AND r.document_number LIKE $2 LIMIT 200) \
-             ORDER BY d.name_key, d.id LIMIT $3"
+             FROM debtors d WHERE d.id IN (SELECT r.debtor_id FROM receivables r WHERE r.org_id = $1 AND r.document_number ~>=~ $2 AND r.document_number ~<~ $3 LIMIT 200) \
+             ORDER BY d.name_key, d.id LIMIT $4"
         }
     };
     let limit = limit.clamp(1, 200);
-    let rows: Vec<Row> = match db {
-        Db::Sqlite(p) => {
-            let upper = format!("{prefix}\u{10FFFF}");
-            sqlx::query_as(sqlite_sql)
-                .bind(org_id)
-                .bind(prefix)
-                .bind(&upper)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
-        }
-        Db::Pg(p) => {
-            let pattern = format!(
-                "{}%",
-                prefix
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            sqlx::query_as(pg_sql)
-                .bind(org_id)
-                .bind(&pattern)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
-        }
-    };
+    // A range on both backends (PostgreSQL: the pattern operators of the
+    // text_pattern_ops indexes), never LIKE: a prepared statement's generic
+    // plan cannot turn `LIKE $2` into an index range and scans the table.
+    let upper = format!("{prefix}\u{10FFFF}");
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(match db {
+        Db::Sqlite(_) => sqlite_sql,
+        Db::Pg(_) => pg_sql,
+    })
+    .bind(org_id)
+    .bind(prefix)
+    .bind(&upper)
+    .bind(limit)
+    .fetch_all(p)
+    .await)?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
