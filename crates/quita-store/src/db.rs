@@ -123,10 +123,49 @@ impl Db {
         })
     }
 
+    /// Starts the write transaction of an import. SQLite: on a connection
+    /// of its own, with foreign-key enforcement off, closed afterwards
+    /// instead of returned to the pool (so no other work ever runs without
+    /// the checks). The importer writes only ids it read or inserted in the
+    /// same transaction, and SQLite's per-row parent lookups cost about a
+    /// third of the insert time. PostgreSQL: a transaction holding the
+    /// organization's import lock, so two imports into one organization run
+    /// one after the other (each decides which debtors are new before
+    /// inserting them; SQLite's write lock already serializes them).
+    pub async fn begin_import(&self, org_id: i64) -> Result<Tx> {
+        use sqlx::SqlSafeStr;
+        match self {
+            Db::Sqlite(p) => {
+                let mut conn = p.acquire().await?;
+                conn.close_on_drop();
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(&mut *conn)
+                    .await?;
+                let begin = sqlx::AssertSqlSafe("BEGIN IMMEDIATE").into_sql_str();
+                Ok(Tx::Sqlite(
+                    sqlx::Transaction::begin(conn, Some(begin)).await?,
+                ))
+            }
+            Db::Pg(p) => {
+                let mut t = p.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1, ($2 % 2147483647)::INT)")
+                    .bind(IMPORT_LOCK_CLASS)
+                    .bind(org_id)
+                    .execute(&mut *t)
+                    .await?;
+                Ok(Tx::Pg(t))
+            }
+        }
+    }
+
     pub async fn close(&self) {
         on_db!(self, |p| p.close().await)
     }
 }
+
+/// The first key of PostgreSQL's advisory lock for imports (the second is
+/// the organization).
+const IMPORT_LOCK_CLASS: i32 = 0x5154_4931;
 
 /// A write transaction on either backend; dropped without `commit` it rolls back.
 pub enum Tx {

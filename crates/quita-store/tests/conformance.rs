@@ -43,4 +43,6 @@ conformance!(
     contacts_refresh_only_unverified,
     bulk_import_helpers_keep_the_schema,
     aging_groups_of_contracts_with_terms,
+    import_inserts_with_reserved_ids,
+    import_transaction_leaves_the_pool_checked,
 );

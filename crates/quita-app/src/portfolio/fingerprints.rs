@@ -5,13 +5,35 @@
 
 use std::{
     collections::HashSet,
-    hash::{BuildHasher, Hasher, RandomState},
+    hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState},
 };
 
 #[derive(Default)]
 pub(super) struct FingerprintSet {
-    set: HashSet<u128>,
+    set: HashSet<u128, BuildHasherDefault<Fingerprinted>>,
     keys: (RandomState, RandomState),
+}
+
+/// The set's own hasher: a fingerprint is already a keyed hash, so its low
+/// 64 bits serve as the bucket hash (hashing it a third time bought nothing).
+#[derive(Default)]
+struct Fingerprinted(u64);
+
+impl Hasher for Fingerprinted {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u128 keys are hashed here; fold anything else in anyway.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u128(&mut self, v: u128) {
+        self.0 = v as u64;
+    }
 }
 
 impl FingerprintSet {

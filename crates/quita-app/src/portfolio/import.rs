@@ -182,7 +182,7 @@ impl App {
     ) -> AppResult<ImportOutcome> {
         let mut out = ImportOutcome::default();
         let now = self.now();
-        let mut tx = self.db.begin_write().await?;
+        let mut tx = self.db.begin_import(org_id).await?;
         let mut writer = BatchWriter::start(&mut tx, org_id, creditor_id, opts, now).await?;
         // False once a bad row refuses the file: reading goes on, for the
         // report, but nothing more is written.
@@ -259,7 +259,9 @@ impl App {
             now,
         )
         .await?;
+        let t = std::time::Instant::now();
         tx.commit().await?;
+        tracing::debug!(commit_ms = t.elapsed().as_millis(), "import committed");
         out.summary.applied = true;
         Ok(out)
     }

@@ -37,15 +37,36 @@ pub(super) struct BatchWriter<'a> {
     now: Timestamp,
     /// The creditor had no receivables when the import began: every row is new.
     fresh: bool,
+    /// The organization had no debtors when the import began.
+    no_debtors: bool,
+    /// The creditor had no contracts when the import began.
+    no_contracts: bool,
     debtor_ids: HashMap<String, i64>,
     contract_ids: HashMap<String, i64>,
     /// Contacts already sent in this import (debtor, kind, value).
     contacts_sent: FingerprintSet,
+    /// Debtors this import created: their contacts are all new.
+    created_debtors: HashSet<i64>,
     /// Receivables in the table (all organizations) when the import began.
     rows_before: i64,
     rows_written: i64,
+    /// Receivables this import inserted or changed so far.
+    rows_changed: i64,
     /// Indexes dropped for the rest of a large import, rebuilt by [`finish`](Self::finish).
     deferred: Option<store::DeferredIndexes>,
+    /// Time spent in each step, logged at debug level by [`finish`](Self::finish).
+    spent: StepTimes,
+}
+
+/// Where an import's writing time goes (debtors, contacts, contracts,
+/// receivables, index rebuild), for `RUST_LOG=quita_app=debug`.
+#[derive(Debug, Default)]
+struct StepTimes([std::time::Duration; 5]);
+
+impl StepTimes {
+    fn add(&mut self, step: usize, since: std::time::Instant) {
+        self.0[step] += since.elapsed();
+    }
 }
 
 impl<'a> BatchWriter<'a> {
@@ -58,19 +79,26 @@ impl<'a> BatchWriter<'a> {
     ) -> AppResult<Self> {
         store::prepare_bulk(tx).await?;
         let fresh = !store::has_receivables(tx, creditor_id).await?;
+        let no_debtors = !store::has_debtors(tx, org_id).await?;
+        let no_contracts = !store::has_contracts(tx, creditor_id).await?;
         let rows_before = store::receivables_high_water(tx).await?;
         Ok(Self {
             rows_before,
             rows_written: 0,
+            rows_changed: 0,
             deferred: None,
+            spent: StepTimes::default(),
             org_id,
             creditor_id,
             opts,
             now,
             fresh,
+            no_debtors,
+            no_contracts,
             debtor_ids: HashMap::new(),
             contract_ids: HashMap::new(),
             contacts_sent: FingerprintSet::default(),
+            created_debtors: HashSet::new(),
         })
     }
 
@@ -81,17 +109,28 @@ impl<'a> BatchWriter<'a> {
         batch: &[(u64, ImportRow)],
         out: &mut ImportOutcome,
     ) -> AppResult<()> {
-        self.debtors(tx, batch, out).await?;
-        self.contacts(tx, batch, out).await?;
-        self.contracts(tx, batch).await?;
-        self.receivables(tx, batch, out).await?;
+        let t = std::time::Instant::now();
+        let debtors = self.debtors(tx, batch, out).await?;
+        self.spent.add(0, t);
+        let t = std::time::Instant::now();
+        self.contacts(tx, batch, &debtors, out).await?;
+        self.spent.add(1, t);
+        let t = std::time::Instant::now();
+        self.contracts(tx, batch, &debtors).await?;
+        self.spent.add(2, t);
+        let t = std::time::Instant::now();
+        self.receivables(tx, batch, &debtors, out).await?;
+        self.spent.add(3, t);
         self.rows_written += batch.len() as i64;
-        // Once an import has brought more rows than the table held, building
-        // the secondary indexes again at the end costs less than keeping
-        // them up to date row by row for the rest of the file.
+        self.rows_changed =
+            (out.summary.receivables_created + out.summary.receivables_updated) as i64;
+        // Once an import has inserted or changed more rows than the table
+        // held, building the secondary indexes again at the end costs less
+        // than keeping them up to date row by row for the rest of the file
+        // (a re-import that changes nothing never gets here).
         if self.deferred.is_none()
-            && self.rows_written >= BULK_AFTER
-            && self.rows_written >= self.rows_before
+            && self.rows_changed >= BULK_AFTER
+            && self.rows_changed >= self.rows_before
         {
             self.deferred = Some(store::defer_indexes(tx).await?);
         }
@@ -100,31 +139,38 @@ impl<'a> BatchWriter<'a> {
 
     /// Rebuilds any deferred index and, after a bulk import, refreshes the
     /// PostgreSQL planner's statistics; call before committing.
-    pub async fn finish(self, tx: &mut Tx) -> AppResult<()> {
+    pub async fn finish(mut self, tx: &mut Tx) -> AppResult<()> {
+        let t = std::time::Instant::now();
         if let Some(d) = self.deferred {
             store::rebuild_indexes(tx, d).await?;
         }
-        if self.rows_written >= BULK_AFTER {
+        if self.rows_changed >= BULK_AFTER {
             store::analyze_after_bulk(tx).await?;
         }
+        self.spent.add(4, t);
+        let [debtors, contacts, contracts, receivables, indexes] =
+            self.spent.0.map(|d| d.as_millis());
+        tracing::debug!(
+            rows = self.rows_written,
+            debtors_ms = debtors,
+            contacts_ms = contacts,
+            contracts_ms = contracts,
+            receivables_ms = receivables,
+            indexes_ms = indexes,
+            "import written"
+        );
         Ok(())
     }
 
-    fn debtor_of(&self, r: &ImportRow) -> AppResult<i64> {
-        self.debtor_ids
-            .get(r.document().digits())
-            .copied()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("debtor id missing after upsert")))
-    }
-
     /// Debtors not met yet in this import, merged by document (the first
-    /// row's name wins; existing debtors keep theirs).
+    /// row's name wins; existing debtors keep theirs). Returns the debtor id
+    /// of each row of the batch.
     async fn debtors(
         &mut self,
         tx: &mut Tx,
         batch: &[(u64, ImportRow)],
         out: &mut ImportOutcome,
-    ) -> AppResult<()> {
+    ) -> AppResult<Vec<i64>> {
         let mut new = Vec::new();
         let mut in_batch = HashSet::new();
         for (_, r) in batch {
@@ -138,11 +184,37 @@ impl<'a> BatchWriter<'a> {
                 });
             }
         }
-        if new.is_empty() {
-            return Ok(());
+        if !new.is_empty() {
+            self.insert_debtors(tx, new, out).await?;
         }
-        let (created, ids) = store::upsert_debtors(tx, self.org_id, &new, self.now).await?;
-        out.summary.debtors_created += created;
+        batch
+            .iter()
+            .map(|(_, r)| {
+                self.debtor_ids
+                    .get(r.document().digits())
+                    .copied()
+                    .ok_or_else(|| {
+                        AppError::Internal(anyhow::anyhow!("debtor id missing after insert"))
+                    })
+            })
+            .collect()
+    }
+
+    async fn insert_debtors(
+        &mut self,
+        tx: &mut Tx,
+        mut new: Vec<ImportDebtor>,
+        out: &mut ImportOutcome,
+    ) -> AppResult<()> {
+        if !self.no_debtors {
+            let documents: Vec<&str> = new.iter().map(|d| d.document.as_str()).collect();
+            let known = store::debtor_ids(tx, self.org_id, &documents).await?;
+            new.retain(|d| !known.contains_key(&d.document));
+            self.debtor_ids.extend(known);
+        }
+        out.summary.debtors_created += new.len() as u64;
+        let ids = store::insert_debtors(tx, self.org_id, &new, self.now).await?;
+        self.created_debtors.extend(ids.values());
         self.debtor_ids.extend(ids);
         Ok(())
     }
@@ -153,11 +225,13 @@ impl<'a> BatchWriter<'a> {
         &mut self,
         tx: &mut Tx,
         batch: &[(u64, ImportRow)],
+        debtors: &[i64],
         out: &mut ImportOutcome,
     ) -> AppResult<()> {
-        let mut new = Vec::new();
-        for (_, r) in batch {
-            let debtor_id = self.debtor_of(r)?;
+        // Contacts of debtors created by this import, and of others (which
+        // may have them already).
+        let (mut fresh, mut new) = (Vec::new(), Vec::new());
+        for ((_, r), &debtor_id) in batch.iter().zip(debtors) {
             let base = |kind: &'static str, value: String| NewContact {
                 debtor_id,
                 kind,
@@ -194,9 +268,17 @@ impl<'a> BatchWriter<'a> {
                     c.kind.as_bytes(),
                     c.value.as_bytes(),
                 ]) {
-                    new.push(c);
+                    if self.created_debtors.contains(&debtor_id) {
+                        fresh.push(c);
+                    } else {
+                        new.push(c);
+                    }
                 }
             }
+        }
+        if !fresh.is_empty() {
+            out.summary.contacts_created +=
+                contacts::insert_unique(tx, self.org_id, &fresh, self.now).await?;
         }
         if !new.is_empty() {
             out.summary.contacts_created +=
@@ -206,22 +288,34 @@ impl<'a> BatchWriter<'a> {
     }
 
     /// Contracts named in the batch and not met yet.
-    async fn contracts(&mut self, tx: &mut Tx, batch: &[(u64, ImportRow)]) -> AppResult<()> {
+    async fn contracts(
+        &mut self,
+        tx: &mut Tx,
+        batch: &[(u64, ImportRow)],
+        debtors: &[i64],
+    ) -> AppResult<()> {
         let mut new = Vec::new();
         let mut in_batch = HashSet::new();
-        for (_, r) in batch {
+        for ((_, r), &debtor_id) in batch.iter().zip(debtors) {
             if let Some(c) = r.contract()
                 && !self.contract_ids.contains_key(c.as_str())
                 && in_batch.insert(c.as_str())
             {
-                new.push((c.as_str().to_owned(), self.debtor_of(r)?));
+                new.push((c.as_str().to_owned(), debtor_id));
             }
         }
-        if !new.is_empty() {
-            let ids =
-                store::upsert_contracts(tx, self.org_id, self.creditor_id, &new, self.now).await?;
-            self.contract_ids.extend(ids);
+        if new.is_empty() {
+            return Ok(());
         }
+        if !self.no_contracts {
+            let numbers: Vec<&str> = new.iter().map(|(n, _)| n.as_str()).collect();
+            let known = store::contract_ids(tx, self.creditor_id, &numbers).await?;
+            new.retain(|(n, _)| !known.contains_key(n));
+            self.contract_ids.extend(known);
+        }
+        let ids =
+            store::insert_contracts(tx, self.org_id, self.creditor_id, &new, self.now).await?;
+        self.contract_ids.extend(ids);
         Ok(())
     }
 
@@ -231,6 +325,7 @@ impl<'a> BatchWriter<'a> {
         &mut self,
         tx: &mut Tx,
         batch: &[(u64, ImportRow)],
+        debtors: &[i64],
         out: &mut ImportOutcome,
     ) -> AppResult<()> {
         let existing = if self.fresh {
@@ -249,10 +344,10 @@ impl<'a> BatchWriter<'a> {
         };
         let cal = calendar();
         let mut inserts = Vec::with_capacity(batch.len());
-        for (line, r) in batch {
+        for ((line, r), &debtor_id) in batch.iter().zip(debtors) {
             let incoming = r.to_new_receivable();
             let row = ImportReceivable {
-                debtor_id: self.debtor_of(r)?,
+                debtor_id,
                 contract_id: r
                     .contract()
                     .and_then(|c| self.contract_ids.get(c.as_str()).copied()),

@@ -103,6 +103,66 @@ pub async fn insert_new(
     if let Tx::Pg(t) = tx {
         return insert_new_by_copy(t, org_id, contacts, now).await;
     }
+    insert_rows(
+        tx,
+        org_id,
+        contacts,
+        now,
+        " ON CONFLICT (debtor_id, kind, value) DO NOTHING",
+    )
+    .await
+}
+
+/// Inserts contacts the caller knows are new: their debtors were created in
+/// the same transaction and each contact is given once. PostgreSQL: one
+/// `COPY` straight into the table. A contact that exists after all fails on
+/// the unique key and the transaction rolls back.
+pub async fn insert_unique(
+    tx: &mut Tx,
+    org_id: i64,
+    contacts: &[NewContact],
+    now: Timestamp,
+) -> Result<u64> {
+    let Tx::Pg(t) = tx else {
+        return insert_rows(tx, org_id, contacts, now, "").await;
+    };
+    if contacts.is_empty() {
+        return Ok(0);
+    }
+    let mut data = super::copy::CopyText::default();
+    for c in contacts {
+        data.int(org_id)
+            .int(c.debtor_id)
+            .text(c.kind)
+            .text(&c.value)
+            .bool(c.whatsapp)
+            .bool(c.workplace)
+            .opt_text(c.uf.as_deref())
+            .opt_text(c.city.as_deref())
+            .opt_text(c.cep.as_deref())
+            .text(&c.source)
+            .int(ms(c.source_date))
+            .text("unverified")
+            .int(ms(now))
+            .int(ms(now))
+            .end_row();
+    }
+    data.send(
+        t,
+        "COPY contacts (org_id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, \
+         created_at, updated_at) FROM STDIN",
+    )
+    .await
+}
+
+/// SQLite: multi-row inserts of new, unverified contacts ending in `tail`.
+async fn insert_rows(
+    tx: &mut Tx,
+    org_id: i64,
+    contacts: &[NewContact],
+    now: Timestamp,
+    tail: &str,
+) -> Result<u64> {
     const COLS: usize = 13;
     let mut created = 0;
     for chunk in contacts.chunks(1000) {
@@ -112,7 +172,7 @@ pub async fn insert_new(
             chunk.len(),
             COLS,
             "'unverified', ",
-            " ON CONFLICT (debtor_id, kind, value) DO NOTHING",
+            tail,
         );
         created += on_tx!(tx, |t| {
             // Only full-size statements are worth keeping prepared: a

@@ -61,6 +61,146 @@ pub struct ImportDebtor {
     pub name_key: String,
 }
 
+/// Tables whose new rows the importer numbers itself.
+#[derive(Debug, Clone, Copy)]
+pub enum IdTable {
+    Debtors,
+    Contracts,
+}
+
+impl IdTable {
+    fn name(self) -> &'static str {
+        match self {
+            IdTable::Debtors => "debtors",
+            IdTable::Contracts => "contracts",
+        }
+    }
+}
+
+/// Ids for `n` new rows of `table`, so they can be inserted without
+/// `RETURNING` (SQLite hands each returned row across a thread) and copied
+/// with `COPY` (PostgreSQL). PostgreSQL: taken from the table's identity
+/// sequence. SQLite: counted on from the largest id, which is safe because
+/// a write transaction holds the database's only write lock.
+pub async fn reserve_ids(tx: &mut Tx, table: IdTable, n: usize) -> Result<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let count = i64::try_from(n).unwrap_or(i64::MAX);
+    Ok(match tx {
+        Tx::Sqlite(t) => {
+            let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {}", table.name());
+            let max: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut **t)
+                .await?;
+            (max + 1..=max + count).collect()
+        }
+        Tx::Pg(t) => {
+            // The sequence's name goes into the SQL as a literal, so it is
+            // resolved once and not for every id (six times slower).
+            let sequence: String = sqlx::query_scalar("SELECT pg_get_serial_sequence($1, 'id')")
+                .bind(table.name())
+                .fetch_one(&mut **t)
+                .await?;
+            let sql = format!(
+                "SELECT array_agg(nextval('{}')) FROM generate_series(1, $1)",
+                sequence.replace('\'', "''")
+            );
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(count)
+                .fetch_one(&mut **t)
+                .await?
+        }
+    })
+}
+
+/// The ids of the debtors of `org_id` among `documents` (unknown ones are
+/// absent).
+pub async fn debtor_ids(
+    tx: &mut Tx,
+    org_id: i64,
+    documents: &[&str],
+) -> Result<HashMap<String, i64>> {
+    let mut ids = HashMap::new();
+    for chunk in documents.chunks(2000) {
+        let rows: Vec<(String, i64)> = select_by_keys(
+            tx,
+            "SELECT document, id FROM debtors WHERE org_id =",
+            org_id,
+            "document",
+            chunk,
+        )
+        .await?;
+        ids.extend(rows);
+    }
+    Ok(ids)
+}
+
+/// Inserts debtors the caller knows are new (it looked them up, or the
+/// organization had none), with ids from [`reserve_ids`]; returns the id of
+/// each document. A document that exists after all fails on the unique key
+/// and the import rolls back.
+pub async fn insert_debtors(
+    tx: &mut Tx,
+    org_id: i64,
+    debtors: &[ImportDebtor],
+    now: Timestamp,
+) -> Result<HashMap<String, i64>> {
+    let ids = reserve_ids(tx, IdTable::Debtors, debtors.len()).await?;
+    if let Tx::Pg(t) = tx {
+        let mut data = super::copy::CopyText::default();
+        for (d, id) in debtors.iter().zip(&ids) {
+            data.int(*id)
+                .int(org_id)
+                .text(&d.document)
+                .text(d.kind)
+                .text(&d.name)
+                .text(&d.name_key)
+                .int(ms(now))
+                .int(ms(now))
+                .end_row();
+        }
+        data.send(
+            t,
+            "COPY debtors (id, org_id, document, kind, name, name_key, created_at, updated_at) FROM STDIN",
+        )
+        .await?;
+    } else {
+        let rows: Vec<_> = debtors.iter().zip(&ids).collect();
+        for chunk in rows.chunks(2000) {
+            let sql = multi_row_insert(
+                true,
+                "INSERT INTO debtors (id, org_id, document, kind, name, name_key, created_at, updated_at) VALUES ",
+                chunk.len(),
+                8,
+                "",
+                "",
+            );
+            on_tx!(tx, |t| {
+                let mut q =
+                    sqlx::query(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
+                for (d, id) in chunk {
+                    q = q
+                        .bind(**id)
+                        .bind(org_id)
+                        .bind(&d.document)
+                        .bind(d.kind)
+                        .bind(&d.name)
+                        .bind(&d.name_key)
+                        .bind(ms(now))
+                        .bind(ms(now));
+                }
+                q.execute(&mut **t).await.map(|r| r.rows_affected())
+            })?;
+        }
+    }
+    Ok(debtors
+        .iter()
+        .zip(ids)
+        .map(|(d, id)| (d.document.clone(), id))
+        .collect())
+}
+
 /// Inserts the debtors not yet known (by organization + document) and
 /// returns how many were created and the id of every document given.
 /// Existing debtors keep their name and flags.
@@ -70,54 +210,105 @@ pub async fn upsert_debtors(
     debtors: &[ImportDebtor],
     now: Timestamp,
 ) -> Result<(u64, HashMap<String, i64>)> {
-    let mut created = 0;
-    let mut ids = HashMap::with_capacity(debtors.len());
-    for chunk in debtors.chunks(2000) {
-        let sql = multi_row_insert(
-            tx.is_sqlite(),
-            "INSERT INTO debtors (org_id, document, kind, name, name_key, created_at, updated_at) VALUES ",
-            chunk.len(),
-            7,
-            "",
-            " ON CONFLICT (org_id, document) DO NOTHING RETURNING document, id",
-        );
-        let inserted: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q =
-                sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
-            for d in chunk {
-                q = q
-                    .bind(org_id)
-                    .bind(&d.document)
-                    .bind(d.kind)
-                    .bind(&d.name)
-                    .bind(&d.name_key)
-                    .bind(ms(now))
-                    .bind(ms(now));
-            }
-            q.fetch_all(&mut **t).await
-        })?;
-        created += inserted.len() as u64;
-        ids.extend(inserted);
-        // The ones that existed already: look them up.
-        let known: Vec<&str> = chunk
-            .iter()
-            .map(|d| d.document.as_str())
-            .filter(|d| !ids.contains_key(*d))
-            .collect();
-        if known.is_empty() {
-            continue;
-        }
+    let documents: Vec<&str> = debtors.iter().map(|d| d.document.as_str()).collect();
+    let mut ids = debtor_ids(tx, org_id, &documents).await?;
+    let mut seen = std::collections::HashSet::new();
+    let new: Vec<ImportDebtor> = debtors
+        .iter()
+        .filter(|d| !ids.contains_key(&d.document) && seen.insert(d.document.as_str()))
+        .cloned()
+        .collect();
+    let created = new.len() as u64;
+    ids.extend(insert_debtors(tx, org_id, &new, now).await?);
+    Ok((created, ids))
+}
+
+/// A contract an import names: its number and debtor.
+pub type ImportContract = (String, i64);
+
+/// The ids of the contracts of `creditor_id` among `numbers`.
+pub async fn contract_ids(
+    tx: &mut Tx,
+    creditor_id: i64,
+    numbers: &[&str],
+) -> Result<HashMap<String, i64>> {
+    let mut ids = HashMap::new();
+    for chunk in numbers.chunks(2000) {
         let rows: Vec<(String, i64)> = select_by_keys(
             tx,
-            "SELECT document, id FROM debtors WHERE org_id =",
-            org_id,
-            "document",
-            &known,
+            "SELECT number, id FROM contracts WHERE creditor_id =",
+            creditor_id,
+            "number",
+            chunk,
         )
         .await?;
         ids.extend(rows);
     }
-    Ok((created, ids))
+    Ok(ids)
+}
+
+/// Inserts contracts the caller knows are new, as installment plans (until
+/// someone edits them), with ids from [`reserve_ids`]; returns the id of
+/// each number.
+pub async fn insert_contracts(
+    tx: &mut Tx,
+    org_id: i64,
+    creditor_id: i64,
+    contracts: &[ImportContract],
+    now: Timestamp,
+) -> Result<HashMap<String, i64>> {
+    let ids = reserve_ids(tx, IdTable::Contracts, contracts.len()).await?;
+    if let Tx::Pg(t) = tx {
+        let mut data = super::copy::CopyText::default();
+        for ((number, debtor_id), id) in contracts.iter().zip(&ids) {
+            data.int(*id)
+                .int(org_id)
+                .int(creditor_id)
+                .int(*debtor_id)
+                .text(number)
+                .text("installment_plan")
+                .int(ms(now))
+                .int(ms(now))
+                .end_row();
+        }
+        data.send(
+            t,
+            "COPY contracts (id, org_id, creditor_id, debtor_id, number, kind, created_at, updated_at) FROM STDIN",
+        )
+        .await?;
+    } else {
+        let rows: Vec<_> = contracts.iter().zip(&ids).collect();
+        for chunk in rows.chunks(2000) {
+            let sql = multi_row_insert(
+                true,
+                "INSERT INTO contracts (id, org_id, creditor_id, debtor_id, number, kind, created_at, updated_at) VALUES ",
+                chunk.len(),
+                7,
+                "'installment_plan', ",
+                "",
+            );
+            on_tx!(tx, |t| {
+                let mut q =
+                    sqlx::query(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
+                for ((number, debtor_id), id) in chunk {
+                    q = q
+                        .bind(**id)
+                        .bind(org_id)
+                        .bind(creditor_id)
+                        .bind(*debtor_id)
+                        .bind(number)
+                        .bind(ms(now))
+                        .bind(ms(now));
+                }
+                q.execute(&mut **t).await.map(|r| r.rows_affected())
+            })?;
+        }
+    }
+    Ok(contracts
+        .iter()
+        .zip(ids)
+        .map(|((number, _), id)| (number.clone(), id))
+        .collect())
 }
 
 /// Inserts contracts not yet known (creditor + number) and returns the id of
@@ -126,54 +317,38 @@ pub async fn upsert_contracts(
     tx: &mut Tx,
     org_id: i64,
     creditor_id: i64,
-    contracts: &[(String, i64)],
+    contracts: &[ImportContract],
     now: Timestamp,
 ) -> Result<HashMap<String, i64>> {
-    let mut ids = HashMap::with_capacity(contracts.len());
-    for chunk in contracts.chunks(2000) {
-        // Imported contracts are installment plans until someone edits them.
-        let sql = multi_row_insert(
-            tx.is_sqlite(),
-            "INSERT INTO contracts (org_id, creditor_id, debtor_id, number, kind, created_at, updated_at) VALUES ",
-            chunk.len(),
-            6,
-            "'installment_plan', ",
-            " ON CONFLICT (creditor_id, number) DO NOTHING RETURNING number, id",
-        );
-        let inserted: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q =
-                sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
-            for (number, debtor_id) in chunk {
-                q = q
-                    .bind(org_id)
-                    .bind(creditor_id)
-                    .bind(*debtor_id)
-                    .bind(number)
-                    .bind(ms(now))
-                    .bind(ms(now));
-            }
-            q.fetch_all(&mut **t).await
-        })?;
-        ids.extend(inserted);
-        let known: Vec<&str> = chunk
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .filter(|n| !ids.contains_key(*n))
-            .collect();
-        if known.is_empty() {
-            continue;
-        }
-        let rows: Vec<(String, i64)> = select_by_keys(
-            tx,
-            "SELECT number, id FROM contracts WHERE creditor_id =",
-            creditor_id,
-            "number",
-            &known,
-        )
-        .await?;
-        ids.extend(rows);
-    }
+    let numbers: Vec<&str> = contracts.iter().map(|(n, _)| n.as_str()).collect();
+    let mut ids = contract_ids(tx, creditor_id, &numbers).await?;
+    let mut seen = std::collections::HashSet::new();
+    let new: Vec<ImportContract> = contracts
+        .iter()
+        .filter(|(n, _)| !ids.contains_key(n) && seen.insert(n.as_str()))
+        .cloned()
+        .collect();
+    ids.extend(insert_contracts(tx, org_id, creditor_id, &new, now).await?);
     Ok(ids)
+}
+
+/// Whether the organization has any debtor, and the creditor any contract
+/// (an import into an empty one needs no lookups).
+pub async fn has_debtors(tx: &mut Tx, org_id: i64) -> Result<bool> {
+    const SQL: &str = "SELECT EXISTS (SELECT 1 FROM debtors WHERE org_id = $1)";
+    Ok(on_tx!(tx, |t| sqlx::query_scalar(SQL)
+        .bind(org_id)
+        .fetch_one(&mut **t)
+        .await)?)
+}
+
+/// Whether the creditor has any contract.
+pub async fn has_contracts(tx: &mut Tx, creditor_id: i64) -> Result<bool> {
+    const SQL: &str = "SELECT EXISTS (SELECT 1 FROM contracts WHERE creditor_id = $1)";
+    Ok(on_tx!(tx, |t| sqlx::query_scalar(SQL)
+        .bind(creditor_id)
+        .fetch_one(&mut **t)
+        .await)?)
 }
 
 /// The natural key of a receivable within a creditor.
@@ -197,12 +372,18 @@ pub struct ImportReceivable {
 
 /// Readies the transaction's connection for a bulk import. SQLite: a page
 /// cache big enough that index pages are not spilled and read back
-/// mid-import.
+/// mid-import; statement journals (the undo of one multi-row statement) in
+/// memory instead of a temporary file; and a helper thread for the sorts
+/// that rebuild deferred indexes.
 pub async fn prepare_bulk(tx: &mut Tx) -> Result<()> {
     if let Tx::Sqlite(t) = tx {
-        sqlx::query("PRAGMA cache_size = -32768")
-            .execute(&mut **t)
-            .await?;
+        for pragma in [
+            "PRAGMA cache_size = -32768",
+            "PRAGMA temp_store = MEMORY",
+            "PRAGMA threads = 1",
+        ] {
+            sqlx::query(pragma).execute(&mut **t).await?;
+        }
     }
     Ok(())
 }
@@ -210,47 +391,182 @@ pub async fn prepare_bulk(tx: &mut Tx) -> Result<()> {
 /// The portfolio tables whose secondary indexes a bulk import may defer.
 const BULK_TABLES: &str = "'debtors', 'contacts', 'contracts', 'receivables'";
 
-/// Secondary indexes dropped by [`defer_indexes`], to build again with
+/// Secondary indexes (and, on PostgreSQL, foreign keys between the
+/// portfolio tables) dropped by [`defer_indexes`], to build again with
 /// [`rebuild_indexes`] before the transaction commits.
 #[derive(Debug, Default)]
-pub struct DeferredIndexes(Vec<(String, String)>);
-
-/// SQLite only (elsewhere a no-op): drops the non-unique indexes of the
-/// portfolio tables inside the import's transaction, so a bulk import
-/// maintains only the unique keys it relies on, and returns their
-/// definitions as the schema holds them. Building an index once over sorted
-/// data is several times cheaper than updating it row by row. Readers keep
-/// using their snapshot (WAL); nothing outside the transaction ever sees the
-/// indexes missing, since [`rebuild_indexes`] runs before the commit and a
-/// rollback restores them.
-pub async fn defer_indexes(tx: &mut Tx) -> Result<DeferredIndexes> {
-    let Tx::Sqlite(t) = tx else {
-        return Ok(DeferredIndexes::default());
-    };
-    let sql = format!(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-         AND tbl_name IN ({BULK_TABLES}) AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
-    );
-    let found: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_all(&mut **t)
-        .await?;
-    for (name, _) in &found {
-        let drop = format!("DROP INDEX \"{}\"", name.replace('"', "\"\""));
-        sqlx::query(sqlx::AssertSqlSafe(drop))
-            .execute(&mut **t)
-            .await?;
-    }
-    Ok(DeferredIndexes(found))
+pub struct DeferredIndexes {
+    /// `CREATE INDEX` statements as the schema holds them.
+    indexes: Vec<String>,
+    /// `(table, constraint name, definition)`, each already quoted.
+    foreign_keys: Vec<(String, String, String)>,
+    /// PostgreSQL: the per-row foreign-key triggers are off for the rest of
+    /// the transaction, and the keys they would have checked are checked
+    /// once, set-wise, by [`rebuild_indexes`].
+    triggers_off: bool,
 }
 
-/// Builds again the indexes [`defer_indexes`] dropped, from their saved
-/// definitions.
+/// Drops, inside the import's transaction, what a bulk import would
+/// otherwise maintain row by row and can build once at the end for less:
+/// the non-unique indexes of the portfolio tables and, on PostgreSQL, the
+/// foreign keys from one portfolio table to another (SQLite's are off for
+/// the import, see [`Db::begin_import`](crate::Db::begin_import)). Unique
+/// keys stay: the import relies on them. Returns the definitions to
+/// rebuild. Nothing outside the transaction ever sees them missing:
+/// [`rebuild_indexes`] runs before the commit and a rollback restores them.
+/// SQLite readers keep their snapshot (WAL); on PostgreSQL the dropped
+/// objects' tables are locked until the commit, which is why the importer
+/// does this only when it brings more rows than the tables hold.
+pub async fn defer_indexes(tx: &mut Tx) -> Result<DeferredIndexes> {
+    match tx {
+        Tx::Sqlite(t) => {
+            let sql = format!(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+                 AND tbl_name IN ({BULK_TABLES}) AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
+            );
+            let found: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut **t)
+                .await?;
+            for (name, _) in &found {
+                let drop = format!("DROP INDEX \"{}\"", name.replace('"', "\"\""));
+                sqlx::query(sqlx::AssertSqlSafe(drop))
+                    .execute(&mut **t)
+                    .await?;
+            }
+            Ok(DeferredIndexes {
+                indexes: found.into_iter().map(|(_, sql)| sql).collect(),
+                ..DeferredIndexes::default()
+            })
+        }
+        Tx::Pg(t) => {
+            // Building an index over a million rows can outlast the limit
+            // meant for requests.
+            sqlx::query("SET LOCAL statement_timeout = 0")
+                .execute(&mut **t)
+                .await?;
+            let sql = format!(
+                "SELECT quote_ident(c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i \
+                 JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class r ON r.oid = i.indrelid \
+                 WHERE r.relname IN ({BULK_TABLES}) AND r.relnamespace = current_schema()::regnamespace \
+                 AND NOT i.indisunique AND NOT i.indisprimary ORDER BY c.relname"
+            );
+            let indexes: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut **t)
+                .await?;
+            // Only keys between portfolio tables: dropping one locks both
+            // ends, and organizations and creditors must stay readable.
+            let sql = format!(
+                "SELECT quote_ident(r.relname), quote_ident(k.conname), pg_get_constraintdef(k.oid) \
+                 FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid \
+                 WHERE k.contype = 'f' AND r.relnamespace = current_schema()::regnamespace \
+                 AND r.relname IN ({BULK_TABLES}) AND f.relname IN ({BULK_TABLES}) ORDER BY r.relname, k.conname"
+            );
+            let foreign_keys: Vec<(String, String, String)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .fetch_all(&mut **t)
+                    .await?;
+            for (table, name, _) in &foreign_keys {
+                let drop = format!("ALTER TABLE {table} DROP CONSTRAINT {name}");
+                sqlx::query(sqlx::AssertSqlSafe(drop))
+                    .execute(&mut **t)
+                    .await?;
+            }
+            for (name, _) in &indexes {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}")))
+                    .execute(&mut **t)
+                    .await?;
+            }
+            // The keys to organizations and creditors cannot be dropped
+            // without locking those tables; where the role may (as
+            // pg_restore --disable-triggers does), their per-row triggers are
+            // switched off for this transaction instead.
+            let triggers_off: bool =
+                sqlx::query_scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                    .fetch_optional(&mut **t)
+                    .await?
+                    .unwrap_or(false);
+            if triggers_off {
+                sqlx::query("SET LOCAL session_replication_role = replica")
+                    .execute(&mut **t)
+                    .await?;
+            }
+            Ok(DeferredIndexes {
+                indexes: indexes.into_iter().map(|(_, sql)| sql).collect(),
+                foreign_keys,
+                triggers_off,
+            })
+        }
+    }
+}
+
+/// Builds again what [`defer_indexes`] dropped, from the saved definitions:
+/// each index in one sort, each foreign key checked in one query.
 pub async fn rebuild_indexes(tx: &mut Tx, deferred: DeferredIndexes) -> Result<()> {
-    for (_, sql) in deferred.0 {
+    if let Tx::Pg(t) = tx {
+        sqlx::query("SET LOCAL maintenance_work_mem = '256MB'")
+            .execute(&mut **t)
+            .await?;
+        if deferred.triggers_off {
+            sqlx::query("SET LOCAL session_replication_role = origin")
+                .execute(&mut **t)
+                .await?;
+            check_outside_keys(t).await?;
+        }
+    }
+    let foreign_keys = deferred
+        .foreign_keys
+        .into_iter()
+        .map(|(table, name, def)| format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}"));
+    for sql in deferred.indexes.into_iter().chain(foreign_keys) {
         on_tx!(tx, |t| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
             .execute(&mut **t)
             .await
             .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Checks, one query per key, the single-column foreign keys from the
+/// portfolio tables to other tables (organizations, creditors) that the
+/// switched-off triggers did not check row by row.
+async fn check_outside_keys(t: &mut sqlx::Transaction<'static, sqlx::Postgres>) -> Result<()> {
+    let sql = format!(
+        "SELECT quote_ident(r.relname), quote_ident(a.attname), quote_ident(f.relname), quote_ident(fa.attname), k.conname::TEXT \
+         FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid \
+         JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
+         JOIN pg_attribute fa ON fa.attrelid = k.confrelid AND fa.attnum = k.confkey[1] \
+         WHERE k.contype = 'f' AND r.relnamespace = current_schema()::regnamespace \
+         AND r.relname IN ({BULK_TABLES}) AND f.relname NOT IN ({BULK_TABLES}) ORDER BY 1, 5"
+    );
+    let keys: Vec<(String, String, String, String, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut **t)
+            .await?;
+    let multi: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid \
+         WHERE k.contype = 'f' AND r.relname IN ({BULK_TABLES}) AND cardinality(k.conkey) > 1)"
+    )))
+    .fetch_one(&mut **t)
+    .await?;
+    if multi {
+        return Err(crate::StoreError::Corrupt(
+            "a multi-column foreign key on a portfolio table is not checked by the bulk import"
+                .into(),
+        ));
+    }
+    for (table, column, parent, parent_column, name) in keys {
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM {table} x WHERE x.{column} IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{parent_column} = x.{column}))"
+        );
+        let broken: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&mut **t)
+            .await?;
+        if broken {
+            return Err(crate::StoreError::Corrupt(format!(
+                "foreign key {name} violated by the import"
+            )));
+        }
     }
     Ok(())
 }

@@ -1,12 +1,14 @@
 //! The conformance cases, one async function per behaviour, each taking a
 //! fresh migrated database.
 
+mod bulk_import;
 mod debtor_view;
 mod jobs;
 mod people;
 mod platform;
 mod portfolio;
 
+pub use bulk_import::*;
 pub use debtor_view::*;
 pub use jobs::*;
 pub use people::*;

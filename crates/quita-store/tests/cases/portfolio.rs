@@ -459,8 +459,9 @@ pub async fn search_aging_and_counts(db: Db) {
     assert_eq!(date_of(day_number(date(2024, 2, 29))), date(2024, 2, 29));
 }
 
-/// The bulk-import helpers: deferring the secondary indexes and building
-/// them again leaves the schema exactly as the migrations made it; a
+/// The bulk-import helpers: deferring the secondary indexes (and the
+/// foreign keys between portfolio tables, on PostgreSQL) and building them
+/// again leaves the schema exactly as the migrations made it; a
 /// rollback without rebuilding restores them too. Aging groups of the same
 /// (creditor, due date) in two statuses come back as one group, with each
 /// filter alone or both.
@@ -476,7 +477,9 @@ pub async fn bulk_import_helpers_keep_the_schema(db: Db) {
             .await
             .unwrap(),
             Db::Pg(p) => sqlx::query_as::<_, (String, String)>(
-                "SELECT indexname::TEXT, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname",
+                "SELECT indexname::TEXT, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
+                 UNION ALL SELECT conname::TEXT, pg_get_constraintdef(oid) FROM pg_constraint \
+                 WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY 1",
             )
             .fetch_all(p)
             .await
@@ -485,6 +488,13 @@ pub async fn bulk_import_helpers_keep_the_schema(db: Db) {
     };
     let before = schema(db.clone()).await;
     assert!(before.iter().any(|(n, _)| n == "receivables_aging"));
+    if db.backend() == quita_store::Backend::Postgres {
+        assert!(
+            before
+                .iter()
+                .any(|(n, _)| n == "receivables_debtor_id_fkey")
+        );
+    }
 
     let mut tx = db.begin_write().await.unwrap();
     import::prepare_bulk(&mut tx).await.unwrap();

@@ -1,0 +1,201 @@
+//! The importer's write path: ids it numbers itself, inserts of rows it
+//! knows are new, and the transaction it runs in.
+
+use jiff::civil::date;
+use quita_core::charge_policy::ChargePolicy;
+use quita_store::{
+    Db, StoreError,
+    portfolio::{
+        contacts::{self, NewContact},
+        creditors,
+        import::{self, IdTable, ImportDebtor, ImportReceivable},
+    },
+};
+
+use super::{org, t0};
+
+fn debtor(doc: &str, name: &str) -> ImportDebtor {
+    ImportDebtor {
+        document: doc.into(),
+        kind: "pf",
+        name: name.into(),
+        name_key: name.to_lowercase(),
+    }
+}
+
+fn phone(debtor_id: i64, value: &str) -> NewContact {
+    NewContact {
+        debtor_id,
+        kind: "phone",
+        value: value.into(),
+        whatsapp: true,
+        workplace: false,
+        uf: None,
+        city: None,
+        cep: None,
+        source: "import:a.csv".into(),
+        source_date: t0(),
+    }
+}
+
+/// Debtors and contracts inserted with reserved ids are found again by
+/// their natural keys, only in their own organization or creditor; ids
+/// reserved later come after them; contacts known to be new go in as they
+/// are, and one given twice refuses the transaction on the unique key.
+pub async fn import_inserts_with_reserved_ids(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let mut tx = db.begin_write().await.unwrap();
+    let c = creditors::create(
+        &mut tx,
+        a.id,
+        "Loja",
+        "11222333000181",
+        &ChargePolicy::default(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = db.begin_import(a.id).await.unwrap();
+    assert!(!import::has_debtors(&mut tx, a.id).await.unwrap());
+    assert!(!import::has_contracts(&mut tx, c.id).await.unwrap());
+    let ids = import::insert_debtors(
+        &mut tx,
+        a.id,
+        &[debtor("52998224725", "Ana"), debtor("11144477735", "Bia")],
+        t0(),
+    )
+    .await
+    .unwrap();
+    let (ana, bia) = (ids["52998224725"], ids["11144477735"]);
+    assert_ne!(ana, bia);
+    let later = import::reserve_ids(&mut tx, IdTable::Debtors, 3)
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 3);
+    assert!(later.iter().all(|id| *id > ana.max(bia)));
+    assert!(later.windows(2).all(|w| w[0] < w[1]));
+    assert!(
+        import::reserve_ids(&mut tx, IdTable::Contracts, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let found = import::debtor_ids(
+        &mut tx,
+        a.id,
+        &["52998224725", "11144477735", "00000000191"],
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(found["52998224725"], ana);
+    assert!(
+        import::debtor_ids(&mut tx, b.id, &["52998224725"])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let contracts = import::insert_contracts(
+        &mut tx,
+        a.id,
+        c.id,
+        &[("CT-1".into(), ana), ("CT-2".into(), bia)],
+        t0(),
+    )
+    .await
+    .unwrap();
+    let found = import::contract_ids(&mut tx, c.id, &["CT-1", "CT-2", "CT-3"])
+        .await
+        .unwrap();
+    assert_eq!(found, contracts);
+    assert!(import::has_debtors(&mut tx, a.id).await.unwrap());
+    assert!(!import::has_debtors(&mut tx, b.id).await.unwrap());
+    assert!(import::has_contracts(&mut tx, c.id).await.unwrap());
+
+    let new = [phone(ana, "+5511987654321"), phone(bia, "+5511987654322")];
+    assert_eq!(
+        contacts::insert_unique(&mut tx, a.id, &new, t0())
+            .await
+            .unwrap(),
+        2
+    );
+    // The same contacts through the path that tolerates existing ones.
+    assert_eq!(
+        contacts::insert_new(&mut tx, a.id, &new, t0())
+            .await
+            .unwrap(),
+        0
+    );
+    let rows = [ImportReceivable {
+        debtor_id: ana,
+        contract_id: Some(contracts["CT-1"]),
+        document_number: "NF-1".into(),
+        installment: 1,
+        installments: Some(1),
+        issue_day: None,
+        due_day: quita_store::day_number(date(2026, 10, 1)),
+        adjusted_due_day: quita_store::day_number(date(2026, 10, 1)),
+        original_amount: 10_000,
+        open_balance: 10_000,
+        status: "open",
+    }];
+    assert_eq!(
+        import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
+            .await
+            .unwrap(),
+        1
+    );
+    tx.commit().await.unwrap();
+
+    // A contact given twice as new: the unique key refuses it.
+    let mut tx = db.begin_import(a.id).await.unwrap();
+    let err = contacts::insert_unique(&mut tx, a.id, &new[..1], t0())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    drop(tx);
+    // A debtor given as new that exists: refused too.
+    let mut tx = db.begin_import(a.id).await.unwrap();
+    let err = import::insert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+}
+
+/// The import's SQLite connection runs without foreign-key checks and is
+/// closed afterwards: every connection the pool hands out later still
+/// enforces them, whether the import committed or was dropped.
+pub async fn import_transaction_leaves_the_pool_checked(db: Db) {
+    let a = org(&db, "alfa").await;
+    let tx = db.begin_import(a.id).await.unwrap();
+    tx.commit().await.unwrap();
+    let tx = db.begin_import(a.id).await.unwrap();
+    drop(tx);
+    if let Db::Sqlite(pool) = &db {
+        // Hold several connections at once so the pool hands out each of them.
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            let mut conn = pool.acquire().await.unwrap();
+            let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(on, 1);
+            held.push(conn);
+        }
+    }
+    // A write through the ordinary path with a dangling reference fails.
+    let mut tx = db.begin_write().await.unwrap();
+    let err = contacts::insert_new(&mut tx, a.id, &[phone(987_654, "+5511987654321")], t0())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().to_lowercase().contains("foreign key"),
+        "{err}"
+    );
+}
