@@ -18,6 +18,10 @@ use crate::{
 };
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if matches!(cli.command, Command::Bench(_)) {
+        // Benchmarks log nothing unless QUITA_LOG asks (the import's step times).
+        telemetry::init(crate::config::LogFormat::Pretty, "warn");
+    }
     match cli.command {
         Command::Br(c) => return crate::br_cli::run(c),
         Command::Bench(BenchCommand::Br(a)) => return crate::bench_cli::br::run(a),
