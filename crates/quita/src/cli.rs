@@ -58,6 +58,9 @@ pub enum Command {
     /// Creditors (carteiras) and their charge policy.
     #[command(subcommand)]
     Creditor(crate::commands::portfolio::CreditorCommand),
+    /// Contracts of a debtor and the terms agreed in them.
+    #[command(subcommand)]
+    Contract(crate::commands::contract::ContractCommand),
     /// Import receivables with their debtors and contacts, or extra contacts (enrichment).
     #[command(subcommand)]
     Import(crate::commands::portfolio::ImportCommand),
@@ -94,6 +97,7 @@ impl Command {
             Command::User(UserCommand::List(j)) => j.json,
             Command::Token(TokenCommand::Create(a)) => a.json,
             Command::Calc(c) => c.wants_json(),
+            Command::Contract(c) => c.wants_json(),
             Command::Creditor(crate::commands::portfolio::CreditorCommand::Create(a)) => a.json,
             Command::Creditor(crate::commands::portfolio::CreditorCommand::List(j)) => j.json,
             Command::Import(crate::commands::portfolio::ImportCommand::Receivables(a)) => a.json,

@@ -312,6 +312,45 @@ impl App {
         Ok(debtors::search(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?)
     }
 
+    /// A debtor by id or by CPF/CNPJ (with or without punctuation).
+    pub async fn find_debtor(&self, org_id: i64, id_or_document: &str) -> AppResult<DebtorRow> {
+        if let Ok(doc) = quita_br::document::Document::parse(id_or_document) {
+            return debtors::find_by_document(&self.db, org_id, doc.digits())
+                .await?
+                .ok_or(AppError::NotFound);
+        }
+        match id_or_document.trim().parse::<i64>() {
+            Ok(id) => Ok(debtors::get(&self.db, org_id, id).await?),
+            Err(_) => Err(AppError::invalid(
+                "debtor",
+                "expected a debtor id or a CPF/CNPJ",
+            )),
+        }
+    }
+
+    /// The debtor's contracts with the terms that apply to each.
+    pub async fn debtor_contracts(
+        &self,
+        org_id: i64,
+        debtor_id: i64,
+    ) -> AppResult<Vec<(ContractRow, EffectiveTerms)>> {
+        let policies: HashMap<i64, _> = self
+            .creditors(org_id)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.policy))
+            .collect();
+        contracts::list_for_debtor(&self.db, org_id, debtor_id)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let policy = policies.get(&c.creditor_id).ok_or(AppError::NotFound)?;
+                let terms = effective_terms(policy, c.terms.as_ref());
+                Ok((c, terms))
+            })
+            .collect()
+    }
+
     /// Names of the given debtors of `org_id` (ids of other organizations are absent).
     pub async fn debtor_names(&self, org_id: i64, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
         Ok(debtors::names(&self.db, org_id, ids).await?)

@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod calc;
+pub mod contract;
 pub mod portfolio;
 mod serve;
 
@@ -75,6 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Token(c) => admin::token(&config, &cli.global, c).await,
             Command::Calc(c) => calc::run(&config, &cli.global, c).await,
             Command::Creditor(c) => portfolio::creditor(&config, &cli.global, c).await,
+            Command::Contract(c) => contract::run(&config, &cli.global, c).await,
             Command::Import(c) => portfolio::import(&config, &cli.global, c).await,
             Command::Index(c) => portfolio::index(&config, &cli.global, c).await,
             Command::Report(c) => portfolio::report(&config, &cli.global, c).await,

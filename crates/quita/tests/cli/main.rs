@@ -1,6 +1,7 @@
 //! The `quita` binary as a user runs it: exit codes, one-line errors, JSON
 //! output, the demo, and graceful shutdown.
 mod calc;
+mod contract;
 
 use std::{
     io::{BufRead, BufReader, Write},
