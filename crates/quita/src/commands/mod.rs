@@ -20,8 +20,9 @@ use crate::{
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if matches!(cli.command, Command::Bench(_)) {
-        // Benchmarks log nothing unless QUITA_LOG asks (the import's step times).
-        telemetry::init(crate::config::LogFormat::Pretty, "warn");
+        // Benchmarks log only warnings unless QUITA_LOG asks (the import's
+        // step times); sqlx's slow-statement warnings (index builds) are noise here.
+        telemetry::init(crate::config::LogFormat::Pretty, "warn,sqlx=error");
     }
     match cli.command {
         Command::Br(c) => return crate::br_cli::run(c),
