@@ -131,17 +131,8 @@ pub async fn insert_unique(
     }
     let mut data = super::copy::CopyText::default();
     for c in contacts {
-        data.int(org_id)
-            .int(c.debtor_id)
-            .text(c.kind)
-            .text(&c.value)
-            .bool(c.whatsapp)
-            .bool(c.workplace)
-            .opt_text(c.uf.as_deref())
-            .opt_text(c.city.as_deref())
-            .opt_text(c.cep.as_deref())
-            .text(&c.source)
-            .int(ms(c.source_date))
+        data.int(org_id);
+        copy_fields(&mut data, c)
             .text("unverified")
             .int(ms(now))
             .int(ms(now))
@@ -201,6 +192,24 @@ async fn insert_rows(
     Ok(created)
 }
 
+/// A contact's own fields in `COPY` order: debtor, kind, value, whatsapp,
+/// workplace, uf, city, cep, source, source date.
+fn copy_fields<'a>(
+    data: &'a mut super::copy::CopyText,
+    c: &NewContact,
+) -> &'a mut super::copy::CopyText {
+    data.int(c.debtor_id)
+        .text(c.kind)
+        .text(&c.value)
+        .bool(c.whatsapp)
+        .bool(c.workplace)
+        .opt_text(c.uf.as_deref())
+        .opt_text(c.city.as_deref())
+        .opt_text(c.cep.as_deref())
+        .text(&c.source)
+        .int(ms(c.source_date))
+}
+
 /// PostgreSQL: the batch goes by `COPY` into a temporary table, then into
 /// `contacts` with the same `ON CONFLICT DO NOTHING`.
 async fn insert_new_by_copy(
@@ -223,17 +232,7 @@ async fn insert_new_by_copy(
         .await?;
     let mut data = super::copy::CopyText::default();
     for c in contacts {
-        data.int(c.debtor_id)
-            .text(c.kind)
-            .text(&c.value)
-            .bool(c.whatsapp)
-            .bool(c.workplace)
-            .opt_text(c.uf.as_deref())
-            .opt_text(c.city.as_deref())
-            .opt_text(c.cep.as_deref())
-            .text(&c.source)
-            .int(ms(c.source_date))
-            .end_row();
+        copy_fields(&mut data, c).end_row();
     }
     data.send(
         t,
