@@ -45,4 +45,5 @@ conformance!(
     aging_groups_of_contracts_with_terms,
     import_inserts_with_reserved_ids,
     import_transaction_leaves_the_pool_checked,
+    bulk_import_still_checks_outside_keys,
 );

@@ -199,3 +199,51 @@ pub async fn import_transaction_leaves_the_pool_checked(db: Db) {
         "{err}"
     );
 }
+
+/// PostgreSQL, as a superuser: with the per-row foreign-key triggers off
+/// for a bulk import, a row pointing at a creditor that does not exist is
+/// still caught, by the set-wise check before the commit. SQLite (whose
+/// import connection checks no keys) refuses it on every other connection.
+pub async fn bulk_import_still_checks_outside_keys(db: Db) {
+    let a = org(&db, "alfa").await;
+    let pg = db.backend() == quita_store::Backend::Postgres;
+    let mut tx = if pg {
+        db.begin_import(a.id).await.unwrap()
+    } else {
+        db.begin_write().await.unwrap()
+    };
+    let deferred = import::defer_indexes(&mut tx).await.unwrap();
+    let ids = import::insert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
+        .await
+        .unwrap();
+    let dangling = ImportReceivable {
+        debtor_id: ids["52998224725"],
+        contract_id: None,
+        document_number: "NF-1".into(),
+        installment: 1,
+        installments: None,
+        issue_day: None,
+        due_day: quita_store::day_number(date(2026, 10, 1)),
+        adjusted_due_day: quita_store::day_number(date(2026, 10, 1)),
+        original_amount: 10_000,
+        open_balance: 10_000,
+        status: "open",
+    };
+    let inserted = import::insert_receivables(&mut tx, a.id, 987_654, &[dangling], t0()).await;
+    if !pg {
+        let err = inserted.unwrap_err();
+        assert!(
+            err.to_string().to_lowercase().contains("foreign key"),
+            "{err}"
+        );
+        return;
+    }
+    inserted.unwrap();
+    let err = import::rebuild_indexes(&mut tx, deferred)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Corrupt(m) if m.contains("receivables_creditor_id_fkey")),
+        "{err:?}"
+    );
+}
