@@ -200,21 +200,22 @@ impl<'a> BatchWriter<'a> {
             .collect()
     }
 
+    /// Inserts the batch's new debtors (looking up those the organization
+    /// may have already, unless it had none) and remembers their ids.
     async fn insert_debtors(
         &mut self,
         tx: &mut Tx,
-        mut new: Vec<ImportDebtor>,
+        new: Vec<ImportDebtor>,
         out: &mut ImportOutcome,
     ) -> AppResult<()> {
-        if !self.no_debtors {
-            let documents: Vec<&str> = new.iter().map(|d| d.document.as_str()).collect();
-            let known = store::debtor_ids(tx, self.org_id, &documents).await?;
-            new.retain(|d| !known.contains_key(&d.document));
-            self.debtor_ids.extend(known);
-        }
-        out.summary.debtors_created += new.len() as u64;
-        let ids = store::insert_debtors(tx, self.org_id, &new, self.now).await?;
-        self.created_debtors.extend(ids.values());
+        let (created, ids) = if self.no_debtors {
+            let created = store::insert_debtors(tx, self.org_id, &new, self.now).await?;
+            (created.clone(), created)
+        } else {
+            store::upsert_debtors(tx, self.org_id, &new, self.now).await?
+        };
+        self.created_debtors.extend(created.values());
+        out.summary.debtors_created = self.created_debtors.len() as u64;
         self.debtor_ids.extend(ids);
         Ok(())
     }
@@ -307,14 +308,12 @@ impl<'a> BatchWriter<'a> {
         if new.is_empty() {
             return Ok(());
         }
-        if !self.no_contracts {
-            let numbers: Vec<&str> = new.iter().map(|(n, _)| n.as_str()).collect();
-            let known = store::contract_ids(tx, self.creditor_id, &numbers).await?;
-            new.retain(|(n, _)| !known.contains_key(n));
-            self.contract_ids.extend(known);
-        }
-        let ids =
-            store::insert_contracts(tx, self.org_id, self.creditor_id, &new, self.now).await?;
+        let (org_id, creditor_id, now) = (self.org_id, self.creditor_id, self.now);
+        let ids = if self.no_contracts {
+            store::insert_contracts(tx, org_id, creditor_id, &new, now).await?
+        } else {
+            store::upsert_contracts(tx, org_id, creditor_id, &new, now).await?
+        };
         self.contract_ids.extend(ids);
         Ok(())
     }

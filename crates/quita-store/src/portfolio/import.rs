@@ -202,14 +202,14 @@ pub async fn insert_debtors(
 }
 
 /// Inserts the debtors not yet known (by organization + document) and
-/// returns how many were created and the id of every document given.
+/// returns the ids of those it created and of every document given.
 /// Existing debtors keep their name and flags.
 pub async fn upsert_debtors(
     tx: &mut Tx,
     org_id: i64,
     debtors: &[ImportDebtor],
     now: Timestamp,
-) -> Result<(u64, HashMap<String, i64>)> {
+) -> Result<(HashMap<String, i64>, HashMap<String, i64>)> {
     let documents: Vec<&str> = debtors.iter().map(|d| d.document.as_str()).collect();
     let mut ids = debtor_ids(tx, org_id, &documents).await?;
     let mut seen = std::collections::HashSet::new();
@@ -218,8 +218,8 @@ pub async fn upsert_debtors(
         .filter(|d| !ids.contains_key(&d.document) && seen.insert(d.document.as_str()))
         .cloned()
         .collect();
-    let created = new.len() as u64;
-    ids.extend(insert_debtors(tx, org_id, &new, now).await?);
+    let created = insert_debtors(tx, org_id, &new, now).await?;
+    ids.extend(created.iter().map(|(d, id)| (d.clone(), *id)));
     Ok((created, ids))
 }
 
