@@ -401,10 +401,15 @@ pub struct DeferredIndexes {
     /// `(table, constraint name, definition)`, each already quoted.
     foreign_keys: Vec<(String, String, String)>,
     /// PostgreSQL: the per-row foreign-key triggers are off for the rest of
-    /// the transaction, and the keys they would have checked are checked
-    /// once, set-wise, by [`rebuild_indexes`].
-    triggers_off: bool,
+    /// the transaction; these keys to other tables (organizations,
+    /// creditors), which they would have checked, are checked once,
+    /// set-wise, by [`rebuild_indexes`].
+    outside_keys: Option<Vec<OutsideKey>>,
 }
+
+/// A single-column foreign key from a portfolio table to another table:
+/// `(table, column, parent, parent column, constraint name)`, quoted.
+type OutsideKey = (String, String, String, String, String);
 
 /// Drops, inside the import's transaction, what a bulk import would
 /// otherwise maintain row by row and can build once at the end for less:
@@ -478,14 +483,20 @@ pub async fn defer_indexes(tx: &mut Tx) -> Result<DeferredIndexes> {
             }
             // The keys to organizations and creditors cannot be dropped
             // without locking those tables; where the role may (as
-            // pg_restore --disable-triggers does), their per-row triggers are
+            // pg_restore --disable-triggers does) and every such key can be
+            // checked afterwards in one query, their per-row triggers are
             // switched off for this transaction instead.
-            let triggers_off: bool =
+            let superuser: bool =
                 sqlx::query_scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
                     .fetch_optional(&mut **t)
                     .await?
                     .unwrap_or(false);
-            if triggers_off {
+            let outside_keys = if superuser {
+                outside_keys(t).await?
+            } else {
+                None
+            };
+            if outside_keys.is_some() {
                 sqlx::query("SET LOCAL session_replication_role = replica")
                     .execute(&mut **t)
                     .await?;
@@ -493,7 +504,7 @@ pub async fn defer_indexes(tx: &mut Tx) -> Result<DeferredIndexes> {
             Ok(DeferredIndexes {
                 indexes: indexes.into_iter().map(|(_, sql)| sql).collect(),
                 foreign_keys,
-                triggers_off,
+                outside_keys,
             })
         }
     }
@@ -506,11 +517,11 @@ pub async fn rebuild_indexes(tx: &mut Tx, deferred: DeferredIndexes) -> Result<(
         sqlx::query("SET LOCAL maintenance_work_mem = '256MB'")
             .execute(&mut **t)
             .await?;
-        if deferred.triggers_off {
+        if let Some(keys) = deferred.outside_keys {
             sqlx::query("SET LOCAL session_replication_role = origin")
                 .execute(&mut **t)
                 .await?;
-            check_outside_keys(t).await?;
+            check_outside_keys(t, keys).await?;
         }
     }
     let foreign_keys = deferred
@@ -526,34 +537,43 @@ pub async fn rebuild_indexes(tx: &mut Tx, deferred: DeferredIndexes) -> Result<(
     Ok(())
 }
 
-/// Checks, one query per key, the single-column foreign keys from the
-/// portfolio tables to other tables (organizations, creditors) that the
-/// switched-off triggers did not check row by row.
-async fn check_outside_keys(t: &mut sqlx::Transaction<'static, sqlx::Postgres>) -> Result<()> {
+/// The foreign keys from the portfolio tables to other tables, or `None`
+/// if one of them spans several columns (the set-wise check below handles
+/// single columns only, so such a key keeps its per-row trigger).
+async fn outside_keys(
+    t: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+) -> Result<Option<Vec<OutsideKey>>> {
     let sql = format!(
-        "SELECT quote_ident(r.relname), quote_ident(a.attname), quote_ident(f.relname), quote_ident(fa.attname), k.conname::TEXT \
+        "SELECT quote_ident(r.relname), quote_ident(a.attname), quote_ident(f.relname), quote_ident(fa.attname), \
+         k.conname::TEXT, cardinality(k.conkey) \
          FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid \
          JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
          JOIN pg_attribute fa ON fa.attrelid = k.confrelid AND fa.attnum = k.confkey[1] \
          WHERE k.contype = 'f' AND r.relnamespace = current_schema()::regnamespace \
          AND r.relname IN ({BULK_TABLES}) AND f.relname NOT IN ({BULK_TABLES}) ORDER BY 1, 5"
     );
-    let keys: Vec<(String, String, String, String, String)> =
+    let keys: Vec<(String, String, String, String, String, i32)> =
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .fetch_all(&mut **t)
             .await?;
-    let multi: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid \
-         WHERE k.contype = 'f' AND r.relname IN ({BULK_TABLES}) AND cardinality(k.conkey) > 1)"
-    )))
-    .fetch_one(&mut **t)
-    .await?;
-    if multi {
-        return Err(crate::StoreError::Corrupt(
-            "a multi-column foreign key on a portfolio table is not checked by the bulk import"
-                .into(),
-        ));
+    if keys.iter().any(|k| k.5 != 1) {
+        return Ok(None);
     }
+    Ok(Some(
+        keys.into_iter()
+            .map(|(table, column, parent, parent_column, name, _)| {
+                (table, column, parent, parent_column, name)
+            })
+            .collect(),
+    ))
+}
+
+/// Checks each key of [`outside_keys`] in one query: a row written while
+/// the triggers were off that points at nothing refuses the import.
+async fn check_outside_keys(
+    t: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    keys: Vec<OutsideKey>,
+) -> Result<()> {
     for (table, column, parent, parent_column, name) in keys {
         let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM {table} x WHERE x.{column} IS NOT NULL \
