@@ -8,6 +8,7 @@ use quita_store::{
 };
 use serde_json::json;
 
+use super::IdOrDocument;
 use crate::{App, AppError, AppResult, auth::Principal};
 
 impl App {
@@ -101,17 +102,13 @@ impl App {
 
     /// A creditor by id or by CNPJ/CPF (with or without punctuation).
     pub async fn find_creditor(&self, org_id: i64, id_or_document: &str) -> AppResult<Creditor> {
-        if let Ok(doc) = Document::parse(id_or_document) {
-            return creditors::find_by_document(&self.db, org_id, doc.digits())
-                .await?
-                .ok_or(AppError::NotFound);
-        }
-        match id_or_document.trim().parse::<i64>() {
-            Ok(id) => Ok(creditors::get(&self.db, org_id, id).await?),
-            Err(_) => Err(AppError::invalid(
-                "creditor",
-                "expected a creditor id or a CNPJ",
-            )),
+        match IdOrDocument::parse(id_or_document, "creditor")? {
+            IdOrDocument::Document(doc) => {
+                creditors::find_by_document(&self.db, org_id, doc.digits())
+                    .await?
+                    .ok_or(AppError::NotFound)
+            }
+            IdOrDocument::Id(id) => Ok(creditors::get(&self.db, org_id, id).await?),
         }
     }
 }

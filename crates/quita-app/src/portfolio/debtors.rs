@@ -14,13 +14,14 @@ use quita_store::portfolio::{
     access::{self, AccessChannel, AccessRow},
     contacts::{self, ContactRow},
     contracts::{self, ContractRow},
+    creditors::Creditor,
     debtors::{self, DebtorRow, SearchField},
     receivables::{self, ReceivableRow},
 };
 use serde::Serialize;
 
 use super::{
-    calendar,
+    IdOrDocument, calendar,
     contracts::{EffectiveTerms, effective_terms},
     name_key,
 };
@@ -144,12 +145,7 @@ impl App {
         let contract_rows = contracts::list_for_debtor(&self.db, org_id, id).await?;
         let terms_of: HashMap<i64, &ContractRow> =
             contract_rows.iter().map(|c| (c.id, c)).collect();
-        let creditors: HashMap<i64, _> = self
-            .creditors(org_id)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+        let creditors = self.creditors_by_id(org_id).await?;
         let tables = self.index_tables(org_id).await?;
         let mut totals: Vec<CreditorTotal> = Vec::new();
         let mut views = Vec::with_capacity(rows.len());
@@ -211,10 +207,7 @@ impl App {
                 ContractView {
                     creditor_name: creditor
                         .map_or_else(|| format!("credor #{}", k.creditor_id), |c| c.name.clone()),
-                    terms: match creditor {
-                        Some(c) => effective_terms(&c.policy, k.terms.as_ref()),
-                        None => effective_terms(&Default::default(), k.terms.as_ref()),
-                    },
+                    terms: contract_terms(&creditors, &k),
                     contract: k,
                     receivables: Vec::new(),
                     first_due: None,
@@ -314,17 +307,13 @@ impl App {
 
     /// A debtor by id or by CPF/CNPJ (with or without punctuation).
     pub async fn find_debtor(&self, org_id: i64, id_or_document: &str) -> AppResult<DebtorRow> {
-        if let Ok(doc) = quita_br::document::Document::parse(id_or_document) {
-            return debtors::find_by_document(&self.db, org_id, doc.digits())
-                .await?
-                .ok_or(AppError::NotFound);
-        }
-        match id_or_document.trim().parse::<i64>() {
-            Ok(id) => Ok(debtors::get(&self.db, org_id, id).await?),
-            Err(_) => Err(AppError::invalid(
-                "debtor",
-                "expected a debtor id or a CPF/CNPJ",
-            )),
+        match IdOrDocument::parse(id_or_document, "debtor")? {
+            IdOrDocument::Document(doc) => {
+                debtors::find_by_document(&self.db, org_id, doc.digits())
+                    .await?
+                    .ok_or(AppError::NotFound)
+            }
+            IdOrDocument::Id(id) => Ok(debtors::get(&self.db, org_id, id).await?),
         }
     }
 
@@ -334,21 +323,24 @@ impl App {
         org_id: i64,
         debtor_id: i64,
     ) -> AppResult<Vec<(ContractRow, EffectiveTerms)>> {
-        let policies: HashMap<i64, _> = self
+        let creditors = self.creditors_by_id(org_id).await?;
+        Ok(contracts::list_for_debtor(&self.db, org_id, debtor_id)
+            .await?
+            .into_iter()
+            .map(|k| {
+                let terms = contract_terms(&creditors, &k);
+                (k, terms)
+            })
+            .collect())
+    }
+
+    async fn creditors_by_id(&self, org_id: i64) -> AppResult<HashMap<i64, Creditor>> {
+        Ok(self
             .creditors(org_id)
             .await?
             .into_iter()
-            .map(|c| (c.id, c.policy))
-            .collect();
-        contracts::list_for_debtor(&self.db, org_id, debtor_id)
-            .await?
-            .into_iter()
-            .map(|c| {
-                let policy = policies.get(&c.creditor_id).ok_or(AppError::NotFound)?;
-                let terms = effective_terms(policy, c.terms.as_ref());
-                Ok((c, terms))
-            })
-            .collect()
+            .map(|c| (c.id, c))
+            .collect())
     }
 
     /// Names of the given debtors of `org_id` (ids of other organizations are absent).
@@ -382,5 +374,14 @@ impl App {
         };
         let u = debt_update(&req, calendar()).map_err(|e| AppError::invalid("receivable", e))?;
         Ok((r, u))
+    }
+}
+
+/// The terms that apply to a contract: its own where agreed, else its
+/// creditor's policy (the default policy if the creditor is unknown).
+fn contract_terms(creditors: &HashMap<i64, Creditor>, k: &ContractRow) -> EffectiveTerms {
+    match creditors.get(&k.creditor_id) {
+        Some(c) => effective_terms(&c.policy, k.terms.as_ref()),
+        None => effective_terms(&Default::default(), k.terms.as_ref()),
     }
 }

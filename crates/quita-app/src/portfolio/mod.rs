@@ -21,6 +21,25 @@ pub fn calendar() -> &'static BusinessCalendar {
     CAL.get_or_init(BusinessCalendar::national)
 }
 
+/// How a person names a creditor or a debtor on the command line: by id or
+/// by CPF/CNPJ (with or without punctuation).
+enum IdOrDocument {
+    Id(i64),
+    Document(quita_br::document::Document),
+}
+
+impl IdOrDocument {
+    /// `what` names the field in the error ("creditor", "debtor").
+    fn parse(raw: &str, what: &'static str) -> crate::AppResult<Self> {
+        if let Ok(doc) = quita_br::document::Document::parse(raw) {
+            return Ok(Self::Document(doc));
+        }
+        raw.trim().parse().map(Self::Id).map_err(|_| {
+            crate::AppError::invalid(what, format!("expected a {what} id or a CPF/CNPJ"))
+        })
+    }
+}
+
 /// Lower-case, accent-free form of a name for prefix search.
 pub fn name_key(name: &str) -> String {
     quita_core::text::search_key(name)

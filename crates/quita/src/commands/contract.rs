@@ -13,9 +13,8 @@ use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
     contract::{ContractKind, ContractTerms},
     rate::Percent,
-    role::Role,
 };
-use quita_store::{audit::Actor, portfolio::contracts::ContractRow};
+use quita_store::portfolio::contracts::ContractRow;
 use serde_json::{Value, json};
 
 use super::{admin::target_org, open_app, portfolio::parse_date};
@@ -142,16 +141,9 @@ pub async fn run(
                 .find_debtor(org.id, &a.debtor)
                 .await
                 .context("--debtor")?;
-            let who = Principal {
-                org_id: org.id,
-                role: Role::Admin,
-                actor: Actor::Cli,
-                name: "cli".into(),
-                user_id: None,
-            };
             let row = app
                 .save_contract(
-                    &who,
+                    &Principal::cli(org.id),
                     SaveContract {
                         creditor_id: creditor.id,
                         debtor_id: debtor.id,
