@@ -2,26 +2,19 @@
 //! knows are new, and the transaction it runs in.
 
 use jiff::civil::date;
-use quita_core::charge_policy::ChargePolicy;
 use quita_store::{
     Db, StoreError,
     portfolio::{
         contacts::{self, NewContact},
-        creditors,
-        import::{self, IdTable, ImportDebtor, ImportReceivable},
+        import::{self, IdTable, ImportReceivable},
     },
 };
 
-use super::{org, t0};
-
-fn debtor(doc: &str, name: &str) -> ImportDebtor {
-    ImportDebtor {
-        document: doc.into(),
-        kind: "pf",
-        name: name.into(),
-        name_key: name.to_lowercase(),
-    }
-}
+use super::{
+    org,
+    portfolio::{creditor, debtor, receivable},
+    t0,
+};
 
 fn phone(debtor_id: i64, value: &str) -> NewContact {
     NewContact {
@@ -45,18 +38,7 @@ fn phone(debtor_id: i64, value: &str) -> NewContact {
 pub async fn import_inserts_with_reserved_ids(db: Db) {
     let a = org(&db, "alfa").await;
     let b = org(&db, "beta").await;
-    let mut tx = db.begin_write().await.unwrap();
-    let c = creditors::create(
-        &mut tx,
-        a.id,
-        "Loja",
-        "11222333000181",
-        &ChargePolicy::default(),
-        t0(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let c = creditor(&db, a.id, "11222333000181").await;
 
     let mut tx = db.begin_import(a.id).await.unwrap();
     assert!(!import::has_debtors(&mut tx, a.id).await.unwrap());
@@ -132,17 +114,8 @@ pub async fn import_inserts_with_reserved_ids(db: Db) {
         0
     );
     let rows = [ImportReceivable {
-        debtor_id: ana,
         contract_id: Some(contracts["CT-1"]),
-        document_number: "NF-1".into(),
-        installment: 1,
-        installments: Some(1),
-        issue_day: None,
-        due_day: quita_store::day_number(date(2026, 10, 1)),
-        adjusted_due_day: quita_store::day_number(date(2026, 10, 1)),
-        original_amount: 10_000,
-        open_balance: 10_000,
-        status: "open",
+        ..receivable(ana, "NF-1", 1, date(2026, 10, 1), 10_000)
     }];
     assert_eq!(
         import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
@@ -216,19 +189,7 @@ pub async fn bulk_import_still_checks_outside_keys(db: Db) {
     let ids = import::insert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
         .await
         .unwrap();
-    let dangling = ImportReceivable {
-        debtor_id: ids["52998224725"],
-        contract_id: None,
-        document_number: "NF-1".into(),
-        installment: 1,
-        installments: None,
-        issue_day: None,
-        due_day: quita_store::day_number(date(2026, 10, 1)),
-        adjusted_due_day: quita_store::day_number(date(2026, 10, 1)),
-        original_amount: 10_000,
-        open_balance: 10_000,
-        status: "open",
-    };
+    let dangling = receivable(ids["52998224725"], "NF-1", 1, date(2026, 10, 1), 10_000);
     let inserted = import::insert_receivables(&mut tx, a.id, 987_654, &[dangling], t0()).await;
     if !pg {
         let err = inserted.unwrap_err();

@@ -22,7 +22,7 @@ fn policy() -> ChargePolicy {
     }
 }
 
-async fn creditor(db: &Db, org_id: i64, doc: &str) -> creditors::Creditor {
+pub(super) async fn creditor(db: &Db, org_id: i64, doc: &str) -> creditors::Creditor {
     let mut tx = db.begin_write().await.unwrap();
     let c = creditors::create(&mut tx, org_id, "Loja", doc, &policy(), t0())
         .await
@@ -31,7 +31,7 @@ async fn creditor(db: &Db, org_id: i64, doc: &str) -> creditors::Creditor {
     c
 }
 
-fn debtor(doc: &str, name: &str) -> ImportDebtor {
+pub(super) fn debtor(doc: &str, name: &str) -> ImportDebtor {
     ImportDebtor {
         document: doc.into(),
         kind: "pf",
@@ -40,7 +40,7 @@ fn debtor(doc: &str, name: &str) -> ImportDebtor {
     }
 }
 
-fn receivable(
+pub(super) fn receivable(
     debtor_id: i64,
     number: &str,
     installment: i64,
