@@ -12,12 +12,15 @@ use quita_app::{
 use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
     contract::{ContractKind, ContractTerms},
-    rate::Percent,
 };
 use quita_store::portfolio::contracts::ContractRow;
 use serde_json::{Value, json};
 
-use super::{admin::target_org, open_app, portfolio::parse_date};
+use super::{
+    admin::target_org,
+    open_app,
+    portfolio::{parse_date, percent},
+};
 use crate::{cli::GlobalArgs, config::Config, output};
 
 #[derive(Debug, Subcommand)]
@@ -114,9 +117,7 @@ pub async fn run(
                 .map(|d| parse_date("--starts", d))
                 .transpose()?;
             let percent = |flag: &str, raw: &Option<String>| {
-                raw.as_deref()
-                    .map(|r| Percent::parse(r).map_err(|e| anyhow::anyhow!("{flag}: {e}")))
-                    .transpose()
+                raw.as_deref().map(|r| percent(flag, r)).transpose()
             };
             let terms = ContractTerms {
                 late_fine: percent("--fine", &a.fine)?,

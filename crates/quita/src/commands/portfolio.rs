@@ -147,7 +147,7 @@ pub struct AgingArgs {
     pub json: bool,
 }
 
-fn percent(flag: &str, raw: &str) -> anyhow::Result<Percent> {
+pub(super) fn percent(flag: &str, raw: &str) -> anyhow::Result<Percent> {
     Percent::parse(raw).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
 }
 
