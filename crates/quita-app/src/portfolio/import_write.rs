@@ -27,8 +27,12 @@ use super::{
 };
 use crate::{AppError, AppResult};
 
-/// Rows an import writes before it may defer the secondary indexes.
-const BULK_AFTER: i64 = 50_000;
+/// Rows an import writes before it may defer the secondary indexes: one
+/// reader batch. Every row written before the indexes are deferred pays for
+/// them and (PostgreSQL) for per-row foreign-key triggers, so a large import
+/// should stop early; rebuilding after a small one costs milliseconds, and the
+/// rule below keeps a small import into a large table from ever deferring.
+const BULK_AFTER: i64 = super::import_read::BATCH as i64;
 
 pub(super) struct BatchWriter<'a> {
     org_id: i64,

@@ -155,11 +155,19 @@ async fn insert_rows(
     tail: &str,
 ) -> Result<u64> {
     const COLS: usize = 13;
+    // Without an upsert clause, `OR FAIL`: see `import::SQLITE_INSERT`.
+    let head = if tail.is_empty() {
+        super::import::SQLITE_INSERT
+    } else {
+        "INSERT"
+    };
     let mut created = 0;
     for chunk in contacts.chunks(1000) {
         let sql = multi_row_insert(
             tx.is_sqlite(),
-            "INSERT INTO contacts (org_id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, created_at, updated_at) VALUES ",
+            &format!(
+                "{head} INTO contacts (org_id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, created_at, updated_at) VALUES "
+            ),
             chunk.len(),
             COLS,
             "'unverified', ",

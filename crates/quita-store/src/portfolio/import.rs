@@ -51,6 +51,12 @@ where
     })
 }
 
+/// How the importer's SQLite inserts begin. `OR FAIL` keeps the rows a
+/// failing statement already wrote instead of undoing them, so SQLite keeps
+/// no statement journal for a multi-row insert; the import's transaction is
+/// rolled back whole on any error, so nothing of it survives either way.
+pub(crate) const SQLITE_INSERT: &str = "INSERT OR FAIL";
+
 /// A debtor as the file names it.
 #[derive(Debug, Clone)]
 pub struct ImportDebtor {
@@ -170,7 +176,7 @@ pub async fn insert_debtors(
         for chunk in rows.chunks(2000) {
             let sql = multi_row_insert(
                 true,
-                "INSERT INTO debtors (id, org_id, document, kind, name, name_key, created_at, updated_at) VALUES ",
+                "INSERT OR FAIL INTO debtors (id, org_id, document, kind, name, name_key, created_at, updated_at) VALUES ",
                 chunk.len(),
                 8,
                 "",
@@ -281,7 +287,7 @@ pub async fn insert_contracts(
         for chunk in rows.chunks(2000) {
             let sql = multi_row_insert(
                 true,
-                "INSERT INTO contracts (id, org_id, creditor_id, debtor_id, number, kind, created_at, updated_at) VALUES ",
+                "INSERT OR FAIL INTO contracts (id, org_id, creditor_id, debtor_id, number, kind, created_at, updated_at) VALUES ",
                 chunk.len(),
                 7,
                 "'installment_plan', ",
@@ -695,7 +701,7 @@ pub async fn insert_receivables(
     for chunk in rows.chunks(1500) {
         let sql = multi_row_insert(
             tx.is_sqlite(),
-            "INSERT INTO receivables (org_id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, \
+            "INSERT OR FAIL INTO receivables (org_id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, \
              due_day, adjusted_due_day, original_amount, open_balance, status, created_at, updated_at) VALUES ",
             chunk.len(),
             15,

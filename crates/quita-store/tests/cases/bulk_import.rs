@@ -34,7 +34,8 @@ fn phone(debtor_id: i64, value: &str) -> NewContact {
 /// Debtors and contracts inserted with reserved ids are found again by
 /// their natural keys, only in their own organization or creditor; ids
 /// reserved later come after them; contacts known to be new go in as they
-/// are, and one given twice refuses the transaction on the unique key.
+/// are, and one given twice refuses the transaction on the unique key; a
+/// refused multi-row insert leaves none of its rows once rolled back.
 pub async fn import_inserts_with_reserved_ids(db: Db) {
     let a = org(&db, "alfa").await;
     let b = org(&db, "beta").await;
@@ -132,12 +133,26 @@ pub async fn import_inserts_with_reserved_ids(db: Db) {
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     drop(tx);
-    // A debtor given as new that exists: refused too.
+    // A debtor given as new that exists, after one that is new: refused
+    // too, and (SQLite inserts `OR FAIL`, keeping the rows before the
+    // failing one) nothing of the statement survives the rollback.
     let mut tx = db.begin_import(a.id).await.unwrap();
-    let err = import::insert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
-        .await
-        .unwrap_err();
+    let err = import::insert_debtors(
+        &mut tx,
+        a.id,
+        &[debtor("39053344705", "Caio"), debtor("52998224725", "Ana")],
+        t0(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    drop(tx);
+    let mut tx = db.begin_import(a.id).await.unwrap();
+    let found = import::debtor_ids(&mut tx, a.id, &["39053344705", "52998224725"])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found["52998224725"], ana);
 }
 
 /// The import's SQLite connection runs without foreign-key checks and is
