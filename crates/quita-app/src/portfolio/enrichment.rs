@@ -27,6 +27,7 @@ use quita_core::{
     import_row::{ImportField, normalise_header, parse_city, parse_phone_list},
 };
 use quita_store::{
+    Db, Tx,
     audit::{self, Actor},
     orgs,
     portfolio::{
@@ -403,29 +404,14 @@ fn report(out: &mut EnrichmentOutcome, p: RowProblem) {
     note_problem(&mut out.summary.errors, &mut out.problems, p);
 }
 
-/// Reads the header and every record; `None` when the file itself is
-/// refused (the problem is in `out`). Bad rows are reported and left out.
-/// The most data rows one enrichment file may have.
-const MAX_ROWS: u64 = 1_000_000;
+/// Rows read, then decided and written, per round trip to the database.
+const BATCH: usize = 5000;
 
-fn read_rows<R: Read>(
-    source: Result<RowSource<R>, FileError>,
-    default_source: &ContactSource,
-    today: Date,
-    now: Timestamp,
-    out: &mut EnrichmentOutcome,
-    max_rows: u64,
-) -> Option<Vec<Row>> {
-    let mut source = match source {
-        Ok(s) => s,
-        Err(e) => {
-            report(out, file_problem(e));
-            return None;
-        }
-    };
-    let header = match source.next_record() {
+/// Reads the header; `None` when the file is refused (the problem is in `out`).
+fn read_header<R: Read>(source: &mut RowSource<R>, out: &mut EnrichmentOutcome) -> Option<Header> {
+    match source.next_record() {
         Ok(Some(r)) => match Header::parse(&r.fields) {
-            Ok(h) => h,
+            Ok(h) => Some(h),
             Err(msgs) => {
                 for reason in msgs {
                     report(
@@ -438,25 +424,37 @@ fn read_rows<R: Read>(
                         },
                     );
                 }
-                return None;
+                None
             }
         },
         Ok(None) => {
             report(out, file_problem(FileError::Empty));
-            return None;
+            None
         }
         Err(e) => {
             report(out, file_problem(e));
-            return None;
+            None
         }
-    };
-    let mut rows = Vec::new();
-    loop {
+    }
+}
+
+/// The next batch of valid rows (bad rows are reported and left out) and
+/// whether the file ended; `None` when the rest of the file cannot be read
+/// (reported in `out`): the file is then refused whole.
+fn read_batch<R: Read>(
+    source: &mut RowSource<R>,
+    header: &Header,
+    default_source: &ContactSource,
+    today: Date,
+    now: Timestamp,
+    out: &mut EnrichmentOutcome,
+) -> Option<(Vec<Row>, bool)> {
+    let mut rows = Vec::with_capacity(BATCH);
+    while rows.len() < BATCH {
         let record = match source.next_record() {
             Ok(Some(r)) => r,
-            Ok(None) => break,
+            Ok(None) => return Some((rows, true)),
             Err(e) => {
-                // The rest of the file cannot be read: refuse it whole.
                 report(out, file_problem(e));
                 return None;
             }
@@ -464,25 +462,9 @@ fn read_rows<R: Read>(
         if record.fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        if out.summary.rows >= max_rows {
-            // The file is held in memory to decide against the stored
-            // contacts at once: a bound keeps a huge file from exhausting it.
-            report(
-                out,
-                RowProblem {
-                    line: record.line,
-                    column: String::new(),
-                    value: String::new(),
-                    reason: format!(
-                        "arquivo grande demais: no máximo {max_rows} linhas de contatos por importação; divida o arquivo"
-                    ),
-                },
-            );
-            return None;
-        }
         out.summary.rows += 1;
         match parse_row(
-            &header,
+            header,
             record.line,
             &record.fields,
             default_source,
@@ -497,19 +479,7 @@ fn read_rows<R: Read>(
             }
         }
     }
-    if out.summary.rows == 0 {
-        report(
-            out,
-            RowProblem {
-                line: 1,
-                column: String::new(),
-                value: String::new(),
-                reason: "o arquivo só tem o cabeçalho".into(),
-            },
-        );
-        return None;
-    }
-    Some(rows)
+    Some((rows, false))
 }
 
 /// A stored contact as the domain sees it (for the enrichment rule), or
@@ -565,140 +535,107 @@ impl App {
         let today = self.clock.today_in(&org.time_zone);
         let default_source = ContactSource::parse(&opts.source)
             .map_err(|_| AppError::invalid("source", "fonte deve ter de 1 a 80 caracteres"))?;
-        let mut out = EnrichmentOutcome::default();
-        let finish = |mut out: EnrichmentOutcome| {
-            out.summary.elapsed_ms =
-                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            out
+        let run = Run {
+            org_id,
+            partial: opts.partial,
+            actor,
+            tz,
+            now,
+            today,
+            default_source,
         };
-
-        // Read and validate every row.
-        let read = match kind {
-            FileKind::Csv => read_rows(
-                RowSource::csv(input),
-                &default_source,
-                today,
-                now,
-                &mut out,
-                MAX_ROWS,
-            ),
+        let mut out = match kind {
+            FileKind::Csv => run.apply(&self.db, RowSource::csv(input)).await?,
             FileKind::Xlsx => {
                 let mut bytes = Vec::new();
                 let mut input = input;
                 input
                     .read_to_end(&mut bytes)
                     .map_err(|e| AppError::invalid("file", e))?;
-                read_rows(
-                    RowSource::xlsx(bytes),
-                    &default_source,
-                    today,
-                    now,
-                    &mut out,
-                    MAX_ROWS,
-                )
+                run.apply(&self.db, RowSource::xlsx(bytes)).await?
             }
         };
-        let Some(rows) = read else {
-            return Ok(finish(out));
+        out.summary.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Ok(out)
+    }
+}
+
+/// One enrichment file being applied.
+struct Run {
+    org_id: i64,
+    partial: bool,
+    actor: Actor,
+    tz: TimeZone,
+    now: Timestamp,
+    today: Date,
+    default_source: ContactSource,
+}
+
+impl Run {
+    async fn apply<S: Read + Send>(
+        &self,
+        db: &Db,
+        source: Result<RowSource<S>, FileError>,
+    ) -> AppResult<EnrichmentOutcome> {
+        let Run {
+            org_id,
+            partial,
+            actor,
+            ref tz,
+            now,
+            today,
+            ref default_source,
+        } = *self;
+        let mut out = EnrichmentOutcome::default();
+        let mut source = match source {
+            Ok(s) => s,
+            Err(e) => {
+                report(&mut out, file_problem(e));
+                return Ok(out);
+            }
+        };
+        let Some(header) = read_header(&mut source, &mut out) else {
+            return Ok(out);
         };
 
-        // Debtors must already exist in this organization.
-        let mut documents: Vec<String> = rows.iter().map(|r| r.document.clone()).collect();
-        documents.sort();
-        documents.dedup();
-        let ids = debtors::ids_by_documents(&self.db, org_id, &documents).await?;
-        let mut known = Vec::with_capacity(rows.len());
-        for r in rows {
-            match ids.get(&r.document) {
-                Some(&id) => known.push((id, r)),
-                None => {
-                    out.summary.unknown_debtors += 1;
-                    report(
-                        &mut out,
-                        problem(
-                            r.line,
-                            Col::Document,
-                            &r.document,
-                            "devedor não cadastrado nesta organização (importe os títulos antes)",
-                        ),
-                    );
-                }
-            }
-        }
-        if out.summary.errors > 0 && !opts.partial {
-            return Ok(finish(out));
-        }
-
-        // Decide each contact against what the debtor already has.
-        let mut debtor_ids: Vec<i64> = known.iter().map(|(id, _)| *id).collect();
-        debtor_ids.sort_unstable();
-        debtor_ids.dedup();
-        let existing_rows = contacts::list_for_debtors(&self.db, org_id, &debtor_ids).await?;
-        let existing: HashMap<(i64, String), &ContactRow> = existing_rows
-            .iter()
-            .map(|c| ((c.debtor_id, stored_key(c, &tz)), c))
-            .collect();
+        // One transaction for the whole file, read, decided and written a
+        // batch at a time: memory grows with the distinct contacts met
+        // (`seen`, so one repeated later in the file counts as unchanged),
+        // not with the rows. SQLite's write lock is held while the file is
+        // read, as in the receivables import.
+        let mut tx = db.begin_write().await?;
         let mut seen: HashSet<(i64, String)> = HashSet::new();
-        let mut adds = Vec::new();
-        let mut refreshes = Vec::new();
-        for (debtor_id, r) in known {
-            for inc in r.contacts {
-                let key = (debtor_id, inc.contact.key());
-                if !seen.insert(key.clone()) {
-                    out.summary.unchanged += 1;
-                    continue;
-                }
-                let stored = existing.get(&key).copied();
-                let stored_domain = stored.and_then(|c| stored_contact(c, &tz));
-                let decision = match (stored, &stored_domain) {
-                    (Some(_), Some(d)) => enrichment_decision(Some(d), &inc.contact),
-                    // Stored but unreadable: leave it alone.
-                    (Some(_), None) => EnrichmentDecision::Keep(KeepReason::Invalid),
-                    (None, _) => enrichment_decision(None, &inc.contact),
-                };
-                match decision {
-                    EnrichmentDecision::Add => adds.push(NewContact {
-                        debtor_id,
-                        ..inc.row
-                    }),
-                    EnrichmentDecision::Refresh => {
-                        if let Some(c) = stored {
-                            refreshes.push((c.id, inc.row));
-                        }
-                    }
-                    EnrichmentDecision::Keep(KeepReason::AlreadyKnown) => {
-                        out.summary.unchanged += 1;
-                    }
-                    EnrichmentDecision::Keep(KeepReason::InvalidByBounce | KeepReason::Invalid) => {
-                        out.summary.skipped_invalid += 1;
-                    }
-                }
+        loop {
+            let Some((rows, ended)) =
+                read_batch(&mut source, &header, default_source, today, now, &mut out)
+            else {
+                // Broken file: refused whole, the transaction rolls back.
+                return Ok(refused(out));
+            };
+            let known = known_debtors(&mut tx, org_id, rows, &mut out).await?;
+            // Once the file cannot be applied whole, keep reading only to
+            // report every problem.
+            if out.summary.errors == 0 || partial {
+                apply_batch(&mut tx, org_id, known, tz, now, &mut seen, &mut out).await?;
+            }
+            if ended {
+                break;
             }
         }
-
-        // Write it all in one transaction, with its audit entry.
-        let mut tx = self.db.begin_write().await?;
-        let created = contacts::insert_new(&mut tx, org_id, &adds, now).await?;
-        out.summary.contacts_created = created;
-        // A contact someone added meanwhile was not created again.
-        out.summary.unchanged += adds.len() as u64 - created.min(adds.len() as u64);
-        for (id, row) in &refreshes {
-            if contacts::refresh(
-                &mut tx,
-                org_id,
-                *id,
-                &row.source,
-                row.source_date,
-                row.whatsapp,
-                row.workplace,
-                now,
-            )
-            .await?
-            {
-                out.summary.contacts_refreshed += 1;
-            } else {
-                out.summary.unchanged += 1;
-            }
+        if out.summary.rows == 0 {
+            report(
+                &mut out,
+                RowProblem {
+                    line: 1,
+                    column: String::new(),
+                    value: String::new(),
+                    reason: "o arquivo só tem o cabeçalho".into(),
+                },
+            );
+            return Ok(out);
+        }
+        if out.summary.errors > 0 && !partial {
+            return Ok(refused(out));
         }
         audit::append(
             &mut tx,
@@ -719,8 +656,135 @@ impl App {
         .await?;
         tx.commit().await?;
         out.summary.applied = true;
-        Ok(finish(out))
+        Ok(out)
     }
+}
+
+/// A file that is not applied: what its batches wrote rolls back with the
+/// transaction, so nothing counts as created, refreshed or kept.
+fn refused(mut out: EnrichmentOutcome) -> EnrichmentOutcome {
+    let s = &mut out.summary;
+    (
+        s.contacts_created,
+        s.contacts_refreshed,
+        s.unchanged,
+        s.skipped_invalid,
+    ) = (0, 0, 0, 0);
+    out
+}
+
+/// The rows whose debtor exists in the organization, with its id; the
+/// others are reported (unknown debtors are errors).
+async fn known_debtors(
+    tx: &mut Tx,
+    org_id: i64,
+    rows: Vec<Row>,
+    out: &mut EnrichmentOutcome,
+) -> AppResult<Vec<(i64, Row)>> {
+    let mut documents: Vec<String> = rows.iter().map(|r| r.document.clone()).collect();
+    documents.sort();
+    documents.dedup();
+    let ids = debtors::ids_by_documents(tx, org_id, &documents).await?;
+    let mut known = Vec::with_capacity(rows.len());
+    for r in rows {
+        match ids.get(&r.document) {
+            Some(&id) => known.push((id, r)),
+            None => {
+                out.summary.unknown_debtors += 1;
+                report(
+                    out,
+                    problem(
+                        r.line,
+                        Col::Document,
+                        &r.document,
+                        "devedor não cadastrado nesta organização (importe os títulos antes)",
+                    ),
+                );
+            }
+        }
+    }
+    Ok(known)
+}
+
+/// Decides each contact of a batch against what its debtor already has
+/// (in this transaction, so earlier batches included) and writes the result.
+async fn apply_batch(
+    tx: &mut Tx,
+    org_id: i64,
+    known: Vec<(i64, Row)>,
+    tz: &TimeZone,
+    now: Timestamp,
+    seen: &mut HashSet<(i64, String)>,
+    out: &mut EnrichmentOutcome,
+) -> AppResult<()> {
+    let mut debtor_ids: Vec<i64> = known.iter().map(|(id, _)| *id).collect();
+    debtor_ids.sort_unstable();
+    debtor_ids.dedup();
+    let existing_rows = contacts::list_for_debtors(tx, org_id, &debtor_ids).await?;
+    let existing: HashMap<(i64, String), &ContactRow> = existing_rows
+        .iter()
+        .map(|c| ((c.debtor_id, stored_key(c, tz)), c))
+        .collect();
+    let mut adds = Vec::new();
+    let mut refreshes = Vec::new();
+    for (debtor_id, r) in known {
+        for inc in r.contacts {
+            let key = (debtor_id, inc.contact.key());
+            if seen.contains(&key) {
+                out.summary.unchanged += 1;
+                continue;
+            }
+            let stored = existing.get(&key).copied();
+            seen.insert(key);
+            let stored_domain = stored.and_then(|c| stored_contact(c, tz));
+            let decision = match (stored, &stored_domain) {
+                (Some(_), Some(d)) => enrichment_decision(Some(d), &inc.contact),
+                // Stored but unreadable: leave it alone.
+                (Some(_), None) => EnrichmentDecision::Keep(KeepReason::Invalid),
+                (None, _) => enrichment_decision(None, &inc.contact),
+            };
+            match decision {
+                EnrichmentDecision::Add => adds.push(NewContact {
+                    debtor_id,
+                    ..inc.row
+                }),
+                EnrichmentDecision::Refresh => {
+                    if let Some(c) = stored {
+                        refreshes.push((c.id, inc.row));
+                    }
+                }
+                EnrichmentDecision::Keep(KeepReason::AlreadyKnown) => {
+                    out.summary.unchanged += 1;
+                }
+                EnrichmentDecision::Keep(KeepReason::InvalidByBounce | KeepReason::Invalid) => {
+                    out.summary.skipped_invalid += 1;
+                }
+            }
+        }
+    }
+    let created = contacts::insert_new(tx, org_id, &adds, now).await?;
+    out.summary.contacts_created += created;
+    // A contact someone added meanwhile was not created again.
+    out.summary.unchanged += adds.len() as u64 - created.min(adds.len() as u64);
+    for (id, row) in &refreshes {
+        if contacts::refresh(
+            tx,
+            org_id,
+            *id,
+            &row.source,
+            row.source_date,
+            row.whatsapp,
+            row.workplace,
+            now,
+        )
+        .await?
+        {
+            out.summary.contacts_refreshed += 1;
+        } else {
+            out.summary.unchanged += 1;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -729,40 +793,6 @@ mod tests {
 
     fn header(cols: &[&str]) -> Result<Header, Vec<String>> {
         Header::parse(&cols.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
-    }
-
-    #[test]
-    fn a_file_over_the_row_limit_is_refused_whole() {
-        let src = ContactSource::parse("lista").unwrap();
-        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
-        let csv = b"documento_devedor;email\n52998224725;a@example.com\n52998224725;b@example.com\n11144477735;c@example.com\n";
-        let mut out = EnrichmentOutcome::default();
-        let rows = read_rows(
-            RowSource::csv(&csv[..]),
-            &src,
-            jiff::civil::date(2026, 11, 23),
-            now,
-            &mut out,
-            2,
-        );
-        assert!(rows.is_none());
-        assert_eq!(out.problems.len(), 1);
-        assert_eq!(out.problems[0].line, 4);
-        assert!(
-            out.problems[0].reason.contains("no máximo 2 linhas"),
-            "{:?}",
-            out.problems
-        );
-        let mut out = EnrichmentOutcome::default();
-        let rows = read_rows(
-            RowSource::csv(&csv[..]),
-            &src,
-            jiff::civil::date(2026, 11, 23),
-            now,
-            &mut out,
-            3,
-        );
-        assert_eq!(rows.map(|r| r.len()), Some(3));
     }
 
     #[test]

@@ -69,10 +69,15 @@ async fn all_contacts(db: &Db, org: i64) -> Vec<ContactRow> {
                 .id,
         );
     }
-    contacts::list_for_debtors(db, org, &ids).await.unwrap()
+    let mut tx = db.begin_write().await.unwrap();
+    contacts::list_for_debtors(&mut tx, org, &ids)
+        .await
+        .unwrap()
 }
 
-pub async fn enrichment_keeps_bounces_and_sources(db: Db) {
+/// An app whose organization holds the receivables import's good file
+/// (Maria, João and the bakery, with their contacts).
+async fn with_portfolio(db: &Db) -> (App, i64) {
     let (app, org, cred) = setup(db.clone()).await;
     assert!(
         import(&app, org, cred, csv(&GOOD), false)
@@ -80,6 +85,11 @@ pub async fn enrichment_keeps_bounces_and_sources(db: Db) {
             .summary
             .applied
     );
+    (app, org)
+}
+
+pub async fn enrichment_keeps_bounces_and_sources(db: Db) {
+    let (app, org) = with_portfolio(&db).await;
     // Maria's e-mail bounced.
     let bounced = all_contacts(&db, org)
         .await
@@ -176,13 +186,7 @@ pub async fn enrichment_keeps_bounces_and_sources(db: Db) {
 }
 
 pub async fn enrichment_bad_rows_change_nothing(db: Db) {
-    let (app, org, cred) = setup(db.clone()).await;
-    assert!(
-        import(&app, org, cred, csv(&GOOD), false)
-            .await
-            .summary
-            .applied
-    );
+    let (app, org) = with_portfolio(&db).await;
     let before = all_contacts(&db, org).await;
     let rows = [
         "529.982.247-25;nova@exemplo.com.br;;;;;;;;",
@@ -248,4 +252,40 @@ pub async fn enrichment_bad_rows_change_nothing(db: Db) {
                 && c.city.as_deref() == Some("São Paulo")
                 && c.uf.as_deref() == Some("SP"))
     );
+}
+
+/// A file longer than one batch (5,000 rows) is read, decided and written
+/// in batches inside one transaction: a contact repeated in a later batch
+/// counts as unchanged, and a bad row at the very end still refuses the
+/// whole file (the earlier batches roll back) unless `partial`.
+pub async fn enrichment_streams_a_long_file_all_or_nothing(db: Db) {
+    let (app, org) = with_portfolio(&db).await;
+    let before = all_contacts(&db, org).await;
+    let documents = ["529.982.247-25", "111.444.777-35", "11.222.333/0001-81"];
+    let mut rows: Vec<String> = (0..12_000)
+        .map(|i| {
+            // Row 6,000 (second batch) repeats row 0's e-mail, same debtor.
+            let n = if i == 6_000 { 0 } else { i };
+            format!("{};m{n}@lista.com.br;;;;;;;;", documents[i % 3])
+        })
+        .collect();
+    rows.push("111.444.777-35;;1234;;;;;;;".into());
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+
+    let out = enrich(&app, org, file(&rows), false).await;
+    let s = &out.summary;
+    assert!(!s.applied);
+    assert_eq!((s.rows, s.errors), (12_001, 1));
+    assert_eq!(
+        (s.contacts_created, s.contacts_refreshed, s.unchanged),
+        (0, 0, 0)
+    );
+    assert_eq!(out.problems[0].line, 12_002);
+    assert_eq!(out.problems[0].column, "telefones");
+    assert_eq!(all_contacts(&db, org).await, before, "nothing half-applied");
+
+    let s = enrich(&app, org, file(&rows), true).await.summary;
+    assert!(s.applied);
+    assert_eq!((s.contacts_created, s.unchanged, s.errors), (11_999, 1, 1));
+    assert_eq!(all_contacts(&db, org).await.len(), before.len() + 11_999);
 }

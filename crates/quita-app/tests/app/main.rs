@@ -5,7 +5,10 @@ mod enrichment;
 mod import;
 
 use debtor_view::contracts_terms_and_access_log;
-use enrichment::{enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources};
+use enrichment::{
+    enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources,
+    enrichment_streams_a_long_file_all_or_nothing,
+};
 use import::{
     bad_files_change_nothing, import_then_reimport_then_change,
     large_import_defers_indexes_and_reports_progress, xlsx_and_latin1_files_import,
@@ -49,6 +52,7 @@ both!(
     contracts_terms_and_access_log,
     enrichment_keeps_bounces_and_sources,
     enrichment_bad_rows_change_nothing,
+    enrichment_streams_a_long_file_all_or_nothing,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

@@ -331,10 +331,15 @@ pub(crate) fn multi_row_insert(
 }
 
 /// The contacts of many debtors of one organization (others are absent), in
-/// one query per 500 debtors: what an enrichment file is compared against.
-pub async fn list_for_debtors(db: &Db, org_id: i64, debtor_ids: &[i64]) -> Result<Vec<ContactRow>> {
+/// one query per 500 debtors, inside the caller's transaction: what an
+/// enrichment file is compared against.
+pub async fn list_for_debtors(
+    tx: &mut Tx,
+    org_id: i64,
+    debtor_ids: &[i64],
+) -> Result<Vec<ContactRow>> {
     let mut out = Vec::new();
-    let sqlite = matches!(db, Db::Sqlite(_));
+    let sqlite = tx.is_sqlite();
     for chunk in debtor_ids.chunks(500) {
         let list = if sqlite {
             vec!["?"; chunk.len()].join(", ")
@@ -344,17 +349,20 @@ pub async fn list_for_debtors(db: &Db, org_id: i64, debtor_ids: &[i64]) -> Resul
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        // SQLite, without statistics, would answer `org_id = ?` from
+        // `contacts_value (org_id, value)` and read every contact of the
+        // organization for each chunk; `+org_id` leaves it the debtor key.
         let sql = format!(
             "SELECT id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, invalid_reason, opt_out \
-             FROM contacts WHERE org_id = {} AND debtor_id IN ({list}) ORDER BY debtor_id, kind, id",
-            if sqlite { "?" } else { "$1" }
+             FROM contacts WHERE {} AND debtor_id IN ({list}) ORDER BY debtor_id, kind, id",
+            if sqlite { "+org_id = ?" } else { "org_id = $1" }
         );
-        let rows: Vec<Row> = on_db!(db, |p| {
+        let rows: Vec<Row> = on_tx!(tx, |t| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
             for id in chunk {
                 q = q.bind(*id);
             }
-            q.fetch_all(p).await
+            q.fetch_all(&mut **t).await
         })?;
         out.extend(rows.into_iter().map(ContactRow::from));
     }

@@ -327,8 +327,9 @@ pub async fn debtor_pages_visit_each_once(db: Db) {
             .is_empty()
     );
     // Documents to ids, scoped.
+    let mut tx = db.begin_write().await.unwrap();
     let found = debtors::ids_by_documents(
-        &db,
+        &mut tx,
         a.id,
         &[people[0].0.clone(), "52998224725".into(), "nope".into()],
     )
@@ -375,16 +376,18 @@ pub async fn contacts_refresh_only_unverified(db: Db) {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let all = contacts::list_for_debtors(&db, a.id, &[maria, jose])
+    let mut tx = db.begin_write().await.unwrap();
+    let all = contacts::list_for_debtors(&mut tx, a.id, &[maria, jose])
         .await
         .unwrap();
     assert_eq!(all.len(), 3);
     assert!(
-        contacts::list_for_debtors(&db, b.id, &[maria, jose])
+        contacts::list_for_debtors(&mut tx, b.id, &[maria, jose])
             .await
             .unwrap()
             .is_empty()
     );
+    drop(tx);
     let email = all.iter().find(|c| c.value == "maria@x.com.br").unwrap();
     let phone = all.iter().find(|c| c.kind == "phone").unwrap();
     let mut tx = db.begin_write().await.unwrap();
