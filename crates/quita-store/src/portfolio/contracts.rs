@@ -137,10 +137,15 @@ pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<ContractRow> {
 }
 
 /// A debtor's contracts (and those its receivables point to), in one query.
+/// A `UNION`, not `debtor_id = $2 OR id IN (…)`: with the `OR` PostgreSQL
+/// read every contract of the organization in key order (116 ms over
+/// 370,000). `+org_id` keeps SQLite, which has no statistics, on the debtor
+/// index of receivables instead of one led by `org_id`.
 pub async fn list_for_debtor(db: &Db, org_id: i64, debtor_id: i64) -> Result<Vec<ContractRow>> {
     let sql = format!(
-        "SELECT {COLS} FROM contracts WHERE org_id = $1 AND (debtor_id = $2 OR id IN \
-           (SELECT contract_id FROM receivables WHERE org_id = $1 AND debtor_id = $2 AND contract_id IS NOT NULL)) \
+        "SELECT {COLS} FROM contracts WHERE org_id = $1 AND debtor_id = $2 \
+         UNION SELECT {COLS} FROM contracts WHERE org_id = $1 AND id IN \
+           (SELECT contract_id FROM receivables WHERE +org_id = $1 AND debtor_id = $2 AND contract_id IS NOT NULL) \
          ORDER BY creditor_id, number, id LIMIT 5000"
     );
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))

@@ -75,9 +75,10 @@ pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<ReceivableRow> {
 }
 
 /// A debtor's receivables by due date (a debtor has tens, rarely thousands).
+/// `+org_id`: see [`contracts::list_for_debtor`](super::contracts::list_for_debtor).
 pub async fn list_for_debtor(db: &Db, org_id: i64, debtor_id: i64) -> Result<Vec<ReceivableRow>> {
     const SQL: &str = "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
-         adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE org_id = $1 AND debtor_id = $2 \
+         adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE +org_id = $1 AND debtor_id = $2 \
          ORDER BY due_day, id LIMIT 5000";
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
         .bind(org_id)

@@ -273,6 +273,32 @@ pub async fn contracts_keep_their_terms(db: Db) {
             .unwrap()
             .is_empty()
     );
+
+    // A contract reached through a receivable: José's receivable under
+    // Maria's CT-1 lists it for him; Maria's own receivable under CT-1 does
+    // not list it twice for her.
+    let mut tx = db.begin_write().await.unwrap();
+    let due = jiff::civil::date(2026, 2, 5);
+    let rows = [
+        import::ImportReceivable {
+            contract_id: Some(ct.id),
+            ..super::portfolio::receivable(jose, "NF-9", 1, due, 5_000)
+        },
+        import::ImportReceivable {
+            contract_id: Some(ct.id),
+            ..super::portfolio::receivable(maria, "NF-9", 2, due, 5_000)
+        },
+    ];
+    import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let of_jose = contracts::list_for_debtor(&db, a.id, jose).await.unwrap();
+    assert_eq!(of_jose, vec![list[0].clone()]);
+    assert_eq!(
+        contracts::list_for_debtor(&db, a.id, maria).await.unwrap(),
+        list
+    );
 }
 
 pub async fn debtor_pages_visit_each_once(db: Db) {

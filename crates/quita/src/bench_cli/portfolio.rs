@@ -345,6 +345,7 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
         let debtors = quita_store::portfolio::debtors::count(&app.db, org).await?;
         let mut by_kind: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
         let mut all = Vec::new();
+        let mut views = Vec::new();
         let mut misses = 0;
         for _ in 0..args.repeat.clamp(1, 5) {
             for (kind, term) in &terms {
@@ -354,6 +355,13 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
                 misses += usize::from(found.is_empty());
                 by_kind.entry(kind).or_default().push(t);
                 all.push(t);
+                // Then open the first debtor found, as a user would (the
+                // 360° read, without the access-log write).
+                if let Some(first) = found.first() {
+                    let started = Instant::now();
+                    app.debtor_360(org, first.id, as_of()).await?;
+                    views.push(started.elapsed());
+                }
             }
         }
         app.db.close().await;
@@ -369,6 +377,7 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
             "without_results": misses,
             "all": Timings(all).summary(),
             "by_kind": kinds,
+            "debtor_360": Timings(views).summary(),
             "target_ms": 50,
         }))
     })?;
