@@ -80,9 +80,11 @@ pub struct NewContact {
     pub source_date: Timestamp,
 }
 
+/// A debtor's contacts. `+org_id` keeps SQLite (no statistics) on the
+/// debtor key, never on `contacts_value (org_id, value)`.
 pub async fn list_for_debtor(db: &Db, org_id: i64, debtor_id: i64) -> Result<Vec<ContactRow>> {
     const SQL: &str = "SELECT id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, invalid_reason, opt_out \
-         FROM contacts WHERE org_id = $1 AND debtor_id = $2 ORDER BY kind, id LIMIT 1000";
+         FROM contacts WHERE +org_id = $1 AND debtor_id = $2 ORDER BY kind, id LIMIT 1000";
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
         .bind(org_id)
         .bind(debtor_id)
