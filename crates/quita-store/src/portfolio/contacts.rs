@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 
+use super::new_rows::{NewRows, SqliteQuery};
 use crate::{Db, Result, StoreError, Tx, ms, ts};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,14 +106,14 @@ pub async fn insert_new(
     if let Tx::Pg(t) = tx {
         return insert_new_by_copy(t, org_id, contacts, now).await;
     }
-    insert_rows(
-        tx,
-        org_id,
-        contacts,
-        now,
-        " ON CONFLICT (debtor_id, kind, value) DO NOTHING",
-    )
-    .await
+    NEW_CONTACTS
+        .insert_sqlite(
+            tx,
+            contacts,
+            " ON CONFLICT (debtor_id, kind, value) DO NOTHING",
+            bind_contact(org_id, ms(now)),
+        )
+        .await
 }
 
 /// Inserts contacts the caller knows are new: their debtors were created in
@@ -125,81 +126,46 @@ pub async fn insert_unique(
     contacts: &[NewContact],
     now: Timestamp,
 ) -> Result<u64> {
-    let Tx::Pg(t) = tx else {
-        return insert_rows(tx, org_id, contacts, now, "").await;
-    };
-    if contacts.is_empty() {
-        return Ok(0);
-    }
-    let mut data = super::copy::CopyText::default();
-    for c in contacts {
-        data.int(org_id);
-        copy_fields(&mut data, c)
-            .text("unverified")
-            .int(ms(now))
-            .int(ms(now))
-            .end_row();
-    }
-    data.send(
-        t,
-        "COPY contacts (org_id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, \
-         created_at, updated_at) FROM STDIN",
-    )
-    .await
+    let at = ms(now);
+    NEW_CONTACTS
+        .insert(
+            tx,
+            contacts,
+            |data, c| {
+                data.int(org_id);
+                copy_fields(data, c).text("unverified").int(at).int(at);
+            },
+            bind_contact(org_id, at),
+        )
+        .await
 }
 
-/// SQLite: multi-row inserts of new, unverified contacts ending in `tail`.
-async fn insert_rows(
-    tx: &mut Tx,
-    org_id: i64,
-    contacts: &[NewContact],
-    now: Timestamp,
-    tail: &str,
-) -> Result<u64> {
-    const COLS: usize = 13;
-    // Without an upsert clause, `OR FAIL`: see `import::SQLITE_INSERT`.
-    let head = if tail.is_empty() {
-        super::import::SQLITE_INSERT
-    } else {
-        "INSERT"
-    };
-    let mut created = 0;
-    for chunk in contacts.chunks(1000) {
-        let sql = multi_row_insert(
-            tx.is_sqlite(),
-            &format!(
-                "{head} INTO contacts (org_id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, created_at, updated_at) VALUES "
-            ),
-            chunk.len(),
-            COLS,
-            "'unverified', ",
-            tail,
-        );
-        created += on_tx!(tx, |t| {
-            // Only full-size statements are worth keeping prepared: a
-            // statement of a thousand rows holds megabytes of bytecode.
-            let mut q =
-                sqlx::query(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 1000);
-            for c in chunk {
-                q = q
-                    .bind(org_id)
-                    .bind(c.debtor_id)
-                    .bind(c.kind)
-                    .bind(&c.value)
-                    .bind(c.whatsapp)
-                    .bind(c.workplace)
-                    .bind(&c.uf)
-                    .bind(&c.city)
-                    .bind(&c.cep)
-                    .bind(&c.source)
-                    .bind(ms(c.source_date))
-                    .bind(ms(now))
-                    .bind(ms(now));
-            }
-            q.execute(&mut **t).await.map(|r| r.rows_affected())
-        })?;
+/// New contacts are unverified.
+const NEW_CONTACTS: NewRows<'static> = NewRows {
+    into: "contacts (org_id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, \
+           created_at, updated_at)",
+    binds: 13,
+    fixed: "'unverified', ",
+    chunk: 1000,
+};
+
+/// Binds a new contact's values in [`NEW_CONTACTS`] order.
+fn bind_contact(org_id: i64, at: i64) -> impl Fn(SqliteQuery, &NewContact) -> SqliteQuery {
+    move |q, c| {
+        q.bind(org_id)
+            .bind(c.debtor_id)
+            .bind(c.kind)
+            .bind(&c.value)
+            .bind(c.whatsapp)
+            .bind(c.workplace)
+            .bind(&c.uf)
+            .bind(&c.city)
+            .bind(&c.cep)
+            .bind(&c.source)
+            .bind(ms(c.source_date))
+            .bind(at)
+            .bind(at)
     }
-    Ok(created)
 }
 
 /// A contact's own fields in `COPY` order: debtor, kind, value, whatsapp,
@@ -288,50 +254,6 @@ pub async fn set_status(
     Ok(())
 }
 
-/// `INSERT … VALUES ($1, …), (…) …` for `rows` rows of `cols` bound values;
-/// `fixed` is literal SQL placed after the first `cols - 2` values of each
-/// row (used for constants such as a status), the last two being timestamps.
-///
-/// On SQLite the placeholders are anonymous `?` (bound in order): SQLite
-/// resolves each named `$N` by a linear search while preparing, which makes
-/// a statement with tens of thousands of them quadratic.
-pub(crate) fn multi_row_insert(
-    sqlite: bool,
-    head: &str,
-    rows: usize,
-    cols: usize,
-    fixed: &str,
-    tail: &str,
-) -> String {
-    let mut sql = String::with_capacity(head.len() + rows * cols * 5 + tail.len());
-    sql.push_str(head);
-    let mut n = 0;
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..cols {
-            if c == cols - 2 {
-                sql.push_str(fixed);
-            }
-            n += 1;
-            if sqlite {
-                sql.push('?');
-            } else {
-                sql.push('$');
-                sql.push_str(&n.to_string());
-            }
-            if c + 1 < cols {
-                sql.push_str(", ");
-            }
-        }
-        sql.push(')');
-    }
-    sql.push_str(tail);
-    sql
-}
-
 /// The contacts of many debtors of one organization (others are absent), in
 /// one query per 500 debtors, inside the caller's transaction: what an
 /// enrichment file is compared against.
@@ -400,30 +322,4 @@ pub async fn refresh(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(n > 0)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn multi_row_sql() {
-        assert_eq!(
-            super::multi_row_insert(
-                false,
-                "INSERT INTO t (a, s, b, c) VALUES ",
-                2,
-                3,
-                "'x', ",
-                " RETURNING id"
-            ),
-            "INSERT INTO t (a, s, b, c) VALUES ($1, 'x', $2, $3), ($4, 'x', $5, $6) RETURNING id"
-        );
-        assert_eq!(
-            super::multi_row_insert(false, "V ", 1, 2, "", ""),
-            "V ($1, $2)"
-        );
-        assert_eq!(
-            super::multi_row_insert(true, "V ", 2, 2, "", ""),
-            "V (?, ?), (?, ?)"
-        );
-    }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
-use super::{contacts::multi_row_insert, receivables::Row};
+use super::{new_rows::NewRows, receivables::Row};
 use crate::{Result, Tx, ms};
 
 /// Rows of `select` (which ends in `WHERE <scope> = ? AND`) whose `column`
@@ -50,12 +50,6 @@ where
         }
     })
 }
-
-/// How the importer's SQLite inserts begin. `OR FAIL` keeps the rows a
-/// failing statement already wrote instead of undoing them, so SQLite keeps
-/// no statement journal for a multi-row insert; the import's transaction is
-/// rolled back whole on any error, so nothing of it survives either way.
-pub(crate) const SQLITE_INSERT: &str = "INSERT OR FAIL";
 
 /// A debtor as the file names it.
 #[derive(Debug, Clone)]
@@ -153,53 +147,39 @@ pub async fn insert_debtors(
     now: Timestamp,
 ) -> Result<HashMap<String, i64>> {
     let ids = reserve_ids(tx, IdTable::Debtors, debtors.len()).await?;
-    if let Tx::Pg(t) = tx {
-        let mut data = super::copy::CopyText::default();
-        for (d, id) in debtors.iter().zip(&ids) {
+    let rows: Vec<_> = debtors.iter().zip(&ids).collect();
+    let at = ms(now);
+    NewRows {
+        into: "debtors (id, org_id, document, kind, name, name_key, created_at, updated_at)",
+        binds: 8,
+        fixed: "",
+        chunk: 2000,
+    }
+    .insert(
+        tx,
+        &rows,
+        |data, &(d, id)| {
             data.int(*id)
                 .int(org_id)
                 .text(&d.document)
                 .text(d.kind)
                 .text(&d.name)
                 .text(&d.name_key)
-                .int(ms(now))
-                .int(ms(now))
-                .end_row();
-        }
-        data.send(
-            t,
-            "COPY debtors (id, org_id, document, kind, name, name_key, created_at, updated_at) FROM STDIN",
-        )
-        .await?;
-    } else {
-        let rows: Vec<_> = debtors.iter().zip(&ids).collect();
-        for chunk in rows.chunks(2000) {
-            let sql = multi_row_insert(
-                true,
-                "INSERT OR FAIL INTO debtors (id, org_id, document, kind, name, name_key, created_at, updated_at) VALUES ",
-                chunk.len(),
-                8,
-                "",
-                "",
-            );
-            on_tx!(tx, |t| {
-                let mut q =
-                    sqlx::query(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
-                for (d, id) in chunk {
-                    q = q
-                        .bind(**id)
-                        .bind(org_id)
-                        .bind(&d.document)
-                        .bind(d.kind)
-                        .bind(&d.name)
-                        .bind(&d.name_key)
-                        .bind(ms(now))
-                        .bind(ms(now));
-                }
-                q.execute(&mut **t).await.map(|r| r.rows_affected())
-            })?;
-        }
-    }
+                .int(at)
+                .int(at);
+        },
+        |q, &(d, id)| {
+            q.bind(*id)
+                .bind(org_id)
+                .bind(&d.document)
+                .bind(d.kind)
+                .bind(&d.name)
+                .bind(&d.name_key)
+                .bind(at)
+                .bind(at)
+        },
+    )
+    .await?;
     Ok(debtors
         .iter()
         .zip(ids)
@@ -264,52 +244,38 @@ pub async fn insert_contracts(
     now: Timestamp,
 ) -> Result<HashMap<String, i64>> {
     let ids = reserve_ids(tx, IdTable::Contracts, contracts.len()).await?;
-    if let Tx::Pg(t) = tx {
-        let mut data = super::copy::CopyText::default();
-        for ((number, debtor_id), id) in contracts.iter().zip(&ids) {
+    let rows: Vec<_> = contracts.iter().zip(&ids).collect();
+    let at = ms(now);
+    NewRows {
+        into: "contracts (id, org_id, creditor_id, debtor_id, number, kind, created_at, updated_at)",
+        binds: 7,
+        fixed: "'installment_plan', ",
+        chunk: 2000,
+    }
+    .insert(
+        tx,
+        &rows,
+        |data, &((number, debtor_id), id)| {
             data.int(*id)
                 .int(org_id)
                 .int(creditor_id)
                 .int(*debtor_id)
                 .text(number)
                 .text("installment_plan")
-                .int(ms(now))
-                .int(ms(now))
-                .end_row();
-        }
-        data.send(
-            t,
-            "COPY contracts (id, org_id, creditor_id, debtor_id, number, kind, created_at, updated_at) FROM STDIN",
-        )
-        .await?;
-    } else {
-        let rows: Vec<_> = contracts.iter().zip(&ids).collect();
-        for chunk in rows.chunks(2000) {
-            let sql = multi_row_insert(
-                true,
-                "INSERT OR FAIL INTO contracts (id, org_id, creditor_id, debtor_id, number, kind, created_at, updated_at) VALUES ",
-                chunk.len(),
-                7,
-                "'installment_plan', ",
-                "",
-            );
-            on_tx!(tx, |t| {
-                let mut q =
-                    sqlx::query(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 2000);
-                for ((number, debtor_id), id) in chunk {
-                    q = q
-                        .bind(**id)
-                        .bind(org_id)
-                        .bind(creditor_id)
-                        .bind(*debtor_id)
-                        .bind(number)
-                        .bind(ms(now))
-                        .bind(ms(now));
-                }
-                q.execute(&mut **t).await.map(|r| r.rows_affected())
-            })?;
-        }
-    }
+                .int(at)
+                .int(at);
+        },
+        |q, &((number, debtor_id), id)| {
+            q.bind(*id)
+                .bind(org_id)
+                .bind(creditor_id)
+                .bind(*debtor_id)
+                .bind(number)
+                .bind(at)
+                .bind(at)
+        },
+    )
+    .await?;
     Ok(contracts
         .iter()
         .zip(ids)
@@ -666,12 +632,18 @@ pub async fn insert_receivables(
     rows: &[ImportReceivable],
     now: Timestamp,
 ) -> Result<u64> {
-    if let Tx::Pg(t) = tx {
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        let mut data = super::copy::CopyText::default();
-        for r in rows {
+    let at = ms(now);
+    NewRows {
+        into: "receivables (org_id, creditor_id, debtor_id, contract_id, document_number, installment, installments, \
+               issue_day, due_day, adjusted_due_day, original_amount, open_balance, status, created_at, updated_at)",
+        binds: 15,
+        fixed: "",
+        chunk: 1500,
+    }
+    .insert(
+        tx,
+        rows,
+        |data, r| {
             data.int(org_id)
                 .int(creditor_id)
                 .int(r.debtor_id)
@@ -685,54 +657,28 @@ pub async fn insert_receivables(
                 .int(r.original_amount)
                 .int(r.open_balance)
                 .text(r.status)
-                .int(ms(now))
-                .int(ms(now))
-                .end_row();
-        }
-        return data
-            .send(
-                t,
-                "COPY receivables (org_id, creditor_id, debtor_id, contract_id, document_number, installment, installments, \
-                 issue_day, due_day, adjusted_due_day, original_amount, open_balance, status, created_at, updated_at) FROM STDIN",
-            )
-            .await;
-    }
-    let mut n = 0;
-    for chunk in rows.chunks(1500) {
-        let sql = multi_row_insert(
-            tx.is_sqlite(),
-            "INSERT OR FAIL INTO receivables (org_id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, \
-             due_day, adjusted_due_day, original_amount, open_balance, status, created_at, updated_at) VALUES ",
-            chunk.len(),
-            15,
-            "",
-            "",
-        );
-        n += on_tx!(tx, |t| {
-            let mut q =
-                sqlx::query(sqlx::AssertSqlSafe(sql.clone())).persistent(chunk.len() == 1500);
-            for r in chunk {
-                q = q
-                    .bind(org_id)
-                    .bind(creditor_id)
-                    .bind(r.debtor_id)
-                    .bind(r.contract_id)
-                    .bind(&r.document_number)
-                    .bind(r.installment)
-                    .bind(r.installments)
-                    .bind(r.issue_day)
-                    .bind(r.due_day)
-                    .bind(r.adjusted_due_day)
-                    .bind(r.original_amount)
-                    .bind(r.open_balance)
-                    .bind(r.status)
-                    .bind(ms(now))
-                    .bind(ms(now));
-            }
-            q.execute(&mut **t).await.map(|r| r.rows_affected())
-        })?;
-    }
-    Ok(n)
+                .int(at)
+                .int(at);
+        },
+        |q, r| {
+            q.bind(org_id)
+                .bind(creditor_id)
+                .bind(r.debtor_id)
+                .bind(r.contract_id)
+                .bind(&r.document_number)
+                .bind(r.installment)
+                .bind(r.installments)
+                .bind(r.issue_day)
+                .bind(r.due_day)
+                .bind(r.adjusted_due_day)
+                .bind(r.original_amount)
+                .bind(r.open_balance)
+                .bind(r.status)
+                .bind(at)
+                .bind(at)
+        },
+    )
+    .await
 }
 
 /// Rewrites one receivable after a changed import row.

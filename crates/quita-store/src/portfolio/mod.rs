@@ -10,4 +10,5 @@ mod copy;
 pub mod creditors;
 pub mod debtors;
 pub mod import;
+mod new_rows;
 pub mod receivables;
