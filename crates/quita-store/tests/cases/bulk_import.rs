@@ -5,31 +5,16 @@ use jiff::civil::date;
 use quita_store::{
     Db, StoreError,
     portfolio::{
-        contacts::{self, NewContact},
+        contacts,
         import::{self, IdTable, ImportReceivable},
     },
 };
 
 use super::{
     org,
-    portfolio::{creditor, debtor, receivable},
+    portfolio::{creditor, debtor, phone, receivable},
     t0,
 };
-
-fn phone(debtor_id: i64, value: &str) -> NewContact {
-    NewContact {
-        debtor_id,
-        kind: "phone",
-        value: value.into(),
-        whatsapp: true,
-        workplace: false,
-        uf: None,
-        city: None,
-        cep: None,
-        source: "import:a.csv".into(),
-        source_date: t0(),
-    }
-}
 
 /// Debtors and contracts inserted with reserved ids are found again by
 /// their natural keys, only in their own organization or creditor; ids

@@ -14,14 +14,14 @@ use quita_store::{
     audit::Actor,
     portfolio::{
         access::{self, AccessChannel},
-        contacts::{self, NewContact},
+        contacts,
         contracts::{self, NewContract},
         creditors, debtors,
         import::{self, ImportDebtor},
     },
 };
 
-use super::{at, org, t0, user};
+use super::{at, org, portfolio::contact, t0, user};
 
 async fn debtor_ids(db: &Db, org_id: i64, people: &[(&str, &str)]) -> Vec<i64> {
     let rows: Vec<ImportDebtor> = people
@@ -376,26 +376,14 @@ pub async fn contacts_refresh_only_unverified(db: Db) {
     .await[..] else {
         unreachable!()
     };
-    let base = |debtor_id: i64, kind: &'static str, value: &str| NewContact {
-        debtor_id,
-        kind,
-        value: value.into(),
-        whatsapp: false,
-        workplace: false,
-        uf: None,
-        city: None,
-        cep: None,
-        source: "import:a.csv".into(),
-        source_date: t0(),
-    };
     let mut tx = db.begin_write().await.unwrap();
     contacts::insert_new(
         &mut tx,
         a.id,
         &[
-            base(maria, "email", "maria@x.com.br"),
-            base(maria, "phone", "+5511912345678"),
-            base(jose, "email", "jose@x.com.br"),
+            contact(maria, "email", "maria@x.com.br"),
+            contact(maria, "phone", "+5511912345678"),
+            contact(jose, "email", "jose@x.com.br"),
         ],
         t0(),
     )

@@ -40,6 +40,30 @@ pub(super) fn debtor(doc: &str, name: &str) -> ImportDebtor {
     }
 }
 
+/// A new contact as an import brings it (no WhatsApp, not at work).
+pub(super) fn contact(debtor_id: i64, kind: &'static str, value: &str) -> NewContact {
+    NewContact {
+        debtor_id,
+        kind,
+        value: value.into(),
+        whatsapp: false,
+        workplace: false,
+        uf: None,
+        city: None,
+        cep: None,
+        source: "import:a.csv".into(),
+        source_date: t0(),
+    }
+}
+
+/// A WhatsApp-capable mobile.
+pub(super) fn phone(debtor_id: i64, value: &str) -> NewContact {
+    NewContact {
+        whatsapp: true,
+        ..contact(debtor_id, "phone", value)
+    }
+}
+
 pub(super) fn receivable(
     debtor_id: i64,
     number: &str,
@@ -147,23 +171,11 @@ pub async fn import_writes_are_idempotent(db: Db) {
             .unwrap(),
         contract
     );
-    let phone = |value: &str| NewContact {
-        debtor_id: ana,
-        kind: "phone",
-        value: value.into(),
-        whatsapp: true,
-        workplace: false,
-        uf: None,
-        city: None,
-        cep: None,
-        source: "import:a.csv".into(),
-        source_date: t0(),
-    };
     assert_eq!(
         contacts::insert_new(
             &mut tx,
             a.id,
-            &[phone("+5511987654321"), phone("+5511912345678")],
+            &[phone(ana, "+5511987654321"), phone(ana, "+5511912345678")],
             t0()
         )
         .await
@@ -171,7 +183,7 @@ pub async fn import_writes_are_idempotent(db: Db) {
         2
     );
     assert_eq!(
-        contacts::insert_new(&mut tx, a.id, &[phone("+5511987654321")], t0())
+        contacts::insert_new(&mut tx, a.id, &[phone(ana, "+5511987654321")], t0())
             .await
             .unwrap(),
         0
