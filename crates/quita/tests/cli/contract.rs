@@ -56,24 +56,35 @@ fn contract_terms_from_the_shell() {
     assert_eq!(imported["agreed"], serde_json::Value::Null, "{imported}");
     assert_eq!(imported["effective"]["late_fine"]["origin"], "creditor");
 
-    let saved = json_of(&org(&[
-        "contract",
-        "save",
-        "--creditor",
-        "34028316000103",
-        "--debtor",
+    // `contract save` for the creditor, a debtor and a number, then `extra`.
+    let save = |debtor: &str, number: &str, extra: &[&str]| {
+        let mut all = vec![
+            "contract",
+            "save",
+            "--creditor",
+            "34028316000103",
+            "--debtor",
+            debtor,
+            "--number",
+            number,
+        ];
+        all.extend_from_slice(extra);
+        org(&all)
+    };
+    let saved = json_of(&save(
         "52998224725",
-        "--number",
         "CRD-2025-0001",
-        "--interest",
-        "2,5",
-        "--fee",
-        "10",
-        "--fee-clause",
-        "--grace",
-        "5",
-        "--json",
-    ]));
+        &[
+            "--interest",
+            "2,5",
+            "--fee",
+            "10",
+            "--fee-clause",
+            "--grace",
+            "5",
+            "--json",
+        ],
+    ));
     assert_eq!(saved["id"], imported["id"], "same contract: {saved}");
     let e = &saved["effective"];
     assert_eq!(
@@ -93,32 +104,9 @@ fn contract_terms_from_the_shell() {
         (vec!["--starts", "31/02/2026"], "--starts"),
         (vec!["--index", "selic?"], "--index"),
     ] {
-        let mut all = vec![
-            "contract",
-            "save",
-            "--creditor",
-            "34028316000103",
-            "--debtor",
-            "52998224725",
-            "--number",
-            "CRD-2025-0001",
-        ];
-        all.extend(args);
-        assert_one_line_error(&org(&all), needle);
+        assert_one_line_error(&save("52998224725", "CRD-2025-0001", &args), needle);
     }
-    assert_one_line_error(
-        &org(&[
-            "contract",
-            "save",
-            "--creditor",
-            "34028316000103",
-            "--debtor",
-            "111.444.777-35",
-            "--number",
-            "X-1",
-        ]),
-        "--debtor",
-    );
+    assert_one_line_error(&save("111.444.777-35", "X-1", &[]), "--debtor");
     let after = json_of(&org(&[
         "contract",
         "list",
