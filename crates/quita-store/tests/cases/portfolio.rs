@@ -270,18 +270,7 @@ pub async fn contacts_keep_invalid_status(db: Db) {
         .await
         .unwrap();
     let ana = ids["52998224725"];
-    let email = NewContact {
-        debtor_id: ana,
-        kind: "email",
-        value: "ana@x.com.br".into(),
-        whatsapp: false,
-        workplace: false,
-        uf: None,
-        city: None,
-        cep: None,
-        source: "import:a.csv".into(),
-        source_date: t0(),
-    };
+    let email = contact(ana, "email", "ana@x.com.br");
     contacts::insert_new(&mut tx, a.id, std::slice::from_ref(&email), t0())
         .await
         .unwrap();
