@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod aging;
+mod bulk_mode;
 pub mod contacts;
 pub mod contracts;
 mod copy;
