@@ -128,8 +128,9 @@ pub enum SearchField {
 }
 
 /// Debtors whose field starts with `prefix`, at most `limit`, by name.
-/// Uses an index range scan on both backends (LIKE with `text_pattern_ops`
-/// on PostgreSQL, a `>= / <` range under SQLite's binary collation).
+/// Uses an index range scan on both backends: a `>= / <` range under
+/// SQLite's binary collation and PostgreSQL's "C" collation of `name_key`,
+/// the pattern operators of the `text_pattern_ops` indexes for the rest.
 pub async fn search(
     db: &Db,
     org_id: i64,
@@ -160,7 +161,7 @@ pub async fn search(
     let pg_sql: &'static str = match field {
         SearchField::Name => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.org_id = $1 AND d.name_key ~>=~ $2 AND d.name_key ~<~ $3 ORDER BY d.name_key, d.id LIMIT $4"
+             FROM debtors d WHERE d.org_id = $1 AND d.name_key >= $2 AND d.name_key < $3 ORDER BY d.name_key, d.id LIMIT $4"
         }
         SearchField::Document => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
@@ -196,6 +197,8 @@ pub async fn search(
 }
 
 /// A page of the organization's debtors by name, after `after_key` (keyset).
+/// The row comparison, not an `OR`, lets both databases start the index scan
+/// at the cursor instead of filtering every earlier debtor.
 pub async fn list_page(
     db: &Db,
     org_id: i64,
@@ -203,7 +206,7 @@ pub async fn list_page(
     limit: i64,
 ) -> Result<Vec<DebtorRow>> {
     const SQL: &str = "SELECT id, org_id, document, kind, name, deceased, do_not_contact, over_indebtedness, dispute, tags, created_at \
-         FROM debtors WHERE org_id = $1 AND (name_key > $2 OR (name_key = $2 AND id > $3)) ORDER BY name_key, id LIMIT $4";
+         FROM debtors WHERE org_id = $1 AND (name_key, id) > ($2, $3) ORDER BY name_key, id LIMIT $4";
     let (key, id) = after.unwrap_or_default();
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
         .bind(org_id)
@@ -252,7 +255,9 @@ pub async fn names(
 /// A page of the organization's debtors by name key then id, after the
 /// debtor `after_id` (keyset; the cursor is a debtor id, so no name travels
 /// in a URL). A cursor that is not a debtor of `org_id` gives an empty page.
-/// Served by the `(org_id, name_key)` index (SQLite appends the rowid).
+/// Served by the `(org_id, name_key)` index (SQLite appends the rowid;
+/// PostgreSQL's holds `id`); the cursor's key is a scalar subquery so that
+/// PostgreSQL can seek to it.
 pub async fn page_after(
     db: &Db,
     org_id: i64,
@@ -264,8 +269,8 @@ pub async fn page_after(
         return list_page(db, org_id, None, limit).await;
     };
     const SQL: &str = "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-         FROM debtors d, (SELECT name_key AS k, id AS i FROM debtors WHERE org_id = $1 AND id = $2) c \
-         WHERE d.org_id = $1 AND (d.name_key > c.k OR (d.name_key = c.k AND d.id > c.i)) \
+         FROM debtors d \
+         WHERE d.org_id = $1 AND (d.name_key, d.id) > ((SELECT name_key FROM debtors WHERE org_id = $1 AND id = $2), $2) \
          ORDER BY d.name_key, d.id LIMIT $3";
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
         .bind(org_id)

@@ -304,14 +304,14 @@ pub async fn contracts_keep_their_terms(db: Db) {
 pub async fn debtor_pages_visit_each_once(db: Db) {
     let a = org(&db, "alfa").await;
     let b = org(&db, "beta").await;
-    // Repeated names, to prove the id breaks ties.
+    // Repeated names, to prove the id breaks ties; and names a linguistic
+    // collation would order differently from bytes (space < '-' < letters),
+    // to prove both databases page in the same byte order.
     let people: Vec<(String, String)> = (0..23)
-        .map(|i| {
-            (
-                format!("{:011}", 10_000_000_000u64 + i),
-                format!("Nome {}", i % 5),
-            )
-        })
+        .map(|i| format!("Nome {}", i % 5))
+        .chain(["Nomeb", "Nome-b", "Nome b", "Nomea"].map(String::from))
+        .enumerate()
+        .map(|(i, name)| (format!("{:011}", 10_000_000_000u64 + i as u64), name))
         .collect();
     let refs: Vec<(&str, &str)> = people
         .iter()

@@ -33,7 +33,7 @@ use quita_core::{
     org::{OrgMode, OrgName, Slug},
     rate::Percent,
 };
-use quita_store::{DatabaseUrl, Db, DbOptions, audit::Actor};
+use quita_store::{DatabaseUrl, Db, DbOptions, audit::Actor, portfolio::debtors};
 use serde_json::json;
 
 /// The reference date of generated portfolios and of the aging report.
@@ -342,10 +342,11 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
     let report = runtime()?.block_on(async {
         let app = connect(&url).await?;
         let org = bench_org(&app).await?;
-        let debtors = quita_store::portfolio::debtors::count(&app.db, org).await?;
+        let debtors_total = debtors::count(&app.db, org).await?;
         let mut by_kind: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
         let mut all = Vec::new();
         let mut views = Vec::new();
+        let mut pages = Vec::new();
         let mut misses = 0;
         for _ in 0..args.repeat.clamp(1, 5) {
             for (kind, term) in &terms {
@@ -361,6 +362,11 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
                     let started = Instant::now();
                     app.debtor_360(org, first.id, as_of()).await?;
                     views.push(started.elapsed());
+                    // And the debtor list's page that starts after it (the
+                    // keyset read behind "próxima página", mid-list).
+                    let started = Instant::now();
+                    debtors::page_after(&app.db, org, Some(first.id), 51).await?;
+                    pages.push(started.elapsed());
                 }
             }
         }
@@ -372,12 +378,13 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
         anyhow::Ok(json!({
             "benchmark": "search",
             "database": backend_name(&url),
-            "debtors": debtors,
+            "debtors": debtors_total,
             "queries": all.len(),
             "without_results": misses,
             "all": Timings(all).summary(),
             "by_kind": kinds,
             "debtor_360": Timings(views).summary(),
+            "debtor_page": Timings(pages).summary(),
             "target_ms": 50,
         }))
     })?;
