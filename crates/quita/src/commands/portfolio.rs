@@ -1,6 +1,11 @@
 //! `quita creditor|import|index|report …`: the portfolio from the shell.
 
-use std::{fs::File, io::BufReader, path::PathBuf, process::ExitCode};
+use std::{
+    fs::File,
+    io::BufReader,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -9,7 +14,7 @@ use quita_app::{
     portfolio::{
         aging::AgingQuery,
         enrichment::EnrichmentOptions,
-        import::{FileKind, ImportOptions},
+        import::{FileKind, ImportOptions, RowProblem},
     },
 };
 use quita_core::{
@@ -275,21 +280,8 @@ pub async fn import(
     if !s.applied || s.errors > 0 {
         if let Some(first) = outcome.problems.first() {
             eprintln!(
-                "error: {} problem(s) in {}; first at line {}{}: {}{}",
-                s.errors,
-                a.file.display(),
-                first.line,
-                if first.column.is_empty() {
-                    String::new()
-                } else {
-                    format!(", column {}", first.column)
-                },
-                first.reason,
-                if a.errors.is_some() {
-                    ""
-                } else {
-                    " (use --errors FILE for the full report)"
-                }
+                "{}",
+                first_problem(s.errors, &a.file, first, a.errors.is_some())
             );
         }
         return Ok(ExitCode::from(1));
@@ -357,21 +349,8 @@ async fn import_contacts(
     if !s.applied || s.errors > 0 {
         if let Some(first) = outcome.problems.first() {
             eprintln!(
-                "error: {} problem(s) in {}; first at line {}{}: {}{}",
-                s.errors,
-                a.file.display(),
-                first.line,
-                if first.column.is_empty() {
-                    String::new()
-                } else {
-                    format!(", column {}", first.column)
-                },
-                first.reason,
-                if a.errors.is_some() {
-                    ""
-                } else {
-                    " (use --errors FILE for the full report)"
-                }
+                "{}",
+                first_problem(s.errors, &a.file, first, a.errors.is_some())
             );
         }
         return Ok(ExitCode::from(1));
@@ -477,4 +456,27 @@ pub async fn calc_for_receivable(
         )
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The one-line error for a refused or partly applied file: how many
+/// problems and where the first is (a whole-file problem, line 0, has no
+/// line to name).
+fn first_problem(errors: u64, file: &Path, first: &RowProblem, has_report: bool) -> String {
+    let mut at = String::new();
+    if first.line > 0 {
+        at.push_str(&format!("; first at line {}", first.line));
+        if !first.column.is_empty() {
+            at.push_str(&format!(", column {}", first.column));
+        }
+    }
+    let hint = if has_report {
+        ""
+    } else {
+        " (use --errors FILE for the full report)"
+    };
+    format!(
+        "error: {errors} problem(s) in {}{at}: {}{hint}",
+        file.display(),
+        first.reason
+    )
 }

@@ -585,6 +585,24 @@ fn import_contacts_enriches_existing_debtors() {
         (Some(1), Some(1)),
         "{after}"
     );
+
+    // A whole-file problem names the file, not a "line 0".
+    let empty = dir.join("vazio.csv");
+    std::fs::write(&empty, "").unwrap();
+    let out = quita(
+        &dir,
+        &[
+            "--org",
+            "alfa",
+            "import",
+            "receivables",
+            empty.to_str().unwrap(),
+            "--creditor",
+            "34028316000103",
+        ],
+    );
+    assert_one_line_error(&out, "vazio.csv: o arquivo está vazio");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("line 0"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
