@@ -11,7 +11,7 @@ use quita_app::portfolio::{
 };
 use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
-    contact::{ChannelSet, Phone},
+    contact::{Cep, ChannelSet, Phone},
     role::Role,
 };
 use quita_store::{
@@ -212,7 +212,12 @@ fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
     if c.workplace {
         details.push("Trabalho".to_owned());
     }
-    let place: Vec<&str> = [c.city.as_deref(), c.uf.as_deref(), c.cep.as_deref()]
+    // The CEP is stored as digits; people read it as 64029-659.
+    let cep = c
+        .cep
+        .as_deref()
+        .map(|raw| Cep::parse(raw).map_or_else(|_| raw.to_owned(), |cep| cep.to_string()));
+    let place: Vec<&str> = [c.city.as_deref(), c.uf.as_deref(), cep.as_deref()]
         .into_iter()
         .flatten()
         .collect();

@@ -955,6 +955,8 @@ pub async fn aging_and_debtor_pages(db: Db) {
         "maria.silva@example.com",
         "(11) 91234-5678",
         "WhatsApp",
+        "Av. Paulista, 1000",
+        "São Paulo · SP · 01310-100",
         "Não verificado",
         "Memória de cálculo",
         "Multa",
