@@ -212,15 +212,17 @@ impl<'a> BatchWriter<'a> {
         new: Vec<ImportDebtor>,
         out: &mut ImportOutcome,
     ) -> AppResult<()> {
-        let (created, ids) = if self.no_debtors {
+        if self.no_debtors {
+            // Every debtor is new: the ids it returns are all created.
             let created = store::insert_debtors(tx, self.org_id, &new, self.now).await?;
-            (created.clone(), created)
+            self.created_debtors.extend(created.values());
+            self.debtor_ids.extend(created);
         } else {
-            store::upsert_debtors(tx, self.org_id, &new, self.now).await?
-        };
-        self.created_debtors.extend(created.values());
+            let (created, ids) = store::upsert_debtors(tx, self.org_id, &new, self.now).await?;
+            self.created_debtors.extend(created.values());
+            self.debtor_ids.extend(ids);
+        }
         out.summary.debtors_created = self.created_debtors.len() as u64;
-        self.debtor_ids.extend(ids);
         Ok(())
     }
 
