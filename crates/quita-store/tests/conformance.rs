@@ -41,6 +41,7 @@ conformance!(
     contracts_keep_their_terms,
     debtor_pages_visit_each_once,
     contacts_refresh_only_unverified,
+    people_mark_debtors_and_contacts,
     bulk_import_helpers_keep_the_schema,
     aging_groups_of_contracts_with_terms,
     import_inserts_with_reserved_ids,

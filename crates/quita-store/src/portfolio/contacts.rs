@@ -254,6 +254,49 @@ pub async fn set_status(
     Ok(())
 }
 
+/// What a person changes on one contact: whether it works (with the
+/// reason it does not), the channels the debtor opted out of, and the
+/// workplace mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactChange<'a> {
+    /// `unverified`, `valid` or `invalid`.
+    pub status: &'a str,
+    pub invalid_reason: Option<&'a str>,
+    /// `quita_core::contact::ChannelSet` bits.
+    pub opt_out: i64,
+    pub workplace: bool,
+}
+
+/// Applies `change` to the contact `id` of the debtor `debtor_id` of
+/// `org_id`; a contact of another debtor or organization is not found.
+pub async fn change(
+    tx: &mut Tx,
+    org_id: i64,
+    debtor_id: i64,
+    id: i64,
+    change: &ContactChange<'_>,
+    now: Timestamp,
+) -> Result<()> {
+    const SQL: &str = "UPDATE contacts SET status = $4, invalid_reason = $5, opt_out = $6, workplace = $7, updated_at = $8 \
+         WHERE org_id = $1 AND debtor_id = $2 AND id = $3";
+    let n = on_tx!(tx, |t| sqlx::query(SQL)
+        .bind(org_id)
+        .bind(debtor_id)
+        .bind(id)
+        .bind(change.status)
+        .bind(change.invalid_reason)
+        .bind(change.opt_out)
+        .bind(change.workplace)
+        .bind(ms(now))
+        .execute(&mut **t)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 /// The contacts of many debtors of one organization (others are absent), in
 /// one query per 500 debtors, inside the caller's transaction: what an
 /// enrichment file is compared against.

@@ -490,3 +490,85 @@ pub async fn contacts_refresh_only_unverified(db: Db) {
         ("lista", at(86_400), true, true, "unverified")
     );
 }
+
+pub async fn people_mark_debtors_and_contacts(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let [maria, jose] = debtor_ids(
+        &db,
+        a.id,
+        &[("52998224725", "Maria"), ("11144477735", "Jose")],
+    )
+    .await[..] else {
+        unreachable!()
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    contacts::insert_new(
+        &mut tx,
+        a.id,
+        &[contact(maria, "phone", "+5511912345678")],
+        t0(),
+    )
+    .await
+    .unwrap();
+    debtors::set_flags(
+        &mut tx,
+        a.id,
+        maria,
+        [false, true, false, true],
+        "vip,acordo 2024",
+        at(60),
+    )
+    .await
+    .unwrap();
+    // Another organization's debtor is not found, and nothing changes.
+    assert!(matches!(
+        debtors::set_flags(&mut tx, b.id, jose, [true; 4], "x", at(60)).await,
+        Err(StoreError::NotFound)
+    ));
+    tx.commit().await.unwrap();
+    let d = debtors::get(&db, a.id, maria).await.unwrap();
+    assert_eq!(
+        (
+            d.deceased,
+            d.do_not_contact,
+            d.over_indebtedness,
+            d.dispute,
+            d.tags.as_str()
+        ),
+        (false, true, false, true, "vip,acordo 2024")
+    );
+    let j = debtors::get(&db, a.id, jose).await.unwrap();
+    assert!(!j.deceased && j.tags.is_empty());
+
+    let phone = contacts::list_for_debtor(&db, a.id, maria).await.unwrap()[0].clone();
+    let wrong = contacts::ContactChange {
+        status: "invalid",
+        invalid_reason: Some("wrong_number"),
+        opt_out: 2 | 4,
+        workplace: true,
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    // Through another debtor or organization: not found.
+    for (org_id, debtor_id) in [(a.id, jose), (b.id, maria)] {
+        assert!(matches!(
+            contacts::change(&mut tx, org_id, debtor_id, phone.id, &wrong, at(90)).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+    contacts::change(&mut tx, a.id, maria, phone.id, &wrong, at(90))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let after = contacts::list_for_debtor(&db, a.id, maria).await.unwrap()[0].clone();
+    assert_eq!(
+        (
+            after.status.as_str(),
+            after.invalid_reason.as_deref(),
+            after.opt_out,
+            after.workplace,
+            after.value.as_str()
+        ),
+        ("invalid", Some("wrong_number"), 6, true, "+5511912345678")
+    );
+}
