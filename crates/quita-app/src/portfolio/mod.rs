@@ -11,6 +11,7 @@ mod fingerprints;
 pub mod import;
 mod import_read;
 mod import_write;
+pub mod marks;
 mod rows;
 
 use quita_br::calendar::BusinessCalendar;

@@ -24,7 +24,7 @@ use quita_store::{
 
 use crate::import::{GOOD, csv, import, setup};
 
-fn principal(org_id: i64, role: Role, user_id: i64) -> Principal {
+pub fn principal(org_id: i64, role: Role, user_id: i64) -> Principal {
     Principal {
         org_id,
         role,

@@ -3,6 +3,7 @@
 mod debtor_view;
 mod enrichment;
 mod import;
+mod marks;
 
 use debtor_view::contracts_terms_and_access_log;
 use enrichment::{
@@ -13,6 +14,7 @@ use import::{
     bad_files_change_nothing, import_then_reimport_then_change,
     large_import_defers_indexes_and_reports_progress, xlsx_and_latin1_files_import,
 };
+use marks::people_mark_debtors_and_contacts;
 use std::sync::{
     Arc,
     atomic::{AtomicUsize, Ordering},
@@ -53,6 +55,7 @@ both!(
     enrichment_keeps_bounces_and_sources,
     enrichment_bad_rows_change_nothing,
     enrichment_streams_a_long_file_all_or_nothing,
+    people_mark_debtors_and_contacts,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

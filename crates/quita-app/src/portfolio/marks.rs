@@ -1,0 +1,133 @@
+//! What people learn about a debtor and mark on the record, usually during
+//! a call: the collection flags (deceased, do not contact, over-indebtedness,
+//! dispute) and tags, and whether each contact works, the channels the
+//! debtor opted out of, and the workplace mark. Agents may mark; every
+//! change is in the audit log (without the contact's value).
+
+use quita_core::{
+    contact::{ChannelSet, Validity},
+    debtor::{DebtorFlags, Tag},
+    role::Role,
+};
+use quita_store::{
+    audit,
+    portfolio::{
+        contacts::{self, ContactChange},
+        debtors::{self, DebtorRow},
+    },
+};
+use serde_json::json;
+
+use crate::{App, AppError, AppResult, auth::Principal};
+
+/// At most this many tags on one debtor.
+pub const MAX_TAGS: usize = 20;
+
+/// The new state of one contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactMarks {
+    pub validity: Validity,
+    pub opt_out: ChannelSet,
+    pub workplace: bool,
+}
+
+impl App {
+    /// Sets the collection flags and tags of one debtor of the organization
+    /// (tags deduplicated and sorted; stored comma-separated, which a tag
+    /// cannot contain).
+    pub async fn mark_debtor(
+        &self,
+        who: &Principal,
+        debtor_id: i64,
+        flags: DebtorFlags,
+        tags: &[Tag],
+    ) -> AppResult<DebtorRow> {
+        who.require(Role::Agent)?;
+        let mut tags: Vec<&str> = tags.iter().map(Tag::as_str).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        if tags.len() > MAX_TAGS {
+            return Err(AppError::invalid(
+                "tags",
+                format!("no máximo {MAX_TAGS} marcadores"),
+            ));
+        }
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        debtors::set_flags(
+            &mut tx,
+            who.org_id,
+            debtor_id,
+            [
+                flags.deceased,
+                flags.do_not_contact,
+                flags.over_indebtedness,
+                flags.dispute,
+            ],
+            &tags.join(","),
+            now,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &audit::NewEntry {
+                org_id: Some(who.org_id),
+                actor: who.actor,
+                action: "debtor_marked",
+                target: Some(&format!("debtor:{debtor_id}")),
+                details: json!({"flags": flags, "tags": tags}),
+                ip: None,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(debtors::get(&self.db, who.org_id, debtor_id).await?)
+    }
+
+    /// Changes one contact of one debtor of the organization.
+    pub async fn mark_contact(
+        &self,
+        who: &Principal,
+        debtor_id: i64,
+        contact_id: i64,
+        marks: ContactMarks,
+    ) -> AppResult<()> {
+        who.require(Role::Agent)?;
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        let reason = marks.validity.reason().map(|r| r.as_str());
+        contacts::change(
+            &mut tx,
+            who.org_id,
+            debtor_id,
+            contact_id,
+            &ContactChange {
+                status: marks.validity.as_str(),
+                invalid_reason: reason,
+                opt_out: i64::from(marks.opt_out.bits()),
+                workplace: marks.workplace,
+            },
+            now,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &audit::NewEntry {
+                org_id: Some(who.org_id),
+                actor: who.actor,
+                action: "contact_marked",
+                target: Some(&format!("contact:{contact_id}")),
+                details: json!({
+                    "debtor_id": debtor_id, "status": marks.validity.as_str(), "reason": reason,
+                    "opt_out": marks.opt_out, "workplace": marks.workplace,
+                }),
+                ip: None,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

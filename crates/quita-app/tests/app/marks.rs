@@ -1,0 +1,146 @@
+//! People marking debtors (flags, tags) and contacts (validity, opt-out,
+//! workplace): roles, organization scope and the audit log.
+
+use quita_app::{AppError, portfolio::marks::ContactMarks};
+use quita_core::{
+    contact::{Channel, ChannelSet, InvalidReason, Validity},
+    debtor::{DebtorFlags, Tag},
+    role::Role,
+};
+use quita_store::{Db, audit, portfolio::contacts};
+
+use crate::{
+    debtor_view::principal,
+    import::{GOOD, csv, import, setup},
+};
+
+pub async fn people_mark_debtors_and_contacts(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    let maria = app.search_debtors(org, "maria", 5).await.unwrap()[0].clone();
+    let joao = app.search_debtors(org, "joao", 5).await.unwrap()[0].clone();
+    let agent = principal(org, Role::Agent, 1);
+    let viewer = principal(org, Role::Viewer, 1);
+    let other = principal(org + 1000, Role::Admin, 1);
+    let flags = DebtorFlags {
+        dispute: true,
+        do_not_contact: true,
+        ..DebtorFlags::default()
+    };
+    let tags: Vec<Tag> = ["VIP", "acordo  anterior", "vip"]
+        .iter()
+        .map(|t| Tag::parse(t).unwrap())
+        .collect();
+
+    assert!(matches!(
+        app.mark_debtor(&viewer, maria.id, flags, &tags).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        app.mark_debtor(&other, maria.id, flags, &tags).await,
+        Err(AppError::NotFound)
+    ));
+    let too_many: Vec<Tag> = (0..21)
+        .map(|i| Tag::parse(&format!("t{i}")).unwrap())
+        .collect();
+    assert!(matches!(
+        app.mark_debtor(&agent, maria.id, flags, &too_many).await,
+        Err(AppError::Invalid { field: "tags", .. })
+    ));
+    let row = app
+        .mark_debtor(&agent, maria.id, flags, &tags)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            row.dispute,
+            row.do_not_contact,
+            row.deceased,
+            row.tags.as_str()
+        ),
+        (true, true, false, "acordo anterior,vip")
+    );
+
+    let phone = contacts::list_for_debtor(&db, org, maria.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.value == "+5511987654321")
+        .unwrap();
+    let marks = ContactMarks {
+        validity: Validity::Invalid(InvalidReason::WrongNumber),
+        opt_out: [Channel::Sms, Channel::Whatsapp].into_iter().collect(),
+        workplace: true,
+    };
+    assert!(matches!(
+        app.mark_contact(&viewer, maria.id, phone.id, marks).await,
+        Err(AppError::Forbidden)
+    ));
+    // Through another debtor or another organization: not found.
+    for (who, debtor) in [(&agent, joao.id), (&other, maria.id)] {
+        assert!(matches!(
+            app.mark_contact(who, debtor, phone.id, marks).await,
+            Err(AppError::NotFound)
+        ));
+    }
+    app.mark_contact(&agent, maria.id, phone.id, marks)
+        .await
+        .unwrap();
+    let view = app
+        .debtor_360(org, maria.id, jiff::civil::date(2026, 11, 23))
+        .await
+        .unwrap();
+    let c = view.contacts.iter().find(|c| c.id == phone.id).unwrap();
+    assert_eq!(
+        (
+            c.status.as_str(),
+            c.invalid_reason.as_deref(),
+            ChannelSet::from_bits(c.opt_out as u8),
+            c.workplace
+        ),
+        ("invalid", Some("wrong_number"), marks.opt_out, true)
+    );
+    // Back to valid: the reason goes.
+    app.mark_contact(
+        &agent,
+        maria.id,
+        phone.id,
+        ContactMarks {
+            validity: Validity::Valid,
+            opt_out: ChannelSet::EMPTY,
+            workplace: false,
+        },
+    )
+    .await
+    .unwrap();
+    let again = contacts::list_for_debtor(&db, org, maria.id).await.unwrap();
+    let c = again.iter().find(|c| c.id == phone.id).unwrap();
+    assert_eq!(
+        (c.status.as_str(), c.invalid_reason.as_deref(), c.opt_out),
+        ("valid", None, 0)
+    );
+
+    // Audited, without the contact's value.
+    let log = audit::list(&db, org, None, 50).await.unwrap();
+    let marked: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "contact_marked" || e.action == "debtor_marked")
+        .collect();
+    assert_eq!(marked.len(), 3, "{marked:?}");
+    assert!(
+        marked
+            .iter()
+            .all(|e| !e.details.to_string().contains("98765"))
+    );
+    let debtor_entry = marked.iter().find(|e| e.action == "debtor_marked").unwrap();
+    assert_eq!(
+        debtor_entry.details["tags"],
+        serde_json::json!(["acordo anterior", "vip"])
+    );
+    assert_eq!(debtor_entry.details["flags"]["dispute"], true);
+}
