@@ -11,7 +11,7 @@ use quita_app::portfolio::{
 };
 use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
-    contact::{Cep, ChannelSet, Phone},
+    contact::{Cep, Channel, ChannelSet, Phone},
     role::Role,
 };
 use quita_store::{
@@ -184,6 +184,12 @@ pub async fn search(
 }
 
 pub struct ContactView {
+    pub id: i64,
+    /// The form's current `situacao`: `unverified`, `valid` or `invalid:<reason>`.
+    pub situacao: String,
+    /// Each channel's opt-out checkbox: form field, label, ticked.
+    pub optouts: Vec<(&'static str, &'static str, bool)>,
+    pub workplace: bool,
     pub kind: &'static str,
     pub value: String,
     pub details: Vec<String>,
@@ -193,6 +199,35 @@ pub struct ContactView {
     pub source: String,
     pub opt_out: String,
 }
+
+/// Why a contact does not work, in Portuguese.
+fn reason_label(reason: &str) -> &str {
+    match reason {
+        "bounce" => "e-mail devolvido",
+        "wrong_number" => "número errado",
+        "disconnected" => "número inexistente ou desligado",
+        "returned_mail" => "correspondência devolvida",
+        "other" => "outro motivo",
+        other => other,
+    }
+}
+
+/// The choices of a contact's "Situação" select: value and label.
+pub const SITUATIONS: [(&str, &str); 7] = [
+    ("unverified", "Não verificado"),
+    ("valid", "Válido"),
+    ("invalid:wrong_number", "Inválido: número errado"),
+    (
+        "invalid:disconnected",
+        "Inválido: número inexistente ou desligado",
+    ),
+    ("invalid:bounce", "Inválido: e-mail devolvido"),
+    (
+        "invalid:returned_mail",
+        "Inválido: correspondência devolvida",
+    ),
+    ("invalid:other", "Inválido: outro motivo"),
+];
 
 fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
     let (kind, value) = match c.kind.as_str() {
@@ -241,13 +276,37 @@ fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
         })
         .collect::<Vec<_>>()
         .join(", ");
+    let situacao = match (c.status.as_str(), c.invalid_reason.as_deref()) {
+        ("invalid", Some(r)) => format!("invalid:{r}"),
+        (s, _) => s.to_owned(),
+    };
+    let optouts = Channel::ALL
+        .into_iter()
+        .map(|ch| {
+            let (field, label) = match ch {
+                Channel::Voice => ("optout_voice", "Ligação"),
+                Channel::Sms => ("optout_sms", "SMS"),
+                Channel::Whatsapp => ("optout_whatsapp", "WhatsApp"),
+                Channel::Email => ("optout_email", "E-mail"),
+                Channel::Letter => ("optout_letter", "Carta"),
+            };
+            (field, label, opt.contains(ch))
+        })
+        .collect();
     ContactView {
+        id: c.id,
+        situacao,
+        optouts,
+        workplace: c.workplace,
         kind,
         value,
         details,
         status,
         status_class,
-        reason: c.invalid_reason.clone(),
+        reason: c
+            .invalid_reason
+            .as_deref()
+            .map(|r| reason_label(r).to_owned()),
         source: format!("{} em {}", c.source, format::date(c.source_date, zone)),
         opt_out: if opt_out.is_empty() {
             "—".into()
@@ -443,6 +502,11 @@ struct DebtorPage {
     document_full: String,
     flags: Vec<&'static str>,
     tags: Vec<String>,
+    /// The marking forms' CSRF token.
+    csrf: String,
+    /// The alerts form's checkboxes: field, label, ticked.
+    flag_boxes: Vec<(&'static str, &'static str, bool)>,
+    situations: &'static [(&'static str, &'static str)],
     since: String,
     on: String,
     contacts: Vec<ContactView>,
@@ -578,6 +642,18 @@ pub async fn show(
         document_masked: masked(&d.document),
         document_full: formatted(&d.document),
         flags: flags_of(d),
+        csrf: s.0.csrf_token.clone(),
+        flag_boxes: vec![
+            ("deceased", "Falecido", d.deceased),
+            ("do_not_contact", "Não contatar", d.do_not_contact),
+            (
+                "over_indebtedness",
+                "Superendividamento",
+                d.over_indebtedness,
+            ),
+            ("dispute", "Em disputa", d.dispute),
+        ],
+        situations: &SITUATIONS,
         tags: d
             .tags
             .split(',')

@@ -5,6 +5,7 @@ pub(crate) mod contratos;
 pub mod devedores;
 mod enriquecimento;
 mod login;
+mod marcacoes;
 mod painel;
 pub mod relatorios;
 mod settings;
@@ -82,6 +83,11 @@ pub fn router() -> Router<AppState> {
         .route("/devedores/busca", get(devedores::search))
         .route("/devedores/{id}", get(devedores::show))
         .route("/devedores/{id}/contratos", post(contratos::save))
+        .route("/devedores/{id}/alertas", post(marcacoes::debtor))
+        .route(
+            "/devedores/{id}/contatos/{contact}",
+            post(marcacoes::contact),
+        )
         .route("/relatorios", get(relatorios::index))
         .route("/relatorios/aging", get(relatorios::aging))
         .route("/relatorios/aging.csv", get(relatorios::aging_csv_download))

@@ -743,3 +743,130 @@ pub async fn contract_form_records_terms(db: Db) {
         .unwrap();
     assert_eq!(k.terms.late_fine.value, Percent::parse("1,5").unwrap());
 }
+
+/// The marking forms of the debtor page: an agent sets alerts and tags and
+/// marks a phone as a wrong number the debtor opted out of by SMS; a bad
+/// tag or situation names its field and changes nothing; a viewer is
+/// refused; another organization's debtor is not found.
+pub async fn marking_forms_change_flags_and_contacts(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let b = t.org("beta").await;
+    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    assert!(import(&t, a.id, cred.id, &good_csv()).await.summary.applied);
+    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
+    let b_cred = creditor(&t, b.id, "Credora Beta", "11.222.333/0001-81").await;
+    assert!(
+        import(&t, b.id, b_cred.id, &good_csv())
+            .await
+            .summary
+            .applied
+    );
+    let b_maria = t.app.search_debtors(b.id, "maria", 5).await.unwrap()[0].id;
+    let phone = contacts::list_for_debtor(&t.app.db, a.id, maria)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == "phone")
+        .unwrap()
+        .id;
+
+    let agent = client();
+    let csrf = logged_in(&t, &agent, &a.email("agent")).await;
+    let page = format!("/devedores/{maria}");
+    let (_, html) = get_text(&agent, t.url(&page)).await;
+    assert!(
+        html.contains("form-alertas") && html.contains(&format!("/contatos/{phone}")),
+        "{html}"
+    );
+    let alerts = |c: &Client, debtor: i64, csrf: &str, tags: &str| {
+        c.post(t.url(&format!("/devedores/{debtor}/alertas")))
+            .form(&[("_csrf", csrf), ("dispute", "on"), ("tags", tags)])
+            .send()
+    };
+    let bad = alerts(&agent, maria, &csrf, "vip, não!").await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("marcador"));
+    let (_, html) = get_text(&agent, t.url(&page)).await;
+    assert!(
+        !html.contains("Em disputa</span>"),
+        "nothing saved from a bad form"
+    );
+    let ok = alerts(&agent, maria, &csrf, "VIP, acordo anterior")
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get_text(&agent, t.url(&page)).await;
+    assert!(
+        html.contains("<span class=\"tag warn\">Em disputa</span>")
+            && html.contains("<span class=\"tag\">vip</span>")
+            && html.contains("value=\"acordo anterior, vip\""),
+        "{html}"
+    );
+
+    let mark = |c: &Client, debtor: i64, csrf: &str, situacao: &str| {
+        c.post(t.url(&format!("/devedores/{debtor}/contatos/{phone}")))
+            .form(&[
+                ("_csrf", csrf),
+                ("situacao", situacao),
+                ("optout_sms", "on"),
+            ])
+            .send()
+    };
+    let bad = mark(&agent, maria, &csrf, "invalid:talvez").await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = mark(&agent, maria, &csrf, "invalid:wrong_number")
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        ok.headers()["location"].to_str().unwrap(),
+        format!("/devedores/{maria}#contato-{phone}")
+    );
+    let (_, html) = get_text(&agent, t.url(&page)).await;
+    assert!(
+        html.contains("Inválido</span> (número errado)")
+            && html.contains("<option value=\"invalid:wrong_number\" selected>"),
+        "{html}"
+    );
+    let stored = contacts::list_for_debtor(&t.app.db, a.id, maria).await.unwrap();
+    let p = stored.iter().find(|c| c.id == phone).unwrap();
+    assert_eq!((p.status.as_str(), p.opt_out), ("invalid", 2));
+
+    // Without the CSRF token: refused, nothing changes.
+    let res = agent
+        .post(t.url(&format!("/devedores/{maria}/contatos/{phone}")))
+        .form(&[("situacao", "valid")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // A viewer may not mark; another organization's debtor is not found.
+    let viewer = client();
+    let viewer_csrf = logged_in(&t, &viewer, &a.email("viewer")).await;
+    assert_eq!(
+        alerts(&viewer, maria, &viewer_csrf, "")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        alerts(&agent, b_maria, &csrf, "").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        mark(&agent, b_maria, &csrf, "valid")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let stored = contacts::list_for_debtor(&t.app.db, a.id, maria).await.unwrap();
+    assert_eq!(
+        stored.iter().find(|c| c.id == phone).unwrap().status,
+        "invalid"
+    );
+    let b_debtor = t.app.find_debtor(b.id, &b_maria.to_string()).await.unwrap();
+    assert!(!b_debtor.dispute && b_debtor.tags.is_empty());
+}

@@ -1,0 +1,190 @@
+//! The debtor page's marking forms: the debtor's alerts and tags, and each
+//! contact's situation, opt-out channels and workplace mark. Agents and up.
+
+use axum::{
+    Form,
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use quita_app::{AppError, portfolio::marks::ContactMarks};
+use quita_core::{
+    contact::{Channel, ChannelSet, InvalidReason, Validity},
+    debtor::{DebtorFlags, Tag},
+    role::Role,
+};
+use serde::Deserialize;
+
+use super::parse_id;
+use crate::{AppState, auth::UserSession, error::PageError};
+
+/// "Alertas e marcadores": four checkboxes (present when ticked) and the
+/// tags separated by commas.
+#[derive(Debug, Default, Deserialize)]
+pub struct DebtorMarksForm {
+    pub deceased: Option<String>,
+    pub do_not_contact: Option<String>,
+    pub over_indebtedness: Option<String>,
+    pub dispute: Option<String>,
+    #[serde(default)]
+    pub tags: String,
+}
+
+impl DebtorMarksForm {
+    fn parse(&self) -> Result<(DebtorFlags, Vec<Tag>), AppError> {
+        let flags = DebtorFlags {
+            deceased: self.deceased.is_some(),
+            do_not_contact: self.do_not_contact.is_some(),
+            over_indebtedness: self.over_indebtedness.is_some(),
+            dispute: self.dispute.is_some(),
+        };
+        let tags = self
+            .tags
+            .split(',')
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| {
+                Tag::parse(t).map_err(|_| {
+                    AppError::invalid(
+                        "tags",
+                        format!(
+                            "marcador \"{}\": use até 40 letras, números, espaços, '-' ou '_'",
+                            t.trim()
+                        ),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((flags, tags))
+    }
+}
+
+/// One contact's row form: `situacao` is `unverified`, `valid` or
+/// `invalid:<reason>`; one checkbox per opt-out channel; the workplace mark.
+#[derive(Debug, Default, Deserialize)]
+pub struct ContactMarksForm {
+    #[serde(default)]
+    pub situacao: String,
+    pub optout_voice: Option<String>,
+    pub optout_sms: Option<String>,
+    pub optout_whatsapp: Option<String>,
+    pub optout_email: Option<String>,
+    pub optout_letter: Option<String>,
+    pub workplace: Option<String>,
+}
+
+impl ContactMarksForm {
+    fn parse(&self) -> Result<ContactMarks, AppError> {
+        let unknown = || AppError::invalid("situacao", "situação do contato desconhecida");
+        let validity = match self.situacao.trim() {
+            "unverified" => Validity::Unverified,
+            "valid" => Validity::Valid,
+            other => {
+                let reason = other.strip_prefix("invalid:").ok_or_else(unknown)?;
+                Validity::Invalid(reason.parse::<InvalidReason>().map_err(|_| unknown())?)
+            }
+        };
+        let opt_out: ChannelSet = [
+            (Channel::Voice, &self.optout_voice),
+            (Channel::Sms, &self.optout_sms),
+            (Channel::Whatsapp, &self.optout_whatsapp),
+            (Channel::Email, &self.optout_email),
+            (Channel::Letter, &self.optout_letter),
+        ]
+        .into_iter()
+        .filter(|(_, ticked)| ticked.is_some())
+        .map(|(c, _)| c)
+        .collect();
+        Ok(ContactMarks {
+            validity,
+            opt_out,
+            workplace: self.workplace.is_some(),
+        })
+    }
+}
+
+/// `POST /devedores/{id}/alertas`.
+pub async fn debtor(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+    Form(f): Form<DebtorMarksForm>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    p.require(Role::Agent)?;
+    let id = parse_id(&raw)?;
+    let (flags, tags) = f.parse()?;
+    state.app.mark_debtor(p, id, flags, &tags).await?;
+    Ok(Redirect::to(&format!("/devedores/{id}")).into_response())
+}
+
+/// `POST /devedores/{id}/contatos/{contact}`.
+pub async fn contact(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path((raw, raw_contact)): Path<(String, String)>,
+    Form(f): Form<ContactMarksForm>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    p.require(Role::Agent)?;
+    let (id, contact) = (parse_id(&raw)?, parse_id(&raw_contact)?);
+    let marks = f.parse()?;
+    state.app.mark_contact(p, id, contact, marks).await?;
+    Ok(Redirect::to(&format!("/devedores/{id}#contato-{contact}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debtor_form_reads_checkboxes_and_tags() {
+        let f = DebtorMarksForm {
+            dispute: Some("on".into()),
+            tags: " VIP , acordo  2024,, ".into(),
+            ..DebtorMarksForm::default()
+        };
+        let (flags, tags) = f.parse().unwrap();
+        assert!(flags.dispute && !flags.deceased);
+        let tags: Vec<&str> = tags.iter().map(Tag::as_str).collect();
+        assert_eq!(tags, ["vip", "acordo 2024"]);
+        let bad = DebtorMarksForm {
+            tags: "ok, não!".into(),
+            ..DebtorMarksForm::default()
+        };
+        assert!(
+            matches!(bad.parse(), Err(AppError::Invalid { field: "tags", message }) if message.contains("não!"))
+        );
+    }
+
+    #[test]
+    fn contact_form_reads_situation_and_channels() {
+        let f = ContactMarksForm {
+            situacao: "invalid:wrong_number".into(),
+            optout_sms: Some("on".into()),
+            optout_letter: Some("on".into()),
+            ..ContactMarksForm::default()
+        };
+        let m = f.parse().unwrap();
+        assert_eq!(m.validity, Validity::Invalid(InvalidReason::WrongNumber));
+        assert_eq!(
+            m.opt_out.iter().collect::<Vec<_>>(),
+            [Channel::Sms, Channel::Letter]
+        );
+        assert!(!m.workplace);
+        for bad in ["", "invalid", "invalid:nope", "maybe"] {
+            let f = ContactMarksForm {
+                situacao: bad.into(),
+                ..ContactMarksForm::default()
+            };
+            assert!(
+                matches!(
+                    f.parse(),
+                    Err(AppError::Invalid {
+                        field: "situacao",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+    }
+}
