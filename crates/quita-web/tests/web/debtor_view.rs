@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use crate::{
     portfolio::{creditor, good_csv, import, multipart},
-    support::{TestApp, client, logged_in},
+    support::{Org, TestApp, client, logged_in},
 };
 
 async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
@@ -575,25 +575,51 @@ pub async fn debtor_routes_are_per_organization(db: Db) {
     );
 }
 
+/// Two organizations that imported the same file: Maria is a debtor of both.
+struct Twins {
+    a: Org,
+    b: Org,
+    cred: quita_store::portfolio::creditors::Creditor,
+    maria: i64,
+    b_maria: i64,
+}
+
+async fn twins(t: &TestApp) -> Twins {
+    let a = t.org("alfa").await;
+    let b = t.org("beta").await;
+    let cred = creditor(t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    assert!(import(t, a.id, cred.id, &good_csv()).await.summary.applied);
+    let b_cred = creditor(t, b.id, "Credora Beta", "11.222.333/0001-81").await;
+    assert!(
+        import(t, b.id, b_cred.id, &good_csv())
+            .await
+            .summary
+            .applied
+    );
+    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
+    let b_maria = t.app.search_debtors(b.id, "maria", 5).await.unwrap()[0].id;
+    Twins {
+        a,
+        b,
+        cred,
+        maria,
+        b_maria,
+    }
+}
+
 /// The "Registrar contrato" form: a supervisor records a contract with its
 /// own interest rate and the 360° shows it as "do contrato"; an agent sees
 /// no form and is refused; a bad value names its field and changes nothing;
 /// another organization's debtor is not found.
 pub async fn contract_form_records_terms(db: Db) {
     let t = TestApp::start(db).await;
-    let a = t.org("alfa").await;
-    let b = t.org("beta").await;
-    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
-    assert!(import(&t, a.id, cred.id, &good_csv()).await.summary.applied);
-    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
-    let b_cred = creditor(&t, b.id, "Credora Beta", "11.222.333/0001-81").await;
-    assert!(
-        import(&t, b.id, b_cred.id, &good_csv())
-            .await
-            .summary
-            .applied
-    );
-    let b_maria = t.app.search_debtors(b.id, "maria", 5).await.unwrap()[0].id;
+    let Twins {
+        a,
+        b,
+        cred,
+        maria,
+        b_maria,
+    } = twins(&t).await;
 
     let sup = client();
     let csrf = logged_in(&t, &sup, &a.email("supervisor")).await;
@@ -750,19 +776,13 @@ pub async fn contract_form_records_terms(db: Db) {
 /// refused; another organization's debtor is not found.
 pub async fn marking_forms_change_flags_and_contacts(db: Db) {
     let t = TestApp::start(db).await;
-    let a = t.org("alfa").await;
-    let b = t.org("beta").await;
-    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
-    assert!(import(&t, a.id, cred.id, &good_csv()).await.summary.applied);
-    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
-    let b_cred = creditor(&t, b.id, "Credora Beta", "11.222.333/0001-81").await;
-    assert!(
-        import(&t, b.id, b_cred.id, &good_csv())
-            .await
-            .summary
-            .applied
-    );
-    let b_maria = t.app.search_debtors(b.id, "maria", 5).await.unwrap()[0].id;
+    let Twins {
+        a,
+        b,
+        cred: _,
+        maria,
+        b_maria,
+    } = twins(&t).await;
     let phone = contacts::list_for_debtor(&t.app.db, a.id, maria)
         .await
         .unwrap()
@@ -829,7 +849,9 @@ pub async fn marking_forms_change_flags_and_contacts(db: Db) {
             && html.contains("<option value=\"invalid:wrong_number\" selected>"),
         "{html}"
     );
-    let stored = contacts::list_for_debtor(&t.app.db, a.id, maria).await.unwrap();
+    let stored = contacts::list_for_debtor(&t.app.db, a.id, maria)
+        .await
+        .unwrap();
     let p = stored.iter().find(|c| c.id == phone).unwrap();
     assert_eq!((p.status.as_str(), p.opt_out), ("invalid", 2));
 
@@ -862,7 +884,9 @@ pub async fn marking_forms_change_flags_and_contacts(db: Db) {
             .status(),
         StatusCode::NOT_FOUND
     );
-    let stored = contacts::list_for_debtor(&t.app.db, a.id, maria).await.unwrap();
+    let stored = contacts::list_for_debtor(&t.app.db, a.id, maria)
+        .await
+        .unwrap();
     assert_eq!(
         stored.iter().find(|c| c.id == phone).unwrap().status,
         "invalid"
