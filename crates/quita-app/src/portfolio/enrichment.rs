@@ -32,7 +32,7 @@ use quita_store::{
     orgs,
     portfolio::{
         contacts::{self, ContactRow, NewContact},
-        debtors,
+        import,
     },
 };
 use serde::Serialize;
@@ -681,10 +681,10 @@ async fn known_debtors(
     rows: Vec<Row>,
     out: &mut EnrichmentOutcome,
 ) -> AppResult<Vec<(i64, Row)>> {
-    let mut documents: Vec<String> = rows.iter().map(|r| r.document.clone()).collect();
-    documents.sort();
+    let mut documents: Vec<&str> = rows.iter().map(|r| r.document.as_str()).collect();
+    documents.sort_unstable();
     documents.dedup();
-    let ids = debtors::ids_by_documents(tx, org_id, &documents).await?;
+    let ids = import::debtor_ids(tx, org_id, &documents).await?;
     let mut known = Vec::with_capacity(rows.len());
     for r in rows {
         match ids.get(&r.document) {

@@ -280,38 +280,3 @@ pub async fn page_after(
         .await)?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
-
-/// The ids of the organization's debtors with the given CPF/CNPJ digits
-/// (documents of other organizations, or unknown, are absent), read inside
-/// the caller's transaction (the enrichment import decides and writes in it).
-pub async fn ids_by_documents(
-    tx: &mut Tx,
-    org_id: i64,
-    documents: &[String],
-) -> Result<std::collections::HashMap<String, i64>> {
-    let mut out = std::collections::HashMap::with_capacity(documents.len());
-    let sqlite = tx.is_sqlite();
-    for chunk in documents.chunks(500) {
-        let list = if sqlite {
-            vec!["?"; chunk.len()].join(", ")
-        } else {
-            (0..chunk.len())
-                .map(|i| format!("${}", i + 2))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let sql = format!(
-            "SELECT document, id FROM debtors WHERE org_id = {} AND document IN ({list})",
-            if sqlite { "?" } else { "$1" }
-        );
-        let rows: Vec<(String, i64)> = on_tx!(tx, |t| {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
-            for d in chunk {
-                q = q.bind(d);
-            }
-            q.fetch_all(&mut **t).await
-        })?;
-        out.extend(rows);
-    }
-    Ok(out)
-}

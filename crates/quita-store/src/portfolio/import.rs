@@ -14,8 +14,9 @@ use super::{new_rows::NewRows, receivables::Row};
 use crate::{Result, Tx, ms};
 
 /// Rows of `select` (which ends in `WHERE <scope> = ? AND`) whose `column`
-/// is one of `keys`: an `IN (?, …)` list on SQLite, `= ANY($2)` with one
-/// array parameter on PostgreSQL (one prepared statement for any count).
+/// is one of `keys`, 2,000 keys per statement: an `IN (?, …)` list on
+/// SQLite, `= ANY($2)` with one array parameter on PostgreSQL (one prepared
+/// statement for any count).
 async fn select_by_keys<T>(
     tx: &mut Tx,
     select: &str,
@@ -29,29 +30,34 @@ where
         + Send
         + Unpin,
 {
-    Ok(match tx {
-        Tx::Sqlite(t) => {
-            let sql = format!(
-                "{select} ? AND {column} IN ({})",
-                vec!["?"; keys.len()].join(", ")
-            );
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(scope)
-                .persistent(keys.len() == 2000);
-            for k in keys {
-                q = q.bind(*k);
+    const CHUNK: usize = 2000;
+    let mut out = Vec::new();
+    for chunk in keys.chunks(CHUNK) {
+        out.extend(match &mut *tx {
+            Tx::Sqlite(t) => {
+                let sql = format!(
+                    "{select} ? AND {column} IN ({})",
+                    vec!["?"; chunk.len()].join(", ")
+                );
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(scope)
+                    .persistent(chunk.len() == CHUNK);
+                for k in chunk {
+                    q = q.bind(*k);
+                }
+                q.fetch_all(&mut **t).await?
             }
-            q.fetch_all(&mut **t).await?
-        }
-        Tx::Pg(t) => {
-            let sql = format!("{select} $1 AND {column} = ANY($2)");
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(scope)
-                .bind(keys)
-                .fetch_all(&mut **t)
-                .await?
-        }
-    })
+            Tx::Pg(t) => {
+                let sql = format!("{select} $1 AND {column} = ANY($2)");
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(scope)
+                    .bind(chunk)
+                    .fetch_all(&mut **t)
+                    .await?
+            }
+        });
+    }
+    Ok(out)
 }
 
 /// A debtor as the file names it.
@@ -117,26 +123,23 @@ pub async fn reserve_ids(tx: &mut Tx, table: IdTable, n: usize) -> Result<Vec<i6
     })
 }
 
-/// The ids of the debtors of `org_id` among `documents` (unknown ones are
-/// absent).
+/// The ids of the debtors of `org_id` among `documents` (CPF/CNPJ digits;
+/// unknown ones, and other organizations' debtors, are absent), read inside
+/// the caller's transaction.
 pub async fn debtor_ids(
     tx: &mut Tx,
     org_id: i64,
     documents: &[&str],
 ) -> Result<HashMap<String, i64>> {
-    let mut ids = HashMap::new();
-    for chunk in documents.chunks(2000) {
-        let rows: Vec<(String, i64)> = select_by_keys(
-            tx,
-            "SELECT document, id FROM debtors WHERE org_id =",
-            org_id,
-            "document",
-            chunk,
-        )
-        .await?;
-        ids.extend(rows);
-    }
-    Ok(ids)
+    let rows: Vec<(String, i64)> = select_by_keys(
+        tx,
+        "SELECT document, id FROM debtors WHERE org_id =",
+        org_id,
+        "document",
+        documents,
+    )
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Inserts debtors the caller knows are new (it looked them up, or the
@@ -221,19 +224,15 @@ pub async fn contract_ids(
     creditor_id: i64,
     numbers: &[&str],
 ) -> Result<HashMap<String, i64>> {
-    let mut ids = HashMap::new();
-    for chunk in numbers.chunks(2000) {
-        let rows: Vec<(String, i64)> = select_by_keys(
-            tx,
-            "SELECT number, id FROM contracts WHERE creditor_id =",
-            creditor_id,
-            "number",
-            chunk,
-        )
-        .await?;
-        ids.extend(rows);
-    }
-    Ok(ids)
+    let rows: Vec<(String, i64)> = select_by_keys(
+        tx,
+        "SELECT number, id FROM contracts WHERE creditor_id =",
+        creditor_id,
+        "number",
+        numbers,
+    )
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Inserts contracts the caller knows are new, as installment plans (until
@@ -371,22 +370,20 @@ pub async fn existing(
     creditor_id: i64,
     keys: &[ReceivableKey],
 ) -> Result<HashMap<ReceivableKey, super::receivables::ReceivableRow>> {
-    let mut out = HashMap::new();
-    for chunk in keys.chunks(2000) {
-        let numbers: Vec<&str> = chunk.iter().map(|(n, _)| n.as_str()).collect();
-        let rows: Vec<Row> = select_by_keys(
-            tx,
-            "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
-             adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE creditor_id =",
-            creditor_id,
-            "document_number",
-            &numbers,
-        )
-        .await?;
-        for r in rows {
-            let row: super::receivables::ReceivableRow = r.try_into()?;
-            out.insert((row.document_number.clone(), row.installment), row);
-        }
+    let numbers: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
+    let rows: Vec<Row> = select_by_keys(
+        tx,
+        "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
+         adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE creditor_id =",
+        creditor_id,
+        "document_number",
+        &numbers,
+    )
+    .await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let row: super::receivables::ReceivableRow = r.try_into()?;
+        out.insert((row.document_number.clone(), row.installment), row);
     }
     Ok(out)
 }

@@ -354,13 +354,9 @@ pub async fn debtor_pages_visit_each_once(db: Db) {
     );
     // Documents to ids, scoped.
     let mut tx = db.begin_write().await.unwrap();
-    let found = debtors::ids_by_documents(
-        &mut tx,
-        a.id,
-        &[people[0].0.clone(), "52998224725".into(), "nope".into()],
-    )
-    .await
-    .unwrap();
+    let found = import::debtor_ids(&mut tx, a.id, &[&people[0].0, "52998224725", "nope"])
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[&people[0].0], ids[0]);
 }
