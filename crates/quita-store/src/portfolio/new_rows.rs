@@ -78,7 +78,6 @@ impl NewRows<'_> {
         let mut written = 0;
         for chunk in rows.chunks(self.chunk) {
             let sql = multi_row_insert(
-                true,
                 &format!("{head} INTO {} VALUES ", self.into),
                 chunk.len(),
                 self.binds,
@@ -93,24 +92,16 @@ impl NewRows<'_> {
     }
 }
 
-/// `INSERT … VALUES ($1, …), (…) …` for `rows` rows of `cols` bound values;
+/// `INSERT … VALUES (?, …), (…) …` for `rows` rows of `cols` bound values;
 /// `fixed` is literal SQL placed after the first `cols - 2` values of each
 /// row (used for constants such as a status), the last two being timestamps.
 ///
-/// On SQLite the placeholders are anonymous `?` (bound in order): SQLite
-/// resolves each named `$N` by a linear search while preparing, which makes
-/// a statement with tens of thousands of them quadratic.
-fn multi_row_insert(
-    sqlite: bool,
-    head: &str,
-    rows: usize,
-    cols: usize,
-    fixed: &str,
-    tail: &str,
-) -> String {
-    let mut sql = String::with_capacity(head.len() + rows * cols * 5 + tail.len());
+/// The placeholders are anonymous `?` (bound in order): SQLite resolves
+/// each named `$N` by a linear search while preparing, which makes a
+/// statement with tens of thousands of them quadratic.
+fn multi_row_insert(head: &str, rows: usize, cols: usize, fixed: &str, tail: &str) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * cols * 3 + tail.len());
     sql.push_str(head);
-    let mut n = 0;
     for r in 0..rows {
         if r > 0 {
             sql.push_str(", ");
@@ -120,13 +111,7 @@ fn multi_row_insert(
             if c == cols - 2 {
                 sql.push_str(fixed);
             }
-            n += 1;
-            if sqlite {
-                sql.push('?');
-            } else {
-                sql.push('$');
-                sql.push_str(&n.to_string());
-            }
+            sql.push('?');
             if c + 1 < cols {
                 sql.push_str(", ");
             }
@@ -143,21 +128,17 @@ mod tests {
     fn multi_row_sql() {
         assert_eq!(
             super::multi_row_insert(
-                false,
                 "INSERT INTO t (a, s, b, c) VALUES ",
                 2,
                 3,
                 "'x', ",
-                " RETURNING id"
+                " ON CONFLICT DO NOTHING"
             ),
-            "INSERT INTO t (a, s, b, c) VALUES ($1, 'x', $2, $3), ($4, 'x', $5, $6) RETURNING id"
+            "INSERT INTO t (a, s, b, c) VALUES (?, 'x', ?, ?), (?, 'x', ?, ?) ON CONFLICT DO NOTHING"
         );
+        assert_eq!(super::multi_row_insert("V ", 1, 2, "", ""), "V (?, ?)");
         assert_eq!(
-            super::multi_row_insert(false, "V ", 1, 2, "", ""),
-            "V ($1, $2)"
-        );
-        assert_eq!(
-            super::multi_row_insert(true, "V ", 2, 2, "", ""),
+            super::multi_row_insert("V ", 2, 2, "", ""),
             "V (?, ?), (?, ?)"
         );
     }
