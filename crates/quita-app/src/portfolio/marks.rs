@@ -33,8 +33,7 @@ pub struct ContactMarks {
 
 impl App {
     /// Sets the collection flags and tags of one debtor of the organization
-    /// (tags deduplicated and sorted; stored comma-separated, which a tag
-    /// cannot contain).
+    /// (tags deduplicated and sorted).
     pub async fn mark_debtor(
         &self,
         who: &Principal,
@@ -64,7 +63,7 @@ impl App {
                 flags.over_indebtedness,
                 flags.dispute,
             ],
-            &tags.join(","),
+            &tags,
             now,
         )
         .await?;

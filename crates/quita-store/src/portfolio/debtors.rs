@@ -17,8 +17,9 @@ pub struct DebtorRow {
     pub do_not_contact: bool,
     pub over_indebtedness: bool,
     pub dispute: bool,
-    /// Comma-separated tags.
-    pub tags: String,
+    /// Tags in stored order (the column holds them comma-separated; a
+    /// tag cannot contain a comma).
+    pub tags: Vec<String>,
     pub created_at: Timestamp,
 }
 
@@ -49,7 +50,13 @@ impl From<Row> for DebtorRow {
             do_not_contact: r.do_not_contact,
             over_indebtedness: r.over_indebtedness,
             dispute: r.dispute,
-            tags: r.tags,
+            tags: r
+                .tags
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
             created_at: ts(r.created_at),
         }
     }
@@ -91,7 +98,7 @@ pub async fn set_flags(
     org_id: i64,
     id: i64,
     flags: [bool; 4],
-    tags: &str,
+    tags: &[&str],
     now: Timestamp,
 ) -> Result<()> {
     const SQL: &str = "UPDATE debtors SET deceased = $3, do_not_contact = $4, over_indebtedness = $5, dispute = $6, tags = $7, updated_at = $8 \
@@ -103,7 +110,7 @@ pub async fn set_flags(
         .bind(flags[1])
         .bind(flags[2])
         .bind(flags[3])
-        .bind(tags)
+        .bind(tags.join(","))
         .bind(ms(now))
         .execute(&mut **t)
         .await

@@ -365,13 +365,7 @@ impl From<&DebtorRow> for DebtorDto {
             do_not_contact: d.do_not_contact,
             over_indebtedness: d.over_indebtedness,
             dispute: d.dispute,
-            tags: d
-                .tags
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            tags: d.tags.clone(),
         }
     }
 }

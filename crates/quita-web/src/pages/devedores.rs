@@ -654,13 +654,7 @@ pub async fn show(
             ("dispute", "Em disputa", d.dispute),
         ],
         situations: &SITUATIONS,
-        tags: d
-            .tags
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        tags: d.tags.clone(),
         since: format::date(d.created_at, &org.time_zone),
         on: format::civil(v.on),
         contacts: v
