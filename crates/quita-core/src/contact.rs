@@ -552,6 +552,14 @@ pub enum InvalidReason {
 }
 
 impl InvalidReason {
+    pub const ALL: [InvalidReason; 5] = [
+        Self::Bounce,
+        Self::WrongNumber,
+        Self::Disconnected,
+        Self::ReturnedMail,
+        Self::Other,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Bounce => "bounce",
@@ -566,16 +574,10 @@ impl InvalidReason {
 impl FromStr for InvalidReason {
     type Err = ContactError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [
-            Self::Bounce,
-            Self::WrongNumber,
-            Self::Disconnected,
-            Self::ReturnedMail,
-            Self::Other,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-        .ok_or_else(|| ContactError::UnknownReason(s.to_owned()))
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| ContactError::UnknownReason(s.to_owned()))
     }
 }
 

@@ -11,7 +11,7 @@ use quita_app::portfolio::{
 };
 use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
-    contact::{Cep, Channel, ChannelSet, Phone},
+    contact::{Cep, Channel, ChannelSet, Phone, Validity},
     role::Role,
 };
 use quita_store::{
@@ -24,7 +24,7 @@ use quita_store::{
 };
 use serde::Deserialize;
 
-use super::{Layout, page, parse_id};
+use super::{Layout, marcacoes, page, parse_id};
 use crate::{AppState, auth::UserSession, error::PageError, format};
 
 /// `***.982.247-**` (or the digits if they are not a valid document).
@@ -49,21 +49,28 @@ pub struct DebtorLine {
     pub flags: Vec<&'static str>,
 }
 
+/// The labels of the flags the debtor has set, in the alerts' order.
 pub fn flags_of(d: &DebtorRow) -> Vec<&'static str> {
-    let mut f = Vec::new();
-    if d.deceased {
-        f.push("Falecido");
-    }
-    if d.do_not_contact {
-        f.push("Não contatar");
-    }
-    if d.over_indebtedness {
-        f.push("Superendividamento");
-    }
-    if d.dispute {
-        f.push("Em disputa");
-    }
-    f
+    flag_boxes(d)
+        .into_iter()
+        .filter(|(_, _, on)| *on)
+        .map(|(_, label, _)| label)
+        .collect()
+}
+
+/// Each collection flag of the debtor: the alerts form's field, its label
+/// and whether it is set.
+fn flag_boxes(d: &DebtorRow) -> Vec<(&'static str, &'static str, bool)> {
+    vec![
+        ("deceased", "Falecido", d.deceased),
+        ("do_not_contact", "Não contatar", d.do_not_contact),
+        (
+            "over_indebtedness",
+            "Superendividamento",
+            d.over_indebtedness,
+        ),
+        ("dispute", "Em disputa", d.dispute),
+    ]
 }
 
 fn kind_label(kind: &str) -> &'static str {
@@ -200,35 +207,6 @@ pub struct ContactView {
     pub opt_out: String,
 }
 
-/// Why a contact does not work, in Portuguese.
-fn reason_label(reason: &str) -> &str {
-    match reason {
-        "bounce" => "e-mail devolvido",
-        "wrong_number" => "número errado",
-        "disconnected" => "número inexistente ou desligado",
-        "returned_mail" => "correspondência devolvida",
-        "other" => "outro motivo",
-        other => other,
-    }
-}
-
-/// The choices of a contact's "Situação" select: value and label.
-pub const SITUATIONS: [(&str, &str); 7] = [
-    ("unverified", "Não verificado"),
-    ("valid", "Válido"),
-    ("invalid:wrong_number", "Inválido: número errado"),
-    (
-        "invalid:disconnected",
-        "Inválido: número inexistente ou desligado",
-    ),
-    ("invalid:bounce", "Inválido: e-mail devolvido"),
-    (
-        "invalid:returned_mail",
-        "Inválido: correspondência devolvida",
-    ),
-    ("invalid:other", "Inválido: outro motivo"),
-];
-
 fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
     let (kind, value) = match c.kind.as_str() {
         "phone" => (
@@ -276,10 +254,7 @@ fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let situacao = match (c.status.as_str(), c.invalid_reason.as_deref()) {
-        ("invalid", Some(r)) => format!("invalid:{r}"),
-        (s, _) => s.to_owned(),
-    };
+    let validity = Validity::from_db(&c.status, c.invalid_reason.as_deref()).ok();
     let optouts = Channel::ALL
         .into_iter()
         .map(|ch| {
@@ -295,7 +270,7 @@ fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
         .collect();
     ContactView {
         id: c.id,
-        situacao,
+        situacao: validity.map_or_else(|| c.status.clone(), marcacoes::situation_value),
         optouts,
         workplace: c.workplace,
         kind,
@@ -303,10 +278,10 @@ fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
         details,
         status,
         status_class,
-        reason: c
-            .invalid_reason
-            .as_deref()
-            .map(|r| reason_label(r).to_owned()),
+        reason: match validity {
+            Some(Validity::Invalid(r)) => Some(marcacoes::reason_label(r).to_owned()),
+            _ => c.invalid_reason.clone(),
+        },
         source: format!("{} em {}", c.source, format::date(c.source_date, zone)),
         opt_out: if opt_out.is_empty() {
             "—".into()
@@ -506,7 +481,7 @@ struct DebtorPage {
     csrf: String,
     /// The alerts form's checkboxes: field, label, ticked.
     flag_boxes: Vec<(&'static str, &'static str, bool)>,
-    situations: &'static [(&'static str, &'static str)],
+    situations: Vec<(String, String)>,
     since: String,
     on: String,
     contacts: Vec<ContactView>,
@@ -643,17 +618,8 @@ pub async fn show(
         document_full: formatted(&d.document),
         flags: flags_of(d),
         csrf: s.0.csrf_token.clone(),
-        flag_boxes: vec![
-            ("deceased", "Falecido", d.deceased),
-            ("do_not_contact", "Não contatar", d.do_not_contact),
-            (
-                "over_indebtedness",
-                "Superendividamento",
-                d.over_indebtedness,
-            ),
-            ("dispute", "Em disputa", d.dispute),
-        ],
-        situations: &SITUATIONS,
+        flag_boxes: flag_boxes(d),
+        situations: marcacoes::situations(),
         tags: d.tags.clone(),
         since: format::date(d.created_at, &org.time_zone),
         on: format::civil(v.on),

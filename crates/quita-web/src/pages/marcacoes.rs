@@ -71,17 +71,53 @@ pub struct ContactMarksForm {
     pub workplace: Option<String>,
 }
 
+/// Every situation a person may choose for a contact, in the select's order.
+fn choices() -> impl Iterator<Item = Validity> {
+    [Validity::Unverified, Validity::Valid]
+        .into_iter()
+        .chain(InvalidReason::ALL.map(Validity::Invalid))
+}
+
+/// The `situacao` value of a validity, as the form sends it back:
+/// `unverified`, `valid` or `invalid:<reason>`.
+pub(super) fn situation_value(v: Validity) -> String {
+    match v {
+        Validity::Invalid(r) => format!("invalid:{}", r.as_str()),
+        other => other.as_str().to_owned(),
+    }
+}
+
+/// Why a contact does not work, in Portuguese.
+pub(super) fn reason_label(r: InvalidReason) -> &'static str {
+    match r {
+        InvalidReason::Bounce => "e-mail devolvido",
+        InvalidReason::WrongNumber => "número errado",
+        InvalidReason::Disconnected => "número inexistente ou desligado",
+        InvalidReason::ReturnedMail => "correspondência devolvida",
+        InvalidReason::Other => "outro motivo",
+    }
+}
+
+/// The options of a contact's "Situação" select: value and label.
+pub(super) fn situations() -> Vec<(String, String)> {
+    choices()
+        .map(|v| {
+            let label = match v {
+                Validity::Unverified => "Não verificado".to_owned(),
+                Validity::Valid => "Válido".to_owned(),
+                Validity::Invalid(r) => format!("Inválido: {}", reason_label(r)),
+            };
+            (situation_value(v), label)
+        })
+        .collect()
+}
+
 impl ContactMarksForm {
     fn parse(&self) -> Result<ContactMarks, AppError> {
-        let unknown = || AppError::invalid("situacao", "situação do contato desconhecida");
-        let validity = match self.situacao.trim() {
-            "unverified" => Validity::Unverified,
-            "valid" => Validity::Valid,
-            other => {
-                let reason = other.strip_prefix("invalid:").ok_or_else(unknown)?;
-                Validity::Invalid(reason.parse::<InvalidReason>().map_err(|_| unknown())?)
-            }
-        };
+        let raw = self.situacao.trim();
+        let validity = choices()
+            .find(|v| situation_value(*v) == raw)
+            .ok_or_else(|| AppError::invalid("situacao", "situação do contato desconhecida"))?;
         let opt_out: ChannelSet = [
             (Channel::Voice, &self.optout_voice),
             (Channel::Sms, &self.optout_sms),
