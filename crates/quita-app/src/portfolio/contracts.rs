@@ -124,8 +124,11 @@ pub struct SaveContract {
 impl App {
     /// Records a contract with its agreed terms (supervisor), or replaces
     /// the terms of the debtor's contract with the same creditor and number.
+    /// Terms that agree nothing at all (every term blank, no fee clause) are
+    /// no terms: the contract follows the creditor's policy.
     pub async fn save_contract(&self, who: &Principal, c: SaveContract) -> AppResult<ContractRow> {
         who.require(Role::Supervisor)?;
+        let terms = c.terms.filter(|t| *t != ContractTerms::default());
         let number =
             ContractNumber::parse(&c.number).map_err(|e| AppError::invalid("number", e))?;
         let product = c
@@ -151,7 +154,7 @@ impl App {
                 kind: c.kind,
                 product: product.map(str::to_owned),
                 starts_on: c.starts_on,
-                terms: c.terms.clone(),
+                terms: terms.clone(),
             },
             now,
         )
@@ -169,7 +172,7 @@ impl App {
                 actor: who.actor,
                 action: "contract_saved",
                 target: Some(&format!("contract:{}", row.id)),
-                details: json!({"creditor_id": row.creditor_id, "debtor_id": row.debtor_id, "kind": row.kind, "terms": c.terms}),
+                details: json!({"creditor_id": row.creditor_id, "debtor_id": row.debtor_id, "kind": row.kind, "terms": terms}),
                 ip: None,
             },
             now,

@@ -97,6 +97,19 @@ pub async fn contracts_terms_and_access_log(db: Db) {
         app.save_contract(&agent, save.clone()).await,
         Err(AppError::Forbidden)
     ));
+    // Terms that agree nothing are no terms: the creditor's policy applies.
+    let blank = app
+        .save_contract(
+            &supervisor,
+            SaveContract {
+                number: "CT-BRANCO".into(),
+                terms: Some(ContractTerms::default()),
+                ..save.clone()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(blank.terms, None);
     app.save_contract(&supervisor, save.clone()).await.unwrap();
     // Another organization cannot attach it to its own creditor.
     let other = principal(org + 1000, Role::Admin, sup.id);

@@ -76,7 +76,7 @@ impl ContractForm {
             kind,
             product: Some(self.product.clone()),
             starts_on,
-            terms: (terms != ContractTerms::default()).then_some(terms),
+            terms: Some(terms),
         })
     }
 }
@@ -132,7 +132,11 @@ mod tests {
             interest: String::new(),
             ..form()
         };
-        assert!(plain.to_contract(7).unwrap().terms.is_none());
+        // Nothing agreed: App::save_contract stores no terms for it.
+        assert_eq!(
+            plain.to_contract(7).unwrap().terms,
+            Some(ContractTerms::default())
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use quita_app::{
     auth::Principal,
-    portfolio::contracts::{EffectiveTerms, SaveContract},
+    portfolio::contracts::{EffectiveTerms, SaveContract, effective_terms},
 };
 use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
@@ -152,18 +152,12 @@ pub async fn run(
                         kind,
                         product: a.product,
                         starts_on,
-                        terms: (terms != ContractTerms::default()).then_some(terms),
+                        terms: Some(terms),
                     },
                 )
                 .await
                 .context("contract")?;
-            let effective = app
-                .debtor_contracts(org.id, debtor.id)
-                .await?
-                .into_iter()
-                .find(|(c, _)| c.id == row.id)
-                .map(|(_, t)| t)
-                .context("contract saved but not found")?;
+            let effective = effective_terms(&creditor.policy, row.terms.as_ref());
             output::print(a.json, &contract_json(&row, &effective), || {
                 format!("saved contract {} (id {})", row.number, row.id)
             })?;
