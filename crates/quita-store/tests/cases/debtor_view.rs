@@ -41,6 +41,17 @@ async fn debtor_ids(db: &Db, org_id: i64, people: &[(&str, &str)]) -> Vec<i64> {
     people.iter().map(|(doc, _)| ids[*doc]).collect()
 }
 
+/// Maria and José, debtors of `org_id`: their ids.
+async fn maria_and_jose(db: &Db, org_id: i64) -> [i64; 2] {
+    let ids = debtor_ids(
+        db,
+        org_id,
+        &[("52998224725", "Maria"), ("11144477735", "Jose")],
+    )
+    .await;
+    [ids[0], ids[1]]
+}
+
 async fn run_sql(db: &Db, sql: &'static str) -> Result<(), sqlx::Error> {
     match db {
         Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
@@ -159,14 +170,7 @@ pub async fn contracts_keep_their_terms(db: Db) {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let [maria, jose] = debtor_ids(
-        &db,
-        a.id,
-        &[("52998224725", "Maria"), ("11144477735", "Jose")],
-    )
-    .await[..] else {
-        unreachable!()
-    };
+    let [maria, jose] = maria_and_jose(&db, a.id).await;
     let terms = ContractTerms {
         late_fine: Some(Percent::whole(1)),
         default_interest_monthly: Some(Percent::parse("0,5").unwrap()),
@@ -364,14 +368,7 @@ pub async fn debtor_pages_visit_each_once(db: Db) {
 pub async fn contacts_refresh_only_unverified(db: Db) {
     let a = org(&db, "alfa").await;
     let b = org(&db, "beta").await;
-    let [maria, jose] = debtor_ids(
-        &db,
-        a.id,
-        &[("52998224725", "Maria"), ("11144477735", "Jose")],
-    )
-    .await[..] else {
-        unreachable!()
-    };
+    let [maria, jose] = maria_and_jose(&db, a.id).await;
     let mut tx = db.begin_write().await.unwrap();
     contacts::insert_new(
         &mut tx,
@@ -490,14 +487,7 @@ pub async fn contacts_refresh_only_unverified(db: Db) {
 pub async fn people_mark_debtors_and_contacts(db: Db) {
     let a = org(&db, "alfa").await;
     let b = org(&db, "beta").await;
-    let [maria, jose] = debtor_ids(
-        &db,
-        a.id,
-        &[("52998224725", "Maria"), ("11144477735", "Jose")],
-    )
-    .await[..] else {
-        unreachable!()
-    };
+    let [maria, jose] = maria_and_jose(&db, a.id).await;
     let mut tx = db.begin_write().await.unwrap();
     contacts::insert_new(
         &mut tx,
