@@ -10,11 +10,7 @@
 //! `Email::parse`…). The file is applied all or nothing (one transaction)
 //! unless `partial`, in which case the valid rows are applied.
 
-use std::{
-    collections::{HashMap, HashSet},
-    io::Read,
-    time::Instant,
-};
+use std::{collections::HashMap, io::Read, time::Instant};
 
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use quita_br::document::Document;
@@ -38,6 +34,7 @@ use quita_store::{
 use serde::Serialize;
 
 use super::{
+    fingerprints::FingerprintSet,
     import::{FileKind, RowProblem, file_problem, note_problem, problems_csv},
     rows::{FileError, RowSource},
 };
@@ -600,11 +597,11 @@ impl Run {
 
         // One transaction for the whole file, read, decided and written a
         // batch at a time: memory grows with the distinct contacts met
-        // (`seen`, so one repeated later in the file counts as unchanged),
-        // not with the rows. SQLite's write lock is held while the file is
-        // read, as in the receivables import.
+        // (`seen`, 16 bytes each, so one repeated later in the file counts
+        // as unchanged), not with the rows. SQLite's write lock is held
+        // while the file is read, as in the receivables import.
         let mut tx = db.begin_write().await?;
-        let mut seen: HashSet<(i64, String)> = HashSet::new();
+        let mut seen = FingerprintSet::default();
         loop {
             let Some((rows, ended)) =
                 read_batch(&mut source, &header, default_source, today, now, &mut out)
@@ -714,7 +711,7 @@ async fn apply_batch(
     known: Vec<(i64, Row)>,
     tz: &TimeZone,
     now: Timestamp,
-    seen: &mut HashSet<(i64, String)>,
+    seen: &mut FingerprintSet,
     out: &mut EnrichmentOutcome,
 ) -> AppResult<()> {
     let mut debtor_ids: Vec<i64> = known.iter().map(|(id, _)| *id).collect();
@@ -730,12 +727,11 @@ async fn apply_batch(
     for (debtor_id, r) in known {
         for inc in r.contacts {
             let key = (debtor_id, inc.contact.key());
-            if seen.contains(&key) {
+            if !seen.insert(&[&debtor_id.to_le_bytes(), key.1.as_bytes()]) {
                 out.summary.unchanged += 1;
                 continue;
             }
             let stored = existing.get(&key).copied();
-            seen.insert(key);
             let stored_domain = stored.and_then(|c| stored_contact(c, tz));
             let decision = match (stored, &stored_domain) {
                 (Some(_), Some(d)) => enrichment_decision(Some(d), &inc.contact),
