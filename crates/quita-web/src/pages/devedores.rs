@@ -195,7 +195,7 @@ pub struct ContactView {
     /// The form's current `situacao`: `unverified`, `valid` or `invalid:<reason>`.
     pub situacao: String,
     /// Each channel's opt-out checkbox: form field, label, ticked.
-    pub optouts: Vec<(&'static str, &'static str, bool)>,
+    pub optouts: Vec<(String, &'static str, bool)>,
     pub workplace: bool,
     pub kind: &'static str,
     pub value: String,
@@ -205,6 +205,17 @@ pub struct ContactView {
     pub reason: Option<String>,
     pub source: String,
     pub opt_out: String,
+}
+
+/// A channel as the page names it.
+fn channel_label(ch: Channel) -> &'static str {
+    match ch {
+        Channel::Voice => "ligação",
+        Channel::Sms => "SMS",
+        Channel::Whatsapp => "WhatsApp",
+        Channel::Email => "e-mail",
+        Channel::Letter => "carta",
+    }
 }
 
 fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
@@ -243,29 +254,16 @@ fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
         _ => ("Não verificado", "muted"),
     };
     let opt = ChannelSet::from_bits(u8::try_from(c.opt_out & 0xff).unwrap_or(0));
-    let opt_out = opt
-        .iter()
-        .map(|ch| match ch.as_str() {
-            "voice" => "ligação",
-            "sms" => "SMS",
-            "whatsapp" => "WhatsApp",
-            "email" => "e-mail",
-            _ => "carta",
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let opt_out = opt.iter().map(channel_label).collect::<Vec<_>>().join(", ");
     let validity = Validity::from_db(&c.status, c.invalid_reason.as_deref()).ok();
     let optouts = Channel::ALL
         .into_iter()
         .map(|ch| {
-            let (field, label) = match ch {
-                Channel::Voice => ("optout_voice", "Ligação"),
-                Channel::Sms => ("optout_sms", "SMS"),
-                Channel::Whatsapp => ("optout_whatsapp", "WhatsApp"),
-                Channel::Email => ("optout_email", "E-mail"),
-                Channel::Letter => ("optout_letter", "Carta"),
-            };
-            (field, label, opt.contains(ch))
+            (
+                format!("optout_{}", ch.as_str()),
+                channel_label(ch),
+                opt.contains(ch),
+            )
         })
         .collect();
     ContactView {

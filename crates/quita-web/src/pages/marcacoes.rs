@@ -58,7 +58,8 @@ impl DebtorMarksForm {
 }
 
 /// One contact's row form: `situacao` is `unverified`, `valid` or
-/// `invalid:<reason>`; one checkbox per opt-out channel; the workplace mark.
+/// `invalid:<reason>`; one checkbox per opt-out channel, named
+/// `optout_<channel>` as the debtor page renders them; the workplace mark.
 #[derive(Debug, Default, Deserialize)]
 pub struct ContactMarksForm {
     #[serde(default)]
@@ -189,6 +190,15 @@ mod tests {
         assert!(
             matches!(bad.parse(), Err(AppError::Invalid { field: "tags", message }) if message.contains("não!"))
         );
+    }
+
+    #[test]
+    fn every_channel_checkbox_the_page_renders_is_read() {
+        for ch in Channel::ALL {
+            let body = format!("situacao=valid&optout_{}=on", ch.as_str());
+            let f: ContactMarksForm = serde_urlencoded::from_str(&body).unwrap();
+            assert_eq!(f.parse().unwrap().opt_out.iter().collect::<Vec<_>>(), [ch]);
+        }
     }
 
     #[test]
