@@ -277,16 +277,13 @@ pub async fn import(
             s.elapsed_ms
         )
     })?;
-    if !s.applied || s.errors > 0 {
-        if let Some(first) = outcome.problems.first() {
-            eprintln!(
-                "{}",
-                first_problem(s.errors, &a.file, first, a.errors.is_some())
-            );
-        }
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(import_exit(
+        s.applied,
+        s.errors,
+        &outcome.problems,
+        &a.file,
+        a.errors.is_some(),
+    ))
 }
 
 /// `quita import contacts`: the enrichment import.
@@ -346,16 +343,13 @@ async fn import_contacts(
             s.elapsed_ms
         )
     })?;
-    if !s.applied || s.errors > 0 {
-        if let Some(first) = outcome.problems.first() {
-            eprintln!(
-                "{}",
-                first_problem(s.errors, &a.file, first, a.errors.is_some())
-            );
-        }
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(import_exit(
+        s.applied,
+        s.errors,
+        &outcome.problems,
+        &a.file,
+        a.errors.is_some(),
+    ))
 }
 
 pub async fn index(
@@ -458,25 +452,37 @@ pub async fn calc_for_receivable(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The one-line error for a refused or partly applied file: how many
-/// problems and where the first is (a whole-file problem, line 0, has no
-/// line to name).
-fn first_problem(errors: u64, file: &Path, first: &RowProblem, has_report: bool) -> String {
-    let mut at = String::new();
-    if first.line > 0 {
-        at.push_str(&format!("; first at line {}", first.line));
-        if !first.column.is_empty() {
-            at.push_str(&format!(", column {}", first.column));
-        }
+/// Success, or exit 1 with one line on stderr when the file was refused or
+/// had problems: how many, and where the first is (a whole-file problem,
+/// line 0, has no line to name).
+fn import_exit(
+    applied: bool,
+    errors: u64,
+    problems: &[RowProblem],
+    file: &Path,
+    has_report: bool,
+) -> ExitCode {
+    if applied && errors == 0 {
+        return ExitCode::SUCCESS;
     }
-    let hint = if has_report {
-        ""
-    } else {
-        " (use --errors FILE for the full report)"
-    };
-    format!(
-        "error: {errors} problem(s) in {}{at}: {}{hint}",
-        file.display(),
-        first.reason
-    )
+    if let Some(first) = problems.first() {
+        let mut at = String::new();
+        if first.line > 0 {
+            at.push_str(&format!("; first at line {}", first.line));
+            if !first.column.is_empty() {
+                at.push_str(&format!(", column {}", first.column));
+            }
+        }
+        let hint = if has_report {
+            ""
+        } else {
+            " (use --errors FILE for the full report)"
+        };
+        eprintln!(
+            "error: {errors} problem(s) in {}{at}: {}{hint}",
+            file.display(),
+            first.reason
+        );
+    }
+    ExitCode::from(1)
 }
