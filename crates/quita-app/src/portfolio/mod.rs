@@ -7,6 +7,7 @@ pub mod contracts;
 pub mod creditors;
 pub mod debtors;
 pub mod enrichment;
+mod enrichment_read;
 mod fingerprints;
 pub mod import;
 mod import_read;
