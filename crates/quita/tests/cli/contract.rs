@@ -2,42 +2,17 @@
 //! contract override the creditor's policy term by term, and bad flags are
 //! one clear line that changes nothing.
 
-use std::path::PathBuf;
-
-use super::{assert_one_line_error, json_of, quita, tempdir};
+use super::{alfa_with_sample_portfolio, assert_one_line_error, json_of, quita, tempdir};
 
 #[test]
 fn contract_terms_from_the_shell() {
     let dir = tempdir("contract");
-    let carteira =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/samples/carteira-exemplo.csv");
-    json_of(&quita(&dir, &["org", "create", "--name", "Alfa", "--json"]));
+    assert_eq!(alfa_with_sample_portfolio(&dir)["errors"], 0);
     let org = |args: &[&str]| {
         let mut all = vec!["--org", "alfa"];
         all.extend_from_slice(args);
         quita(&dir, &all)
     };
-    json_of(&org(&[
-        "creditor",
-        "create",
-        "--name",
-        "Loja",
-        "--document",
-        "34.028.316/0001-03",
-        "--fine",
-        "2",
-        "--interest",
-        "1",
-        "--json",
-    ]));
-    json_of(&org(&[
-        "import",
-        "receivables",
-        carteira.to_str().unwrap(),
-        "--creditor",
-        "34028316000103",
-        "--json",
-    ]));
 
     // The imported contract follows the creditor's policy.
     let before = json_of(&org(&[

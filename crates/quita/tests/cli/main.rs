@@ -450,40 +450,43 @@ fn json_of(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("one JSON document")
 }
 
+/// Organization `alfa` with creditor Loja (34.028.316/0001-03, the default
+/// 2% fine and 1% a month) and the sample portfolio imported: the import's
+/// summary.
+fn alfa_with_sample_portfolio(dir: &std::path::Path) -> serde_json::Value {
+    let carteira =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/samples/carteira-exemplo.csv");
+    json_of(&quita(dir, &["org", "create", "--name", "Alfa", "--json"]));
+    let org = |args: &[&str]| {
+        let mut all = vec!["--org", "alfa"];
+        all.extend_from_slice(args);
+        quita(dir, &all)
+    };
+    json_of(&org(&[
+        "creditor",
+        "create",
+        "--name",
+        "Loja",
+        "--document",
+        "34.028.316/0001-03",
+        "--json",
+    ]));
+    json_of(&org(&[
+        "import",
+        "receivables",
+        carteira.to_str().unwrap(),
+        "--creditor",
+        "34028316000103",
+        "--json",
+    ]))
+}
+
 #[test]
 fn import_contacts_enriches_existing_debtors() {
     let dir = tempdir("enrich");
-    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/samples");
-    let carteira = samples.join("carteira-exemplo.csv");
-    let enrich = samples.join("enriquecimento-exemplo.csv");
-    json_of(&quita(&dir, &["org", "create", "--name", "Alfa", "--json"]));
-    json_of(&quita(
-        &dir,
-        &[
-            "--org",
-            "alfa",
-            "creditor",
-            "create",
-            "--name",
-            "Loja",
-            "--document",
-            "34.028.316/0001-03",
-            "--json",
-        ],
-    ));
-    let imported = json_of(&quita(
-        &dir,
-        &[
-            "--org",
-            "alfa",
-            "import",
-            "receivables",
-            carteira.to_str().unwrap(),
-            "--creditor",
-            "34028316000103",
-            "--json",
-        ],
-    ));
+    let enrich = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/samples/enriquecimento-exemplo.csv");
+    let imported = alfa_with_sample_portfolio(&dir);
     assert_eq!(imported["errors"], 0, "{imported}");
     let first = json_of(&quita(
         &dir,
