@@ -13,6 +13,9 @@ use jiff::civil::Date;
 
 use crate::email::Email;
 
+mod marks;
+pub use marks::{ContactMarks, ContactMarksPatch};
+
 /// Brazilian area codes (DDD) in use (Anatel plan).
 const VALID_DDD: [u8; 67] = [
     11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38, 41, 42, 43,
@@ -402,6 +405,8 @@ pub enum ContactKind {
 }
 
 impl ContactKind {
+    pub const ALL: [ContactKind; 3] = [Self::Phone, Self::Email, Self::Address];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Phone => "phone",
@@ -409,12 +414,24 @@ impl ContactKind {
             Self::Address => "address",
         }
     }
+
+    /// The channels a contact of this kind can serve at most, hence the
+    /// only ones its debtor can opt out of on it.
+    pub fn channels(self) -> ChannelSet {
+        match self {
+            Self::Phone => [Channel::Voice, Channel::Sms, Channel::Whatsapp]
+                .into_iter()
+                .collect(),
+            Self::Email => [Channel::Email].into_iter().collect(),
+            Self::Address => [Channel::Letter].into_iter().collect(),
+        }
+    }
 }
 
 impl FromStr for ContactKind {
     type Err = ContactError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [Self::Phone, Self::Email, Self::Address]
+        Self::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
             .ok_or_else(|| ContactError::UnknownKind(s.to_owned()))
@@ -569,6 +586,18 @@ impl InvalidReason {
             Self::Other => "other",
         }
     }
+
+    /// Whether this reason can describe a contact of `kind`: a bounce is an
+    /// e-mail's, a wrong or disconnected number a phone's, returned mail an
+    /// address's; "other" fits any.
+    pub fn fits(self, kind: ContactKind) -> bool {
+        match self {
+            Self::Bounce => kind == ContactKind::Email,
+            Self::WrongNumber | Self::Disconnected => kind == ContactKind::Phone,
+            Self::ReturnedMail => kind == ContactKind::Address,
+            Self::Other => true,
+        }
+    }
 }
 
 impl FromStr for InvalidReason {
@@ -646,6 +675,11 @@ pub enum ContactError {
     #[error("channel {channel} does not apply to a {kind} contact")]
     ChannelMismatch {
         channel: &'static str,
+        kind: &'static str,
+    },
+    #[error("reason {reason} does not apply to a {kind} contact")]
+    ReasonMismatch {
+        reason: &'static str,
         kind: &'static str,
     },
     #[error("only phones can be marked as WhatsApp")]
@@ -766,14 +800,7 @@ impl Contact {
 
     /// Records that the debtor refused `channel` on this contact.
     pub fn opt_out(&mut self, channel: Channel) -> Result<(), ContactError> {
-        let possible = match &self.value {
-            ContactValue::Phone(_) => {
-                matches!(channel, Channel::Voice | Channel::Sms | Channel::Whatsapp)
-            }
-            ContactValue::Email(_) => channel == Channel::Email,
-            ContactValue::Address(_) => channel == Channel::Letter,
-        };
-        if !possible {
+        if !self.kind().channels().contains(channel) {
             return Err(ContactError::ChannelMismatch {
                 channel: channel.as_str(),
                 kind: self.kind().as_str(),

@@ -5,14 +5,14 @@
 //! change is in the audit log (without the contact's value).
 
 use quita_core::{
-    contact::{ChannelSet, Validity},
+    contact::{ChannelSet, ContactError, ContactKind, Validity},
     debtor::{DebtorFlags, Tag},
     role::Role,
 };
 use quita_store::{
     audit,
     portfolio::{
-        contacts::{self, ContactChange},
+        contacts::{self, ContactChange, ContactRow},
         debtors::{self, DebtorRow},
     },
 };
@@ -23,13 +23,7 @@ use crate::{App, AppError, AppResult, auth::Principal};
 /// At most this many tags on one debtor.
 pub const MAX_TAGS: usize = 20;
 
-/// The new state of one contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContactMarks {
-    pub validity: Validity,
-    pub opt_out: ChannelSet,
-    pub workplace: bool,
-}
+pub use quita_core::contact::{ContactMarks, ContactMarksPatch};
 
 impl App {
     /// Sets the collection flags and tags of one debtor of the organization
@@ -84,17 +78,27 @@ impl App {
         Ok(debtors::get(&self.db, who.org_id, debtor_id).await?)
     }
 
-    /// Changes one contact of one debtor of the organization.
+    /// Changes the marks `patch` names on one contact of one debtor of the
+    /// organization, and returns the contact as stored. The result must fit
+    /// the contact's kind (a bounce is an e-mail's; SMS is a phone's).
     pub async fn mark_contact(
         &self,
         who: &Principal,
         debtor_id: i64,
         contact_id: i64,
-        marks: ContactMarks,
-    ) -> AppResult<()> {
+        patch: ContactMarksPatch,
+    ) -> AppResult<ContactRow> {
         who.require(Role::Agent)?;
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
+        let stored = contacts::get(&mut tx, who.org_id, debtor_id, contact_id).await?;
+        let kind: ContactKind = stored.kind.parse().map_err(|e: ContactError| {
+            AppError::Internal(anyhow::anyhow!("stored contact {contact_id}: {e}"))
+        })?;
+        let marks = stored_marks(&stored)
+            .patched(patch)
+            .fit(kind)
+            .map_err(misfit)?;
         let reason = marks.validity.reason().map(|r| r.as_str());
         contacts::change(
             &mut tx,
@@ -126,7 +130,38 @@ impl App {
             now,
         )
         .await?;
+        let changed = contacts::get(&mut tx, who.org_id, debtor_id, contact_id).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(changed)
+    }
+}
+
+/// A stored contact's marks; an unreadable status counts as unverified
+/// (the patch then says what it is).
+fn stored_marks(c: &ContactRow) -> ContactMarks {
+    ContactMarks {
+        validity: Validity::from_db(&c.status, c.invalid_reason.as_deref()).unwrap_or_default(),
+        opt_out: ChannelSet::from_bits(u8::try_from(c.opt_out & 0xff).unwrap_or(0)),
+        workplace: c.workplace,
+    }
+}
+
+/// Marks that do not fit the contact, in the words of the page.
+fn misfit(e: ContactError) -> AppError {
+    let kind = |k: &str| match k {
+        "phone" => "um telefone",
+        "email" => "um e-mail",
+        _ => "um endereço",
+    };
+    match e {
+        ContactError::ReasonMismatch { reason, kind: k } => AppError::invalid(
+            "invalid_reason",
+            format!("o motivo \"{reason}\" não se aplica a {}", kind(k)),
+        ),
+        ContactError::ChannelMismatch { channel, kind: k } => AppError::invalid(
+            "opt_out",
+            format!("o canal \"{channel}\" não se aplica a {}", kind(k)),
+        ),
+        other => AppError::invalid("contact", other),
     }
 }

@@ -1,7 +1,10 @@
 //! People marking debtors (flags, tags) and contacts (validity, opt-out,
 //! workplace): roles, organization scope and the audit log.
 
-use quita_app::{AppError, portfolio::marks::ContactMarks};
+use quita_app::{
+    AppError,
+    portfolio::marks::{ContactMarks, ContactMarksPatch},
+};
 use quita_core::{
     contact::{Channel, ChannelSet, InvalidReason, Validity},
     debtor::{DebtorFlags, Tag},
@@ -74,19 +77,53 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
         workplace: true,
     };
     assert!(matches!(
-        app.mark_contact(&viewer, maria.id, phone.id, marks).await,
+        app.mark_contact(&viewer, maria.id, phone.id, marks.into())
+            .await,
         Err(AppError::Forbidden)
     ));
     // Through another debtor or another organization: not found.
     for (who, debtor) in [(&agent, joao.id), (&other, maria.id)] {
         assert!(matches!(
-            app.mark_contact(who, debtor, phone.id, marks).await,
+            app.mark_contact(who, debtor, phone.id, marks.into()).await,
             Err(AppError::NotFound)
         ));
     }
-    app.mark_contact(&agent, maria.id, phone.id, marks)
+    // A bounce is an e-mail's, and a phone cannot be opted out of letters:
+    // refused, and nothing changes.
+    let bounce = ContactMarks {
+        validity: Validity::Invalid(InvalidReason::Bounce),
+        ..marks
+    };
+    let letter = ContactMarks {
+        opt_out: [Channel::Letter].into_iter().collect(),
+        ..marks
+    };
+    for (bad, field) in [(bounce, "invalid_reason"), (letter, "opt_out")] {
+        match app
+            .mark_contact(&agent, maria.id, phone.id, bad.into())
+            .await
+        {
+            Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    assert_eq!(
+        contacts::list_for_debtor(&db, org, maria.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.id == phone.id)
+            .unwrap(),
+        phone
+    );
+    let stored = app
+        .mark_contact(&agent, maria.id, phone.id, marks.into())
         .await
         .unwrap();
+    assert_eq!(
+        (stored.status.as_str(), stored.workplace),
+        ("invalid", true)
+    );
     let view = app
         .debtor_360(org, maria.id, jiff::civil::date(2026, 11, 23))
         .await
@@ -101,6 +138,23 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
         ),
         ("invalid", Some("wrong_number"), marks.opt_out, true)
     );
+    // A patch changes what it names: the workplace mark stays.
+    let patched = app
+        .mark_contact(
+            &agent,
+            maria.id,
+            phone.id,
+            ContactMarksPatch {
+                opt_out: Some(ChannelSet::EMPTY),
+                ..ContactMarksPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (patched.status.as_str(), patched.opt_out, patched.workplace),
+        ("invalid", 0, true)
+    );
     // Back to valid: the reason goes.
     app.mark_contact(
         &agent,
@@ -110,7 +164,8 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
             validity: Validity::Valid,
             opt_out: ChannelSet::EMPTY,
             workplace: false,
-        },
+        }
+        .into(),
     )
     .await
     .unwrap();
@@ -127,7 +182,7 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
         .iter()
         .filter(|e| e.action == "contact_marked" || e.action == "debtor_marked")
         .collect();
-    assert_eq!(marked.len(), 3, "{marked:?}");
+    assert_eq!(marked.len(), 4, "{marked:?}");
     assert!(
         marked
             .iter()

@@ -536,12 +536,23 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
             contacts::change(&mut tx, org_id, debtor_id, phone.id, &wrong, at(90)).await,
             Err(StoreError::NotFound)
         ));
+        assert!(matches!(
+            contacts::get(&mut tx, org_id, debtor_id, phone.id).await,
+            Err(StoreError::NotFound)
+        ));
     }
+    assert_eq!(
+        contacts::get(&mut tx, a.id, maria, phone.id).await.unwrap(),
+        phone
+    );
     contacts::change(&mut tx, a.id, maria, phone.id, &wrong, at(90))
         .await
         .unwrap();
+    // Read back inside the same transaction, before the commit.
+    let seen = contacts::get(&mut tx, a.id, maria, phone.id).await.unwrap();
     tx.commit().await.unwrap();
     let after = contacts::list_for_debtor(&db, a.id, maria).await.unwrap()[0].clone();
+    assert_eq!(seen, after);
     assert_eq!(
         (
             after.status.as_str(),
