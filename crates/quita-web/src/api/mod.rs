@@ -4,6 +4,7 @@
 mod contracts;
 mod dto;
 mod enrichment;
+mod marks;
 pub use enrichment::default_source as default_contacts_source;
 mod org;
 mod portfolio;
@@ -65,7 +66,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(portfolio::aging))
         .routes(routes!(portfolio::debtors))
         .routes(routes!(enrichment::import_contacts))
-        .routes(routes!(portfolio::debtor))
+        .routes(routes!(portfolio::debtor, marks::mark_debtor))
+        .routes(routes!(marks::mark_contact))
         .routes(routes!(portfolio::debtor_accesses))
         .routes(routes!(contracts::save_contract))
         .routes(routes!(portfolio::receivable_update));

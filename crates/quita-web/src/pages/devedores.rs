@@ -11,7 +11,7 @@ use quita_app::portfolio::{
 };
 use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
-    contact::{Cep, Channel, ChannelSet, Phone, Validity},
+    contact::{Cep, Channel, ChannelSet, ContactKind, Phone, Validity},
     role::Role,
 };
 use quita_store::{
@@ -194,6 +194,8 @@ pub struct ContactView {
     pub id: i64,
     /// The form's current `situacao`: `unverified`, `valid` or `invalid:<reason>`.
     pub situacao: String,
+    /// The "Situação" select's options for this kind of contact: value, label.
+    pub situations: Vec<(String, String)>,
     /// Each channel's opt-out checkbox: form field, label, ticked.
     pub optouts: Vec<(String, &'static str, bool)>,
     pub workplace: bool,
@@ -256,8 +258,12 @@ fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
     let opt = ChannelSet::from_bits(u8::try_from(c.opt_out & 0xff).unwrap_or(0));
     let opt_out = opt.iter().map(channel_label).collect::<Vec<_>>().join(", ");
     let validity = Validity::from_db(&c.status, c.invalid_reason.as_deref()).ok();
+    // The database's CHECK allows only the three kinds; anything else is
+    // shown as an address, as above.
+    let kind_of = c.kind.parse().unwrap_or(ContactKind::Address);
     let optouts = Channel::ALL
         .into_iter()
+        .filter(|ch| kind_of.channels().contains(*ch))
         .map(|ch| {
             (
                 format!("optout_{}", ch.as_str()),
@@ -269,6 +275,7 @@ fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
     ContactView {
         id: c.id,
         situacao: validity.map_or_else(|| c.status.clone(), marcacoes::situation_value),
+        situations: marcacoes::situations(kind_of),
         optouts,
         workplace: c.workplace,
         kind,
@@ -479,7 +486,6 @@ struct DebtorPage {
     csrf: String,
     /// The alerts form's checkboxes: field, label, ticked.
     flag_boxes: Vec<(&'static str, &'static str, bool)>,
-    situations: Vec<(String, String)>,
     since: String,
     on: String,
     contacts: Vec<ContactView>,
@@ -617,7 +623,6 @@ pub async fn show(
         flags: flags_of(d),
         csrf: s.0.csrf_token.clone(),
         flag_boxes: flag_boxes(d),
-        situations: marcacoes::situations(),
         tags: d.tags.clone(),
         since: format::date(d.created_at, &org.time_zone),
         on: format::civil(v.on),

@@ -8,7 +8,7 @@ use axum::{
 };
 use quita_app::{AppError, portfolio::marks::ContactMarks};
 use quita_core::{
-    contact::{Channel, ChannelSet, InvalidReason, Validity},
+    contact::{Channel, ChannelSet, ContactKind, InvalidReason, Validity},
     debtor::{DebtorFlags, Tag},
     role::Role,
 };
@@ -41,20 +41,23 @@ impl DebtorMarksForm {
             .tags
             .split(',')
             .filter(|t| !t.trim().is_empty())
-            .map(|t| {
-                Tag::parse(t).map_err(|_| {
-                    AppError::invalid(
-                        "tags",
-                        format!(
-                            "marcador \"{}\": use até 40 letras, números, espaços, '-' ou '_'",
-                            t.trim()
-                        ),
-                    )
-                })
-            })
+            .map(parse_tag)
             .collect::<Result<_, _>>()?;
         Ok((flags, tags))
     }
+}
+
+/// One tag as a person typed it, with the rule in the refusal.
+pub(crate) fn parse_tag(raw: &str) -> Result<Tag, AppError> {
+    Tag::parse(raw).map_err(|_| {
+        AppError::invalid(
+            "tags",
+            format!(
+                "marcador \"{}\": use até 40 letras, números, espaços, '-' ou '_'",
+                raw.trim()
+            ),
+        )
+    })
 }
 
 /// One contact's row form: `situacao` is `unverified`, `valid` or
@@ -99,9 +102,11 @@ pub(super) fn reason_label(r: InvalidReason) -> &'static str {
     }
 }
 
-/// The options of a contact's "Situação" select: value and label.
-pub(super) fn situations() -> Vec<(String, String)> {
+/// The options of the "Situação" select of a contact of `kind`: value and
+/// label, only the reasons that can describe such a contact.
+pub(super) fn situations(kind: ContactKind) -> Vec<(String, String)> {
     choices()
+        .filter(|v| v.reason().is_none_or(|r| r.fits(kind)))
         .map(|v| {
             let label = match v {
                 Validity::Unverified => "Não verificado".to_owned(),
@@ -164,7 +169,7 @@ pub async fn contact(
     p.require(Role::Agent)?;
     let (id, contact) = (parse_id(&raw)?, parse_id(&raw_contact)?);
     let marks = f.parse()?;
-    state.app.mark_contact(p, id, contact, marks).await?;
+    state.app.mark_contact(p, id, contact, marks.into()).await?;
     Ok(Redirect::to(&format!("/devedores/{id}#contato-{contact}")).into_response())
 }
 
@@ -232,5 +237,33 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn each_kind_is_offered_its_own_reasons() {
+        let values = |k| -> Vec<String> { situations(k).into_iter().map(|(v, _)| v).collect() };
+        assert_eq!(
+            values(ContactKind::Email),
+            ["unverified", "valid", "invalid:bounce", "invalid:other"]
+        );
+        assert_eq!(
+            values(ContactKind::Phone),
+            [
+                "unverified",
+                "valid",
+                "invalid:wrong_number",
+                "invalid:disconnected",
+                "invalid:other"
+            ]
+        );
+        assert_eq!(
+            values(ContactKind::Address),
+            [
+                "unverified",
+                "valid",
+                "invalid:returned_mail",
+                "invalid:other"
+            ]
+        );
     }
 }

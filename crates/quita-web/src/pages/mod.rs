@@ -5,7 +5,7 @@ pub(crate) mod contratos;
 pub mod devedores;
 mod enriquecimento;
 mod login;
-mod marcacoes;
+pub(crate) mod marcacoes;
 mod painel;
 pub mod relatorios;
 mod settings;

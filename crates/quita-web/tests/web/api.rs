@@ -241,7 +241,7 @@ pub async fn api_users_and_tokens(db: Db) {
 }
 
 /// The routes the API serves; the document must list exactly these.
-pub const API_ROUTES: [(&str, &str); 22] = [
+pub const API_ROUTES: [(&str, &str); 24] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/organization"),
     ("get", "/api/v1/dashboard"),
@@ -261,6 +261,8 @@ pub const API_ROUTES: [(&str, &str); 22] = [
     ("get", "/api/v1/aging"),
     ("get", "/api/v1/debtors"),
     ("get", "/api/v1/debtors/{id}"),
+    ("patch", "/api/v1/debtors/{id}"),
+    ("patch", "/api/v1/debtors/{id}/contacts/{contact_id}"),
     ("get", "/api/v1/debtors/{id}/accesses"),
     ("post", "/api/v1/debtors/{id}/contracts"),
     ("get", "/api/v1/receivables/{id}/update"),

@@ -20,7 +20,7 @@ use quita_store::{
     },
 };
 use reqwest::{Client, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::{
     portfolio::{creditor, good_csv, import, multipart},
@@ -835,6 +835,26 @@ pub async fn marking_forms_change_flags_and_contacts(db: Db) {
     };
     let bad = mark(&agent, maria, &csrf, "invalid:talvez").await.unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A phone is offered only a phone's reasons, and a bounce is refused.
+    let (_, html) = get_text(&agent, t.url(&page)).await;
+    let row = html
+        .split(&format!("<tr id=\"contato-{phone}\">"))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap();
+    assert!(
+        row.contains("invalid:wrong_number") && !row.contains("invalid:bounce"),
+        "{row}"
+    );
+    assert!(!row.contains("optout_letter") && row.contains("optout_sms"));
+    let bad = mark(&agent, maria, &csrf, "invalid:bounce").await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("não se aplica a um telefone")
+    );
     let ok = mark(&agent, maria, &csrf, "invalid:wrong_number")
         .await
         .unwrap();
@@ -893,4 +913,184 @@ pub async fn marking_forms_change_flags_and_contacts(db: Db) {
     );
     let b_debtor = t.app.find_debtor(b.id, &b_maria.to_string()).await.unwrap();
     assert!(!b_debtor.dispute && b_debtor.tags.is_empty());
+}
+
+/// The marks through the API: `PATCH` changes only the fields it names; a
+/// bad tag, an unknown field or a reason that does not fit the contact is a
+/// 422 naming it and changes nothing; a viewer is refused; another
+/// organization's debtor and contact are not found.
+pub async fn api_marks_debtors_and_contacts(db: Db) {
+    let t = TestApp::start(db).await;
+    let Twins {
+        a,
+        b,
+        cred: _,
+        maria,
+        b_maria,
+    } = twins(&t).await;
+    let phone = contacts::list_for_debtor(&t.app.db, a.id, maria)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == "phone")
+        .unwrap();
+    let api = reqwest::Client::new();
+    let agent = token(&t, a.id, Role::Agent).await;
+    let viewer = token(&t, a.id, Role::Viewer).await;
+    let patch = |token: &str, path: String, body: Value| {
+        api.patch(t.url(&path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let debtor = format!("/api/v1/debtors/{maria}");
+
+    let res = patch(
+        &agent,
+        debtor.clone(),
+        json!({"do_not_contact": true, "tags": ["Cobrança judicial", "vip"]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let d: Value = res.json().await.unwrap();
+    assert_eq!(
+        (&d["do_not_contact"], &d["dispute"], &d["tags"]),
+        (
+            &json!(true),
+            &json!(false),
+            &json!(["cobrança judicial", "vip"])
+        )
+    );
+    // Only what is named changes.
+    let d: Value = patch(&agent, debtor.clone(), json!({"dispute": true}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&d["do_not_contact"], &d["dispute"], &d["tags"]),
+        (
+            &json!(true),
+            &json!(true),
+            &json!(["cobrança judicial", "vip"])
+        )
+    );
+    for (bad, field) in [
+        (json!({"tags": ["não!"]}), "tags"),
+        (json!({"dispute": false, "dispte": true}), "dispte"),
+        (json!({"deceased": "sim"}), "deceased"),
+    ] {
+        let res = patch(&agent, debtor.clone(), bad).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = res.text().await.unwrap();
+        assert!(text.contains(field), "{field}: {text}");
+    }
+    let now = t.app.find_debtor(a.id, &maria.to_string()).await.unwrap();
+    assert!(now.dispute && now.do_not_contact && !now.deceased);
+
+    let contact = format!("/api/v1/debtors/{maria}/contacts/{}", phone.id);
+    let res = patch(
+        &agent,
+        contact.clone(),
+        json!({"invalid_reason": "disconnected", "opt_out": ["sms"], "workplace": true}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let c: Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            &c["status"],
+            &c["invalid_reason"],
+            &c["opt_out"],
+            &c["workplace"]
+        ),
+        (
+            &json!("invalid"),
+            &json!("disconnected"),
+            &json!(["sms"]),
+            &json!(true)
+        )
+    );
+    for (bad, text) in [
+        (
+            json!({"invalid_reason": "bounce"}),
+            "não se aplica a um telefone",
+        ),
+        (
+            json!({"opt_out": ["letter"]}),
+            "não se aplica a um telefone",
+        ),
+        (json!({"status": "invalid"}), "invalid_reason"),
+        (json!({"opt_out": ["fax"]}), "fax"),
+    ] {
+        let res = patch(&agent, contact.clone(), bad).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = res.text().await.unwrap();
+        assert!(body.contains(text), "{text}: {body}");
+    }
+    let c: Value = patch(&agent, contact.clone(), json!({"status": "valid"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            &c["status"],
+            &c["invalid_reason"],
+            &c["opt_out"],
+            &c["workplace"]
+        ),
+        (&json!("valid"), &Value::Null, &json!(["sms"]), &json!(true))
+    );
+
+    // A viewer may not mark; another organization's records are not found.
+    assert_eq!(
+        patch(&viewer, debtor.clone(), json!({"deceased": true}))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        patch(
+            &agent,
+            format!("/api/v1/debtors/{b_maria}"),
+            json!({"deceased": true})
+        )
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    let b_phone = contacts::list_for_debtor(&t.app.db, b.id, b_maria)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == "phone")
+        .unwrap();
+    for path in [
+        format!("/api/v1/debtors/{b_maria}/contacts/{}", b_phone.id),
+        format!("/api/v1/debtors/{maria}/contacts/{}", b_phone.id),
+    ] {
+        assert_eq!(
+            patch(&agent, path, json!({"status": "valid"}))
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+    let untouched = contacts::list_for_debtor(&t.app.db, b.id, b_maria)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == b_phone.id)
+        .unwrap();
+    assert_eq!(untouched, b_phone);
+    let b_debtor = t.app.find_debtor(b.id, &b_maria.to_string()).await.unwrap();
+    assert!(!b_debtor.deceased);
 }

@@ -39,6 +39,7 @@ both!(
     crate::debtor_view::debtor_routes_are_per_organization => debtor_routes_are_per_organization,
     crate::debtor_view::contract_form_records_terms => contract_form_records_terms,
     crate::debtor_view::marking_forms_change_flags_and_contacts => marking_forms_change_flags_and_contacts,
+    crate::debtor_view::api_marks_debtors_and_contacts => api_marks_debtors_and_contacts,
     crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
     crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
 );
