@@ -79,3 +79,27 @@ pub fn date_of(day: i64) -> jiff::civil::Date {
         .checked_add(jiff::Span::new().days(days))
         .unwrap_or(EPOCH_DAY)
 }
+
+/// Placeholders for `n` values of an `IN (…)` list: `?, ?, …` on SQLite;
+/// `$first, $first+1, …` on PostgreSQL (after the `first - 1` parameters
+/// before the list).
+pub(crate) fn in_list(sqlite: bool, n: usize, first: usize) -> String {
+    if sqlite {
+        vec!["?"; n].join(", ")
+    } else {
+        (first..first + n)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn in_list_numbers_after_the_leading_parameters() {
+        assert_eq!(super::in_list(true, 3, 2), "?, ?, ?");
+        assert_eq!(super::in_list(false, 3, 2), "$2, $3, $4");
+        assert_eq!(super::in_list(false, 0, 2), "");
+    }
+}

@@ -27,6 +27,18 @@ use super::{
 };
 use crate::{App, AppError, AppResult, auth::Principal};
 
+/// What a listed debtor owes on a date: the debtor list's balance columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DebtorBalance {
+    /// Open or partially paid receivables.
+    pub open_receivables: i64,
+    pub open_balance: Money,
+    /// Days past due of the oldest of them, counted as the aging list does
+    /// (from the business-day-adjusted due date); zero or less when none is
+    /// past due yet.
+    pub days_past_due: i64,
+}
+
 /// One receivable with its creditor and its debt update on the view's date.
 #[derive(Debug, Clone)]
 pub struct ReceivableView {
@@ -133,6 +145,29 @@ impl App {
             },
             debtors: rows,
         })
+    }
+
+    /// What each of the given debtors of `org_id` owes on `as_of` (debtors
+    /// with nothing collectable, and other organizations', are absent): one
+    /// query per 500 debtors, for a page of the list or a search result.
+    pub async fn debtor_balances(
+        &self,
+        org_id: i64,
+        ids: &[i64],
+        as_of: Date,
+    ) -> AppResult<HashMap<i64, DebtorBalance>> {
+        let rows = receivables::open_by_debtor(&self.db, org_id, ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|o| {
+                let balance = DebtorBalance {
+                    open_receivables: o.count,
+                    open_balance: Money::from_centavos(o.open_balance),
+                    days_past_due: quita_core::calendar::days_between(o.oldest_adjusted_due, as_of),
+                };
+                (o.debtor_id, balance)
+            })
+            .collect())
     }
 
     /// Everything about one debtor of `org_id`, amounts updated to `on`, in

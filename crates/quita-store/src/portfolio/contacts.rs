@@ -323,14 +323,7 @@ pub async fn list_for_debtors(
     let mut out = Vec::new();
     let sqlite = tx.is_sqlite();
     for chunk in debtor_ids.chunks(500) {
-        let list = if sqlite {
-            vec!["?"; chunk.len()].join(", ")
-        } else {
-            (0..chunk.len())
-                .map(|i| format!("${}", i + 2))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let list = crate::in_list(sqlite, chunk.len(), 2);
         // SQLite, without statistics, would answer `org_id = ?` from
         // `contacts_value (org_id, value)` and read every contact of the
         // organization for each chunk; `+org_id` leaves it the debtor key.

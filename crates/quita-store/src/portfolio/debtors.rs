@@ -235,14 +235,7 @@ pub async fn names(
     let mut out = std::collections::HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let sqlite = matches!(db, Db::Sqlite(_));
-        let list = if sqlite {
-            vec!["?"; chunk.len()].join(", ")
-        } else {
-            (0..chunk.len())
-                .map(|i| format!("${}", i + 2))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let list = crate::in_list(sqlite, chunk.len(), 2);
         let sql = format!(
             "SELECT id, name FROM debtors WHERE org_id = {} AND id IN ({list})",
             if sqlite { "?" } else { "$1" }

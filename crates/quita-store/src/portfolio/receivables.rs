@@ -88,6 +88,57 @@ pub async fn list_for_debtor(db: &Db, org_id: i64, debtor_id: i64) -> Result<Vec
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
+/// What one debtor owes now: its collectable (open or partially paid)
+/// receivables, their open balance, and the oldest adjusted due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebtorOpen {
+    pub debtor_id: i64,
+    pub count: i64,
+    pub open_balance: i64,
+    pub oldest_adjusted_due: Date,
+}
+
+/// [`DebtorOpen`] of the given debtors of one organization, one query per
+/// 500 debtors: the debtor list's balance columns. Other organizations'
+/// debtors, and debtors with nothing collectable, are absent.
+pub async fn open_by_debtor(db: &Db, org_id: i64, debtor_ids: &[i64]) -> Result<Vec<DebtorOpen>> {
+    let mut out = Vec::with_capacity(debtor_ids.len());
+    let sqlite = matches!(db, Db::Sqlite(_));
+    for chunk in debtor_ids.chunks(500) {
+        // `+org_id`: see `list_for_debtor`; PostgreSQL's SUM of a BIGINT is
+        // a NUMERIC, cast back.
+        let sql = format!(
+            "SELECT debtor_id, COUNT(*), {sum}, MIN(adjusted_due_day) FROM receivables \
+             WHERE {org} AND debtor_id IN ({list}) AND status IN ('open', 'partially_paid') \
+             GROUP BY debtor_id",
+            sum = if sqlite {
+                "SUM(open_balance)"
+            } else {
+                "SUM(open_balance)::BIGINT"
+            },
+            org = if sqlite { "+org_id = ?" } else { "org_id = $1" },
+            list = crate::in_list(sqlite, chunk.len(), 2),
+        );
+        let rows: Vec<(i64, i64, i64, i64)> = on_db!(db, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?;
+        out.extend(
+            rows.into_iter()
+                .map(|(debtor_id, count, open_balance, oldest)| DebtorOpen {
+                    debtor_id,
+                    count,
+                    open_balance,
+                    oldest_adjusted_due: date_of(oldest),
+                }),
+        );
+    }
+    Ok(out)
+}
+
 /// Collectable receivables whose adjusted due date lies in
 /// `[from_day, to_day]` (inclusive day numbers), optionally of one creditor,
 /// after id `after` — the drill-down from an aging bucket, by keyset.

@@ -320,9 +320,10 @@ pub async fn search_aging_and_counts(db: Db) {
     let (_, ids) = import::upsert_debtors(&mut tx, a.id, &ds, t0())
         .await
         .unwrap();
-    import::upsert_debtors(&mut tx, b.id, &[debtor("52998224799", "joaquim")], t0())
-        .await
-        .unwrap();
+    let (_, b_ids) =
+        import::upsert_debtors(&mut tx, b.id, &[debtor("52998224799", "joaquim")], t0())
+            .await
+            .unwrap();
     let phone = NewContact {
         debtor_id: ids["39053344705"],
         kind: "phone",
@@ -342,6 +343,11 @@ pub async fn search_aging_and_counts(db: Db) {
         receivable(ids["52998224725"], "NF-100", 1, date(2026, 11, 1), 10_000),
         receivable(ids["52998224725"], "NF-100", 2, date(2026, 12, 1), 10_000),
         receivable(ids["11144477735"], "BOL-7", 1, date(2026, 11, 1), 2_500),
+        ImportReceivable {
+            open_balance: 0,
+            status: "paid",
+            ..receivable(ids["11144477735"], "BOL-6", 1, date(2026, 10, 1), 900)
+        },
     ];
     import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
         .await
@@ -458,6 +464,44 @@ pub async fn search_aging_and_counts(db: Db) {
             .is_empty()
     );
     assert_eq!(date_of(day_number(date(2024, 2, 29))), date(2024, 2, 29));
+
+    // What each listed debtor owes: collectable receivables only; a debtor
+    // with none, and another organization's, are absent.
+    let mut open = receivables::open_by_debtor(
+        &db,
+        a.id,
+        &[
+            ids["52998224725"],
+            ids["11144477735"],
+            ids["39053344705"],
+            b_ids["52998224799"],
+        ],
+    )
+    .await
+    .unwrap();
+    open.sort_by_key(|o| o.debtor_id);
+    let mut expected = vec![
+        receivables::DebtorOpen {
+            debtor_id: ids["52998224725"],
+            count: 2,
+            open_balance: 20_000,
+            oldest_adjusted_due: date(2026, 11, 1),
+        },
+        receivables::DebtorOpen {
+            debtor_id: ids["11144477735"],
+            count: 1,
+            open_balance: 2_500,
+            oldest_adjusted_due: date(2026, 11, 1),
+        },
+    ];
+    expected.sort_by_key(|o| o.debtor_id);
+    assert_eq!(open, expected);
+    assert!(
+        receivables::open_by_debtor(&db, a.id, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// The bulk-import helpers: deferring the secondary indexes (and the

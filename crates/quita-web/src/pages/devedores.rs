@@ -7,7 +7,7 @@ use axum::{
 };
 use quita_app::portfolio::{
     contracts::EffectiveTerms,
-    debtors::{ContractView as AppContractView, Debtor360},
+    debtors::{ContractView as AppContractView, Debtor360, DebtorBalance},
 };
 use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
@@ -47,6 +47,15 @@ pub struct DebtorLine {
     pub document: String,
     pub kind: &'static str,
     pub flags: Vec<&'static str>,
+    pub tags: Vec<String>,
+    /// Open receivables, or "—".
+    pub open_count: String,
+    /// Open balance in R$, or "—".
+    pub open_balance: String,
+    /// "135 dias", "em dia", or "—" when nothing is open.
+    pub late: String,
+    /// `bad` when past due.
+    pub late_class: &'static str,
 }
 
 /// The labels of the flags the debtor has set, in the alerts' order.
@@ -81,15 +90,56 @@ fn kind_label(kind: &str) -> &'static str {
 }
 
 impl DebtorLine {
-    fn of(d: &DebtorRow) -> Self {
+    fn of(d: &DebtorRow, balance: Option<&DebtorBalance>) -> Self {
+        let (open_count, open_balance, late, late_class) = match balance {
+            None => ("—".into(), "—".into(), "—".into(), ""),
+            Some(b) if b.days_past_due > 0 => (
+                format::count(b.open_receivables),
+                format::money(b.open_balance),
+                match b.days_past_due {
+                    1 => "1 dia".into(),
+                    n => format!("{} dias", format::count(n)),
+                },
+                "bad",
+            ),
+            Some(b) => (
+                format::count(b.open_receivables),
+                format::money(b.open_balance),
+                "em dia".into(),
+                "",
+            ),
+        };
         Self {
             id: d.id,
             name: d.name.clone(),
             document: masked(&d.document),
             kind: kind_label(&d.kind),
             flags: flags_of(d),
+            tags: d.tags.clone(),
+            open_count,
+            open_balance,
+            late,
+            late_class,
         }
     }
+}
+
+/// The lines of the list for `rows`, with what each debtor owes today in
+/// the organization's time zone (one query for the page).
+async fn lines(
+    state: &AppState,
+    s: &UserSession,
+    rows: &[DebtorRow],
+) -> Result<Vec<DebtorLine>, PageError> {
+    let p = &s.0.principal;
+    let org = state.app.organization(p).await?;
+    let today = state.app.clock.today_in(&org.time_zone);
+    let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+    let balances = state.app.debtor_balances(p.org_id, &ids, today).await?;
+    Ok(rows
+        .iter()
+        .map(|d| DebtorLine::of(d, balances.get(&d.id)))
+        .collect())
 }
 
 #[derive(Template)]
@@ -144,14 +194,14 @@ async fn find(state: &AppState, s: &UserSession, q: &SearchQuery) -> Result<Foun
         };
         let pg = state.app.debtors_page(p, after, PAGE).await?;
         Ok(Found {
-            debtors: pg.debtors.iter().map(DebtorLine::of).collect(),
+            debtors: lines(state, s, &pg.debtors).await?,
             next: pg.next,
             paged: after.is_some(),
         })
     } else {
         let rows = state.app.search_debtors(p.org_id, &q.q, 100).await?;
         Ok(Found {
-            debtors: rows.iter().map(DebtorLine::of).collect(),
+            debtors: lines(state, s, &rows).await?,
             next: None,
             paged: false,
         })

@@ -908,6 +908,22 @@ pub async fn aging_and_debtor_pages(db: Db) {
         "{list}"
     );
     assert!(list.contains("***.982.247-**") && !list.contains("529.982.247-25"));
+    // Each debtor's line says what it owes today and how late the oldest is.
+    let org = quita_store::orgs::get(&t.app.db, a.id).await.unwrap();
+    let today = t.app.clock.today_in(&org.time_zone);
+    let maria_id = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
+    let line = list
+        .split(&format!("<tr id=\"devedor-{maria_id}\">"))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap();
+    let days = quita_core::calendar::days_between(jiff::civil::date(2026, 1, 15), today);
+    assert!(
+        line.contains(">2</td>")
+            && line.contains("R$ 200,00")
+            && line.contains(&format!("{days} dias")),
+        "{line}"
+    );
     let found = g
         .get(t.url("/devedores/busca?q=jos"))
         .send()
