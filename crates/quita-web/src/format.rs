@@ -54,6 +54,12 @@ pub fn parse_date(raw: &str) -> Option<jiff::civil::Date> {
     jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
 }
 
+/// `1 credor`, `2 credores`, `1.234 credores`: the count and the word in
+/// the number it takes.
+pub fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
 /// `1.234.567` (integer with pt-BR thousands separator).
 pub fn count(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -105,6 +111,9 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(count(1234), "1.234");
         assert_eq!(count(-1234567), "-1.234.567");
+        assert_eq!(plural(1, "credor", "credores"), "1 credor");
+        assert_eq!(plural(0, "credor", "credores"), "0 credores");
+        assert_eq!(plural(1234, "dia", "dias"), "1.234 dias");
         assert_eq!(audit_action("login"), "Entrou no sistema");
         let d = jiff::civil::date(2026, 3, 5);
         assert_eq!(civil(d), "05/03/2026");

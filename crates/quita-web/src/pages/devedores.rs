@@ -490,7 +490,7 @@ pub fn term_views(t: &EffectiveTerms) -> Vec<TermView> {
         ),
         view(
             "Carência",
-            format!("{} dia(s)", t.grace_days.value),
+            format::plural(i64::from(t.grace_days.value), "dia", "dias"),
             t.grace_days.origin,
         ),
     ]

@@ -46,7 +46,8 @@ struct ResultView {
     unknown_debtors: u64,
     errors: u64,
     problems: Vec<RowProblem>,
-    more: u64,
+    /// "3 problemas" not shown, or empty.
+    more: String,
 }
 
 impl ResultView {
@@ -63,7 +64,14 @@ impl ResultView {
             skipped_invalid: s.skipped_invalid,
             unknown_debtors: s.unknown_debtors,
             errors: s.errors,
-            more: s.errors.saturating_sub(shown.len() as u64),
+            more: match s.errors.saturating_sub(shown.len() as u64) {
+                0 => String::new(),
+                n => crate::format::plural(
+                    i64::try_from(n).unwrap_or(i64::MAX),
+                    "problema",
+                    "problemas",
+                ),
+            },
             problems: shown,
         }
     }

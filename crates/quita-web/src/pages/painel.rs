@@ -35,24 +35,28 @@ impl From<&Dashboard> for Numbers {
         let p = &d.portfolio;
         let brl = |v: i64| quita_core::money::Money::from_centavos(v).format_brl();
         Self {
-            creditors: format::count(p.creditors),
+            creditors: format::plural(p.creditors, "credor", "credores"),
             debtors: format::count(p.debtors),
             receivables_open: format::count(p.receivables_open),
             open_balance: brl(p.open_balance),
             overdue_open: format::count(p.overdue_open),
             overdue_balance: brl(p.overdue_balance),
             users_active: format::count(c.users_active),
-            admins: format::count(c.admins),
-            supervisors: format::count(c.supervisors),
-            agents: format::count(c.agents),
-            viewers: format::count(c.viewers),
+            admins: format::plural(c.admins, "admin", "admins"),
+            supervisors: format::plural(c.supervisors, "supervisor", "supervisores"),
+            agents: format::plural(c.agents, "operador", "operadores"),
+            viewers: format::plural(c.viewers, "visualizador", "visualizadores"),
             sessions_live: format::count(d.sessions_live),
             api_tokens_active: format::count(c.api_tokens_active),
             logins_24h: format::count(c.logins_24h),
-            failed_logins_24h: format::count(c.failed_logins_24h),
+            failed_logins_24h: format::plural(
+                c.failed_logins_24h,
+                "tentativa malsucedida",
+                "tentativas malsucedidas",
+            ),
             audit_events_24h: format::count(c.audit_events_24h),
             jobs_queued: format::count(d.jobs_queued),
-            jobs_dead: format::count(d.jobs_dead),
+            jobs_dead: format!("{} com falha definitiva", format::count(d.jobs_dead)),
         }
     }
 }
