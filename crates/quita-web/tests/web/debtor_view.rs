@@ -607,6 +607,16 @@ async fn twins(t: &TestApp) -> Twins {
     }
 }
 
+/// The debtor's first phone, as stored.
+async fn phone_of(t: &TestApp, org_id: i64, debtor_id: i64) -> contacts::ContactRow {
+    contacts::list_for_debtor(&t.app.db, org_id, debtor_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == "phone")
+        .unwrap()
+}
+
 /// The "Registrar contrato" form: a supervisor records a contract with its
 /// own interest rate and the 360° shows it as "do contrato"; an agent sees
 /// no form and is refused; a bad value names its field and changes nothing;
@@ -783,13 +793,7 @@ pub async fn marking_forms_change_flags_and_contacts(db: Db) {
         maria,
         b_maria,
     } = twins(&t).await;
-    let phone = contacts::list_for_debtor(&t.app.db, a.id, maria)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.kind == "phone")
-        .unwrap()
-        .id;
+    let phone = phone_of(&t, a.id, maria).await.id;
 
     let agent = client();
     let csrf = logged_in(&t, &agent, &a.email("agent")).await;
@@ -928,12 +932,7 @@ pub async fn api_marks_debtors_and_contacts(db: Db) {
         maria,
         b_maria,
     } = twins(&t).await;
-    let phone = contacts::list_for_debtor(&t.app.db, a.id, maria)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.kind == "phone")
-        .unwrap();
+    let phone = phone_of(&t, a.id, maria).await;
     let api = reqwest::Client::new();
     let agent = token(&t, a.id, Role::Agent).await;
     let viewer = token(&t, a.id, Role::Viewer).await;
@@ -1066,12 +1065,7 @@ pub async fn api_marks_debtors_and_contacts(db: Db) {
         .status(),
         StatusCode::NOT_FOUND
     );
-    let b_phone = contacts::list_for_debtor(&t.app.db, b.id, b_maria)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.kind == "phone")
-        .unwrap();
+    let b_phone = phone_of(&t, b.id, b_maria).await;
     for path in [
         format!("/api/v1/debtors/{b_maria}/contacts/{}", b_phone.id),
         format!("/api/v1/debtors/{maria}/contacts/{}", b_phone.id),
