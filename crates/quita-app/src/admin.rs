@@ -372,4 +372,11 @@ impl App {
     pub async fn organization(&self, who: &Principal) -> AppResult<orgs::Organization> {
         Ok(orgs::get(&self.db, who.org_id).await?)
     }
+
+    /// Today in the organization's time zone: the date amounts are updated
+    /// to and days past due counted on, unless a person picks another.
+    pub async fn today_for(&self, who: &Principal) -> AppResult<jiff::civil::Date> {
+        let org = self.organization(who).await?;
+        Ok(self.clock.today_in(&org.time_zone))
+    }
 }

@@ -381,10 +381,32 @@ pub struct DebtorSearch {
     limit: Option<i64>,
 }
 
+/// What a listed debtor owes today (in the organization's time zone).
+#[derive(Serialize, ToSchema)]
+pub struct DebtorBalanceDto {
+    /// Open or partially paid receivables.
+    pub open_receivables: i64,
+    /// `"1234.56"`.
+    pub open_balance: String,
+    /// Days past due of the oldest of them, counted as the aging list does
+    /// (from the business-day-adjusted due date); zero or less when none is
+    /// past due yet.
+    pub days_past_due: i64,
+}
+
+/// A debtor in a list or search result, with what it owes.
+#[derive(Serialize, ToSchema)]
+pub struct DebtorLineDto {
+    #[serde(flatten)]
+    pub debtor: DebtorDto,
+    /// Null when nothing is collectable.
+    pub balance: Option<DebtorBalanceDto>,
+}
+
 /// Debtors: a search result, or a page of the whole list by name.
 #[derive(Serialize, ToSchema)]
 pub struct DebtorListDto {
-    pub debtors: Vec<DebtorDto>,
+    pub debtors: Vec<DebtorLineDto>,
     /// Cursor for the next page (`?after=`); null on the last page and for searches.
     pub next: Option<String>,
 }
@@ -404,7 +426,7 @@ pub async fn debtors(
     if !query.is_empty() {
         let rows = state.app.search_debtors(p.org_id, query, limit).await?;
         return Ok(Json(DebtorListDto {
-            debtors: rows.iter().map(DebtorDto::from).collect(),
+            debtors: with_balances(&state, &p, &rows).await?,
             next: None,
         }));
     }
@@ -416,9 +438,31 @@ pub async fn debtors(
     };
     let page = state.app.debtors_page(&p, after, limit).await?;
     Ok(Json(DebtorListDto {
-        debtors: page.debtors.iter().map(DebtorDto::from).collect(),
+        debtors: with_balances(&state, &p, &page.debtors).await?,
         next: page.next.map(|n| n.to_string()),
     }))
+}
+
+/// The list's lines: each debtor with what it owes today (one query).
+async fn with_balances(
+    state: &AppState,
+    p: &quita_app::auth::Principal,
+    rows: &[DebtorRow],
+) -> Result<Vec<DebtorLineDto>, ApiError> {
+    let today = state.app.today_for(p).await?;
+    let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+    let balances = state.app.debtor_balances(p.org_id, &ids, today).await?;
+    Ok(rows
+        .iter()
+        .map(|d| DebtorLineDto {
+            debtor: DebtorDto::from(d),
+            balance: balances.get(&d.id).map(|b| DebtorBalanceDto {
+                open_receivables: b.open_receivables,
+                open_balance: b.open_balance.to_string(),
+                days_past_due: b.days_past_due,
+            }),
+        })
+        .collect())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -605,10 +649,7 @@ async fn date_or_today(
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         Some(raw) => Ok(format::parse_date(raw)
             .ok_or_else(|| AppError::invalid("on", "expected a date such as 2026-03-15"))?),
-        None => {
-            let org = state.app.organization(p).await?;
-            Ok(state.app.clock.today_in(&org.time_zone))
-        }
+        None => Ok(state.app.today_for(p).await?),
     }
 }
 

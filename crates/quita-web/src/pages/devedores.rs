@@ -132,8 +132,7 @@ async fn lines(
     rows: &[DebtorRow],
 ) -> Result<Vec<DebtorLine>, PageError> {
     let p = &s.0.principal;
-    let org = state.app.organization(p).await?;
-    let today = state.app.clock.today_in(&org.time_zone);
+    let today = state.app.today_for(p).await?;
     let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
     let balances = state.app.debtor_balances(p.org_id, &ids, today).await?;
     Ok(rows

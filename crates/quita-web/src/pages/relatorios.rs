@@ -60,10 +60,7 @@ pub async fn aging_query(
     }
     let as_of = match as_of {
         Some(d) => d,
-        None => {
-            let org = state.app.organization(p).await?;
-            state.app.clock.today_in(&org.time_zone)
-        }
+        None => state.app.today_for(p).await?,
     };
     Ok(AgingQuery {
         creditor_id: creditor,

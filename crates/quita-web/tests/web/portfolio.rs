@@ -667,6 +667,16 @@ pub async fn portfolio_api(db: Db) {
         .json()
         .await
         .unwrap();
+    // Each line says what the debtor owes today.
+    let today = t.app.clock.today_in("America/Sao_Paulo");
+    assert_eq!(
+        maria["debtors"][0]["balance"],
+        json!({
+            "open_receivables": 2, "open_balance": "200.00",
+            "days_past_due": quita_core::calendar::days_between(jiff::civil::date(2026, 1, 15), today),
+        }),
+        "{maria}"
+    );
     let maria = maria["debtors"][0]["id"].as_i64().unwrap();
     let v: Value = c
         .get(t.url(&format!("/api/v1/debtors/{maria}?on={AS_OF}")))
