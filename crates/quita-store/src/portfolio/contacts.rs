@@ -3,8 +3,8 @@
 
 use jiff::Timestamp;
 
-use super::new_rows::{NewRows, SqliteQuery};
-use crate::{Db, Result, StoreError, Tx, ms, ts};
+use super::new_rows::{NewRows, PreparedWrite, SqliteQuery, run_all};
+use crate::{Backend, Db, Result, StoreError, Tx, ms, ts};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactRow {
@@ -126,18 +126,27 @@ pub async fn insert_unique(
     contacts: &[NewContact],
     now: Timestamp,
 ) -> Result<u64> {
+    let writes = prepare_unique(tx.backend(), org_id, contacts, now);
+    run_all(tx, writes).await
+}
+
+/// The writes of [`insert_unique`], built without the connection.
+pub fn prepare_unique(
+    backend: Backend,
+    org_id: i64,
+    contacts: &[NewContact],
+    now: Timestamp,
+) -> Vec<PreparedWrite> {
     let at = ms(now);
-    NEW_CONTACTS
-        .insert(
-            tx,
-            contacts,
-            |data, c| {
-                data.int(org_id);
-                copy_fields(data, c).text("unverified").int(at).int(at);
-            },
-            bind_contact(org_id, at),
-        )
-        .await
+    NEW_CONTACTS.prepare(
+        backend,
+        contacts,
+        |data, c| {
+            data.int(org_id);
+            copy_fields(data, c).text("unverified").int(at).int(at);
+        },
+        bind_contact(org_id, at),
+    )
 }
 
 /// New contacts are unverified.

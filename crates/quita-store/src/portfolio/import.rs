@@ -10,8 +10,11 @@ use jiff::Timestamp;
 pub use super::bulk_mode::{
     DeferredIndexes, analyze_after_bulk, defer_indexes, prepare_bulk, rebuild_indexes,
 };
-use super::{new_rows::NewRows, receivables::Row};
-use crate::{Result, Tx, ms};
+use super::{
+    new_rows::{NewRows, PreparedWrite, run_all},
+    receivables::Row,
+};
+use crate::{Backend, Result, Tx, ms};
 
 /// Rows of `select` (which ends in `WHERE <scope> = ? AND`) whose `column`
 /// is one of `keys`, 2,000 keys per statement: an `IN (?, …)` list on
@@ -153,7 +156,25 @@ pub async fn insert_debtors(
     now: Timestamp,
 ) -> Result<HashMap<String, i64>> {
     let ids = reserve_ids(tx, IdTable::Debtors, debtors.len()).await?;
-    let rows: Vec<_> = debtors.iter().zip(&ids).collect();
+    let writes = prepare_debtors(tx.backend(), org_id, debtors, &ids, now);
+    run_all(tx, writes).await?;
+    Ok(debtors
+        .iter()
+        .zip(ids)
+        .map(|(d, id)| (d.document.clone(), id))
+        .collect())
+}
+
+/// The writes that insert `debtors` with the given `ids` (one each, from
+/// [`reserve_ids`]), built without the connection; see [`insert_debtors`].
+pub fn prepare_debtors(
+    backend: Backend,
+    org_id: i64,
+    debtors: &[ImportDebtor],
+    ids: &[i64],
+    now: Timestamp,
+) -> Vec<PreparedWrite> {
+    let rows: Vec<_> = debtors.iter().zip(ids).collect();
     let at = ms(now);
     NewRows {
         into: "debtors (id, org_id, document, kind, name, name_key, created_at, updated_at)",
@@ -161,8 +182,8 @@ pub async fn insert_debtors(
         fixed: "",
         chunk: 2000,
     }
-    .insert(
-        tx,
+    .prepare(
+        backend,
         &rows,
         |data, &(d, id)| {
             data.int(*id)
@@ -185,12 +206,6 @@ pub async fn insert_debtors(
                 .bind(at)
         },
     )
-    .await?;
-    Ok(debtors
-        .iter()
-        .zip(ids)
-        .map(|(d, id)| (d.document.clone(), id))
-        .collect())
 }
 
 /// Inserts the debtors not yet known (by organization + document) and
@@ -246,7 +261,26 @@ pub async fn insert_contracts(
     now: Timestamp,
 ) -> Result<HashMap<String, i64>> {
     let ids = reserve_ids(tx, IdTable::Contracts, contracts.len()).await?;
-    let rows: Vec<_> = contracts.iter().zip(&ids).collect();
+    let writes = prepare_contracts(tx.backend(), org_id, creditor_id, contracts, &ids, now);
+    run_all(tx, writes).await?;
+    Ok(contracts
+        .iter()
+        .zip(ids)
+        .map(|((number, _), id)| (number.clone(), id))
+        .collect())
+}
+
+/// The writes that insert `contracts` with the given `ids`, built without
+/// the connection; see [`insert_contracts`].
+pub fn prepare_contracts(
+    backend: Backend,
+    org_id: i64,
+    creditor_id: i64,
+    contracts: &[ImportContract],
+    ids: &[i64],
+    now: Timestamp,
+) -> Vec<PreparedWrite> {
+    let rows: Vec<_> = contracts.iter().zip(ids).collect();
     let at = ms(now);
     NewRows {
         into: "contracts (id, org_id, creditor_id, debtor_id, number, kind, created_at, updated_at)",
@@ -254,8 +288,8 @@ pub async fn insert_contracts(
         fixed: "'installment_plan', ",
         chunk: 2000,
     }
-    .insert(
-        tx,
+    .prepare(
+        backend,
         &rows,
         |data, &((number, debtor_id), id)| {
             data.int(*id)
@@ -277,12 +311,6 @@ pub async fn insert_contracts(
                 .bind(at)
         },
     )
-    .await?;
-    Ok(contracts
-        .iter()
-        .zip(ids)
-        .map(|((number, _), id)| (number.clone(), id))
-        .collect())
 }
 
 /// Inserts contracts not yet known (creditor + number) and returns the id of
@@ -398,6 +426,18 @@ pub async fn insert_receivables(
     rows: &[ImportReceivable],
     now: Timestamp,
 ) -> Result<u64> {
+    let writes = prepare_receivables(tx.backend(), org_id, creditor_id, rows, now);
+    run_all(tx, writes).await
+}
+
+/// The writes of [`insert_receivables`], built without the connection.
+pub fn prepare_receivables(
+    backend: Backend,
+    org_id: i64,
+    creditor_id: i64,
+    rows: &[ImportReceivable],
+    now: Timestamp,
+) -> Vec<PreparedWrite> {
     let at = ms(now);
     NewRows {
         into: "receivables (org_id, creditor_id, debtor_id, contract_id, document_number, installment, installments, \
@@ -406,8 +446,8 @@ pub async fn insert_receivables(
         fixed: "",
         chunk: 1500,
     }
-    .insert(
-        tx,
+    .prepare(
+        backend,
         rows,
         |data, r| {
             data.int(org_id)
@@ -444,7 +484,6 @@ pub async fn insert_receivables(
                 .bind(at)
         },
     )
-    .await
 }
 
 /// Rewrites one receivable after a changed import row.

@@ -12,4 +12,5 @@ pub mod creditors;
 pub mod debtors;
 pub mod import;
 mod new_rows;
+pub use new_rows::PreparedWrite;
 pub mod receivables;

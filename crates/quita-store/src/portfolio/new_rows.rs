@@ -4,7 +4,7 @@
 use sqlx::{Sqlite, query::Query, sqlite::SqliteArguments};
 
 use super::copy::CopyText;
-use crate::{Result, Tx};
+use crate::{Backend, Result, Tx};
 
 /// A SQLite statement being bound.
 pub(crate) type SqliteQuery = Query<'static, Sqlite, SqliteArguments>;
@@ -28,32 +28,92 @@ pub(crate) struct NewRows<'a> {
     pub chunk: usize,
 }
 
+/// A write built away from the connection, ready to run inside a
+/// transaction: the importer builds the next ones while the database runs
+/// this one. Running it returns the rows written.
+pub struct PreparedWrite(Prepared);
+
+enum Prepared {
+    /// A multi-row `INSERT OR FAIL` with its values bound.
+    Sqlite(SqliteQuery),
+    /// `COPY … FROM STDIN` and its rows in the text format.
+    Copy { statement: String, data: CopyText },
+}
+
+impl PreparedWrite {
+    /// Runs the write on `tx` (of the backend it was prepared for).
+    pub async fn run(self, tx: &mut Tx) -> Result<u64> {
+        match (self.0, tx) {
+            (Prepared::Sqlite(q), Tx::Sqlite(t)) => Ok(q.execute(&mut **t).await?.rows_affected()),
+            (Prepared::Copy { statement, data }, Tx::Pg(t)) => data.send(t, &statement).await,
+            _ => Err(crate::StoreError::Corrupt(
+                "a write prepared for one database ran on the other".into(),
+            )),
+        }
+    }
+}
+
+/// Runs `writes` in order on `tx`; returns the rows written.
+pub(crate) async fn run_all(tx: &mut Tx, writes: Vec<PreparedWrite>) -> Result<u64> {
+    let mut written = 0;
+    for w in writes {
+        written += w.run(tx).await?;
+    }
+    Ok(written)
+}
+
 impl NewRows<'_> {
-    /// Writes `rows`: `copy` puts one row's values into the `COPY` text in
-    /// column order, `bind` binds them to the SQLite statement. Returns the
-    /// rows written.
-    pub async fn insert<T>(
+    /// The writes that insert `rows`, built without the connection: one
+    /// `COPY` (PostgreSQL) or one statement per `chunk` rows (SQLite); none
+    /// for no rows. `copy` puts one row's values into the `COPY` text in
+    /// column order, `bind` binds them to the SQLite statement.
+    pub fn prepare<T>(
         &self,
-        tx: &mut Tx,
+        backend: Backend,
         rows: &[T],
         copy: impl Fn(&mut CopyText, &T),
         bind: impl Fn(SqliteQuery, &T) -> SqliteQuery,
-    ) -> Result<u64> {
-        match tx {
-            Tx::Pg(t) => {
-                if rows.is_empty() {
-                    return Ok(0);
-                }
+    ) -> Vec<PreparedWrite> {
+        if rows.is_empty() {
+            return Vec::new();
+        }
+        match backend {
+            Backend::Postgres => {
                 let mut data = CopyText::default();
                 for r in rows {
                     copy(&mut data, r);
                     data.end_row();
                 }
-                data.send(t, &format!("COPY {} FROM STDIN", self.into))
-                    .await
+                vec![PreparedWrite(Prepared::Copy {
+                    statement: format!("COPY {} FROM STDIN", self.into),
+                    data,
+                })]
             }
-            Tx::Sqlite(_) => self.insert_sqlite(tx, rows, "", bind).await,
+            Backend::Sqlite => rows
+                .chunks(self.chunk)
+                .map(|chunk| {
+                    let q = self.sqlite_statement(chunk.len(), "");
+                    PreparedWrite(Prepared::Sqlite(chunk.iter().fold(q, &bind)))
+                })
+                .collect(),
         }
+    }
+
+    /// The SQLite statement for `rows` rows, not yet bound.
+    fn sqlite_statement(&self, rows: usize, upsert: &str) -> SqliteQuery {
+        let head = if upsert.is_empty() {
+            SQLITE_INSERT
+        } else {
+            "INSERT"
+        };
+        let sql = multi_row_insert(
+            &format!("{head} INTO {} VALUES ", self.into),
+            rows,
+            self.binds,
+            self.fixed,
+            upsert,
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(rows == self.chunk)
     }
 
     /// SQLite: multi-row inserts ending in `upsert` (an `ON CONFLICT`
@@ -70,22 +130,11 @@ impl NewRows<'_> {
         let Tx::Sqlite(t) = tx else {
             return Ok(0);
         };
-        let head = if upsert.is_empty() {
-            SQLITE_INSERT
-        } else {
-            "INSERT"
-        };
         let mut written = 0;
         for chunk in rows.chunks(self.chunk) {
-            let sql = multi_row_insert(
-                &format!("{head} INTO {} VALUES ", self.into),
-                chunk.len(),
-                self.binds,
-                self.fixed,
-                upsert,
-            );
-            let q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == self.chunk);
-            let q = chunk.iter().fold(q, &bind);
+            let q = chunk
+                .iter()
+                .fold(self.sqlite_statement(chunk.len(), upsert), &bind);
             written += q.execute(&mut **t).await?.rows_affected();
         }
         Ok(written)
