@@ -18,6 +18,7 @@ use super::{
     import_read::{Parsed, read_rows},
     import_write::BatchWriter,
     rows::{FileError, RowSource},
+    tx_queue::TxQueue,
 };
 use crate::{App, AppError, AppResult};
 /// The report keeps at most this many problems (the count is always exact).
@@ -182,8 +183,10 @@ impl App {
     ) -> AppResult<ImportOutcome> {
         let mut out = ImportOutcome::default();
         let now = self.now();
-        let mut tx = self.db.begin_import(org_id).await?;
-        let mut writer = BatchWriter::start(&mut tx, org_id, creditor_id, opts, now).await?;
+        let queue = TxQueue::start(self.db.begin_import(org_id).await?);
+        let backend = self.db.backend();
+        let mut writer =
+            BatchWriter::start(&queue, backend, org_id, creditor_id, opts, now).await?;
         // False once a bad row refuses the file: reading goes on, for the
         // report, but nothing more is written.
         let mut writing = true;
@@ -191,7 +194,7 @@ impl App {
         while let Some(parsed) = batches.recv().await {
             match parsed {
                 Parsed::Refused(problems) => {
-                    drop(tx);
+                    queue.abandon().await;
                     out.summary = ImportSummary {
                         rows: read.rows,
                         errors: out.summary.errors,
@@ -215,7 +218,7 @@ impl App {
                         }
                     }
                     if writing && !rows.is_empty() {
-                        writer.write(&mut tx, &rows, &mut out).await?;
+                        writer.write(&queue, &rows, &mut out).await?;
                     }
                     progress(read);
                 }
@@ -223,7 +226,7 @@ impl App {
         }
         out.summary.rows = read.rows;
         if read.rows == 0 {
-            drop(tx);
+            queue.abandon().await;
             out.summary.errors += 1;
             out.problems.push(RowProblem {
                 line: 2,
@@ -234,7 +237,7 @@ impl App {
             return Ok(out);
         }
         if !writing {
-            drop(tx);
+            queue.abandon().await;
             out.summary = ImportSummary {
                 rows: read.rows,
                 errors: out.summary.errors,
@@ -242,7 +245,8 @@ impl App {
             };
             return Ok(out);
         }
-        writer.finish(&mut tx).await?;
+        writer.finish(&queue).await?;
+        let mut tx = queue.finish().await?;
         audit::append(
             &mut tx,
             &audit::NewEntry {

@@ -4,17 +4,19 @@
 //! What earlier batches already settled is remembered for the rest of the
 //! file (debtor and contract ids, contacts sent), so a debtor repeated on
 //! many rows is written once; and when the creditor had no receivables when
-//! the import began, no row needs looking up.
+//! the import began, no row needs looking up. The statements go to the
+//! transaction's [`TxQueue`] without waiting: new rows get ids taken ahead
+//! ([`IdPool`]), so only lookups wait for the database.
 
 use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use quita_core::{debtor::DebtorKind, import_row::ImportRow, receivable::Receivable};
 use quita_store::{
-    Tx, day_number,
+    Backend, day_number,
     portfolio::{
         contacts::{self, NewContact},
-        import::{self as store, ImportDebtor, ImportReceivable},
+        import::{self as store, IdTable, ImportDebtor, ImportReceivable},
         receivables::ReceivableRow,
     },
 };
@@ -22,8 +24,10 @@ use quita_store::{
 use super::{
     calendar,
     fingerprints::FingerprintSet,
+    id_pool::IdPool,
     import::{ImportOptions, ImportOutcome, RowProblem, note_problem},
     name_key,
+    tx_queue::TxQueue,
 };
 use crate::{AppError, AppResult};
 
@@ -35,6 +39,7 @@ use crate::{AppError, AppResult};
 const BULK_AFTER: i64 = super::import_read::BATCH as i64;
 
 pub(super) struct BatchWriter<'a> {
+    backend: Backend,
     org_id: i64,
     creditor_id: i64,
     opts: &'a ImportOptions,
@@ -49,6 +54,9 @@ pub(super) struct BatchWriter<'a> {
     contract_ids: HashMap<String, i64>,
     /// Contacts already sent in this import (debtor, kind, value).
     contacts_sent: FingerprintSet,
+    /// Ids for new debtors and contracts when every one is new.
+    debtor_pool: IdPool,
+    contract_pool: IdPool,
     /// Debtors this import created: their contacts are all new.
     created_debtors: HashSet<i64>,
     /// Receivables in the table (all organizations) when the import began.
@@ -75,18 +83,28 @@ impl StepTimes {
 
 impl<'a> BatchWriter<'a> {
     pub async fn start(
-        tx: &mut Tx,
+        queue: &TxQueue,
+        backend: Backend,
         org_id: i64,
         creditor_id: i64,
         opts: &'a ImportOptions,
         now: Timestamp,
     ) -> AppResult<Self> {
-        store::prepare_bulk(tx).await?;
-        let fresh = !store::has_receivables(tx, creditor_id).await?;
-        let no_debtors = !store::has_debtors(tx, org_id).await?;
-        let no_contracts = !store::has_contracts(tx, creditor_id).await?;
-        let rows_before = store::receivables_high_water(tx).await?;
+        let (fresh, no_debtors, no_contracts, rows_before) = queue
+            .call(move |tx| {
+                Box::pin(async move {
+                    store::prepare_bulk(tx).await?;
+                    Ok((
+                        !store::has_receivables(tx, creditor_id).await?,
+                        !store::has_debtors(tx, org_id).await?,
+                        !store::has_contracts(tx, creditor_id).await?,
+                        store::receivables_high_water(tx).await?,
+                    ))
+                })
+            })
+            .await?;
         Ok(Self {
+            backend,
             rows_before,
             rows_written: 0,
             rows_changed: 0,
@@ -102,6 +120,8 @@ impl<'a> BatchWriter<'a> {
             debtor_ids: HashMap::new(),
             contract_ids: HashMap::new(),
             contacts_sent: FingerprintSet::default(),
+            debtor_pool: IdPool::new(IdTable::Debtors),
+            contract_pool: IdPool::new(IdTable::Contracts),
             created_debtors: HashSet::new(),
         })
     }
@@ -109,21 +129,21 @@ impl<'a> BatchWriter<'a> {
     /// Writes one batch of valid rows and counts what it did in `out`.
     pub async fn write(
         &mut self,
-        tx: &mut Tx,
+        queue: &TxQueue,
         batch: &[(u64, ImportRow)],
         out: &mut ImportOutcome,
     ) -> AppResult<()> {
         let t = std::time::Instant::now();
-        let debtors = self.debtors(tx, batch, out).await?;
+        let debtors = self.debtors(queue, batch, out).await?;
         self.spent.add(0, t);
         let t = std::time::Instant::now();
-        self.contacts(tx, batch, &debtors, out).await?;
+        self.contacts(queue, batch, &debtors, out).await?;
         self.spent.add(1, t);
         let t = std::time::Instant::now();
-        self.contracts(tx, batch, &debtors).await?;
+        self.contracts(queue, batch, &debtors).await?;
         self.spent.add(2, t);
         let t = std::time::Instant::now();
-        self.receivables(tx, batch, &debtors, out).await?;
+        self.receivables(queue, batch, &debtors, out).await?;
         self.spent.add(3, t);
         self.rows_written += batch.len() as i64;
         self.rows_changed =
@@ -136,21 +156,33 @@ impl<'a> BatchWriter<'a> {
             && self.rows_changed >= BULK_AFTER
             && self.rows_changed >= self.rows_before
         {
-            self.deferred = Some(store::defer_indexes(tx).await?);
+            let deferred = queue
+                .call(|tx| Box::pin(async move { Ok(store::defer_indexes(tx).await?) }))
+                .await?;
+            self.deferred = Some(deferred);
         }
         Ok(())
     }
 
-    /// Rebuilds any deferred index and, after a bulk import, refreshes the
-    /// PostgreSQL planner's statistics; call before committing.
-    pub async fn finish(mut self, tx: &mut Tx) -> AppResult<()> {
+    /// Waits for every write, rebuilds any deferred index and, after a bulk
+    /// import, refreshes the PostgreSQL planner's statistics; call before
+    /// committing.
+    pub async fn finish(mut self, queue: &TxQueue) -> AppResult<()> {
         let t = std::time::Instant::now();
-        if let Some(d) = self.deferred {
-            store::rebuild_indexes(tx, d).await?;
-        }
-        if self.rows_changed >= BULK_AFTER {
-            store::analyze_after_bulk(tx).await?;
-        }
+        let (deferred, analyze) = (self.deferred.take(), self.rows_changed >= BULK_AFTER);
+        queue
+            .call(move |tx| {
+                Box::pin(async move {
+                    if let Some(d) = deferred {
+                        store::rebuild_indexes(tx, d).await?;
+                    }
+                    if analyze {
+                        store::analyze_after_bulk(tx).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
         self.spent.add(4, t);
         let [debtors, contacts, contracts, receivables, indexes] =
             self.spent.0.map(|d| d.as_millis());
@@ -171,7 +203,7 @@ impl<'a> BatchWriter<'a> {
     /// of each row of the batch.
     async fn debtors(
         &mut self,
-        tx: &mut Tx,
+        queue: &TxQueue,
         batch: &[(u64, ImportRow)],
         out: &mut ImportOutcome,
     ) -> AppResult<Vec<i64>> {
@@ -189,7 +221,7 @@ impl<'a> BatchWriter<'a> {
             }
         }
         if !new.is_empty() {
-            self.insert_debtors(tx, new, out).await?;
+            self.insert_debtors(queue, new, out).await?;
         }
         batch
             .iter()
@@ -208,17 +240,28 @@ impl<'a> BatchWriter<'a> {
     /// may have already, unless it had none) and remembers their ids.
     async fn insert_debtors(
         &mut self,
-        tx: &mut Tx,
+        queue: &TxQueue,
         new: Vec<ImportDebtor>,
         out: &mut ImportOutcome,
     ) -> AppResult<()> {
         if self.no_debtors {
-            // Every debtor is new: the ids it returns are all created.
-            let created = store::insert_debtors(tx, self.org_id, &new, self.now).await?;
-            self.created_debtors.extend(created.values());
-            self.debtor_ids.extend(created);
+            // Every debtor is new: ids taken ahead, nothing to wait for.
+            let ids = self
+                .debtor_pool
+                .take(queue, self.backend, new.len())
+                .await?;
+            let writes = store::prepare_debtors(self.backend, self.org_id, &new, &ids, self.now);
+            queue.write(writes).await?;
+            self.created_debtors.extend(&ids);
+            self.debtor_ids
+                .extend(new.into_iter().map(|d| d.document).zip(ids));
         } else {
-            let (created, ids) = store::upsert_debtors(tx, self.org_id, &new, self.now).await?;
+            let (org_id, now) = (self.org_id, self.now);
+            let (created, ids) = queue
+                .call(move |tx| {
+                    Box::pin(async move { Ok(store::upsert_debtors(tx, org_id, &new, now).await?) })
+                })
+                .await?;
             self.created_debtors.extend(created.values());
             self.debtor_ids.extend(ids);
         }
@@ -230,7 +273,7 @@ impl<'a> BatchWriter<'a> {
     /// sent once per import; the store keeps existing contacts untouched.
     async fn contacts(
         &mut self,
-        tx: &mut Tx,
+        queue: &TxQueue,
         batch: &[(u64, ImportRow)],
         debtors: &[i64],
         out: &mut ImportOutcome,
@@ -284,12 +327,25 @@ impl<'a> BatchWriter<'a> {
             }
         }
         if !fresh.is_empty() {
-            out.summary.contacts_created +=
-                contacts::insert_unique(tx, self.org_id, &fresh, self.now).await?;
+            // Contacts of debtors this import created: all new, and a
+            // failing insert rolls the whole import back.
+            out.summary.contacts_created += fresh.len() as u64;
+            queue
+                .write(contacts::prepare_unique(
+                    self.backend,
+                    self.org_id,
+                    &fresh,
+                    self.now,
+                ))
+                .await?;
         }
         if !new.is_empty() {
-            out.summary.contacts_created +=
-                contacts::insert_new(tx, self.org_id, &new, self.now).await?;
+            let (org_id, now) = (self.org_id, self.now);
+            out.summary.contacts_created += queue
+                .call(move |tx| {
+                    Box::pin(async move { Ok(contacts::insert_new(tx, org_id, &new, now).await?) })
+                })
+                .await?;
         }
         Ok(())
     }
@@ -297,7 +353,7 @@ impl<'a> BatchWriter<'a> {
     /// Contracts named in the batch and not met yet.
     async fn contracts(
         &mut self,
-        tx: &mut Tx,
+        queue: &TxQueue,
         batch: &[(u64, ImportRow)],
         debtors: &[i64],
     ) -> AppResult<()> {
@@ -315,12 +371,26 @@ impl<'a> BatchWriter<'a> {
             return Ok(());
         }
         let (org_id, creditor_id, now) = (self.org_id, self.creditor_id, self.now);
-        let ids = if self.no_contracts {
-            store::insert_contracts(tx, org_id, creditor_id, &new, now).await?
+        if self.no_contracts {
+            let ids = self
+                .contract_pool
+                .take(queue, self.backend, new.len())
+                .await?;
+            let writes =
+                store::prepare_contracts(self.backend, org_id, creditor_id, &new, &ids, now);
+            queue.write(writes).await?;
+            self.contract_ids
+                .extend(new.into_iter().map(|(number, _)| number).zip(ids));
         } else {
-            store::upsert_contracts(tx, org_id, creditor_id, &new, now).await?
-        };
-        self.contract_ids.extend(ids);
+            let ids = queue
+                .call(move |tx| {
+                    Box::pin(async move {
+                        Ok(store::upsert_contracts(tx, org_id, creditor_id, &new, now).await?)
+                    })
+                })
+                .await?;
+            self.contract_ids.extend(ids);
+        }
         Ok(())
     }
 
@@ -328,7 +398,7 @@ impl<'a> BatchWriter<'a> {
     /// through the receivable's own rules.
     async fn receivables(
         &mut self,
-        tx: &mut Tx,
+        queue: &TxQueue,
         batch: &[(u64, ImportRow)],
         debtors: &[i64],
         out: &mut ImportOutcome,
@@ -345,7 +415,12 @@ impl<'a> BatchWriter<'a> {
                     )
                 })
                 .collect();
-            store::existing(tx, self.creditor_id, &keys).await?
+            let creditor_id = self.creditor_id;
+            queue
+                .call(move |tx| {
+                    Box::pin(async move { Ok(store::existing(tx, creditor_id, &keys).await?) })
+                })
+                .await?
         };
         let cal = calendar();
         let mut inserts = Vec::with_capacity(batch.len());
@@ -385,7 +460,14 @@ impl<'a> BatchWriter<'a> {
                         status: rec.status().as_str(),
                         ..row
                     };
-                    store::update_receivable(tx, stored.id, &changed, self.now).await?;
+                    let (id, now) = (stored.id, self.now);
+                    queue
+                        .call(move |tx| {
+                            Box::pin(async move {
+                                Ok(store::update_receivable(tx, id, &changed, now).await?)
+                            })
+                        })
+                        .await?;
                     out.summary.receivables_updated += 1;
                 }
                 Err(e) => {
@@ -403,9 +485,16 @@ impl<'a> BatchWriter<'a> {
                 }
             }
         }
-        out.summary.receivables_created +=
-            store::insert_receivables(tx, self.org_id, self.creditor_id, &inserts, self.now)
-                .await?;
+        out.summary.receivables_created += inserts.len() as u64;
+        queue
+            .write(store::prepare_receivables(
+                self.backend,
+                self.org_id,
+                self.creditor_id,
+                &inserts,
+                self.now,
+            ))
+            .await?;
         Ok(())
     }
 }

@@ -9,11 +9,13 @@ pub mod debtors;
 pub mod enrichment;
 mod enrichment_read;
 mod fingerprints;
+mod id_pool;
 pub mod import;
 mod import_read;
 mod import_write;
 pub mod marks;
 mod rows;
+mod tx_queue;
 
 use quita_br::calendar::BusinessCalendar;
 
