@@ -478,8 +478,9 @@ fn import_exit(
         } else {
             " (use --errors FILE for the full report)"
         };
+        let what = if errors == 1 { "problem" } else { "problems" };
         eprintln!(
-            "error: {errors} problem(s) in {}{at}: {}{hint}",
+            "error: {errors} {what} in {}{at}: {}{hint}",
             file.display(),
             first.reason
         );

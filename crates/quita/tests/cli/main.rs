@@ -604,6 +604,7 @@ fn import_contacts_enriches_existing_debtors() {
             "34028316000103",
         ],
     );
+    assert_one_line_error(&out, "error: 1 problem in ");
     assert_one_line_error(&out, "vazio.csv: o arquivo está vazio");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("line 0"));
     let _ = std::fs::remove_dir_all(&dir);
