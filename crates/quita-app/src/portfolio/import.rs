@@ -172,6 +172,8 @@ impl App {
         Ok(out)
     }
 
+    /// Writes the batches inside one transaction and commits it, unless a
+    /// bad row (without `partial`) or an empty file refuses the import.
     async fn write_import(
         &self,
         org_id: i64,
@@ -181,9 +183,60 @@ impl App {
         actor: Actor,
         progress: &(dyn Fn(ImportProgress) + Send + Sync),
     ) -> AppResult<ImportOutcome> {
-        let mut out = ImportOutcome::default();
         let now = self.now();
-        let queue = TxQueue::start(self.db.begin_import(org_id).await?);
+        let (queue, runner) = TxQueue::start(self.db.begin_import(org_id).await?);
+        // The runner gets a thread of its own for the whole import, so it
+        // hands the database its next statement as soon as the last one is
+        // done, whatever the writer is busy with.
+        let runtime = tokio::runtime::Handle::current();
+        let running = tokio::task::spawn_blocking(move || runtime.block_on(runner));
+        let written = self
+            .write_batches(queue, (org_id, creditor_id), batches, opts, now, progress)
+            .await;
+        let ran = running
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("import runner failed: {e}")))?;
+        // A refused or failed import drops the transaction: rolled back.
+        let (mut out, commit) = written?;
+        let mut tx = ran?;
+        if !commit {
+            return Ok(out);
+        }
+        audit::append(
+            &mut tx,
+            &audit::NewEntry {
+                org_id: Some(org_id),
+                actor,
+                action: "receivables_imported",
+                target: Some(&format!("creditor:{creditor_id}")),
+                details: serde_json::json!({
+                    "rows": out.summary.rows, "created": out.summary.receivables_created,
+                    "updated": out.summary.receivables_updated, "errors": out.summary.errors,
+                }),
+                ip: None,
+            },
+            now,
+        )
+        .await?;
+        let t = std::time::Instant::now();
+        tx.commit().await?;
+        tracing::debug!(commit_ms = t.elapsed().as_millis(), "import committed");
+        out.summary.applied = true;
+        Ok(out)
+    }
+
+    /// The writer's side of [`write_import`](Self::write_import): every
+    /// batch through `queue`; true when the import is to be committed.
+    async fn write_batches(
+        &self,
+        queue: TxQueue,
+        (org_id, creditor_id): (i64, i64),
+        batches: &mut mpsc::Receiver<Parsed>,
+        opts: &ImportOptions,
+        now: jiff::Timestamp,
+        progress: &(dyn Fn(ImportProgress) + Send + Sync),
+    ) -> AppResult<(ImportOutcome, bool)> {
+        let mut out = ImportOutcome::default();
         let backend = self.db.backend();
         let mut writer =
             BatchWriter::start(&queue, backend, org_id, creditor_id, opts, now).await?;
@@ -194,7 +247,7 @@ impl App {
         while let Some(parsed) = batches.recv().await {
             match parsed {
                 Parsed::Refused(problems) => {
-                    queue.abandon().await;
+                    drop(queue);
                     out.summary = ImportSummary {
                         rows: read.rows,
                         errors: out.summary.errors,
@@ -203,7 +256,7 @@ impl App {
                     for p in problems {
                         self.problem(&mut out, p);
                     }
-                    return Ok(out);
+                    return Ok((out, false));
                 }
                 Parsed::Batch {
                     rows,
@@ -226,7 +279,6 @@ impl App {
         }
         out.summary.rows = read.rows;
         if read.rows == 0 {
-            queue.abandon().await;
             out.summary.errors += 1;
             out.problems.push(RowProblem {
                 line: 2,
@@ -234,40 +286,19 @@ impl App {
                 value: String::new(),
                 reason: "o arquivo só tem o cabeçalho: nenhuma linha de dados".into(),
             });
-            return Ok(out);
+            return Ok((out, false));
         }
         if !writing {
-            queue.abandon().await;
             out.summary = ImportSummary {
                 rows: read.rows,
                 errors: out.summary.errors,
                 ..ImportSummary::default()
             };
-            return Ok(out);
+            return Ok((out, false));
         }
         writer.finish(&queue).await?;
-        let mut tx = queue.finish().await?;
-        audit::append(
-            &mut tx,
-            &audit::NewEntry {
-                org_id: Some(org_id),
-                actor,
-                action: "receivables_imported",
-                target: Some(&format!("creditor:{creditor_id}")),
-                details: serde_json::json!({
-                    "rows": out.summary.rows, "created": out.summary.receivables_created,
-                    "updated": out.summary.receivables_updated, "errors": out.summary.errors,
-                }),
-                ip: None,
-            },
-            now,
-        )
-        .await?;
-        let t = std::time::Instant::now();
-        tx.commit().await?;
-        tracing::debug!(commit_ms = t.elapsed().as_millis(), "import committed");
-        out.summary.applied = true;
-        Ok(out)
+        queue.close();
+        Ok((out, true))
     }
 
     fn problem(&self, out: &mut ImportOutcome, p: RowProblem) {

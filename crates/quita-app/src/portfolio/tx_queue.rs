@@ -1,14 +1,16 @@
-//! An import's transaction, owned by a task of its own that runs the
-//! writes queued to it in order, so that the importer builds the next
-//! statements while the database runs the last ones instead of taking
-//! turns with it.
+//! An import's transaction, driven by a runner that executes the writes
+//! queued to it in order, so that the importer builds the next statements
+//! while the database runs the last ones instead of taking turns with it.
 //!
-//! Writes are queued without waiting ([`TxQueue::write`]); anything that
-//! needs an answer from the database ([`TxQueue::call`]) runs after every
-//! write queued before it. The first failure stops the task: nothing queued
-//! after it runs, the next call (or [`TxQueue::finish`]) returns it, and the
-//! transaction is rolled back when dropped, so an import stays all or
-//! nothing.
+//! The runner is a future the import polls alongside its writer
+//! (`tokio::join!`): the database work happens on SQLite's worker thread or
+//! in the PostgreSQL server, and everything the import allocates stays on
+//! its own task. Writes are queued without waiting ([`TxQueue::write`]);
+//! anything that needs an answer from the database ([`TxQueue::call`]) runs
+//! after every write queued before it. The first failure stops the runner:
+//! nothing queued after it runs, the next call returns it, and the runner
+//! reports it, so the transaction is dropped (rolled back) and an import
+//! stays all or nothing.
 
 use std::{
     future::Future,
@@ -37,25 +39,29 @@ enum Job {
 /// Statements waiting at most: about three reader batches of writes.
 const DEPTH: usize = 32;
 
+/// The runner's end: the transaction, unless a write failed (it was then
+/// dropped, which rolls it back).
+pub type Ran = AppResult<Tx>;
+
 pub struct TxQueue {
-    /// `None` once finished.
-    jobs: Option<mpsc::Sender<Job>>,
-    /// The task gives the transaction back, and whether a write failed.
-    task: Option<tokio::task::JoinHandle<(Tx, bool)>>,
-    /// The first error of the task, until someone reports it.
+    jobs: mpsc::Sender<Job>,
+    /// The first error of the runner, until someone reports it.
     failure: Arc<Mutex<Option<AppError>>>,
-    /// Set when the queue is dropped unfinished: the task runs nothing more.
+    /// Set when the queue is dropped without [`close`](Self::close): the
+    /// runner runs nothing more.
     abandoned: Arc<AtomicBool>,
+    closed: bool,
 }
 
 impl TxQueue {
-    /// Hands `tx` to a new task.
-    pub fn start(mut tx: Tx) -> Self {
+    /// The queue and the runner that owns `tx`; poll the runner together
+    /// with whatever uses the queue.
+    pub fn start(mut tx: Tx) -> (Self, impl Future<Output = Ran> + Send) {
         let (jobs, mut queued) = mpsc::channel::<Job>(DEPTH);
         let failure = Arc::new(Mutex::new(None));
         let abandoned = Arc::new(AtomicBool::new(false));
         let (failed_slot, stop) = (failure.clone(), abandoned.clone());
-        let task = tokio::spawn(async move {
+        let runner = async move {
             let mut failed = false;
             while let Some(job) = queued.recv().await {
                 // After a failure or once abandoned, queued jobs are
@@ -73,21 +79,22 @@ impl TxQueue {
                     Job::Call(f) => f(&mut tx).await,
                 }
             }
-            (tx, failed)
-        });
-        Self {
-            jobs: Some(jobs),
-            task: Some(task),
+            if failed {
+                return Err(lock(&failed_slot).take().unwrap_or_else(stopped));
+            }
+            Ok(tx)
+        };
+        let queue = Self {
+            jobs,
             failure,
             abandoned,
-        }
+            closed: false,
+        };
+        (queue, runner)
     }
 
     async fn send(&self, job: Job) -> AppResult<()> {
-        match &self.jobs {
-            Some(jobs) if jobs.send(job).await.is_ok() => Ok(()),
-            _ => Err(self.stopped()),
-        }
+        self.jobs.send(job).await.map_err(|_| self.stopped())
     }
 
     /// Queues `writes` after everything queued before.
@@ -117,47 +124,35 @@ impl TxQueue {
         self.send(Job::Call(job)).await?;
         match answered.await {
             Ok(r) => r,
-            // The task dropped the call: a write before it failed.
+            // The runner dropped the call: a write before it failed.
             Err(_) => Err(self.stopped()),
         }
     }
 
-    /// Waits for every queued write and gives the transaction back, or the
-    /// first error (the transaction is then rolled back).
-    pub async fn finish(mut self) -> AppResult<Tx> {
-        drop(self.jobs.take());
-        let task = self.task.take().ok_or_else(|| self.stopped())?;
-        let (tx, failed) = task
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("import writer failed: {e}")))?;
-        if failed {
-            // Dropping the transaction rolls it back.
-            drop(tx);
-            return Err(self.stopped());
-        }
-        Ok(tx)
+    /// No more jobs: the runner ends once the queued ones have run and
+    /// gives the transaction back.
+    pub fn close(mut self) {
+        self.closed = true;
     }
 
-    /// Drops whatever is still queued and rolls the transaction back,
-    /// waiting until it is.
-    pub async fn abandon(self) {
-        self.abandoned.store(true, Ordering::Relaxed);
-        let _ = self.finish().await;
-    }
-
-    /// Why the task no longer takes jobs: its first error, once.
+    /// Why the runner no longer takes jobs: its first error, once.
     fn stopped(&self) -> AppError {
-        lock(&self.failure).take().unwrap_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("import writer stopped after an error"))
-        })
+        lock(&self.failure).take().unwrap_or_else(stopped)
     }
 }
 
 impl Drop for TxQueue {
-    /// Unfinished (an error or a refusal returned early): run nothing more.
+    /// Dropped unclosed (an error or a refusal returned early): the runner
+    /// runs nothing more, and its transaction is to be dropped.
     fn drop(&mut self) {
-        self.abandoned.store(true, Ordering::Relaxed);
+        if !self.closed {
+            self.abandoned.store(true, Ordering::Relaxed);
+        }
     }
+}
+
+fn stopped() -> AppError {
+    AppError::Internal(anyhow::anyhow!("import writer stopped after an error"))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -222,71 +217,88 @@ mod tests {
             .await
     }
 
-    /// Writes run in order before a later call; a finished queue gives the
-    /// transaction back to commit.
+    /// Writes run in order before a later call; a closed queue's runner
+    /// gives the transaction back to commit.
     async fn writes_run_before_calls(db: Db) {
         let org_id = org(&db).await;
-        let queue = TxQueue::start(db.begin_import(org_id).await.unwrap());
-        queue
-            .write(writes(&db, org_id, "52998224725", 1))
-            .await
-            .unwrap();
-        assert!(count(&queue, org_id).await.unwrap());
-        queue
-            .write(writes(&db, org_id, "11144477735", 2))
-            .await
-            .unwrap();
-        queue.finish().await.unwrap().commit().await.unwrap();
+        let (queue, runner) = TxQueue::start(db.begin_import(org_id).await.unwrap());
+        let work = async {
+            queue
+                .write(writes(&db, org_id, "52998224725", 1))
+                .await
+                .unwrap();
+            assert!(count(&queue, org_id).await.unwrap());
+            queue
+                .write(writes(&db, org_id, "11144477735", 2))
+                .await
+                .unwrap();
+            queue.close();
+        };
+        let ((), ran) = tokio::join!(work, runner);
+        ran.unwrap().commit().await.unwrap();
         assert_eq!(debtors::count(&db, org_id).await.unwrap(), 2);
     }
 
-    /// A failing write stops the queue: what follows does not run, the next
-    /// call reports the database's error, finishing fails, and nothing is
-    /// committed.
+    /// A failing write stops the runner: what follows does not run, the
+    /// next call reports the database's error, the runner fails, and
+    /// nothing is committed.
     async fn a_failed_write_stops_everything(db: Db) {
         let org_id = org(&db).await;
-        let queue = TxQueue::start(db.begin_import(org_id).await.unwrap());
-        queue
-            .write(writes(&db, org_id, "52998224725", 1))
-            .await
-            .unwrap();
-        // The same id again: the primary key refuses it. The error comes
-        // back once, from whichever of the next requests meets it first.
-        let mut errors = Vec::new();
-        for (document, id) in [("11144477735", 1), ("39053344705", 3)] {
-            if let Err(e) = queue.write(writes(&db, org_id, document, id)).await {
-                errors.push(e);
-            }
-        }
-        errors.push(
-            count(&queue, org_id)
+        let (queue, runner) = TxQueue::start(db.begin_import(org_id).await.unwrap());
+        let work = async {
+            queue
+                .write(writes(&db, org_id, "52998224725", 1))
                 .await
-                .expect_err("a call after a failed write fails"),
-        );
+                .unwrap();
+            // The same id again: the primary key refuses it. The error comes
+            // back once, from whichever of the next requests meets it first.
+            let mut errors = Vec::new();
+            for (document, id) in [("11144477735", 1), ("39053344705", 3)] {
+                if let Err(e) = queue.write(writes(&db, org_id, document, id)).await {
+                    errors.push(e);
+                }
+            }
+            errors.push(
+                count(&queue, org_id)
+                    .await
+                    .expect_err("a call after a failed write fails"),
+            );
+            queue.close();
+            errors
+        };
+        let (errors, ran) = tokio::join!(work, runner);
         assert!(matches!(errors[0], AppError::Conflict(_)), "{errors:?}");
-        assert!(queue.finish().await.is_err());
+        assert!(ran.is_err());
         assert_eq!(debtors::count(&db, org_id).await.unwrap(), 0);
         // The connection is free again: another import can start.
-        let again = TxQueue::start(db.begin_import(org_id).await.unwrap());
-        again.abandon().await;
+        db.begin_import(org_id).await.unwrap();
     }
 
-    /// Abandoning rolls back and waits until it has.
+    /// A queue dropped unclosed runs nothing more; its transaction is
+    /// dropped and rolled back.
     async fn abandoning_rolls_back(db: Db) {
         let org_id = org(&db).await;
-        let queue = TxQueue::start(db.begin_import(org_id).await.unwrap());
-        queue
-            .write(writes(&db, org_id, "52998224725", 1))
-            .await
-            .unwrap();
-        queue.abandon().await;
+        let (queue, runner) = TxQueue::start(db.begin_import(org_id).await.unwrap());
+        let work = async {
+            queue
+                .write(writes(&db, org_id, "52998224725", 1))
+                .await
+                .unwrap();
+            drop(queue);
+        };
+        let ((), ran) = tokio::join!(work, runner);
+        drop(ran.unwrap());
         assert_eq!(debtors::count(&db, org_id).await.unwrap(), 0);
-        let queue = TxQueue::start(db.begin_import(org_id).await.unwrap());
-        queue
-            .write(writes(&db, org_id, "52998224725", 1))
-            .await
-            .unwrap();
-        queue.finish().await.unwrap().commit().await.unwrap();
+        let (queue, runner) = TxQueue::start(db.begin_import(org_id).await.unwrap());
+        let work = async {
+            queue
+                .write(writes(&db, org_id, "52998224725", 1))
+                .await
+                .unwrap();
+            queue.close();
+        };
+        let ((), ran) = tokio::join!(work, runner);
+        ran.unwrap().commit().await.unwrap();
         assert_eq!(debtors::count(&db, org_id).await.unwrap(), 1);
     }
 
