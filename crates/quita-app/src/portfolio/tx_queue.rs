@@ -201,14 +201,16 @@ mod tests {
         }
     }
 
-    fn writes(db: &Db, org_id: i64, document: &str, id: i64) -> Vec<PreparedWrite> {
-        import::prepare_debtors(
+    /// Queues the insert of one debtor with the given id.
+    async fn put(queue: &TxQueue, db: &Db, org_id: i64, document: &str, id: i64) -> AppResult<()> {
+        let writes = import::prepare_debtors(
             db.backend(),
             org_id,
             &[debtor(document)],
             &[id],
             Timestamp::UNIX_EPOCH,
-        )
+        );
+        queue.write(writes).await
     }
 
     async fn count(queue: &TxQueue, org_id: i64) -> AppResult<bool> {
@@ -223,15 +225,9 @@ mod tests {
         let org_id = org(&db).await;
         let (queue, runner) = TxQueue::start(db.begin_import(org_id).await.unwrap());
         let work = async {
-            queue
-                .write(writes(&db, org_id, "52998224725", 1))
-                .await
-                .unwrap();
+            put(&queue, &db, org_id, "52998224725", 1).await.unwrap();
             assert!(count(&queue, org_id).await.unwrap());
-            queue
-                .write(writes(&db, org_id, "11144477735", 2))
-                .await
-                .unwrap();
+            put(&queue, &db, org_id, "11144477735", 2).await.unwrap();
             queue.close();
         };
         let ((), ran) = tokio::join!(work, runner);
@@ -246,15 +242,12 @@ mod tests {
         let org_id = org(&db).await;
         let (queue, runner) = TxQueue::start(db.begin_import(org_id).await.unwrap());
         let work = async {
-            queue
-                .write(writes(&db, org_id, "52998224725", 1))
-                .await
-                .unwrap();
+            put(&queue, &db, org_id, "52998224725", 1).await.unwrap();
             // The same id again: the primary key refuses it. The error comes
             // back once, from whichever of the next requests meets it first.
             let mut errors = Vec::new();
             for (document, id) in [("11144477735", 1), ("39053344705", 3)] {
-                if let Err(e) = queue.write(writes(&db, org_id, document, id)).await {
+                if let Err(e) = put(&queue, &db, org_id, document, id).await {
                     errors.push(e);
                 }
             }
@@ -280,10 +273,7 @@ mod tests {
         let org_id = org(&db).await;
         let (queue, runner) = TxQueue::start(db.begin_import(org_id).await.unwrap());
         let work = async {
-            queue
-                .write(writes(&db, org_id, "52998224725", 1))
-                .await
-                .unwrap();
+            put(&queue, &db, org_id, "52998224725", 1).await.unwrap();
             drop(queue);
         };
         let ((), ran) = tokio::join!(work, runner);
@@ -291,10 +281,7 @@ mod tests {
         assert_eq!(debtors::count(&db, org_id).await.unwrap(), 0);
         let (queue, runner) = TxQueue::start(db.begin_import(org_id).await.unwrap());
         let work = async {
-            queue
-                .write(writes(&db, org_id, "52998224725", 1))
-                .await
-                .unwrap();
+            put(&queue, &db, org_id, "52998224725", 1).await.unwrap();
             queue.close();
         };
         let ((), ran) = tokio::join!(work, runner);
