@@ -4,14 +4,42 @@
 //! probability about 2⁻¹⁰⁰ for a file of a million rows.
 
 use std::{
-    collections::HashSet,
+    collections::{HashMap, HashSet},
     hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState},
 };
 
 #[derive(Default)]
 pub(super) struct FingerprintSet {
     set: HashSet<u128, BuildHasherDefault<Fingerprinted>>,
-    keys: (RandomState, RandomState),
+    keys: Keys,
+}
+
+/// Ids by text key (a CPF/CNPJ, a contract number), each key kept as its
+/// fingerprint: 16 bytes where a `String` costs its header and a heap copy.
+#[derive(Default)]
+pub(super) struct IdsByKey {
+    ids: HashMap<u128, i64, BuildHasherDefault<Fingerprinted>>,
+    keys: Keys,
+}
+
+/// The two per-process keys of the halves of a fingerprint.
+#[derive(Default)]
+struct Keys(RandomState, RandomState);
+
+impl Keys {
+    /// The key's parts in order; each part is length-prefixed, so no two
+    /// splits of the same bytes meet.
+    fn fingerprint(&self, parts: &[&[u8]]) -> u128 {
+        let half = |s: &RandomState| {
+            let mut h = s.build_hasher();
+            for p in parts {
+                h.write_usize(p.len());
+                h.write(p);
+            }
+            h.finish()
+        };
+        (u128::from(half(&self.0)) << 64) | u128::from(half(&self.1))
+    }
 }
 
 /// The set's own hasher: a fingerprint is already a keyed hash, so its low
@@ -40,22 +68,52 @@ impl FingerprintSet {
     /// True the first time a key is offered. The key is its parts in order;
     /// each part is length-prefixed, so no two splits of the same bytes meet.
     pub fn insert(&mut self, parts: &[&[u8]]) -> bool {
-        let half = |s: &RandomState| {
-            let mut h = s.build_hasher();
-            for p in parts {
-                h.write_usize(p.len());
-                h.write(p);
-            }
-            h.finish()
-        };
-        let key = (u128::from(half(&self.keys.0)) << 64) | u128::from(half(&self.keys.1));
-        self.set.insert(key)
+        self.set.insert(self.keys.fingerprint(parts))
+    }
+}
+
+impl IdsByKey {
+    pub fn get(&self, key: &str) -> Option<i64> {
+        self.ids
+            .get(&self.keys.fingerprint(&[key.as_bytes()]))
+            .copied()
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn insert(&mut self, key: &str, id: i64) {
+        let k = self.keys.fingerprint(&[key.as_bytes()]);
+        self.ids.insert(k, id);
+    }
+}
+
+impl<K: AsRef<str>> Extend<(K, i64)> for IdsByKey {
+    fn extend<I: IntoIterator<Item = (K, i64)>>(&mut self, iter: I) {
+        for (k, id) in iter {
+            self.insert(k.as_ref(), id);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::FingerprintSet;
+    use super::{FingerprintSet, IdsByKey};
+
+    #[test]
+    fn ids_are_found_by_their_key() {
+        let mut ids = IdsByKey::default();
+        ids.extend([("52998224725", 1), ("CT-1", 2)]);
+        ids.insert("CT-10", 3);
+        assert_eq!(
+            (ids.get("52998224725"), ids.get("CT-1"), ids.get("CT-10")),
+            (Some(1), Some(2), Some(3))
+        );
+        assert!(!ids.contains("CT-2") && ids.contains("CT-10"));
+        ids.insert("CT-1", 4);
+        assert_eq!((ids.get("CT-1"), ids.get("CT-10")), (Some(4), Some(3)));
+    }
 
     #[test]
     fn keys_are_told_apart() {

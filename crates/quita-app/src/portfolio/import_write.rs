@@ -23,7 +23,7 @@ use quita_store::{
 
 use super::{
     calendar,
-    fingerprints::FingerprintSet,
+    fingerprints::{FingerprintSet, IdsByKey},
     id_pool::IdPool,
     import::{ImportOptions, ImportOutcome, RowProblem, note_problem},
     name_key,
@@ -50,8 +50,8 @@ pub(super) struct BatchWriter<'a> {
     no_debtors: bool,
     /// The creditor had no contracts when the import began.
     no_contracts: bool,
-    debtor_ids: HashMap<String, i64>,
-    contract_ids: HashMap<String, i64>,
+    debtor_ids: IdsByKey,
+    contract_ids: IdsByKey,
     /// Contacts already sent in this import (debtor, kind, value).
     contacts_sent: FingerprintSet,
     /// Ids for new debtors and contracts when every one is new.
@@ -117,8 +117,8 @@ impl<'a> BatchWriter<'a> {
             fresh,
             no_debtors,
             no_contracts,
-            debtor_ids: HashMap::new(),
-            contract_ids: HashMap::new(),
+            debtor_ids: IdsByKey::default(),
+            contract_ids: IdsByKey::default(),
             contacts_sent: FingerprintSet::default(),
             debtor_pool: IdPool::new(IdTable::Debtors),
             contract_pool: IdPool::new(IdTable::Contracts),
@@ -211,7 +211,7 @@ impl<'a> BatchWriter<'a> {
         let mut in_batch = HashSet::new();
         for (_, r) in batch {
             let doc = r.document().digits();
-            if !self.debtor_ids.contains_key(doc) && in_batch.insert(doc) {
+            if !self.debtor_ids.contains(doc) && in_batch.insert(doc) {
                 new.push(ImportDebtor {
                     document: doc.to_owned(),
                     kind: DebtorKind::of(r.document()).as_str(),
@@ -226,12 +226,9 @@ impl<'a> BatchWriter<'a> {
         batch
             .iter()
             .map(|(_, r)| {
-                self.debtor_ids
-                    .get(r.document().digits())
-                    .copied()
-                    .ok_or_else(|| {
-                        AppError::Internal(anyhow::anyhow!("debtor id missing after insert"))
-                    })
+                self.debtor_ids.get(r.document().digits()).ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!("debtor id missing after insert"))
+                })
             })
             .collect()
     }
@@ -361,7 +358,7 @@ impl<'a> BatchWriter<'a> {
         let mut in_batch = HashSet::new();
         for ((_, r), &debtor_id) in batch.iter().zip(debtors) {
             if let Some(c) = r.contract()
-                && !self.contract_ids.contains_key(c.as_str())
+                && !self.contract_ids.contains(c.as_str())
                 && in_batch.insert(c.as_str())
             {
                 new.push((c.as_str().to_owned(), debtor_id));
@@ -428,9 +425,7 @@ impl<'a> BatchWriter<'a> {
             let incoming = r.to_new_receivable();
             let row = ImportReceivable {
                 debtor_id,
-                contract_id: r
-                    .contract()
-                    .and_then(|c| self.contract_ids.get(c.as_str()).copied()),
+                contract_id: r.contract().and_then(|c| self.contract_ids.get(c.as_str())),
                 document_number: r.document_number().as_str().to_owned(),
                 installment: i64::from(r.installment().number()),
                 installments: r.installment().total().map(i64::from),
