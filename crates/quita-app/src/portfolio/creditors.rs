@@ -1,10 +1,15 @@
 //! Creditors (carteiras) with their charge policy.
 
+use std::collections::HashMap;
+
 use quita_br::document::Document;
-use quita_core::{charge_policy::ChargePolicy, role::Role};
+use quita_core::{charge_policy::ChargePolicy, money::Money, role::Role};
 use quita_store::{
     audit::{self, Actor},
-    portfolio::creditors::{self, Creditor},
+    portfolio::{
+        creditors::{self, Creditor},
+        receivables,
+    },
 };
 use serde_json::json;
 
@@ -94,6 +99,16 @@ impl App {
 
     pub async fn creditors(&self, org_id: i64) -> AppResult<Vec<Creditor>> {
         Ok(creditors::list(&self.db, org_id).await?)
+    }
+
+    /// Per creditor of the organization: its collectable receivables and
+    /// their open balance (creditors with none are absent).
+    pub async fn creditor_balances(&self, org_id: i64) -> AppResult<HashMap<i64, (i64, Money)>> {
+        Ok(receivables::open_by_creditor(&self.db, org_id)
+            .await?
+            .into_iter()
+            .map(|(id, count, open)| (id, (count, Money::from_centavos(open))))
+            .collect())
     }
 
     pub async fn creditor(&self, org_id: i64, id: i64) -> AppResult<Creditor> {

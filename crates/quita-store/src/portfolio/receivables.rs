@@ -139,6 +139,33 @@ pub async fn open_by_debtor(db: &Db, org_id: i64, debtor_ids: &[i64]) -> Result<
     Ok(out)
 }
 
+/// Per creditor of the organization: its collectable receivables and their
+/// open balance, `(creditor_id, count, open_balance)` by creditor id;
+/// creditors with none are absent. Grouped by status as well, in the order
+/// of the covering index `receivables_aging`, so the database streams the
+/// groups without sorting (as `aging::groups` does); the statuses are added
+/// together here.
+pub async fn open_by_creditor(db: &Db, org_id: i64) -> Result<Vec<(i64, i64, i64)>> {
+    const SQL: &str = "SELECT creditor_id, COUNT(*), SUM(open_balance) FROM receivables \
+         WHERE org_id = $1 AND status IN ('open', 'partially_paid') GROUP BY status, creditor_id";
+    const PG: &str = "SELECT creditor_id, COUNT(*), SUM(open_balance)::BIGINT FROM receivables \
+         WHERE org_id = $1 AND status IN ('open', 'partially_paid') GROUP BY status, creditor_id";
+    let rows: Vec<(i64, i64, i64)> = match db {
+        Db::Sqlite(p) => sqlx::query_as(SQL).bind(org_id).fetch_all(p).await?,
+        Db::Pg(p) => sqlx::query_as(PG).bind(org_id).fetch_all(p).await?,
+    };
+    let mut by_creditor = std::collections::BTreeMap::<i64, (i64, i64)>::new();
+    for (creditor_id, count, open) in rows {
+        let e = by_creditor.entry(creditor_id).or_default();
+        e.0 = e.0.saturating_add(count);
+        e.1 = e.1.saturating_add(open);
+    }
+    Ok(by_creditor
+        .into_iter()
+        .map(|(id, (count, open))| (id, count, open))
+        .collect())
+}
+
 /// Collectable receivables whose adjusted due date lies in
 /// `[from_day, to_day]` (inclusive day numbers), optionally of one creditor,
 /// after id `after` — the drill-down from an aging bucket, by keyset.

@@ -348,6 +348,11 @@ pub async fn search_aging_and_counts(db: Db) {
             status: "paid",
             ..receivable(ids["11144477735"], "BOL-6", 1, date(2026, 10, 1), 900)
         },
+        ImportReceivable {
+            open_balance: 400,
+            status: "partially_paid",
+            ..receivable(ids["11144477735"], "BOL-5", 1, date(2026, 12, 10), 1_000)
+        },
     ];
     import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
         .await
@@ -423,13 +428,13 @@ pub async fn search_aging_and_counts(db: Db) {
         (nov.count, nov.original_amount, nov.open_balance),
         (2, 12_500, 12_500)
     );
-    assert_eq!(groups.len(), 2);
+    assert_eq!(groups.len(), 3);
     assert_eq!(
         aging::groups(&db, a.id, None, Some(ids["11144477735"]))
             .await
             .unwrap()
             .len(),
-        1
+        2
     );
     assert!(
         aging::groups(&db, b.id, None, None)
@@ -446,8 +451,8 @@ pub async fn search_aging_and_counts(db: Db) {
         receivables::PortfolioCounts {
             creditors: 1,
             debtors: 3,
-            receivables_open: 3,
-            open_balance: 22_500,
+            receivables_open: 4,
+            open_balance: 22_900,
             overdue_open: 2,
             overdue_balance: 12_500
         }
@@ -464,6 +469,19 @@ pub async fn search_aging_and_counts(db: Db) {
             .is_empty()
     );
     assert_eq!(date_of(day_number(date(2024, 2, 29))), date(2024, 2, 29));
+
+    // What each creditor holds: collectable receivables of both statuses
+    // together; another organization's are absent.
+    assert_eq!(
+        receivables::open_by_creditor(&db, a.id).await.unwrap(),
+        [(c.id, 4, 22_900)]
+    );
+    assert!(
+        receivables::open_by_creditor(&db, b.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // What each listed debtor owes: collectable receivables only; a debtor
     // with none, and another organization's, are absent.
@@ -489,8 +507,8 @@ pub async fn search_aging_and_counts(db: Db) {
         },
         receivables::DebtorOpen {
             debtor_id: ids["11144477735"],
-            count: 1,
-            open_balance: 2_500,
+            count: 2,
+            open_balance: 2_900,
             oldest_adjusted_due: date(2026, 11, 1),
         },
     ];

@@ -35,8 +35,12 @@ pub struct CreditorView {
     pub interest: String,
     pub correction: String,
     pub fee: String,
-    pub grace_days: u16,
+    /// "5 dias".
+    pub grace_days: String,
     pub consumer: bool,
+    /// Collectable receivables and their open balance (the list only).
+    pub open_count: String,
+    pub open_balance: String,
 }
 
 impl CreditorView {
@@ -52,9 +56,20 @@ impl CreditorView {
             interest: format::decimal(p.default_interest_monthly),
             correction: correction_label(&p.correction),
             fee: format::decimal(p.collection_fee),
-            grace_days: p.grace_days,
+            grace_days: format::plural(i64::from(p.grace_days), "dia", "dias"),
             consumer: p.consumer_relation,
+            open_count: "—".into(),
+            open_balance: "—".into(),
         }
+    }
+
+    /// With what the creditor holds: collectable receivables and their
+    /// open balance, or none.
+    fn holding(mut self, held: Option<&(i64, quita_core::money::Money)>) -> Self {
+        let (count, open) = held.copied().unwrap_or((0, quita_core::money::Money::ZERO));
+        self.open_count = format::count(count);
+        self.open_balance = format::money(open);
+        self
     }
 }
 
@@ -193,10 +208,14 @@ async fn list_page(
     p.require(Role::Viewer)?;
     let layout = Layout::new(state, &s.0, "/carteiras").await?;
     let creditors = state.app.creditors(p.org_id).await?;
+    let held = state.app.creditor_balances(p.org_id).await?;
     Ok(CarteirasPage {
         layout: Some(layout),
         csrf: s.0.csrf_token.clone(),
-        creditors: creditors.iter().map(CreditorView::of).collect(),
+        creditors: creditors
+            .iter()
+            .map(|c| CreditorView::of(c).holding(held.get(&c.id)))
+            .collect(),
         is_admin: p.role.allows(Role::Admin),
         can_import: p.role.allows(Role::Supervisor),
         notice,

@@ -901,6 +901,16 @@ pub async fn aging_and_debtor_pages(db: Db) {
         .await
         .unwrap();
     assert!(!carteiras.contains("Nova carteira") && !carteiras.contains("/importar"));
+    // Each creditor's line says what it holds: 3 receivables, R$ 450,00.
+    let line = carteiras
+        .split(&format!("<tr id=\"carteira-{}\">", cred.id))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap();
+    assert!(
+        line.contains(">3</td>") && line.contains("R$ 450,00") && line.contains("0 dias"),
+        "{line}"
+    );
 
     // Agent: debtors, search and the 360° page; no import, no creditor edits.
     let g = client();
