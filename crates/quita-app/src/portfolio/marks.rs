@@ -25,7 +25,50 @@ pub const MAX_TAGS: usize = 20;
 
 pub use quita_core::contact::{ContactMarks, ContactMarksPatch};
 
+/// A change to some of a debtor's marks; `None` keeps the current value,
+/// and `tags`, when given, replaces them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DebtorMarksPatch {
+    pub deceased: Option<bool>,
+    pub do_not_contact: Option<bool>,
+    pub over_indebtedness: Option<bool>,
+    pub dispute: Option<bool>,
+    pub tags: Option<Vec<Tag>>,
+}
+
 impl App {
+    /// Changes the marks `patch` names on one debtor of the organization,
+    /// keeping the others as stored (read just before; the last of two
+    /// concurrent changes wins), through [`mark_debtor`](Self::mark_debtor).
+    pub async fn patch_debtor_marks(
+        &self,
+        who: &Principal,
+        debtor_id: i64,
+        patch: DebtorMarksPatch,
+    ) -> AppResult<DebtorRow> {
+        who.require(Role::Agent)?;
+        let now = debtors::get(&self.db, who.org_id, debtor_id).await?;
+        let flags = DebtorFlags {
+            deceased: patch.deceased.unwrap_or(now.deceased),
+            do_not_contact: patch.do_not_contact.unwrap_or(now.do_not_contact),
+            over_indebtedness: patch.over_indebtedness.unwrap_or(now.over_indebtedness),
+            dispute: patch.dispute.unwrap_or(now.dispute),
+        };
+        let tags = match patch.tags {
+            Some(t) => t,
+            None => now
+                .tags
+                .iter()
+                .map(|t| {
+                    Tag::parse(t).map_err(|e| {
+                        AppError::Internal(anyhow::anyhow!("stored tag of debtor {debtor_id}: {e}"))
+                    })
+                })
+                .collect::<AppResult<_>>()?,
+        };
+        self.mark_debtor(who, debtor_id, flags, &tags).await
+    }
+
     /// Sets the collection flags and tags of one debtor of the organization
     /// (tags deduplicated and sorted).
     pub async fn mark_debtor(

@@ -3,7 +3,7 @@
 
 use quita_app::{
     AppError,
-    portfolio::marks::{ContactMarks, ContactMarksPatch},
+    portfolio::marks::{ContactMarks, ContactMarksPatch, DebtorMarksPatch},
 };
 use quita_core::{
     contact::{Channel, ChannelSet, InvalidReason, Validity},
@@ -64,6 +64,40 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
         (true, true, false)
     );
     assert_eq!(row.tags, ["acordo anterior", "vip"]);
+    // A patch changes what it names and keeps the rest, tags included.
+    let patched = app
+        .patch_debtor_marks(
+            &agent,
+            maria.id,
+            DebtorMarksPatch {
+                deceased: Some(true),
+                dispute: Some(false),
+                ..DebtorMarksPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (patched.deceased, patched.dispute, patched.do_not_contact),
+        (true, false, true)
+    );
+    assert_eq!(patched.tags, ["acordo anterior", "vip"]);
+    assert!(matches!(
+        app.patch_debtor_marks(&viewer, maria.id, DebtorMarksPatch::default())
+            .await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        app.patch_debtor_marks(&other, maria.id, DebtorMarksPatch::default())
+            .await,
+        Err(AppError::NotFound)
+    ));
+    // Back to what the form set, for the audit count below.
+    let row = app
+        .mark_debtor(&agent, maria.id, flags, &tags)
+        .await
+        .unwrap();
+    assert!(!row.deceased && row.dispute);
 
     let phone = contacts::list_for_debtor(&db, org, maria.id)
         .await
@@ -182,7 +216,7 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
         .iter()
         .filter(|e| e.action == "contact_marked" || e.action == "debtor_marked")
         .collect();
-    assert_eq!(marked.len(), 4, "{marked:?}");
+    assert_eq!(marked.len(), 6, "{marked:?}");
     assert!(
         marked
             .iter()

@@ -6,10 +6,13 @@ use axum::{
     Json,
     extract::{Path, State},
 };
-use quita_app::{AppError, portfolio::marks::ContactMarksPatch};
+use quita_app::{
+    AppError,
+    portfolio::marks::{ContactMarksPatch, DebtorMarksPatch},
+};
 use quita_core::{
     contact::{Channel, ChannelSet, InvalidReason, Validity},
-    debtor::{DebtorFlags, Tag},
+    debtor::Tag,
     role::Role,
 };
 use serde::Deserialize;
@@ -54,22 +57,14 @@ pub async fn mark_debtor(
         .tags
         .map(|t| t.iter().map(|t| parse_tag(t)).collect())
         .transpose()?;
-    let now = state.app.find_debtor(p.org_id, &id.to_string()).await?;
-    let flags = DebtorFlags {
-        deceased: b.deceased.unwrap_or(now.deceased),
-        do_not_contact: b.do_not_contact.unwrap_or(now.do_not_contact),
-        over_indebtedness: b.over_indebtedness.unwrap_or(now.over_indebtedness),
-        dispute: b.dispute.unwrap_or(now.dispute),
+    let patch = DebtorMarksPatch {
+        deceased: b.deceased,
+        do_not_contact: b.do_not_contact,
+        over_indebtedness: b.over_indebtedness,
+        dispute: b.dispute,
+        tags,
     };
-    let tags = match tags {
-        Some(t) => t,
-        None => now
-            .tags
-            .iter()
-            .map(|t| parse_tag(t))
-            .collect::<Result<_, _>>()?,
-    };
-    let row = state.app.mark_debtor(&p, id, flags, &tags).await?;
+    let row = state.app.patch_debtor_marks(&p, id, patch).await?;
     Ok(Json(DebtorDto::from(&row)))
 }
 
