@@ -70,8 +70,11 @@ pub(super) struct BatchWriter<'a> {
     spent: StepTimes,
 }
 
-/// Where an import's writing time goes (debtors, contacts, contracts,
-/// receivables, index rebuild), for `RUST_LOG=quita_app=debug`.
+/// Where the writer's time goes (debtors, contacts, contracts, receivables,
+/// index rebuild), for `QUITA_LOG=quita_app=debug`. Writes are queued, so
+/// each step counts building its statements and waiting for room in the
+/// queue, not the database's time for them; the last step also waits for
+/// every queued write.
 #[derive(Debug, Default)]
 struct StepTimes([std::time::Duration; 5]);
 
