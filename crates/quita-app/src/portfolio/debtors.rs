@@ -170,6 +170,18 @@ impl App {
             .collect())
     }
 
+    /// What each of the listed debtors owes today, in the organization's
+    /// time zone: what the debtor list and search show beside each line.
+    pub async fn debtor_balances_today(
+        &self,
+        who: &Principal,
+        rows: &[DebtorRow],
+    ) -> AppResult<HashMap<i64, DebtorBalance>> {
+        let today = self.today_for(who).await?;
+        let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+        self.debtor_balances(who.org_id, &ids, today).await
+    }
+
     /// Everything about one debtor of `org_id`, amounts updated to `on`, in
     /// a fixed number of queries (debtor, contacts, receivables, contracts,
     /// creditors, index tables), whatever the number of receivables.

@@ -449,9 +449,7 @@ async fn with_balances(
     p: &quita_app::auth::Principal,
     rows: &[DebtorRow],
 ) -> Result<Vec<DebtorLineDto>, ApiError> {
-    let today = state.app.today_for(p).await?;
-    let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
-    let balances = state.app.debtor_balances(p.org_id, &ids, today).await?;
+    let balances = state.app.debtor_balances_today(p, rows).await?;
     Ok(rows
         .iter()
         .map(|d| DebtorLineDto {

@@ -131,10 +131,10 @@ async fn lines(
     s: &UserSession,
     rows: &[DebtorRow],
 ) -> Result<Vec<DebtorLine>, PageError> {
-    let p = &s.0.principal;
-    let today = state.app.today_for(p).await?;
-    let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
-    let balances = state.app.debtor_balances(p.org_id, &ids, today).await?;
+    let balances = state
+        .app
+        .debtor_balances_today(&s.0.principal, rows)
+        .await?;
     Ok(rows
         .iter()
         .map(|d| DebtorLine::of(d, balances.get(&d.id)))
