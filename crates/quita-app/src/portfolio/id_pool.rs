@@ -8,7 +8,7 @@ use quita_store::{
 };
 
 use super::tx_queue::TxQueue;
-use crate::AppResult;
+use crate::{AppError, AppResult};
 
 /// The most ids one PostgreSQL reservation takes.
 const MAX_BLOCK: usize = 65_536;
@@ -49,7 +49,11 @@ impl IdPool {
             Some(known) => known,
             None => match backend {
                 Backend::Sqlite => State::Counting {
-                    next: reserve(queue, self.table, 1).await?[0],
+                    next: reserve(queue, self.table, 1)
+                        .await?
+                        .first()
+                        .copied()
+                        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no id reserved")))?,
                 },
                 Backend::Postgres => State::Drawn {
                     free: Vec::new(),
