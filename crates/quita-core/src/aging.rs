@@ -86,8 +86,19 @@ impl AgingBuckets {
     }
 
     /// Parses a comma-separated list such as
-    /// `current,1-30,31-60,61-90,91+` (`current` optional, spaces ignored).
+    /// `current,1-30,31-60,61-90,91+` (`current` optional, spaces ignored),
+    /// or the upper bounds alone, `30,60,90` (the same buckets).
     pub fn parse(spec: &str) -> Result<Self, AgingError> {
+        let bounds: Option<Vec<u32>> = spec
+            .split(',')
+            .map(|p| p.trim().parse::<u32>().ok())
+            .collect();
+        if let Some(bounds) = bounds {
+            if bounds.is_sorted_by(|a, b| a < b) {
+                return Self::from_upper_bounds(&bounds);
+            }
+            return Err(AgingError::Syntax(spec.trim().to_owned()));
+        }
         let mut uppers = Vec::new();
         let mut expected = 1u32;
         let mut open_seen = false;
@@ -405,6 +416,15 @@ mod tests {
             ["current", "1-15", "16+"]
         );
         assert_eq!(AgingBuckets::parse("1+").unwrap().len(), 2);
+        assert_eq!(
+            AgingBuckets::parse("30, 60,90,180,360"),
+            Ok(AgingBuckets::default()),
+            "upper bounds alone"
+        );
+        assert_eq!(
+            AgingBuckets::parse("60,30"),
+            Err(AgingError::Syntax("60,30".into()))
+        );
         assert_eq!(
             AgingBuckets::parse("2-30,31+"),
             Err(AgingError::FirstStart(2))

@@ -71,7 +71,8 @@ pub enum PhoneError {
 impl Phone {
     /// Normalises a phone written in any usual way: `+55 (11) 91234-5678`,
     /// `11912345678`, `(11) 3123-4567`, `011 91234 5678` (trunk 0),
-    /// `0 21 11 91234-5678` (trunk 0 + carrier code), `5511912345678`.
+    /// `0 21 11 91234-5678` (trunk 0 + carrier code), `0xx11 91234-5678`
+    /// (carrier code as a placeholder), `5511912345678`.
     ///
     /// An 8-digit number starting with 6–9 is a mobile from before the
     /// ninth digit (2012–2016): the leading 9 is added. Never panics.
@@ -80,6 +81,17 @@ impl Phone {
         if s.is_empty() {
             return Err(PhoneError::Empty);
         }
+        // `0xx11 …` / `(0XX21) …`: trunk 0 with the carrier code left as a
+        // placeholder, so what follows is the DDD.
+        let opening = s.len() - s.trim_start_matches(['(', ' ']).len();
+        let carrier_placeholder = s[opening..]
+            .get(..3)
+            .is_some_and(|p| p.eq_ignore_ascii_case("0xx"));
+        let (s, skipped) = if carrier_placeholder {
+            (&s[opening + 3..], true)
+        } else {
+            (s, false)
+        };
         let mut digits = [0u8; 20];
         let mut n = 0usize;
         let plus = s.starts_with('+');
@@ -98,7 +110,9 @@ impl Phone {
             }
         }
         let mut d = &digits[..n];
-        if plus {
+        if skipped {
+            // Nothing but the DDD and the number may follow the placeholder.
+        } else if plus {
             match d {
                 [5, 5, rest @ ..] => d = rest,
                 _ => return Err(PhoneError::Foreign),
@@ -916,11 +930,15 @@ mod tests {
             "5511912345678",
             "+5511912345678",
             "11 9 1234.5678",
+            "0xx11 91234-5678",
+            "(0XX11) 91234-5678",
+            "0xx 11 91234-5678",
         ] {
             assert_eq!(ph(raw).as_deref(), Ok("+5511912345678"), "{raw}");
         }
         assert_eq!(ph("(11) 3123-4567").as_deref(), Ok("+551131234567"));
         assert_eq!(ph("551131234567").as_deref(), Ok("+551131234567"));
+        assert_eq!(ph("(0XX21) 3123-4567").as_deref(), Ok("+552131234567"));
         // Old 8-digit mobile gets the ninth digit.
         assert_eq!(ph("(21) 8765-4321").as_deref(), Ok("+5521987654321"));
         // DDD 55 (RS) without country code.
@@ -949,6 +967,9 @@ mod tests {
             ("(11) 99999-9999", PhoneError::Repeated),
             ("(11) 3333-3333", PhoneError::Repeated),
             ("1191234567891234567890", PhoneError::Length),
+            ("0xx 21 11 91234-5678", PhoneError::Length),
+            ("0x11 91234-5678", PhoneError::Invalid),
+            ("0xx+5511912345678", PhoneError::Length),
         ] {
             assert_eq!(Phone::parse(raw), Err(e), "{raw}");
         }

@@ -187,6 +187,32 @@ pub struct DebtUpdate {
 }
 
 impl DebtUpdate {
+    /// For a stored receivable, updated on its open balance: when part of
+    /// `original` was already paid, the first line says it is the open
+    /// balance (and of how much), and the payments line says the paid part
+    /// is already off it, so nobody reads the balance as the original amount.
+    pub fn on_open_balance(mut self, original: Money) -> Self {
+        let Some(paid) = original.checked_sub(self.principal) else {
+            return self;
+        };
+        if paid <= Money::ZERO {
+            return self;
+        }
+        for line in &mut self.lines {
+            match line.kind {
+                DebtLineKind::Principal => {
+                    line.label =
+                        format!("Saldo em aberto (valor original {})", original.format_brl());
+                }
+                DebtLineKind::Payments if line.amount == Money::ZERO => {
+                    line.label = format!("Pagamentos ({} já abatidos do saldo)", paid.format_brl());
+                }
+                _ => {}
+            }
+        }
+        self
+    }
+
     pub fn principal(&self) -> Money {
         self.principal
     }
@@ -438,6 +464,37 @@ pub fn debt_update(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_balance_lines_say_what_was_paid() {
+        let policy = policy("2", "1", "0", false);
+        let req = DebtUpdateRequest {
+            principal: Money::from_centavos(250_026),
+            due_date: date(2026, 1, 10),
+            on: date(2026, 1, 5),
+            payments: Money::ZERO,
+            policy: &policy,
+            index: None,
+        };
+        let u = debt_update(&req, &WeekendsOnly)
+            .unwrap()
+            .on_open_balance(Money::from_centavos(362_357));
+        assert_eq!(
+            u.lines()[0].label,
+            "Saldo em aberto (valor original R$ 3.623,57)"
+        );
+        let paid = u
+            .lines()
+            .iter()
+            .find(|l| l.kind == DebtLineKind::Payments)
+            .unwrap();
+        assert_eq!(paid.label, "Pagamentos (R$ 1.123,31 já abatidos do saldo)");
+        assert_eq!(u.total(), Money::from_centavos(250_026), "labels only");
+        let whole = debt_update(&req, &WeekendsOnly)
+            .unwrap()
+            .on_open_balance(Money::from_centavos(250_026));
+        assert_eq!(whole.lines()[0].label, "Valor original");
+    }
     use crate::calendar::WeekendsOnly;
     use crate::charge_policy::ChargePolicy;
     use crate::contract::{ContractTerms, effective_policy};

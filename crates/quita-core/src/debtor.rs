@@ -80,15 +80,23 @@ impl PersonName {
                 out.push_str(&lower.to_uppercase());
             } else {
                 let mut cap_next = true;
-                for c in lower.chars() {
+                for (at, c) in lower.char_indices() {
                     if cap_next && c.is_alphabetic() {
                         out.push(capital(c));
                         cap_next = false;
                     } else {
                         out.push(c);
                     }
-                    if c == '-' || c == '\'' || c == '’' {
+                    if c == '-' {
                         cap_next = true;
+                    } else if c == '\'' || c == '’' {
+                        // D'Ávila, O'Brien; but a possessive's lone letter
+                        // stays low: Donald's.
+                        let rest = &lower[at + c.len_utf8()..];
+                        cap_next = rest
+                            .split('-')
+                            .next()
+                            .is_some_and(|r| r.chars().count() > 1);
                     }
                 }
             }
@@ -322,6 +330,8 @@ mod tests {
         assert_eq!(name("joão\tdos santos e souza"), "João dos Santos e Souza");
         assert_eq!(name("DE OLIVEIRA"), "De Oliveira");
         assert_eq!(name("ana-clara d'ávila"), "Ana-Clara D'Ávila");
+        assert_eq!(name("MC DONALD'S"), "Mc Donald's");
+        assert_eq!(name("o'brien"), "O'Brien");
         assert_eq!(name("ÉRICA ÂNGELA"), "Érica Ângela");
         assert_eq!(name("comercial abc ltda"), "Comercial Abc LTDA");
         assert_eq!(name("pedro ii"), "Pedro II");

@@ -149,6 +149,24 @@ impl fmt::Display for ImportField {
     }
 }
 
+/// A CPF/CNPJ cell of an import file. A spreadsheet that held the number as
+/// a number dropped its leading zeros (`8351296678` for `083.512.966-78`):
+/// digits alone, one or two short of a CPF or a CNPJ, get them back before
+/// the check digits are verified, which still refuse a number that was
+/// simply mistyped.
+pub fn parse_document(raw: &str) -> Result<Document, quita_br::document::DocumentError> {
+    let t = raw.trim();
+    let width = match t.len() {
+        9 | 10 => 11,
+        12 | 13 => 14,
+        _ => 0,
+    };
+    if width > 0 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return Document::parse(&format!("{t:0>width$}"));
+    }
+    Document::parse(t)
+}
+
 impl serde::Serialize for ImportField {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.canonical())
@@ -404,7 +422,7 @@ impl ImportHeader {
 
         let document = required!(
             ImportField::DebtorDocument,
-            Document::parse,
+            parse_document,
             FieldReason::Document
         );
         let name = required!(
@@ -973,6 +991,25 @@ mod tests {
                 (ImportField::Amount, "required"),
             ]
         );
+    }
+
+    #[test]
+    fn documents_that_lost_their_leading_zeros() {
+        assert_eq!(
+            parse_document("8351296678").unwrap().digits(),
+            "08351296678"
+        );
+        assert_eq!(parse_document("191000191").unwrap().digits(), "00191000191");
+        assert_eq!(
+            parse_document(" 083.512.966-78 ").unwrap().digits(),
+            "08351296678"
+        );
+        assert_eq!(
+            parse_document("1222333000128").unwrap().digits(),
+            "01222333000128"
+        );
+        assert!(parse_document("8351296679").is_err(), "a typo still fails");
+        assert!(parse_document("12345").is_err());
     }
 
     #[test]

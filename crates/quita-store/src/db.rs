@@ -67,6 +67,11 @@ impl Db {
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
+                    // A large import (or one refused and rolled back) grows
+                    // the WAL to the size of what it wrote; once the WAL
+                    // starts over, it is cut back to this instead of staying
+                    // gigabytes on disk.
+                    .pragma("journal_size_limit", "67108864")
                     .foreign_keys(true);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)

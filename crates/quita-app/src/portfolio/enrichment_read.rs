@@ -6,11 +6,10 @@
 use std::io::Read;
 
 use jiff::{Timestamp, civil::Date};
-use quita_br::document::Document;
 use quita_core::{
     contact::{Cep, Contact, ContactSource, ContactValue, PostalAddress, Uf},
     email::Email,
-    import_row::{ImportField, normalise_header, parse_city, parse_phone_list},
+    import_row::{ImportField, normalise_header, parse_city, parse_document, parse_phone_list},
 };
 use quita_store::portfolio::contacts::NewContact;
 
@@ -168,7 +167,7 @@ fn parse_row(
         ));
         None
     } else {
-        match Document::parse(doc_txt) {
+        match parse_document(doc_txt) {
             Ok(d) => Some(d.digits().to_owned()),
             Err(_) => {
                 problems.push(problem(line, Col::Document, doc_txt, "CPF/CNPJ inválido"));
@@ -401,6 +400,10 @@ pub(super) fn read_batch<R: Read>(
             continue;
         }
         out.summary.rows += 1;
+        if let Some(overflow) = &record.overflow {
+            report(out, overflow.problem(record.line));
+            continue;
+        }
         match parse_row(
             header,
             record.line,

@@ -50,13 +50,33 @@ pub struct ImportOptions {
     pub source: String,
 }
 
-/// One refused value or row: the error report's line.
+/// One refused value or row, or a warning: the error report's line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowProblem {
     pub line: u64,
     pub column: String,
     pub value: String,
     pub reason: String,
+}
+
+/// How a warning's reason starts, in the report as in the API.
+const WARNING: &str = "aviso: ";
+
+impl RowProblem {
+    /// Something dropped or ignored that refuses nothing (an optional value,
+    /// an unknown column): reported with its reason marked `aviso: `.
+    pub fn warning(line: u64, column: String, value: String, reason: &str) -> Self {
+        RowProblem {
+            line,
+            column,
+            value,
+            reason: format!("{WARNING}{reason}"),
+        }
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.reason.starts_with(WARNING)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -67,7 +87,11 @@ pub struct ImportSummary {
     pub unchanged: u64,
     pub debtors_created: u64,
     pub contacts_created: u64,
+    /// Problems that refuse their row (or, without `partial`, the file).
     pub errors: u64,
+    /// Optional values dropped from valid rows and unknown columns: in the
+    /// report, refusing nothing.
+    pub warnings: u64,
     pub elapsed_ms: u64,
     /// False when the file was refused and nothing was written.
     pub applied: bool,
@@ -87,11 +111,12 @@ impl ImportOutcome {
 }
 
 /// An error report as CSV (`linha;coluna;valor;motivo`): the one form of
-/// every import's report.
+/// every import's report. UTF-8 with a BOM, so spreadsheet programs read the
+/// accents right.
 pub fn problems_csv(problems: &[RowProblem]) -> String {
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
-        .from_writer(Vec::new());
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
     let _ = w.write_record(["linha", "coluna", "valor", "motivo"]);
     for p in problems {
         let _ = w.write_record([p.line.to_string().as_str(), &p.column, &p.value, &p.reason]);
@@ -168,6 +193,8 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(anyhow::anyhow!("import reader failed: {e}")))?;
         let mut out = result?;
+        // Warnings arrive apart from errors: the report reads in file order.
+        out.problems.sort_by_key(|p| p.line);
         out.summary.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(out)
     }
@@ -251,6 +278,7 @@ impl App {
                     out.summary = ImportSummary {
                         rows: read.rows,
                         errors: out.summary.errors,
+                        warnings: out.summary.warnings,
                         ..ImportSummary::default()
                     };
                     for p in problems {
@@ -261,9 +289,13 @@ impl App {
                 Parsed::Batch {
                     rows,
                     problems,
+                    warnings,
                     read: r,
                 } => {
                     read = r;
+                    for w in warnings {
+                        note_problem(&mut out.summary.warnings, &mut out.problems, w);
+                    }
                     if !problems.is_empty() {
                         writing &= opts.partial;
                         for p in problems {
@@ -272,6 +304,9 @@ impl App {
                     }
                     if writing && !rows.is_empty() {
                         writer.write(&queue, &rows, &mut out).await?;
+                        // A row the stored receivable refuses (one already
+                        // closed) refuses the file too, unless `partial`.
+                        writing &= opts.partial || out.summary.errors == 0;
                     }
                     progress(read);
                 }
@@ -292,6 +327,7 @@ impl App {
             out.summary = ImportSummary {
                 rows: read.rows,
                 errors: out.summary.errors,
+                warnings: out.summary.warnings,
                 ..ImportSummary::default()
             };
             return Ok((out, false));

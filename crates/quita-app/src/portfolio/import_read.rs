@@ -21,11 +21,13 @@ pub(super) const BATCH: usize = 5000;
 pub(super) enum Parsed {
     /// The file cannot be read at all (nothing may be written).
     Refused(Vec<RowProblem>),
-    /// The next rows: the valid ones in file order and the problems found
-    /// in the same stretch of the file.
+    /// The next rows: the valid ones in file order, the problems found in
+    /// the same stretch of the file, and the warnings (optional values
+    /// dropped from valid rows, unknown columns) that refuse nothing.
     Batch {
         rows: Vec<(u64, ImportRow)>,
         problems: Vec<RowProblem>,
+        warnings: Vec<RowProblem>,
         /// Data rows read so far (not counting blank lines or the header).
         read: ImportProgress,
     },
@@ -71,6 +73,14 @@ pub(super) fn read_rows<R: Read>(
     let mut seen = FingerprintSet::default();
     let mut rows = Vec::with_capacity(BATCH);
     let mut problems = Vec::new();
+    let mut warnings: Vec<RowProblem> = header
+        .unknown_columns()
+        .iter()
+        .map(|(position, name)| {
+            let reason = format!("coluna {position} desconhecida, ignorada");
+            RowProblem::warning(1, name.clone(), String::new(), &reason)
+        })
+        .collect();
     let mut read = ImportProgress::default();
     loop {
         let record = match source.next_record() {
@@ -83,34 +93,49 @@ pub(super) fn read_rows<R: Read>(
             continue;
         }
         read.rows += 1;
-        let refs: Vec<&str> = record.fields.iter().map(String::as_str).collect();
-        match header.parse_row(&refs) {
-            Ok(row) => {
-                let (number, installment) = row.identity();
-                if seen.insert(&[number.as_str().as_bytes(), &installment.to_le_bytes()]) {
-                    rows.push((record.line, row));
-                } else {
-                    problems.push(RowProblem {
-                        line: record.line,
-                        column: "numero_documento".into(),
-                        value: format!("{} parcela {installment}", number.as_str()),
-                        reason: "título repetido no arquivo (mesmo número do documento e parcela)"
-                            .into(),
-                    });
+        if let Some(overflow) = &record.overflow {
+            problems.push(overflow.problem(record.line));
+        } else {
+            let refs: Vec<&str> = record.fields.iter().map(String::as_str).collect();
+            match header.parse_row(&refs) {
+                Ok(row) => {
+                    let (number, installment) = row.identity();
+                    if seen.insert(&[number.as_str().as_bytes(), &installment.to_le_bytes()]) {
+                        warnings.extend(row.warnings().iter().map(|w| {
+                            let reason = format!("{}, valor descartado", w.reason);
+                            RowProblem::warning(
+                                record.line,
+                                w.column.to_string(),
+                                w.value.clone(),
+                                &reason,
+                            )
+                        }));
+                        rows.push((record.line, row));
+                    } else {
+                        problems.push(RowProblem {
+                            line: record.line,
+                            column: "numero_documento".into(),
+                            value: format!("{} parcela {installment}", number.as_str()),
+                            reason:
+                                "título repetido no arquivo (mesmo número do documento e parcela)"
+                                    .into(),
+                        });
+                    }
                 }
+                Err(errors) => problems.extend(errors.into_iter().map(|e| RowProblem {
+                    line: record.line,
+                    column: e.column.to_string(),
+                    value: e.value.clone(),
+                    reason: e.reason.to_string(),
+                })),
             }
-            Err(errors) => problems.extend(errors.into_iter().map(|e| RowProblem {
-                line: record.line,
-                column: e.column.to_string(),
-                value: e.value.clone(),
-                reason: e.reason.to_string(),
-            })),
         }
         if rows.len() + problems.len() >= BATCH {
             read.bytes = source.bytes_read();
             let batch = Parsed::Batch {
                 rows: std::mem::replace(&mut rows, Vec::with_capacity(BATCH)),
                 problems: std::mem::take(&mut problems),
+                warnings: std::mem::take(&mut warnings),
                 read,
             };
             if out.blocking_send(batch).is_err() {
@@ -122,6 +147,7 @@ pub(super) fn read_rows<R: Read>(
     let _ = out.blocking_send(Parsed::Batch {
         rows,
         problems,
+        warnings,
         read,
     });
 }

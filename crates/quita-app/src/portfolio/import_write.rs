@@ -11,7 +11,11 @@
 use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
-use quita_core::{debtor::DebtorKind, import_row::ImportRow, receivable::Receivable};
+use quita_core::{
+    debtor::DebtorKind,
+    import_row::ImportRow,
+    receivable::{ImportUpdateError, Receivable},
+};
 use quita_store::{
     Backend, day_number,
     portfolio::{
@@ -476,7 +480,7 @@ impl<'a> BatchWriter<'a> {
                             line: *line,
                             column: "numero_documento".into(),
                             value: key.0.clone(),
-                            reason: format!("título existente não pode ser alterado: {e}"),
+                            reason: not_updatable_reason(&e),
                         },
                     );
                     out.summary.unchanged += 1;
@@ -494,6 +498,27 @@ impl<'a> BatchWriter<'a> {
             ))
             .await?;
         Ok(())
+    }
+}
+
+/// Why a stored receivable keeps its values, in pt-BR (the report's language).
+fn not_updatable_reason(e: &ImportUpdateError) -> String {
+    use quita_core::receivable::ReceivableStatus as S;
+    match e {
+        ImportUpdateError::NotUpdatable(status) => {
+            let was = match status {
+                S::Open | S::PartiallyPaid => "em aberto",
+                S::Paid => "pago",
+                S::Renegotiated => "renegociado",
+                S::Cancelled => "cancelado",
+                S::WrittenOff => "baixado",
+            };
+            format!("o título já está {was}: a importação não altera um título encerrado")
+        }
+        ImportUpdateError::DifferentIdentity => {
+            "a linha não é o mesmo título (número do documento ou parcela)".into()
+        }
+        ImportUpdateError::Invalid(e) => format!("título existente não pode ser alterado: {e}"),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Reading the rows of an import file: CSV (`;` or `,`, UTF-8 with or
 //! without BOM, or Windows-1252, decided per field) streamed record by
-//! record, or the first sheet of an XLSX workbook.
+//! record, or the first sheet with data of an XLSX workbook.
 
 use std::{
     collections::VecDeque,
@@ -16,7 +16,15 @@ pub struct LineIndex {
     newlines: VecDeque<u64>,
     before: u64,
     offset: u64,
+    /// Where the last record read ended: reading more than
+    /// [`MAX_RECORD_BYTES`] past it means one record never ends.
+    record_end: u64,
 }
+
+/// The most one record (with the reader's look-ahead) may take. A quote left
+/// open near the start of a large file would otherwise make the rest of the
+/// file one field, held in memory.
+const MAX_RECORD_BYTES: u64 = 8 * 1024 * 1024;
 
 impl LineIndex {
     /// Line breaks before `end`, and whether the byte just before `end` is
@@ -50,8 +58,11 @@ pub struct LineCounter<R> {
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
         let mut idx = self.index.lock().unwrap_or_else(|p| p.into_inner());
+        if idx.offset - idx.record_end > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(RUNAWAY_RECORD));
+        }
+        let n = self.inner.read(buf)?;
         let start = idx.offset;
         for (i, b) in buf[..n].iter().enumerate() {
             if *b == b'\n' {
@@ -63,6 +74,9 @@ impl<R: Read> Read for LineCounter<R> {
     }
 }
 
+const RUNAWAY_RECORD: &str =
+    "aspas não fechadas: o campo aberto nesta linha passa de 8 MB sem fechar";
+
 /// Why a file cannot be read at all (the whole import is refused).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
@@ -70,10 +84,15 @@ pub enum FileError {
     Empty,
     #[error("o arquivo parece binário (byte nulo na linha {line}); envie CSV ou XLSX")]
     Binary { line: u64 },
-    #[error("linha {line}: {message}")]
+    /// `line` is given apart (the report has a column for it).
+    #[error("{message}")]
     Malformed { line: u64, message: String },
     #[error("planilha XLSX inválida: {0}")]
     Xlsx(String),
+    #[error(
+        "o arquivo é uma planilha XLSX (ou outro arquivo compactado): envie-o com a extensão .xlsx"
+    )]
+    Zipped,
     #[error("erro de leitura: {0}")]
     Io(String),
 }
@@ -82,6 +101,31 @@ pub enum FileError {
 pub struct Record {
     pub line: u64,
     pub fields: Vec<String>,
+    /// More fields than the header, some of them filled: a delimiter too
+    /// many has shifted the values after it.
+    pub overflow: Option<Overflow>,
+}
+
+/// A record with more fields than the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overflow {
+    pub fields: usize,
+    pub header: usize,
+}
+
+impl Overflow {
+    /// The row's problem, for the report.
+    pub fn problem(&self, line: u64) -> super::import::RowProblem {
+        super::import::RowProblem {
+            line,
+            column: String::new(),
+            value: String::new(),
+            reason: format!(
+                "a linha tem {} campos e o cabeçalho {}: um separador a mais desloca os valores (ponha entre aspas o campo que o contém)",
+                self.fields, self.header
+            ),
+        }
+    }
 }
 
 pub enum RowSource<R: Read> {
@@ -89,6 +133,9 @@ pub enum RowSource<R: Read> {
         reader: csv::Reader<LineCounter<BufReader<R>>>,
         record: csv::ByteRecord,
         lines: Arc<Mutex<LineIndex>>,
+        delimiter: u8,
+        /// Fields of the header (the first record), once read.
+        header_len: Option<usize>,
     },
     Xlsx {
         rows: std::vec::IntoIter<Vec<String>>,
@@ -126,6 +173,9 @@ impl<R: Read> RowSource<R> {
         if head.is_empty() {
             return Err(FileError::Empty);
         }
+        if head.starts_with(b"PK\x03\x04") {
+            return Err(FileError::Zipped);
+        }
         if let Some(pos) = head.iter().position(|b| *b == 0) {
             let line = 1 + head[..pos].iter().filter(|b| **b == b'\n').count() as u64;
             return Err(FileError::Binary { line });
@@ -154,6 +204,8 @@ impl<R: Read> RowSource<R> {
             reader,
             record: csv::ByteRecord::new(),
             lines,
+            delimiter,
+            header_len: None,
         })
     }
 
@@ -164,6 +216,8 @@ impl<R: Read> RowSource<R> {
                 reader,
                 record,
                 lines,
+                delimiter,
+                header_len,
             } => {
                 match reader.read_byte_record(record) {
                     Ok(false) => Ok(None),
@@ -181,26 +235,42 @@ impl<R: Read> RowSource<R> {
                             .iter()
                             .next_back()
                             .is_some_and(|f| f.ends_with(b"\n"));
-                        let (breaks, last_is_break) = lines
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .breaks_before(end);
+                        let (breaks, last_is_break) = {
+                            let mut idx = lines.lock().unwrap_or_else(|p| p.into_inner());
+                            idx.record_end = end;
+                            idx.breaks_before(end)
+                        };
                         let own_break = u64::from(last_is_break && !ends_inside);
                         let line = (breaks + 1).saturating_sub(inner + own_break).max(1);
                         if record.iter().any(|f| f.contains(&0)) {
                             return Err(FileError::Binary { line });
                         }
-                        // No column of the layout spans lines: a line break inside a
-                        // field means a quote was opened and never closed.
-                        if record.iter().any(|f| f.contains(&b'\n')) {
+                        let multi_line = record.iter().any(|f| f.contains(&b'\n'));
+                        if multi_line && !is_multi_line_cell(record, *delimiter, *header_len) {
                             return Err(FileError::Malformed {
                                 line,
                                 message: "aspas não fechadas: o campo aberto nesta linha vai até o fim do arquivo ou de outra linha".into(),
                             });
                         }
+                        let header = *header_len.get_or_insert(record.len());
+                        let overflow = (record.len() > header
+                            && record
+                                .iter()
+                                .skip(header)
+                                .any(|f| !f.trim_ascii().is_empty()))
+                        .then(|| Overflow {
+                            fields: record.len(),
+                            header,
+                        });
+                        let fields = if multi_line {
+                            record.iter().map(|f| one_line(&decode(f))).collect()
+                        } else {
+                            record.iter().map(decode).collect()
+                        };
                         Ok(Some(Record {
                             line,
-                            fields: record.iter().map(decode).collect(),
+                            fields,
+                            overflow,
                         }))
                     }
                     Err(e) => {
@@ -210,6 +280,9 @@ impl<R: Read> RowSource<R> {
                             .unwrap_or_else(|p| p.into_inner())
                             .line_at(byte);
                         let message = match e.kind() {
+                            csv::ErrorKind::Io(io) if io.to_string() == RUNAWAY_RECORD => {
+                                RUNAWAY_RECORD.to_owned()
+                            }
                             csv::ErrorKind::Io(io) => io.to_string(),
                             other => format!("CSV malformado ({other:?})"),
                         };
@@ -222,14 +295,43 @@ impl<R: Read> RowSource<R> {
                 Ok(rows.next().map(|fields| Record {
                     line: *line,
                     fields,
+                    overflow: None,
                 }))
             }
         }
     }
 }
 
+/// Whether a record with a line break inside a field is a spreadsheet cell
+/// written on several lines (accepted) rather than a quote left open that
+/// swallowed the lines after it (refused). A swallowed line brings its
+/// delimiters along, so the record has more fields than the header, or the
+/// field holds about a whole line's worth of delimiters; and a quote still
+/// open at the end of the file leaves the field ending in its last line
+/// break. A multi-line cell has none of these.
+fn is_multi_line_cell(record: &csv::ByteRecord, delimiter: u8, header_len: Option<usize>) -> bool {
+    let Some(header_len) = header_len else {
+        return false;
+    };
+    record.len() <= header_len
+        && record.iter().filter(|f| f.contains(&b'\n')).all(|f| {
+            let delimiters = f.iter().filter(|b| **b == delimiter).count();
+            delimiters + 1 < header_len.saturating_sub(1).max(1) && !f.ends_with(b"\n")
+        })
+}
+
+/// A multi-line cell's text on one line: each line break (with the spaces
+/// around it) becomes one space.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl RowSource<std::io::Empty> {
-    /// Reads the first sheet of an XLSX workbook. Cells become text the way
+    /// Reads the first non-empty sheet of an XLSX workbook. Cells become text the way
     /// the CSV would carry them: dates as dd/mm/aaaa, numbers without
     /// thousands separators, long digit strings (CPF/CNPJ) kept whole.
     pub fn xlsx(bytes: Vec<u8>) -> Result<Self, FileError> {
@@ -239,11 +341,34 @@ impl RowSource<std::io::Empty> {
             return Err(FileError::Empty);
         }
         let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-            .map_err(|e: calamine::XlsxError| FileError::Xlsx(e.to_string()))?;
-        let range = book
-            .worksheet_range_at(0)
-            .ok_or_else(|| FileError::Xlsx("a planilha não tem abas".into()))?
-            .map_err(|e| FileError::Xlsx(e.to_string()))?;
+            .map_err(|e: calamine::XlsxError| {
+                tracing::debug!(error = %e, "workbook refused");
+                FileError::Xlsx(
+                    "o arquivo não abre como planilha (corrompido, ou não é .xlsx)".into(),
+                )
+            })?;
+        let sheets = book.sheet_names().len();
+        if sheets == 0 {
+            return Err(FileError::Xlsx("a planilha não tem abas".into()));
+        }
+        // The first sheet with anything in it (a blank cover sheet is skipped).
+        let mut range = None;
+        for i in 0..sheets {
+            let r = book
+                .worksheet_range_at(i)
+                .ok_or_else(|| FileError::Xlsx("a planilha não tem abas".into()))?
+                .map_err(|e| {
+                    tracing::debug!(error = %e, sheet = i, "sheet refused");
+                    FileError::Xlsx(format!("a aba {} não pode ser lida", i + 1))
+                })?;
+            if !r.is_empty() {
+                range = Some(r);
+                break;
+            }
+        }
+        let Some(range) = range else {
+            return Err(FileError::Empty);
+        };
         let rows: Vec<Vec<String>> = range
             .rows()
             .map(|r| {
@@ -359,6 +484,94 @@ mod tests {
             src.next_record(),
             Err(FileError::Malformed { line: 3, .. })
         ));
+    }
+
+    #[test]
+    fn multi_line_cells_are_one_line_and_keep_line_numbers() {
+        let text = b"a;b;c;d;e\n1;\"Rua A, 1\r\n  Apto 2\";3;4;5\n6;7;8;9;10\n";
+        let mut src = RowSource::csv(&text[..]).unwrap();
+        let rows = all(&mut src);
+        assert_eq!(rows[1].0, 2);
+        assert_eq!(rows[1].1[1], "Rua A, 1 Apto 2");
+        assert_eq!(
+            rows[2],
+            (
+                4,
+                vec!["6", "7", "8", "9", "10"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            )
+        );
+    }
+
+    #[test]
+    fn a_quote_that_swallows_a_line_is_refused() {
+        // The quote opened on line 2 closes inside line 3's quoted field.
+        let text = b"a;b;c;d;e\n1;\"Rua A;3;4;5\n6;7;\"x\";9;10\n";
+        let mut src = RowSource::csv(&text[..]).unwrap();
+        src.next_record().unwrap();
+        assert!(matches!(
+            src.next_record(),
+            Err(FileError::Malformed { line: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn a_quote_open_at_the_end_is_refused() {
+        let text = b"a;b;c;d;e\n1;2;3;4;5\n\"x;y\n";
+        let mut src = RowSource::csv(&text[..]).unwrap();
+        src.next_record().unwrap();
+        src.next_record().unwrap();
+        assert!(matches!(
+            src.next_record(),
+            Err(FileError::Malformed { line: 3, .. })
+        ));
+    }
+
+    #[test]
+    fn a_delimiter_too_many_is_flagged() {
+        let text = b"a;b;c\n1;2;3\n1;2;3;\n1;2;3;4\n";
+        let mut src = RowSource::csv(&text[..]).unwrap();
+        let mut overflows = Vec::new();
+        while let Some(r) = src.next_record().unwrap() {
+            overflows.push(r.overflow);
+        }
+        assert_eq!(
+            overflows,
+            [
+                None,
+                None,
+                None,
+                Some(Overflow {
+                    fields: 4,
+                    header: 3
+                })
+            ],
+            "a trailing empty field is not a shift"
+        );
+    }
+
+    #[test]
+    fn a_record_that_never_ends_is_refused_without_holding_the_file() {
+        let mut text = b"a;b\n1;\"".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 9 * 1024 * 1024));
+        let mut src = RowSource::csv(&text[..]).unwrap();
+        src.next_record().unwrap();
+        match src.next_record() {
+            Err(FileError::Malformed { line, message }) => {
+                assert_eq!((line, message.as_str()), (2, RUNAWAY_RECORD));
+            }
+            other => panic!("{:?}", other.map(|r| r.map(|r| r.line))),
+        }
+    }
+
+    #[test]
+    fn a_zip_is_not_read_as_csv() {
+        assert_eq!(
+            RowSource::csv(&b"PK\x03\x04\x14\x00"[..]).err(),
+            Some(FileError::Zipped)
+        );
     }
 
     #[test]

@@ -211,7 +211,7 @@ pub async fn enrichment_bad_rows_change_nothing(db: Db) {
     assert_eq!(out.summary.errors, out.problems.len() as u64);
     assert!(
         out.problems_csv()
-            .starts_with("linha;coluna;valor;motivo\n")
+            .starts_with("\u{feff}linha;coluna;valor;motivo\n")
     );
     assert_eq!(all_contacts(&db, org).await, before, "nothing half-applied");
 

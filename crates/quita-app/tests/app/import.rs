@@ -309,7 +309,7 @@ pub async fn bad_files_change_nothing(db: Db) {
     assert_eq!(out.problems[0].column, "valor");
     assert!(
         out.problems_csv()
-            .starts_with("linha;coluna;valor;motivo\n6;valor;abc;")
+            .starts_with("\u{feff}linha;coluna;valor;motivo\n6;valor;abc;")
     );
     assert_eq!(
         debtors::count(&db, org).await.unwrap(),
@@ -327,6 +327,21 @@ pub async fn bad_files_change_nothing(db: Db) {
     // A broken file is refused whole even with partial.
     let out = import(&app, org, cred, csv(&[GOOD[0], "\"x;y"]), true).await;
     assert!(!out.summary.applied);
+    // A delimiter too many shifts the values after it: the row is refused,
+    // saying so; a multi-line cell (as spreadsheets write it) is one line.
+    let shifted =
+        "111.444.777-35;João Souza;;;SP;São Paulo;;Rua A; 100;;NF-300;1;1;;30/12/2026;99,90;50,00";
+    let multi = "111.444.777-35;João Souza;;;SP;São Paulo;;\"Rua B, 7\nApto 2\";;NF-301;1;1;;30/12/2026;99,90;";
+    let out = import(&app, org, cred, csv(&[shifted, multi]), true).await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+    assert_eq!(out.problems[0].line, 2);
+    assert!(
+        out.problems[0]
+            .reason
+            .contains("17 campos e o cabeçalho 16")
+    );
+    assert_eq!(out.summary.receivables_created, 1);
 }
 
 pub async fn xlsx_and_latin1_files_import(db: Db) {
@@ -504,5 +519,115 @@ pub async fn large_import_defers_indexes_and_reports_progress(db: Db) {
     assert_eq!(
         (again.summary.unchanged, again.summary.receivables_created),
         (1000, 0)
+    );
+}
+
+/// Dropped contact values and unknown columns are reported as warnings and
+/// refuse nothing; a row that would change a closed receivable refuses the
+/// file unless `partial`, and then only that row is reported.
+pub async fn warnings_and_closed_receivables(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    let mut file = String::from(HEADER);
+    file.push_str(";observacao\n");
+    file.push_str("529.982.247-25;Maria;bad@;(00) 98765-4321|0xx11 98765-4321;XX;;123;;;D1;1;;;28/02/2026;10,00;;nota\n");
+    let out = import(&app, org, cred, file.into_bytes(), false).await;
+    let s = &out.summary;
+    assert!(s.applied, "{:?}", out.problems);
+    assert_eq!((s.receivables_created, s.errors, s.warnings), (1, 0, 5));
+    let found: Vec<(u64, &str)> = out
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, "observacao"),
+            (2, "email"),
+            (2, "telefones"),
+            (2, "uf"),
+            (2, "cep")
+        ]
+    );
+    assert!(out.problems.iter().all(|p| p.reason.starts_with("aviso: ")));
+    assert_eq!(out.problems[2].value, "(00) 98765-4321");
+    let maria = debtors::find_by_document(&db, org, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    let view = app
+        .debtor_360(org, maria.id, jiff::civil::date(2026, 11, 23))
+        .await
+        .unwrap();
+    assert_eq!(
+        view.contacts
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect::<Vec<_>>(),
+        ["+5511987654321"],
+        "the 0xx spelling is kept, the bad values are not"
+    );
+
+    // D1 is paid in full; a file that changes it is refused as a whole.
+    let stored = quita_store::portfolio::receivables::list_for_debtor(&db, org, maria.id)
+        .await
+        .unwrap()
+        .remove(0);
+    let day = |d: jiff::civil::Date| {
+        i64::from(d.since(jiff::civil::date(1970, 1, 1)).unwrap().get_days())
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    quita_store::portfolio::import::update_receivable(
+        &mut tx,
+        stored.id,
+        &quita_store::portfolio::import::ImportReceivable {
+            debtor_id: stored.debtor_id,
+            contract_id: stored.contract_id,
+            document_number: stored.document_number.clone(),
+            installment: stored.installment,
+            installments: stored.installments,
+            issue_day: None,
+            due_day: day(stored.due_date),
+            adjusted_due_day: day(stored.adjusted_due_date),
+            original_amount: stored.original_amount,
+            open_balance: 0,
+            status: "paid",
+        },
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let changed = csv(&[
+        "529.982.247-25;Maria;;;;;;;;D1;1;;;28/02/2026;20,00;",
+        "529.982.247-25;Maria;;;;;;;;D2;1;;;28/03/2026;30,00;",
+    ]);
+    let refused = import(&app, org, cred, changed.clone(), false).await;
+    assert!(!refused.summary.applied);
+    assert_eq!(
+        (refused.summary.errors, refused.summary.receivables_created),
+        (1, 0)
+    );
+    assert_eq!(refused.problems[0].line, 2);
+    assert!(
+        refused.problems[0].reason.contains("já está pago"),
+        "{}",
+        refused.problems[0].reason
+    );
+    let left = quita_store::portfolio::receivables::list_for_debtor(&db, org, maria.id)
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1, "D2 was not written");
+    assert_eq!(left[0].status.as_str(), "paid");
+
+    let partial = import(&app, org, cred, changed, true).await.summary;
+    assert!(partial.applied);
+    assert_eq!(
+        (
+            partial.errors,
+            partial.receivables_created,
+            partial.unchanged
+        ),
+        (1, 1, 1)
     );
 }

@@ -12,7 +12,8 @@ use enrichment::{
 };
 use import::{
     bad_files_change_nothing, import_then_reimport_then_change,
-    large_import_defers_indexes_and_reports_progress, xlsx_and_latin1_files_import,
+    large_import_defers_indexes_and_reports_progress, warnings_and_closed_receivables,
+    xlsx_and_latin1_files_import,
 };
 use marks::people_mark_debtors_and_contacts;
 use std::sync::{
@@ -49,6 +50,7 @@ both!(
     worker_runs_retries_and_sweeps,
     demo_seed_is_idempotent,
     import_then_reimport_then_change,
+    warnings_and_closed_receivables,
     bad_files_change_nothing,
     xlsx_and_latin1_files_import,
     contracts_terms_and_access_log,

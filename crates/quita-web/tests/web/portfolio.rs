@@ -250,7 +250,10 @@ pub async fn creditors_and_import_through_pages(db: Db) {
             .starts_with("text/csv")
     );
     let report = report.text().await.unwrap();
-    assert!(report.starts_with("linha;coluna;valor;motivo"), "{report}");
+    assert!(
+        report.starts_with("\u{feff}linha;coluna;valor;motivo"),
+        "{report}"
+    );
     assert!(report.lines().any(|l| l.starts_with("4;")), "{report}");
 
     // Partial: the valid rows are applied.

@@ -215,6 +215,7 @@ pub async fn import(
         ImportCommand::Contacts(c) => return import_contacts(config, global, c).await,
     };
     let file = File::open(&a.file).with_context(|| format!("cannot open {}", a.file.display()))?;
+    let mut report = open_report(a.errors.as_deref(), &a.file)?;
     let app = open_app(config).await?;
     let org = target_org(&app, global).await?;
     let creditor = app
@@ -254,14 +255,11 @@ pub async fn import(
         eprintln!();
     }
     let outcome = outcome?;
-    if let Some(path) = &a.errors {
-        std::fs::write(path, outcome.problems_csv())
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
+    write_report(report.as_mut(), &outcome.problems_csv())?;
     let s = &outcome.summary;
     output::print(a.json, s, || {
         format!(
-            "{} rows: {} created, {} updated, {} unchanged; {} new debtors, {} new contacts; {} errors{} ({} ms)",
+            "{} rows: {} created, {} updated, {} unchanged; {} new debtors, {} new contacts; {} errors, {} warnings{} ({} ms)",
             s.rows,
             s.receivables_created,
             s.receivables_updated,
@@ -269,6 +267,7 @@ pub async fn import(
             s.debtors_created,
             s.contacts_created,
             s.errors,
+            s.warnings,
             if s.applied {
                 ""
             } else {
@@ -293,6 +292,7 @@ async fn import_contacts(
     a: ContactsImportArgs,
 ) -> anyhow::Result<ExitCode> {
     let file = File::open(&a.file).with_context(|| format!("cannot open {}", a.file.display()))?;
+    let mut report = open_report(a.errors.as_deref(), &a.file)?;
     let app = open_app(config).await?;
     let org = target_org(&app, global).await?;
     let name = a
@@ -320,10 +320,7 @@ async fn import_contacts(
         )
         .await
         .context("--source")?;
-    if let Some(path) = &a.errors {
-        std::fs::write(path, outcome.problems_csv())
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
+    write_report(report.as_mut(), &outcome.problems_csv())?;
     let s = &outcome.summary;
     output::print(a.json, s, || {
         format!(
@@ -455,6 +452,30 @@ pub async fn calc_for_receivable(
 /// Success, or exit 1 with one line on stderr when the file was refused or
 /// had problems: how many, and where the first is (a whole-file problem,
 /// line 0, has no line to name).
+/// Opens the `--errors` report before anything is imported, so a path that
+/// cannot be written fails the command while nothing has changed; refuses
+/// the input file itself.
+fn open_report(path: Option<&Path>, input: &Path) -> anyhow::Result<Option<(PathBuf, File)>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    if let (Ok(a), Ok(b)) = (path.canonicalize(), input.canonicalize())
+        && a == b
+    {
+        anyhow::bail!("--errors {}: that is the input file", path.display());
+    }
+    let file = File::create(path).with_context(|| format!("--errors {}", path.display()))?;
+    Ok(Some((path.to_owned(), file)))
+}
+
+fn write_report(report: Option<&mut (PathBuf, File)>, csv: &str) -> anyhow::Result<()> {
+    if let Some((path, file)) = report {
+        std::io::Write::write_all(file, csv.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
 fn import_exit(
     applied: bool,
     errors: u64,
@@ -465,7 +486,7 @@ fn import_exit(
     if applied && errors == 0 {
         return ExitCode::SUCCESS;
     }
-    if let Some(first) = problems.first() {
+    if let Some(first) = problems.iter().find(|p| !p.is_warning()) {
         let mut at = String::new();
         if first.line > 0 {
             at.push_str(&format!("; first at line {}", first.line));

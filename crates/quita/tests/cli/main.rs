@@ -561,7 +561,7 @@ fn import_contacts_enriches_existing_debtors() {
     assert_one_line_error(&out, "line 3, column documento_devedor");
     let csv = std::fs::read_to_string(&report).unwrap();
     assert!(
-        csv.starts_with("linha;coluna;valor;motivo\n3;documento_devedor;"),
+        csv.starts_with("\u{feff}linha;coluna;valor;motivo\n3;documento_devedor;"),
         "{csv}"
     );
     // Nothing was half-applied: with --partial the good row is written now
@@ -700,4 +700,48 @@ fn bench_import_measures_a_small_portfolio() {
     );
     assert_eq!(again.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A report path that cannot be written, or that is the input file, fails
+/// the command before anything is imported.
+#[test]
+fn errors_report_path_is_checked_before_importing() {
+    let dir = tempdir("report-path");
+    let imported = alfa_with_sample_portfolio(&dir);
+    assert_eq!(imported["receivables_created"], 20, "{imported}");
+    let file = dir.join("mais.csv");
+    std::fs::write(
+        &file,
+        "documento_devedor;nome_devedor;numero_documento;vencimento;valor\n529.982.247-25;Maria;NOVO-1;10/01/2027;10,00\n",
+    )
+    .unwrap();
+    let run = |report: &std::path::Path| {
+        quita(
+            &dir,
+            &[
+                "--org",
+                "alfa",
+                "import",
+                "receivables",
+                file.to_str().unwrap(),
+                "--creditor",
+                "34028316000103",
+                "--errors",
+                report.to_str().unwrap(),
+                "--json",
+            ],
+        )
+    };
+    let out = run(&dir.join("nao-existe").join("erros.csv"));
+    assert_one_line_error(&out, "--errors");
+    let out = run(&file);
+    assert_one_line_error(&out, "that is the input file");
+    assert!(
+        std::fs::read_to_string(&file).unwrap().contains("NOVO-1"),
+        "the input is not overwritten"
+    );
+    // Nothing was imported by the refused runs: now NOVO-1 is new.
+    let report = dir.join("erros.csv");
+    let ok = json_of(&run(&report));
+    assert_eq!(ok["receivables_created"], 1, "{ok}");
 }
