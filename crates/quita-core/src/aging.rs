@@ -233,6 +233,9 @@ pub struct AgingReport {
     buckets: AgingBuckets,
     rows: Vec<AgingTotals>,
     total: AgingTotals,
+    /// Receivables whose updated amount could not be computed (say, no
+    /// index table for the period): counted at their open balance.
+    not_updated: u64,
 }
 
 impl AgingReport {
@@ -243,7 +246,18 @@ impl AgingReport {
             buckets,
             rows,
             total: AgingTotals::default(),
+            not_updated: 0,
         }
+    }
+
+    /// Notes `n` receivables whose updated amount is their open balance
+    /// because the debt update could not be computed.
+    pub fn note_not_updated(&mut self, n: u64) {
+        self.not_updated = self.not_updated.saturating_add(n);
+    }
+
+    pub fn not_updated(&self) -> u64 {
+        self.not_updated
     }
 
     pub fn as_of(&self) -> Date {
@@ -324,6 +338,7 @@ impl AgingReport {
         for (i, t) in other.rows.iter().enumerate() {
             copy.add_totals(i, *t)?;
         }
+        copy.note_not_updated(other.not_updated);
         *self = copy;
         Ok(())
     }
@@ -351,6 +366,8 @@ impl serde::Serialize for AgingReport {
             as_of: Date,
             buckets: Vec<Row<'a>>,
             total: &'a AgingTotals,
+            /// Receivables counted at their open balance in `updated_amount`.
+            not_updated: u64,
         }
         View {
             as_of: self.as_of,
@@ -359,6 +376,7 @@ impl serde::Serialize for AgingReport {
                 .map(|(bucket, totals)| Row { bucket, totals })
                 .collect(),
             total: &self.total,
+            not_updated: self.not_updated,
         }
         .serialize(s)
     }

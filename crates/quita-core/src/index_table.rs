@@ -252,6 +252,11 @@ impl IndexTable {
         self.factors.get(&month).copied()
     }
 
+    /// How many months the table holds (at least one).
+    pub fn month_count(&self) -> usize {
+        self.factors.len()
+    }
+
     /// First and last month in the table (`None` never happens: a table is
     /// never empty, but the type does not promise it to the compiler).
     pub fn range(&self) -> Option<(YearMonth, YearMonth)> {
@@ -404,6 +409,7 @@ mod tests {
         assert_eq!(t.monthly_factor(ym(2026, 3)), Some(d("1.003")));
         assert_eq!(t.monthly_factor(ym(2026, 4)), Some(d("0.999")));
         assert_eq!(t.range(), Some((ym(2026, 1), ym(2026, 4))));
+        assert_eq!(t.month_count(), 4);
     }
 
     #[test]

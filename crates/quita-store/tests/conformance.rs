@@ -47,4 +47,8 @@ conformance!(
     import_inserts_with_reserved_ids,
     import_transaction_leaves_the_pool_checked,
     bulk_import_still_checks_outside_keys,
+    search_names_by_any_word,
+    search_limit_and_truncated,
+    search_keeps_organizations_apart,
+    search_document_numbers_ignoring_case,
 );

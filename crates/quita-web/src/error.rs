@@ -111,6 +111,8 @@ impl IntoResponse for PageError {
                 "Ocorreu um erro interno. Tente novamente; se persistir, avise o administrador."
                     .to_owned()
             }
+            // Page forms give pt-BR messages that already name the field.
+            AppError::Invalid { message, .. } => message.clone(),
             other => other.to_string(),
         };
         error_page(status, &message)

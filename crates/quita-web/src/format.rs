@@ -19,6 +19,16 @@ pub fn civil(d: jiff::civil::Date) -> String {
     d.strftime("%d/%m/%Y").to_string()
 }
 
+/// `03/2026` for a month of an index table.
+pub fn year_month(m: quita_core::index_table::YearMonth) -> String {
+    format!("{:02}/{:04}", m.month(), m.year())
+}
+
+/// How the UI names an index table: `IPCA`, `IGP-M` (stored lower-case).
+pub fn index_name(name: &str) -> String {
+    name.to_uppercase()
+}
+
 /// `R$ 1.234,56`.
 pub fn money(m: quita_core::money::Money) -> String {
     m.format_brl()
@@ -27,6 +37,58 @@ pub fn money(m: quita_core::money::Money) -> String {
 /// `R$ 1.234,56` from centavos.
 pub fn centavos(c: i64) -> String {
     quita_core::money::Money::from_centavos(c).format_brl()
+}
+
+/// A short amount for a chart label: `R$ 950,00`, `R$ 12,3 mil`,
+/// `R$ 48,7 mi`, `R$ 1,2 bi` (one decimal, rounded half up).
+pub fn money_short(m: quita_core::money::Money) -> String {
+    let c = i128::from(m.centavos());
+    let (unit, name) = match c.unsigned_abs() {
+        n if n >= 100_000_000_000 => (100_000_000_000i128, "bi"),
+        n if n >= 100_000_000 => (100_000_000, "mi"),
+        n if n >= 100_000 => (100_000, "mil"),
+        _ => return m.format_brl(),
+    };
+    // Tenths of the unit, rounded half away from zero.
+    let tenths = (c.abs() * 10 + unit / 2) / unit;
+    let sign = if c < 0 { "-" } else { "" };
+    let whole = count(i64::try_from(tenths / 10).unwrap_or(i64::MAX));
+    match tenths % 10 {
+        0 => format!("{sign}R$ {whole} {name}"),
+        d => format!("{sign}R$ {whole},{d} {name}"),
+    }
+}
+
+/// Why a CPF/CNPJ typed in a form was refused, in pt-BR, with 1-based
+/// positions. The expected check digit is not shown: the fix is to check
+/// the number, not to type the digit the system computed.
+pub fn document_problem(e: &quita_br::document::DocumentError) -> String {
+    use quita_br::document::DocumentError as E;
+    match e {
+        E::Empty => "informe o CNPJ ou CPF".into(),
+        E::InvalidCharacter { ch, offset } => {
+            format!("caractere {ch:?} inválido na posição {}", offset + 1)
+        }
+        E::Lowercase { ch, offset } => format!(
+            "letra minúscula {ch:?} na posição {}: as letras do CNPJ são maiúsculas",
+            offset + 1
+        ),
+        E::LetterInCpf { ch, offset } => format!(
+            "letra {ch:?} na posição {}: o CPF só tem números",
+            offset + 1
+        ),
+        E::LetterInCheckDigit { ch, offset } => format!(
+            "letra {ch:?} na posição {}: os dígitos verificadores são números",
+            offset + 1
+        ),
+        E::WrongLength { found, .. } => {
+            format!("{found} caracteres: o CPF tem 11 e o CNPJ 14 (sem pontuação)")
+        }
+        E::RepeatedDigits => "número com todos os dígitos iguais não é válido".into(),
+        E::CheckDigit { which, .. } => {
+            format!("o {which}º dígito verificador não confere: confira o número")
+        }
+    }
 }
 
 /// `2,5` (a decimal with a pt-BR comma, trailing zeros dropped).
@@ -123,5 +185,29 @@ mod tests {
         assert_eq!(decimal("2.50"), "2,5");
         assert_eq!(decimal("1"), "1");
         assert_eq!(centavos(123456), "R$ 1.234,56");
+        let doc =
+            |raw: &str| document_problem(&quita_br::document::Document::parse(raw).unwrap_err());
+        assert_eq!(
+            doc("11.222.333/0001-80"),
+            "o 2º dígito verificador não confere: confira o número"
+        );
+        assert_eq!(
+            doc("abc"),
+            "letra minúscula 'a' na posição 1: as letras do CNPJ são maiúsculas"
+        );
+        assert_eq!(
+            doc("123"),
+            "3 caracteres: o CPF tem 11 e o CNPJ 14 (sem pontuação)"
+        );
+        let m = quita_core::index_table::YearMonth::new(2026, 3).unwrap();
+        assert_eq!(year_month(m), "03/2026");
+        assert_eq!(index_name("igp-m"), "IGP-M");
+        let short = |c| money_short(quita_core::money::Money::from_centavos(c));
+        assert_eq!(short(95_000), "R$ 950,00");
+        assert_eq!(short(1_234_567), "R$ 12,3 mil");
+        assert_eq!(short(4_871_076_230), "R$ 48,7 mi");
+        assert_eq!(short(4_896_000_000), "R$ 49 mi");
+        assert_eq!(short(123_456_789_012), "R$ 1,2 bi");
+        assert_eq!(short(-1_234_567), "-R$ 12,3 mil");
     }
 }

@@ -8,12 +8,11 @@ use quita_core::{
     aging::{AgingBuckets, AgingReport, AgingTotals},
     contract::effective_policy,
     debt_update::{DebtUpdateRequest, debt_update},
-    index_table::IndexTable,
     money::Money,
 };
 use quita_store::{
     date_of, day_number,
-    portfolio::{aging, receivables},
+    portfolio::{aging, creditors::Creditor, receivables},
 };
 
 use super::calendar;
@@ -28,50 +27,6 @@ pub struct AgingQuery {
 }
 
 impl App {
-    /// Monetary-correction tables of the organization by name.
-    pub async fn index_tables(&self, org_id: i64) -> AppResult<HashMap<String, IndexTable>> {
-        let mut out = HashMap::new();
-        for (name, content) in
-            quita_store::portfolio::creditors::index_tables(&self.db, org_id).await?
-        {
-            if let Ok(t) = IndexTable::parse_csv(&name, &content) {
-                out.insert(name, t);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Stores (or replaces) a monetary-correction table after checking that it
-    /// parses, with an audit entry: it changes every updated amount.
-    pub async fn store_index_table(
-        &self,
-        org_id: i64,
-        name: &str,
-        content: &str,
-        actor: quita_store::audit::Actor,
-    ) -> AppResult<()> {
-        IndexTable::parse_csv(name, content).map_err(|e| AppError::invalid("index", e))?;
-        let now = self.now();
-        let mut tx = self.db.begin_write().await?;
-        quita_store::portfolio::creditors::put_index_table(&mut tx, org_id, name, content, now)
-            .await?;
-        quita_store::audit::append(
-            &mut tx,
-            &quita_store::audit::NewEntry {
-                org_id: Some(org_id),
-                actor,
-                action: "index_table_stored",
-                target: Some(&format!("index:{name}")),
-                details: serde_json::json!({"bytes": content.len()}),
-                ip: None,
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// The aging report. Updated amounts are the debt update of each group of
     /// receivables sharing creditor and due date (the charges are linear in
     /// the principal, so this equals the per-receivable sum up to rounding);
@@ -132,7 +87,13 @@ impl App {
                         policy: &policy,
                         index,
                     };
-                    debt_update(&req, cal).map(|u| u.total()).unwrap_or(open)
+                    match debt_update(&req, cal) {
+                        Ok(u) => u.total(),
+                        Err(_) => {
+                            report.note_not_updated(u64::try_from(g.count).unwrap_or(0));
+                            open
+                        }
+                    }
                 }
                 None => open,
             };
@@ -150,6 +111,32 @@ impl App {
                 .map_err(|e| AppError::Internal(e.into()))?;
         }
         Ok(report)
+    }
+
+    /// The aging of each creditor (only `q.creditor_id` when given), in
+    /// name order, leaving out creditors with nothing open. Each is one
+    /// range of the covering index, so all of them together read what one
+    /// report over the organization reads.
+    pub async fn aging_by_creditor(
+        &self,
+        org_id: i64,
+        q: &AgingQuery,
+    ) -> AppResult<Vec<(Creditor, AgingReport)>> {
+        let mut creditors = self.creditors(org_id).await?;
+        creditors.retain(|c| q.creditor_id.is_none_or(|id| id == c.id));
+        creditors.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let mut out = Vec::with_capacity(creditors.len());
+        for c in creditors {
+            let one = AgingQuery {
+                creditor_id: Some(c.id),
+                ..q.clone()
+            };
+            let report = self.aging(org_id, &one).await?;
+            if report.total().count > 0 {
+                out.push((c, report));
+            }
+        }
+        Ok(out)
     }
 
     /// The receivables of one bucket (by index), 200 at a time after id `after`.

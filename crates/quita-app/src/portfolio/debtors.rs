@@ -7,7 +7,8 @@ use jiff::civil::Date;
 use quita_core::role::Role;
 use quita_core::{
     contract::effective_policy,
-    debt_update::{DebtUpdate, DebtUpdateRequest, debt_update},
+    debt_update::{DebtUpdate, DebtUpdateError, DebtUpdateRequest, debt_update},
+    index_table::{IndexError, YearMonth},
     money::Money,
 };
 use quita_store::portfolio::{
@@ -45,6 +46,76 @@ pub struct ReceivableView {
     pub receivable: ReceivableRow,
     pub creditor_name: String,
     pub update: Option<DebtUpdate>,
+    /// Why a collectable receivable has no `update` (else `None`).
+    pub update_problem: Option<UpdateProblem>,
+}
+
+/// Why the updated amount of a collectable receivable could not be
+/// computed: what the page and the API say in its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpdateProblem {
+    /// Its terms correct by `index` (a table name: `ipca`) and the
+    /// organization has no table of that name.
+    MissingIndexTable { index: String },
+    /// The table `index` has no value for `month`, which the period needs
+    /// (before the table's first month, or a gap in it).
+    IndexMonthMissing { index: String, month: YearMonth },
+    /// Anything else (amounts too large to calculate…), in English.
+    Other(String),
+}
+
+impl UpdateProblem {
+    /// The problem of a failed debt update under a policy correcting by
+    /// `index` (its table name, if any).
+    pub fn of(e: &DebtUpdateError, index: Option<&str>) -> Self {
+        match (e, index) {
+            (DebtUpdateError::MissingIndexTable(_), Some(name)) => Self::MissingIndexTable {
+                index: name.to_owned(),
+            },
+            (DebtUpdateError::Index(IndexError::MissingMonth { index, month }), _) => {
+                Self::IndexMonthMissing {
+                    index: index.clone(),
+                    month: *month,
+                }
+            }
+            (other, _) => Self::Other(other.to_string()),
+        }
+    }
+
+    /// The index table the problem is about, if it is about one.
+    pub fn index(&self) -> Option<&str> {
+        match self {
+            Self::MissingIndexTable { index } | Self::IndexMonthMissing { index, .. } => {
+                Some(index)
+            }
+            Self::Other(_) => None,
+        }
+    }
+
+    /// A stable code for the API: `missing_index_table`,
+    /// `index_month_missing` or `not_computable`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::MissingIndexTable { .. } => "missing_index_table",
+            Self::IndexMonthMissing { .. } => "index_month_missing",
+            Self::Other(_) => "not_computable",
+        }
+    }
+}
+
+impl std::fmt::Display for UpdateProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MissingIndexTable { index } => write!(
+                f,
+                "the terms correct by {index} and no {index} index table was imported"
+            ),
+            Self::IndexMonthMissing { index, month } => {
+                write!(f, "the {index} index table has no value for {month}")
+            }
+            Self::Other(m) => f.write_str(m),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -53,7 +124,12 @@ pub struct CreditorTotal {
     pub creditor_name: String,
     pub count: u64,
     pub open_balance: Money,
+    /// Open balance plus charges; a receivable whose update could not be
+    /// computed counts at its open balance (see `not_updated`).
     pub updated_amount: Money,
+    /// Collectable receivables whose updated amount could not be computed
+    /// (an index table missing or not covering the period).
+    pub not_updated: u64,
 }
 
 /// One of the debtor's contracts with the terms in force and its receivables.
@@ -198,14 +274,15 @@ impl App {
         let mut views = Vec::with_capacity(rows.len());
         for r in rows {
             let creditor = creditors.get(&r.creditor_id);
-            let update = match (creditor, r.status.is_collectable()) {
+            let computed = match (creditor, r.status.is_collectable()) {
                 (Some(c), true) => {
                     let terms = r
                         .contract_id
                         .and_then(|cid| terms_of.get(&cid))
                         .and_then(|k| k.terms.as_ref());
                     let policy = effective_policy(&c.policy, terms);
-                    let index = policy.correction().table_name().and_then(|n| tables.get(n));
+                    let table_name = policy.correction().table_name();
+                    let index = table_name.and_then(|n| tables.get(n));
                     let req = DebtUpdateRequest {
                         principal: Money::from_centavos(r.open_balance),
                         due_date: r.due_date,
@@ -214,18 +291,30 @@ impl App {
                         policy: &policy,
                         index,
                     };
-                    debt_update(&req, calendar()).ok()
+                    let original = Money::from_centavos(r.original_amount);
+                    Some(
+                        debt_update(&req, calendar())
+                            .map(|u| u.on_open_balance(original))
+                            .map_err(|e| UpdateProblem::of(&e, table_name)),
+                    )
                 }
                 _ => None,
+            };
+            let (update, update_problem) = match computed {
+                Some(Ok(u)) => (Some(u), None),
+                Some(Err(p)) => (None, Some(p)),
+                None => (None, None),
             };
             let name =
                 creditor.map_or_else(|| format!("credor #{}", r.creditor_id), |c| c.name.clone());
             if r.status.is_collectable() {
                 let open = Money::from_centavos(r.open_balance);
                 let updated = update.as_ref().map_or(open, |u| u.total());
+                let not_updated = u64::from(update_problem.is_some());
                 match totals.iter_mut().find(|t| t.creditor_id == r.creditor_id) {
                     Some(t) => {
                         t.count += 1;
+                        t.not_updated += not_updated;
                         t.open_balance = t.open_balance.checked_add(open).unwrap_or(t.open_balance);
                         t.updated_amount = t
                             .updated_amount
@@ -238,6 +327,7 @@ impl App {
                         count: 1,
                         open_balance: open,
                         updated_amount: updated,
+                        not_updated,
                     }),
                 }
             }
@@ -245,6 +335,7 @@ impl App {
                 receivable: r,
                 creditor_name: name,
                 update,
+                update_problem,
             });
         }
         let mut contract_views: Vec<ContractView> = contract_rows
@@ -295,23 +386,42 @@ impl App {
         })
     }
 
-    /// Debtors matching a search: CPF/CNPJ, phone, e-mail, document number
-    /// or name, each by prefix.
+    /// Debtors matching a search, at most `limit` (1–200): [`debtor_search`]
+    /// without the `truncated` flag.
+    ///
+    /// [`debtor_search`]: Self::debtor_search
     pub async fn search_debtors(
         &self,
         org_id: i64,
         query: &str,
         limit: i64,
     ) -> AppResult<Vec<DebtorRow>> {
+        Ok(self.debtor_search(org_id, query, limit).await?.debtors)
+    }
+
+    /// Debtors matching a search, at most `limit` (1–200), and whether more
+    /// matched. With `@`, an e-mail by prefix. Only digits and `.-/()+`: a
+    /// CPF/CNPJ by prefix, else a phone by prefix, else a document number.
+    /// Anything else: a name — those that start with the text, then those
+    /// where each word typed starts a word of the name, in any order,
+    /// ignoring case and accents (`quita_store::portfolio::debtors::find_names`)
+    /// — and when no name matches, a document number. Document numbers by
+    /// prefix, ignoring case.
+    pub async fn debtor_search(
+        &self,
+        org_id: i64,
+        query: &str,
+        limit: i64,
+    ) -> AppResult<debtors::Found> {
         let q = query.trim();
         if q.is_empty() {
-            return Ok(Vec::new());
+            return Ok(debtors::Found::default());
         }
         if q.chars().count() > 100 {
             return Err(AppError::invalid("q", "busca longa demais"));
         }
         if q.contains('@') {
-            return Ok(debtors::search(
+            return Ok(debtors::find(
                 &self.db,
                 org_id,
                 SearchField::Contact,
@@ -326,8 +436,8 @@ impl App {
             .all(|c| c.is_ascii_digit() || " .-/()+".contains(c));
         if only_number_chars && !digits.is_empty() {
             let by_document =
-                debtors::search(&self.db, org_id, SearchField::Document, &digits, limit).await?;
-            if !by_document.is_empty() {
+                debtors::find(&self.db, org_id, SearchField::Document, &digits, limit).await?;
+            if !by_document.debtors.is_empty() {
                 return Ok(by_document);
             }
             let phone = if q.starts_with('+') {
@@ -336,20 +446,20 @@ impl App {
                 format!("+55{}", digits.trim_start_matches('0'))
             };
             let by_phone =
-                debtors::search(&self.db, org_id, SearchField::Contact, &phone, limit).await?;
-            if !by_phone.is_empty() {
+                debtors::find(&self.db, org_id, SearchField::Contact, &phone, limit).await?;
+            if !by_phone.debtors.is_empty() {
                 return Ok(by_phone);
             }
             return Ok(
-                debtors::search(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?,
+                debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?,
             );
         }
         let by_name =
-            debtors::search(&self.db, org_id, SearchField::Name, &name_key(q), limit).await?;
-        if !by_name.is_empty() {
+            debtors::find(&self.db, org_id, SearchField::Name, &name_key(q), limit).await?;
+        if !by_name.debtors.is_empty() {
             return Ok(by_name);
         }
-        Ok(debtors::search(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?)
+        Ok(debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?)
     }
 
     /// A debtor by id or by CPF/CNPJ (with or without punctuation).
@@ -419,7 +529,9 @@ impl App {
             policy: &policy,
             index,
         };
-        let u = debt_update(&req, calendar()).map_err(|e| AppError::invalid("receivable", e))?;
+        let u = debt_update(&req, calendar())
+            .map_err(|e| AppError::invalid("receivable", e))?
+            .on_open_balance(Money::from_centavos(r.original_amount));
         Ok((r, u))
     }
 }

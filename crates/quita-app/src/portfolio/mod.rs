@@ -1,6 +1,6 @@
 //! Portfolio use cases: creditors, import, enrichment of contacts, aging,
-//! contracts, the debtor 360° view, search and the debt update of stored
-//! receivables.
+//! contracts, the debtor 360° view, search, the debt update of stored
+//! receivables and the monetary-correction index tables.
 
 pub mod aging;
 pub mod contracts;
@@ -13,6 +13,7 @@ mod id_pool;
 pub mod import;
 mod import_read;
 mod import_write;
+pub mod index_tables;
 pub mod marks;
 mod rows;
 mod tx_queue;

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use quita_core::{charge_policy::ChargePolicy, rate::Percent};
 
-use crate::{Db, Result, StoreError, Tx, ms};
+use crate::{Db, Result, StoreError, Tx, ms, ts};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Creditor {
@@ -161,6 +161,32 @@ pub async fn index_tables(db: &Db, org_id: i64) -> Result<Vec<(String, String)>>
         .bind(org_id)
         .fetch_all(p)
         .await)?)
+}
+
+/// A stored monetary-correction table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexTableRow {
+    pub name: String,
+    /// The CSV text as imported.
+    pub content: String,
+    pub updated_at: Timestamp,
+}
+
+/// The organization's monetary-correction tables with the time each was
+/// last stored, by name.
+pub async fn index_table_rows(db: &Db, org_id: i64) -> Result<Vec<IndexTableRow>> {
+    const SQL: &str =
+        "SELECT name, content, updated_at FROM index_rates WHERE org_id = $1 ORDER BY name";
+    let rows: Vec<(String, String, i64)> =
+        on_db!(db, |p| sqlx::query_as(SQL).bind(org_id).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, content, at)| IndexTableRow {
+            name,
+            content,
+            updated_at: ts(at),
+        })
+        .collect())
 }
 
 /// Stores (or replaces) a monetary-correction table.

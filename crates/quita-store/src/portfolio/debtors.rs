@@ -1,4 +1,5 @@
-//! Debtors: unique by CPF/CNPJ within an organization; prefix search.
+//! Debtors: unique by CPF/CNPJ within an organization; search by name
+//! words and by prefix.
 
 use jiff::Timestamp;
 
@@ -121,24 +122,102 @@ pub async fn set_flags(
     Ok(())
 }
 
-/// What a search prefix is matched against.
+/// What a search is matched against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchField {
-    /// The accent-free lower-case name key.
+    /// The accent-free lower-case name key: first the names that start
+    /// with the text, then those where each word of the text starts a word
+    /// of the name, in any order (see [`find_names`]).
     Name,
-    /// CPF/CNPJ digits.
+    /// CPF/CNPJ digits, by prefix.
     Document,
-    /// A contact value: E.164 phone or e-mail.
+    /// A contact value (E.164 phone or e-mail), by prefix.
     Contact,
-    /// A receivable's document number.
+    /// A receivable's document number, by prefix, ignoring ASCII case.
     DocumentNumber,
 }
 
-/// Debtors whose field starts with `prefix`, at most `limit`, by name.
-/// Uses an index range scan on both backends: a `>= / <` range under
-/// SQLite's binary collation and PostgreSQL's "C" collation of `name_key`,
-/// the pattern operators of the `text_pattern_ops` indexes for the rest.
+/// What a search found: at most the limit asked for, in the search's
+/// order, and whether more debtors matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    pub debtors: Vec<DebtorRow>,
+    /// More debtors matched than were returned.
+    pub truncated: bool,
+}
+
+impl Found {
+    /// The first `limit` of `rows`, read with one more than `limit` to learn
+    /// whether there are more.
+    fn of(mut rows: Vec<DebtorRow>, limit: i64) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let truncated = rows.len() > limit;
+        rows.truncate(limit);
+        Self {
+            debtors: rows,
+            truncated,
+        }
+    }
+}
+
+/// The most debtors one search returns.
+pub const SEARCH_LIMIT_MAX: i64 = 200;
+
+/// Names a word search reads in order, from the organization's first, per
+/// debtor it still has to find, before it asks the word index instead (see
+/// [`find_names`]): 2,100 names for the API's default limit of 20, 10,100
+/// for the debtor page's 100. A name read costs about 0.1 µs (SQLite, and
+/// PostgreSQL once a vacuum has set the visibility map; 0.5–1 µs before),
+/// a match of the word index 1.3–2 µs (looked up, tested and sorted).
+pub const NAME_SCAN: i64 = 100;
+
+/// Debtors whose field matches `text`, at most `limit`: [`find`] without
+/// the `truncated` flag.
 pub async fn search(
+    db: &Db,
+    org_id: i64,
+    field: SearchField,
+    text: &str,
+    limit: i64,
+) -> Result<Vec<DebtorRow>> {
+    Ok(find(db, org_id, field, text, limit).await?.debtors)
+}
+
+/// Debtors whose field matches `text`, at most `limit` (1–200), and whether
+/// there were more. Names as [`find_names`] says; the other fields by prefix,
+/// by name (the debtors of the first 200 matching contacts or receivables).
+/// Every query is an index range scan on both backends: a `>= / <` range
+/// under SQLite's binary collation and PostgreSQL's "C" collation of
+/// `name_key`, the pattern operators of the `text_pattern_ops` indexes for
+/// the rest; document numbers by the index on their ASCII-lower-cased form.
+pub async fn find(
+    db: &Db,
+    org_id: i64,
+    field: SearchField,
+    text: &str,
+    limit: i64,
+) -> Result<Found> {
+    let limit = limit.clamp(1, SEARCH_LIMIT_MAX);
+    if field == SearchField::Name {
+        return find_names(db, org_id, text, limit, Passes::DEFAULT).await;
+    }
+    let rows = by_prefix(db, org_id, field, text, limit + 1).await?;
+    Ok(Found::of(rows, limit))
+}
+
+/// The selected columns of a debtor aliased `d`.
+const COLUMNS: &str = "d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at";
+
+/// The first string after every string that starts with `prefix` (in byte
+/// order, as both backends compare `name_key` and the pattern operators
+/// compare the rest).
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+/// Debtors whose field starts with `prefix`, at most `limit`, by name
+/// (documents by document).
+async fn by_prefix(
     db: &Db,
     org_id: i64,
     field: SearchField,
@@ -159,9 +238,11 @@ pub async fn search(
              FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c WHERE c.org_id = $1 AND c.value >= $2 AND c.value < $3 LIMIT 200) \
              ORDER BY d.name_key, d.id LIMIT $4"
         }
+        // `lower` as the expression index `receivables_document_lower`
+        // has it (SQLite's folds ASCII only).
         SearchField::DocumentNumber => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.id IN (SELECT r.debtor_id FROM receivables r WHERE r.org_id = $1 AND r.document_number >= $2 AND r.document_number < $3 LIMIT 200) \
+             FROM debtors d WHERE d.id IN (SELECT r.debtor_id FROM receivables r WHERE r.org_id = $1 AND lower(r.document_number) >= $2 AND lower(r.document_number) < $3 LIMIT 200) \
              ORDER BY d.name_key, d.id LIMIT $4"
         }
     };
@@ -179,17 +260,26 @@ pub async fn search(
              FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c WHERE c.org_id = $1 AND c.value ~>=~ $2 AND c.value ~<~ $3 LIMIT 200) \
              ORDER BY d.name_key, d.id LIMIT $4"
         }
+        // Lower-cased under collation "C", which folds ASCII only, as
+        // SQLite does; the expression is the index's.
         SearchField::DocumentNumber => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.id IN (SELECT r.debtor_id FROM receivables r WHERE r.org_id = $1 AND r.document_number ~>=~ $2 AND r.document_number ~<~ $3 LIMIT 200) \
+             FROM debtors d WHERE d.id IN (SELECT r.debtor_id FROM receivables r WHERE r.org_id = $1 \
+             AND lower(r.document_number COLLATE \"C\") ~>=~ $2 AND lower(r.document_number COLLATE \"C\") ~<~ $3 LIMIT 200) \
              ORDER BY d.name_key, d.id LIMIT $4"
         }
     };
-    let limit = limit.clamp(1, 200);
+    let folded;
+    let prefix = if field == SearchField::DocumentNumber {
+        folded = prefix.to_ascii_lowercase();
+        folded.as_str()
+    } else {
+        prefix
+    };
     // A range on both backends (PostgreSQL: the pattern operators of the
     // text_pattern_ops indexes), never LIKE: a prepared statement's generic
     // plan cannot turn `LIKE $2` into an index range and scans the table.
-    let upper = format!("{prefix}\u{10FFFF}");
+    let upper = prefix_end(prefix);
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(match db {
         Db::Sqlite(_) => sqlite_sql,
         Db::Pg(_) => pg_sql,
@@ -201,6 +291,320 @@ pub async fn search(
     .fetch_all(p)
     .await)?;
     Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The most words of a name search that are matched (after those implied
+/// by a longer one are dropped); a longer search matches on its first ones.
+const MAX_WORDS: usize = 8;
+
+/// The words of a name search: the runs of letters and digits of its key,
+/// without repeats and without those that begin another word (a name word
+/// that starts with `silva` starts with `sil`), at most [`MAX_WORDS`].
+pub fn search_words(key: &str) -> Vec<&str> {
+    let all: Vec<&str> = key
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut words: Vec<&str> = Vec::new();
+    for (i, w) in all.iter().enumerate() {
+        let implied = all
+            .iter()
+            .enumerate()
+            .any(|(j, o)| o.starts_with(w) && (o.len() > w.len() || j < i));
+        if !implied && words.len() < MAX_WORDS {
+            words.push(w);
+        }
+    }
+    words
+}
+
+/// Whether the word index can look `word` up as both backends tokenize
+/// names: ASCII letters and digits and the Latin letters (Latin-1 to Latin
+/// Extended-B), which SQLite's `unicode61` and PostgreSQL's parser both
+/// keep whole inside a word.
+fn indexable(word: &str) -> bool {
+    word.chars().all(|c| {
+        c.is_ascii_alphanumeric() || (('\u{C0}'..='\u{24F}').contains(&c) && c.is_alphabetic())
+    })
+}
+
+/// The words the word index is asked for: the indexable ones, and of those
+/// only the ones of three letters or more when there are any (a one-letter
+/// prefix reads a large part of the index and the scan's own test checks
+/// every word anyway). Empty when none can be looked up.
+fn index_words<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let usable: Vec<&str> = words.iter().copied().filter(|w| indexable(w)).collect();
+    let longest = usable.iter().map(|w| w.chars().count()).max().unwrap_or(0);
+    let least = longest.min(3);
+    usable
+        .into_iter()
+        .filter(|w| w.chars().count() >= least)
+        .collect()
+}
+
+/// How [`find_names`] divides its work between its passes; [`Passes::DEFAULT`]
+/// is what [`find`] uses. Tests move the bounds to make either pass answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Passes {
+    /// Names read in order per debtor still to find before the word index
+    /// is asked ([`NAME_SCAN`]).
+    pub scan: i64,
+    /// The most matches the word index may give (over all organizations)
+    /// and still be used; with more, the names are read in order until
+    /// enough are found ([`NAME_INDEX_CAP`]).
+    pub index_cap: i64,
+}
+
+impl Passes {
+    pub const DEFAULT: Self = Self {
+        scan: NAME_SCAN,
+        index_cap: NAME_INDEX_CAP,
+    };
+}
+
+/// The most matches of the word index a name search looks up and sorts
+/// (about 10 ms on either backend over 333,240 debtors). A word with more
+/// (over 1.5 % of the debtors) is common, yet the first names in order did
+/// not have it ("ltda" among people's names that start with A): reading on
+/// in order finds it sooner than sorting all its matches.
+pub const NAME_INDEX_CAP: i64 = 5_000;
+
+/// Debtors of `org_id` found by the name key `key`, at most `limit`
+/// (1–200), and whether there were more: first those whose name starts with
+/// `key` (an index range), then, by name, those where each of its words
+/// ([`search_words`]) starts a word of the name (the name key from its
+/// start or after a space, hyphen or apostrophe: "teixeira" and "siqueira
+/// josefa" find "Josefa Isabela Siqueira Teixeira"; "avila" finds
+/// "D'Ávila").
+///
+/// The second part reads at most `passes.scan` names per debtor still
+/// needed, in order from the organization's first, and tests each one,
+/// which finds the matches of a common word quickly. When that falls short
+/// it asks the word index (SQLite: the FTS5 table `debtor_name_words`;
+/// PostgreSQL: the GIN index `debtors_name_words` on
+/// `to_tsvector('simple', name_key)`), and when it has at most
+/// `passes.index_cap` matches, tests those the same way and sorts them;
+/// with more, it reads the names in order until it has found enough.
+/// Every pass gives the same debtors: the bounds only change which one
+/// answers. Without a word the index can look up, the names are read in
+/// order.
+pub async fn find_names(
+    db: &Db,
+    org_id: i64,
+    key: &str,
+    limit: i64,
+    passes: Passes,
+) -> Result<Found> {
+    let limit = limit.clamp(1, SEARCH_LIMIT_MAX);
+    let mut rows = by_prefix(db, org_id, SearchField::Name, key, limit + 1).await?;
+    let words = search_words(key);
+    let missing = limit + 1 - i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    if missing <= 0 || words.is_empty() {
+        return Ok(Found::of(rows, limit));
+    }
+    let by_index = index_words(&words);
+    let scan = if by_index.is_empty() {
+        i64::MAX
+    } else {
+        passes.scan.max(0).saturating_mul(missing)
+    };
+    let mut others = if scan > 0 {
+        words_in_first(db, org_id, key, &words, scan, missing).await?
+    } else {
+        Vec::new()
+    };
+    if i64::try_from(others.len()).unwrap_or(i64::MAX) < missing && scan < i64::MAX {
+        let capped = passes.index_cap.max(0);
+        others = match words_by_index(db, org_id, key, &words, &by_index, missing, capped).await? {
+            Some(found) => found,
+            None => words_in_first(db, org_id, key, &words, i64::MAX, missing).await?,
+        };
+    }
+    rows.extend(others);
+    Ok(Found::of(rows, limit))
+}
+
+/// SQL that is true when each word (parameters from `first`) starts a word
+/// of the name key `col`: at its start or after a space, hyphen or
+/// apostrophe. The plain `instr`/`strpos` first, so that most names are
+/// turned down by one search of the key.
+fn word_tests(sqlite: bool, col: &str, first: usize, n: usize) -> String {
+    let (find, mark) = if sqlite {
+        ("instr", "?")
+    } else {
+        ("strpos", "$")
+    };
+    (first..first + n)
+        .map(|i| {
+            let w = format!("{mark}{i}");
+            format!(
+                "({find}({col}, {w}) > 0 AND ({find}({col}, {w}) = 1 OR {find}({col}, ' ' || {w}) > 0 \
+                 OR {find}({col}, '-' || {w}) > 0 OR {find}({col}, '''' || {w}) > 0))"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The scan of [`find_names`]: of the first `scan` names of the
+/// organization (in order, from the covering name index), those not
+/// starting with `key` that have every word, at most `limit`.
+async fn words_in_first(
+    db: &Db,
+    org_id: i64,
+    key: &str,
+    words: &[&str],
+    scan: i64,
+    limit: i64,
+) -> Result<Vec<DebtorRow>> {
+    let sqlite = matches!(db, Db::Sqlite(_));
+    let tests = word_tests(sqlite, "s.name_key", 6, words.len());
+    // SQLite numbers `?N` parameters as written; PostgreSQL's `$N` are
+    // positional anyway. The limited subquery is not flattened into the
+    // join, so only the names it passes are read from the table.
+    let sql = if sqlite {
+        format!(
+            "SELECT {COLUMNS} FROM (SELECT id, name_key FROM debtors WHERE org_id = ?1 ORDER BY name_key, id LIMIT ?2) s \
+             CROSS JOIN debtors d ON d.id = s.id \
+             WHERE (s.name_key < ?3 OR s.name_key >= ?4) AND {tests} ORDER BY s.name_key, s.id LIMIT ?5"
+        )
+    } else {
+        format!(
+            "SELECT {COLUMNS} FROM (SELECT id, name_key FROM debtors WHERE org_id = $1 ORDER BY name_key, id LIMIT $2) s \
+             JOIN debtors d ON d.id = s.id \
+             WHERE (s.name_key < $3 OR s.name_key >= $4) AND {tests} ORDER BY s.name_key, s.id LIMIT $5"
+        )
+    };
+    let upper = prefix_end(key);
+    let rows: Vec<Row> = on_db!(db, |p| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(org_id)
+            .bind(scan)
+            .bind(key)
+            .bind(&upper)
+            .bind(limit);
+        for w in words {
+            q = q.bind(*w);
+        }
+        q.fetch_all(p).await
+    })?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The index pass of [`find_names`]: unless the word index gives more than
+/// `cap` debtors for `by_index` (each as a prefix of a word; on SQLite
+/// counted over all organizations, on PostgreSQL within this one), those
+/// of the organization that have every word, as the scan tests them, and
+/// do not start with `key`, by name, at most `limit`. `None` when it gives
+/// more. One statement reads the index's matches once, counts them and
+/// picks the ids; a second reads those debtors.
+async fn words_by_index(
+    db: &Db,
+    org_id: i64,
+    key: &str,
+    words: &[&str],
+    by_index: &[&str],
+    limit: i64,
+    cap: i64,
+) -> Result<Option<Vec<DebtorRow>>> {
+    let sqlite = matches!(db, Db::Sqlite(_));
+    let tests_on = |col: &str| word_tests(sqlite, col, 7, words.len());
+    let upper = prefix_end(key);
+    // The words are letters and digits only ([`index_words`]), so quoting
+    // them is all either query syntax needs.
+    let ids: Vec<i64> = match db {
+        Db::Sqlite(p) => {
+            let query = by_index
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            // The FTS table's matches drive the lookups (CROSS JOIN keeps
+            // it outermost), never a walk of the name index.
+            let sql = format!(
+                "WITH m AS MATERIALIZED (SELECT rowid AS id FROM debtor_name_words WHERE debtor_name_words MATCH ?2 LIMIT ?6) \
+                 SELECT (SELECT count(*) FROM m), (SELECT group_concat(id) FROM (SELECT d.id FROM m CROSS JOIN debtors d ON d.id = m.id \
+                 WHERE d.org_id = ?1 AND (d.name_key < ?3 OR d.name_key >= ?4) AND {} ORDER BY d.name_key, d.id LIMIT ?5))",
+                tests_on("d.name_key")
+            );
+            let mut q = sqlx::query_as::<_, (i64, Option<String>)>(sqlx::AssertSqlSafe(sql))
+                .bind(org_id)
+                .bind(&query)
+                .bind(key)
+                .bind(&upper)
+                .bind(limit)
+                .bind(cap.saturating_add(1));
+            for w in words {
+                q = q.bind(*w);
+            }
+            let (count, ids) = q.fetch_one(p).await?;
+            if count > cap {
+                return Ok(None);
+            }
+            ids.unwrap_or_default()
+                .split(',')
+                .filter_map(|id| id.parse().ok())
+                .collect()
+        }
+        Db::Pg(p) => {
+            let query = by_index
+                .iter()
+                .map(|w| format!("'{w}':*"))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            // `org_id + 0`: not the name index's column, so that the plan
+            // is always the GIN index's bitmap, never a walk of the name
+            // index in order hoping to meet the matches early.
+            let sql = format!(
+                "WITH m AS MATERIALIZED (SELECT d.id, d.name_key FROM debtors d \
+                 WHERE to_tsvector('simple'::regconfig, d.name_key) @@ $2::tsquery AND d.org_id + 0 = $1 LIMIT $6) \
+                 SELECT (SELECT count(*) FROM m), (SELECT array_agg(f.id ORDER BY f.name_key, f.id) FROM \
+                 (SELECT m.id, m.name_key FROM m WHERE (m.name_key < $3 OR m.name_key >= $4) AND {} \
+                 ORDER BY m.name_key, m.id LIMIT $5) f)",
+                tests_on("m.name_key")
+            );
+            // PostgreSQL estimates a one-word prefix query at 2 % of the
+            // table and then plans a parallel bitmap scan, whose workers
+            // take longer to start (EXPLAIN ANALYZE: 19–24 ms against 3 ms
+            // for the same few thousand rows) than they save.
+            let mut tx = p.begin().await?;
+            sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
+                .execute(&mut *tx)
+                .await?;
+            let mut q = sqlx::query_as::<_, (i64, Option<Vec<i64>>)>(sqlx::AssertSqlSafe(sql))
+                .bind(org_id)
+                .bind(&query)
+                .bind(key)
+                .bind(&upper)
+                .bind(limit)
+                .bind(cap.saturating_add(1));
+            for w in words {
+                q = q.bind(*w);
+            }
+            let (count, ids) = q.fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            if count > cap {
+                return Ok(None);
+            }
+            ids.unwrap_or_default()
+        }
+    };
+    if ids.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM debtors d WHERE d.org_id = {} AND d.id IN ({}) ORDER BY d.name_key, d.id",
+        if sqlite { "?" } else { "$1" },
+        crate::in_list(sqlite, ids.len(), 2)
+    );
+    let rows: Vec<Row> = on_db!(db, |p| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(p).await
+    })?;
+    Ok(Some(rows.into_iter().map(Into::into).collect()))
 }
 
 /// A page of the organization's debtors by name, after `after_key` (keyset).
@@ -279,4 +683,33 @@ pub async fn page_after(
         .fetch_all(p)
         .await)?;
     Ok(rows.into_iter().map(Into::into).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{index_words, search_words};
+
+    #[test]
+    fn search_words_split_and_drop_implied_ones() {
+        assert_eq!(search_words("josefa siqueira"), ["josefa", "siqueira"]);
+        assert_eq!(
+            search_words("d'avila ana-maria"),
+            ["d", "avila", "ana", "maria"]
+        );
+        assert_eq!(search_words("sil silva si"), ["silva"]);
+        assert_eq!(search_words("ana ana"), ["ana"]);
+        assert_eq!(search_words("loja 123, a.b."), ["loja", "123", "a", "b"]);
+        assert!(search_words("%' -").is_empty());
+        assert_eq!(search_words("a b c d e f g h i j").len(), 8);
+    }
+
+    #[test]
+    fn index_words_skip_short_and_unindexable_ones() {
+        assert_eq!(index_words(&["d", "avila"]), ["avila"]);
+        assert_eq!(index_words(&["jo", "a"]), ["jo"]);
+        assert_eq!(index_words(&["a", "b"]), ["a", "b"]);
+        assert_eq!(index_words(&["ωmega", "al"]), ["al"]);
+        assert_eq!(index_words(&["müller", "ção"]), ["müller", "ção"]);
+        assert!(index_words(&["ωmega"]).is_empty());
+    }
 }

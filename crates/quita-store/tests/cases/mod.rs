@@ -7,6 +7,7 @@ mod jobs;
 mod people;
 mod platform;
 mod portfolio;
+mod search;
 
 pub use bulk_import::*;
 pub use debtor_view::*;
@@ -14,6 +15,7 @@ pub use jobs::*;
 pub use people::*;
 pub use platform::*;
 pub use portfolio::*;
+pub use search::*;
 
 use jiff::Timestamp;
 use quita_core::{

@@ -146,6 +146,20 @@ pub async fn creditors_are_scoped_and_unique(db: Db) {
         vec![("ipca".to_owned(), "2026-01;0,42".to_owned())]
     );
     assert!(creditors::index_tables(&db, b.id).await.unwrap().is_empty());
+    assert_eq!(
+        creditors::index_table_rows(&db, a.id).await.unwrap(),
+        vec![creditors::IndexTableRow {
+            name: "ipca".into(),
+            content: "2026-01;0,42".into(),
+            updated_at: t0(),
+        }]
+    );
+    assert!(
+        creditors::index_table_rows(&db, b.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub async fn import_writes_are_idempotent(db: Db) {

@@ -4,6 +4,7 @@
 mod contracts;
 mod dto;
 mod enrichment;
+mod indices;
 mod marks;
 pub use enrichment::default_source as default_contacts_source;
 mod org;
@@ -63,6 +64,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(portfolio::creditors, portfolio::create_creditor))
         .routes(routes!(portfolio::creditor, portfolio::patch_creditor))
         .routes(routes!(portfolio::import))
+        .routes(routes!(indices::list))
+        .routes(routes!(indices::import))
         .routes(routes!(portfolio::aging))
         .routes(routes!(portfolio::debtors))
         .routes(routes!(enrichment::import_contacts))

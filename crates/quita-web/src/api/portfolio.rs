@@ -198,10 +198,10 @@ pub struct ImportParams {
 #[derive(Serialize, ToSchema)]
 pub struct ImportResultDto {
     /// `rows`, `receivables_created`, `receivables_updated`, `unchanged`,
-    /// `debtors_created`, `contacts_created`, `errors`, `elapsed_ms`, `applied`.
+    /// `debtors_created`, `contacts_created`, `errors`, `warnings`, `elapsed_ms`, `applied`.
     #[schema(value_type = Object)]
     pub summary: ImportSummary,
-    /// `{line, column, value, reason}` per problem.
+    /// `{line, column, value, reason}` per problem; a warning's reason starts with `aviso: `.
     #[schema(value_type = Vec<Object>)]
     pub problems: Vec<RowProblem>,
 }
@@ -294,13 +294,17 @@ pub struct AgingParams {
     creditor: Option<String>,
     /// As-of date (`2026-03-15` or `15/03/2026`); today in the organization's zone when missing.
     as_of: Option<String>,
-    /// Buckets, e.g. `current,1-30,31-60,61-90,91-180,181-360,361+` (the default).
+    /// Buckets, e.g. `current,1-30,31-60,61-90,91-180,181-360,361+` (the default) or `30,60,90`.
     buckets: Option<String>,
+    /// Debtor id or CPF/CNPJ: that debtor's aging only.
+    debtor: Option<String>,
+    /// `creditor`: adds `by_creditor`, each creditor's own report.
+    by: Option<String>,
 }
 
 /// The aging list: open balance by days-past-due bucket (viewer).
 #[utoipa::path(get, path = "/api/v1/aging", tag = "portfolio", params(AgingParams),
-    responses((status = 200, body = Object, description = "{as_of, buckets: [{bucket, count, original_amount, open_balance, updated_amount}], total}"),
+    responses((status = 200, body = Object, description = "{as_of, buckets: [{bucket, count, original_amount, open_balance, updated_amount}], total, not_updated} and, with by=creditor, by_creditor: [{creditor_id, name, as_of, buckets, total, not_updated}]"),
         (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn aging(
     State(state): State<AppState>,
@@ -333,8 +337,36 @@ pub async fn aging(
         Some(spec) => AgingBuckets::parse(spec).map_err(|e| AppError::invalid("buckets", e))?,
         None => AgingBuckets::default(),
     };
-    let query = relatorios::aging_query(&state, &p, creditor, as_of, buckets).await?;
+    let debtor = match q.debtor.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(state.app.find_debtor(p.org_id, raw).await?.id),
+        None => None,
+    };
+    let by_creditor = match q.by.as_deref().map(str::trim) {
+        None | Some("") => false,
+        Some("creditor") => true,
+        Some(other) => {
+            return Err(ApiError(AppError::invalid(
+                "by",
+                format!("unknown breakdown {other:?} (creditor)"),
+            )));
+        }
+    };
+    let query = relatorios::aging_query(&state, &p, (creditor, debtor), as_of, buckets).await?;
     let report = state.app.aging(p.org_id, &query).await?;
+    if by_creditor {
+        let per = state.app.aging_by_creditor(p.org_id, &query).await?;
+        let mut body = serde_json::to_value(&report).map_err(|e| AppError::Internal(e.into()))?;
+        body["by_creditor"] = per
+            .iter()
+            .map(|(c, r)| {
+                let mut v = serde_json::to_value(r).unwrap_or_default();
+                v["creditor_id"] = c.id.into();
+                v["name"] = c.name.clone().into();
+                v
+            })
+            .collect();
+        return Ok(Json(body).into_response());
+    }
     Ok(Json(report).into_response())
 }
 
@@ -372,8 +404,11 @@ impl From<&DebtorRow> for DebtorDto {
 
 #[derive(Deserialize, IntoParams)]
 pub struct DebtorSearch {
-    /// Prefix of the name, CPF/CNPJ, phone, e-mail or document number.
-    /// Without it, every debtor is listed by name, one page at a time.
+    /// What to search: an e-mail, CPF/CNPJ, phone or document number by
+    /// prefix (document numbers ignoring case), or a name — those that
+    /// start with it first, then those where each word given starts a word
+    /// of the name, in any order, ignoring case and accents. Without it,
+    /// every debtor is listed by name, one page at a time.
     q: Option<String>,
     /// The `next` of the previous page (listing only).
     after: Option<String>,
@@ -409,6 +444,9 @@ pub struct DebtorListDto {
     pub debtors: Vec<DebtorLineDto>,
     /// Cursor for the next page (`?after=`); null on the last page and for searches.
     pub next: Option<String>,
+    /// The search found more debtors than `limit` (refine it to see them);
+    /// always false for a page of the list, which has `next` instead.
+    pub truncated: bool,
 }
 
 /// Lists the organization's debtors by name then id with keyset paging
@@ -424,10 +462,11 @@ pub async fn debtors(
     let limit = q.limit.unwrap_or(20).clamp(1, 100);
     let query = q.q.as_deref().map(str::trim).unwrap_or("");
     if !query.is_empty() {
-        let rows = state.app.search_debtors(p.org_id, query, limit).await?;
+        let found = state.app.debtor_search(p.org_id, query, limit).await?;
         return Ok(Json(DebtorListDto {
-            debtors: with_balances(&state, &p, &rows).await?,
+            debtors: with_balances(&state, &p, &found.debtors).await?,
             next: None,
+            truncated: found.truncated,
         }));
     }
     let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
@@ -440,6 +479,7 @@ pub async fn debtors(
     Ok(Json(DebtorListDto {
         debtors: with_balances(&state, &p, &page.debtors).await?,
         next: page.next.map(|n| n.to_string()),
+        truncated: false,
     }))
 }
 
@@ -553,6 +593,41 @@ pub struct ReceivableWithUpdateDto {
     /// (`lines`: label, base, rate, days, amount); null when not collectable.
     #[schema(value_type = Option<Object>)]
     pub update: Option<quita_core::debt_update::DebtUpdate>,
+    /// Why a collectable receivable's `update` is null; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_problem: Option<UpdateProblemDto>,
+}
+
+/// Why an updated amount could not be computed.
+#[derive(Serialize, ToSchema)]
+pub struct UpdateProblemDto {
+    /// `missing_index_table` (the terms correct by an index without a
+    /// table: import it with `PUT /api/v1/index-tables/{name}`),
+    /// `index_month_missing` (the table lacks a month of the period) or
+    /// `not_computable`.
+    pub code: String,
+    /// The index table's name (`ipca`), when the problem is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    /// The month missing from the table (`2025-03`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
+    pub detail: String,
+}
+
+impl From<&quita_app::portfolio::debtors::UpdateProblem> for UpdateProblemDto {
+    fn from(p: &quita_app::portfolio::debtors::UpdateProblem) -> Self {
+        use quita_app::portfolio::debtors::UpdateProblem;
+        Self {
+            code: p.code().to_owned(),
+            index: p.index().map(str::to_owned),
+            month: match p {
+                UpdateProblem::IndexMonthMissing { month, .. } => Some(month.to_string()),
+                _ => None,
+            },
+            detail: p.to_string(),
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -572,7 +647,9 @@ pub struct Debtor360Dto {
     pub on: String,
     pub contacts: Vec<ContactDto>,
     pub receivables: Vec<ReceivableWithUpdateDto>,
-    /// Per creditor: `creditor_id`, `creditor_name`, `count`, `open_balance`, `updated_amount`.
+    /// Per creditor: `creditor_id`, `creditor_name`, `count`, `open_balance`,
+    /// `updated_amount`, `not_updated` (receivables without an updated
+    /// amount, counted at their open balance).
     #[schema(value_type = Vec<Object>)]
     pub totals: Vec<quita_app::portfolio::debtors::CreditorTotal>,
     /// The debtor's contracts with their effective terms and receivables.
@@ -697,6 +774,7 @@ pub async fn debtor(
                 creditor_name: r.creditor_name,
                 receivable: ReceivableDto::from(&r.receivable),
                 update: r.update,
+                update_problem: r.update_problem.as_ref().map(UpdateProblemDto::from),
             })
             .collect(),
         totals: v.totals,

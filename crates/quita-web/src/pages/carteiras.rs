@@ -1,6 +1,8 @@
 //! Carteiras: creditors with their charge policy, and the import of
 //! receivables (upload, progress, summary, error report).
 
+use std::collections::HashSet;
+
 use askama::Template;
 use axum::{
     Form,
@@ -17,7 +19,11 @@ use quita_core::{
 use quita_store::portfolio::creditors::Creditor;
 use serde::Deserialize;
 
-use super::{Layout, grace_days_field, page, parse_id, percent_field, render};
+use super::{
+    Layout, grace_days_field,
+    indices::{self, IndexChoices},
+    page, parse_id, percent_field, render,
+};
 use crate::{
     AppState,
     auth::UserSession,
@@ -34,6 +40,9 @@ pub struct CreditorView {
     pub late_fine: String,
     pub interest: String,
     pub correction: String,
+    /// `Sem tabela IPCA` when the policy corrects by an index without a
+    /// table (set by [`CreditorView::with_tables`]).
+    pub correction_warning: Option<String>,
     pub fee: String,
     /// "5 dias".
     pub grace_days: String,
@@ -52,15 +61,32 @@ impl CreditorView {
             document: quita_br::document::Document::parse(&c.document)
                 .map(|d| d.formatted())
                 .unwrap_or_else(|_| c.document.clone()),
-            late_fine: format::decimal(p.late_fine),
+            // What is charged, not only what was typed: CDC art. 52 §1º caps
+            // a consumer's fine at 2%.
+            late_fine: if p.consumer_relation && p.late_fine > p.consumer_fine_cap {
+                format!(
+                    "{}% (limitada a {}%, CDC)",
+                    format::decimal(p.late_fine),
+                    format::decimal(p.consumer_fine_cap)
+                )
+            } else {
+                format!("{}%", format::decimal(p.late_fine))
+            },
             interest: format::decimal(p.default_interest_monthly),
             correction: correction_label(&p.correction),
+            correction_warning: None,
             fee: format::decimal(p.collection_fee),
             grace_days: format::plural(i64::from(p.grace_days), "dia", "dias"),
             consumer: p.consumer_relation,
             open_count: "—".into(),
             open_balance: "—".into(),
         }
+    }
+
+    /// Marks a policy that corrects by an index with no table in `tables`.
+    fn with_tables(mut self, c: &Creditor, tables: &HashSet<String>) -> Self {
+        self.correction_warning = indices::missing_for(tables, &c.policy.correction);
+        self
     }
 
     /// With what the creditor holds: collectable receivables and their
@@ -77,7 +103,7 @@ fn correction_label(c: &CorrectionIndex) -> String {
     match c {
         CorrectionIndex::None => "Nenhum".into(),
         CorrectionIndex::Ipca => "IPCA".into(),
-        CorrectionIndex::Table(n) => format!("Tabela {n}"),
+        CorrectionIndex::Table(n) => format!("Tabela {}", format::index_name(n)),
     }
 }
 
@@ -92,6 +118,8 @@ struct CarteirasPage {
     notice: Option<String>,
     error: Option<String>,
     form: PolicyForm,
+    /// The form's correction choices.
+    indices: IndexChoices,
 }
 
 #[derive(Template)]
@@ -104,6 +132,8 @@ struct CarteiraPage {
     can_import: bool,
     error: Option<String>,
     form: PolicyForm,
+    /// The form's correction choices.
+    indices: IndexChoices,
 }
 
 /// The creditor form as typed (kept to re-show it after an error).
@@ -159,6 +189,39 @@ impl PolicyForm {
         self.consumer.is_some()
     }
 
+    /// Every problem of the form in the order of its fields (pt-BR), so one
+    /// submission shows them all; `with_document` on creation, where the
+    /// CNPJ/CPF is typed.
+    fn problems(&self, with_document: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.name.trim().is_empty() {
+            out.push("Nome: informe o nome da carteira".to_owned());
+        }
+        if with_document && let Err(e) = quita_br::document::Document::parse(&self.document) {
+            out.push(format!("CNPJ/CPF: {}", format::document_problem(&e)));
+        }
+        for (field, label, raw) in [
+            ("late_fine", "Multa", &self.late_fine),
+            ("interest", "Juros", &self.interest),
+            ("fee", "Honorários", &self.fee),
+        ] {
+            match percent_field(field, label, raw) {
+                Err(AppError::Invalid { message, .. }) => out.push(message),
+                Ok(Some(p)) if p > Percent::whole(100) => {
+                    out.push(format!("{label}: no máximo 100%"));
+                }
+                _ => {}
+            }
+        }
+        if CorrectionIndex::from_db(&self.correction).is_err() {
+            out.push("índice de correção desconhecido".to_owned());
+        }
+        if let Err(AppError::Invalid { message, .. }) = grace_days_field(&self.grace_days) {
+            out.push(message);
+        }
+        out
+    }
+
     /// The policy, on top of `base` (fields the form does not show are kept).
     fn policy(&self, base: &ChargePolicy) -> Result<ChargePolicy, AppError> {
         // Blank means zero here: the policy has every term.
@@ -209,17 +272,23 @@ async fn list_page(
     let layout = Layout::new(state, &s.0, "/carteiras").await?;
     let creditors = state.app.creditors(p.org_id).await?;
     let held = state.app.creditor_balances(p.org_id).await?;
+    let tables = indices::table_names(state, s).await?;
     Ok(CarteirasPage {
         layout: Some(layout),
         csrf: s.0.csrf_token.clone(),
         creditors: creditors
             .iter()
-            .map(|c| CreditorView::of(c).holding(held.get(&c.id)))
+            .map(|c| {
+                CreditorView::of(c)
+                    .with_tables(c, &tables)
+                    .holding(held.get(&c.id))
+            })
             .collect(),
         is_admin: p.role.allows(Role::Admin),
         can_import: p.role.allows(Role::Supervisor),
         notice,
         error,
+        indices: IndexChoices::new(&tables, &form.correction),
         form,
     })
 }
@@ -246,7 +315,9 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
     p.require(Role::Admin)?;
+    let problems = f.problems(true);
     let result = match f.policy(&ChargePolicy::default()) {
+        _ if !problems.is_empty() => Err(AppError::invalid("form", problems.join(" · "))),
         Ok(policy) => {
             state
                 .app
@@ -278,11 +349,14 @@ pub async fn show(
     let p = &s.0.principal;
     p.require(Role::Viewer)?;
     let c = creditor_of(&state, &s, &raw).await?;
+    let tables = indices::table_names(&state, &s).await?;
+    let form = PolicyForm::of(&c);
     Ok(page(&CarteiraPage {
         layout: Some(Layout::new(&state, &s.0, "/carteiras").await?),
         csrf: s.0.csrf_token.clone(),
-        form: PolicyForm::of(&c),
-        c: CreditorView::of(&c),
+        indices: IndexChoices::new(&tables, &form.correction),
+        form,
+        c: CreditorView::of(&c).with_tables(&c, &tables),
         is_admin: p.role.allows(Role::Admin),
         can_import: p.role.allows(Role::Supervisor),
         error: None,
@@ -298,7 +372,9 @@ pub async fn update(
     let p = &s.0.principal;
     p.require(Role::Admin)?;
     let c = creditor_of(&state, &s, &raw).await?;
+    let problems = f.problems(false);
     let result = match f.policy(&c.policy) {
+        _ if !problems.is_empty() => Err(AppError::invalid("form", problems.join(" · "))),
         Ok(policy) => state.app.update_creditor(p, c.id, &f.name, &policy).await,
         Err(e) => Err(e),
     };
@@ -306,13 +382,15 @@ pub async fn update(
         Ok(_) => Ok(Redirect::to("/carteiras?ok=salva").into_response()),
         Err(e) => {
             let msg = form_message(e)?;
+            let tables = indices::table_names(&state, &s).await?;
             let t = CarteiraPage {
                 layout: Some(Layout::new(&state, &s.0, "/carteiras").await?),
                 csrf: s.0.csrf_token.clone(),
-                c: CreditorView::of(&c),
+                c: CreditorView::of(&c).with_tables(&c, &tables),
                 is_admin: true,
                 can_import: true,
                 error: Some(msg),
+                indices: IndexChoices::new(&tables, &f.correction),
                 form: f,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&t))).into_response())
@@ -347,9 +425,28 @@ pub struct SummaryView {
     pub debtors: String,
     pub contacts: String,
     pub errors: String,
-    pub has_errors: bool,
+    pub warnings: String,
+    /// Errors or warnings: there is a report to download.
+    pub has_report: bool,
+    /// A fault of the whole file (no row to leave out): `partial` cannot help.
+    pub file_refused: bool,
+    /// The first lines of the report, shown on the page.
+    pub first_problems: Vec<ProblemView>,
+    /// The report has more lines than the page shows.
+    pub more_problems: bool,
     pub seconds: String,
 }
+
+/// One line of the report as the page shows it.
+pub struct ProblemView {
+    pub line: String,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// Report lines shown on the import page (the download has them all).
+const SHOWN_PROBLEMS: usize = 20;
 
 impl ImportView {
     fn of(j: &ImportJob, zone: &str) -> Self {
@@ -378,7 +475,29 @@ impl ImportView {
                             i64::try_from(s.contacts_created).unwrap_or(i64::MAX),
                         ),
                         errors: format::count(i64::try_from(s.errors).unwrap_or(i64::MAX)),
-                        has_errors: s.errors > 0,
+                        warnings: format::count(i64::try_from(s.warnings).unwrap_or(i64::MAX)),
+                        has_report: !out.problems.is_empty(),
+                        file_refused: !s.applied
+                            && out
+                                .problems
+                                .iter()
+                                .any(|p| !p.is_warning() && p.column.is_empty()),
+                        first_problems: out
+                            .problems
+                            .iter()
+                            .take(SHOWN_PROBLEMS)
+                            .map(|p| ProblemView {
+                                line: if p.line == 0 {
+                                    String::new()
+                                } else {
+                                    format::count(i64::try_from(p.line).unwrap_or(i64::MAX))
+                                },
+                                column: p.column.clone(),
+                                value: p.value.clone(),
+                                reason: p.reason.clone(),
+                            })
+                            .collect(),
+                        more_problems: out.problems.len() > SHOWN_PROBLEMS,
                         seconds: format::decimal(format!("{:.1}", s.elapsed_ms as f64 / 1000.0)),
                     }),
                 )

@@ -150,6 +150,8 @@ struct ListPage {
     searched: bool,
     paged: bool,
     next: Option<i64>,
+    /// The search found more than it shows: how many it shows.
+    limited: Option<i64>,
     can_enrich: bool,
 }
 
@@ -160,10 +162,14 @@ struct ListFragment {
     searched: bool,
     paged: bool,
     next: Option<i64>,
+    limited: Option<i64>,
 }
 
 /// Debtors per page of the list.
 const PAGE: i64 = 50;
+
+/// The most debtors a search shows.
+const SEARCH_LIMIT: i64 = 100;
 
 #[derive(Deserialize, Default)]
 pub struct SearchQuery {
@@ -178,6 +184,8 @@ struct Found {
     debtors: Vec<DebtorLine>,
     next: Option<i64>,
     paged: bool,
+    /// `Some(SEARCH_LIMIT)` when the search found more than that.
+    limited: Option<i64>,
 }
 
 async fn find(state: &AppState, s: &UserSession, q: &SearchQuery) -> Result<Found, PageError> {
@@ -196,13 +204,18 @@ async fn find(state: &AppState, s: &UserSession, q: &SearchQuery) -> Result<Foun
             debtors: lines(state, s, &pg.debtors).await?,
             next: pg.next,
             paged: after.is_some(),
+            limited: None,
         })
     } else {
-        let rows = state.app.search_debtors(p.org_id, &q.q, 100).await?;
+        let found = state
+            .app
+            .debtor_search(p.org_id, &q.q, SEARCH_LIMIT)
+            .await?;
         Ok(Found {
-            debtors: lines(state, s, &rows).await?,
+            debtors: lines(state, s, &found.debtors).await?,
             next: None,
             paged: false,
+            limited: found.truncated.then_some(SEARCH_LIMIT),
         })
     }
 }
@@ -220,6 +233,7 @@ pub async fn list(
         debtors: found.debtors,
         paged: found.paged,
         next: found.next,
+        limited: found.limited,
         can_enrich: s.0.principal.role.allows(Role::Supervisor),
     }))
 }
@@ -236,6 +250,7 @@ pub async fn search(
         searched: !q.q.trim().is_empty(),
         paged: found.paged,
         next: found.next,
+        limited: found.limited,
     }))
 }
 
@@ -366,6 +381,11 @@ pub struct ReceivableView {
     pub days_late: String,
     pub status: &'static str,
     pub lines: Vec<LineView>,
+    /// Why there is no updated amount (`Sem tabela IPCA para o período`),
+    /// shown in its cell and where the memory would be.
+    pub problem: Option<String>,
+    /// The problem is a missing index table: the page links to Índices.
+    pub problem_is_index: bool,
 }
 
 pub fn status_label(s: &str) -> &'static str {
@@ -393,7 +413,7 @@ pub fn line_views(u: &quita_core::debt_update::DebtUpdate) -> Vec<LineView> {
             days: if l.days == 0 {
                 "—".into()
             } else {
-                l.days.to_string()
+                format::count(l.days)
             },
             amount: format::money(l.amount),
         })
@@ -518,6 +538,8 @@ pub struct TotalView {
     pub count: u64,
     pub open: String,
     pub updated: String,
+    /// `1 título sem valor atualizado`, when some have none.
+    pub not_updated: Option<String>,
 }
 
 #[derive(Template)]
@@ -576,10 +598,22 @@ fn receivable_view(r: &quita_app::portfolio::debtors::ReceivableView) -> Receiva
             .as_ref()
             .map(|u| format::money(u.total()))
             .unwrap_or_else(|| "—".into()),
+        problem: r
+            .update_problem
+            .as_ref()
+            .map(super::indices::update_problem_text),
+        problem_is_index: r
+            .update_problem
+            .as_ref()
+            .is_some_and(|p| p.index().is_some()),
         days_late: r
             .update
             .as_ref()
-            .map(|u| u.days_late().to_string())
+            .map(|u| match u.days_late() {
+                d if d > 0 => format::count(d),
+                _ if u.on() <= u.adjusted_due_date() => "a vencer".into(),
+                _ => "0".into(),
+            })
             .unwrap_or_else(|| "—".into()),
         status: status_label(rr.status.as_str()),
         lines: r.update.as_ref().map(line_views).unwrap_or_default(),
@@ -696,6 +730,13 @@ pub async fn show(
                 count: t.count,
                 open: format::money(t.open_balance),
                 updated: format::money(t.updated_amount),
+                not_updated: (t.not_updated > 0).then(|| {
+                    format::plural(
+                        i64::try_from(t.not_updated).unwrap_or(i64::MAX),
+                        "título sem valor atualizado",
+                        "títulos sem valor atualizado",
+                    )
+                }),
             })
             .collect(),
         accesses,

@@ -4,6 +4,7 @@ pub mod carteiras;
 pub(crate) mod contratos;
 pub mod devedores;
 mod enriquecimento;
+pub mod indices;
 mod login;
 pub(crate) mod marcacoes;
 mod painel;
@@ -73,6 +74,7 @@ pub fn router() -> Router<AppState> {
                     crate::imports::IMPORT_LIMIT,
                 )),
         )
+        .route("/indices", get(indices::list).post(indices::import))
         .route("/importacoes/{id}", get(carteiras::import_show))
         .route(
             "/importacoes/{id}/progresso",
@@ -129,9 +131,12 @@ pub struct Layout {
 
 /// The areas of the product, in the order a collection team works them.
 /// Areas not yet built are shown but not linked.
-const AREAS: [(&str, &str, bool, Role); 9] = [
+const AREAS: [(&str, &str, bool, Role); 10] = [
     ("Painel", "/painel", true, Role::Viewer),
     ("Carteiras", "/carteiras", true, Role::Viewer),
+    // Viewers and agents may open it (the debtor page links to it), but
+    // only those who import tables see it in the bar.
+    ("Índices", "/indices", true, Role::Supervisor),
     ("Devedores", "/devedores", true, Role::Agent),
     ("Régua", "/regua", false, Role::Supervisor),
     ("Fila", "/fila", false, Role::Agent),

@@ -47,11 +47,11 @@ pub fn bucket_label(b: &str) -> String {
 }
 
 /// Resolves the filters into a query of the caller's organization. A
-/// creditor of another organization is simply not found.
+/// creditor or debtor of another organization is simply not found.
 pub async fn aging_query(
     state: &AppState,
     p: &Principal,
-    creditor: Option<i64>,
+    (creditor, debtor): (Option<i64>, Option<i64>),
     as_of: Option<Date>,
     buckets: AgingBuckets,
 ) -> Result<AgingQuery, AppError> {
@@ -64,7 +64,7 @@ pub async fn aging_query(
     };
     Ok(AgingQuery {
         creditor_id: creditor,
-        debtor_id: None,
+        debtor_id: debtor,
         as_of,
         buckets,
     })
@@ -83,7 +83,7 @@ async fn query_of(state: &AppState, p: &Principal, f: &Filters) -> Result<AgingQ
                 AppError::invalid("data_base", "data-base inválida; use dd/mm/aaaa")
             })?),
         };
-    aging_query(state, p, creditor, as_of, AgingBuckets::default()).await
+    aging_query(state, p, (creditor, None), as_of, AgingBuckets::default()).await
 }
 
 pub struct BucketRow {
@@ -114,7 +114,10 @@ pub struct Bar {
     pub w: i64,
     pub h: i64,
     pub label: String,
+    /// Short, above the bar (`R$ 48,7 mi`), so neighbours do not overlap.
     pub value: String,
+    /// In full, in the bar's tooltip.
+    pub full: String,
     pub label_x: i64,
 }
 
@@ -152,7 +155,8 @@ fn bars(report: &AgingReport) -> Vec<Bar> {
                 w,
                 h,
                 label: bucket_label(label),
-                value: t.open_balance.format_brl(),
+                value: format::money_short(t.open_balance),
+                full: t.open_balance.format_brl(),
                 label_x: x + w / 2,
             }
         })
@@ -179,6 +183,23 @@ struct AgingPage {
     chart_w: i64,
     chart_h: i64,
     axis_y: i64,
+    /// Nothing open to age: the page says so instead of a flat chart.
+    empty: bool,
+    /// `12 títulos` whose updated amount is their open balance.
+    not_updated: Option<String>,
+    /// Bucket labels, for the per-creditor table's header.
+    labels: Vec<String>,
+    /// Each creditor's open balance per bucket (all creditors only).
+    by_creditor: Vec<CreditorAging>,
+}
+
+/// One line of the per-creditor table.
+pub struct CreditorAging {
+    /// This creditor's aging at the same as-of date.
+    pub href: String,
+    pub name: String,
+    pub open: Vec<String>,
+    pub total: String,
 }
 
 fn query_string(q: &AgingQuery) -> String {
@@ -200,7 +221,18 @@ pub async fn aging(
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
     let q = query_of(&state, p, &f).await?;
-    let report = state.app.aging(p.org_id, &q).await?;
+    // All creditors: each one's report (one index range apiece), added up
+    // for the whole; one creditor: its report alone.
+    let (report, per) = if q.creditor_id.is_none() {
+        let per = state.app.aging_by_creditor(p.org_id, &q).await?;
+        let mut all = AgingReport::new(q.as_of, q.buckets.clone());
+        for (_, r) in &per {
+            all.merge(r).map_err(|e| AppError::Internal(e.into()))?;
+        }
+        (all, per)
+    } else {
+        (state.app.aging(p.org_id, &q).await?, Vec::new())
+    };
     let creditors = state.app.creditors(p.org_id).await?;
     Ok(page(&AgingPage {
         layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
@@ -228,6 +260,33 @@ pub async fn aging(
         chart_w: CHART_W,
         chart_h: CHART_H,
         axis_y: PLOT_BOTTOM,
+        empty: report.total().count == 0,
+        not_updated: (report.not_updated() > 0).then(|| {
+            format::plural(
+                i64::try_from(report.not_updated()).unwrap_or(i64::MAX),
+                "título",
+                "títulos",
+            )
+        }),
+        labels: report.rows().map(|(l, _)| bucket_label(l)).collect(),
+        by_creditor: per
+            .iter()
+            .map(|(c, r)| CreditorAging {
+                href: format!(
+                    "/relatorios/aging?{}",
+                    query_string(&AgingQuery {
+                        creditor_id: Some(c.id),
+                        ..q.clone()
+                    })
+                ),
+                name: c.name.clone(),
+                open: r
+                    .rows()
+                    .map(|(_, t)| format::money(t.open_balance))
+                    .collect(),
+                total: format::money(r.total().open_balance),
+            })
+            .collect(),
     }))
 }
 
@@ -239,7 +298,8 @@ pub struct DrillRow {
     pub document_number: String,
     pub installment: String,
     pub due: String,
-    pub days: i64,
+    /// `1.435`, or `a vencer` when not yet due.
+    pub days: String,
     pub original: String,
     pub open: String,
 }
@@ -253,6 +313,8 @@ struct BucketPage {
     creditor_name: Option<String>,
     qs: String,
     index: usize,
+    /// `1.234 títulos · R$ 56.789,00 em aberto`.
+    summary: Option<String>,
     rows: Vec<DrillRow>,
     next: Option<i64>,
     link_debtors: bool,
@@ -278,6 +340,19 @@ pub async fn bucket(
         .app
         .aging_drill_down(p.org_id, &q, index, f.depois.unwrap_or(0))
         .await?;
+    // The bucket's size, so the pages below read as part of a whole.
+    let report = state.app.aging(p.org_id, &q).await?;
+    let summary = report.rows().nth(index).map(|(_, t)| {
+        format!(
+            "{} · {} em aberto",
+            format::plural(
+                i64::try_from(t.count).unwrap_or(i64::MAX),
+                "título",
+                "títulos"
+            ),
+            format::money(t.open_balance)
+        )
+    });
     let creditors: HashMap<i64, String> = state
         .app
         .creditors(p.org_id)
@@ -298,6 +373,7 @@ pub async fn bucket(
         creditor_name: q.creditor_id.and_then(|id| creditors.get(&id).cloned()),
         qs: query_string(&q),
         index,
+        summary,
         rows: rows
             .iter()
             .map(|r| DrillRow {
@@ -311,7 +387,10 @@ pub async fn bucket(
                     None => r.installment.to_string(),
                 },
                 due: format::civil(r.due_date),
-                days: as_of_day - quita_store::day_number(r.adjusted_due_date),
+                days: match as_of_day - quita_store::day_number(r.adjusted_due_date) {
+                    d if d > 0 => format::count(d),
+                    _ => "a vencer".into(),
+                },
                 original: format::centavos(r.original_amount),
                 open: format::centavos(r.open_balance),
             })

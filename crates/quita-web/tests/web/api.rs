@@ -36,6 +36,15 @@ pub async fn api_authentication_and_problems(db: Db) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // A write with no credential at all is unauthenticated too (not a CSRF
+    // refusal: there is nothing ambient to forge).
+    let res = c
+        .post(t.url("/api/v1/imports?creditor=1"))
+        .body("documento_devedor;nome_devedor\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     let admin = token(&t, a.id, Role::Admin).await;
     let me: Value = c
@@ -241,7 +250,7 @@ pub async fn api_users_and_tokens(db: Db) {
 }
 
 /// The routes the API serves; the document must list exactly these.
-pub const API_ROUTES: [(&str, &str); 24] = [
+pub const API_ROUTES: [(&str, &str); 26] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/organization"),
     ("get", "/api/v1/dashboard"),
@@ -258,6 +267,8 @@ pub const API_ROUTES: [(&str, &str); 24] = [
     ("patch", "/api/v1/creditors/{id}"),
     ("post", "/api/v1/imports"),
     ("post", "/api/v1/imports/contacts"),
+    ("get", "/api/v1/index-tables"),
+    ("put", "/api/v1/index-tables/{name}"),
     ("get", "/api/v1/aging"),
     ("get", "/api/v1/debtors"),
     ("get", "/api/v1/debtors/{id}"),
@@ -303,6 +314,7 @@ pub async fn openapi_lists_every_route(db: Db) {
             "get" => c.get(url),
             "post" => c.post(url).json(&json!({})),
             "patch" => c.patch(url).json(&json!({})),
+            "put" => c.put(url).body("2026-01;0,42\n"),
             "delete" => c.delete(url),
             other => panic!("unexpected method {other}"),
         };

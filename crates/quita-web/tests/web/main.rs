@@ -4,8 +4,10 @@
 mod api;
 mod browser;
 mod debtor_view;
+mod indices;
 mod pages;
 mod portfolio;
+mod search;
 mod support;
 mod tenancy;
 
@@ -40,6 +42,10 @@ both!(
     crate::debtor_view::contract_form_records_terms => contract_form_records_terms,
     crate::debtor_view::marking_forms_change_flags_and_contacts => marking_forms_change_flags_and_contacts,
     crate::debtor_view::api_marks_debtors_and_contacts => api_marks_debtors_and_contacts,
+    crate::indices::supervisor_imports_a_table_and_amounts_update => supervisor_imports_a_table_and_amounts_update,
+    crate::indices::bad_index_files_are_refused_with_their_line => bad_index_files_are_refused_with_their_line,
+    crate::indices::index_import_roles_csrf_and_tenancy => index_import_roles_csrf_and_tenancy,
+    crate::search::search_by_words_and_limit_notice => search_by_words_and_limit_notice,
     crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
     crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
 );

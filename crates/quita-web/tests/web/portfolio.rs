@@ -1064,4 +1064,43 @@ pub async fn aging_and_debtor_pages(db: Db) {
     // The navigation links the new areas.
     assert!(list.contains("href=\"/carteiras\"") && list.contains("href=\"/relatorios\""));
     let _ = csrf_in(&list);
+
+    // A second creditor: the aging of all carteiras shows each one's line,
+    // linked to its own aging, and adds them up; a drill-down says how big
+    // its bucket is.
+    let other = creditor(&t, a.id, "Outra Loja", "34.028.316/0001-03").await;
+    let out = import(&t, a.id, other.id, &good_csv()).await;
+    assert_eq!(out.summary.receivables_created, 3, "{:?}", out.problems);
+    let html = v
+        .get(t.url("/relatorios/aging?data_base=15/03/2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let table = html
+        .split("id=\"aging-por-carteira\"")
+        .nth(1)
+        .and_then(|r| r.split("</table>").next())
+        .unwrap_or_else(|| panic!("{html}"));
+    assert!(
+        table.find("Loja Boa Vista").unwrap() < table.find("Outra Loja").unwrap(),
+        "{table}"
+    );
+    assert!(
+        table.contains(&format!("credor={}\">Outra Loja</a>", other.id)),
+        "{table}"
+    );
+    assert_eq!(table.matches("R$ 450,00").count(), 2, "{table}");
+    assert!(html.contains("R$ 900,00"), "{html}");
+    let drill = v
+        .get(t.url("/relatorios/aging/faixa/2?data_base=15%2F03%2F2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(drill.contains("2 títulos · R$ 200,00 em aberto"), "{drill}");
 }

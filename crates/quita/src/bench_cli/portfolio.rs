@@ -295,7 +295,11 @@ pub fn aging(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Search terms of the kinds a user types, taken from the head of the same
-/// synthetic portfolio `bench import` generated.
+/// synthetic portfolio `bench import` generated: name prefixes, a surname
+/// (asked with the debtor page's limit, 100, as `surname_page`), first name
+/// and surname in either order, a surname with a typo (found nowhere: the
+/// name search's slowest case, then the document-number search), CPF/CNPJ,
+/// e-mail, phone, and document numbers as stored and lower-cased.
 fn search_terms(n: usize) -> anyhow::Result<Vec<(&'static str, String)>> {
     let spec = SyntheticPortfolio {
         receivables: (n as u64 * 4).max(100),
@@ -311,7 +315,19 @@ fn search_terms(n: usize) -> anyhow::Result<Vec<(&'static str, String)>> {
         let [doc, name, email, phones, _, _, _, _, _, number, ..] = cells.as_slice() else {
             continue;
         };
-        let term = match i / 4 % 6 {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let person = doc.chars().filter(char::is_ascii_digit).count() == 11;
+        // A person's last surname; a company's word before its suffix
+        // (its activity: "Comércio", "Transportes"…).
+        let surname = if person {
+            words.last()
+        } else {
+            words.len().checked_sub(2).and_then(|k| words.get(k))
+        }
+        .copied()
+        .unwrap_or_default();
+        let first = words.first().copied().unwrap_or_default();
+        let term = match i / 4 % 12 {
             0 => ("name", name.chars().take(4).collect()),
             1 => ("name", name.chars().take(8).collect()),
             2 => (
@@ -326,6 +342,21 @@ fn search_terms(n: usize) -> anyhow::Result<Vec<(&'static str, String)>> {
                 "phone",
                 phones.split('|').next().unwrap_or_default().to_string(),
             ),
+            6 => ("surname", surname.to_string()),
+            7 => ("surname_page", surname.to_string()),
+            8 => ("first_and_surname", format!("{first} {surname}")),
+            9 => ("surname_and_first", format!("{surname} {first}")),
+            10 => (
+                "name_miss",
+                format!(
+                    "{}qz",
+                    surname
+                        .char_indices()
+                        .last()
+                        .map_or(surname, |(k, _)| &surname[..k])
+                ),
+            ),
+            11 => ("document_number_lower", number.to_lowercase()),
             _ => ("document_number", number.to_string()),
         };
         terms.push(term);
@@ -351,7 +382,8 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
         for _ in 0..args.repeat.clamp(1, 5) {
             for (kind, term) in &terms {
                 let started = Instant::now();
-                let found = app.search_debtors(org, term, 20).await?;
+                let limit = if *kind == "surname_page" { 100 } else { 20 };
+                let found = app.search_debtors(org, term, limit).await?;
                 let t = started.elapsed();
                 misses += usize::from(found.is_empty());
                 by_kind.entry(kind).or_default().push(t);

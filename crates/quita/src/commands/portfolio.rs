@@ -144,9 +144,16 @@ pub struct AgingArgs {
     /// The date of the report [default: today in the organization's time zone].
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Bucket upper bounds, e.g. "30,60,90,180,360" (buckets current, 1-30, …, 361+).
+    /// Bucket upper bounds, e.g. "30,60,90,180,360" (buckets current, 1-30, …, 361+),
+    /// or the buckets themselves, e.g. "current,1-15,16-45,46+".
     #[arg(long)]
     pub buckets: Option<String>,
+    /// Only this debtor (id or CPF/CNPJ).
+    #[arg(long)]
+    pub debtor: Option<String>,
+    /// Also each creditor's own aging (`by_creditor` in the JSON).
+    #[arg(long, value_parser = ["creditor"])]
+    pub by: Option<String>,
     /// Print one JSON document on stdout.
     #[arg(long)]
     pub json: bool,
@@ -393,18 +400,40 @@ pub async fn report(
         ),
         None => None,
     };
-    let report = app
-        .aging(
-            org.id,
-            &AgingQuery {
-                creditor_id,
-                debtor_id: None,
-                as_of,
-                buckets,
-            },
-        )
-        .await?;
-    output::print(a.json, &report, || {
+    let debtor_id = match &a.debtor {
+        Some(d) => Some(
+            app.find_debtor(org.id, d)
+                .await
+                .with_context(|| format!("--debtor {d}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let query = AgingQuery {
+        creditor_id,
+        debtor_id,
+        as_of,
+        buckets,
+    };
+    let report = app.aging(org.id, &query).await?;
+    let per = match a.by {
+        Some(_) => app.aging_by_creditor(org.id, &query).await?,
+        None => Vec::new(),
+    };
+    let mut body = serde_json::to_value(&report)?;
+    if a.by.is_some() {
+        body["by_creditor"] = per
+            .iter()
+            .map(|(c, r)| {
+                let mut v = serde_json::to_value(r)?;
+                v["creditor_id"] = c.id.into();
+                v["name"] = c.name.clone().into();
+                Ok(v)
+            })
+            .collect::<serde_json::Result<Vec<_>>>()?
+            .into();
+    }
+    output::print(a.json, &body, || {
         let mut lines = vec![format!("Aging em {}", as_of.strftime("%d/%m/%Y"))];
         for (label, t) in report.rows() {
             lines.push(format!(
@@ -419,6 +448,21 @@ pub async fn report(
             report.total().count,
             report.total().open_balance.format_brl()
         ));
+        if report.not_updated() > 0 {
+            let n = report.not_updated();
+            let what = if n == 1 { "receivable" } else { "receivables" };
+            lines.push(format!(
+                "{n} {what} without an updated amount (no index table for the period)"
+            ));
+        }
+        for (c, r) in &per {
+            lines.push(format!(
+                "{:<30}  {:>8}  {}",
+                c.name,
+                r.total().count,
+                r.total().open_balance.format_brl()
+            ));
+        }
         lines.join("\n")
     })?;
     Ok(ExitCode::SUCCESS)

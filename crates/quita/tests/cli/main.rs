@@ -745,3 +745,49 @@ fn errors_report_path_is_checked_before_importing() {
     let ok = json_of(&run(&report));
     assert_eq!(ok["receivables_created"], 1, "{ok}");
 }
+
+/// The aging by creditor and for one debtor, from the shell.
+#[test]
+fn aging_by_creditor_and_by_debtor() {
+    let dir = tempdir("aging-by");
+    let imported = alfa_with_sample_portfolio(&dir);
+    assert_eq!(imported["errors"], 0, "{imported}");
+    let aging = |extra: &[&str]| {
+        let mut args = vec![
+            "--org",
+            "alfa",
+            "report",
+            "aging",
+            "--as-of",
+            "2026-11-23",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        json_of(&quita(&dir, &args))
+    };
+    let all = aging(&[]);
+    let by = aging(&["--by", "creditor"]);
+    let per = by["by_creditor"].as_array().unwrap();
+    assert_eq!(per.len(), 1, "{by}");
+    assert_eq!(per[0]["name"], "Loja");
+    assert_eq!(per[0]["total"], all["total"], "{by}");
+    assert_eq!(by["total"], all["total"]);
+    let maria = aging(&["--debtor", "529.982.247-25"]);
+    let n = maria["total"]["count"].as_u64().unwrap();
+    assert!(
+        n > 0 && n < all["total"]["count"].as_u64().unwrap(),
+        "{maria}"
+    );
+    let out = quita(
+        &dir,
+        &[
+            "--org",
+            "alfa",
+            "report",
+            "aging",
+            "--debtor",
+            "111.111.111-11",
+        ],
+    );
+    assert_one_line_error(&out, "--debtor");
+}
