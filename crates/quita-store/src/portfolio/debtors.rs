@@ -598,7 +598,11 @@ async fn words_by_index(
     // few ids up.
     let sql = format!(
         "SELECT {COLUMNS} FROM debtors d WHERE {} AND d.id IN ({}) ORDER BY d.name_key, d.id",
-        if sqlite { "+d.org_id = ?" } else { "d.org_id = $1" },
+        if sqlite {
+            "+d.org_id = ?"
+        } else {
+            "d.org_id = $1"
+        },
         crate::in_list(sqlite, ids.len(), 2)
     );
     let rows: Vec<Row> = on_db!(db, |p| {
