@@ -101,6 +101,9 @@ pub struct ImportSummary {
 pub struct ImportOutcome {
     pub summary: ImportSummary,
     pub problems: Vec<RowProblem>,
+    /// Refused for a fault of the whole file (unreadable, no header, no
+    /// data rows), not for bad rows: `partial` would not help.
+    pub file_fault: bool,
 }
 
 impl ImportOutcome {
@@ -284,6 +287,7 @@ impl App {
                     for p in problems {
                         self.problem(&mut out, p);
                     }
+                    out.file_fault = true;
                     return Ok((out, false));
                 }
                 Parsed::Batch {
@@ -321,6 +325,7 @@ impl App {
                 value: String::new(),
                 reason: "o arquivo só tem o cabeçalho: nenhuma linha de dados".into(),
             });
+            out.file_fault = true;
             return Ok((out, false));
         }
         if !writing {

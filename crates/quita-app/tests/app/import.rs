@@ -305,6 +305,7 @@ pub async fn bad_files_change_nothing(db: Db) {
     mixed.push("52998224725;Ana;;;;;;;;X-1;1;;;10/10/2026;abc;");
     let out = import(&app, org, cred, csv(&mixed), false).await;
     assert!(!out.summary.applied);
+    assert!(!out.file_fault, "bad rows: partial would apply the others");
     assert_eq!(out.problems[0].line, 6);
     assert_eq!(out.problems[0].column, "valor");
     assert!(
@@ -327,6 +328,7 @@ pub async fn bad_files_change_nothing(db: Db) {
     // A broken file is refused whole even with partial.
     let out = import(&app, org, cred, csv(&[GOOD[0], "\"x;y"]), true).await;
     assert!(!out.summary.applied);
+    assert!(out.file_fault, "a fault of the file, not of a row");
     // A delimiter too many shifts the values after it: the row is refused,
     // saying so; a multi-line cell (as spreadsheets write it) is one line.
     let shifted =

@@ -477,11 +477,7 @@ impl ImportView {
                         errors: format::count(i64::try_from(s.errors).unwrap_or(i64::MAX)),
                         warnings: format::count(i64::try_from(s.warnings).unwrap_or(i64::MAX)),
                         has_report: !out.problems.is_empty(),
-                        file_refused: !s.applied
-                            && out
-                                .problems
-                                .iter()
-                                .any(|p| !p.is_warning() && p.column.is_empty()),
+                        file_refused: out.file_fault,
                         first_problems: out
                             .problems
                             .iter()
