@@ -12,11 +12,21 @@ use quita_core::{
 };
 use quita_store::{
     date_of, day_number,
-    portfolio::{aging, creditors::Creditor, receivables},
+    portfolio::{aging, receivables},
 };
 
 use super::calendar;
 use crate::{App, AppError, AppResult};
+
+/// One creditor's aging: serialized as the report with `creditor_id` and
+/// `name` beside it (the CLI's and the API's `by_creditor`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CreditorAging {
+    pub creditor_id: i64,
+    pub name: String,
+    #[serde(flatten)]
+    pub report: AgingReport,
+}
 
 #[derive(Debug, Clone)]
 pub struct AgingQuery {
@@ -121,7 +131,7 @@ impl App {
         &self,
         org_id: i64,
         q: &AgingQuery,
-    ) -> AppResult<Vec<(Creditor, AgingReport)>> {
+    ) -> AppResult<Vec<CreditorAging>> {
         let mut creditors = self.creditors(org_id).await?;
         creditors.retain(|c| q.creditor_id.is_none_or(|id| id == c.id));
         creditors.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
@@ -133,7 +143,11 @@ impl App {
             };
             let report = self.aging(org_id, &one).await?;
             if report.total().count > 0 {
-                out.push((c, report));
+                out.push(CreditorAging {
+                    creditor_id: c.id,
+                    name: c.name,
+                    report,
+                });
             }
         }
         Ok(out)

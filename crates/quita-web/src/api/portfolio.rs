@@ -356,15 +356,8 @@ pub async fn aging(
     if by_creditor {
         let per = state.app.aging_by_creditor(p.org_id, &query).await?;
         let mut body = serde_json::to_value(&report).map_err(|e| AppError::Internal(e.into()))?;
-        body["by_creditor"] = per
-            .iter()
-            .map(|(c, r)| {
-                let mut v = serde_json::to_value(r).unwrap_or_default();
-                v["creditor_id"] = c.id.into();
-                v["name"] = c.name.clone().into();
-                v
-            })
-            .collect();
+        body["by_creditor"] =
+            serde_json::to_value(&per).map_err(|e| AppError::Internal(e.into()))?;
         return Ok(Json(body).into_response());
     }
     Ok(Json(report).into_response())

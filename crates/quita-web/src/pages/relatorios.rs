@@ -190,11 +190,11 @@ struct AgingPage {
     /// Bucket labels, for the per-creditor table's header.
     labels: Vec<String>,
     /// Each creditor's open balance per bucket (all creditors only).
-    by_creditor: Vec<CreditorAging>,
+    by_creditor: Vec<CreditorLine>,
 }
 
 /// One line of the per-creditor table.
-pub struct CreditorAging {
+pub struct CreditorLine {
     /// This creditor's aging at the same as-of date.
     pub href: String,
     pub name: String,
@@ -226,8 +226,9 @@ pub async fn aging(
     let (report, per) = if q.creditor_id.is_none() {
         let per = state.app.aging_by_creditor(p.org_id, &q).await?;
         let mut all = AgingReport::new(q.as_of, q.buckets.clone());
-        for (_, r) in &per {
-            all.merge(r).map_err(|e| AppError::Internal(e.into()))?;
+        for c in &per {
+            all.merge(&c.report)
+                .map_err(|e| AppError::Internal(e.into()))?;
         }
         (all, per)
     } else {
@@ -271,20 +272,21 @@ pub async fn aging(
         labels: report.rows().map(|(l, _)| bucket_label(l)).collect(),
         by_creditor: per
             .iter()
-            .map(|(c, r)| CreditorAging {
+            .map(|c| CreditorLine {
                 href: format!(
                     "/relatorios/aging?{}",
                     query_string(&AgingQuery {
-                        creditor_id: Some(c.id),
+                        creditor_id: Some(c.creditor_id),
                         ..q.clone()
                     })
                 ),
                 name: c.name.clone(),
-                open: r
+                open: c
+                    .report
                     .rows()
                     .map(|(_, t)| format::money(t.open_balance))
                     .collect(),
-                total: format::money(r.total().open_balance),
+                total: format::money(c.report.total().open_balance),
             })
             .collect(),
     }))

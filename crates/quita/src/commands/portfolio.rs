@@ -422,16 +422,7 @@ pub async fn report(
     };
     let mut body = serde_json::to_value(&report)?;
     if a.by.is_some() {
-        body["by_creditor"] = per
-            .iter()
-            .map(|(c, r)| {
-                let mut v = serde_json::to_value(r)?;
-                v["creditor_id"] = c.id.into();
-                v["name"] = c.name.clone().into();
-                Ok(v)
-            })
-            .collect::<serde_json::Result<Vec<_>>>()?
-            .into();
+        body["by_creditor"] = serde_json::to_value(&per)?;
     }
     output::print(a.json, &body, || {
         let mut lines = vec![format!("Aging em {}", as_of.strftime("%d/%m/%Y"))];
@@ -455,12 +446,12 @@ pub async fn report(
                 "{n} {what} without an updated amount (no index table for the period)"
             ));
         }
-        for (c, r) in &per {
+        for c in &per {
             lines.push(format!(
                 "{:<30}  {:>8}  {}",
                 c.name,
-                r.total().count,
-                r.total().open_balance.format_brl()
+                c.report.total().count,
+                c.report.total().open_balance.format_brl()
             ));
         }
         lines.join("\n")
