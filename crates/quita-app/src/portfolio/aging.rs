@@ -11,8 +11,11 @@ use quita_core::{
     money::Money,
 };
 use quita_store::{
-    date_of, day_number,
-    portfolio::{aging, receivables},
+    date_of, day_number, orgs,
+    portfolio::{
+        aging::{self, AgingScope},
+        receivables,
+    },
 };
 
 use super::calendar;
@@ -43,9 +46,9 @@ impl App {
     /// receivables of contracts with their own terms are grouped apart, by
     /// contract, and updated with those terms, as on the debtor's 360°.
     pub async fn aging(&self, org_id: i64, q: &AgingQuery) -> AppResult<AgingReport> {
-        let mut groups = aging::groups(&self.db, org_id, q.creditor_id, q.debtor_id).await?;
-        let by_contract =
-            aging::contract_groups(&self.db, org_id, q.creditor_id, q.debtor_id).await?;
+        let scope = self.aging_scope(org_id, q).await?;
+        let mut groups = aging::groups(&self.db, org_id, &scope).await?;
+        let by_contract = aging::contract_groups(&self.db, org_id, &scope).await?;
         if !by_contract.is_empty() {
             let at: HashMap<(i64, i64, i64), usize> = groups
                 .iter()
@@ -153,6 +156,20 @@ impl App {
         Ok(out)
     }
 
+    /// What an aging reads. At a past date, receivables issued after it did
+    /// not exist yet and stay out; today's aging (or a later one) needs no
+    /// such filter and reads only the covering index. Open balances are
+    /// always today's: payments made after a past date are not undone.
+    async fn aging_scope(&self, org_id: i64, q: &AgingQuery) -> AppResult<AgingScope> {
+        let org = orgs::get(&self.db, org_id).await?;
+        let today = self.clock.today_in(&org.time_zone);
+        Ok(AgingScope {
+            creditor_id: q.creditor_id,
+            debtor_id: q.debtor_id,
+            issued_by: (q.as_of < today).then(|| day_number(q.as_of)),
+        })
+    }
+
     /// The receivables of one bucket (by index), 200 at a time after id `after`.
     pub async fn aging_drill_down(
         &self,
@@ -165,14 +182,9 @@ impl App {
         let as_of_day = day_number(q.as_of);
         let from_day = hi.map_or(i64::MIN / 4, |h| as_of_day - i64::from(h));
         let to_day = lo.map_or(i64::MAX / 4, |l| as_of_day - i64::from(l));
+        let scope = self.aging_scope(org_id, q).await?;
         Ok(receivables::list_by_adjusted_due(
-            &self.db,
-            org_id,
-            q.creditor_id,
-            from_day,
-            to_day,
-            after,
-            200,
+            &self.db, org_id, &scope, from_day, to_day, after, 200,
         )
         .await?)
     }

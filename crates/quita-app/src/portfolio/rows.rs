@@ -369,25 +369,36 @@ impl RowSource<std::io::Empty> {
         let Some(range) = range else {
             return Err(FileError::Empty);
         };
-        let rows: Vec<Vec<String>> = range
-            .rows()
-            .map(|r| {
+        let text = |c: &Data, date_column: bool| match c {
+            Data::Empty => String::new(),
+            Data::String(s) => s.clone(),
+            // A date typed into a cell formatted as General (or as a number)
+            // is stored as its serial day: in a date column it means the date.
+            Data::Int(i) if date_column && is_excel_serial(*i as f64) => excel_date(*i as f64),
+            Data::Float(f) if date_column && is_excel_serial(*f) => excel_date(*f),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                format!("{}", f.trunc() as i64)
+            }
+            Data::Float(f) => format!("{f}"),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(d) => excel_date(d.as_f64()),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
+            Data::Error(e) => format!("#{e:?}"),
+        };
+        let mut sheet_rows = range.rows();
+        let Some(header) = sheet_rows.next() else {
+            return Err(FileError::Empty);
+        };
+        let header: Vec<String> = header.iter().map(|c| text(c, false)).collect();
+        let date_columns: Vec<bool> = header.iter().map(|h| is_date_column(h)).collect();
+        let rows: Vec<Vec<String>> = std::iter::once(header)
+            .chain(sheet_rows.map(|r| {
                 r.iter()
-                    .map(|c| match c {
-                        Data::Empty => String::new(),
-                        Data::String(s) => s.clone(),
-                        Data::Int(i) => i.to_string(),
-                        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                            format!("{}", f.trunc() as i64)
-                        }
-                        Data::Float(f) => format!("{f}"),
-                        Data::Bool(b) => b.to_string(),
-                        Data::DateTime(d) => excel_date(d.as_f64()),
-                        Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
-                        Data::Error(e) => format!("#{e:?}"),
-                    })
+                    .enumerate()
+                    .map(|(i, c)| text(c, date_columns.get(i).copied().unwrap_or(false)))
                     .collect()
-            })
+            }))
             .collect();
         if rows.is_empty() {
             return Err(FileError::Empty);
@@ -398,6 +409,23 @@ impl RowSource<std::io::Empty> {
             total,
         })
     }
+}
+
+/// Whether a header cell names one of the import's date columns
+/// (`emissao`, `vencimento` and their aliases).
+fn is_date_column(header: &str) -> bool {
+    use quita_core::import_row::{ImportField, normalise_header};
+    let name = normalise_header(header);
+    [ImportField::IssueDate, ImportField::DueDate]
+        .iter()
+        .any(|f| f.names().contains(&name.as_str()))
+}
+
+/// A whole number Excel could have stored for a date: serial 1 is
+/// 01/01/1900, 2958465 is 31/12/9999. A fraction (a time of day) is also
+/// a date; anything else is left as the number it is.
+fn is_excel_serial(value: f64) -> bool {
+    (1.0..2_958_466.0).contains(&value)
 }
 
 /// An Excel serial day (1900 system, with its phantom 29/02/1900) as dd/mm/aaaa.
@@ -578,5 +606,23 @@ mod tests {
     fn excel_serials() {
         assert_eq!(excel_date(45658.0), "01/01/2025");
         assert_eq!(excel_date(1.0), "01/01/1900");
+    }
+
+    #[test]
+    fn date_columns_are_known_by_any_header_spelling() {
+        for h in [
+            "vencimento",
+            " Vencimento ",
+            "Data Vencimento",
+            "emissão",
+            "due_date",
+        ] {
+            assert!(is_date_column(h), "{h}");
+        }
+        for h in ["valor", "parcela", "numero_documento", ""] {
+            assert!(!is_date_column(h), "{h}");
+        }
+        assert!(is_excel_serial(46_280.0) && is_excel_serial(46_280.5));
+        assert!(!is_excel_serial(0.0) && !is_excel_serial(20_260_915.0));
     }
 }

@@ -231,6 +231,28 @@ pub async fn import_then_reimport_then_change(db: Db) {
             .collect::<Vec<_>>(),
         ["NF-100"]
     );
+
+    // At a past date, Maria's receivables (issued 01/09/2026) did not exist
+    // yet: neither the report nor the drill-down counts them. João's has no
+    // issue date and stays.
+    let past = AgingQuery {
+        as_of: jiff::civil::date(2026, 8, 20),
+        ..q.clone()
+    };
+    let report = serde_json::to_value(app.aging(org, &past).await.unwrap()).unwrap();
+    assert_eq!(report["total"]["count"], 2, "{report}");
+    assert_eq!(
+        report["total"]["open_balance"], "300.50",
+        "all but Maria's 1.400,00"
+    );
+    let current = app.aging_drill_down(org, &past, 0, 0).await.unwrap();
+    assert_eq!(
+        current
+            .iter()
+            .map(|r| r.document_number.as_str())
+            .collect::<Vec<_>>(),
+        ["NF-200"]
+    );
 }
 
 pub async fn bad_files_change_nothing(db: Db) {
@@ -384,6 +406,14 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
         )
         .unwrap();
     sheet.write_number(1, 5, 150.75).unwrap();
+    // A date typed into a General cell is stored as its serial day (46280 is
+    // 15/09/2026); in a date column it is read as that date.
+    sheet.write_string(2, 0, "11144477735").unwrap();
+    sheet.write_string(2, 1, "Bia Lima").unwrap();
+    sheet.write_string(2, 2, "NF-9").unwrap();
+    sheet.write_number(2, 3, 2.0).unwrap();
+    sheet.write_number(2, 4, 46280.0).unwrap();
+    sheet.write_number(2, 5, 99.0).unwrap();
     let bytes = book.save_to_buffer().unwrap();
     let out = app
         .import_receivables(
@@ -411,6 +441,17 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
         jiff::civil::date(2026, 9, 15)
     );
     assert_eq!(view.receivables[0].receivable.original_amount, 15_075);
+    assert_eq!(view.receivables.len(), 2);
+    assert!(
+        view.receivables
+            .iter()
+            .all(|r| r.receivable.due_date == jiff::civil::date(2026, 9, 15)),
+        "{:?}",
+        view.receivables
+            .iter()
+            .map(|r| r.receivable.due_date)
+            .collect::<Vec<_>>()
+    );
     let bad = app
         .import_receivables(
             org,

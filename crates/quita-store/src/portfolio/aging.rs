@@ -27,19 +27,48 @@ fn sums(db: &Db, table: &str) -> String {
     format!("SUM({table}original_amount){cast}, SUM({table}open_balance){cast}")
 }
 
-/// The creditor and debtor filters asked for, numbered after `$1` (bind
-/// them in that order). Only those asked for appear, so the unfiltered
-/// report reads nothing but the covering index.
-fn filters(table: &str, creditor_id: Option<i64>, debtor_id: Option<i64>) -> String {
-    let mut sql = String::new();
-    let mut n = 1;
-    for (column, asked) in [("creditor_id", creditor_id), ("debtor_id", debtor_id)] {
-        if asked.is_some() {
-            n += 1;
-            sql.push_str(&format!(" AND {table}{column} = ${n}"));
+/// Which collectable receivables an aging reads: all of the organization's,
+/// or those of one creditor and/or one debtor, and (for an aging at a past
+/// date) only those issued by that day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AgingScope {
+    pub creditor_id: Option<i64>,
+    pub debtor_id: Option<i64>,
+    /// Leaves out receivables issued after this day (those without an issue
+    /// date stay). `None` on today's aging, so the report reads nothing but
+    /// the covering index.
+    pub issued_by: Option<i64>,
+}
+
+impl AgingScope {
+    /// The filters asked for, numbered after `$first - 1` (bind them with
+    /// [`AgingScope::binds`], in that order). Only those asked for appear.
+    pub(crate) fn filters(&self, table: &str, first: usize) -> String {
+        let mut sql = String::new();
+        let mut n = first;
+        for (column, asked) in [
+            ("creditor_id", self.creditor_id),
+            ("debtor_id", self.debtor_id),
+        ] {
+            if asked.is_some() {
+                sql.push_str(&format!(" AND {table}{column} = ${n}"));
+                n += 1;
+            }
         }
+        if self.issued_by.is_some() {
+            sql.push_str(&format!(
+                " AND ({table}issue_day IS NULL OR {table}issue_day <= ${n})"
+            ));
+        }
+        sql
     }
-    sql
+
+    /// The values of [`AgingScope::filters`]' parameters, in order.
+    pub(crate) fn binds(&self) -> impl Iterator<Item = i64> {
+        [self.creditor_id, self.debtor_id, self.issued_by]
+            .into_iter()
+            .flatten()
+    }
 }
 
 /// Groups of the organization's collectable receivables, optionally of one
@@ -49,17 +78,12 @@ fn filters(table: &str, creditor_id: Option<i64>, debtor_id: Option<i64>) -> Str
 /// `receivables_aging`, so the database streams the groups without a sort
 /// (over a million rows this halves the time); the two statuses of a
 /// (creditor, due date) pair are then added together here.
-pub async fn groups(
-    db: &Db,
-    org_id: i64,
-    creditor_id: Option<i64>,
-    debtor_id: Option<i64>,
-) -> Result<Vec<AgingGroup>> {
-    let (sums, filters) = (sums(db, ""), filters("", creditor_id, debtor_id));
+pub async fn groups(db: &Db, org_id: i64, scope: &AgingScope) -> Result<Vec<AgingGroup>> {
+    let (sums, filters) = (sums(db, ""), scope.filters("", 2));
     // One debtor's receivables are few: `+org_id` keeps SQLite (no
     // statistics) on the debtor index instead of walking every collectable
     // receivable of the organization in `receivables_aging`.
-    let org = if debtor_id.is_some() {
+    let org = if scope.debtor_id.is_some() {
         "+org_id"
     } else {
         "org_id"
@@ -71,11 +95,8 @@ pub async fn groups(
     );
     let rows: Vec<(i64, i64, i64, i64, i64, i64)> = on_db!(db, |p| {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
-        if let Some(c) = creditor_id {
-            q = q.bind(c);
-        }
-        if let Some(d) = debtor_id {
-            q = q.bind(d);
+        for v in scope.binds() {
+            q = q.bind(v);
         }
         q.fetch_all(p).await
     })?;
@@ -119,8 +140,7 @@ pub struct ContractAgingGroup {
 pub async fn contract_groups(
     db: &Db,
     org_id: i64,
-    creditor_id: Option<i64>,
-    debtor_id: Option<i64>,
+    scope: &AgingScope,
 ) -> Result<Vec<ContractAgingGroup>> {
     // Contracts with terms are few: read them first (partial index
     // `contracts_with_terms`), then their receivables by debtor. SQLite's
@@ -131,7 +151,7 @@ pub async fn contract_groups(
     } else {
         "contracts k CROSS JOIN receivables r"
     };
-    let (sums, filters) = (sums(db, "r."), filters("r.", creditor_id, debtor_id));
+    let (sums, filters) = (sums(db, "r."), scope.filters("r.", 2));
     let sql = format!(
         "SELECT k.id, k.terms, r.creditor_id, r.due_day, r.adjusted_due_day, COUNT(*), {sums} \
          FROM {from} \
@@ -142,11 +162,8 @@ pub async fn contract_groups(
     type Raw = (i64, String, i64, i64, i64, i64, i64, i64);
     let rows: Vec<Raw> = on_db!(db, |p| {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
-        if let Some(c) = creditor_id {
-            q = q.bind(c);
-        }
-        if let Some(d) = debtor_id {
-            q = q.bind(d);
+        for v in scope.binds() {
+            q = q.bind(v);
         }
         q.fetch_all(p).await
     })?;

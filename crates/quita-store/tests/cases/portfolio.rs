@@ -3,7 +3,7 @@ use quita_core::{charge_policy::ChargePolicy, rate::Percent};
 use quita_store::{
     Db, StoreError, date_of, day_number,
     portfolio::{
-        aging,
+        aging::{self, AgingScope},
         contacts::{self, NewContact},
         creditors,
         debtors::{self, SearchField},
@@ -433,7 +433,9 @@ pub async fn search_aging_and_counts(db: Db) {
         2
     );
 
-    let groups = aging::groups(&db, a.id, None, None).await.unwrap();
+    let groups = aging::groups(&db, a.id, &AgingScope::default())
+        .await
+        .unwrap();
     let nov = groups
         .iter()
         .find(|g| g.due_day == day_number(date(2026, 11, 1)))
@@ -444,14 +446,21 @@ pub async fn search_aging_and_counts(db: Db) {
     );
     assert_eq!(groups.len(), 3);
     assert_eq!(
-        aging::groups(&db, a.id, None, Some(ids["11144477735"]))
-            .await
-            .unwrap()
-            .len(),
+        aging::groups(
+            &db,
+            a.id,
+            &AgingScope {
+                debtor_id: Some(ids["11144477735"]),
+                ..AgingScope::default()
+            }
+        )
+        .await
+        .unwrap()
+        .len(),
         2
     );
     assert!(
-        aging::groups(&db, b.id, None, None)
+        aging::groups(&db, b.id, &AgingScope::default())
             .await
             .unwrap()
             .is_empty()
@@ -471,16 +480,34 @@ pub async fn search_aging_and_counts(db: Db) {
             overdue_balance: 12_500
         }
     );
-    let drill =
-        receivables::list_by_adjusted_due(&db, a.id, Some(c.id), today - 30, today - 1, 0, 10)
-            .await
-            .unwrap();
+    let drill = receivables::list_by_adjusted_due(
+        &db,
+        a.id,
+        &AgingScope {
+            creditor_id: Some(c.id),
+            ..AgingScope::default()
+        },
+        today - 30,
+        today - 1,
+        0,
+        10,
+    )
+    .await
+    .unwrap();
     assert_eq!(drill.len(), 2);
     assert!(
-        receivables::list_by_adjusted_due(&db, a.id, None, today - 30, today - 1, drill[1].id, 10)
-            .await
-            .unwrap()
-            .is_empty()
+        receivables::list_by_adjusted_due(
+            &db,
+            a.id,
+            &AgingScope::default(),
+            today - 30,
+            today - 1,
+            drill[1].id,
+            10
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     assert_eq!(date_of(day_number(date(2024, 2, 29))), date(2024, 2, 29));
 
@@ -613,7 +640,9 @@ pub async fn bulk_import_helpers_keep_the_schema(db: Db) {
     assert_eq!(schema(db.clone()).await, before);
 
     // One group for 2026-10-01 although its rows have two statuses.
-    let all = aging::groups(&db, a.id, None, None).await.unwrap();
+    let all = aging::groups(&db, a.id, &AgingScope::default())
+        .await
+        .unwrap();
     assert_eq!(all.len(), 2);
     let oct = all
         .iter()
@@ -631,7 +660,18 @@ pub async fn bulk_import_helpers_keep_the_schema(db: Db) {
         (None, Some(ana + 1000), 0),
     ] {
         assert_eq!(
-            aging::groups(&db, a.id, cred, debt).await.unwrap().len(),
+            aging::groups(
+                &db,
+                a.id,
+                &AgingScope {
+                    creditor_id: cred,
+                    debtor_id: debt,
+                    issued_by: None
+                }
+            )
+            .await
+            .unwrap()
+            .len(),
             groups,
             "creditor {cred:?} debtor {debt:?}"
         );
@@ -692,12 +732,16 @@ pub async fn aging_groups_of_contracts_with_terms(db: Db) {
     rows[2].status = "paid";
     rows[2].open_balance = 0;
     rows[3].contract_id = Some(without.id);
+    rows[1].issue_day = Some(day_number(date(2026, 10, 20)));
+    rows[3].issue_day = Some(day_number(date(2026, 9, 1)));
     import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
         .await
         .unwrap();
     tx.commit().await.unwrap();
 
-    let mut groups = aging::contract_groups(&db, a.id, None, None).await.unwrap();
+    let mut groups = aging::contract_groups(&db, a.id, &AgingScope::default())
+        .await
+        .unwrap();
     groups.sort_by_key(|g| g.group.due_day);
     assert_eq!(groups.len(), 2, "{groups:?}");
     assert!(
@@ -725,16 +769,78 @@ pub async fn aging_groups_of_contracts_with_terms(db: Db) {
         (Some(c.id), Some(ana), 2),
     ] {
         assert_eq!(
-            aging::contract_groups(&db, a.id, cred, debt)
-                .await
-                .unwrap()
-                .len(),
+            aging::contract_groups(
+                &db,
+                a.id,
+                &AgingScope {
+                    creditor_id: cred,
+                    debtor_id: debt,
+                    issued_by: None
+                }
+            )
+            .await
+            .unwrap()
+            .len(),
             n,
             "creditor {cred:?} debtor {debt:?}"
         );
     }
+    // An aging at a past date leaves out what was issued after it; a
+    // receivable with no issue date stays.
+    let issued_by = |d| AgingScope {
+        issued_by: Some(day_number(d)),
+        ..AgingScope::default()
+    };
+    for (by, contract_groups, groups, drilled) in [
+        (date(2026, 10, 19), 1, 1, 2),
+        (date(2026, 10, 20), 2, 2, 3),
+        (date(2026, 8, 31), 1, 1, 1),
+    ] {
+        assert_eq!(
+            aging::contract_groups(&db, a.id, &issued_by(by))
+                .await
+                .unwrap()
+                .len(),
+            contract_groups,
+            "contract groups issued by {by}"
+        );
+        let all = aging::groups(&db, a.id, &issued_by(by)).await.unwrap();
+        assert_eq!(all.len(), groups, "groups issued by {by}");
+        let drill = receivables::list_by_adjusted_due(
+            &db,
+            a.id,
+            &issued_by(by),
+            i64::MIN / 4,
+            i64::MAX / 4,
+            0,
+            10,
+        )
+        .await
+        .unwrap();
+        assert_eq!(drill.len(), drilled, "drill-down issued by {by}");
+    }
+    let bias = receivables::list_by_adjusted_due(
+        &db,
+        a.id,
+        &AgingScope {
+            creditor_id: Some(c.id),
+            debtor_id: Some(bia),
+            issued_by: Some(day_number(date(2026, 12, 31))),
+        },
+        i64::MIN / 4,
+        i64::MAX / 4,
+        0,
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        bias.iter().map(|r| r.debtor_id).collect::<Vec<_>>(),
+        [bia],
+        "the drill-down keeps to the debtor asked for"
+    );
     assert!(
-        aging::contract_groups(&db, b.id, None, None)
+        aging::contract_groups(&db, b.id, &AgingScope::default())
             .await
             .unwrap()
             .is_empty()

@@ -19,7 +19,7 @@ use std::{
 use anyhow::{Context, bail};
 use jiff::civil::Date;
 use quita_app::{
-    App, SystemClock,
+    App, FixedClock,
     admin::NewOrgInput,
     portfolio::{
         aging::AgingQuery,
@@ -95,7 +95,18 @@ async fn connect(url: &DatabaseUrl) -> anyhow::Result<App> {
     db.migrate()
         .await
         .with_context(|| format!("migrating {url}"))?;
-    Ok(App::new(db, Arc::new(SystemClock), Default::default()))
+    Ok(App::new(db, Arc::new(portfolio_day()), Default::default()))
+}
+
+/// The benchmark lives on the synthetic portfolio's day (midday in Brazil),
+/// so its aging is today's aging, whatever the date of the run.
+fn portfolio_day() -> FixedClock {
+    let noon = as_of()
+        .at(15, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or_else(|_| jiff::Timestamp::now());
+    FixedClock::new(noon)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
