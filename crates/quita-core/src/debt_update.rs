@@ -13,8 +13,11 @@
 //!    the index table's factor from `due_date` to `on`
 //!    ([`IndexTable::correction_factor_to_latest`], pro rata die; months not
 //!    yet published, after the table's last month, count as 0 % and the line
-//!    says up to which month the index was applied);
-//!    `corrected principal = principal + correction`.
+//!    says up to which month the index was applied; more than
+//!    [`UNPUBLISHED_MONTHS_EXPECTED`] of them is a warning; a month missing
+//!    before the table's first or inside it is an error, not 0 %);
+//!    `corrected principal = principal + correction`. Accumulated deflation
+//!    floors the correction at zero (the line and a warning say so).
 //! 4. **Late fine**, once: `corrected × fine %`, only when `on` is also after
 //!    `due_date + grace_days`; the consumer cap is already in the policy.
 //! 5. **Default interest** on the corrected principal: simple
@@ -22,13 +25,19 @@
 //!    contract says compound, whole 30-day periods compound and the rest is
 //!    pro rata: `corrected × ((1 + r)^n × (1 + r × d ÷ 30) − 1)`.
 //! 6. **Collection fee**: `(corrected + fine + interest) × fee %`, using the
-//!    already rounded lines.
+//!    already rounded lines; charged in a consumer relation it comes with a
+//!    warning (CDC art. 51, XII: only with a contractual basis).
 //! 7. **Payments** are subtracted at the end, as received (no amortisation by
 //!    date: pass the amount still due as `principal` when earlier payments
 //!    were already applied to the receivable's balance).
 //!
 //! Each line is rounded to centavos once, half away from zero, by
 //! [`round_to_centavos`]; the total is the sum of the rounded lines.
+//!
+//! The result also carries [`DebtUpdateWarning`]s: what a reader of the
+//! memory must know because the numbers alone do not say it (an index table
+//! that stops too early, deflation floored at zero, a collection fee charged
+//! to a consumer). They never change an amount.
 //!
 //! ```
 //! use jiff::civil::date;
@@ -63,6 +72,11 @@
 //! assert_eq!(update.total().to_string(), "1145.46");
 //! let json = serde_json::to_value(&update)?;
 //! assert_eq!(json["lines"][3]["amount"], "21.33"); // juros: 1000 × 1% × 64/30
+//! // The default policy is a consumer relation: the fee is flagged.
+//! assert_eq!(
+//!     json["warnings"][0],
+//!     "Relação de consumo: honorários de cobrança só são devidos se o contrato os prevê (CDC art. 51, XII)"
+//! );
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -71,7 +85,7 @@ use rust_decimal::Decimal;
 
 use crate::calendar::{BusinessDays, add_days, days_between};
 use crate::charge_policy::{CorrectionIndex, EffectivePolicy, InterestMode};
-use crate::index_table::{IndexError, IndexTable, YearMonth};
+use crate::index_table::{Correction, IndexError, IndexTable, YearMonth};
 use crate::money::{Money, MoneyError};
 use crate::receivable::Receivable;
 use crate::rounding::round_to_centavos;
@@ -164,11 +178,71 @@ pub struct DebtLine {
     pub amount: Money,
 }
 
+/// How many months at the end of the period may lack the index without a
+/// warning: the index of a month is published during the next one, so on
+/// any day the current month and often the previous one are not in the
+/// table yet.
+pub const UNPUBLISHED_MONTHS_EXPECTED: i32 = 2;
+
+/// Something the calculation memory must say that its numbers do not; shown
+/// in pt-BR (`Display`) and serialized as that sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DebtUpdateWarning {
+    /// The months `first..=last` of the period come after the index table's
+    /// last month and counted as 0 %: more than
+    /// [`UNPUBLISHED_MONTHS_EXPECTED`] of them, so the table is out of date
+    /// (or ends before the due date), not merely waiting for publication.
+    /// `index` is the name as the memory shows it (`IPCA`).
+    IndexNotCovering {
+        index: String,
+        first: YearMonth,
+        last: YearMonth,
+    },
+    /// The index fell over the period: the correction was floored at zero
+    /// instead of lowering the debt.
+    DeflationFloored,
+    /// A collection fee charged in a consumer relation: valid only with a
+    /// contractual basis (CDC art. 51, XII). The policy says the contract
+    /// has one, so the fee is kept; a person should be able to show it.
+    ConsumerCollectionFee,
+}
+
+impl std::fmt::Display for DebtUpdateWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::IndexNotCovering { index, first, last } if first == last => write!(
+                f,
+                "A tabela {index} não cobre {}: esse mês ficou sem correção",
+                first.pt_br()
+            ),
+            Self::IndexNotCovering { index, first, last } => write!(
+                f,
+                "A tabela {index} não cobre {} a {}: esses meses ficaram sem correção",
+                first.pt_br(),
+                last.pt_br()
+            ),
+            Self::DeflationFloored => f.write_str(
+                "Deflação no período: a correção foi limitada a zero (o débito não diminui)",
+            ),
+            Self::ConsumerCollectionFee => f.write_str(
+                "Relação de consumo: honorários de cobrança só são devidos se o contrato os prevê (CDC art. 51, XII)",
+            ),
+        }
+    }
+}
+
+impl serde::Serialize for DebtUpdateWarning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// The result, with its calculation memory.
 ///
 /// Invariants: `total` = sum of `lines[].amount`; the fields repeat the
 /// line amounts (payments as a positive amount; its line is negative);
-/// `corrected_principal = principal + monetary_correction`.
+/// `corrected_principal = principal + monetary_correction`; `warnings` only
+/// explain, they never change an amount.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DebtUpdate {
     principal: Money,
@@ -184,6 +258,8 @@ pub struct DebtUpdate {
     adjusted_due_date: Date,
     on: Date,
     lines: Vec<DebtLine>,
+    /// Always serialized, empty when there is nothing to add.
+    warnings: Vec<DebtUpdateWarning>,
 }
 
 impl DebtUpdate {
@@ -254,21 +330,33 @@ impl DebtUpdate {
     pub fn lines(&self) -> &[DebtLine] {
         &self.lines
     }
+    /// What the memory must also say (empty when nothing).
+    pub fn warnings(&self) -> &[DebtUpdateWarning] {
+        &self.warnings
+    }
 }
 
-fn index_label(c: &CorrectionIndex, until: Option<YearMonth>) -> String {
-    let name = match c {
-        CorrectionIndex::None => return "Correção monetária (sem índice)".to_owned(),
-        CorrectionIndex::Ipca => "IPCA".to_owned(),
-        CorrectionIndex::Table(n) => n.to_uppercase(),
+/// The index's name as the memory shows it (`IPCA`), `None` without one.
+fn index_name(c: &CorrectionIndex) -> Option<String> {
+    match c {
+        CorrectionIndex::None => None,
+        CorrectionIndex::Ipca => Some("IPCA".to_owned()),
+        CorrectionIndex::Table(n) => Some(n.to_uppercase()),
+    }
+}
+
+fn index_label(c: &CorrectionIndex, until: Option<YearMonth>, deflation_floored: bool) -> String {
+    let Some(name) = index_name(c) else {
+        return "Correção monetária (sem índice)".to_owned();
+    };
+    let floor = if deflation_floored {
+        "; deflação: limitada a zero"
+    } else {
+        ""
     };
     match until {
-        Some(m) => format!(
-            "Correção monetária ({name} até {:02}/{})",
-            m.month(),
-            m.year()
-        ),
-        None => format!("Correção monetária ({name})"),
+        Some(m) => format!("Correção monetária ({name} até {}{floor})", m.pt_br()),
+        None => format!("Correção monetária ({name}{floor})"),
     }
 }
 
@@ -309,12 +397,27 @@ pub fn debt_update(
     };
 
     // 3. Monetary correction.
-    let (factor, index_used_until) = match (late, policy.correction(), req.index) {
-        (false, _, _) | (_, CorrectionIndex::None, _) => (Decimal::ONE, None),
+    let correction = match (late, policy.correction(), req.index) {
+        (false, _, _) | (_, CorrectionIndex::None, _) => Correction {
+            factor: Decimal::ONE,
+            used_until: None,
+            unpublished: None,
+            deflation_floored: false,
+        },
         (true, c, None) => return Err(DebtUpdateError::MissingIndexTable(c.to_db())),
-        (true, _, Some(table)) => table.correction_factor_to_latest(req.due_date, req.on)?,
+        (true, _, Some(table)) => table.correction_to_latest(req.due_date, req.on)?,
     };
-    let correction_fraction = factor - Decimal::ONE;
+    let mut warnings = Vec::new();
+    if let (Some((first, last)), Some(index)) =
+        (correction.unpublished, index_name(policy.correction()))
+        && first.months_until(last) + 1 > UNPUBLISHED_MONTHS_EXPECTED
+    {
+        warnings.push(DebtUpdateWarning::IndexNotCovering { index, first, last });
+    }
+    if correction.deflation_floored {
+        warnings.push(DebtUpdateWarning::DeflationFloored);
+    }
+    let correction_fraction = correction.factor - Decimal::ONE;
     let monetary_correction = round_to_centavos(
         req.principal
             .to_decimal()
@@ -368,6 +471,10 @@ pub fn debt_update(
         Money::ZERO
     };
 
+    if policy.consumer_relation() && collection_fee.is_positive() {
+        warnings.push(DebtUpdateWarning::ConsumerCollectionFee);
+    }
+
     // 7. Payments.
     let payments_line = req
         .payments
@@ -394,7 +501,11 @@ pub fn debt_update(
         },
         DebtLine {
             kind: DebtLineKind::MonetaryCorrection,
-            label: index_label(policy.correction(), index_used_until),
+            label: index_label(
+                policy.correction(),
+                correction.used_until,
+                correction.deflation_floored,
+            ),
             base: req.principal,
             rate: Some(
                 correction_fraction
@@ -458,6 +569,7 @@ pub fn debt_update(
         adjusted_due_date,
         on: req.on,
         lines,
+        warnings,
     })
 }
 
@@ -673,6 +785,239 @@ mod tests {
         ));
     }
 
+    fn ipca_policy(fee: bool) -> EffectivePolicy {
+        let c = ChargePolicy {
+            late_fine: pct("2"),
+            default_interest_monthly: pct("1"),
+            collection_fee: if fee { pct("10") } else { pct("0") },
+            correction: CorrectionIndex::Ipca,
+            consumer_relation: false,
+            ..ChargePolicy::default()
+        };
+        effective_policy(
+            &c,
+            Some(&ContractTerms {
+                collection_fee_allowed: true,
+                ..ContractTerms::default()
+            }),
+        )
+    }
+
+    fn with_index(p: &EffectivePolicy, t: &IndexTable, due: Date, on: Date) -> DebtUpdate {
+        debt_update(
+            &DebtUpdateRequest {
+                principal: money("1000.00"),
+                due_date: due,
+                on,
+                payments: Money::ZERO,
+                policy: p,
+                index: Some(t),
+            },
+            &WeekendsOnly,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn warnings_are_always_serialized() {
+        let p = policy("2", "1", "0", false);
+        let u = calc(&p, "1000.00", date(2026, 1, 10), date(2026, 3, 15));
+        assert!(u.warnings().is_empty());
+        let json = serde_json::to_value(&u).unwrap();
+        assert_eq!(json["warnings"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn a_fee_charged_to_a_consumer_is_flagged() {
+        let text = "Relação de consumo: honorários de cobrança só são devidos se o contrato os prevê (CDC art. 51, XII)";
+        let due = date(2026, 1, 10);
+        let consumer = calc(
+            &policy("2", "1", "10", true),
+            "1000.00",
+            due,
+            date(2026, 3, 15),
+        );
+        assert_eq!(
+            consumer.warnings(),
+            [DebtUpdateWarning::ConsumerCollectionFee]
+        );
+        assert_eq!(consumer.warnings()[0].to_string(), text);
+        assert_eq!(
+            serde_json::to_value(&consumer).unwrap()["warnings"],
+            serde_json::json!([text])
+        );
+        // Same amounts without the consumer relation (a 2 % fine is under the
+        // cap): the warning only explains.
+        let business = calc(
+            &policy("2", "1", "10", false),
+            "1000.00",
+            due,
+            date(2026, 3, 15),
+        );
+        assert!(business.warnings().is_empty());
+        assert_eq!(business.total(), consumer.total());
+        assert_eq!(business.collection_fee(), consumer.collection_fee());
+        // No fee charged (none agreed, or not late yet): nothing to flag.
+        let no_fee = calc(
+            &policy("2", "1", "0", true),
+            "1000.00",
+            due,
+            date(2026, 3, 15),
+        );
+        assert!(no_fee.warnings().is_empty());
+        let not_late = calc(
+            &policy("2", "1", "10", true),
+            "1000.00",
+            due,
+            date(2026, 1, 12),
+        );
+        assert_eq!(not_late.collection_fee(), Money::ZERO);
+        assert!(not_late.warnings().is_empty());
+        // Without the contract's clause the fee is zero and not flagged.
+        let c = ChargePolicy {
+            collection_fee: pct("10"),
+            ..ChargePolicy::default()
+        };
+        let unallowed = calc(
+            &effective_policy(&c, None),
+            "1000.00",
+            due,
+            date(2026, 3, 15),
+        );
+        assert!(unallowed.warnings().is_empty());
+    }
+
+    #[test]
+    fn an_index_table_ending_too_early_is_flagged() {
+        let t = IndexTable::parse_csv("IPCA", "2026-01;0,31\n2026-02;0,28\n2026-03;0,62").unwrap();
+        let p = ipca_policy(false);
+        let due = date(2026, 1, 10);
+        // Covered to the end, then one and two months not yet published: normal.
+        for on in [date(2026, 3, 15), date(2026, 4, 20), date(2026, 6, 1)] {
+            let u = with_index(&p, &t, due, on);
+            assert!(u.warnings().is_empty(), "{on}: {:?}", u.warnings());
+        }
+        // Three months after the table's last: April to June without correction.
+        let u = with_index(&p, &t, due, date(2026, 6, 2));
+        assert_eq!(
+            u.warnings(),
+            [DebtUpdateWarning::IndexNotCovering {
+                index: "IPCA".into(),
+                first: YearMonth::new(2026, 4).unwrap(),
+                last: YearMonth::new(2026, 6).unwrap(),
+            }]
+        );
+        assert_eq!(
+            u.warnings()[0].to_string(),
+            "A tabela IPCA não cobre 04/2026 a 06/2026: esses meses ficaram sem correção"
+        );
+        assert_eq!(u.lines()[1].label, "Correção monetária (IPCA até 03/2026)");
+        // The amounts are those of the table alone (later months at 0 %).
+        assert_eq!(
+            u.monetary_correction(),
+            with_index(&p, &t, due, date(2026, 4, 1)).monetary_correction()
+        );
+        // A table ending before the due date: only the period's months.
+        let u = with_index(&p, &t, date(2026, 5, 11), date(2026, 9, 15));
+        assert_eq!(u.monetary_correction(), Money::ZERO);
+        assert_eq!(
+            u.warnings()[0].to_string(),
+            "A tabela IPCA não cobre 05/2026 a 09/2026: esses meses ficaram sem correção"
+        );
+        // Not late: no correction asked, nothing to say.
+        let u = with_index(&p, &t, date(2026, 9, 15), date(2026, 9, 15));
+        assert!(u.warnings().is_empty());
+        // A table of another name is named as the line names it.
+        let igpm = IndexTable::parse_csv("igpm", "2026-01;0,5").unwrap();
+        let c = ChargePolicy {
+            correction: CorrectionIndex::Table("igpm".into()),
+            consumer_relation: false,
+            ..ChargePolicy::default()
+        };
+        let u = with_index(&effective_policy(&c, None), &igpm, due, date(2026, 5, 1));
+        assert_eq!(
+            u.warnings()[0].to_string(),
+            "A tabela IGPM não cobre 02/2026 a 04/2026: esses meses ficaram sem correção"
+        );
+        // One month alone is said in the singular.
+        let one = DebtUpdateWarning::IndexNotCovering {
+            index: "IPCA".into(),
+            first: YearMonth::new(2026, 4).unwrap(),
+            last: YearMonth::new(2026, 4).unwrap(),
+        };
+        assert_eq!(
+            one.to_string(),
+            "A tabela IPCA não cobre 04/2026: esse mês ficou sem correção"
+        );
+    }
+
+    #[test]
+    fn deflation_floored_at_zero_is_named() {
+        let t =
+            IndexTable::parse_csv("IPCA", "2026-01;-0,40\n2026-02;-0,20\n2026-03;0,10").unwrap();
+        let p = ipca_policy(false);
+        let due = date(2026, 1, 10);
+        let u = with_index(&p, &t, due, date(2026, 3, 15));
+        assert_eq!(u.monetary_correction(), Money::ZERO);
+        assert_eq!(u.corrected_principal(), money("1000.00"));
+        assert_eq!(u.lines()[1].rate, Some(Decimal::ZERO));
+        assert_eq!(
+            u.lines()[1].label,
+            "Correção monetária (IPCA até 03/2026; deflação: limitada a zero)"
+        );
+        assert_eq!(u.warnings(), [DebtUpdateWarning::DeflationFloored]);
+        assert_eq!(
+            u.warnings()[0].to_string(),
+            "Deflação no período: a correção foi limitada a zero (o débito não diminui)"
+        );
+        // The same amounts as with no correction at all.
+        let plain = calc(
+            &policy("2", "1", "0", false),
+            "1000.00",
+            due,
+            date(2026, 3, 15),
+        );
+        assert_eq!(u.total(), plain.total());
+        // Inflation outweighing it: a normal correction, nothing said.
+        let t = IndexTable::parse_csv("IPCA", "2026-01;-0,10\n2026-02;0,50\n2026-03;0,10").unwrap();
+        let u = with_index(&p, &t, due, date(2026, 3, 15));
+        assert!(u.monetary_correction().is_positive());
+        assert!(u.warnings().is_empty());
+        assert_eq!(u.lines()[1].label, "Correção monetária (IPCA até 03/2026)");
+    }
+
+    #[test]
+    fn warnings_come_in_calculation_order() {
+        // Deflation in January, nothing after: table out of date, floored,
+        // and a fee to a consumer.
+        let t = IndexTable::parse_csv("IPCA", "2026-01;-0,40").unwrap();
+        let c = ChargePolicy {
+            collection_fee: pct("10"),
+            correction: CorrectionIndex::Ipca,
+            ..ChargePolicy::default()
+        };
+        let p = effective_policy(
+            &c,
+            Some(&ContractTerms {
+                collection_fee_allowed: true,
+                ..ContractTerms::default()
+            }),
+        );
+        let u = with_index(&p, &t, date(2026, 1, 10), date(2026, 5, 15));
+        assert!(matches!(
+            u.warnings(),
+            [
+                DebtUpdateWarning::IndexNotCovering { .. },
+                DebtUpdateWarning::DeflationFloored,
+                DebtUpdateWarning::ConsumerCollectionFee
+            ]
+        ));
+        assert_eq!(
+            u.lines()[1].label,
+            "Correção monetária (IPCA até 01/2026; deflação: limitada a zero)"
+        );
+    }
+
     #[test]
     fn compound_interest() {
         let c = ChargePolicy {
@@ -839,6 +1184,134 @@ mod tests {
             let ub = debt_update(&mk(b), &WeekendsOnly).unwrap();
             prop_assert!(ua.corrected_principal() <= ub.corrected_principal());
             prop_assert!(ua.total() <= ub.total());
+        }
+
+        /// A table with every month of the period never warns about
+        /// coverage; one ending `k` > 2 months before the period's last
+        /// month always names those months; one missing a month inside the
+        /// period refuses the calculation naming it (never a silent 0 %).
+        #[test]
+        fn index_coverage_is_never_silent(
+            due_off in 0i64..900,
+            len in 1i64..900,
+            cut in 0i32..30,
+            hole in 0i32..40,
+            rates in proptest::collection::vec(-50i64..100, 72),
+        ) {
+            let months: Vec<YearMonth> = (0..72)
+                .map(|i| YearMonth::new(2024 + (i / 12) as i16, (i % 12 + 1) as i8).unwrap())
+                .collect();
+            let table = |keep: &dyn Fn(usize) -> bool| {
+                IndexTable::from_monthly_percent(
+                    "ipca",
+                    months.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(i, m)| (*m, Decimal::new(rates[i], 2))),
+                ).unwrap()
+            };
+            let p = ipca_policy(false);
+            let due = crate::calendar::add_days(date(2024, 1, 1), due_off);
+            let on = crate::calendar::add_days(due, len);
+            let run = |t: &IndexTable| {
+                debt_update(
+                    &DebtUpdateRequest {
+                        principal: money("1000.00"),
+                        due_date: due,
+                        on,
+                        payments: Money::ZERO,
+                        policy: &p,
+                        index: Some(t),
+                    },
+                    &WeekendsOnly,
+                )
+            };
+            let full = table(&|_| true);
+            let u = run(&full).unwrap();
+            let adjusted = u.adjusted_due_date();
+            let covers = !u
+                .warnings()
+                .iter()
+                .any(|w| matches!(w, DebtUpdateWarning::IndexNotCovering { .. }));
+            prop_assert!(covers, "{:?}", u.warnings());
+            prop_assert_eq!(
+                u.warnings().contains(&DebtUpdateWarning::DeflationFloored),
+                u.lines()[1].label.contains("deflação")
+            );
+            if on <= adjusted {
+                prop_assert!(u.warnings().is_empty());
+                return Ok(());
+            }
+            let first_needed = YearMonth::of(due);
+            let last_needed = YearMonth::of(crate::calendar::add_days(on, -1));
+            let last_i = months.iter().position(|m| *m == last_needed).unwrap();
+            let end = last_i as i32 - cut;
+            if end >= 0 {
+                let short = table(&|i| i as i32 <= end);
+                let s = run(&short).unwrap();
+                let first = months[end as usize + 1..].first().copied().unwrap_or(last_needed).max(first_needed);
+                let uncovered = if cut == 0 { 0 } else { first.months_until(last_needed) + 1 };
+                let expected = DebtUpdateWarning::IndexNotCovering {
+                    index: "IPCA".into(),
+                    first,
+                    last: last_needed,
+                };
+                prop_assert_eq!(s.warnings().contains(&expected), uncovered > UNPUBLISHED_MONTHS_EXPECTED);
+                if uncovered > UNPUBLISHED_MONTHS_EXPECTED {
+                    let text = expected.to_string();
+                    prop_assert!(text.contains(&first.pt_br()) && text.contains(&last_needed.pt_br()), "{}", text);
+                }
+            }
+            let span = first_needed.months_until(last_needed);
+            if span >= 1 {
+                let first_i = months.iter().position(|m| *m == first_needed).unwrap();
+                let missing_i = first_i + (hole % span) as usize;
+                let holed = table(&|i| i != missing_i);
+                prop_assert_eq!(
+                    run(&holed),
+                    Err(DebtUpdateError::Index(IndexError::MissingMonth {
+                        index: "ipca".into(),
+                        month: months[missing_i],
+                    }))
+                );
+            }
+        }
+
+        /// Warnings never change an amount: the same debt with and without
+        /// the consumer relation (a fine under the cap) differs only in them.
+        #[test]
+        fn warnings_only_explain(
+            cents in 1i64..10_000_000_000,
+            due_off in 0i64..3000,
+            off in -60i64..1500,
+            fee in 0i64..30_000_000,
+        ) {
+            let mk = |consumer: bool| {
+                let c = ChargePolicy {
+                    late_fine: pct("2"),
+                    default_interest_monthly: pct("1"),
+                    collection_fee: Percent::from_db(fee).unwrap(),
+                    consumer_relation: consumer,
+                    ..ChargePolicy::default()
+                };
+                effective_policy(&c, Some(&ContractTerms { collection_fee_allowed: true, ..ContractTerms::default() }))
+            };
+            let (pc, pb) = (mk(true), mk(false));
+            let due = crate::calendar::add_days(date(2020, 1, 1), due_off);
+            let on = crate::calendar::add_days(due, off);
+            let run = |p: &EffectivePolicy| debt_update(&DebtUpdateRequest {
+                principal: Money::from_centavos(cents),
+                due_date: due,
+                on,
+                payments: Money::ZERO,
+                policy: p,
+                index: None,
+            }, &WeekendsOnly).unwrap();
+            let (c, b) = (run(&pc), run(&pb));
+            prop_assert_eq!(c.lines(), b.lines());
+            prop_assert_eq!(c.total(), b.total());
+            prop_assert!(b.warnings().is_empty());
+            prop_assert_eq!(
+                c.warnings() == [DebtUpdateWarning::ConsumerCollectionFee],
+                c.collection_fee().is_positive()
+            );
         }
 
         #[test]

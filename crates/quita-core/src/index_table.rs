@@ -65,6 +65,18 @@ impl YearMonth {
         Date::new(self.year, self.month, 1).unwrap_or(Date::MIN)
     }
 
+    /// `05/2026`, as the pt-BR pages and documents write a month.
+    pub fn pt_br(self) -> String {
+        format!("{:02}/{}", self.month, self.year)
+    }
+
+    /// How many months from `self` to `later` (0 for the same month,
+    /// negative when `later` is earlier).
+    pub fn months_until(self, later: Self) -> i32 {
+        (i32::from(later.year) - i32::from(self.year)) * 12
+            + (i32::from(later.month) - i32::from(self.month))
+    }
+
     fn next(self) -> Self {
         if self.month == 12 {
             Self {
@@ -136,6 +148,23 @@ pub enum IndexParseError {
     OutOfRange { line: usize },
     #[error("the index table has no months")]
     Empty,
+}
+
+/// What [`IndexTable::correction_to_latest`] found for a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// The accumulated factor, floored at 1 (see
+    /// [`IndexTable::correction_factor`]).
+    pub factor: Decimal,
+    /// The last month of the table the period used (`None` if none).
+    pub used_until: Option<YearMonth>,
+    /// The first and last month of the period **after the table's last
+    /// month**, which counted as 0 % (`None` when the table reaches the end
+    /// of the period).
+    pub unpublished: Option<(YearMonth, YearMonth)>,
+    /// The accumulated factor was below 1 (deflation over the period) and
+    /// `factor` was raised to 1.
+    pub deflation_floored: bool,
 }
 
 /// Why a correction factor could not be computed.
@@ -282,7 +311,7 @@ impl IndexTable {
     /// Example: from 2026-01-10 to 2026-03-15 = 22/31 of January, all of
     /// February and 14/31 of March.
     pub fn correction_factor(&self, from: Date, to: Date) -> Result<Decimal, IndexError> {
-        self.factor(from, to, false)
+        Ok(self.factor(from, to, false)?.max(Decimal::ONE))
     }
 
     /// Like [`IndexTable::correction_factor`], but months **after the last
@@ -295,18 +324,37 @@ impl IndexTable {
         from: Date,
         to: Date,
     ) -> Result<(Decimal, Option<YearMonth>), IndexError> {
-        let latest = self.factors.keys().next_back().copied();
-        let factor = self.factor(from, to, true)?;
-        let used = match latest {
-            Some(l) if to > from => {
-                let last_needed = YearMonth::of(crate::calendar::add_days(to, -1));
-                Some(l.min(last_needed)).filter(|m| *m >= YearMonth::of(from))
-            }
-            _ => None,
-        };
-        Ok((factor, used))
+        let c = self.correction_to_latest(from, to)?;
+        Ok((c.factor, c.used_until))
     }
 
+    /// [`IndexTable::correction_factor_to_latest`] with what a calculation
+    /// memory must say about it: which months of the period came after the
+    /// table's last month (and so counted as 0 %), and whether deflation
+    /// was floored. Errors as `correction_factor_to_latest` does.
+    pub fn correction_to_latest(&self, from: Date, to: Date) -> Result<Correction, IndexError> {
+        let raw = self.factor(from, to, true)?;
+        let latest = self.factors.keys().next_back().copied();
+        let (used_until, unpublished) = match latest {
+            Some(l) if to > from => {
+                let first_needed = YearMonth::of(from);
+                let last_needed = YearMonth::of(crate::calendar::add_days(to, -1));
+                let used = Some(l.min(last_needed)).filter(|m| *m >= first_needed);
+                let unpublished =
+                    (last_needed > l).then(|| (l.next().max(first_needed), last_needed));
+                (used, unpublished)
+            }
+            _ => (None, None),
+        };
+        Ok(Correction {
+            factor: raw.max(Decimal::ONE),
+            used_until,
+            unpublished,
+            deflation_floored: raw < Decimal::ONE,
+        })
+    }
+
+    /// The accumulated factor, **not** floored at 1 (callers floor it).
     fn factor(&self, from: Date, to: Date, zero_after_latest: bool) -> Result<Decimal, IndexError> {
         let latest = self.factors.keys().next_back().copied();
         if to <= from {
@@ -353,7 +401,7 @@ impl IndexTable {
             month = month.next();
             start = next_start;
         }
-        Ok(factor.max(Decimal::ONE))
+        Ok(factor)
     }
 }
 
@@ -548,6 +596,55 @@ mod tests {
                 .unwrap(),
             Decimal::ONE
         );
+        let c = t
+            .correction_to_latest(date(2026, 1, 1), date(2026, 3, 1))
+            .unwrap();
+        assert_eq!(c.factor, Decimal::ONE);
+        assert!(c.deflation_floored);
+        // Deflation offset by inflation inside the period is not floored.
+        let t = IndexTable::parse_csv("x", "2026-01;-0,1\n2026-02;0,2").unwrap();
+        let c = t
+            .correction_to_latest(date(2026, 1, 1), date(2026, 3, 1))
+            .unwrap();
+        assert!(c.factor > Decimal::ONE);
+        assert!(!c.deflation_floored);
+    }
+
+    #[test]
+    fn month_helpers() {
+        assert_eq!(ym(2026, 5).pt_br(), "05/2026");
+        assert_eq!(ym(2025, 11).months_until(ym(2026, 2)), 3);
+        assert_eq!(ym(2026, 2).months_until(ym(2026, 2)), 0);
+        assert_eq!(ym(2026, 2).months_until(ym(2025, 2)), -12);
+    }
+
+    #[test]
+    fn correction_to_latest_names_the_unpublished_months() {
+        let t = IndexTable::parse_csv("IPCA", "2026-01;0,31\n2026-02;0,28").unwrap();
+        // Covered to the end of the period.
+        let c = t
+            .correction_to_latest(date(2026, 1, 10), date(2026, 3, 1))
+            .unwrap();
+        assert_eq!(c.unpublished, None);
+        assert_eq!(c.used_until, Some(ym(2026, 2)));
+        assert!(!c.deflation_floored);
+        // March and April after the table's last month.
+        let c = t
+            .correction_to_latest(date(2026, 1, 10), date(2026, 4, 15))
+            .unwrap();
+        assert_eq!(c.unpublished, Some((ym(2026, 3), ym(2026, 4))));
+        assert_eq!(c.factor, d("1.0022") * d("1.0028"));
+        // The table ends before the due date: only the period's months.
+        let c = t
+            .correction_to_latest(date(2026, 6, 10), date(2026, 9, 1))
+            .unwrap();
+        assert_eq!(c.unpublished, Some((ym(2026, 6), ym(2026, 8))));
+        assert_eq!((c.factor, c.used_until), (Decimal::ONE, None));
+        // No period, nothing to say.
+        let c = t
+            .correction_to_latest(date(2026, 6, 10), date(2026, 6, 10))
+            .unwrap();
+        assert_eq!((c.unpublished, c.used_until), (None, None));
     }
 
     proptest! {
@@ -566,6 +663,63 @@ mod tests {
             let fb = t.correction_factor(start, crate::calendar::add_days(start, b)).unwrap();
             prop_assert!(fa <= fb);
             prop_assert!(fa >= Decimal::ONE);
+        }
+
+        /// A table with every month of the period has nothing unpublished;
+        /// one ending `k` months early leaves exactly the period's last `k`
+        /// months unpublished; one missing a month inside the period fails
+        /// naming that month.
+        #[test]
+        fn coverage_of_a_period(
+            due_off in 0i64..900,
+            len in 1i64..900,
+            cut in 0i32..40,
+            hole in 0i32..40,
+        ) {
+            let first = ym(2024, 1);
+            let months: Vec<YearMonth> = std::iter::successors(Some(first), |m| Some(m.next()))
+                .take(72)
+                .collect();
+            let from = crate::calendar::add_days(date(2024, 1, 1), due_off);
+            let to = crate::calendar::add_days(from, len);
+            let first_needed = YearMonth::of(from);
+            let last_needed = YearMonth::of(crate::calendar::add_days(to, -1));
+            let full = IndexTable::from_monthly_percent("x", months.iter().map(|m| (*m, Decimal::new(3, 1)))).unwrap();
+            let c = full.correction_to_latest(from, to).unwrap();
+            prop_assert_eq!(c.unpublished, None);
+            prop_assert_eq!(c.used_until, Some(last_needed));
+
+            // The table ends `cut` months before the period's last month.
+            let end = months.iter().position(|m| *m == last_needed).unwrap() as i32 - cut;
+            if end >= 0 {
+                let short = IndexTable::from_monthly_percent(
+                    "x",
+                    months[..=end as usize].iter().map(|m| (*m, Decimal::new(3, 1))),
+                ).unwrap();
+                let c = short.correction_to_latest(from, to).unwrap();
+                let latest = months[end as usize];
+                if cut == 0 {
+                    prop_assert_eq!(c.unpublished, None);
+                } else {
+                    let (a, b) = c.unpublished.unwrap();
+                    prop_assert_eq!(b, last_needed);
+                    prop_assert_eq!(a, latest.next().max(first_needed));
+                }
+            }
+
+            // A hole inside the period (not its last month): an error naming it.
+            let span = first_needed.months_until(last_needed);
+            if span >= 1 {
+                let missing = months[(months.iter().position(|m| *m == first_needed).unwrap() as i32 + hole % span) as usize];
+                let holed = IndexTable::from_monthly_percent(
+                    "x",
+                    months.iter().filter(|m| **m != missing).map(|m| (*m, Decimal::new(3, 1))),
+                ).unwrap();
+                prop_assert_eq!(
+                    holed.correction_to_latest(from, to),
+                    Err(IndexError::MissingMonth { index: "x".into(), month: missing })
+                );
+            }
         }
     }
 }

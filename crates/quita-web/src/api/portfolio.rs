@@ -583,7 +583,9 @@ pub struct ReceivableWithUpdateDto {
     #[serde(flatten)]
     pub receivable: ReceivableDto,
     /// The debt update on the view's date with its calculation memory
-    /// (`lines`: label, base, rate, days, amount); null when not collectable.
+    /// (`lines`: label, base, rate, days, amount; `warnings`: pt-BR
+    /// sentences the amounts alone do not say, always present, often
+    /// empty); null when not collectable.
     #[schema(value_type = Option<Object>)]
     pub update: Option<quita_core::debt_update::DebtUpdate>,
     /// Why a collectable receivable's `update` is null; absent otherwise.
@@ -842,7 +844,10 @@ pub struct ReceivableUpdateDto {
     pub receivable: ReceivableDto,
     /// `principal`, `monetary_correction`, `corrected_principal`, `late_fine`,
     /// `default_interest`, `collection_fee`, `payments`, `total`, `days_late`,
-    /// `due_date`, `adjusted_due_date`, `on`, `lines` [{kind, label, base, rate, days, amount}].
+    /// `due_date`, `adjusted_due_date`, `on`, `lines` [{kind, label, base, rate, days, amount}],
+    /// `warnings` [pt-BR sentence, …] (always present, empty when none): an index table
+    /// ending more than two months before `on` (those months counted as 0 %), deflation
+    /// floored at zero, a collection fee charged in a consumer relation (CDC art. 51, XII).
     #[schema(value_type = Object)]
     pub update: quita_core::debt_update::DebtUpdate,
 }

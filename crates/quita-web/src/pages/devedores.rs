@@ -381,6 +381,10 @@ pub struct ReceivableView {
     pub days_late: String,
     pub status: &'static str,
     pub lines: Vec<LineView>,
+    /// What the memory must also say (an index table out of date, deflation
+    /// floored at zero, a fee charged to a consumer), in pt-BR: shown above
+    /// the memory, outside its fold, so nobody reads the amount without it.
+    pub warnings: Vec<String>,
     /// Why there is no updated amount (`Sem tabela IPCA para o período`),
     /// shown in its cell and where the memory would be.
     pub problem: Option<String>,
@@ -617,6 +621,11 @@ fn receivable_view(r: &quita_app::portfolio::debtors::ReceivableView) -> Receiva
             .unwrap_or_else(|| "—".into()),
         status: status_label(rr.status.as_str()),
         lines: r.update.as_ref().map(line_views).unwrap_or_default(),
+        warnings: r
+            .update
+            .as_ref()
+            .map(|u| u.warnings().iter().map(ToString::to_string).collect())
+            .unwrap_or_default(),
     }
 }
 

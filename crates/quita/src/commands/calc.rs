@@ -5,7 +5,9 @@
 //! The rules are `quita_core::debt_update`; this file only turns flags into
 //! domain values (each bad flag becomes one error line that names it) and
 //! prints the result: `--json` is exactly the serde form of
-//! [`DebtUpdate`], so the CLI, the API and the debtor page show one shape.
+//! [`DebtUpdate`], so the CLI, the API and the debtor page show one shape
+//! (its `warnings`, pt-BR sentences, always present; the table prints them
+//! as `Aviso:` lines under the total).
 //! The calendar is the national bank calendar of `quita-br`.
 
 use std::path::{Path, PathBuf};
@@ -274,7 +276,17 @@ fn human(u: &DebtUpdate) -> String {
         out.push_str(&format!("  {label:<72} {:>16}\n", line.amount.format_brl()));
     }
     out.push_str(&format!("  {:<72} {:>16}", "Total", u.total().format_brl()));
+    out.push_str(&warning_lines(u));
     out
+}
+
+/// One `Aviso: …` line per warning of the update, each after a newline
+/// (empty when there is none), for the human output.
+pub(crate) fn warning_lines(u: &DebtUpdate) -> String {
+    u.warnings()
+        .iter()
+        .map(|w| format!("\nAviso: {w}."))
+        .collect()
 }
 
 #[cfg(test)]
@@ -522,5 +534,48 @@ mod tests {
         assert!(h.contains("R$ 1.145,46"), "{h}");
         assert!(h.contains("(1% sobre R$ 1.000,00, 64 dias)"), "{h}");
         assert_eq!(h.lines().count(), 8);
+        assert!(!h.contains("Aviso"), "{h}");
+    }
+
+    #[test]
+    fn a_fee_to_a_consumer_is_flagged() {
+        let args = [
+            "--amount",
+            "1000.00",
+            "--due",
+            "2026-01-10",
+            "--on",
+            "2026-03-15",
+            "--fine",
+            "2",
+            "--interest",
+            "1",
+            "--fee",
+            "10",
+        ];
+        let business = calc(&args).unwrap();
+        assert!(business.warnings().is_empty());
+        let mut v = args.to_vec();
+        v.push("--consumer");
+        let consumer = calc(&v).unwrap();
+        assert_eq!(consumer.total(), business.total(), "the fee is kept");
+        assert_eq!(
+            consumer.warnings(),
+            [quita_core::debt_update::DebtUpdateWarning::ConsumerCollectionFee]
+        );
+        let h = human(&consumer);
+        assert_eq!(h.lines().count(), 9, "{h}");
+        assert!(
+            h.ends_with(
+                "\nAviso: Relação de consumo: honorários de cobrança só são devidos se o contrato os prevê (CDC art. 51, XII)."
+            ),
+            "{h}"
+        );
+        // A consumer without --fee is charged no fee: nothing to say.
+        let mut without_fee = args[..10].to_vec();
+        without_fee.push("--consumer");
+        let no_fee = calc(&without_fee).unwrap();
+        assert_eq!(no_fee.collection_fee(), Money::ZERO);
+        assert!(no_fee.warnings().is_empty());
     }
 }

@@ -476,9 +476,10 @@ pub async fn calc_for_receivable(
         .with_context(|| format!("--receivable {id}"))?;
     output::print(json, &update, || {
         format!(
-            "total em {}: {}",
+            "total em {}: {}{}",
             on.strftime("%d/%m/%Y"),
-            update.total().format_brl()
+            update.total().format_brl(),
+            super::calc::warning_lines(&update)
         )
     })?;
     Ok(ExitCode::SUCCESS)

@@ -97,6 +97,8 @@ fn the_issue_example_matches_the_hand_computation() {
     };
     let sum: i64 = lines.iter().map(|l| cents(&l["amount"])).sum();
     assert_eq!(sum, cents(&j["total"]));
+    // Nothing to warn about: the list is there, empty.
+    assert_eq!(j["warnings"], serde_json::json!([]), "{j}");
 
     // The same in pt-BR forms gives the same document.
     let again = json_of(&quita(
@@ -198,6 +200,202 @@ fn monetary_correction_by_an_index_file() {
         j["lines"][1]["label"].as_str().unwrap().contains("IPCA"),
         "{}",
         j["lines"][1]
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+const CONSUMER_FEE: &str = "Relação de consumo: honorários de cobrança só são devidos se o contrato os prevê (CDC art. 51, XII)";
+
+/// What the numbers alone do not say comes as `warnings` (pt-BR sentences),
+/// and never changes a number: a fee charged to a consumer; an index table
+/// that stops more than two months before the calculation; deflation floored
+/// at zero.
+#[test]
+fn warnings_say_what_the_numbers_do_not() {
+    let dir = workdir("warnings");
+    let run = |extra: &[&str]| {
+        let mut argv = vec![
+            "calc",
+            "update",
+            "--amount",
+            "1000.00",
+            "--due",
+            "2026-01-10",
+            "--fine",
+            "2",
+            "--interest",
+            "1",
+            "--json",
+        ];
+        argv.extend_from_slice(extra);
+        json_of(&quita(&dir, &argv))
+    };
+
+    // The issue's example for a consumer: the same 1145.46, flagged.
+    let fee = ["--on", "2026-03-15", "--fee", "10"];
+    let business = run(&fee);
+    let consumer = run(&[&fee[..], &["--consumer"]].concat());
+    assert_eq!(consumer["total"], "1145.46");
+    assert_eq!(consumer["collection_fee"], "104.13");
+    assert_eq!(consumer["lines"], business["lines"]);
+    assert_eq!(consumer["warnings"], serde_json::json!([CONSUMER_FEE]));
+    assert_eq!(business["warnings"], serde_json::json!([]));
+
+    // IPCA published to February only. On 15/03 (March pending) and on
+    // 15/04 (March and April pending) that is normal; on 15/05 three months
+    // have no index: said, and the correction is February's, as before.
+    std::fs::write(
+        dir.join("ipca.csv"),
+        "mes;variacao\n2026-01;0,50\n2026-02;0,40\n",
+    )
+    .unwrap();
+    for on in ["2026-03-15", "2026-04-15"] {
+        let j = run(&["--on", on, "--index", "ipca.csv"]);
+        assert_eq!(j["warnings"], serde_json::json!([]), "{on}: {j}");
+    }
+    let stale = run(&["--on", "2026-05-15", "--index", "ipca.csv"]);
+    assert_eq!(
+        stale["warnings"],
+        serde_json::json!([
+            "A tabela IPCA não cobre 03/2026 a 05/2026: esses meses ficaram sem correção"
+        ]),
+        "{stale}"
+    );
+    // (1 + 0.005 × 22/31) × 1.004 = 1.0075626 → 7.56
+    assert_eq!(stale["monetary_correction"], "7.56");
+    assert_eq!(
+        stale["lines"][1]["label"],
+        "Correção monetária (IPCA até 02/2026)"
+    );
+
+    // Deflation: the correction is zero, the line and a warning say why.
+    std::fs::write(
+        dir.join("ipca.csv"),
+        "mes;variacao\n2026-01;-0,50\n2026-02;-0,40\n2026-03;0,10\n",
+    )
+    .unwrap();
+    let deflation = run(&["--on", "2026-03-15", "--index", "ipca.csv"]);
+    assert_eq!(deflation["monetary_correction"], "0.00");
+    assert_eq!(deflation["corrected_principal"], "1000.00");
+    assert_eq!(
+        deflation["lines"][1]["label"],
+        "Correção monetária (IPCA até 03/2026; deflação: limitada a zero)"
+    );
+    assert_eq!(
+        deflation["warnings"],
+        serde_json::json!([
+            "Deflação no período: a correção foi limitada a zero (o débito não diminui)"
+        ])
+    );
+
+    // The table prints them under the total.
+    let out = quita(
+        &dir,
+        &[
+            "calc",
+            "update",
+            "--amount",
+            "1000.00",
+            "--due",
+            "2026-01-10",
+            "--on",
+            "2026-03-15",
+            "--fee",
+            "10",
+            "--consumer",
+        ],
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.trim_end()
+            .ends_with(&format!("Aviso: {CONSUMER_FEE}.")),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A stored receivable: a consumer creditor whose contract has the fee
+/// clause is charged the fee, and the memory says it needs that clause.
+#[test]
+fn a_stored_receivable_carries_its_warnings() {
+    let dir = super::tempdir("calc-stored");
+    let carteira = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/samples/carteira-exemplo.csv");
+    let org = |args: &[&str]| {
+        let mut all = vec!["--org", "alfa"];
+        all.extend_from_slice(args);
+        quita(&dir, &all)
+    };
+    json_of(&quita(&dir, &["org", "create", "--name", "Alfa", "--json"]));
+    json_of(&org(&[
+        "creditor",
+        "create",
+        "--name",
+        "Loja",
+        "--document",
+        "34.028.316/0001-03",
+        "--fine",
+        "2",
+        "--interest",
+        "1",
+        "--consumer",
+        "--json",
+    ]));
+    let imported = json_of(&org(&[
+        "import",
+        "receivables",
+        carteira.to_str().unwrap(),
+        "--creditor",
+        "34028316000103",
+        "--json",
+    ]));
+    assert_eq!(imported["errors"], 0, "{imported}");
+    // Receivable 1 is the sample's first row: CRD-2025-0001 1/10, R$ 289,90
+    // due 15/04/2025.
+    let calc = |json: bool| {
+        let mut argv = vec!["calc", "update", "--receivable", "1", "--on", "2026-03-15"];
+        if json {
+            argv.push("--json");
+        }
+        org(&argv)
+    };
+    let before = json_of(&calc(true));
+    assert_eq!(
+        (before["principal"].as_str(), before["due_date"].as_str()),
+        (Some("289.90"), Some("2025-04-15")),
+        "{before}"
+    );
+    assert_eq!(before["collection_fee"], "0.00");
+    assert_eq!(before["warnings"], serde_json::json!([]), "{before}");
+
+    json_of(&org(&[
+        "contract",
+        "save",
+        "--creditor",
+        "34028316000103",
+        "--debtor",
+        "529.982.247-25",
+        "--number",
+        "CRD-2025-0001",
+        "--fee",
+        "10",
+        "--fee-clause",
+        "--json",
+    ]));
+    let after = json_of(&calc(true));
+    assert_ne!(after["collection_fee"], "0.00", "{after}");
+    assert_eq!(after["late_fine"], before["late_fine"]);
+    assert_eq!(
+        after["warnings"],
+        serde_json::json!([CONSUMER_FEE]),
+        "{after}"
+    );
+    let text = String::from_utf8_lossy(&calc(false).stdout).into_owned();
+    assert!(text.starts_with("total em 15/03/2026: R$ "), "{text}");
+    assert!(
+        text.contains(&format!("\nAviso: {CONSUMER_FEE}.")),
+        "{text}"
     );
     std::fs::remove_dir_all(&dir).ok();
 }
