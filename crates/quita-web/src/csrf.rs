@@ -2,27 +2,36 @@
 //!
 //! The token is the session's own random CSRF token, or — before login — an
 //! HMAC of the visitor's `quita_pre` cookie (a signed double-submit cookie).
-//! It may come as the `X-CSRF-Token` header, a `_csrf` form field, or a
-//! `_csrf` query parameter (multipart uploads). Requests authenticated by a
-//! bearer token carry no ambient credential and are exempt. A cross-origin
-//! `Origin` header is refused outright.
+//! It comes as the `X-CSRF-Token` header or as a `_csrf` form field: in an
+//! urlencoded form anywhere, in a `multipart/form-data` upload as its
+//! **first part**. Never in the URL, where it would reach history, logs and
+//! `Referer` headers. Requests authenticated by a bearer token carry no
+//! ambient credential and are exempt. A cross-origin `Origin` header is
+//! refused outright.
+//!
+//! An upload is checked without buffering it: only its first part is read
+//! (at most [`upload::FIRST_PART_LIMIT`] bytes), and the handler gets a body that
+//! replays those bytes and then streams the rest as it arrives.
+
+use std::pin::Pin;
 
 use axum::{
-    body::Body,
+    body::{Body, Bytes, HttpBody},
     extract::{Request, State},
     http::{HeaderMap, Method, StatusCode, header},
     middleware::Next,
     response::Response,
 };
+use http_body::Frame;
 use quita_app::auth::{csrf_matches, pre_session_csrf};
 
 use crate::{
     AppState,
     auth::{Auth, PRE_COOKIE, cookie},
-    error::{error_page, problem},
+    error::{error_page, form_too_large, problem},
 };
 
-const FORM_LIMIT: usize = 256 * 1024;
+mod upload;
 
 fn refuse(path: &str, why: &str) -> Response {
     tracing::warn!(reason = why, "csrf check refused a request");
@@ -53,13 +62,11 @@ fn same_origin(headers: &HeaderMap) -> bool {
         .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
 }
 
-fn query_token(req: &Request) -> Option<String> {
-    let q = req.uri().query()?;
-    serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-        .ok()?
-        .into_iter()
-        .find(|(k, _)| k == "_csrf")
-        .map(|(_, v)| v)
+fn content_type(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -93,24 +100,35 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    if let Some(t) = header_token.or_else(|| query_token(&req)) {
+    if let Some(t) = header_token {
         return if csrf_matches(&expected, &t) {
             next.run(req).await
         } else {
             refuse(&path, "token mismatch")
         };
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let ct = content_type(req.headers()).to_owned();
+    if let Some(boundary) = upload::multipart_boundary(&ct) {
+        let (parts, body) = req.into_parts();
+        return match upload::first_part_token(body, boundary).await {
+            Ok((t, body)) if csrf_matches(&expected, &t) => {
+                next.run(Request::from_parts(parts, body)).await
+            }
+            Ok(_) => refuse(&path, "token mismatch"),
+            Err(why) => refuse(&path, why),
+        };
+    }
+    if !ct.starts_with("application/x-www-form-urlencoded") {
         return refuse(&path, "missing token");
     }
+    // A form is small: buffered (to the limit its extractor would apply
+    // anyway), searched for `_csrf`, and handed on whole.
+    let limit = state.settings.body_limit;
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
-        return refuse(&path, "form too large");
+    let bytes = match read_to_limit(body, limit).await {
+        Ok(b) => b,
+        Err(ReadError::TooLarge) => return form_too_large(&path, limit),
+        Err(ReadError::Unreadable) => return refuse(&path, "unreadable form"),
     };
     let submitted = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
@@ -127,6 +145,33 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         }
         _ => refuse(&path, "token mismatch"),
     }
+}
+
+enum ReadError {
+    TooLarge,
+    Unreadable,
+}
+
+async fn next_frame(body: &mut Body) -> Option<Result<Frame<Bytes>, axum::Error>> {
+    std::future::poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await
+}
+
+/// The whole body, if it is at most `limit` bytes.
+async fn read_to_limit(mut body: Body, limit: usize) -> Result<Bytes, ReadError> {
+    if body.size_hint().lower() > limit as u64 {
+        return Err(ReadError::TooLarge);
+    }
+    let mut out = Vec::new();
+    while let Some(frame) = next_frame(&mut body).await {
+        let frame = frame.map_err(|_| ReadError::Unreadable)?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > limit {
+                return Err(ReadError::TooLarge);
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out.into())
 }
 
 #[cfg(test)]

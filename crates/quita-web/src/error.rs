@@ -3,7 +3,9 @@
 
 use axum::{
     Json,
+    extract::{Request, State},
     http::{StatusCode, header},
+    middleware::Next,
     response::{Html, IntoResponse, Response},
 };
 use quita_app::AppError;
@@ -123,6 +125,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     let title = match status.as_u16() {
         403 => "Acesso negado",
         404 => "Não encontrado",
+        413 => "Envio grande demais",
         422 => "Dados inválidos",
         429 => "Muitas tentativas",
         500..=599 => "Erro interno",
@@ -135,6 +138,96 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         status: status.as_u16(),
     };
     (status, Html(crate::pages::render(&page))).into_response()
+}
+
+/// The body limit of a route (`general` unless it takes import files), and
+/// the command that imports a file of that kind without it.
+fn limit_of(path: &str, general: usize) -> (usize, Option<&'static str>) {
+    const RECEIVABLES: &str = "quita import receivables";
+    const CONTACTS: &str = "quita import contacts";
+    let import = crate::imports::IMPORT_LIMIT;
+    match path {
+        "/api/v1/imports" => (import, Some(RECEIVABLES)),
+        "/importacoes/contatos" | "/api/v1/imports/contacts" => (import, Some(CONTACTS)),
+        p if p.starts_with("/carteiras/") && p.ends_with("/importar") => {
+            (import, Some(RECEIVABLES))
+        }
+        _ => (general, None),
+    }
+}
+
+/// `200 MB`, `2 MB`, `1,5 MB`, `512 KB`.
+fn size_label(bytes: usize) -> String {
+    const MB: usize = 1024 * 1024;
+    if bytes >= MB {
+        let tenths = (bytes % MB) * 10 / MB;
+        if tenths == 0 {
+            format!("{} MB", bytes / MB)
+        } else {
+            format!("{},{tenths} MB", bytes / MB)
+        }
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// A body over the route's limit: a pt-BR page naming the limit (and, for
+/// an import, how to send more), or problem JSON under `/api/`. `general`
+/// is the limit of routes that take no import files.
+pub fn payload_too_large(path: &str, general: usize) -> Response {
+    let (limit, cli) = limit_of(path, general);
+    too_large_answer(path, limit, cli)
+}
+
+/// A body over `limit` whatever the route: an urlencoded form, which is
+/// never an import file.
+pub fn form_too_large(path: &str, limit: usize) -> Response {
+    too_large_answer(path, limit, None)
+}
+
+fn too_large_answer(path: &str, limit: usize, cli: Option<&str>) -> Response {
+    let size = size_label(limit);
+    if path.starts_with("/api/") {
+        let detail = match cli {
+            Some(cli) => format!(
+                "request body exceeds the limit of {size}; split the file or use the CLI ({cli})"
+            ),
+            None => format!("request body exceeds the limit of {size}"),
+        };
+        return problem(StatusCode::PAYLOAD_TOO_LARGE, "too_large", detail, None);
+    }
+    let message = match cli {
+        Some(cli) => format!(
+            "O arquivo passa do limite de {size}. Divida-o em partes menores ou use a linha de comando ({cli})."
+        ),
+        None => format!(
+            "O envio passa do limite de {size}. Reduza o arquivo ou o texto enviado e tente novamente."
+        ),
+    };
+    error_page(StatusCode::PAYLOAD_TOO_LARGE, &message)
+}
+
+/// Middleware outside the body limits: their bare `413` (tower-http's
+/// `RequestBodyLimit`, an axum extractor over `DefaultBodyLimit`) becomes
+/// [`payload_too_large`]. A 413 already answered as a page or as problem
+/// JSON passes unchanged.
+pub async fn too_large(State(state): State<crate::AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let res = next.run(req).await;
+    if res.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return res;
+    }
+    let shaped = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.starts_with("text/html") || ct.starts_with("application/problem+json")
+        });
+    if shaped {
+        return res;
+    }
+    payload_too_large(&path, state.settings.body_limit)
 }
 
 /// A panic in a handler becomes a 500 without its message (it may hold data).
@@ -154,5 +247,32 @@ pub fn respond(path: &str, e: AppError) -> Response {
         ApiError(e).into_response()
     } else {
         PageError(e).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_named_per_route() {
+        assert_eq!(size_label(200 * 1024 * 1024), "200 MB");
+        assert_eq!(size_label(2 * 1024 * 1024), "2 MB");
+        assert_eq!(size_label(3 * 512 * 1024), "1,5 MB");
+        assert_eq!(size_label(256 * 1024), "256 KB");
+        let general = 2 * 1024 * 1024;
+        assert_eq!(
+            limit_of("/carteiras/7/importar", general),
+            (
+                crate::imports::IMPORT_LIMIT,
+                Some("quita import receivables")
+            )
+        );
+        assert_eq!(
+            limit_of("/importacoes/contatos", general).1,
+            Some("quita import contacts")
+        );
+        assert_eq!(limit_of("/carteiras/7", general), (general, None));
+        assert_eq!(limit_of("/indices", general), (general, None));
     }
 }

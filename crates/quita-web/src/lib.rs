@@ -48,10 +48,16 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(metrics::track))
         // Extractors are held to the configured limit; the import upload
         // routes raise theirs (see `imports::IMPORT_LIMIT`). The outer layer
-        // refuses anything above the largest of the two up front.
+        // refuses anything above the largest of the two up front. Either
+        // refusal reaches the client as a page or problem JSON naming the
+        // route's limit (`error::too_large`).
         .layer(DefaultBodyLimit::max(state.settings.body_limit))
         .layer(RequestBodyLimitLayer::new(
             state.settings.body_limit.max(imports::IMPORT_LIMIT),
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::too_large,
         ))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(server::span_for))

@@ -580,6 +580,12 @@ pub async fn import_upload(
     let p = s.0.principal.clone();
     p.require(Role::Supervisor)?;
     let c = creditor_of(&state, &s, &raw).await?;
+    let too_large = || {
+        crate::error::payload_too_large(
+            &format!("/carteiras/{}/importar", c.id),
+            state.settings.body_limit,
+        )
+    };
     let mut spool: Option<(Spool, String)> = None;
     let mut partial = false;
     let mut refused: Option<String> = None;
@@ -587,6 +593,7 @@ pub async fn import_upload(
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_large()),
             Err(e) => {
                 refused = Some(format!("Não foi possível ler o envio: {}", e.body_text()));
                 break;
@@ -607,6 +614,9 @@ pub async fn import_upload(
                             }
                         }
                         Ok(None) => break,
+                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            return Ok(too_large());
+                        }
                         Err(e) => {
                             refused =
                                 Some(format!("Não foi possível ler o arquivo: {}", e.body_text()));

@@ -109,6 +109,8 @@ pub async fn upload(
 ) -> Result<Response, PageError> {
     let p = s.0.principal.clone();
     p.require(Role::Supervisor)?;
+    let too_large =
+        || crate::error::payload_too_large("/importacoes/contatos", state.settings.body_limit);
     let mut spool: Option<(Spool, String)> = None;
     let mut partial = false;
     let mut source = String::new();
@@ -117,6 +119,7 @@ pub async fn upload(
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_large()),
             Err(e) => {
                 refused = Some(format!("Não foi possível ler o envio: {}", e.body_text()));
                 break;
@@ -141,6 +144,9 @@ pub async fn upload(
                             }
                         }
                         Ok(None) => break,
+                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            return Ok(too_large());
+                        }
                         Err(e) => {
                             refused =
                                 Some(format!("Não foi possível ler o arquivo: {}", e.body_text()));

@@ -211,6 +211,7 @@ pub async fn import(
 ) -> Result<Response, PageError> {
     let p = s.0.principal.clone();
     p.require(Role::Supervisor)?;
+    let too_large = || crate::error::payload_too_large("/indices", state.settings.body_limit);
     let mut name = String::new();
     let mut file: Vec<u8> = Vec::new();
     let mut pasted = String::new();
@@ -219,6 +220,7 @@ pub async fn import(
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_large()),
             Err(e) => {
                 refused = Some(format!("Não foi possível ler o envio: {}", e.body_text()));
                 break;
@@ -227,6 +229,7 @@ pub async fn import(
         let key = field.name().unwrap_or_default().to_owned();
         let bytes = match field.bytes().await {
             Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_large()),
             Err(e) => {
                 refused = Some(format!("Não foi possível ler o arquivo: {}", e.body_text()));
                 break;

@@ -12,7 +12,7 @@ use axum::{
 use jiff::civil::Date;
 use quita_app::{AppError, auth::Principal, portfolio::aging::AgingQuery};
 use quita_core::{
-    aging::{AgingBuckets, AgingReport, AgingTotals},
+    aging::{AgingBuckets, AgingError, AgingReport, AgingTotals},
     money::Money,
     role::Role,
 };
@@ -30,6 +30,10 @@ pub struct Filters {
     /// As-of date, `dd/mm/aaaa` or ISO; empty = today.
     #[serde(default)]
     pub data_base: String,
+    /// Bucket bounds in days (`30,60,90`, or `1-30,31-60,61+`, as
+    /// [`AgingBuckets::parse`] reads them); empty = the defaults.
+    #[serde(default)]
+    pub faixas: String,
     /// Drill-down keyset: the last receivable id shown.
     #[serde(default)]
     pub depois: Option<i64>,
@@ -83,7 +87,85 @@ async fn query_of(state: &AppState, p: &Principal, f: &Filters) -> Result<AgingQ
                 AppError::invalid("data_base", "data-base inválida; use dd/mm/aaaa")
             })?),
         };
-    aging_query(state, p, (creditor, None), as_of, AgingBuckets::default()).await
+    let buckets = buckets_field(&f.faixas)?;
+    aging_query(state, p, (creditor, None), as_of, buckets).await
+}
+
+/// At most this many bounds (so 12 buckets): the chart stays legible.
+const MAX_BOUNDS: usize = 10;
+
+/// The "Faixas (dias)" field: blank is the default buckets.
+fn buckets_field(raw: &str) -> Result<AgingBuckets, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(AgingBuckets::default());
+    }
+    let refuse = |reason: String| {
+        let shown: String = raw.chars().take(60).collect();
+        AppError::invalid(
+            "faixas",
+            format!(
+                "Faixas (dias) “{shown}”: {reason}. Informe o último dia de cada faixa, em ordem crescente e separados por vírgula, por exemplo 30,60,90,180,360."
+            ),
+        )
+    };
+    let buckets = AgingBuckets::parse(raw).map_err(|e| refuse(buckets_error_text(raw, &e)))?;
+    if buckets.len() > MAX_BOUNDS + 2 {
+        return Err(refuse(format!("no máximo {MAX_BOUNDS} limites")));
+    }
+    Ok(buckets)
+}
+
+/// Why a bucket list was refused, in pt-BR.
+fn buckets_error_text(raw: &str, e: &AgingError) -> String {
+    match e {
+        AgingError::Syntax(_) => {
+            let items: Vec<&str> = raw.split(',').map(str::trim).collect();
+            let number = |s: &str| s.trim().parse::<u32>().is_ok();
+            let token = |s: &str| {
+                number(s)
+                    || s.eq_ignore_ascii_case("current")
+                    || s.strip_suffix('+').is_some_and(number)
+                    || s.split_once('-')
+                        .is_some_and(|(a, b)| number(a) && number(b))
+            };
+            if items.iter().all(|i| number(i)) {
+                "os limites não estão em ordem crescente".into()
+            } else if let Some(bad) = items.iter().find(|i| !token(i)) {
+                if bad.is_empty() {
+                    "há um limite vazio entre vírgulas".into()
+                } else {
+                    format!("“{bad}” não é um número de dias")
+                }
+            } else {
+                "use só limites (30,60,90) ou só faixas (1-30,31-60,61+), sem misturar".into()
+            }
+        }
+        AgingError::Empty(item) if item == "1-0" => {
+            "o primeiro limite deve ser de pelo menos 1 dia".into()
+        }
+        AgingError::Empty(item) => format!("a faixa {item} termina antes de começar"),
+        AgingError::FirstStart(n) => {
+            format!("a primeira faixa em atraso deve começar em 1 dia, não em {n}")
+        }
+        AgingError::NotContiguous { label, expected } => format!(
+            "a faixa {label} deveria começar em {expected} dias (as faixas não podem ter buracos nem se sobrepor)"
+        ),
+        AgingError::OpenEnd => "só a última faixa pode ser aberta (como 361+)".into(),
+        _ => "valor inválido".into(),
+    }
+}
+
+/// The buckets as the field shows them (`30,60,90`); blank for the defaults.
+fn buckets_text(b: &AgingBuckets) -> String {
+    if *b == AgingBuckets::default() {
+        return String::new();
+    }
+    (1..b.len())
+        .filter_map(|i| b.bounds(i).and_then(|(_, upper)| upper))
+        .map(|u| u.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 pub struct BucketRow {
@@ -176,6 +258,8 @@ struct AgingPage {
     as_of: String,
     creditor_name: Option<String>,
     creditors: Vec<CreditorOption>,
+    /// The "Faixas (dias)" field: blank for the defaults.
+    faixas: String,
     qs: String,
     rows: Vec<BucketRow>,
     total: BucketRow,
@@ -206,6 +290,10 @@ fn query_string(q: &AgingQuery) -> String {
     let mut s = format!("data_base={}", format::civil(q.as_of).replace('/', "%2F"));
     if let Some(c) = q.creditor_id {
         s.push_str(&format!("&credor={c}"));
+    }
+    let faixas = buckets_text(&q.buckets);
+    if !faixas.is_empty() {
+        s.push_str(&format!("&faixas={faixas}"));
     }
     s
 }
@@ -250,6 +338,7 @@ pub async fn aging(
                 selected: Some(c.id) == q.creditor_id,
             })
             .collect(),
+        faixas: buckets_text(&q.buckets),
         qs: query_string(&q),
         rows: report
             .rows()
@@ -570,5 +659,45 @@ mod tests {
         assert!(csv.contains("Total;2;150,00;150,00;150,00"), "{csv}");
         let x = aging_xlsx(&r, None).unwrap();
         assert_eq!(&x[..2], b"PK");
+    }
+
+    #[test]
+    fn bucket_field_reads_bounds_and_names_what_is_wrong() {
+        assert_eq!(buckets_field("").unwrap(), AgingBuckets::default());
+        assert_eq!(
+            buckets_field(" 30,60,90,180,360 ").unwrap(),
+            AgingBuckets::default()
+        );
+        let b = buckets_field("15, 45").unwrap();
+        assert_eq!(
+            b.labels().collect::<Vec<_>>(),
+            ["current", "1-15", "16-45", "46+"]
+        );
+        assert_eq!(buckets_text(&b), "15,45");
+        assert_eq!(buckets_text(&AgingBuckets::default()), "");
+        assert_eq!(
+            buckets_text(&buckets_field("current,1-10,11+").unwrap()),
+            "10"
+        );
+        let message = |raw: &str| match buckets_field(raw) {
+            Err(AppError::Invalid { message, .. }) => message,
+            other => panic!("{raw}: {other:?}"),
+        };
+        for (raw, says) in [
+            ("60,30", "ordem crescente"),
+            ("30,abc", "“abc” não é um número de dias"),
+            ("30,,60", "limite vazio"),
+            ("30,31-60,61+", "sem misturar"),
+            ("0,30", "pelo menos 1 dia"),
+            ("1-30,40-60,61+", "a faixa 40-60 deveria começar em 31 dias"),
+            ("5-30,31+", "começar em 1 dia, não em 5"),
+            ("1,2,3,4,5,6,7,8,9,10,11", "no máximo 10 limites"),
+        ] {
+            let m = message(raw);
+            assert!(
+                m.contains(&format!("“{raw}”")) && m.contains(says),
+                "{raw}: {m}"
+            );
+        }
     }
 }

@@ -375,9 +375,9 @@ pub async fn enrichment_through_page_and_api(db: Db) {
     let (_, list) = get_text(&c, t.url("/devedores")).await;
     assert!(list.contains("href=\"/importacoes/contatos\""));
 
-    let (ct, body) = multipart("bureau.csv", ENRICH.as_bytes(), false);
+    let (ct, body) = multipart(Some(&csrf), "bureau.csv", ENRICH.as_bytes(), false);
     let res = c
-        .post(t.url(&format!("/importacoes/contatos?_csrf={csrf}")))
+        .post(t.url("/importacoes/contatos"))
         .header("content-type", ct)
         .body(body)
         .send()
@@ -390,9 +390,9 @@ pub async fn enrichment_through_page_and_api(db: Db) {
     assert!(html.contains("<dd id=\"linhas\">2</dd>"), "{html}");
 
     // The same file again: nothing new.
-    let (ct, body) = multipart("bureau.csv", ENRICH.as_bytes(), false);
+    let (ct, body) = multipart(Some(&csrf), "bureau.csv", ENRICH.as_bytes(), false);
     let html = c
-        .post(t.url(&format!("/importacoes/contatos?_csrf={csrf}")))
+        .post(t.url("/importacoes/contatos"))
         .header("content-type", ct)
         .body(body)
         .send()
@@ -405,9 +405,9 @@ pub async fn enrichment_through_page_and_api(db: Db) {
 
     // A beta-only CPF through alfa's page: refused, line and column named.
     let beta_row = "documento_devedor;email\n111.444.777-35;invasor@example.com\n";
-    let (ct, body) = multipart("x.csv", beta_row.as_bytes(), false);
+    let (ct, body) = multipart(Some(&csrf), "x.csv", beta_row.as_bytes(), false);
     let res = c
-        .post(t.url(&format!("/importacoes/contatos?_csrf={csrf}")))
+        .post(t.url("/importacoes/contatos"))
         .header("content-type", ct)
         .body(body)
         .send()

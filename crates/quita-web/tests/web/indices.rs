@@ -49,11 +49,17 @@ async fn ipca_creditor(t: &TestApp, org_id: i64) -> Creditor {
         .unwrap()
 }
 
-/// A `multipart/form-data` body with the name and the file.
-fn form(name: &str, file: &str) -> (String, Vec<u8>) {
+/// A `multipart/form-data` body as the page's form sends it: the CSRF token
+/// first (when given), then the name and the file.
+fn form(csrf: Option<&str>, name: &str, file: &str) -> (String, Vec<u8>) {
     let boundary = "----quitaindexboundary0xKhTmLbOuNdArY";
+    let token = csrf
+        .map(|t| {
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{t}\r\n")
+        })
+        .unwrap_or_default();
     let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n{name}\r\n\
+        "{token}--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n{name}\r\n\
          --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ipca.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n\
          --{boundary}--\r\n"
     );
@@ -63,7 +69,8 @@ fn form(name: &str, file: &str) -> (String, Vec<u8>) {
     )
 }
 
-/// Posts the import form; `csrf` goes in the query as the page's form does.
+/// Posts the import form; `csrf` goes first in the body as the page's form
+/// sends it.
 async fn post_table(
     t: &TestApp,
     c: &Client,
@@ -71,12 +78,8 @@ async fn post_table(
     name: &str,
     file: &str,
 ) -> reqwest::Response {
-    let (ct, body) = form(name, file);
-    let url = match csrf {
-        Some(token) => t.url(&format!("/indices?_csrf={token}")),
-        None => t.url("/indices"),
-    };
-    c.post(url)
+    let (ct, body) = form(csrf, name, file);
+    c.post(t.url("/indices"))
         .header("content-type", ct)
         .body(body)
         .send()
@@ -264,6 +267,72 @@ pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {
     assert_eq!(problems[0]["index"], "ipca");
     assert_eq!(problems[0]["month"], "2026-01");
     assert_eq!(v["totals"][0]["not_updated"], 1, "{v}");
+
+    // A table that stops too early is not a gap: the months after its last
+    // count as 0 %, and more than two of them are said above the memory.
+    // Ending in 12/2025, the receivable due 15/01/2026 goes uncorrected
+    // for January to March; the one due 05/03/2026 lacks only March, which
+    // is normal (not published yet).
+    let res = post_table(&t, &sup, Some(&csrf), "ipca", "2025-12;0,50\n").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let warning = "A tabela IPCA não cobre 01/2026 a 03/2026: esses meses ficaram sem correção";
+    let (_, html) = get_text(&sup, t.url(&format!("/devedores/{maria}"))).await;
+    assert_eq!(html.matches("Memória de cálculo").count(), 2, "{html}");
+    assert_eq!(
+        html.matches(&format!(
+            "<p class=\"notice aviso-calculo\"><span class=\"tag warn\">Atenção</span> {warning}.</p>"
+        ))
+        .count(),
+        1,
+        "{html}"
+    );
+    let v: Value = reqwest::Client::new()
+        .get(t.url(&format!("/api/v1/debtors/{maria}")))
+        .bearer_auth(&api)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut warnings: Vec<(String, Value)> = v["receivables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["due_date"].as_str().unwrap().to_owned(),
+                r["update"]["warnings"].clone(),
+            )
+        })
+        .collect();
+    warnings.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        warnings,
+        [
+            ("2026-01-15".to_owned(), serde_json::json!([warning])),
+            ("2026-03-05".to_owned(), serde_json::json!([])),
+        ],
+        "{v}"
+    );
+    let rid = v["receivables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["due_date"] == "2026-01-15")
+        .unwrap()["id"]
+        .clone();
+    let u: Value = reqwest::Client::new()
+        .get(t.url(&format!("/api/v1/receivables/{rid}/update?on=2026-03-15")))
+        .bearer_auth(&api)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(u["update"]["warnings"], serde_json::json!([warning]), "{u}");
+    assert_eq!(u["update"]["monetary_correction"], "0.00", "{u}");
 }
 
 pub async fn bad_index_files_are_refused_with_their_line(db: Db) {

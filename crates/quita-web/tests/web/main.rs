@@ -1,6 +1,7 @@
 //! The real server on port 0, driven over HTTP (and in Chromium), against
 //! SQLite and — with `QUITA_TEST_POSTGRES_URL` — PostgreSQL.
 
+mod aging_buckets;
 mod api;
 mod browser;
 mod debtor_view;
@@ -10,6 +11,7 @@ mod portfolio;
 mod search;
 mod support;
 mod tenancy;
+mod uploads;
 
 /// Expands each case into `sqlite::<case>` and `postgres::<case>` tests.
 macro_rules! both {
@@ -46,6 +48,9 @@ both!(
     crate::indices::bad_index_files_are_refused_with_their_line => bad_index_files_are_refused_with_their_line,
     crate::indices::index_import_roles_csrf_and_tenancy => index_import_roles_csrf_and_tenancy,
     crate::search::search_by_words_and_limit_notice => search_by_words_and_limit_notice,
+    crate::uploads::upload_forms_carry_the_token_first => upload_forms_carry_the_token_first,
+    crate::uploads::bodies_over_the_limit => bodies_over_the_limit,
+    crate::aging_buckets::aging_with_custom_buckets => aging_with_custom_buckets,
     crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
     crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
 );

@@ -64,10 +64,24 @@ pub async fn import(t: &TestApp, org_id: i64, creditor_id: i64, csv: &str) -> Im
         .unwrap()
 }
 
-/// A `multipart/form-data` body with the file and, optionally, `partial`.
-pub fn multipart(file_name: &str, content: &[u8], partial: bool) -> (String, Vec<u8>) {
+/// A `multipart/form-data` body as the upload forms send it: the CSRF
+/// token first (when given), then `partial` (optionally) and the file.
+pub fn multipart(
+    csrf: Option<&str>,
+    file_name: &str,
+    content: &[u8],
+    partial: bool,
+) -> (String, Vec<u8>) {
     let boundary = "----quitatestboundary7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
+    if let Some(token) = csrf {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
     if partial {
         body.extend_from_slice(
             format!(
@@ -94,9 +108,9 @@ pub async fn upload(
     csv: &str,
     partial: bool,
 ) -> (String, String) {
-    let (ct, body) = multipart("carteira.csv", csv.as_bytes(), partial);
+    let (ct, body) = multipart(Some(csrf), "carteira.csv", csv.as_bytes(), partial);
     let res = c
-        .post(t.url(&format!("/carteiras/{creditor_id}/importar?_csrf={csrf}")))
+        .post(t.url(&format!("/carteiras/{creditor_id}/importar")))
         .header("content-type", ct)
         .body(body)
         .send()
@@ -300,9 +314,9 @@ pub async fn creditors_and_import_through_pages(db: Db) {
         "{form}"
     );
     // An empty upload is refused on the spot.
-    let (ct, body) = multipart("vazio.csv", b"", false);
+    let (ct, body) = multipart(Some(&csrf), "vazio.csv", b"", false);
     let res = c
-        .post(t.url(&format!("/carteiras/{}/importar?_csrf={csrf}", cred.id)))
+        .post(t.url(&format!("/carteiras/{}/importar", cred.id)))
         .header("content-type", ct)
         .body(body)
         .send()
@@ -310,7 +324,7 @@ pub async fn creditors_and_import_through_pages(db: Db) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // Without the CSRF token the upload is refused.
-    let (ct, body) = multipart("x.csv", good_csv().as_bytes(), false);
+    let (ct, body) = multipart(None, "x.csv", good_csv().as_bytes(), false);
     let res = c
         .post(t.url(&format!("/carteiras/{}/importar", cred.id)))
         .header("content-type", ct)
@@ -321,9 +335,14 @@ pub async fn creditors_and_import_through_pages(db: Db) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // The upload route takes files above the general 2 MB body limit (a
     // binary file is then refused by the import itself); other routes do not.
-    let (ct, body) = multipart("grande.csv", &vec![0u8; 3 * 1024 * 1024], false);
+    let (ct, body) = multipart(
+        Some(&csrf),
+        "grande.csv",
+        &vec![0u8; 3 * 1024 * 1024],
+        false,
+    );
     let res = c
-        .post(t.url(&format!("/carteiras/{}/importar?_csrf={csrf}", cred.id)))
+        .post(t.url(&format!("/carteiras/{}/importar", cred.id)))
         .header("content-type", ct)
         .body(body)
         .send()
@@ -348,7 +367,11 @@ pub async fn creditors_and_import_through_pages(db: Db) {
     // body, so the client sees either the answer or, when it was still
     // writing, a broken pipe; never a success.
     match res {
-        Ok(res) => assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE),
+        Ok(res) => {
+            assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+            let html = res.text().await.unwrap();
+            assert!(html.contains("passa do limite de 2 MB"), "{html}");
+        }
         Err(e) => assert!(e.is_request(), "{e}"),
     }
     let still = t.app.creditor(a.id, cred.id).await.unwrap().name;
@@ -765,6 +788,8 @@ pub async fn portfolio_api(db: Db) {
     assert_eq!(u["receivable"]["open_balance"], "100.00");
     assert_eq!(u["update"]["total"], "103.97", "{u}");
     assert_eq!(u["update"]["days_late"], 59);
+    // Nothing to warn about (no index, no fee): the list is there, empty.
+    assert_eq!(u["update"]["warnings"], json!([]), "{u}");
     let lines = u["update"]["lines"].as_array().unwrap();
     assert!(
         lines

@@ -235,9 +235,10 @@ pub async fn portfolios_are_per_organization(db: Db) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "POST /carteiras/{id}");
-    let (ct, body) = crate::portfolio::multipart("x.csv", good_csv().as_bytes(), false);
+    let (ct, body) =
+        crate::portfolio::multipart(Some(&csrf), "x.csv", good_csv().as_bytes(), false);
     let res = c
-        .post(t.url(&format!("/carteiras/{id}/importar?_csrf={csrf}")))
+        .post(t.url(&format!("/carteiras/{id}/importar")))
         .header("content-type", ct)
         .body(body)
         .send()

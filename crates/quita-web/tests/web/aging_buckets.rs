@@ -1,0 +1,191 @@
+//! The aging page with custom buckets ("Faixas (dias)"): the table, the
+//! chart, the drill-down and the exports follow them; a bad value is refused
+//! with a pt-BR message naming it.
+
+use quita_store::Db;
+use reqwest::{Client, StatusCode};
+
+use crate::{
+    portfolio::{creditor, good_csv, import},
+    support::{TestApp, client, logged_in},
+};
+
+async fn get(c: &Client, t: &TestApp, path: &str) -> (StatusCode, String) {
+    let res = c.get(t.url(path)).send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+/// The rows of the `#aging` table: (bucket, count).
+fn table_rows(html: &str) -> Vec<(String, String)> {
+    let body = html
+        .split("<table id=\"aging\">")
+        .nth(1)
+        .and_then(|t| t.split("</tbody>").next())
+        .unwrap_or_else(|| panic!("no aging table: {html}"));
+    body.split("<tr>")
+        .skip(2)
+        .map(|row| {
+            let cells: Vec<&str> = row
+                .split("<td")
+                .skip(1)
+                .map(|c| {
+                    let c = &c[c.find('>').unwrap() + 1..];
+                    let c = c.split("</td>").next().unwrap();
+                    // The label cell holds a link.
+                    match c.find("\">") {
+                        Some(at) => c[at + 2..].split('<').next().unwrap(),
+                        None => c,
+                    }
+                })
+                .collect();
+            (cells[0].to_owned(), cells[1].to_owned())
+        })
+        .collect()
+}
+
+pub async fn aging_with_custom_buckets(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    // On 15/03/2026: one receivable current, one 10 days late (due
+    // 05/03/2026), one 59 days late (due 15/01/2026).
+    import(&t, a.id, cred.id, &good_csv()).await;
+    let v = client();
+    logged_in(&t, &v, &a.email("viewer")).await;
+
+    // The defaults: the field is blank, its placeholder shows them.
+    let (status, html) = get(&v, &t, "/relatorios/aging?data_base=15/03/2026").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(
+            "Faixas (dias) <input name=\"faixas\" value=\"\" placeholder=\"30,60,90,180,360\""
+        ),
+        "{html}"
+    );
+    assert_eq!(table_rows(&html).len(), 7, "{html}");
+
+    // 7 and 45 days: the 10-day receivable moves to 8–45, the 59-day one to 46+.
+    let (status, html) = get(
+        &v,
+        &t,
+        "/relatorios/aging?data_base=15/03/2026&faixas=7,+45",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(
+        table_rows(&html),
+        [
+            ("A vencer", "1"),
+            ("1 a 7 dias", "0"),
+            ("8 a 45 dias", "1"),
+            ("46+ dias", "1"),
+        ]
+        .map(|(l, n)| (l.to_owned(), n.to_owned())),
+        "{html}"
+    );
+    assert!(html.contains("name=\"faixas\" value=\"7,45\""), "{html}");
+    assert!(!html.contains("31 a 60 dias"), "{html}");
+    // The chart's bars, the table's drill-down links and the exports carry them.
+    let qs = "data_base=15%2F03%2F2026&#38;faixas=7,45";
+    assert_eq!(html.matches("class=\"bar\"").count(), 4, "{html}");
+    assert_eq!(
+        html.matches(&format!("href=\"/relatorios/aging/faixa/3?{qs}\""))
+            .count(),
+        2,
+        "bar and row: {html}"
+    );
+    assert!(
+        html.contains(&format!("href=\"/relatorios/aging.csv?{qs}\"")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("href=\"/relatorios/aging.xlsx?{qs}\"")),
+        "{html}"
+    );
+
+    // Drill-down: each custom bucket lists its own receivables.
+    let (status, drill) = get(
+        &v,
+        &t,
+        "/relatorios/aging/faixa/3?data_base=15%2F03%2F2026&faixas=7,45",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(drill.contains("<h1>46+ dias</h1>"), "{drill}");
+    assert!(
+        drill.contains("15/01/2026") && drill.contains(">59<") && !drill.contains("05/03/2026"),
+        "{drill}"
+    );
+    assert!(
+        drill.contains(&format!("href=\"/relatorios/aging?{qs}\"")),
+        "back link: {drill}"
+    );
+    let (_, drill) = get(
+        &v,
+        &t,
+        "/relatorios/aging/faixa/2?data_base=15%2F03%2F2026&faixas=7,45",
+    )
+    .await;
+    assert!(drill.contains("<h1>8 a 45 dias</h1>"), "{drill}");
+    assert!(
+        drill.contains("05/03/2026") && drill.contains(">10<") && !drill.contains("15/01/2026"),
+        "{drill}"
+    );
+    assert!(drill.contains("1 título"), "{drill}");
+    let (_, drill) = get(
+        &v,
+        &t,
+        "/relatorios/aging/faixa/1?data_base=15%2F03%2F2026&faixas=7,45",
+    )
+    .await;
+    assert!(drill.contains("Nenhum título nesta faixa"), "{drill}");
+    // Past the last custom bucket: not found.
+    let (status, _) = get(
+        &v,
+        &t,
+        "/relatorios/aging/faixa/4?data_base=15%2F03%2F2026&faixas=7,45",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Exports.
+    let (status, csv) = get(
+        &v,
+        &t,
+        "/relatorios/aging.csv?data_base=15%2F03%2F2026&faixas=7,45",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.contains("1 a 7 dias;0;0,00;0,00;0,00")
+            && csv.contains("8 a 45 dias;1;100,00;100,00;")
+            && csv.contains("46+ dias;1;100,00;100,00;")
+            && !csv.contains("31 a 60"),
+        "{csv}"
+    );
+    let xlsx = v
+        .get(t.url("/relatorios/aging.xlsx?data_base=15%2F03%2F2026&faixas=7,45"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
+
+    // A bad value: a pt-BR page naming it, wherever it comes.
+    for path in [
+        "/relatorios/aging?data_base=15/03/2026&faixas=60,30",
+        "/relatorios/aging/faixa/1?data_base=15/03/2026&faixas=60,30",
+        "/relatorios/aging.csv?data_base=15/03/2026&faixas=60,30",
+    ] {
+        let (status, html) = get(&v, &t, path).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert!(
+            html.contains("Faixas (dias) “60,30”") && html.contains("ordem crescente"),
+            "{path}: {html}"
+        );
+        assert!(html.contains("Voltar e corrigir"), "{html}");
+    }
+    let (status, html) = get(&v, &t, "/relatorios/aging?faixas=30,dias").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("“dias” não é um número de dias"), "{html}");
+}
