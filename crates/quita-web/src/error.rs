@@ -207,6 +207,19 @@ fn too_large_answer(path: &str, limit: usize, cli: Option<&str>) -> Response {
     error_page(StatusCode::PAYLOAD_TOO_LARGE, &message)
 }
 
+/// Whether a body error is the route's length limit cutting a streamed
+/// body (answered 413, as a declared length over it would be).
+pub fn is_over_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
 /// Middleware outside the body limits: their bare `413` (tower-http's
 /// `RequestBodyLimit`, an axum extractor over `DefaultBodyLimit`) becomes
 /// [`payload_too_large`]. A 413 already answered as a page or as problem
@@ -274,5 +287,22 @@ mod tests {
         );
         assert_eq!(limit_of("/carteiras/7", general), (general, None));
         assert_eq!(limit_of("/indices", general), (general, None));
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_cut_at_its_limit_is_told_apart() {
+        use axum::body::{Body, HttpBody as _};
+        use http_body_util::{Full, Limited};
+        let mut over = Body::new(Limited::new(
+            Full::new(axum::body::Bytes::from(vec![0u8; 10])),
+            5,
+        ));
+        let err = std::future::poll_fn(|cx| std::pin::Pin::new(&mut over).poll_frame(cx))
+            .await
+            .and_then(Result::err)
+            .expect("a body over its limit fails");
+        assert!(is_over_limit(&err));
+        let broken = axum::Error::new(std::io::Error::other("connection reset"));
+        assert!(!is_over_limit(&broken));
     }
 }

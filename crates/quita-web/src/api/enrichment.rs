@@ -93,7 +93,14 @@ pub async fn import_contacts(
     while let Some(frame) =
         std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
     {
-        let frame = frame.map_err(|e| AppError::invalid("body", e))?;
+        let frame = match frame {
+            Ok(f) => f,
+            // The outer middleware answers the bare 413 with the limit named.
+            Err(e) if crate::error::is_over_limit(&e) => {
+                return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+            }
+            Err(e) => return Err(AppError::invalid("body", e).into()),
+        };
         if let Ok(chunk) = frame.into_data() {
             spool.write(&chunk)?;
         }
