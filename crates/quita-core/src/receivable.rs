@@ -58,6 +58,18 @@ impl ReceivableStatus {
         }
     }
 
+    /// The status as a pt-BR adjective: "o título já está {pt_br}".
+    pub fn pt_br(self) -> &'static str {
+        match self {
+            Self::Open => "em aberto",
+            Self::PartiallyPaid => "parcialmente pago",
+            Self::Paid => "pago",
+            Self::Renegotiated => "renegociado",
+            Self::Cancelled => "cancelado",
+            Self::WrittenOff => "baixado",
+        }
+    }
+
     /// Still owed and collectable: `open` or `partially_paid` (what the
     /// aging list and the dunning cadence look at).
     pub fn is_collectable(self) -> bool {

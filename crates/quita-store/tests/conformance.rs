@@ -51,4 +51,5 @@ conformance!(
     search_limit_and_truncated,
     search_keeps_organizations_apart,
     search_document_numbers_ignoring_case,
+    receivables_close_once_with_their_reason,
 );

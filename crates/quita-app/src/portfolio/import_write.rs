@@ -503,16 +503,9 @@ impl<'a> BatchWriter<'a> {
 
 /// Why a stored receivable keeps its values, in pt-BR (the report's language).
 fn not_updatable_reason(e: &ImportUpdateError) -> String {
-    use quita_core::receivable::ReceivableStatus as S;
     match e {
         ImportUpdateError::NotUpdatable(status) => {
-            let was = match status {
-                S::Open | S::PartiallyPaid => "em aberto",
-                S::Paid => "pago",
-                S::Renegotiated => "renegociado",
-                S::Cancelled => "cancelado",
-                S::WrittenOff => "baixado",
-            };
+            let was = status.pt_br();
             format!("o título já está {was}: a importação não altera um título encerrado")
         }
         ImportUpdateError::DifferentIdentity => {
@@ -522,7 +515,7 @@ fn not_updatable_reason(e: &ImportUpdateError) -> String {
     }
 }
 
-fn restore(s: &ReceivableRow) -> AppResult<Receivable> {
+pub(super) fn restore(s: &ReceivableRow) -> AppResult<Receivable> {
     use quita_core::{
         money::Money,
         receivable::{DocumentNumber, Installment, NewReceivable},

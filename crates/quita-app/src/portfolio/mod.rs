@@ -3,6 +3,7 @@
 //! receivables and the monetary-correction index tables.
 
 pub mod aging;
+pub mod closing;
 pub mod contracts;
 pub mod creditors;
 pub mod debtors;

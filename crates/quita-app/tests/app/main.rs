@@ -1,10 +1,12 @@
 //! Use cases against real databases (SQLite always, PostgreSQL when configured).
 
+mod closing;
 mod debtor_view;
 mod enrichment;
 mod import;
 mod marks;
 
+use closing::supervisors_close_receivables_once;
 use debtor_view::contracts_terms_and_access_log;
 use enrichment::{
     enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources,
@@ -58,6 +60,7 @@ both!(
     enrichment_bad_rows_change_nothing,
     enrichment_streams_a_long_file_all_or_nothing,
     people_mark_debtors_and_contacts,
+    supervisors_close_receivables_once,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

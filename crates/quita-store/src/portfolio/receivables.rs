@@ -20,6 +20,10 @@ pub struct ReceivableRow {
     pub original_amount: i64,
     pub open_balance: i64,
     pub status: ReceivableStatus,
+    /// Why it was cancelled or written off by hand, and when; `None`
+    /// otherwise (an import that settles it sets neither).
+    pub closed_reason: Option<String>,
+    pub closed_at: Option<jiff::Timestamp>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -37,6 +41,8 @@ pub(crate) struct Row {
     pub original_amount: i64,
     pub open_balance: i64,
     pub status: String,
+    pub closed_reason: Option<String>,
+    pub closed_at: Option<i64>,
 }
 
 impl TryFrom<Row> for ReceivableRow {
@@ -59,13 +65,42 @@ impl TryFrom<Row> for ReceivableRow {
             adjusted_due_date: date_of(r.adjusted_due_day),
             original_amount: r.original_amount,
             open_balance: r.open_balance,
+            closed_reason: r.closed_reason,
+            closed_at: r.closed_at.map(crate::ts),
         })
     }
 }
 
+/// Closes one collectable receivable by hand (`to` is `cancelled` or
+/// `written_off`, decided by the domain's transition), keeping why and
+/// when. Only a receivable still `open` or `partially_paid` changes: `false`
+/// when it was not (closed meanwhile, or not found), so two concurrent
+/// closes change it once.
+pub async fn close(
+    tx: &mut crate::Tx,
+    org_id: i64,
+    id: i64,
+    to: ReceivableStatus,
+    reason: &str,
+    now: jiff::Timestamp,
+) -> Result<bool> {
+    const SQL: &str = "UPDATE receivables SET status = $3, closed_reason = $4, closed_at = $5, updated_at = $5 \
+         WHERE org_id = $1 AND id = $2 AND status IN ('open', 'partially_paid')";
+    let n = on_tx!(tx, |t| sqlx::query(SQL)
+        .bind(org_id)
+        .bind(id)
+        .bind(to.as_str())
+        .bind(reason)
+        .bind(crate::ms(now))
+        .execute(&mut **t)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
 pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<ReceivableRow> {
     const SQL: &str = "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
-         adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE org_id = $1 AND id = $2";
+         adjusted_due_day, original_amount, open_balance, status, closed_reason, closed_at FROM receivables WHERE org_id = $1 AND id = $2";
     let row: Row = on_db!(db, |p| sqlx::query_as(SQL)
         .bind(org_id)
         .bind(id)
@@ -78,7 +113,7 @@ pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<ReceivableRow> {
 /// `+org_id`: see [`contracts::list_for_debtor`](super::contracts::list_for_debtor).
 pub async fn list_for_debtor(db: &Db, org_id: i64, debtor_id: i64) -> Result<Vec<ReceivableRow>> {
     const SQL: &str = "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
-         adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE +org_id = $1 AND debtor_id = $2 \
+         adjusted_due_day, original_amount, open_balance, status, closed_reason, closed_at FROM receivables WHERE +org_id = $1 AND debtor_id = $2 \
          ORDER BY due_day, id LIMIT 5000";
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
         .bind(org_id)
@@ -180,7 +215,7 @@ pub async fn list_by_adjusted_due(
 ) -> Result<Vec<ReceivableRow>> {
     let sql = format!(
         "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
-         adjusted_due_day, original_amount, open_balance, status FROM receivables \
+         adjusted_due_day, original_amount, open_balance, status, closed_reason, closed_at FROM receivables \
          WHERE org_id = $1 AND status IN ('open', 'partially_paid') AND adjusted_due_day BETWEEN $2 AND $3 \
            AND id > $4{} ORDER BY id LIMIT $5",
         scope.filters("", 6)

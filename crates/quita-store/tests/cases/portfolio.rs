@@ -846,3 +846,77 @@ pub async fn aging_groups_of_contracts_with_terms(db: Db) {
             .is_empty()
     );
 }
+
+/// A receivable closed by hand keeps why and when; only a collectable one
+/// closes, once, and only within its organization.
+pub async fn receivables_close_once_with_their_reason(db: Db) {
+    use quita_core::receivable::ReceivableStatus;
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let c = creditor(&db, a.id, "11222333000181").await;
+    let mut tx = db.begin_write().await.unwrap();
+    let (_, ids) = import::upsert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
+        .await
+        .unwrap();
+    let ana = ids["52998224725"];
+    let mut rows = vec![
+        receivable(ana, "NF-1", 1, date(2026, 10, 1), 10_000),
+        receivable(ana, "NF-1", 2, date(2026, 11, 1), 10_000),
+    ];
+    rows[1].status = "paid";
+    rows[1].open_balance = 0;
+    import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let list = receivables::list_for_debtor(&db, a.id, ana).await.unwrap();
+    let (open, paid) = (list[0].id, list[1].id);
+    assert!(
+        list.iter()
+            .all(|r| r.closed_reason.is_none() && r.closed_at.is_none())
+    );
+
+    let at = jiff::Timestamp::from_second(1_790_000_000).unwrap();
+    let close = |org_id: i64, id: i64, to: ReceivableStatus| {
+        let db = db.clone();
+        async move {
+            let mut tx = db.begin_write().await.unwrap();
+            let done = receivables::close(&mut tx, org_id, id, to, "prescrito", at)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            done
+        }
+    };
+    assert!(
+        !close(b.id, open, ReceivableStatus::WrittenOff).await,
+        "another organization's"
+    );
+    assert!(
+        !close(a.id, paid, ReceivableStatus::WrittenOff).await,
+        "a paid one"
+    );
+    assert!(close(a.id, open, ReceivableStatus::WrittenOff).await);
+    assert!(
+        !close(a.id, open, ReceivableStatus::Cancelled).await,
+        "twice"
+    );
+    let closed = receivables::get(&db, a.id, open).await.unwrap();
+    assert_eq!(closed.status, ReceivableStatus::WrittenOff);
+    assert_eq!(closed.closed_reason.as_deref(), Some("prescrito"));
+    assert_eq!(closed.closed_at, Some(at));
+    assert_eq!(
+        receivables::get(&db, a.id, paid)
+            .await
+            .unwrap()
+            .closed_reason,
+        None
+    );
+    assert!(
+        aging::groups(&db, a.id, &AgingScope::default())
+            .await
+            .unwrap()
+            .is_empty(),
+        "a closed receivable leaves the aging list"
+    );
+}

@@ -1,0 +1,105 @@
+//! Cancelling and writing off receivables by hand: roles, organization
+//! scope, once only, the reason kept, the audit log and the aging list.
+
+use quita_app::{
+    AppError,
+    portfolio::{aging::AgingQuery, closing::Closing},
+};
+use quita_core::{aging::AgingBuckets, receivable::ReceivableStatus, role::Role};
+use quita_store::{Db, audit};
+
+use crate::{
+    debtor_view::principal,
+    import::{GOOD, csv, import, setup},
+};
+
+pub async fn supervisors_close_receivables_once(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    let maria = app.search_debtors(org, "maria", 5).await.unwrap()[0].clone();
+    let on = jiff::civil::date(2026, 11, 23);
+    let view = app.debtor_360(org, maria.id, on).await.unwrap();
+    let (first, second) = (
+        view.receivables[0].receivable.clone(),
+        view.receivables[1].receivable.clone(),
+    );
+    let supervisor = principal(org, Role::Supervisor, 1);
+    let aging = |app: &quita_app::App| {
+        let app = app.clone();
+        async move {
+            let q = AgingQuery {
+                creditor_id: None,
+                debtor_id: None,
+                as_of: on,
+                buckets: AgingBuckets::default(),
+            };
+            app.aging(org, &q).await.unwrap().total().count
+        }
+    };
+    let before = aging(&app).await;
+
+    for (who, expected) in [
+        (principal(org, Role::Agent, 1), "forbidden"),
+        (principal(org, Role::Viewer, 1), "forbidden"),
+        (principal(org + 1000, Role::Admin, 1), "not_found"),
+    ] {
+        let err = app
+            .close_receivable(&who, first.id, Closing::WriteOff, "prescrito")
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), expected, "{err:?}");
+    }
+    assert!(matches!(
+        app.close_receivable(&supervisor, first.id, Closing::Cancel, "   ")
+            .await,
+        Err(AppError::Invalid { .. })
+    ));
+    assert_eq!(aging(&app).await, before, "refusals change nothing");
+
+    let closed = app
+        .close_receivable(
+            &supervisor,
+            first.id,
+            Closing::WriteOff,
+            " prescrito  (5 anos) ",
+        )
+        .await
+        .unwrap();
+    assert_eq!(closed.status, ReceivableStatus::WrittenOff);
+    assert_eq!(closed.closed_reason.as_deref(), Some("prescrito (5 anos)"));
+    assert_eq!(closed.closed_at, Some(app.now()));
+    assert_eq!(
+        closed.open_balance, first.open_balance,
+        "the balance is kept"
+    );
+    match app
+        .close_receivable(&supervisor, first.id, Closing::Cancel, "de novo")
+        .await
+    {
+        Err(AppError::Conflict(m)) => assert!(m.contains("já está baixado"), "{m}"),
+        other => panic!("a second close must conflict: {other:?}"),
+    }
+    let cancelled = app
+        .close_receivable(&supervisor, second.id, Closing::Cancel, "venda desfeita")
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status, ReceivableStatus::Cancelled);
+    assert_eq!(aging(&app).await, before - 2, "both left the aging list");
+
+    let log = audit::list(&db, org, None, 50).await.unwrap();
+    let closings: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "receivable_closed")
+        .collect();
+    assert_eq!(closings.len(), 2, "{closings:?}");
+    assert!(
+        closings
+            .iter()
+            .any(|e| e.details["reason"] == "venda desfeita" && e.details["to"] == "cancelled")
+    );
+}
