@@ -402,7 +402,7 @@ pub async fn existing(
     let rows: Vec<Row> = select_by_keys(
         tx,
         "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
-         adjusted_due_day, original_amount, open_balance, status FROM receivables WHERE creditor_id =",
+         adjusted_due_day, original_amount, open_balance, status, closed_reason, closed_at FROM receivables WHERE creditor_id =",
         creditor_id,
         "document_number",
         &numbers,
