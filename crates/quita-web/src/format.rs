@@ -155,6 +155,7 @@ pub fn audit_action(action: &str) -> &str {
         "receivables_imported" => "Títulos importados",
         "contacts_imported" => "Contatos importados (enriquecimento)",
         "contract_saved" => "Contrato registrado",
+        "receivable_closed" => "Título cancelado ou baixado",
         "index_table_stored" => "Tabela de índice gravada",
         other => other,
     }

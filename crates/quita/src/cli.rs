@@ -61,6 +61,9 @@ pub enum Command {
     /// Contracts of a debtor and the terms agreed in them.
     #[command(subcommand)]
     Contract(crate::commands::contract::ContractCommand),
+    /// Receivables (títulos): cancel or write off by hand.
+    #[command(subcommand)]
+    Receivable(crate::commands::receivable::ReceivableCommand),
     /// Import receivables with their debtors and contacts, or extra contacts (enrichment).
     #[command(subcommand)]
     Import(crate::commands::portfolio::ImportCommand),
@@ -98,6 +101,7 @@ impl Command {
             Command::Token(TokenCommand::Create(a)) => a.json,
             Command::Calc(c) => c.wants_json(),
             Command::Contract(c) => c.wants_json(),
+            Command::Receivable(c) => c.wants_json(),
             Command::Creditor(crate::commands::portfolio::CreditorCommand::Create(a)) => a.json,
             Command::Creditor(crate::commands::portfolio::CreditorCommand::List(j)) => j.json,
             Command::Import(crate::commands::portfolio::ImportCommand::Receivables(a)) => a.json,

@@ -42,13 +42,22 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let rendered = e.render().to_string();
-    let line = rendered
+    // The first paragraph: a missing argument is named on the lines after
+    // "the following required arguments were not provided:".
+    let first = rendered
+        .trim_start()
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
         .lines()
         .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("invalid arguments")
-        .trim_start_matches("error: ")
-        .to_owned();
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let line = match first.trim_start_matches("error: ") {
+        "" => "invalid arguments".to_owned(),
+        l => l.to_owned(),
+    };
     let hint = if matches!(
         e.kind(),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand

@@ -74,18 +74,24 @@ fn reason_of(raw: &str) -> AppResult<String> {
 
 impl App {
     /// Cancels or writes off one receivable of the organization (supervisors
-    /// and admins). Only an open or partially paid receivable closes; any
-    /// other, or one closed meanwhile by someone else, is a conflict.
+    /// and admins), of debtor `of_debtor` when given (a page reached through
+    /// another debtor does not find it). Only an open or partially paid
+    /// receivable closes; any other, or one closed meanwhile by someone
+    /// else, is a conflict.
     pub async fn close_receivable(
         &self,
         who: &Principal,
         receivable_id: i64,
+        of_debtor: Option<i64>,
         closing: Closing,
         reason: &str,
     ) -> AppResult<ReceivableRow> {
         who.require(Role::Supervisor)?;
         let reason = reason_of(reason)?;
         let stored = receivables::get(&self.db, who.org_id, receivable_id).await?;
+        if of_debtor.is_some_and(|d| d != stored.debtor_id) {
+            return Err(AppError::NotFound);
+        }
         let mut receivable = restore(&stored)?;
         let done = match closing {
             Closing::Cancel => receivable.cancel(),

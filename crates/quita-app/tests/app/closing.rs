@@ -49,13 +49,19 @@ pub async fn supervisors_close_receivables_once(db: Db) {
         (principal(org + 1000, Role::Admin, 1), "not_found"),
     ] {
         let err = app
-            .close_receivable(&who, first.id, Closing::WriteOff, "prescrito")
+            .close_receivable(&who, first.id, None, Closing::WriteOff, "prescrito")
             .await
             .unwrap_err();
         assert_eq!(err.code(), expected, "{err:?}");
     }
+    let joao = app.search_debtors(org, "joao", 5).await.unwrap()[0].id;
     assert!(matches!(
-        app.close_receivable(&supervisor, first.id, Closing::Cancel, "   ")
+        app.close_receivable(&supervisor, first.id, Some(joao), Closing::Cancel, "engano")
+            .await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.close_receivable(&supervisor, first.id, None, Closing::Cancel, "   ")
             .await,
         Err(AppError::Invalid { .. })
     ));
@@ -65,6 +71,7 @@ pub async fn supervisors_close_receivables_once(db: Db) {
         .close_receivable(
             &supervisor,
             first.id,
+            None,
             Closing::WriteOff,
             " prescrito  (5 anos) ",
         )
@@ -78,14 +85,20 @@ pub async fn supervisors_close_receivables_once(db: Db) {
         "the balance is kept"
     );
     match app
-        .close_receivable(&supervisor, first.id, Closing::Cancel, "de novo")
+        .close_receivable(&supervisor, first.id, None, Closing::Cancel, "de novo")
         .await
     {
         Err(AppError::Conflict(m)) => assert!(m.contains("já está baixado"), "{m}"),
         other => panic!("a second close must conflict: {other:?}"),
     }
     let cancelled = app
-        .close_receivable(&supervisor, second.id, Closing::Cancel, "venda desfeita")
+        .close_receivable(
+            &supervisor,
+            second.id,
+            None,
+            Closing::Cancel,
+            "venda desfeita",
+        )
         .await
         .unwrap();
     assert_eq!(cancelled.status, ReceivableStatus::Cancelled);

@@ -73,7 +73,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(marks::mark_contact))
         .routes(routes!(portfolio::debtor_accesses))
         .routes(routes!(contracts::save_contract))
-        .routes(routes!(portfolio::receivable_update));
+        .routes(routes!(portfolio::receivable_update))
+        .routes(routes!(portfolio::close_receivable));
     let (_, openapi) = doc.clone().split_for_parts();
     let json = serde_json::to_string(&openapi).unwrap_or_else(|_| "{}".into());
     doc.route(

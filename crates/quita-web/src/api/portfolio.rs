@@ -10,7 +10,10 @@ use axum::{
 };
 use quita_app::{
     AppError,
-    portfolio::import::{ImportOutcome, ImportSummary, RowProblem},
+    portfolio::{
+        closing::Closing,
+        import::{ImportOutcome, ImportSummary, RowProblem},
+    },
 };
 use quita_core::{aging::AgingBuckets, charge_policy::ChargePolicy, role::Role};
 use quita_store::{
@@ -561,6 +564,11 @@ pub struct ReceivableDto {
     pub open_balance: String,
     /// `open`, `partially_paid`, `paid`, `renegotiated`, `cancelled`, `written_off`.
     pub status: String,
+    /// Why it was cancelled or written off by hand; null otherwise (also
+    /// when an import settled it).
+    pub closed_reason: Option<String>,
+    /// When it was closed by hand (RFC 3339, UTC); null otherwise.
+    pub closed_at: Option<String>,
 }
 
 impl From<&ReceivableRow> for ReceivableDto {
@@ -580,6 +588,8 @@ impl From<&ReceivableRow> for ReceivableDto {
             original_amount: Money::from_centavos(r.original_amount).to_string(),
             open_balance: Money::from_centavos(r.open_balance).to_string(),
             status: r.status.as_str().to_owned(),
+            closed_reason: r.closed_reason.clone(),
+            closed_at: r.closed_at.map(|t| t.to_string()),
         }
     }
 }
@@ -877,4 +887,130 @@ pub async fn receivable_update(
         receivable: ReceivableDto::from(&r),
         update: u,
     }))
+}
+
+/// How to close a receivable by hand.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseBody {
+    /// `cancel` (issued in error, sale undone) or `write_off` (a loss).
+    pub action: String,
+    /// Why, kept on the receivable and in the audit log (up to 200 characters).
+    pub reason: String,
+}
+
+impl CloseBody {
+    /// Reads the body field by field, so that a missing or mistyped field
+    /// (or one the body should not have) is a 422 naming it.
+    fn parse(v: serde_json::Value) -> Result<Self, AppError> {
+        let serde_json::Value::Object(fields) = v else {
+            return Err(AppError::invalid(
+                "body",
+                "expected an object {\"action\": \"cancel\"|\"write_off\", \"reason\": \"…\"}",
+            ));
+        };
+        if let Some(other) = fields
+            .keys()
+            .find(|k| !matches!(k.as_str(), "action" | "reason"))
+        {
+            return Err(AppError::invalid(
+                "body",
+                format!("unknown field {other:?} (expected action and reason)"),
+            ));
+        }
+        let action = match fields.get("action") {
+            Some(serde_json::Value::String(raw)) => raw.clone(),
+            None | Some(serde_json::Value::Null) => {
+                return Err(AppError::invalid(
+                    "action",
+                    "missing action (cancel or write_off)",
+                ));
+            }
+            Some(_) => {
+                return Err(AppError::invalid(
+                    "action",
+                    "expected a string: cancel or write_off",
+                ));
+            }
+        };
+        let reason = match fields.get("reason") {
+            Some(serde_json::Value::String(raw)) => raw.clone(),
+            // Blank and missing alike: the use case says what a reason needs.
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(_) => return Err(AppError::invalid("reason", "expected a string")),
+        };
+        Ok(Self { action, reason })
+    }
+
+    fn closing(&self) -> Result<Closing, AppError> {
+        Closing::parse(&self.action).ok_or_else(|| {
+            AppError::invalid(
+                "action",
+                format!("unknown action {:?} (cancel or write_off)", self.action),
+            )
+        })
+    }
+}
+
+/// Closes a receivable by hand: cancels it (issued in error, sale undone)
+/// or writes it off as a loss, with the reason (supervisor; audited). Only
+/// an open or partially paid receivable closes (409 otherwise); it leaves
+/// the aging list and the cadence.
+#[utoipa::path(post, path = "/api/v1/receivables/{id}/close", tag = "portfolio",
+    params(("id" = i64, Path, description = "Receivable id")), request_body = CloseBody,
+    responses((status = 200, body = ReceivableDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn close_receivable(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(raw): Path<String>,
+    body: ApiJson<serde_json::Value>,
+) -> Result<Json<ReceivableDto>, ApiError> {
+    p.require(Role::Supervisor)?;
+    let id = path_id(&raw)?;
+    let b = CloseBody::parse(body.0)?;
+    let row = state
+        .app
+        .close_receivable(&p, id, None, b.closing()?, &b.reason)
+        .await?;
+    Ok(Json(ReceivableDto::from(&row)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(json: &str) -> Result<(Closing, String), String> {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let read = CloseBody::parse(v).and_then(|b| Ok((b.closing()?, b.reason)));
+        read.map_err(|e| match e {
+            AppError::Invalid { field, .. } => field.to_owned(),
+            other => panic!("{other:?}"),
+        })
+    }
+
+    #[test]
+    fn close_bodies_name_the_field_at_fault() {
+        assert_eq!(
+            close(r#"{"action": "write_off", "reason": "falência"}"#),
+            Ok((Closing::WriteOff, "falência".to_owned()))
+        );
+        assert_eq!(
+            close(r#"{"action": "cancel"}"#),
+            Ok((Closing::Cancel, String::new()))
+        );
+        for (bad, field) in [
+            (r#"{"action": "pay", "reason": "x"}"#, "action"),
+            (r#"{"reason": "x"}"#, "action"),
+            (r#"{"action": 1, "reason": "x"}"#, "action"),
+            (r#"{"action": "cancel", "reason": 7}"#, "reason"),
+            (
+                r#"{"action": "cancel", "reason": "x", "when": "now"}"#,
+                "body",
+            ),
+            (r#"["cancel"]"#, "body"),
+        ] {
+            assert_eq!(close(bad), Err(field.to_owned()), "{bad}");
+        }
+    }
 }

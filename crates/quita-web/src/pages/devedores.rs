@@ -380,6 +380,10 @@ pub struct ReceivableView {
     pub updated: String,
     pub days_late: String,
     pub status: &'static str,
+    /// Why and when it was closed by hand: `venda desfeita (23/11/2026)`.
+    pub closed_note: Option<String>,
+    /// The "Encerrar" form, on an open receivable for supervisors and admins.
+    pub close: Option<CloseFormView>,
     pub lines: Vec<LineView>,
     /// What the memory must also say (an index table out of date, deflation
     /// floored at zero, a fee charged to a consumer), in pt-BR: shown above
@@ -390,6 +394,15 @@ pub struct ReceivableView {
     pub problem: Option<String>,
     /// The problem is a missing index table: the page links to Índices.
     pub problem_is_index: bool,
+}
+
+/// What the "Encerrar" form of one receivable needs.
+pub struct CloseFormView {
+    /// `/devedores/{id}/titulos/{rid}/encerrar`.
+    pub action: String,
+    pub csrf: String,
+    /// The "Ação" select: value, label.
+    pub options: Vec<(&'static str, &'static str)>,
 }
 
 pub fn status_label(s: &str) -> &'static str {
@@ -580,9 +593,25 @@ struct ContractFormView {
     creditors: Vec<(i64, String)>,
 }
 
-fn receivable_view(r: &quita_app::portfolio::debtors::ReceivableView) -> ReceivableView {
+/// How a receivable is shown; `ctx` says who looks and where.
+fn receivable_view(
+    r: &quita_app::portfolio::debtors::ReceivableView,
+    ctx: &Viewer,
+) -> ReceivableView {
     let rr = &r.receivable;
     ReceivableView {
+        closed_note: rr.closed_reason.as_ref().map(|why| match rr.closed_at {
+            Some(at) => format!("{why} ({})", format::date(at, &ctx.zone)),
+            None => why.clone(),
+        }),
+        close: match &ctx.close_csrf {
+            Some(csrf) if rr.status.is_collectable() => Some(CloseFormView {
+                action: format!("/devedores/{}/titulos/{}/encerrar", rr.debtor_id, rr.id),
+                csrf: csrf.clone(),
+                options: super::titulos::closing_options(),
+            }),
+            _ => None,
+        },
         id: rr.id,
         creditor: r.creditor_name.clone(),
         document_number: rr.document_number.clone(),
@@ -629,7 +658,15 @@ fn receivable_view(r: &quita_app::portfolio::debtors::ReceivableView) -> Receiva
     }
 }
 
-fn contract_view(k: &AppContractView, v: &Debtor360) -> ContractView {
+/// Who looks at the debtor page, for what each receivable shows.
+struct Viewer {
+    /// The organization's time zone (the date a receivable was closed).
+    zone: String,
+    /// The session's CSRF token when the user may close receivables.
+    close_csrf: Option<String>,
+}
+
+fn contract_view(k: &AppContractView, v: &Debtor360, ctx: &Viewer) -> ContractView {
     let c = &k.contract;
     ContractView {
         id: c.id,
@@ -649,7 +686,7 @@ fn contract_view(k: &AppContractView, v: &Debtor360) -> ContractView {
             .receivables
             .iter()
             .filter_map(|i| v.receivables.get(*i))
-            .map(receivable_view)
+            .map(|r| receivable_view(r, ctx))
             .collect(),
     }
 }
@@ -703,6 +740,13 @@ pub async fn show(
     } else {
         None
     };
+    let viewer = Viewer {
+        zone: org.time_zone.clone(),
+        close_csrf: p
+            .role
+            .allows(Role::Supervisor)
+            .then(|| s.0.csrf_token.clone()),
+    };
     let d = &v.debtor;
     Ok(page(&DebtorPage {
         id: d.id,
@@ -723,12 +767,16 @@ pub async fn show(
             .iter()
             .map(|c| contact_view(c, &org.time_zone))
             .collect(),
-        contracts: v.contracts.iter().map(|k| contract_view(k, &v)).collect(),
+        contracts: v
+            .contracts
+            .iter()
+            .map(|k| contract_view(k, &v, &viewer))
+            .collect(),
         without_contract: v
             .without_contract
             .iter()
             .filter_map(|i| v.receivables.get(*i))
-            .map(receivable_view)
+            .map(|r| receivable_view(r, &viewer))
             .collect(),
         has_receivables: !v.receivables.is_empty(),
         totals: v

@@ -10,6 +10,7 @@ pub(crate) mod marcacoes;
 mod painel;
 pub mod relatorios;
 mod settings;
+mod titulos;
 
 use askama::Template;
 use axum::{
@@ -86,6 +87,10 @@ pub fn router() -> Router<AppState> {
         .route("/devedores/{id}", get(devedores::show))
         .route("/devedores/{id}/contratos", post(contratos::save))
         .route("/devedores/{id}/alertas", post(marcacoes::debtor))
+        .route(
+            "/devedores/{id}/titulos/{receivable}/encerrar",
+            post(titulos::close),
+        )
         .route(
             "/devedores/{id}/contatos/{contact}",
             post(marcacoes::contact),

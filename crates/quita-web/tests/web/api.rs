@@ -250,7 +250,7 @@ pub async fn api_users_and_tokens(db: Db) {
 }
 
 /// The routes the API serves; the document must list exactly these.
-pub const API_ROUTES: [(&str, &str); 26] = [
+pub const API_ROUTES: [(&str, &str); 27] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/organization"),
     ("get", "/api/v1/dashboard"),
@@ -277,6 +277,7 @@ pub const API_ROUTES: [(&str, &str); 26] = [
     ("get", "/api/v1/debtors/{id}/accesses"),
     ("post", "/api/v1/debtors/{id}/contracts"),
     ("get", "/api/v1/receivables/{id}/update"),
+    ("post", "/api/v1/receivables/{id}/close"),
 ];
 
 pub async fn openapi_lists_every_route(db: Db) {

@@ -4,6 +4,7 @@
 mod aging_buckets;
 mod api;
 mod browser;
+mod closing;
 mod debtor_view;
 mod indices;
 mod pages;
@@ -44,6 +45,8 @@ both!(
     crate::debtor_view::contract_form_records_terms => contract_form_records_terms,
     crate::debtor_view::marking_forms_change_flags_and_contacts => marking_forms_change_flags_and_contacts,
     crate::debtor_view::api_marks_debtors_and_contacts => api_marks_debtors_and_contacts,
+    crate::closing::supervisor_closes_through_the_debtor_page => supervisor_closes_through_the_debtor_page,
+    crate::closing::closing_through_the_api => closing_through_the_api,
     crate::indices::supervisor_imports_a_table_and_amounts_update => supervisor_imports_a_table_and_amounts_update,
     crate::indices::bad_index_files_are_refused_with_their_line => bad_index_files_are_refused_with_their_line,
     crate::indices::index_import_roles_csrf_and_tenancy => index_import_roles_csrf_and_tenancy,

@@ -4,6 +4,7 @@ mod admin;
 pub mod calc;
 pub mod contract;
 pub mod portfolio;
+pub mod receivable;
 mod serve;
 
 use std::{process::ExitCode, sync::Arc};
@@ -78,6 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Calc(c) => calc::run(&config, &cli.global, c).await,
             Command::Creditor(c) => portfolio::creditor(&config, &cli.global, c).await,
             Command::Contract(c) => contract::run(&config, &cli.global, c).await,
+            Command::Receivable(c) => receivable::run(&config, &cli.global, c).await,
             Command::Import(c) => portfolio::import(&config, &cli.global, c).await,
             Command::Index(c) => portfolio::index(&config, &cli.global, c).await,
             Command::Report(c) => portfolio::report(&config, &cli.global, c).await,

@@ -2,6 +2,7 @@
 //! output, the demo, and graceful shutdown.
 mod calc;
 mod contract;
+mod receivable;
 
 use std::{
     io::{BufRead, BufReader, Write},

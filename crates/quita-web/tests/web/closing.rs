@@ -1,0 +1,480 @@
+//! Closing a receivable by hand (cancel or write off, with a reason):
+//! through the debtor page's "Encerrar" form and the API, with role, CSRF
+//! and tenancy checks, and the receivable leaving the aging list.
+
+use quita_core::{receivable::ReceivableStatus, role::Role};
+use quita_store::{
+    Db,
+    audit::Actor,
+    portfolio::receivables::{self, ReceivableRow},
+};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::{
+    portfolio::{creditor, good_csv, import},
+    support::{Org, TestApp, client, logged_in},
+};
+
+const WRITE_OFF: &str = "Baixar como perda";
+const CANCEL: &str = "Cancelar (emitido por engano, venda desfeita)";
+
+/// Organizations `alfa` and `beta`, each with the sample file imported:
+/// Maria (two receivables) and José (one) in both.
+struct Setup {
+    a: Org,
+    b: Org,
+    maria: i64,
+    jose: i64,
+    /// Maria's receivables in `alfa`, by due date.
+    maria_rs: Vec<ReceivableRow>,
+    /// A receivable of Maria in `beta`, and Maria's id there.
+    b_maria: i64,
+    b_r: i64,
+}
+
+async fn setup(t: &TestApp) -> Setup {
+    let a = t.org("alfa").await;
+    let b = t.org("beta").await;
+    let cred = creditor(t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    assert!(import(t, a.id, cred.id, &good_csv()).await.summary.applied);
+    let b_cred = creditor(t, b.id, "Credora Beta", "11.222.333/0001-81").await;
+    assert!(
+        import(t, b.id, b_cred.id, &good_csv())
+            .await
+            .summary
+            .applied
+    );
+    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
+    let jose = t.app.search_debtors(a.id, "jose", 5).await.unwrap()[0].id;
+    let b_maria = t.app.search_debtors(b.id, "maria", 5).await.unwrap()[0].id;
+    let maria_rs = receivables::list_for_debtor(&t.app.db, a.id, maria)
+        .await
+        .unwrap();
+    assert_eq!(maria_rs.len(), 2);
+    let b_r = receivables::list_for_debtor(&t.app.db, b.id, b_maria)
+        .await
+        .unwrap()[0]
+        .id;
+    Setup {
+        a,
+        b,
+        maria,
+        jose,
+        maria_rs,
+        b_maria,
+        b_r,
+    }
+}
+
+async fn get_text(c: &Client, url: String) -> (StatusCode, String) {
+    let res = c.get(url).send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+async fn stored(t: &TestApp, org_id: i64, id: i64) -> ReceivableRow {
+    receivables::get(&t.app.db, org_id, id).await.unwrap()
+}
+
+/// The receivable's row of the debtor page (up to its `</tr>`).
+fn row_of(html: &str, rid: i64) -> String {
+    html.split(&format!("<tr id=\"titulo-{rid}\">"))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap_or_else(|| panic!("no row titulo-{rid} in {html}"))
+        .to_owned()
+}
+
+/// The count in the total line of the aging page.
+fn aging_count(html: &str) -> String {
+    html.split("<tfoot>")
+        .nth(1)
+        .and_then(|f| f.split("<th class=\"num\">").nth(1))
+        .and_then(|c| c.split('<').next())
+        .unwrap_or_else(|| panic!("no total in {html}"))
+        .to_owned()
+}
+
+/// The "Encerrar" form's POST for receivable `rid` through debtor `debtor`'s page.
+async fn close_form(
+    t: &TestApp,
+    c: &Client,
+    debtor: i64,
+    rid: i64,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    c.post(t.url(&format!("/devedores/{debtor}/titulos/{rid}/encerrar")))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The "Encerrar" form writing a receivable off, with `csrf` as its token.
+fn write_off(csrf: &str) -> [(&str, &str); 3] {
+    [
+        ("_csrf", csrf),
+        ("acao", "write_off"),
+        ("motivo", "Devedor falecido, sem espólio"),
+    ]
+}
+
+/// A supervisor writes a receivable off through the debtor page: the row
+/// shows the status and the reason with its date, the form is gone from
+/// it, and the aging list counts one receivable less. A second close is a
+/// 409 page; agents are refused (and see no form); a missing or wrong CSRF
+/// token is refused; a bad form is a 422 page; a receivable of another
+/// debtor or organization is not found. Nothing changes on a refusal.
+pub async fn supervisor_closes_through_the_debtor_page(db: Db) {
+    let t = TestApp::start(db).await;
+    let Setup {
+        a,
+        b,
+        maria,
+        jose,
+        maria_rs,
+        b_maria,
+        b_r,
+    } = setup(&t).await;
+    let (r1, r2) = (maria_rs[0].id, maria_rs[1].id);
+    let page = format!("/devedores/{maria}");
+
+    let sup = client();
+    let csrf = logged_in(&t, &sup, &a.email("supervisor")).await;
+    let (status, html) = get_text(&sup, t.url(&page)).await;
+    assert_eq!(status, StatusCode::OK);
+    let row = row_of(&html, r1);
+    assert!(
+        row.contains("<summary>Encerrar</summary>")
+            && row.contains(&format!(
+                "action=\"/devedores/{maria}/titulos/{r1}/encerrar\""
+            ))
+            && row.contains(WRITE_OFF)
+            && row.contains(CANCEL)
+            && row.contains("name=\"motivo\" required maxlength=\"200\"")
+            && row.contains("Encerrar título"),
+        "{row}"
+    );
+    // The CSRF field comes first in the form.
+    let form = row.split("<form").nth(1).unwrap();
+    assert!(
+        form.find("name=\"_csrf\"").unwrap() < form.find("name=\"acao\"").unwrap(),
+        "{form}"
+    );
+    let (_, aging) = get_text(&sup, t.url("/relatorios/aging")).await;
+    assert_eq!(aging_count(&aging), "3", "{aging}");
+
+    // An agent sees no form and is refused.
+    let agent = client();
+    let agent_csrf = logged_in(&t, &agent, &a.email("agent")).await;
+    let (_, agent_html) = get_text(&agent, t.url(&page)).await;
+    assert!(
+        !agent_html.contains("encerrar-titulo") && !agent_html.contains("Encerrar título"),
+        "{agent_html}"
+    );
+    let res = close_form(&t, &agent, maria, r1, &write_off(&agent_csrf)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Without the CSRF token, or with another one: refused.
+    let res = close_form(&t, &sup, maria, r1, &write_off("")[1..]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = close_form(&t, &sup, maria, r1, &write_off("nao-e-o-token")).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("Recarregue a página"));
+    // Bad forms: a 422 page that names the fault.
+    for (acao, motivo, needle) in [
+        ("write_off", "   ", "motivo"),
+        ("pagar", "quitado", "cancelar ou baixar"),
+    ] {
+        let res = close_form(
+            &t,
+            &sup,
+            maria,
+            r1,
+            &[("_csrf", &csrf), ("acao", acao), ("motivo", motivo)],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{acao}");
+        let body = res.text().await.unwrap();
+        assert!(
+            body.contains(needle) && body.contains("Voltar e corrigir"),
+            "{body}"
+        );
+    }
+    let long = "x".repeat(201);
+    let res = close_form(
+        &t,
+        &sup,
+        maria,
+        r1,
+        &[("_csrf", &csrf), ("acao", "cancel"), ("motivo", &long)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Maria's receivable through José's page, and beta's receivables: not found.
+    for (debtor, rid) in [(jose, r1), (b_maria, b_r), (maria, b_r)] {
+        let res = close_form(
+            &t,
+            &sup,
+            debtor,
+            rid,
+            &[("_csrf", &csrf), ("acao", "cancel"), ("motivo", "engano")],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{debtor}/{rid}");
+    }
+    assert_eq!(stored(&t, a.id, r1).await.status, ReceivableStatus::Open);
+    assert_eq!(stored(&t, b.id, b_r).await.status, ReceivableStatus::Open);
+    assert_eq!(stored(&t, a.id, r1).await.closed_reason, None);
+
+    // The write-off.
+    let res = close_form(&t, &sup, maria, r1, &write_off(&csrf)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        format!("/devedores/{maria}#titulo-{r1}")
+    );
+    let closed = stored(&t, a.id, r1).await;
+    assert_eq!(closed.status, ReceivableStatus::WrittenOff);
+    assert_eq!(
+        closed.closed_reason.as_deref(),
+        Some("Devedor falecido, sem espólio")
+    );
+    let on = closed
+        .closed_at
+        .expect("closed_at set")
+        .in_tz("America/Sao_Paulo")
+        .unwrap()
+        .strftime("%d/%m/%Y")
+        .to_string();
+    let (_, html) = get_text(&sup, t.url(&page)).await;
+    let row = row_of(&html, r1);
+    assert!(
+        row.contains("Baixado")
+            && row.contains(&format!("— Devedor falecido, sem espólio ({on})"))
+            && !row.contains("Encerrar título"),
+        "{row}"
+    );
+    assert!(
+        row_of(&html, r2).contains("Encerrar título"),
+        "the other stays open"
+    );
+    let (_, aging) = get_text(&sup, t.url("/relatorios/aging")).await;
+    assert_eq!(aging_count(&aging), "2", "{aging}");
+    // The agent sees the reason too.
+    let (_, agent_html) = get_text(&agent, t.url(&page)).await;
+    assert!(row_of(&agent_html, r1).contains("Devedor falecido, sem espólio"));
+
+    // A second close: 409, in Portuguese, and nothing changes.
+    let res = close_form(
+        &t,
+        &sup,
+        maria,
+        r1,
+        &[("_csrf", &csrf), ("acao", "cancel"), ("motivo", "engano")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("o título já está baixado"), "{body}");
+    let again = stored(&t, a.id, r1).await;
+    assert_eq!(again.status, ReceivableStatus::WrittenOff);
+    assert_eq!(again.closed_reason, closed.closed_reason);
+
+    // A cancellation; the reason is shown as text, never as markup.
+    let res = close_form(
+        &t,
+        &sup,
+        maria,
+        r2,
+        &[
+            ("_csrf", &csrf),
+            ("acao", "cancel"),
+            ("motivo", "venda <b>desfeita</b>"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get_text(&sup, t.url(&page)).await;
+    let row = row_of(&html, r2);
+    assert!(
+        row.contains("Cancelado")
+            && (row.contains("venda &#60;b&#62;desfeita")
+                || row.contains("venda &lt;b&gt;desfeita")),
+        "{row}"
+    );
+    assert!(!row.contains("<b>desfeita"), "{row}");
+    // Beta's receivable is untouched by all of it.
+    assert_eq!(stored(&t, b.id, b_r).await.status, ReceivableStatus::Open);
+}
+
+async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
+    t.app
+        .create_token(org_id, "erp", role, Actor::Cli, None)
+        .await
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned()
+}
+
+/// `POST /api/v1/receivables/{id}/close`: 200 with the receivable (status,
+/// reason, RFC 3339 time), 409 the second time, 422 naming the field for a
+/// bad body, 403 below supervisor, 404 for an unknown id or another
+/// organization's receivable; the 360° shows the reason.
+pub async fn closing_through_the_api(db: Db) {
+    let t = TestApp::start(db).await;
+    let Setup {
+        a,
+        b,
+        maria,
+        maria_rs,
+        b_r,
+        ..
+    } = setup(&t).await;
+    let (r1, r2) = (maria_rs[0].id, maria_rs[1].id);
+    let sup = token(&t, a.id, Role::Supervisor).await;
+    let agent = token(&t, a.id, Role::Agent).await;
+    let viewer = token(&t, a.id, Role::Viewer).await;
+    let api = reqwest::Client::new();
+    let close = |id: i64, who: &str, body: Value| {
+        api.post(t.url(&format!("/api/v1/receivables/{id}/close")))
+            .bearer_auth(who)
+            .json(&body)
+            .send()
+    };
+    let problem = |res: reqwest::Response| async move {
+        assert_eq!(
+            res.headers()["content-type"].to_str().unwrap(),
+            "application/problem+json"
+        );
+        res.json::<Value>().await.unwrap()
+    };
+
+    for who in [&agent, &viewer] {
+        let res = close(r1, who, json!({"action": "cancel", "reason": "engano"}))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+    for (body, field) in [
+        (json!({"action": "pay", "reason": "x"}), "action"),
+        (json!({"reason": "x"}), "action"),
+        (json!({"action": "cancel"}), "reason"),
+        (json!({"action": "cancel", "reason": "  "}), "reason"),
+        (
+            json!({"action": "cancel", "reason": "x".repeat(201)}),
+            "reason",
+        ),
+        (json!({"action": "cancel", "reason": 3}), "reason"),
+        (
+            json!({"action": "cancel", "reason": "x", "at": "now"}),
+            "body",
+        ),
+    ] {
+        let res = close(r1, &sup, body.clone()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let p = problem(res).await;
+        assert_eq!(p["field"], field, "{body}: {p}");
+        assert_eq!(p["code"], "invalid_input");
+    }
+    let res = api
+        .post(t.url(&format!("/api/v1/receivables/{r1}/close")))
+        .bearer_auth(&sup)
+        .header("content-type", "application/json")
+        .body("{\"action\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for id in [999_999, b_r] {
+        let res = close(id, &sup, json!({"action": "cancel", "reason": "engano"}))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{id}");
+        assert_eq!(problem(res).await["code"], "not_found");
+    }
+    assert_eq!(stored(&t, a.id, r1).await.status, ReceivableStatus::Open);
+    assert_eq!(stored(&t, b.id, b_r).await.status, ReceivableStatus::Open);
+
+    let res = close(
+        r1,
+        &sup,
+        json!({"action": "cancel", "reason": "Emitido em duplicidade"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let dto: Value = res.json().await.unwrap();
+    assert_eq!(dto["id"], r1);
+    assert_eq!(dto["debtor_id"], maria);
+    assert_eq!(dto["status"], "cancelled");
+    assert_eq!(dto["closed_reason"], "Emitido em duplicidade");
+    let at: jiff::Timestamp = dto["closed_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(Some(at), stored(&t, a.id, r1).await.closed_at);
+    assert_eq!(dto["open_balance"], "100.00", "the balance is kept: {dto}");
+
+    let res = close(r1, &sup, json!({"action": "write_off", "reason": "perda"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let p = problem(res).await;
+    assert_eq!(p["code"], "conflict");
+    assert!(
+        p["detail"].as_str().unwrap().contains("já está cancelado"),
+        "{p}"
+    );
+    assert_eq!(
+        stored(&t, a.id, r1).await.status,
+        ReceivableStatus::Cancelled
+    );
+    // An admin writes off the other one with the pt-BR word.
+    let admin = token(&t, a.id, Role::Admin).await;
+    let res = close(
+        r2,
+        &admin,
+        json!({"action": "write_off", "reason": "Prescrito"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "written_off");
+
+    // The 360° shows both closes; open receivables have nulls.
+    let v: Value = api
+        .get(t.url(&format!("/api/v1/debtors/{maria}")))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let by_id = |id: i64| {
+        v["receivables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{v}"))
+    };
+    assert_eq!(by_id(r1)["closed_reason"], "Emitido em duplicidade");
+    assert!(by_id(r1)["closed_at"].is_string());
+    assert_eq!(by_id(r2)["closed_reason"], "Prescrito");
+    assert!(v["totals"].as_array().unwrap().is_empty(), "{v}");
+    let jose = t.app.search_debtors(a.id, "jose", 5).await.unwrap()[0].id;
+    let j: Value = api
+        .get(t.url(&format!("/api/v1/debtors/{jose}")))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let open = &j["receivables"][0];
+    assert!(
+        open["closed_reason"].is_null() && open["closed_at"].is_null(),
+        "{j}"
+    );
+}
