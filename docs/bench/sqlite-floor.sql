@@ -38,7 +38,7 @@ CREATE INDEX debtors_name_key ON debtors (org_id, name_key);
 CREATE INDEX contacts_value ON contacts (org_id, value);
 CREATE INDEX contracts_debtor ON contracts (debtor_id);
 CREATE INDEX contracts_with_terms ON contracts (org_id) WHERE terms IS NOT NULL;
-CREATE INDEX receivables_aging ON receivables (org_id, status, creditor_id, due_day, adjusted_due_day, original_amount, open_balance);
+CREATE INDEX receivables_aging ON receivables (org_id, status, creditor_id, due_day, adjusted_due_day, original_amount, open_balance, issue_day);
 CREATE INDEX receivables_due ON receivables (org_id, adjusted_due_day);
 CREATE INDEX receivables_debtor ON receivables (debtor_id);
 CREATE INDEX receivables_document ON receivables (org_id, document_number);
