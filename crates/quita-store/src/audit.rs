@@ -127,6 +127,70 @@ pub async fn list(db: &Db, org_id: i64, before_id: Option<i64>, limit: i64) -> R
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
+/// The most targets [`for_targets`] takes at once.
+pub const MAX_TARGETS: usize = 1000;
+
+/// An entry with the name of the user or token that made it (when it still
+/// exists in the organization).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedEntry {
+    pub entry: Entry,
+    pub actor_name: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct NamedRow {
+    #[sqlx(flatten)]
+    row: Row,
+    actor_name: Option<String>,
+}
+
+/// The organization's newest entries about any of `targets` (`debtor:7`,
+/// `receivable:12`…; at most [`MAX_TARGETS`], the rest ignored), newest
+/// first, older than `before_id` when given.
+pub async fn for_targets(
+    db: &Db,
+    org_id: i64,
+    targets: &[String],
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<NamedEntry>> {
+    let targets = &targets[..targets.len().min(MAX_TARGETS)];
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = (0..targets.len())
+        .map(|i| format!("${}", i + 4))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT a.id, a.org_id, a.actor_kind, a.actor_id, a.action, a.target, a.details, a.ip, a.created_at, \
+           COALESCE(u.name, k.name) AS actor_name \
+         FROM audit_log a \
+         LEFT JOIN users u ON a.actor_kind = 'user' AND u.id = a.actor_id AND u.org_id = a.org_id \
+         LEFT JOIN api_tokens k ON a.actor_kind = 'token' AND k.id = a.actor_id AND k.org_id = a.org_id \
+         WHERE a.org_id = $1 AND a.id < $2 AND a.target IN ({list}) ORDER BY a.id DESC LIMIT $3"
+    );
+    let rows: Vec<NamedRow> = on_db!(db, |p| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(org_id)
+            .bind(before_id.unwrap_or(i64::MAX))
+            .bind(limit.clamp(1, 500));
+        for t in targets {
+            q = q.bind(t);
+        }
+        q.fetch_all(p).await
+    })?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(NamedEntry {
+                actor_name: r.actor_name,
+                entry: r.row.try_into()?,
+            })
+        })
+        .collect()
+}
+
 pub async fn count_since(db: &Db, org_id: i64, since: Timestamp) -> Result<i64> {
     const SQL: &str = "SELECT COUNT(*) FROM audit_log WHERE org_id = $1 AND created_at >= $2";
     Ok(on_db!(db, |p| sqlx::query_scalar(SQL)

@@ -52,4 +52,5 @@ conformance!(
     search_keeps_organizations_apart,
     search_document_numbers_ignoring_case,
     receivables_close_once_with_their_reason,
+    audit_entries_by_target,
 );

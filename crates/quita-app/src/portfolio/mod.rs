@@ -17,6 +17,7 @@ mod import_write;
 pub mod index_tables;
 pub mod marks;
 mod rows;
+pub mod timeline;
 mod tx_queue;
 
 use quita_br::calendar::BusinessCalendar;

@@ -3,7 +3,11 @@
 
 use quita_app::{
     AppError,
-    portfolio::{aging::AgingQuery, closing::Closing},
+    portfolio::{
+        aging::AgingQuery,
+        closing::Closing,
+        timeline::{TimelineEvent, TimelineWhat},
+    },
 };
 use quita_core::{aging::AgingBuckets, receivable::ReceivableStatus, role::Role};
 use quita_store::{Db, audit};
@@ -114,5 +118,39 @@ pub async fn supervisors_close_receivables_once(db: Db) {
         closings
             .iter()
             .any(|e| e.details["reason"] == "venda desfeita" && e.details["to"] == "cancelled")
+    );
+
+    // The debtor's timeline: both closings, newest first, for agents; not
+    // for viewers; nothing of another organization's.
+    let view = app.debtor_360(org, maria.id, on).await.unwrap();
+    let agent = principal(org, Role::Agent, 1);
+    let events = app.debtor_timeline(&agent, &view, None, 10).await.unwrap();
+    let closed: Vec<(i64, ReceivableStatus)> = events
+        .iter()
+        .filter_map(|e: &TimelineEvent| match &e.what {
+            TimelineWhat::ReceivableClosed {
+                receivable_id, to, ..
+            } => Some((*receivable_id, *to)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        closed,
+        [
+            (second.id, ReceivableStatus::Cancelled),
+            (first.id, ReceivableStatus::WrittenOff)
+        ]
+    );
+    assert!(matches!(
+        app.debtor_timeline(&principal(org, Role::Viewer, 1), &view, None, 10)
+            .await,
+        Err(AppError::Forbidden)
+    ));
+    let stranger = principal(org + 1000, Role::Admin, 1);
+    assert!(
+        app.debtor_timeline(&stranger, &view, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
     );
 }

@@ -123,6 +123,96 @@ pub async fn audit_is_append_only(db: Db) {
     assert_eq!(audit::count_since(&db, a.id, t0()).await.unwrap(), 2);
 }
 
+/// The entries about some targets (a debtor's timeline): newest first, by
+/// page, with who made them, and never another organization's.
+pub async fn audit_entries_by_target(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let ana = user(&db, a.id, "ana@alfa.com.br", Role::Supervisor).await;
+    let mut tx = db.begin_write().await.unwrap();
+    for (org_id, actor, action, target) in [
+        (
+            a.id,
+            audit::Actor::User(ana.id),
+            "debtor_marked",
+            "debtor:7",
+        ),
+        (
+            a.id,
+            audit::Actor::Cli,
+            "receivable_closed",
+            "receivable:70",
+        ),
+        (
+            a.id,
+            audit::Actor::User(ana.id),
+            "debtor_marked",
+            "debtor:8",
+        ),
+        (b.id, audit::Actor::Cli, "debtor_marked", "debtor:7"),
+        (
+            a.id,
+            audit::Actor::Token(999),
+            "contact_marked",
+            "contact:700",
+        ),
+    ] {
+        audit::append(
+            &mut tx,
+            &audit::NewEntry {
+                org_id: Some(org_id),
+                actor,
+                action,
+                target: Some(target),
+                details: serde_json::json!({}),
+                ip: None,
+            },
+            t0(),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let targets: Vec<String> = ["debtor:7", "receivable:70", "contact:700"]
+        .map(String::from)
+        .to_vec();
+    let found = audit::for_targets(&db, a.id, &targets, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        found
+            .iter()
+            .map(|e| e.entry.target.as_deref().unwrap())
+            .collect::<Vec<_>>(),
+        ["contact:700", "receivable:70", "debtor:7"]
+    );
+    assert_eq!(found[2].actor_name.as_deref(), Some("Fulano"));
+    assert_eq!(found[0].actor_name, None, "a token that does not exist");
+    assert_eq!(found[1].entry.actor, audit::Actor::Cli);
+    let page = audit::for_targets(&db, a.id, &targets, Some(found[0].entry.id), 1)
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].entry.action, "receivable_closed");
+    assert!(
+        audit::for_targets(&db, a.id, &[], None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let many: Vec<String> = (0..audit::MAX_TARGETS + 5)
+        .map(|i| format!("receivable:{i}"))
+        .collect();
+    assert_eq!(
+        audit::for_targets(&db, a.id, &many, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "a long list is cut, not refused"
+    );
+}
+
 pub async fn secrets_first_writer_wins(db: Db) {
     let first = secrets::get_or_create(&db, "csrf", "one", t0())
         .await

@@ -14,17 +14,14 @@ use quita_core::{
     contact::{Cep, Channel, ChannelSet, ContactKind, Phone, Validity},
     role::Role,
 };
-use quita_store::{
-    audit::Actor,
-    portfolio::{
-        access::{AccessChannel, AccessRow},
-        contacts::ContactRow,
-        debtors::DebtorRow,
-    },
+use quita_store::portfolio::{
+    access::{AccessChannel, AccessRow},
+    contacts::ContactRow,
+    debtors::DebtorRow,
 };
 use serde::Deserialize;
 
-use super::{Layout, marcacoes, page, parse_id};
+use super::{Layout, linha_do_tempo, marcacoes, page, parse_id};
 use crate::{AppState, auth::UserSession, error::PageError, format};
 
 /// `***.982.247-**` (or the digits if they are not a valid document).
@@ -540,14 +537,7 @@ pub struct AccessView {
 }
 
 pub fn who_label(a: &AccessRow) -> String {
-    match (a.actor, a.actor_name.as_deref()) {
-        (Actor::User(_), Some(n)) => n.to_owned(),
-        (Actor::User(id), None) => format!("usuário #{id}"),
-        (Actor::Token(_), Some(n)) => format!("token de API {n}"),
-        (Actor::Token(id), None) => format!("token de API #{id}"),
-        (Actor::Cli, _) => "linha de comando".into(),
-        (Actor::System, _) => "sistema".into(),
-    }
+    linha_do_tempo::actor_label(a.actor, a.actor_name.as_deref())
 }
 
 pub struct TotalView {
@@ -583,6 +573,7 @@ struct DebtorPage {
     totals: Vec<TotalView>,
     /// Shown to supervisors and admins only.
     accesses: Option<Vec<AccessView>>,
+    timeline: Vec<linha_do_tempo::TimelineItem>,
     /// The "Registrar contrato" form, for supervisors and admins.
     contract_form: Option<ContractFormView>,
 }
@@ -747,8 +738,19 @@ pub async fn show(
             .allows(Role::Supervisor)
             .then(|| s.0.csrf_token.clone()),
     };
+    let contacts: Vec<ContactView> = v
+        .contacts
+        .iter()
+        .map(|c| contact_view(c, &org.time_zone))
+        .collect();
+    let events = state
+        .app
+        .debtor_timeline(p, &v, None, linha_do_tempo::PAGE)
+        .await?;
+    let timeline = linha_do_tempo::items(&events, &v, &contacts, &org.time_zone);
     let d = &v.debtor;
     Ok(page(&DebtorPage {
+        timeline,
         id: d.id,
         contract_form,
         layout: Some(Layout::new(&state, &s.0, "/devedores").await?),
@@ -762,11 +764,7 @@ pub async fn show(
         tags: d.tags.clone(),
         since: format::date(d.created_at, &org.time_zone),
         on: format::civil(v.on),
-        contacts: v
-            .contacts
-            .iter()
-            .map(|c| contact_view(c, &org.time_zone))
-            .collect(),
+        contacts,
         contracts: v
             .contracts
             .iter()

@@ -5,6 +5,7 @@ pub(crate) mod contratos;
 pub mod devedores;
 mod enriquecimento;
 pub mod indices;
+mod linha_do_tempo;
 mod login;
 pub(crate) mod marcacoes;
 mod painel;

@@ -258,6 +258,16 @@ pub async fn supervisor_closes_through_the_debtor_page(db: Db) {
         row_of(&html, r2).contains("Encerrar título"),
         "the other stays open"
     );
+    // The timeline tells who closed which receivable, and why.
+    let timeline = html
+        .split("id=\"linha-do-tempo\"")
+        .nth(1)
+        .expect("the page has a timeline");
+    assert!(
+        timeline.contains("baixado como perda: Devedor falecido, sem espólio."),
+        "{timeline}"
+    );
+    assert!(!timeline.contains("Nada registrado ainda"), "{timeline}");
     let (_, aging) = get_text(&sup, t.url("/relatorios/aging")).await;
     assert_eq!(aging_count(&aging), "2", "{aging}");
     // The agent sees the reason too.

@@ -1,0 +1,202 @@
+//! A debtor's timeline: what people did to the record, newest first — the
+//! debtor's flags and tags, its contacts' marks, contracts saved, and
+//! receivables cancelled or written off — read from the audit log by the
+//! ids the 360° view holds. Later issues add messages, calls, promises,
+//! agreements and payments.
+
+use jiff::Timestamp;
+use quita_core::{debtor::DebtorFlags, receivable::ReceivableStatus, role::Role};
+use quita_store::audit::{self, Actor, NamedEntry};
+
+use super::debtors::Debtor360;
+use crate::{App, AppResult, auth::Principal};
+
+/// One thing that happened to the debtor's record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEvent {
+    /// The audit entry's id: the cursor of the next page.
+    pub id: i64,
+    pub at: Timestamp,
+    pub actor: Actor,
+    /// The user's or token's name, when it still exists.
+    pub actor_name: Option<String>,
+    pub what: TimelineWhat,
+}
+
+/// What happened, with the ids the 360° view can name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimelineWhat {
+    DebtorMarked {
+        flags: DebtorFlags,
+        tags: Vec<String>,
+    },
+    ContactMarked {
+        contact_id: i64,
+        /// `unverified`, `valid` or `invalid`.
+        status: String,
+        reason: Option<String>,
+    },
+    ContractSaved {
+        contract_id: i64,
+    },
+    ReceivableClosed {
+        receivable_id: i64,
+        to: ReceivableStatus,
+        reason: String,
+    },
+    /// An action this version does not describe (kept, not hidden).
+    Other {
+        action: String,
+    },
+}
+
+/// The audit targets of everything the view holds.
+fn targets(view: &Debtor360) -> Vec<String> {
+    std::iter::once(format!("debtor:{}", view.debtor.id))
+        .chain(view.contacts.iter().map(|c| format!("contact:{}", c.id)))
+        .chain(
+            view.contracts
+                .iter()
+                .map(|k| format!("contract:{}", k.contract.id)),
+        )
+        .chain(
+            view.receivables
+                .iter()
+                .map(|r| format!("receivable:{}", r.receivable.id)),
+        )
+        .collect()
+}
+
+fn target_id(target: Option<&str>) -> Option<i64> {
+    target?.split_once(':')?.1.parse().ok()
+}
+
+fn event(e: NamedEntry) -> TimelineEvent {
+    let d = &e.entry.details;
+    let text = |key: &str| d[key].as_str().map(str::to_owned);
+    let id = target_id(e.entry.target.as_deref());
+    let what = match (e.entry.action.as_str(), id) {
+        ("debtor_marked", Some(_)) => TimelineWhat::DebtorMarked {
+            flags: serde_json::from_value(d["flags"].clone()).unwrap_or_default(),
+            tags: serde_json::from_value(d["tags"].clone()).unwrap_or_default(),
+        },
+        ("contact_marked", Some(contact_id)) => TimelineWhat::ContactMarked {
+            contact_id,
+            status: text("status").unwrap_or_default(),
+            reason: text("reason"),
+        },
+        ("contract_saved", Some(contract_id)) => TimelineWhat::ContractSaved { contract_id },
+        ("receivable_closed", Some(receivable_id)) => {
+            match serde_json::from_value::<ReceivableStatus>(d["to"].clone()) {
+                Ok(to) => TimelineWhat::ReceivableClosed {
+                    receivable_id,
+                    to,
+                    reason: text("reason").unwrap_or_default(),
+                },
+                Err(_) => TimelineWhat::Other {
+                    action: e.entry.action.clone(),
+                },
+            }
+        }
+        (action, _) => TimelineWhat::Other {
+            action: action.to_owned(),
+        },
+    };
+    TimelineEvent {
+        id: e.entry.id,
+        at: e.entry.created_at,
+        actor: e.entry.actor,
+        actor_name: e.actor_name,
+        what,
+    }
+}
+
+impl App {
+    /// The newest events of the debtor `view` shows (agents and above),
+    /// older than `before_id` when given. Only the organization's entries
+    /// are read, whatever the view.
+    pub async fn debtor_timeline(
+        &self,
+        who: &Principal,
+        view: &Debtor360,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> AppResult<Vec<TimelineEvent>> {
+        who.require(Role::Agent)?;
+        let entries =
+            audit::for_targets(&self.db, who.org_id, &targets(view), before_id, limit).await?;
+        Ok(entries.into_iter().map(event).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(action: &str, target: &str, details: serde_json::Value) -> NamedEntry {
+        NamedEntry {
+            entry: audit::Entry {
+                id: 9,
+                org_id: Some(1),
+                actor: Actor::Cli,
+                action: action.into(),
+                target: Some(target.into()),
+                details,
+                ip: None,
+                created_at: Timestamp::UNIX_EPOCH,
+            },
+            actor_name: None,
+        }
+    }
+
+    #[test]
+    fn entries_become_events() {
+        let marked = event(entry(
+            "debtor_marked",
+            "debtor:3",
+            serde_json::json!({"flags": {"deceased": false, "do_not_contact": true, "over_indebtedness": false, "dispute": false}, "tags": ["vip"]}),
+        ));
+        assert_eq!(
+            marked.what,
+            TimelineWhat::DebtorMarked {
+                flags: DebtorFlags {
+                    do_not_contact: true,
+                    ..DebtorFlags::default()
+                },
+                tags: vec!["vip".into()]
+            }
+        );
+        let closed = event(entry(
+            "receivable_closed",
+            "receivable:12",
+            serde_json::json!({"to": "written_off", "reason": "prescrito"}),
+        ));
+        assert_eq!(
+            closed.what,
+            TimelineWhat::ReceivableClosed {
+                receivable_id: 12,
+                to: ReceivableStatus::WrittenOff,
+                reason: "prescrito".into()
+            }
+        );
+        let contact = event(entry(
+            "contact_marked",
+            "contact:5",
+            serde_json::json!({"status": "invalid", "reason": "bounce"}),
+        ));
+        assert!(matches!(
+            contact.what,
+            TimelineWhat::ContactMarked { contact_id: 5, ref status, reason: Some(ref r) }
+                if status == "invalid" && r == "bounce"
+        ));
+        for (action, target) in [
+            ("receivable_closed", "receivable:x"),
+            ("something_new", "debtor:3"),
+        ] {
+            assert!(matches!(
+                event(entry(action, target, serde_json::json!({}))).what,
+                TimelineWhat::Other { .. }
+            ));
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! The debtor page's "Linha do tempo": each event of the record in one
+//! pt-BR sentence, naming the contact, contract or receivable as the page
+//! shows it.
+
+use quita_app::portfolio::{
+    debtors::Debtor360,
+    timeline::{TimelineEvent, TimelineWhat},
+};
+use quita_core::{contact::Validity, receivable::ReceivableStatus};
+use quita_store::audit::Actor;
+
+use super::{devedores::ContactView, marcacoes};
+use crate::format;
+
+/// How many events the page shows.
+pub const PAGE: i64 = 50;
+
+pub struct TimelineItem {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+}
+
+/// Who did it, as the access log names them.
+pub fn actor_label(actor: Actor, name: Option<&str>) -> String {
+    match (actor, name) {
+        (Actor::User(_), Some(n)) => n.to_owned(),
+        (Actor::User(id), None) => format!("usuário #{id}"),
+        (Actor::Token(_), Some(n)) => format!("token de API {n}"),
+        (Actor::Token(id), None) => format!("token de API #{id}"),
+        (Actor::Cli, _) => "linha de comando".into(),
+        (Actor::System, _) => "sistema".into(),
+    }
+}
+
+fn flags_sentence(flags: &quita_core::debtor::DebtorFlags, tags: &[String]) -> String {
+    let on: Vec<&str> = [
+        (flags.deceased, "falecido"),
+        (flags.do_not_contact, "não contatar"),
+        (flags.over_indebtedness, "superendividamento"),
+        (flags.dispute, "em disputa"),
+    ]
+    .into_iter()
+    .filter_map(|(set, label)| set.then_some(label))
+    .collect();
+    let alerts = if on.is_empty() {
+        "nenhum".to_owned()
+    } else {
+        on.join(", ")
+    };
+    let tags = if tags.is_empty() {
+        "nenhum".to_owned()
+    } else {
+        tags.join(", ")
+    };
+    format!("Alertas do devedor: {alerts}; marcadores: {tags}.")
+}
+
+fn contact_sentence(value: &str, status: &str, reason: Option<&str>) -> String {
+    let situation = match Validity::from_db(status, reason) {
+        Ok(Validity::Valid) => "válido".to_owned(),
+        Ok(Validity::Invalid(r)) => format!("inválido ({})", marcacoes::reason_label(r)),
+        Ok(Validity::Unverified) => "não verificado".to_owned(),
+        Err(_) => status.to_owned(),
+    };
+    format!("Contato {value} marcado como {situation}.")
+}
+
+fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
+    match &e.what {
+        TimelineWhat::DebtorMarked { flags, tags } => flags_sentence(flags, tags),
+        TimelineWhat::ContactMarked {
+            contact_id,
+            status,
+            reason,
+        } => {
+            let value = contacts
+                .iter()
+                .find(|c| c.id == *contact_id)
+                .map_or_else(|| format!("#{contact_id}"), |c| c.value.clone());
+            contact_sentence(&value, status, reason.as_deref())
+        }
+        TimelineWhat::ContractSaved { contract_id } => {
+            let number = v
+                .contracts
+                .iter()
+                .find(|k| k.contract.id == *contract_id)
+                .map_or_else(|| format!("#{contract_id}"), |k| k.contract.number.clone());
+            format!("Contrato {number} registrado com suas condições.")
+        }
+        TimelineWhat::ReceivableClosed {
+            receivable_id,
+            to,
+            reason,
+        } => {
+            let title = v
+                .receivables
+                .iter()
+                .find(|r| r.receivable.id == *receivable_id)
+                .map_or_else(
+                    || format!("#{receivable_id}"),
+                    |r| {
+                        let r = &r.receivable;
+                        match r.installments {
+                            Some(n) => {
+                                format!("{} parcela {}/{n}", r.document_number, r.installment)
+                            }
+                            None => format!("{} parcela {}", r.document_number, r.installment),
+                        }
+                    },
+                );
+            let done = match to {
+                ReceivableStatus::Cancelled => "cancelado",
+                ReceivableStatus::WrittenOff => "baixado como perda",
+                other => other.pt_br(),
+            };
+            format!("Título {title} {done}: {reason}.")
+        }
+        TimelineWhat::Other { action } => format!("{}.", format::audit_action(action)),
+    }
+}
+
+/// The page's lines, newest first, with times in the organization's zone.
+pub fn items(
+    events: &[TimelineEvent],
+    v: &Debtor360,
+    contacts: &[ContactView],
+    zone: &str,
+) -> Vec<TimelineItem> {
+    events
+        .iter()
+        .map(|e| TimelineItem {
+            at: format::date_time(e.at, zone),
+            who: actor_label(e.actor, e.actor_name.as_deref()),
+            what: what(e, v, contacts),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use quita_core::debtor::DebtorFlags;
+
+    use super::*;
+
+    #[test]
+    fn sentences_read_as_portuguese() {
+        assert_eq!(
+            flags_sentence(
+                &DebtorFlags {
+                    deceased: true,
+                    dispute: true,
+                    ..DebtorFlags::default()
+                },
+                &["vip".into()]
+            ),
+            "Alertas do devedor: falecido, em disputa; marcadores: vip."
+        );
+        assert_eq!(
+            flags_sentence(&DebtorFlags::default(), &[]),
+            "Alertas do devedor: nenhum; marcadores: nenhum."
+        );
+        assert_eq!(
+            contact_sentence("ana@x.com.br", "valid", None),
+            "Contato ana@x.com.br marcado como válido."
+        );
+        assert!(
+            contact_sentence("(11) 98765-4321", "invalid", Some("wrong_number"))
+                .starts_with("Contato (11) 98765-4321 marcado como inválido (")
+        );
+        assert_eq!(actor_label(Actor::Cli, None), "linha de comando");
+        assert_eq!(actor_label(Actor::User(3), Some("Ana")), "Ana");
+        assert_eq!(actor_label(Actor::Token(4), None), "token de API #4");
+    }
+}
