@@ -6,7 +6,10 @@
 
 use jiff::Timestamp;
 use quita_core::{debtor::DebtorFlags, receivable::ReceivableStatus, role::Role};
-use quita_store::audit::{self, Actor, NamedEntry};
+use quita_store::{
+    audit::{self, Actor, NamedEntry},
+    portfolio::{contacts, contracts, debtors, receivables},
+};
 
 use super::debtors::Debtor360;
 use crate::{App, AppResult, auth::Principal};
@@ -23,8 +26,11 @@ pub struct TimelineEvent {
     pub what: TimelineWhat,
 }
 
-/// What happened, with the ids the 360° view can name.
-#[derive(Debug, Clone, PartialEq)]
+/// What happened, with the ids the 360° view can name. Serialized with
+/// its `kind` (`debtor_marked`, `contact_marked`, `contract_saved`,
+/// `receivable_closed`, `other`) beside its fields.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TimelineWhat {
     DebtorMarked {
         flags: DebtorFlags,
@@ -50,20 +56,18 @@ pub enum TimelineWhat {
     },
 }
 
-/// The audit targets of everything the view holds.
-fn targets(view: &Debtor360) -> Vec<String> {
-    std::iter::once(format!("debtor:{}", view.debtor.id))
-        .chain(view.contacts.iter().map(|c| format!("contact:{}", c.id)))
-        .chain(
-            view.contracts
-                .iter()
-                .map(|k| format!("contract:{}", k.contract.id)),
-        )
-        .chain(
-            view.receivables
-                .iter()
-                .map(|r| format!("receivable:{}", r.receivable.id)),
-        )
+/// The audit targets of a debtor and of its contacts, contracts and
+/// receivables.
+fn targets(
+    debtor_id: i64,
+    contacts: &[i64],
+    contracts: &[i64],
+    receivables: &[i64],
+) -> Vec<String> {
+    std::iter::once(format!("debtor:{debtor_id}"))
+        .chain(contacts.iter().map(|id| format!("contact:{id}")))
+        .chain(contracts.iter().map(|id| format!("contract:{id}")))
+        .chain(receivables.iter().map(|id| format!("receivable:{id}")))
         .collect()
 }
 
@@ -123,8 +127,52 @@ impl App {
         limit: i64,
     ) -> AppResult<Vec<TimelineEvent>> {
         who.require(Role::Agent)?;
-        let entries =
-            audit::for_targets(&self.db, who.org_id, &targets(view), before_id, limit).await?;
+        let contacts: Vec<i64> = view.contacts.iter().map(|c| c.id).collect();
+        let contracts: Vec<i64> = view.contracts.iter().map(|k| k.contract.id).collect();
+        let receivables: Vec<i64> = view.receivables.iter().map(|r| r.receivable.id).collect();
+        let targets = targets(view.debtor.id, &contacts, &contracts, &receivables);
+        self.timeline_of(who, &targets, before_id, limit).await
+    }
+
+    /// The same events for a debtor given by id (the API), read without
+    /// building its 360° view; a debtor of another organization is not
+    /// found.
+    pub async fn debtor_timeline_of(
+        &self,
+        who: &Principal,
+        debtor_id: i64,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> AppResult<Vec<TimelineEvent>> {
+        who.require(Role::Agent)?;
+        debtors::get(&self.db, who.org_id, debtor_id).await?;
+        let contacts: Vec<i64> = contacts::list_for_debtor(&self.db, who.org_id, debtor_id)
+            .await?
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        let contracts: Vec<i64> = contracts::list_for_debtor(&self.db, who.org_id, debtor_id)
+            .await?
+            .iter()
+            .map(|k| k.id)
+            .collect();
+        let receivables: Vec<i64> = receivables::list_for_debtor(&self.db, who.org_id, debtor_id)
+            .await?
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        let targets = targets(debtor_id, &contacts, &contracts, &receivables);
+        self.timeline_of(who, &targets, before_id, limit).await
+    }
+
+    async fn timeline_of(
+        &self,
+        who: &Principal,
+        targets: &[String],
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> AppResult<Vec<TimelineEvent>> {
+        let entries = audit::for_targets(&self.db, who.org_id, targets, before_id, limit).await?;
         Ok(entries.into_iter().map(event).collect())
     }
 }

@@ -9,6 +9,7 @@ mod marks;
 pub use enrichment::default_source as default_contacts_source;
 mod org;
 mod portfolio;
+mod timeline;
 mod tokens;
 mod users;
 
@@ -72,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(portfolio::debtor, marks::mark_debtor))
         .routes(routes!(marks::mark_contact))
         .routes(routes!(portfolio::debtor_accesses))
+        .routes(routes!(timeline::debtor_timeline))
         .routes(routes!(contracts::save_contract))
         .routes(routes!(portfolio::receivable_update))
         .routes(routes!(portfolio::close_receivable));

@@ -250,7 +250,7 @@ pub async fn api_users_and_tokens(db: Db) {
 }
 
 /// The routes the API serves; the document must list exactly these.
-pub const API_ROUTES: [(&str, &str); 27] = [
+pub const API_ROUTES: [(&str, &str); 28] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/organization"),
     ("get", "/api/v1/dashboard"),
@@ -275,6 +275,7 @@ pub const API_ROUTES: [(&str, &str); 27] = [
     ("patch", "/api/v1/debtors/{id}"),
     ("patch", "/api/v1/debtors/{id}/contacts/{contact_id}"),
     ("get", "/api/v1/debtors/{id}/accesses"),
+    ("get", "/api/v1/debtors/{id}/timeline"),
     ("post", "/api/v1/debtors/{id}/contracts"),
     ("get", "/api/v1/receivables/{id}/update"),
     ("post", "/api/v1/receivables/{id}/close"),

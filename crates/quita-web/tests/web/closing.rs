@@ -339,6 +339,7 @@ pub async fn closing_through_the_api(db: Db) {
         maria,
         maria_rs,
         b_r,
+        b_maria,
         ..
     } = setup(&t).await;
     let (r1, r2) = (maria_rs[0].id, maria_rs[1].id);
@@ -486,5 +487,51 @@ pub async fn closing_through_the_api(db: Db) {
     assert!(
         open["closed_reason"].is_null() && open["closed_at"].is_null(),
         "{j}"
+    );
+
+    // The timeline: both closings as data, newest first, for agents; a
+    // viewer is refused, another organization's debtor not found.
+    let timeline = |who: &str, debtor: i64, query: &str| {
+        api.get(t.url(&format!("/api/v1/debtors/{debtor}/timeline{query}")))
+            .bearer_auth(who.to_owned())
+            .send()
+    };
+    let res = timeline(&agent, maria, "").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let events: Value = res.json().await.unwrap();
+    let closings: Vec<(i64, &str, &str)> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"]["kind"] == "receivable_closed")
+        .map(|e| {
+            (
+                e["event"]["receivable_id"].as_i64().unwrap(),
+                e["event"]["to"].as_str().unwrap(),
+                e["actor_kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        closings,
+        [(r2, "written_off", "token"), (r1, "cancelled", "token")],
+        "{events}"
+    );
+    let newest = events[0]["id"].as_i64().unwrap();
+    let older: Value = timeline(&agent, maria, &format!("?before={newest}&limit=1"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(older.as_array().unwrap().len(), 1);
+    assert_eq!(older[0]["event"]["receivable_id"], r1);
+    assert_eq!(
+        timeline(&viewer, maria, "").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        timeline(&agent, b_maria, "").await.unwrap().status(),
+        StatusCode::NOT_FOUND
     );
 }
