@@ -1,6 +1,6 @@
 //! The demo organization `quita demo` creates on first run: an agency with
 //! one user per role and fixed, printed passwords. Deterministic, so every
-//! new user sees the same product; later issues add its portfolio.
+//! new user sees the same product; the demo portfolio and a little history come with it.
 
 use quita_core::{
     email::Email,
@@ -13,6 +13,7 @@ use quita_store::audit::Actor;
 use crate::{
     App, AppError, AppResult,
     admin::{NewOrgInput, NewUserInput},
+    auth::Principal,
 };
 
 pub const DEMO_SLUG: &str = "demo";
@@ -83,20 +84,34 @@ impl App {
                         Actor::Cli,
                     )
                     .await?;
+                let mut supervisor = None;
                 for (login, name) in DEMO_LOGINS.iter().zip(DEMO_NAMES) {
-                    self.create_user(
-                        org.id,
-                        NewUserInput {
-                            email: Email::parse(login.email).map_err(internal)?,
-                            name: name.to_owned(),
+                    let user = self
+                        .create_user(
+                            org.id,
+                            NewUserInput {
+                                email: Email::parse(login.email).map_err(internal)?,
+                                name: name.to_owned(),
+                                role: login.role,
+                                password: NewPassword::parse(login.password).map_err(internal)?,
+                            },
+                            Actor::Cli,
+                        )
+                        .await?;
+                    if login.role == Role::Supervisor {
+                        supervisor = Some(Principal {
+                            org_id: org.id,
                             role: login.role,
-                            password: NewPassword::parse(login.password).map_err(internal)?,
-                        },
-                        Actor::Cli,
-                    )
-                    .await?;
+                            actor: Actor::User(user.id),
+                            name: name.to_owned(),
+                            user_id: Some(user.id),
+                        });
+                    }
                 }
                 self.seed_demo_portfolio(org.id, &org.time_zone).await?;
+                if let Some(who) = supervisor {
+                    self.seed_demo_history(&who).await?;
+                }
                 (org, true)
             }
         };
@@ -188,6 +203,43 @@ impl App {
                     out.problems.first()
                 )));
             }
+        }
+        Ok(())
+    }
+}
+
+impl App {
+    /// A little history on the first debtor in the list, so the debtor page's
+    /// timeline and a closed receivable have something to show: a dispute
+    /// flagged with a tag, and its oldest open receivable written off.
+    async fn seed_demo_history(&self, who: &Principal) -> AppResult<()> {
+        use quita_core::debtor::{DebtorFlags, Tag};
+
+        use crate::portfolio::closing::Closing;
+        let page = self.debtors_page(who, None, 1).await?;
+        let Some(debtor) = page.debtors.first() else {
+            return Ok(());
+        };
+        let flags = DebtorFlags {
+            dispute: true,
+            ..DebtorFlags::default()
+        };
+        let tag = Tag::parse("contestou por e-mail").map_err(internal)?;
+        self.mark_debtor(who, debtor.id, flags, &[tag]).await?;
+        let oldest =
+            quita_store::portfolio::receivables::list_for_debtor(&self.db, who.org_id, debtor.id)
+                .await?
+                .into_iter()
+                .find(|r| r.status.is_collectable());
+        if let Some(r) = oldest {
+            self.close_receivable(
+                who,
+                r.id,
+                Some(debtor.id),
+                Closing::WriteOff,
+                "Perda autorizada pelo credor: devedor sem bens localizáveis",
+            )
+            .await?;
         }
         Ok(())
     }

@@ -309,4 +309,19 @@ async fn demo_seed_is_idempotent(db: Db) {
         let s = app.login(login.email, login.password, None).await.unwrap();
         assert_eq!(s.session.principal.role, login.role);
     }
+    // The demo's first debtor has a history: flagged in dispute, one
+    // receivable written off, both on its timeline (seeded once).
+    let who = quita_app::auth::Principal::cli(first.org_id);
+    let page = app.debtors_page(&who, None, 1).await.unwrap();
+    let debtor = &page.debtors[0];
+    assert!(debtor.dispute);
+    let events = app
+        .debtor_timeline_of(&who, debtor.id, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(events.iter().any(|e| matches!(
+        e.what,
+        quita_app::portfolio::timeline::TimelineWhat::ReceivableClosed { .. }
+    )));
 }
