@@ -14,7 +14,8 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn kind(self) -> &'static str {
+    /// `user`, `token`, `cli` or `system`: as stored, and as the API says it.
+    pub fn kind(self) -> &'static str {
         match self {
             Actor::User(_) => "user",
             Actor::Token(_) => "token",
@@ -22,7 +23,8 @@ impl Actor {
             Actor::System => "system",
         }
     }
-    fn id(self) -> Option<i64> {
+    /// The user's or token's id.
+    pub fn id(self) -> Option<i64> {
         match self {
             Actor::User(id) | Actor::Token(id) => Some(id),
             Actor::Cli | Actor::System => None,

@@ -93,12 +93,7 @@ pub async fn audit(
         entries
             .into_iter()
             .map(|e| {
-                let (actor_kind, actor_id) = match e.actor {
-                    Actor::User(id) => ("user", Some(id)),
-                    Actor::Token(id) => ("token", Some(id)),
-                    Actor::Cli => ("cli", None),
-                    Actor::System => ("system", None),
-                };
+                let (actor_kind, actor_id) = (e.actor.kind(), e.actor.id());
                 AuditEntryDto {
                     id: e.id,
                     actor_kind: actor_kind.into(),

@@ -16,12 +16,9 @@ use quita_app::{
     },
 };
 use quita_core::{aging::AgingBuckets, charge_policy::ChargePolicy, role::Role};
-use quita_store::{
-    audit::Actor,
-    portfolio::{
-        access::AccessChannel, contacts::ContactRow, creditors::Creditor, debtors::DebtorRow,
-        receivables::ReceivableRow,
-    },
+use quita_store::portfolio::{
+    access::AccessChannel, contacts::ContactRow, creditors::Creditor, debtors::DebtorRow,
+    receivables::ReceivableRow,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -837,12 +834,7 @@ pub async fn debtor_accesses(
     Ok(Json(
         rows.iter()
             .map(|a| {
-                let (kind, actor_id) = match a.actor {
-                    Actor::User(id) => ("user", Some(id)),
-                    Actor::Token(id) => ("token", Some(id)),
-                    Actor::Cli => ("cli", None),
-                    Actor::System => ("system", None),
-                };
+                let (kind, actor_id) = (a.actor.kind(), a.actor.id());
                 AccessDto {
                     id: a.id,
                     at: a.at.to_string(),

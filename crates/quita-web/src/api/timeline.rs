@@ -8,7 +8,6 @@ use axum::{
 };
 use quita_app::portfolio::timeline::{TimelineEvent, TimelineWhat};
 use quita_core::role::Role;
-use quita_store::audit::Actor;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -44,12 +43,7 @@ pub struct TimelineEventDto {
 
 impl From<TimelineEvent> for TimelineEventDto {
     fn from(e: TimelineEvent) -> Self {
-        let (actor_kind, actor_id) = match e.actor {
-            Actor::User(id) => ("user", Some(id)),
-            Actor::Token(id) => ("token", Some(id)),
-            Actor::Cli => ("cli", None),
-            Actor::System => ("system", None),
-        };
+        let (actor_kind, actor_id) = (e.actor.kind(), e.actor.id());
         Self {
             id: e.id,
             at: e.at.to_string(),
