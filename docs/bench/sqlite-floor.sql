@@ -13,6 +13,7 @@ INSERT INTO organizations VALUES (1);
 .read migrations/sqlite/0002_portfolio.sql
 .read migrations/sqlite/0004_contracts_with_terms.sql
 .read migrations/sqlite/0005_drop_redundant_document_index.sql
+.read migrations/sqlite/0007_receivable_closing.sql
 INSERT INTO creditors VALUES (1, 1, 'Loja', '11222333000181', 0, 0, 'simple', 'none', 0, 0, 0, 0, 0, 0);
 DROP INDEX debtors_name_key; DROP INDEX contacts_value; DROP INDEX contracts_debtor;
 DROP INDEX contracts_with_terms; DROP INDEX receivables_aging; DROP INDEX receivables_due;
@@ -38,7 +39,7 @@ CREATE INDEX debtors_name_key ON debtors (org_id, name_key);
 CREATE INDEX contacts_value ON contacts (org_id, value);
 CREATE INDEX contracts_debtor ON contracts (debtor_id);
 CREATE INDEX contracts_with_terms ON contracts (org_id) WHERE terms IS NOT NULL;
-CREATE INDEX receivables_aging ON receivables (org_id, status, creditor_id, due_day, adjusted_due_day, original_amount, open_balance, issue_day);
+CREATE INDEX receivables_aging ON receivables (org_id, status, creditor_id, due_day, adjusted_due_day, original_amount, open_balance, issue_day, closed_at);
 CREATE INDEX receivables_due ON receivables (org_id, adjusted_due_day);
 CREATE INDEX receivables_debtor ON receivables (debtor_id);
 CREATE INDEX receivables_document ON receivables (org_id, document_number);

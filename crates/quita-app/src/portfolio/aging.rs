@@ -157,16 +157,31 @@ impl App {
     }
 
     /// What an aging reads. At a past date, receivables issued after it did
-    /// not exist yet and stay out; today's aging (or a later one) needs no
-    /// such filter and reads only the covering index. Open balances are
-    /// always today's: payments made after a past date are not undone.
+    /// not exist yet and stay out, and those cancelled or written off by
+    /// hand after it (from the next day on, in the organization's time
+    /// zone) were still owed and count, with the balance they kept. Open
+    /// balances are otherwise today's: payments recorded after a past date
+    /// are not undone (a receivable an import settled is not brought back).
     async fn aging_scope(&self, org_id: i64, q: &AgingQuery) -> AppResult<AgingScope> {
         let org = orgs::get(&self.db, org_id).await?;
         let today = self.clock.today_in(&org.time_zone);
+        let past = q.as_of < today;
+        let closed_since = if past {
+            let tz = jiff::tz::TimeZone::get(&org.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+            let next_day = q
+                .as_of
+                .tomorrow()
+                .and_then(|d| d.to_zoned(tz))
+                .map_err(|e| AppError::Internal(e.into()))?;
+            Some(next_day.timestamp().as_millisecond())
+        } else {
+            None
+        };
         Ok(AgingScope {
             creditor_id: q.creditor_id,
             debtor_id: q.debtor_id,
-            issued_by: (q.as_of < today).then(|| day_number(q.as_of)),
+            issued_by: past.then(|| day_number(q.as_of)),
+            closed_since,
         })
     }
 

@@ -45,6 +45,14 @@ impl Closing {
         }
     }
 
+    /// The status it leaves the receivable in.
+    pub fn status(self) -> ReceivableStatus {
+        match self {
+            Self::Cancel => ReceivableStatus::Cancelled,
+            Self::WriteOff => ReceivableStatus::WrittenOff,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Cancel => "Cancelar (emitido por engano, venda desfeita)",
@@ -53,14 +61,29 @@ impl Closing {
     }
 }
 
-/// A reason as kept: trimmed, inner whitespace runs as one space, not
-/// blank, at most [`MAX_REASON_CHARS`] characters.
+/// Characters that show nothing (zero-width) or turn the text around
+/// (bidirectional controls): dropped from a reason, so what is kept reads
+/// as what is shown.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{AD}')
+}
+
+/// A reason as kept: invisible characters dropped, whitespace runs (line
+/// breaks and tabs too) as one space, trimmed; not blank, no other control
+/// character, at most [`MAX_REASON_CHARS`] characters.
 fn reason_of(raw: &str) -> AppResult<String> {
-    let reason = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let visible: String = raw.chars().filter(|c| !is_invisible(*c)).collect();
+    let reason = visible.split_whitespace().collect::<Vec<_>>().join(" ");
     if reason.is_empty() {
         return Err(AppError::invalid(
             "reason",
             "informe o motivo do encerramento",
+        ));
+    }
+    if reason.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "reason",
+            "o motivo tem caracteres de controle; escreva só texto",
         ));
     }
     if reason.chars().count() > MAX_REASON_CHARS {
@@ -91,6 +114,10 @@ impl App {
         let stored = receivables::get(&self.db, who.org_id, receivable_id).await?;
         if of_debtor.is_some_and(|d| d != stored.debtor_id) {
             return Err(AppError::NotFound);
+        }
+        if stored.status == closing.status() && stored.closed_reason.as_deref() == Some(&reason) {
+            // The same form sent twice (a double click, a retry): done once.
+            return Ok(stored);
         }
         let mut receivable = restore(&stored)?;
         let done = match closing {
@@ -170,5 +197,13 @@ mod tests {
         assert!(reason_of(" \t ").is_err());
         assert!(reason_of(&"á".repeat(MAX_REASON_CHARS)).is_ok());
         assert!(reason_of(&"á".repeat(MAX_REASON_CHARS + 1)).is_err());
+        assert!(reason_of("\u{200B}").is_err(), "only a zero-width space");
+        assert_eq!(
+            reason_of("venda\u{200B} desfeita\u{202E}").unwrap(),
+            "venda desfeita"
+        );
+        for bad in ["a\u{0}b", "x\u{1b}[31mred", "sino\u{7}"] {
+            assert!(reason_of(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -33,19 +33,22 @@ pub async fn supervisors_close_receivables_once(db: Db) {
         view.receivables[1].receivable.clone(),
     );
     let supervisor = principal(org, Role::Supervisor, 1);
-    let aging = |app: &quita_app::App| {
+    let aging_on = |app: &quita_app::App, as_of: jiff::civil::Date| {
         let app = app.clone();
         async move {
             let q = AgingQuery {
                 creditor_id: None,
                 debtor_id: None,
-                as_of: on,
+                as_of,
                 buckets: AgingBuckets::default(),
             };
             app.aging(org, &q).await.unwrap().total().count
         }
     };
+    let aging = |app: &quita_app::App| aging_on(app, on);
+    let yesterday = jiff::civil::date(2026, 11, 22);
     let before = aging(&app).await;
+    let before_yesterday = aging_on(&app, yesterday).await;
 
     for (who, expected) in [
         (principal(org, Role::Agent, 1), "forbidden"),
@@ -88,6 +91,18 @@ pub async fn supervisors_close_receivables_once(db: Db) {
         closed.open_balance, first.open_balance,
         "the balance is kept"
     );
+    // The same close sent again (a double click, a retry) is done once.
+    let again = app
+        .close_receivable(
+            &supervisor,
+            first.id,
+            None,
+            Closing::WriteOff,
+            "prescrito (5 anos)",
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, closed);
     match app
         .close_receivable(&supervisor, first.id, None, Closing::Cancel, "de novo")
         .await
@@ -107,6 +122,11 @@ pub async fn supervisors_close_receivables_once(db: Db) {
         .unwrap();
     assert_eq!(cancelled.status, ReceivableStatus::Cancelled);
     assert_eq!(aging(&app).await, before - 2, "both left the aging list");
+    assert_eq!(
+        aging_on(&app, yesterday).await,
+        before_yesterday,
+        "yesterday they were still owed"
+    );
 
     let log = audit::list(&db, org, None, 50).await.unwrap();
     let closings: Vec<_> = log

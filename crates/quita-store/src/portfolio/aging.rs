@@ -35,17 +35,30 @@ pub struct AgingScope {
     pub creditor_id: Option<i64>,
     pub debtor_id: Option<i64>,
     /// Leaves out receivables issued after this day (those without an issue
-    /// date stay). `None` on today's aging, so the report reads nothing but
-    /// the covering index.
+    /// date stay). `None` on today's aging.
     pub issued_by: Option<i64>,
+    /// Counts as collectable, too, a receivable closed by hand (cancelled or
+    /// written off) at or after this instant (milliseconds): at a past date
+    /// it was still owed, with the balance it kept. `None` on today's aging.
+    pub closed_since: Option<i64>,
 }
 
 impl AgingScope {
-    /// The filters asked for, numbered after `$first - 1` (bind them with
-    /// [`AgingScope::binds`], in that order). Only those asked for appear.
+    /// The collectable receivables' condition and the filters asked for,
+    /// numbered after `$first - 1` (bind them with [`AgingScope::binds`], in
+    /// that order), each led by ` AND `. Every column they read is in the
+    /// covering index `receivables_aging`.
     pub(crate) fn filters(&self, table: &str, first: usize) -> String {
-        let mut sql = String::new();
         let mut n = first;
+        let mut sql = match self.closed_since {
+            None => format!(" AND {table}status IN ('open', 'partially_paid')"),
+            Some(_) => {
+                n += 1;
+                format!(
+                    " AND ({table}status IN ('open', 'partially_paid') OR ({table}status IN ('cancelled', 'written_off') AND {table}closed_at >= ${first}))"
+                )
+            }
+        };
         for (column, asked) in [
             ("creditor_id", self.creditor_id),
             ("debtor_id", self.debtor_id),
@@ -65,9 +78,14 @@ impl AgingScope {
 
     /// The values of [`AgingScope::filters`]' parameters, in order.
     pub(crate) fn binds(&self) -> impl Iterator<Item = i64> {
-        [self.creditor_id, self.debtor_id, self.issued_by]
-            .into_iter()
-            .flatten()
+        [
+            self.closed_since,
+            self.creditor_id,
+            self.debtor_id,
+            self.issued_by,
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 
@@ -90,7 +108,7 @@ pub async fn groups(db: &Db, org_id: i64, scope: &AgingScope) -> Result<Vec<Agin
     };
     let sql = format!(
         "SELECT creditor_id, due_day, adjusted_due_day, COUNT(*), {sums} \
-         FROM receivables WHERE {org} = $1 AND status IN ('open', 'partially_paid'){filters} \
+         FROM receivables WHERE {org} = $1{filters} \
          GROUP BY status, creditor_id, due_day, adjusted_due_day"
     );
     let rows: Vec<(i64, i64, i64, i64, i64, i64)> = on_db!(db, |p| {
@@ -156,7 +174,7 @@ pub async fn contract_groups(
         "SELECT k.id, k.terms, r.creditor_id, r.due_day, r.adjusted_due_day, COUNT(*), {sums} \
          FROM {from} \
          WHERE k.org_id = $1 AND k.terms IS NOT NULL AND r.debtor_id = k.debtor_id AND r.contract_id = k.id AND r.org_id = $1 \
-           AND r.status IN ('open', 'partially_paid'){filters} \
+          {filters} \
          GROUP BY k.id, k.terms, r.creditor_id, r.due_day, r.adjusted_due_day"
     );
     type Raw = (i64, String, i64, i64, i64, i64, i64, i64);

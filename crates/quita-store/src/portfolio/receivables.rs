@@ -216,7 +216,7 @@ pub async fn list_by_adjusted_due(
     let sql = format!(
         "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
          adjusted_due_day, original_amount, open_balance, status, closed_reason, closed_at FROM receivables \
-         WHERE org_id = $1 AND status IN ('open', 'partially_paid') AND adjusted_due_day BETWEEN $2 AND $3 \
+         WHERE org_id = $1 AND adjusted_due_day BETWEEN $2 AND $3 \
            AND id > $4{} ORDER BY id LIMIT $5",
         scope.filters("", 6)
     );

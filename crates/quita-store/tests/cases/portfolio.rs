@@ -666,7 +666,8 @@ pub async fn bulk_import_helpers_keep_the_schema(db: Db) {
                 &AgingScope {
                     creditor_id: cred,
                     debtor_id: debt,
-                    issued_by: None
+                    issued_by: None,
+                    closed_since: None
                 }
             )
             .await
@@ -775,7 +776,8 @@ pub async fn aging_groups_of_contracts_with_terms(db: Db) {
                 &AgingScope {
                     creditor_id: cred,
                     debtor_id: debt,
-                    issued_by: None
+                    issued_by: None,
+                    closed_since: None
                 }
             )
             .await
@@ -826,6 +828,7 @@ pub async fn aging_groups_of_contracts_with_terms(db: Db) {
             creditor_id: Some(c.id),
             debtor_id: Some(bia),
             issued_by: Some(day_number(date(2026, 12, 31))),
+            closed_since: None,
         },
         i64::MIN / 4,
         i64::MAX / 4,
@@ -918,5 +921,51 @@ pub async fn receivables_close_once_with_their_reason(db: Db) {
             .unwrap()
             .is_empty(),
         "a closed receivable leaves the aging list"
+    );
+    // At a past date it was still owed if it was closed after that date.
+    let since = |ms: i64| AgingScope {
+        closed_since: Some(ms),
+        ..AgingScope::default()
+    };
+    let at_ms = at.as_millisecond();
+    let before = aging::groups(&db, a.id, &since(at_ms)).await.unwrap();
+    assert_eq!(
+        before
+            .iter()
+            .map(|g| (g.count, g.open_balance))
+            .collect::<Vec<_>>(),
+        [(1, 10_000)],
+        "closed at the instant asked: still counted"
+    );
+    assert!(
+        aging::groups(&db, a.id, &since(at_ms + 1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let drilled = |ms: i64| {
+        let db = db.clone();
+        async move {
+            receivables::list_by_adjusted_due(
+                &db,
+                a.id,
+                &since(ms),
+                i64::MIN / 4,
+                i64::MAX / 4,
+                0,
+                10,
+            )
+            .await
+            .unwrap()
+            .len()
+        }
+    };
+    assert_eq!((drilled(at_ms).await, drilled(at_ms + 1).await), (1, 0));
+    assert!(
+        aging::groups(&db, b.id, &since(0))
+            .await
+            .unwrap()
+            .is_empty(),
+        "never another organization's"
     );
 }
