@@ -115,7 +115,7 @@ impl App {
         if of_debtor.is_some_and(|d| d != stored.debtor_id) {
             return Err(AppError::NotFound);
         }
-        if stored.status == closing.status() && stored.closed_reason.as_deref() == Some(&reason) {
+        if is_done(&stored, closing, &reason) {
             // The same form sent twice (a double click, a retry): done once.
             return Ok(stored);
         }
@@ -133,6 +133,10 @@ impl App {
         if !receivables::close(&mut tx, who.org_id, receivable_id, to, &reason, now).await? {
             drop(tx);
             let now_stored = receivables::get(&self.db, who.org_id, receivable_id).await?;
+            if is_done(&now_stored, closing, &reason) {
+                // The same close, sent twice at once: the other one did it.
+                return Ok(now_stored);
+            }
             return Err(already_closed(now_stored.status));
         }
         audit::append(
@@ -157,6 +161,11 @@ impl App {
         tx.commit().await?;
         Ok(receivables::get(&self.db, who.org_id, receivable_id).await?)
     }
+}
+
+/// Whether `r` is already closed the way asked, with the same reason.
+fn is_done(r: &ReceivableRow, closing: Closing, reason: &str) -> bool {
+    r.status == closing.status() && r.closed_reason.as_deref() == Some(reason)
 }
 
 fn already_closed(status: ReceivableStatus) -> AppError {

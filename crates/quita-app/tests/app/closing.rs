@@ -110,16 +110,22 @@ pub async fn supervisors_close_receivables_once(db: Db) {
         Err(AppError::Conflict(m)) => assert!(m.contains("já está baixado"), "{m}"),
         other => panic!("a second close must conflict: {other:?}"),
     }
-    let cancelled = app
-        .close_receivable(
+    // Four identical closes at once (a double click, a retry, two tabs):
+    // all answer the closed receivable, one changes it.
+    let once = || {
+        app.close_receivable(
             &supervisor,
             second.id,
             None,
             Closing::Cancel,
             "venda desfeita",
         )
-        .await
-        .unwrap();
+    };
+    let (a, b, c, d) = tokio::join!(once(), once(), once(), once());
+    let cancelled = a.unwrap();
+    for other in [b, c, d] {
+        assert_eq!(other.unwrap(), cancelled);
+    }
     assert_eq!(cancelled.status, ReceivableStatus::Cancelled);
     assert_eq!(aging(&app).await, before - 2, "both left the aging list");
     assert_eq!(
