@@ -13,9 +13,11 @@
 //!    the index table's factor from `due_date` to `on`
 //!    ([`IndexTable::correction_factor_to_latest`], pro rata die; months not
 //!    yet published, after the table's last month, count as 0 % and the line
-//!    says up to which month the index was applied; more than
-//!    [`UNPUBLISHED_MONTHS_EXPECTED`] of them is a warning; a month missing
-//!    before the table's first or inside it is an error, not 0 %);
+//!    says up to which month the index was applied; when the table's last
+//!    month is more than [`UNPUBLISHED_MONTHS_EXPECTED`] months before the
+//!    month of `on` the table is out of date and any such month of the
+//!    period is a warning, however short the period; a month missing before
+//!    the table's first or inside it is an error, not 0 %);
 //!    `corrected principal = principal + correction`. Accumulated deflation
 //!    floors the correction at zero (the line and a warning say so).
 //! 4. **Late fine**, once: `corrected × fine %`, only when `on` is also after
@@ -178,10 +180,12 @@ pub struct DebtLine {
     pub amount: Money,
 }
 
-/// How many months at the end of the period may lack the index without a
-/// warning: the index of a month is published during the next one, so on
-/// any day the current month and often the previous one are not in the
-/// table yet.
+/// How many months an up-to-date index table may end before the month of
+/// the calculation: the index of a month is published during the next one,
+/// so on any day the current month and often the previous one are not in
+/// the table yet. A table ending earlier is out of date, and the months of
+/// a calculation after its last are a warning (see
+/// [`DebtUpdateWarning::IndexNotCovering`]).
 pub const UNPUBLISHED_MONTHS_EXPECTED: i32 = 2;
 
 /// Something the calculation memory must say that its numbers do not; shown
@@ -189,12 +193,14 @@ pub const UNPUBLISHED_MONTHS_EXPECTED: i32 = 2;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DebtUpdateWarning {
     /// The months `first..=last` of the period come after the index table's
-    /// last month and counted as 0 %: more than
-    /// [`UNPUBLISHED_MONTHS_EXPECTED`] of them, so the table is out of date
-    /// (or ends before the due date), not merely waiting for publication.
-    /// `index` is the name as the memory shows it (`IPCA`).
+    /// last month, `table_last`, and counted as 0 %; and `table_last` is
+    /// more than [`UNPUBLISHED_MONTHS_EXPECTED`] months before the month of
+    /// the calculation, so the table is out of date, not merely waiting for
+    /// publication (however few months of this period it misses). `index`
+    /// is the name as the memory shows it (`IPCA`).
     IndexNotCovering {
         index: String,
+        table_last: YearMonth,
         first: YearMonth,
         last: YearMonth,
     },
@@ -210,14 +216,26 @@ pub enum DebtUpdateWarning {
 impl std::fmt::Display for DebtUpdateWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::IndexNotCovering { index, first, last } if first == last => write!(
+            Self::IndexNotCovering {
+                index,
+                table_last,
+                first,
+                last,
+            } if first == last => write!(
                 f,
-                "A tabela {index} não cobre {}: esse mês ficou sem correção",
+                "A tabela {index} termina em {} e não cobre {}: esse mês ficou sem correção",
+                table_last.pt_br(),
                 first.pt_br()
             ),
-            Self::IndexNotCovering { index, first, last } => write!(
+            Self::IndexNotCovering {
+                index,
+                table_last,
+                first,
+                last,
+            } => write!(
                 f,
-                "A tabela {index} não cobre {} a {}: esses meses ficaram sem correção",
+                "A tabela {index} termina em {} e não cobre {} a {}: esses meses ficaram sem correção",
+                table_last.pt_br(),
                 first.pt_br(),
                 last.pt_br()
             ),
@@ -408,11 +426,21 @@ pub fn debt_update(
         (true, _, Some(table)) => table.correction_to_latest(req.due_date, req.on)?,
     };
     let mut warnings = Vec::new();
-    if let (Some((first, last)), Some(index)) =
-        (correction.unpublished, index_name(policy.correction()))
-        && first.months_until(last) + 1 > UNPUBLISHED_MONTHS_EXPECTED
+    // Months of the period after the table's last counted as 0 %: said when
+    // the table is out of date (its last month more than the expected
+    // publication delay before the month of `on`), however short the period.
+    if let (Some((first, last)), Some(index), Some((_, table_last))) = (
+        correction.unpublished,
+        index_name(policy.correction()),
+        req.index.and_then(IndexTable::range),
+    ) && table_last.months_until(YearMonth::of(req.on)) > UNPUBLISHED_MONTHS_EXPECTED
     {
-        warnings.push(DebtUpdateWarning::IndexNotCovering { index, first, last });
+        warnings.push(DebtUpdateWarning::IndexNotCovering {
+            index,
+            table_last,
+            first,
+            last,
+        });
     }
     if correction.deflation_floored {
         warnings.push(DebtUpdateWarning::DeflationFloored);
@@ -892,24 +920,33 @@ mod tests {
         let t = IndexTable::parse_csv("IPCA", "2026-01;0,31\n2026-02;0,28\n2026-03;0,62").unwrap();
         let p = ipca_policy(false);
         let due = date(2026, 1, 10);
-        // Covered to the end, then one and two months not yet published: normal.
-        for on in [date(2026, 3, 15), date(2026, 4, 20), date(2026, 6, 1)] {
+        // Covered to the end, then one and two months not yet published (the
+        // table ends at most two months before the calculation's): normal.
+        for on in [date(2026, 3, 15), date(2026, 4, 20), date(2026, 5, 31)] {
             let u = with_index(&p, &t, due, on);
             assert!(u.warnings().is_empty(), "{on}: {:?}", u.warnings());
         }
+        // In June the table is out of date (April is published): April and
+        // May without correction are said, on the first of June already.
+        let u = with_index(&p, &t, due, date(2026, 6, 1));
+        assert_eq!(
+            u.warnings()[0].to_string(),
+            "A tabela IPCA termina em 03/2026 e não cobre 04/2026 a 05/2026: esses meses ficaram sem correção"
+        );
         // Three months after the table's last: April to June without correction.
         let u = with_index(&p, &t, due, date(2026, 6, 2));
         assert_eq!(
             u.warnings(),
             [DebtUpdateWarning::IndexNotCovering {
                 index: "IPCA".into(),
+                table_last: YearMonth::new(2026, 3).unwrap(),
                 first: YearMonth::new(2026, 4).unwrap(),
                 last: YearMonth::new(2026, 6).unwrap(),
             }]
         );
         assert_eq!(
             u.warnings()[0].to_string(),
-            "A tabela IPCA não cobre 04/2026 a 06/2026: esses meses ficaram sem correção"
+            "A tabela IPCA termina em 03/2026 e não cobre 04/2026 a 06/2026: esses meses ficaram sem correção"
         );
         assert_eq!(u.lines()[1].label, "Correção monetária (IPCA até 03/2026)");
         // The amounts are those of the table alone (later months at 0 %).
@@ -922,7 +959,7 @@ mod tests {
         assert_eq!(u.monetary_correction(), Money::ZERO);
         assert_eq!(
             u.warnings()[0].to_string(),
-            "A tabela IPCA não cobre 05/2026 a 09/2026: esses meses ficaram sem correção"
+            "A tabela IPCA termina em 03/2026 e não cobre 05/2026 a 09/2026: esses meses ficaram sem correção"
         );
         // Not late: no correction asked, nothing to say.
         let u = with_index(&p, &t, date(2026, 9, 15), date(2026, 9, 15));
@@ -937,18 +974,76 @@ mod tests {
         let u = with_index(&effective_policy(&c, None), &igpm, due, date(2026, 5, 1));
         assert_eq!(
             u.warnings()[0].to_string(),
-            "A tabela IGPM não cobre 02/2026 a 04/2026: esses meses ficaram sem correção"
+            "A tabela IGPM termina em 01/2026 e não cobre 02/2026 a 04/2026: esses meses ficaram sem correção"
         );
         // One month alone is said in the singular.
         let one = DebtUpdateWarning::IndexNotCovering {
             index: "IPCA".into(),
+            table_last: YearMonth::new(2025, 10).unwrap(),
             first: YearMonth::new(2026, 4).unwrap(),
             last: YearMonth::new(2026, 4).unwrap(),
         };
         assert_eq!(
             one.to_string(),
-            "A tabela IPCA não cobre 04/2026: esse mês ficou sem correção"
+            "A tabela IPCA termina em 10/2025 e não cobre 04/2026: esse mês ficou sem correção"
         );
+    }
+
+    /// A short delay does not hide an out-of-date table: the reviewer's
+    /// example, a table ending 10/2025 and a receivable due 01/10/2026
+    /// updated on 01/12/2026, two months at 0 % that are said.
+    #[test]
+    fn an_out_of_date_table_is_flagged_however_short_the_delay() {
+        let months = (1..=10).map(|m| (YearMonth::new(2025, m).unwrap(), Decimal::new(40, 2)));
+        let t = IndexTable::from_monthly_percent("ipca", months).unwrap();
+        let p = ipca_policy(false);
+        let u = with_index(&p, &t, date(2026, 10, 1), date(2026, 12, 1));
+        assert_eq!(u.monetary_correction(), Money::ZERO);
+        assert_eq!(
+            u.warnings(),
+            [DebtUpdateWarning::IndexNotCovering {
+                index: "IPCA".into(),
+                table_last: YearMonth::new(2025, 10).unwrap(),
+                first: YearMonth::new(2026, 10).unwrap(),
+                last: YearMonth::new(2026, 11).unwrap(),
+            }]
+        );
+        assert_eq!(
+            u.warnings()[0].to_string(),
+            "A tabela IPCA termina em 10/2025 e não cobre 10/2026 a 11/2026: esses meses ficaram sem correção"
+        );
+        assert_eq!(
+            serde_json::to_value(&u).unwrap()["warnings"],
+            serde_json::json!([
+                "A tabela IPCA termina em 10/2025 e não cobre 10/2026 a 11/2026: esses meses ficaram sem correção"
+            ])
+        );
+        // One day late is enough: a single month, in the singular.
+        let u = with_index(&p, &t, date(2026, 10, 1), date(2026, 10, 2));
+        assert_eq!(
+            u.warnings()[0].to_string(),
+            "A tabela IPCA termina em 10/2025 e não cobre 10/2026: esse mês ficou sem correção"
+        );
+        // The same period with an up-to-date table (ending 10/2026 or
+        // 11/2026, two or one month before December): nothing said, and
+        // the warning never changes an amount.
+        for last in [10, 11] {
+            let months = (1..=last).map(|m| (YearMonth::new(2026, m).unwrap(), Decimal::ZERO));
+            let fresh = IndexTable::from_monthly_percent("ipca", months).unwrap();
+            let f = with_index(&p, &fresh, date(2026, 10, 1), date(2026, 12, 1));
+            assert!(f.warnings().is_empty(), "{last}: {:?}", f.warnings());
+            let stale = with_index(&p, &t, date(2026, 10, 1), date(2026, 12, 1));
+            assert_eq!(f.lines()[2..], stale.lines()[2..]);
+            assert_eq!(f.total(), stale.total());
+        }
+        // A table covering the whole period is never flagged, however old
+        // the period's months are next to `on`.
+        let u = with_index(&p, &t, date(2025, 3, 10), date(2025, 10, 20));
+        assert!(u.warnings().is_empty(), "{:?}", u.warnings());
+        // Without correction in the policy, no table is consulted: nothing.
+        let plain = policy("2", "1", "0", false);
+        let u = with_index(&plain, &t, date(2026, 10, 1), date(2026, 12, 1));
+        assert!(u.warnings().is_empty(), "{:?}", u.warnings());
     }
 
     #[test]
@@ -1187,9 +1282,12 @@ mod tests {
         }
 
         /// A table with every month of the period never warns about
-        /// coverage; one ending `k` > 2 months before the period's last
-        /// month always names those months; one missing a month inside the
-        /// period refuses the calculation naming it (never a silent 0 %).
+        /// coverage; one whose last month is within two months of `on`'s
+        /// never warns either (those months are not published yet); one
+        /// ending `k` > 2 months before `on`'s month warns whenever the
+        /// period has a month after it, naming those months and its last,
+        /// however few they are; one missing a month inside the period
+        /// refuses the calculation naming it (never a silent 0 %).
         #[test]
         fn index_coverage_is_never_silent(
             due_off in 0i64..900,
@@ -1246,18 +1344,36 @@ mod tests {
             if end >= 0 {
                 let short = table(&|i| i as i32 <= end);
                 let s = run(&short).unwrap();
+                let table_last = months[end as usize];
                 let first = months[end as usize + 1..].first().copied().unwrap_or(last_needed).max(first_needed);
                 let uncovered = if cut == 0 { 0 } else { first.months_until(last_needed) + 1 };
+                let out_of_date = table_last.months_until(YearMonth::of(on)) > UNPUBLISHED_MONTHS_EXPECTED;
                 let expected = DebtUpdateWarning::IndexNotCovering {
                     index: "IPCA".into(),
+                    table_last,
                     first,
                     last: last_needed,
                 };
-                prop_assert_eq!(s.warnings().contains(&expected), uncovered > UNPUBLISHED_MONTHS_EXPECTED);
-                if uncovered > UNPUBLISHED_MONTHS_EXPECTED {
+                let coverage: Vec<_> = s
+                    .warnings()
+                    .iter()
+                    .filter(|w| matches!(w, DebtUpdateWarning::IndexNotCovering { .. }))
+                    .collect();
+                if out_of_date && uncovered > 0 {
+                    prop_assert_eq!(coverage, [&expected]);
                     let text = expected.to_string();
-                    prop_assert!(text.contains(&first.pt_br()) && text.contains(&last_needed.pt_br()), "{}", text);
+                    prop_assert!(
+                        text.contains(&table_last.pt_br())
+                            && text.contains(&first.pt_br())
+                            && text.contains(&last_needed.pt_br()),
+                        "{}",
+                        text
+                    );
+                } else {
+                    prop_assert!(coverage.is_empty(), "{:?}", coverage);
                 }
+                // The warning only explains: the amounts are the table's.
+                prop_assert_eq!(s.total(), Money::checked_sum(s.lines().iter().map(|l| l.amount)).unwrap());
             }
             let span = first_needed.months_until(last_needed);
             if span >= 1 {

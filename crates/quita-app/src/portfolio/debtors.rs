@@ -506,6 +506,11 @@ impl App {
     }
 
     /// The debt update of one stored receivable on `on` (with its memory).
+    ///
+    /// Only a collectable receivable (open or partially paid) has one: one
+    /// that is paid, renegotiated, cancelled or written off is no longer
+    /// owed, so it is refused with [`AppError::Conflict`] naming its status
+    /// (the debtor page shows "—" for those rows).
     pub async fn receivable_update(
         &self,
         org_id: i64,
@@ -513,6 +518,12 @@ impl App {
         on: Date,
     ) -> AppResult<(ReceivableRow, DebtUpdate)> {
         let r = receivables::get(&self.db, org_id, id).await?;
+        if !r.status.is_collectable() {
+            return Err(AppError::Conflict(format!(
+                "o título está {}: só um título em aberto tem atualização do débito",
+                r.status.pt_br()
+            )));
+        }
         let c = self.creditor(org_id, r.creditor_id).await?;
         let tables = self.index_tables(org_id).await?;
         let contract = match r.contract_id {

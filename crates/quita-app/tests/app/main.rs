@@ -5,6 +5,7 @@ mod debtor_view;
 mod enrichment;
 mod import;
 mod marks;
+mod receivable_update;
 
 use closing::supervisors_close_receivables_once;
 use debtor_view::contracts_terms_and_access_log;
@@ -18,6 +19,7 @@ use import::{
     xlsx_and_latin1_files_import,
 };
 use marks::people_mark_debtors_and_contacts;
+use receivable_update::only_collectable_receivables_have_an_update;
 use std::sync::{
     Arc,
     atomic::{AtomicUsize, Ordering},
@@ -61,6 +63,7 @@ both!(
     enrichment_streams_a_long_file_all_or_nothing,
     people_mark_debtors_and_contacts,
     supervisors_close_receivables_once,
+    only_collectable_receivables_have_an_update,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

@@ -855,16 +855,19 @@ pub struct ReceivableUpdateDto {
     /// `default_interest`, `collection_fee`, `payments`, `total`, `days_late`,
     /// `due_date`, `adjusted_due_date`, `on`, `lines` [{kind, label, base, rate, days, amount}],
     /// `warnings` [pt-BR sentence, …] (always present, empty when none): an index table
-    /// ending more than two months before `on` (those months counted as 0 %), deflation
-    /// floored at zero, a collection fee charged in a consumer relation (CDC art. 51, XII).
+    /// ending more than two months before the month of `on` that leaves months of the period
+    /// at 0 %, however few (naming them and the table's last month), deflation floored at
+    /// zero, a collection fee charged in a consumer relation (CDC art. 51, XII).
     #[schema(value_type = Object)]
     pub update: quita_core::debt_update::DebtUpdate,
 }
 
 /// The debt update of one receivable on a date, with its calculation memory (agent).
+/// Only a receivable still owed (open or partially paid) has one: a paid,
+/// renegotiated, cancelled or written-off receivable is a 409 naming its status.
 #[utoipa::path(get, path = "/api/v1/receivables/{id}/update", tag = "portfolio", params(("id" = i64, Path, description = "Receivable id"), OnParams),
     responses((status = 200, body = ReceivableUpdateDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
-        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+        (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn receivable_update(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,

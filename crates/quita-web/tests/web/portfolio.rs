@@ -820,6 +820,40 @@ pub async fn portfolio_api(db: Db) {
             .status(),
         StatusCode::NOT_FOUND
     );
+
+    // Once cancelled the receivable is no longer owed: no update, a 409
+    // problem naming its status (not a fine and interest as if still open).
+    let sup = token(&t, a.id, Role::Supervisor).await;
+    let res = c
+        .post(t.url(&format!("/api/v1/receivables/{rid}/close")))
+        .bearer_auth(&sup)
+        .json(&json!({"action": "cancel", "reason": "venda desfeita"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = c
+        .get(t.url(&format!("/api/v1/receivables/{rid}/update?on={AS_OF}")))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["code"], "conflict", "{p}");
+    assert_eq!(p["status"], 409, "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("o título está cancelado: só um título em aberto tem atualização do débito"),
+        "{p}"
+    );
+    assert!(p.get("update").is_none(), "{p}");
 }
 
 pub async fn aging_and_debtor_pages(db: Db) {

@@ -1,6 +1,9 @@
 //! `quita calc update`: the debt update (atualização do débito) with its
 //! calculation memory, either stateless (amount, due date and charge policy
-//! given as flags) or for a stored receivable.
+//! given as flags) or for a stored receivable (one still owed: a paid,
+//! renegotiated, cancelled or written-off receivable is refused with one
+//! line naming its status, and with `--json` an error document whose code is
+//! `conflict`).
 //!
 //! The rules are `quita_core::debt_update`; this file only turns flags into
 //! domain values (each bad flag becomes one error line that names it) and
@@ -65,7 +68,8 @@ pub struct UpdateArgs {
     /// Original due date (vencimento): aaaa-mm-dd or dd/mm/aaaa.
     #[arg(long, value_name = "DATE", requires = "amount")]
     pub due: Option<String>,
-    /// A stored receivable's id: its open balance, due date and charge policy.
+    /// A stored receivable's id: its open balance, due date and charge policy
+    /// (only one still owed, open or partially paid, has an update).
     #[arg(
         long,
         value_name = "ID",

@@ -460,6 +460,8 @@ pub async fn report(
 }
 
 /// `quita calc update --receivable ID`: the debt update of a stored receivable.
+/// One no longer owed (paid, renegotiated, cancelled, written off) fails with
+/// the use case's conflict, which `output::fail` prints as one line.
 pub async fn calc_for_receivable(
     config: &Config,
     global: &GlobalArgs,

@@ -208,8 +208,9 @@ const CONSUMER_FEE: &str = "Relação de consumo: honorários de cobrança só s
 
 /// What the numbers alone do not say comes as `warnings` (pt-BR sentences),
 /// and never changes a number: a fee charged to a consumer; an index table
-/// that stops more than two months before the calculation; deflation floored
-/// at zero.
+/// out of date (ending more than two months before the calculation's month)
+/// that leaves months of the period without correction, however few;
+/// deflation floored at zero.
 #[test]
 fn warnings_say_what_the_numbers_do_not() {
     let dir = workdir("warnings");
@@ -242,8 +243,9 @@ fn warnings_say_what_the_numbers_do_not() {
     assert_eq!(business["warnings"], serde_json::json!([]));
 
     // IPCA published to February only. On 15/03 (March pending) and on
-    // 15/04 (March and April pending) that is normal; on 15/05 three months
-    // have no index: said, and the correction is February's, as before.
+    // 15/04 (March and April pending) that is normal; on 15/05 the table is
+    // out of date and three months have no index: said, and the correction
+    // is February's, as before.
     std::fs::write(
         dir.join("ipca.csv"),
         "mes;variacao\n2026-01;0,50\n2026-02;0,40\n",
@@ -257,7 +259,7 @@ fn warnings_say_what_the_numbers_do_not() {
     assert_eq!(
         stale["warnings"],
         serde_json::json!([
-            "A tabela IPCA não cobre 03/2026 a 05/2026: esses meses ficaram sem correção"
+            "A tabela IPCA termina em 02/2026 e não cobre 03/2026 a 05/2026: esses meses ficaram sem correção"
         ]),
         "{stale}"
     );
@@ -267,6 +269,63 @@ fn warnings_say_what_the_numbers_do_not() {
         stale["lines"][1]["label"],
         "Correção monetária (IPCA até 02/2026)"
     );
+
+    // A short delay does not hide an out-of-date table: IPCA ending 10/2025,
+    // a debt due 01/10/2026 updated on 01/12/2026 has October and November
+    // at 0 %, and that is said (with the table's last month) although only
+    // two months of this period lack the index.
+    std::fs::create_dir_all(dir.join("velho")).unwrap();
+    std::fs::write(
+        dir.join("velho/ipca.csv"),
+        "mes;variacao\n2025-09;0,48\n2025-10;0,09\n",
+    )
+    .unwrap();
+    let short = |on: &str| {
+        json_of(&quita(
+            &dir,
+            &[
+                "calc",
+                "update",
+                "--amount",
+                "1000.00",
+                "--due",
+                "2026-10-01",
+                "--on",
+                on,
+                "--fine",
+                "2",
+                "--interest",
+                "1",
+                "--index",
+                "velho/ipca.csv",
+                "--json",
+            ],
+        ))
+    };
+    let old_table = short("2026-12-01");
+    assert_eq!(
+        old_table["warnings"],
+        serde_json::json!([
+            "A tabela IPCA termina em 10/2025 e não cobre 10/2026 a 11/2026: esses meses ficaram sem correção"
+        ]),
+        "{old_table}"
+    );
+    assert_eq!(old_table["monetary_correction"], "0.00");
+    assert_eq!(
+        short("2026-10-02")["warnings"],
+        serde_json::json!([
+            "A tabela IPCA termina em 10/2025 e não cobre 10/2026: esse mês ficou sem correção"
+        ])
+    );
+    // The same debt with a table up to date (to 10/2026): nothing to say.
+    std::fs::write(
+        dir.join("velho/ipca.csv"),
+        "mes;variacao\n2026-09;0,48\n2026-10;0,00\n",
+    )
+    .unwrap();
+    let fresh = short("2026-12-01");
+    assert_eq!(fresh["warnings"], serde_json::json!([]), "{fresh}");
+    assert_eq!(fresh["total"], old_table["total"]);
 
     // Deflation: the correction is zero, the line and a warning say why.
     std::fs::write(
@@ -397,6 +456,61 @@ fn a_stored_receivable_carries_its_warnings() {
         text.contains(&format!("\nAviso: {CONSUMER_FEE}.")),
         "{text}"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A receivable no longer owed (cancelled, written off, paid, renegotiated)
+/// has no debt update: one line on stderr naming its status, exit 1, and
+/// with `--json` the error document with code `conflict`.
+#[test]
+fn a_closed_receivable_has_no_update() {
+    let dir = super::tempdir("calc-closed");
+    assert_eq!(super::alfa_with_sample_portfolio(&dir)["errors"], 0);
+    let org = |args: &[&str]| {
+        let mut all = vec!["--org", "alfa"];
+        all.extend_from_slice(args);
+        quita(&dir, &all)
+    };
+    let calc = |id: &str, json: bool| {
+        let mut argv = vec!["calc", "update", "--receivable", id, "--on", "2026-03-15"];
+        if json {
+            argv.push("--json");
+        }
+        org(&argv)
+    };
+    // Open and partially paid (receivable 3): updated.
+    assert_eq!(json_of(&calc("1", true))["principal"], "289.90");
+    assert_eq!(json_of(&calc("3", true))["principal"], "150.00");
+
+    for (id, action, status) in [("1", "cancel", "cancelado"), ("3", "write-off", "baixado")] {
+        json_of(&org(&[
+            "receivable",
+            "close",
+            id,
+            "--action",
+            action,
+            "--reason",
+            "teste",
+            "--json",
+        ]));
+        let message =
+            format!("o título está {status}: só um título em aberto tem atualização do débito");
+        let out = calc(id, false);
+        super::assert_one_line_error(&out, &message);
+        assert!(
+            out.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let out = calc(id, true);
+        assert_eq!(out.status.code(), Some(1));
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["code"], "conflict", "{doc}");
+        assert!(doc["error"].as_str().unwrap().ends_with(&message), "{doc}");
+        assert!(doc.get("total").is_none(), "{doc}");
+    }
+    // Its siblings still have theirs.
+    assert_eq!(json_of(&calc("2", true))["principal"], "289.90");
     std::fs::remove_dir_all(&dir).ok();
 }
 
