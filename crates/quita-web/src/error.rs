@@ -207,9 +207,12 @@ fn too_large_answer(path: &str, limit: usize, cli: Option<&str>) -> Response {
     error_page(StatusCode::PAYLOAD_TOO_LARGE, &message)
 }
 
-/// Whether a body error is the route's length limit cutting a streamed
-/// body (answered 413, as a declared length over it would be).
-pub fn is_over_limit(e: &axum::Error) -> bool {
+/// Whether an error is a length limit cutting a streamed body (answered
+/// 413, as a declared length over it would be), wherever it sits in the
+/// error's source chain: a body error, or a multipart error whose stream
+/// failed because the body below it was cut (a chunked upload announces no
+/// length, so only the limit reading it can tell).
+pub fn is_over_limit(e: &(dyn std::error::Error + 'static)) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(s) = source {
         if s.is::<http_body_util::LengthLimitError>() {
@@ -218,6 +221,12 @@ pub fn is_over_limit(e: &axum::Error) -> bool {
         source = s.source();
     }
     false
+}
+
+/// Whether a multipart error is the route's body limit: the extractor's
+/// own verdict, or a length limit found in its source chain.
+pub fn multipart_over_limit(e: &axum::extract::multipart::MultipartError) -> bool {
+    e.status() == StatusCode::PAYLOAD_TOO_LARGE || is_over_limit(e)
 }
 
 /// Middleware outside the body limits: their bare `413` (tower-http's
@@ -304,5 +313,59 @@ mod tests {
         assert!(is_over_limit(&err));
         let broken = axum::Error::new(std::io::Error::other("connection reset"));
         assert!(!is_over_limit(&broken));
+    }
+
+    /// A body whose connection broke.
+    struct Broken;
+
+    impl http_body::Body for Broken {
+        type Data = axum::body::Bytes;
+        type Error = std::io::Error;
+
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+            std::task::Poll::Ready(Some(Err(std::io::Error::other("connection reset"))))
+        }
+    }
+
+    /// A multipart upload whose body is cut by a limit under another (the
+    /// route's and the router's, on a chunked upload): the extractor sees
+    /// only "failed to read stream", the chain still says why.
+    #[tokio::test]
+    async fn a_multipart_stream_cut_below_is_over_limit() {
+        use axum::{
+            body::{Body, Bytes},
+            extract::{FromRequest, Multipart},
+        };
+        use http_body_util::{Full, Limited};
+        let raw = format!(
+            "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n{}\r\n--b--\r\n",
+            "x".repeat(100)
+        );
+        let first_error = |body: Body| async move {
+            let req = axum::http::Request::post("/")
+                .header("content-type", "multipart/form-data; boundary=b")
+                .body(body)
+                .unwrap();
+            let mut form = Multipart::from_request(req, &()).await.unwrap();
+            form.next_field().await.expect_err("the upload fails")
+        };
+        let cut = Body::new(Limited::new(
+            Body::new(Limited::new(Full::new(Bytes::from(raw.clone())), 20)),
+            10_000,
+        ));
+        let err = first_error(cut).await;
+        assert!(multipart_over_limit(&err), "{err}");
+        let err = first_error(Body::new(Broken)).await;
+        assert!(!multipart_over_limit(&err), "{err}");
+        let whole = Body::from(raw);
+        let req = axum::http::Request::post("/")
+            .header("content-type", "multipart/form-data; boundary=b")
+            .body(whole)
+            .unwrap();
+        let mut form = Multipart::from_request(req, &()).await.unwrap();
+        assert!(form.next_field().await.unwrap().is_some());
     }
 }

@@ -5,7 +5,7 @@
 //! agreements and payments.
 
 use jiff::Timestamp;
-use quita_core::{debtor::DebtorFlags, receivable::ReceivableStatus, role::Role};
+use quita_core::{contact::Channel, debtor::DebtorFlags, receivable::ReceivableStatus, role::Role};
 use quita_store::{
     audit::{self, Actor, NamedEntry},
     portfolio::{contacts, contracts, debtors, receivables},
@@ -36,11 +36,15 @@ pub enum TimelineWhat {
         flags: DebtorFlags,
         tags: Vec<String>,
     },
+    /// A contact's marks as they were set: validity, the channels the
+    /// debtor opted out of, and the workplace mark.
     ContactMarked {
         contact_id: i64,
         /// `unverified`, `valid` or `invalid`.
         status: String,
         reason: Option<String>,
+        opt_out: Vec<Channel>,
+        workplace: bool,
     },
     ContractSaved {
         contract_id: i64,
@@ -88,6 +92,8 @@ fn event(e: NamedEntry) -> TimelineEvent {
             contact_id,
             status: text("status").unwrap_or_default(),
             reason: text("reason"),
+            opt_out: serde_json::from_value(d["opt_out"].clone()).unwrap_or_default(),
+            workplace: d["workplace"].as_bool().unwrap_or(false),
         },
         ("contract_saved", Some(contract_id)) => TimelineWhat::ContractSaved { contract_id },
         ("receivable_closed", Some(receivable_id)) => {
@@ -230,13 +236,18 @@ mod tests {
         let contact = event(entry(
             "contact_marked",
             "contact:5",
-            serde_json::json!({"status": "invalid", "reason": "bounce"}),
+            serde_json::json!({"status": "invalid", "reason": "bounce", "opt_out": ["email", "sms"], "workplace": true}),
         ));
-        assert!(matches!(
+        assert_eq!(
             contact.what,
-            TimelineWhat::ContactMarked { contact_id: 5, ref status, reason: Some(ref r) }
-                if status == "invalid" && r == "bounce"
-        ));
+            TimelineWhat::ContactMarked {
+                contact_id: 5,
+                status: "invalid".into(),
+                reason: Some("bounce".into()),
+                opt_out: vec![Channel::Email, Channel::Sms],
+                workplace: true,
+            }
+        );
         for (action, target) in [
             ("receivable_closed", "receivable:x"),
             ("something_new", "debtor:3"),

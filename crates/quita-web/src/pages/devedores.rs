@@ -5,13 +5,17 @@ use axum::{
     extract::{Path, Query, State},
     response::Response,
 };
-use quita_app::portfolio::{
-    contracts::EffectiveTerms,
-    debtors::{ContractView as AppContractView, Debtor360, DebtorBalance},
+use quita_app::{
+    AppError,
+    portfolio::{
+        contracts::EffectiveTerms,
+        debtors::{ContractView as AppContractView, Debtor360, DebtorBalance},
+    },
 };
 use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
     contact::{Cep, Channel, ChannelSet, ContactKind, Phone, Validity},
+    receivable::ReceivableStatus,
     role::Role,
 };
 use quita_store::portfolio::{
@@ -191,9 +195,10 @@ async fn find(state: &AppState, s: &UserSession, q: &SearchQuery) -> Result<Foun
     if q.q.trim().is_empty() {
         // Every debtor, by name, one page at a time (keyset).
         let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-            Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
-                PageError(quita_app::AppError::invalid("after", "cursor inválido"))
-            })?),
+            Some(raw) => Some(
+                raw.parse::<i64>()
+                    .map_err(|_| PageError(AppError::invalid("after", "cursor inválido")))?,
+            ),
             None => None,
         };
         let pg = state.app.debtors_page(p, after, PAGE).await?;
@@ -271,7 +276,7 @@ pub struct ContactView {
 }
 
 /// A channel as the page names it.
-fn channel_label(ch: Channel) -> &'static str {
+pub(super) fn channel_label(ch: Channel) -> &'static str {
     match ch {
         Channel::Voice => "ligação",
         Channel::Sms => "SMS",
@@ -409,7 +414,8 @@ pub fn status_label(s: &str) -> &'static str {
         "paid" => "Pago",
         "renegotiated" => "Renegociado",
         "cancelled" => "Cancelado",
-        "written_off" => "Baixado",
+        // "Baixado" alone reads as paid.
+        "written_off" => "Baixado como perda",
         _ => "—",
     }
 }
@@ -574,6 +580,13 @@ struct DebtorPage {
     /// Shown to supervisors and admins only.
     accesses: Option<Vec<AccessView>>,
     timeline: Vec<linha_do_tempo::TimelineItem>,
+    /// "Ver eventos mais antigos": the id of the last event shown, when a
+    /// full page was shown.
+    timeline_older: Option<i64>,
+    /// The page shows older events (`?antes=`): a link back to the newest.
+    timeline_paged: bool,
+    /// `Título NF-1 parcela 1/3 encerrado.`, after the "Encerrar" form.
+    closed_notice: Option<String>,
     /// The "Registrar contrato" form, for supervisors and admins.
     contract_form: Option<ContractFormView>,
 }
@@ -616,7 +629,16 @@ fn receivable_view(
             .unwrap_or_else(|| "—".into()),
         due: format::civil(rr.due_date),
         original: format::centavos(rr.original_amount),
-        open: format::centavos(rr.open_balance),
+        // A cancelled or written-off receivable keeps its balance (the API
+        // shows it), but nobody owes it any more.
+        open: if matches!(
+            rr.status,
+            ReceivableStatus::Cancelled | ReceivableStatus::WrittenOff
+        ) {
+            "—".into()
+        } else {
+            format::centavos(rr.open_balance)
+        },
         updated: r
             .update
             .as_ref()
@@ -682,15 +704,71 @@ fn contract_view(k: &AppContractView, v: &Debtor360, ctx: &Viewer) -> ContractVi
     }
 }
 
+/// The 360° page's query: `antes` pages the timeline back (the id of the
+/// last event shown), `encerrado` names the receivable the "Encerrar" form
+/// just closed.
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    antes: Option<String>,
+    #[serde(default)]
+    encerrado: Option<String>,
+}
+
+impl ShowQuery {
+    /// The timeline cursor: blank is none, anything but a positive integer
+    /// is refused.
+    fn before(&self) -> Result<Option<i64>, AppError> {
+        match self.antes.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            None => Ok(None),
+            Some(raw) => raw
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .map(Some)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "antes",
+                        "linha do tempo: o evento de referência (antes) deve ser um número inteiro positivo",
+                    )
+                }),
+        }
+    }
+
+    /// The receivable just closed, if the query names one (a bad value is
+    /// simply no notice).
+    fn closed(&self) -> Option<i64> {
+        self.encerrado.as_deref()?.trim().parse().ok()
+    }
+}
+
+/// The notice after the "Encerrar" form: only for a closed receivable of
+/// the debtor shown.
+fn closed_notice(v: &Debtor360, rid: Option<i64>) -> Option<String> {
+    let rid = rid?;
+    let r = v
+        .receivables
+        .iter()
+        .map(|r| &r.receivable)
+        .find(|r| r.id == rid && r.debtor_id == v.debtor.id)?;
+    matches!(
+        r.status,
+        ReceivableStatus::Cancelled | ReceivableStatus::WrittenOff
+    )
+    .then(|| format!("Título {} encerrado.", linha_do_tempo::receivable_title(r)))
+}
+
 /// The 360° page. Opening it is recorded in the access log (LGPD).
 pub async fn show(
     State(state): State<AppState>,
     s: UserSession,
     Path(raw): Path<String>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
     p.require(Role::Agent)?;
     let id = parse_id(&raw)?;
+    let before = q.before()?;
     let org = state.app.organization(p).await?;
     let today = state.app.clock.today_in(&org.time_zone);
     let v: Debtor360 = state
@@ -745,12 +823,19 @@ pub async fn show(
         .collect();
     let events = state
         .app
-        .debtor_timeline(p, &v, None, linha_do_tempo::PAGE)
+        .debtor_timeline(p, &v, before, linha_do_tempo::PAGE)
         .await?;
+    // A full page may have older events: link to them after the last one.
+    let full_page = i64::try_from(events.len()).is_ok_and(|n| n >= linha_do_tempo::PAGE);
+    let timeline_older = events.last().filter(|_| full_page).map(|e| e.id);
     let timeline = linha_do_tempo::items(&events, &v, &contacts, &org.time_zone);
+    let closed_notice = closed_notice(&v, q.closed());
     let d = &v.debtor;
     Ok(page(&DebtorPage {
         timeline,
+        timeline_older,
+        timeline_paged: before.is_some(),
+        closed_notice,
         id: d.id,
         contract_form,
         layout: Some(Layout::new(&state, &s.0, "/devedores").await?),

@@ -119,7 +119,7 @@ pub async fn upload(
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_large()),
+            Err(e) if crate::error::multipart_over_limit(&e) => return Ok(too_large()),
             Err(e) => {
                 refused = Some(format!("Não foi possível ler o envio: {}", e.body_text()));
                 break;
@@ -144,7 +144,7 @@ pub async fn upload(
                             }
                         }
                         Ok(None) => break,
-                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        Err(e) if crate::error::multipart_over_limit(&e) => {
                             return Ok(too_large());
                         }
                         Err(e) => {

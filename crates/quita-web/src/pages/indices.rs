@@ -220,7 +220,7 @@ pub async fn import(
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_large()),
+            Err(e) if crate::error::multipart_over_limit(&e) => return Ok(too_large()),
             Err(e) => {
                 refused = Some(format!("Não foi possível ler o envio: {}", e.body_text()));
                 break;
@@ -229,7 +229,7 @@ pub async fn import(
         let key = field.name().unwrap_or_default().to_owned();
         let bytes = match field.bytes().await {
             Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_large()),
+            Err(e) if crate::error::multipart_over_limit(&e) => return Ok(too_large()),
             Err(e) => {
                 refused = Some(format!("Não foi possível ler o arquivo: {}", e.body_text()));
                 break;

@@ -6,10 +6,16 @@ use quita_app::portfolio::{
     debtors::Debtor360,
     timeline::{TimelineEvent, TimelineWhat},
 };
-use quita_core::{contact::Validity, receivable::ReceivableStatus};
-use quita_store::audit::Actor;
+use quita_core::{
+    contact::{Channel, ChannelSet, Validity},
+    receivable::ReceivableStatus,
+};
+use quita_store::{audit::Actor, portfolio::receivables::ReceivableRow};
 
-use super::{devedores::ContactView, marcacoes};
+use super::{
+    devedores::{ContactView, channel_label},
+    marcacoes,
+};
 use crate::format;
 
 /// How many events the page shows.
@@ -56,14 +62,49 @@ fn flags_sentence(flags: &quita_core::debtor::DebtorFlags, tags: &[String]) -> S
     format!("Alertas do devedor: {alerts}; marcadores: {tags}.")
 }
 
-fn contact_sentence(value: &str, status: &str, reason: Option<&str>) -> String {
+/// A contact's marks as they were set, all of them: validity, the
+/// channels refused and the workplace mark (a change to any one of them
+/// reads as the state it left).
+fn contact_sentence(
+    value: &str,
+    status: &str,
+    reason: Option<&str>,
+    opt_out: &[Channel],
+    workplace: bool,
+) -> String {
     let situation = match Validity::from_db(status, reason) {
         Ok(Validity::Valid) => "válido".to_owned(),
         Ok(Validity::Invalid(r)) => format!("inválido ({})", marcacoes::reason_label(r)),
         Ok(Validity::Unverified) => "não verificado".to_owned(),
         Err(_) => status.to_owned(),
     };
-    format!("Contato {value} marcado como {situation}.")
+    // In the order the page's "Opt-out" column lists them.
+    let refused: Vec<&str> = opt_out
+        .iter()
+        .copied()
+        .collect::<ChannelSet>()
+        .iter()
+        .map(channel_label)
+        .collect();
+    let channels = if refused.is_empty() {
+        "aceita todos os canais".to_owned()
+    } else {
+        format!("não quer receber por {}", refused.join(", "))
+    };
+    let place = if workplace {
+        "contato do trabalho"
+    } else {
+        "não é contato do trabalho"
+    };
+    format!("Contato {value}: {situation}; {channels}; {place}.")
+}
+
+/// A receivable as sentences name it: `NF-123 parcela 2/10`.
+pub(super) fn receivable_title(r: &ReceivableRow) -> String {
+    match r.installments {
+        Some(n) => format!("{} parcela {}/{n}", r.document_number, r.installment),
+        None => format!("{} parcela {}", r.document_number, r.installment),
+    }
 }
 
 fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
@@ -73,12 +114,14 @@ fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
             contact_id,
             status,
             reason,
+            opt_out,
+            workplace,
         } => {
             let value = contacts
                 .iter()
                 .find(|c| c.id == *contact_id)
                 .map_or_else(|| format!("#{contact_id}"), |c| c.value.clone());
-            contact_sentence(&value, status, reason.as_deref())
+            contact_sentence(&value, status, reason.as_deref(), opt_out, *workplace)
         }
         TimelineWhat::ContractSaved { contract_id } => {
             let number = v
@@ -99,15 +142,7 @@ fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
                 .find(|r| r.receivable.id == *receivable_id)
                 .map_or_else(
                     || format!("#{receivable_id}"),
-                    |r| {
-                        let r = &r.receivable;
-                        match r.installments {
-                            Some(n) => {
-                                format!("{} parcela {}/{n}", r.document_number, r.installment)
-                            }
-                            None => format!("{} parcela {}", r.document_number, r.installment),
-                        }
-                    },
+                    |r| receivable_title(&r.receivable),
                 );
             let done = match to {
                 ReceivableStatus::Cancelled => "cancelado",
@@ -161,12 +196,28 @@ mod tests {
             "Alertas do devedor: nenhum; marcadores: nenhum."
         );
         assert_eq!(
-            contact_sentence("ana@x.com.br", "valid", None),
-            "Contato ana@x.com.br marcado como válido."
+            contact_sentence(
+                "(11) 98765-4321",
+                "unverified",
+                None,
+                &[Channel::Email, Channel::Sms],
+                true
+            ),
+            "Contato (11) 98765-4321: não verificado; não quer receber por SMS, e-mail; contato do trabalho."
         );
-        assert!(
-            contact_sentence("(11) 98765-4321", "invalid", Some("wrong_number"))
-                .starts_with("Contato (11) 98765-4321 marcado como inválido (")
+        assert_eq!(
+            contact_sentence("ana@x.com.br", "valid", None, &[], false),
+            "Contato ana@x.com.br: válido; aceita todos os canais; não é contato do trabalho."
+        );
+        assert_eq!(
+            contact_sentence(
+                "(11) 98765-4321",
+                "invalid",
+                Some("wrong_number"),
+                &[Channel::Whatsapp, Channel::Voice, Channel::Whatsapp],
+                false
+            ),
+            "Contato (11) 98765-4321: inválido (número errado); não quer receber por ligação, WhatsApp; não é contato do trabalho."
         );
         assert_eq!(actor_label(Actor::Cli, None), "linha de comando");
         assert_eq!(actor_label(Actor::User(3), Some("Ana")), "Ana");

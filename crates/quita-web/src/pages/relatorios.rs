@@ -39,13 +39,18 @@ pub struct Filters {
     pub depois: Option<i64>,
 }
 
-/// pt-BR label of a bucket (`A vencer`, `1 a 30 dias`, `361+ dias`).
+/// pt-BR label of a bucket (`A vencer`, `1 a 30 dias`, `1 dia`,
+/// `15 dias`, `361+ dias`).
 pub fn bucket_label(b: &str) -> String {
     if b == "current" {
         return "A vencer".into();
     }
     if let Some((a, z)) = b.split_once('-') {
-        return format!("{a} a {z} dias");
+        return match (a == z, a) {
+            (true, "1") => "1 dia".into(),
+            (true, _) => format!("{a} dias"),
+            (false, _) => format!("{a} a {z} dias"),
+        };
     }
     format!("{b} dias")
 }
@@ -201,12 +206,32 @@ pub struct Bar {
     /// In full, in the bar's tooltip.
     pub full: String,
     pub label_x: i64,
+    /// The baseline of the value above the bar.
+    pub value_y: i64,
+    /// The baseline of the bucket's label under the axis.
+    pub label_y: i64,
 }
 
 const CHART_W: i64 = 800;
 const CHART_H: i64 = 260;
 const PLOT_TOP: i64 = 30;
 const PLOT_BOTTOM: i64 = 220;
+
+/// Up to this many buckets, each label fits its slot on one line at
+/// [`FONT`]; with more (up to 12), the text is [`DENSE_FONT`] and every
+/// other label and value moves one line away, so neighbours never meet.
+const DENSE_AFTER: usize = 7;
+const FONT: i64 = 12;
+const DENSE_FONT: i64 = 10;
+
+/// The chart's text size, in SVG user units.
+fn chart_font(buckets: usize) -> i64 {
+    if buckets > DENSE_AFTER {
+        DENSE_FONT
+    } else {
+        FONT
+    }
+}
 
 /// Bars proportional to the open balance (integer arithmetic on centavos).
 fn bars(report: &AgingReport) -> Vec<Bar> {
@@ -220,6 +245,7 @@ fn bars(report: &AgingReport) -> Vec<Bar> {
         .max(1);
     let slot = (CHART_W - 40) / n;
     let w = slot * 3 / 5;
+    let dense = rows.len() > DENSE_AFTER;
     rows.iter()
         .enumerate()
         .map(|(i, (label, t))| {
@@ -230,7 +256,11 @@ fn bars(report: &AgingReport) -> Vec<Bar> {
             )
             .unwrap_or(0);
             let x = 20 + i64i * slot + (slot - w) / 2;
+            // Odd bars' text one line further out when the slots are narrow.
+            let stagger = i64::from(dense && i % 2 == 1);
             Bar {
+                value_y: PLOT_BOTTOM - h - 6 - stagger * (DENSE_FONT + 4),
+                label_y: PLOT_BOTTOM + if dense { 15 } else { 18 } + stagger * (DENSE_FONT + 4),
                 index: i,
                 x,
                 y: PLOT_BOTTOM - h,
@@ -264,6 +294,8 @@ struct AgingPage {
     rows: Vec<BucketRow>,
     total: BucketRow,
     bars: Vec<Bar>,
+    /// The text size of the chart ([`chart_font`]).
+    chart_font: i64,
     chart_w: i64,
     chart_h: i64,
     axis_y: i64,
@@ -347,6 +379,7 @@ pub async fn aging(
             .collect(),
         total: row(usize::MAX, "Total".into(), report.total()),
         bars: bars(&report),
+        chart_font: chart_font(report.rows().count()),
         chart_w: CHART_W,
         chart_h: CHART_H,
         axis_y: PLOT_BOTTOM,
@@ -641,6 +674,9 @@ mod tests {
         assert_eq!(bucket_label("current"), "A vencer");
         assert_eq!(bucket_label("1-30"), "1 a 30 dias");
         assert_eq!(bucket_label("361+"), "361+ dias");
+        assert_eq!(bucket_label("1-1"), "1 dia");
+        assert_eq!(bucket_label("2-2"), "2 dias");
+        assert_eq!(bucket_label("31-31"), "31 dias");
         let mut r = AgingReport::new(jiff::civil::date(2026, 3, 15), AgingBuckets::default());
         let t = |c| AgingTotals {
             count: 1,
@@ -659,6 +695,52 @@ mod tests {
         assert!(csv.contains("Total;2;150,00;150,00;150,00"), "{csv}");
         let x = aging_xlsx(&r, None).unwrap();
         assert_eq!(&x[..2], b"PK");
+    }
+
+    /// With up to 7 buckets the text is 12 units high on one line; with 12
+    /// it is smaller and every other label and value moves a line out, so
+    /// neighbours (each 63 units apart) never overlap.
+    #[test]
+    fn many_buckets_make_a_denser_chart() {
+        let t = |c| AgingTotals {
+            count: 1,
+            original_amount: Money::from_centavos(c),
+            open_balance: Money::from_centavos(c),
+            updated_amount: Money::from_centavos(c),
+        };
+        let few = AgingReport::new(jiff::civil::date(2026, 3, 15), AgingBuckets::default());
+        assert_eq!(few.rows().count(), 7);
+        assert_eq!(chart_font(7), FONT);
+        let b = bars(&few);
+        assert!(b.iter().all(|b| b.label_y == PLOT_BOTTOM + 18), "one row");
+        assert!(b.iter().all(|b| b.value_y == b.y - 6));
+
+        let buckets = buckets_field("1,2,3,4,5,6,7,8,9,10").unwrap();
+        let mut many = AgingReport::new(jiff::civil::date(2026, 3, 15), buckets);
+        for i in 0..12 {
+            many.add_totals(i, t(99_994_999)).unwrap();
+        }
+        assert_eq!(many.rows().count(), 12);
+        assert_eq!(chart_font(12), DENSE_FONT);
+        const { assert!(DENSE_FONT < FONT) };
+        let b = bars(&many);
+        assert_eq!(b.len(), 12);
+        assert_eq!(b[1].label, "1 dia");
+        assert_eq!(b[2].label, "2 dias");
+        assert_eq!(b[11].label, "11+ dias");
+        // Same-row labels are two slots apart; rows are a line apart.
+        let rows: Vec<i64> = b.iter().map(|b| b.label_y).collect();
+        assert!(rows.iter().step_by(2).all(|y| *y == rows[0]), "{rows:?}");
+        assert!(
+            rows.iter().skip(1).step_by(2).all(|y| *y == rows[1]),
+            "{rows:?}"
+        );
+        assert!(rows[1] - rows[0] >= DENSE_FONT + 2, "{rows:?}");
+        assert!(rows[1] + 4 <= CHART_H, "the lower row fits: {rows:?}");
+        // Equal bars: their values alternate too, and stay inside the chart.
+        assert!(b[0].value_y - b[1].value_y >= DENSE_FONT + 2);
+        assert!(b.iter().all(|b| b.value_y - DENSE_FONT >= 0));
+        assert_eq!(b[0].value, "R$ 999,9 mil");
     }
 
     #[test]

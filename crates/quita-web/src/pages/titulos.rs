@@ -44,7 +44,8 @@ pub fn closing_options() -> Vec<(&'static str, &'static str)> {
 }
 
 /// `POST /devedores/{id}/titulos/{rid}/encerrar`: closes receivable `rid`
-/// of debtor `id` and goes back to it on the debtor's page. A receivable
+/// of debtor `id` and goes back to it on the debtor's page, which says it
+/// was closed (`?encerrado=`). A receivable
 /// of another debtor (or organization) is not found.
 pub async fn close(
     State(state): State<AppState>,
@@ -60,7 +61,8 @@ pub async fn close(
         .app
         .close_receivable(p, rid, Some(id), closing, &f.motivo)
         .await?;
-    Ok(Redirect::to(&format!("/devedores/{id}#titulo-{rid}")).into_response())
+    // Back to the receivable, with a notice saying it was closed.
+    Ok(Redirect::to(&format!("/devedores/{id}?encerrado={rid}#titulo-{rid}")).into_response())
 }
 
 #[cfg(test)]

@@ -313,3 +313,174 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
     assert!(timeline);
     assert!(path.starts_with("/devedores/"), "{path}");
 }
+
+/// The chart's texts that overlap another one, as `a / b`; rectangles in
+/// CSS pixels, touching allowed.
+const OVERLAPS: &str = r#"
+const boxes = Array.from(document.querySelectorAll('svg.chart text')).map(t => {
+  const r = t.getBoundingClientRect();
+  return { s: t.textContent, l: r.left, t: r.top, r: r.right, b: r.bottom };
+});
+const out = [];
+for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+  const a = boxes[i], b = boxes[j];
+  if (a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5) out.push(a.s + ' / ' + b.s);
+}
+const svg = document.querySelector('svg.chart').getBoundingClientRect();
+for (const a of boxes) if (a.l < svg.left || a.r > svg.right || a.t < svg.top || a.b > svg.bottom) out.push(a.s + ' outside the chart');
+return [boxes.length, out];
+"#;
+
+/// Text running out of its box (the reasons of closed receivables, the
+/// timeline's lines), and the widest reason in CSS pixels: a long unbroken
+/// word wraps instead of stretching its column.
+const RUNS_OVER: &str = r#"
+const over = Array.from(document.querySelectorAll('.motivo-encerramento, ol.linha-do-tempo li'))
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => (e.className || e.tagName) + ' ' + e.scrollWidth + '>' + e.clientWidth);
+if (document.documentElement.scrollWidth > window.innerWidth) over.push('the page scrolls sideways');
+const widest = Math.max(...Array.from(document.querySelectorAll('.motivo-encerramento'))
+  .map(e => e.getBoundingClientRect().width));
+return [over, widest];
+"#;
+
+/// One debtor with a receivable in each of 12 buckets (0 to 10 days late
+/// and more) on 20/03/2026, amounts that print wide (`R$ 999,9 mil`).
+fn twelve_buckets_csv() -> String {
+    let mut csv = String::from(
+        "documento_devedor;nome_devedor;email;telefones;uf;cidade;cep;endereco;contrato;numero_documento;parcela;total_parcelas;emissao;vencimento;valor;valor_aberto\n",
+    );
+    let as_of = jiff::civil::date(2026, 3, 20);
+    for (i, late) in [-5i64, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 40]
+        .into_iter()
+        .enumerate()
+    {
+        let due = as_of - jiff::Span::new().days(late);
+        csv.push_str(&format!(
+            "529.982.247-25;Maria Aparecida da Silva;;;;;;;;DOC-{i:02};1;;;{due};999949,99;\n"
+        ));
+    }
+    csv
+}
+
+/// In Chromium at 1280 px: the aging chart's labels and values do not
+/// overlap with 7 or with 12 buckets; the "Encerrar" form asks first (a
+/// dismissed question sends nothing), then closes with a notice; a long
+/// unbroken reason wraps in the row and in the timeline.
+pub async fn chart_and_closing_in_the_browser(db: Db) {
+    if !browser_available() {
+        eprintln!("skipped: chromium/chromedriver not installed");
+        return;
+    }
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let cred = crate::portfolio::creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    assert!(
+        crate::portfolio::import(&t, a.id, cred.id, &twelve_buckets_csv())
+            .await
+            .summary
+            .applied
+    );
+    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
+    let first = quita_store::portfolio::receivables::list_for_debtor(&t.app.db, a.id, maria)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.document_number == "DOC-00")
+        .unwrap();
+    let long_reason = "x".repeat(200);
+    let (mut driver, b, profile) = start_browser().await;
+    let result = async {
+        b.set_window_size(1280, 1000).await?;
+        log_in(
+            &b,
+            &t.url("/entrar"),
+            &a.email("supervisor"),
+            crate::support::PASSWORD,
+        )
+        .await?;
+        b.wait().for_element(Locator::Css("nav")).await?;
+        let mut charts = Vec::new();
+        // The defaults; 12 buckets with wide values; 12 with wide labels.
+        for faixas in [
+            "",
+            "1,2,3,4,5,6,7,8,9,10",
+            "30,60,90,120,150,180,210,240,270,1000",
+        ] {
+            b.goto(&t.url(&format!(
+                "/relatorios/aging?data_base=20%2F03%2F2026&faixas={faixas}"
+            )))
+            .await?;
+            b.wait().for_element(Locator::Css("svg.chart")).await?;
+            shot(&b, &format!("aging-{}", charts.len())).await;
+            b.set_window_size(1280, 1000).await?;
+            charts.push(b.execute(OVERLAPS, vec![]).await?);
+        }
+
+        b.goto(&t.url(&format!("/devedores/{maria}"))).await?;
+        let row = format!("//tr[@id='titulo-{}']", first.id);
+        click_on(&b, Locator::XPath(&format!("{row}//summary"))).await?;
+        b.find(Locator::XPath(&format!("{row}//input[@name='motivo']")))
+            .await?
+            .send_keys(&long_reason)
+            .await?;
+        let submit = format!("{row}//button[normalize-space()='Encerrar título']");
+        b.find(Locator::XPath(&submit)).await?.click().await?;
+        let asked = b.get_alert_text().await?;
+        b.dismiss_alert().await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let after_no = b.current_url().await?;
+        let open_after_no = quita_store::portfolio::receivables::get(&t.app.db, a.id, first.id)
+            .await
+            .unwrap()
+            .status;
+        b.find(Locator::XPath(&submit)).await?.click().await?;
+        b.accept_alert().await?;
+        let notice = text_of(&b, Locator::Css("#titulo-encerrado")).await?;
+        let landed = b.current_url().await?;
+        shot(&b, "encerrado").await;
+        b.set_window_size(1280, 1000).await?;
+        let over = b.execute(RUNS_OVER, vec![]).await?;
+        Ok::<_, fantoccini::error::CmdError>((
+            charts,
+            asked,
+            after_no,
+            open_after_no,
+            notice,
+            landed,
+            over,
+        ))
+    }
+    .await;
+    let _ = b.close().await;
+    let _ = driver.kill().await;
+    let _ = std::fs::remove_dir_all(&profile);
+    let (charts, asked, after_no, open_after_no, notice, landed, over) =
+        result.expect("browser session");
+    for (chart, texts) in charts.iter().zip([14, 24, 24]) {
+        assert_eq!(chart[0], texts, "a label and a value per bar: {chart}");
+        assert_eq!(chart[1], serde_json::json!([]), "overlapping: {chart}");
+    }
+    assert_eq!(asked, "Encerrar este título? A ação não pode ser desfeita.");
+    assert_eq!(after_no.path(), format!("/devedores/{maria}"));
+    assert_eq!(
+        open_after_no,
+        quita_core::receivable::ReceivableStatus::Open,
+        "a dismissed question sends nothing"
+    );
+    assert_eq!(notice, "Título DOC-00 parcela 1 encerrado.");
+    assert_eq!(
+        landed.query(),
+        Some(format!("encerrado={}", first.id).as_str())
+    );
+    assert_eq!(
+        landed.fragment(),
+        Some(format!("titulo-{}", first.id).as_str())
+    );
+    assert_eq!(over[0], serde_json::json!([]), "text runs out of its box");
+    let widest = over[1].as_f64().unwrap();
+    assert!(
+        (100.0..400.0).contains(&widest),
+        "the reason wraps in its column: {widest}px"
+    );
+}

@@ -85,6 +85,16 @@ fn row_of(html: &str, rid: i64) -> String {
         .to_owned()
 }
 
+/// The text of the `n`th cell (from 0) of a receivable's row.
+fn cell(row: &str, n: usize) -> String {
+    row.split("<td")
+        .nth(n + 1)
+        .and_then(|c| c.split_once('>'))
+        .and_then(|(_, c)| c.split("</td>").next())
+        .unwrap_or_else(|| panic!("no cell {n} in {row}"))
+        .to_owned()
+}
+
 /// The count in the total line of the aging page.
 fn aging_count(html: &str) -> String {
     html.split("<tfoot>")
@@ -154,6 +164,27 @@ pub async fn supervisor_closes_through_the_debtor_page(db: Db) {
             && row.contains("name=\"motivo\" required maxlength=\"200\"")
             && row.contains("Encerrar título"),
         "{row}"
+    );
+    // The form asks before closing, through the page's script (no inline
+    // handler).
+    assert!(
+        row.contains("class=\"encerrar-titulo\" data-confirmar=\"Encerrar este título? A ação não pode ser desfeita.\"")
+            && !row.contains("onsubmit"),
+        "{row}"
+    );
+    assert!(
+        html.contains("<script src=\"/assets/quita.js\" defer></script>"),
+        "{html}"
+    );
+    let script = sup.get(t.url("/assets/quita.js")).send().await.unwrap();
+    assert_eq!(
+        script.headers()["content-type"].to_str().unwrap(),
+        "text/javascript; charset=utf-8"
+    );
+    let script = script.text().await.unwrap();
+    assert!(
+        script.contains("data-confirmar") && script.contains("confirm("),
+        "{script}"
     );
     // The CSRF field comes first in the form.
     let form = row.split("<form").nth(1).unwrap();
@@ -229,9 +260,10 @@ pub async fn supervisor_closes_through_the_debtor_page(db: Db) {
     // The write-off.
     let res = close_form(&t, &sup, maria, r1, &write_off(&csrf)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(
-        res.headers()["location"].to_str().unwrap(),
-        format!("/devedores/{maria}#titulo-{r1}")
+        location,
+        format!("/devedores/{maria}?encerrado={r1}#titulo-{r1}")
     );
     let closed = stored(&t, a.id, r1).await;
     assert_eq!(closed.status, ReceivableStatus::WrittenOff);
@@ -249,11 +281,54 @@ pub async fn supervisor_closes_through_the_debtor_page(db: Db) {
     let (_, html) = get_text(&sup, t.url(&page)).await;
     let row = row_of(&html, r1);
     assert!(
-        row.contains("Baixado")
+        row.contains("<span class=\"situacao\">Baixado como perda</span>")
             && row.contains(&format!("— Devedor falecido, sem espólio ({on})"))
             && !row.contains("Encerrar título"),
         "{row}"
     );
+    // The kept balance is not shown as owed: "Em aberto" (the 7th cell) is
+    // a dash; the original amount stays.
+    assert_eq!(cell(&row, 5), "R$ 100,00", "{row}");
+    assert_eq!(cell(&row, 6), "—", "{row}");
+    assert_eq!(cell(&row_of(&html, r2), 6), "R$ 100,00", "still owed");
+    assert!(
+        !html.contains("id=\"titulo-encerrado\""),
+        "no notice unasked"
+    );
+    // Where the form leads: the notice at the top of the receivables.
+    let (status, html) = get_text(&sup, t.url(&location)).await;
+    assert_eq!(status, StatusCode::OK);
+    let section = html
+        .split("<section class=\"card\" id=\"contratos\">")
+        .nth(1)
+        .expect("the receivables section");
+    let notice = "<p class=\"notice\" id=\"titulo-encerrado\" role=\"status\">Título CRD-1 parcela 1/2 encerrado.</p>";
+    assert!(section.contains(notice), "{section}");
+    assert!(
+        section.find(notice).unwrap() < section.find("<table").unwrap(),
+        "above the receivables: {section}"
+    );
+    // A receivable still open, another debtor's, another organization's,
+    // or not a number: no notice.
+    let jose_r = receivables::list_for_debtor(&t.app.db, a.id, jose)
+        .await
+        .unwrap()[0]
+        .id;
+    for (debtor, q) in [
+        (maria, r2.to_string()),
+        (maria, jose_r.to_string()),
+        (maria, b_r.to_string()),
+        (maria, "abc".to_owned()),
+        (jose, r1.to_string()),
+    ] {
+        let (status, html) =
+            get_text(&sup, t.url(&format!("/devedores/{debtor}?encerrado={q}"))).await;
+        assert_eq!(status, StatusCode::OK, "{debtor}?encerrado={q}");
+        assert!(
+            !html.contains("titulo-encerrado") && !html.contains(" encerrado.</p>"),
+            "{debtor}?encerrado={q}: {html}"
+        );
+    }
     assert!(
         row_of(&html, r2).contains("Encerrar título"),
         "the other stays open"

@@ -878,6 +878,17 @@ pub async fn marking_forms_change_flags_and_contacts(db: Db) {
         .unwrap();
     let p = stored.iter().find(|c| c.id == phone).unwrap();
     assert_eq!((p.status.as_str(), p.opt_out), ("invalid", 2));
+    // The timeline says the contact's whole state as it was set.
+    let timeline = html
+        .split("id=\"linha-do-tempo\"")
+        .nth(1)
+        .expect("the page has a timeline");
+    assert!(
+        timeline.contains(
+            "Contato (11) 91234-5678: inválido (número errado); não quer receber por SMS; não é contato do trabalho."
+        ),
+        "{timeline}"
+    );
 
     // Without the CSRF token: refused, nothing changes.
     let res = agent
@@ -1087,4 +1098,102 @@ pub async fn api_marks_debtors_and_contacts(db: Db) {
     assert_eq!(untouched, b_phone);
     let b_debtor = t.app.find_debtor(b.id, &b_maria.to_string()).await.unwrap();
     assert!(!b_debtor.deceased);
+}
+
+/// The `<li>` lines of the page's timeline.
+fn timeline_lines(html: &str) -> Vec<String> {
+    let Some(list) = html
+        .split("<ol class=\"linha-do-tempo\">")
+        .nth(1)
+        .and_then(|l| l.split("</ol>").next())
+    else {
+        return Vec::new();
+    };
+    list.split("<li>")
+        .skip(1)
+        .map(|li| li.split("</li>").next().unwrap().to_owned())
+        .collect()
+}
+
+/// The "Ver eventos mais antigos" link of a page, if it has one.
+fn older_link(html: &str) -> Option<String> {
+    let at = html.find("id=\"eventos-antigos\"")?;
+    let start = html[..at].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..].split('"').next()?.replace("&#35;", "#"))
+}
+
+/// The debtor page shows the newest 50 events; with more, "Ver eventos
+/// mais antigos" opens the next 50 older than the last one shown, and that
+/// page links back to the newest. A bad `antes` is a 422 page.
+pub async fn timeline_pages_back(db: Db) {
+    let t = TestApp::start(db).await;
+    let Twins { a, maria, .. } = twins(&t).await;
+    let agent = client();
+    let csrf = logged_in(&t, &agent, &a.email("agent")).await;
+    for i in 1..=55 {
+        let res = agent
+            .post(t.url(&format!("/devedores/{maria}/alertas")))
+            .form(&[("_csrf", csrf.as_str()), ("tags", &format!("lote{i:02}"))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "change {i}");
+    }
+    let page = format!("/devedores/{maria}");
+    let (status, html) = get_text(&agent, t.url(&page)).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = timeline_lines(&html);
+    assert_eq!(first.len(), 50, "{html}");
+    assert!(first[0].contains("marcadores: lote55."), "{}", first[0]);
+    assert!(first[49].contains("marcadores: lote06."), "{}", first[49]);
+    assert!(!html.contains("id=\"eventos-recentes\""), "the newest page");
+    let link = older_link(&html).unwrap_or_else(|| panic!("no older link: {html}"));
+    let last = t
+        .app
+        .debtor_timeline_of(&principal(a.id, Role::Agent), maria, None, 50)
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .id;
+    assert_eq!(
+        link,
+        format!("/devedores/{maria}?antes={last}#linha-do-tempo")
+    );
+
+    let (status, older) = get_text(&agent, t.url(&link)).await;
+    assert_eq!(status, StatusCode::OK);
+    let rest = timeline_lines(&older);
+    let tags: Vec<&str> = rest
+        .iter()
+        .map(|li| li.rsplit("marcadores: ").next().unwrap())
+        .collect();
+    assert_eq!(
+        tags,
+        ["lote05.", "lote04.", "lote03.", "lote02.", "lote01."],
+        "{older}"
+    );
+    assert_eq!(older_link(&older), None, "no page after the last");
+    assert!(
+        older.contains(&format!(
+            "<a href=\"/devedores/{maria}#linha-do-tempo\" id=\"eventos-recentes\">"
+        )),
+        "{older}"
+    );
+    // The rest of the page is the same debtor's.
+    assert!(older.contains("id=\"devedor-nome\""), "{older}");
+
+    // A cursor that is not a positive integer: the usual 422 page.
+    for bad in ["abc", "0", "-3", "1.5", "99999999999999999999"] {
+        let (status, body) = get_text(&agent, t.url(&format!("{page}?antes={bad}"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(
+            body.contains("inteiro positivo") && body.contains("Dados inválidos"),
+            "{bad}: {body}"
+        );
+    }
+    // Blank is the newest page.
+    let (status, html) = get_text(&agent, t.url(&format!("{page}?antes="))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(timeline_lines(&html).len(), 50);
 }

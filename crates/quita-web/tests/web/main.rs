@@ -45,6 +45,7 @@ both!(
     crate::debtor_view::contract_form_records_terms => contract_form_records_terms,
     crate::debtor_view::marking_forms_change_flags_and_contacts => marking_forms_change_flags_and_contacts,
     crate::debtor_view::api_marks_debtors_and_contacts => api_marks_debtors_and_contacts,
+    crate::debtor_view::timeline_pages_back => timeline_pages_back,
     crate::closing::supervisor_closes_through_the_debtor_page => supervisor_closes_through_the_debtor_page,
     crate::closing::closing_through_the_api => closing_through_the_api,
     crate::indices::supervisor_imports_a_table_and_amounts_update => supervisor_imports_a_table_and_amounts_update,
@@ -53,7 +54,9 @@ both!(
     crate::search::search_by_words_and_limit_notice => search_by_words_and_limit_notice,
     crate::uploads::upload_forms_carry_the_token_first => upload_forms_carry_the_token_first,
     crate::uploads::bodies_over_the_limit => bodies_over_the_limit,
+    crate::uploads::chunked_upload_over_the_limit => chunked_upload_over_the_limit,
     crate::aging_buckets::aging_with_custom_buckets => aging_with_custom_buckets,
     crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
     crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
+    crate::browser::chart_and_closing_in_the_browser => browser_chart_and_closing,
 );

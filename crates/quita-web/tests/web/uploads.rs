@@ -380,3 +380,107 @@ pub async fn bodies_over_the_limit(db: Db) {
     );
     assert!(t.app.index_tables(a.id).await.unwrap().is_empty());
 }
+
+/// Sends `head` (announcing `Transfer-Encoding: chunked`), then `first`
+/// and `total` more bytes in 1 MB chunks, while reading the answer: the
+/// server may answer (and close) before the body ends. Returns the status
+/// and the raw response.
+async fn chunked_upload(t: &TestApp, head: String, first: Vec<u8>, total: usize) -> (u16, String) {
+    let addr = t.base.trim_start_matches("http://");
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (mut rd, mut wr) = stream.into_split();
+    let writer = tokio::spawn(async move {
+        let chunk = |data: &[u8]| {
+            let mut c = format!("{:x}\r\n", data.len()).into_bytes();
+            c.extend_from_slice(data);
+            c.extend_from_slice(b"\r\n");
+            c
+        };
+        wr.write_all(head.as_bytes()).await?;
+        wr.write_all(&chunk(&first)).await?;
+        // CSV-looking lines, no CR: nothing the multipart parser stops at.
+        let line = b"529.982.247-25;maria;;;;;;;;X;1;;;2026-04-10;1,00;\n";
+        let mb: Vec<u8> = line.iter().copied().cycle().take(1024 * 1024).collect();
+        let mut sent = 0;
+        while sent < total {
+            let n = mb.len().min(total - sent);
+            wr.write_all(&chunk(&mb[..n])).await?;
+            sent += n;
+        }
+        wr.write_all(b"0\r\n\r\n").await?;
+        std::io::Result::Ok(sent)
+    });
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let read = tokio::time::timeout(Duration::from_secs(300), async {
+        loop {
+            match rd.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    writer.abort();
+    assert!(
+        read.is_ok(),
+        "the server answers a chunked upload over the limit"
+    );
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no answer: {text}"));
+    (status, text)
+}
+
+/// A chunked upload (no length announced) past the 200 MB of the import
+/// page: the pt-BR 413 page naming the limit, as with a declared length,
+/// not "Não foi possível ler o arquivo"; nothing is imported.
+pub async fn chunked_upload_over_the_limit(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    let jar = Arc::new(Jar::default());
+    let c = Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let csrf = logged_in(&t, &c, &a.email("supervisor")).await;
+    let cookie = jar
+        .cookies(&t.base.parse().unwrap())
+        .expect("session cookie")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let host = t.base.trim_start_matches("http://");
+    let boundary = "----quitachunkedupload";
+    let head = format!(
+        "POST /carteiras/{}/importar HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        cred.id
+    );
+    let first = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"grande.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    let (status, res) = chunked_upload(&t, head, first, 201 * 1024 * 1024).await;
+    assert_eq!(status, 413, "{res}");
+    assert!(
+        res.to_ascii_lowercase().contains("content-type: text/html"),
+        "{res}"
+    );
+    assert!(
+        res.contains(
+            "O arquivo passa do limite de 200 MB. Divida-o em partes menores ou use a linha de comando (quita import receivables)."
+        ),
+        "{res}"
+    );
+    assert!(!res.contains("Não foi possível ler"), "{res}");
+    assert_eq!(open_count(&t, a.id).await, 0);
+}
