@@ -46,6 +46,10 @@ pub enum AgingError {
     NotContiguous { label: String, expected: u32 },
     #[error("bucket {0:?} ends before it starts")]
     Empty(String),
+    #[error("bucket limits must increase from left to right: {0:?}")]
+    NotIncreasing(String),
+    #[error("a bucket limit must be at least 1 day (0 days is not yet due)")]
+    ZeroBound,
     #[error("only the last bucket may be open-ended (N+), and the last one must be")]
     OpenEnd,
     #[error("amounts too large to sum")]
@@ -72,6 +76,9 @@ impl AgingBuckets {
         let mut start = 1u32;
         let mut labels = vec!["current".to_owned()];
         for &u in uppers {
+            if u == 0 {
+                return Err(AgingError::ZeroBound);
+            }
             if u < start {
                 return Err(AgingError::Empty(format!("{start}-{u}")));
             }
@@ -97,7 +104,7 @@ impl AgingBuckets {
             if bounds.is_sorted_by(|a, b| a < b) {
                 return Self::from_upper_bounds(&bounds);
             }
-            return Err(AgingError::Syntax(spec.trim().to_owned()));
+            return Err(AgingError::NotIncreasing(spec.trim().to_owned()));
         }
         let mut uppers = Vec::new();
         let mut expected = 1u32;
@@ -441,8 +448,14 @@ mod tests {
         );
         assert_eq!(
             AgingBuckets::parse("60,30"),
-            Err(AgingError::Syntax("60,30".into()))
+            Err(AgingError::NotIncreasing("60,30".into()))
         );
+        assert_eq!(
+            AgingBuckets::parse("30,30"),
+            Err(AgingError::NotIncreasing("30,30".into()))
+        );
+        assert_eq!(AgingBuckets::parse("0"), Err(AgingError::ZeroBound));
+        assert_eq!(AgingBuckets::parse("0,30"), Err(AgingError::ZeroBound));
         assert_eq!(
             AgingBuckets::parse("2-30,31+"),
             Err(AgingError::FirstStart(2))

@@ -146,9 +146,8 @@ fn buckets_error_text(raw: &str, e: &AgingError) -> String {
                 "use só limites (30,60,90) ou só faixas (1-30,31-60,61+), sem misturar".into()
             }
         }
-        AgingError::Empty(item) if item == "1-0" => {
-            "o primeiro limite deve ser de pelo menos 1 dia".into()
-        }
+        AgingError::NotIncreasing(_) => "os limites não estão em ordem crescente".into(),
+        AgingError::ZeroBound => "o primeiro limite deve ser de pelo menos 1 dia".into(),
         AgingError::Empty(item) => format!("a faixa {item} termina antes de começar"),
         AgingError::FirstStart(n) => {
             format!("a primeira faixa em atraso deve começar em 1 dia, não em {n}")
