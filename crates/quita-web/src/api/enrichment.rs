@@ -4,7 +4,7 @@
 use axum::{
     Json,
     body::{Body, HttpBody as _},
-    extract::{Query, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -19,6 +19,7 @@ use quita_core::role::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::ApiQuery;
 use crate::{AppState, auth::ApiPrincipal, error::ApiError, imports::Spool};
 
 #[derive(Deserialize, IntoParams)]
@@ -74,7 +75,7 @@ pub fn default_source(file_name: &str) -> String {
 pub async fn import_contacts(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<ContactsImportParams>,
+    ApiQuery(q): ApiQuery<ContactsImportParams>,
     body: Body,
 ) -> Result<Response, ApiError> {
     p.require(Role::Supervisor)?;

@@ -128,6 +128,33 @@ where
     }
 }
 
+/// `Query` whose refusal is problem JSON (422 `invalid_query`, saying
+/// which parameter and why) like every other API error, not axum's plain
+/// text 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = axum::response::Response;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Self(v)),
+            Err(rejection) => Err(crate::error::problem(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_query",
+                rejection.body_text(),
+                None,
+            )),
+        }
+    }
+}
+
 /// Maps the path id; a non-number is simply not found.
 pub fn path_id(raw: &str) -> Result<i64, ApiError> {
     crate::pages::parse_id(raw).map_err(ApiError)

@@ -1,13 +1,11 @@
 //! The caller, its organization, the dashboard and the audit log.
 
-use axum::{
-    Json,
-    extract::{Query, State},
-};
+use axum::{Json, extract::State};
 use quita_store::audit::Actor;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::ApiQuery;
 use super::dto::{AuditEntryDto, DashboardDto, MeDto, OrganizationDto};
 use crate::{AppState, auth::ApiPrincipal, error::ApiError};
 
@@ -83,7 +81,7 @@ pub struct AuditParams {
 pub async fn audit(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<AuditParams>,
+    ApiQuery(q): ApiQuery<AuditParams>,
 ) -> Result<Json<Vec<AuditEntryDto>>, ApiError> {
     let entries = state
         .app

@@ -4,7 +4,7 @@
 use axum::{
     Json,
     body::{Body, HttpBody as _},
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -23,6 +23,7 @@ use quita_store::portfolio::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::ApiQuery;
 use super::{ApiJson, path_id};
 use crate::{
     AppState,
@@ -217,7 +218,7 @@ pub struct ImportResultDto {
 pub async fn import(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<ImportParams>,
+    ApiQuery(q): ApiQuery<ImportParams>,
     body: Body,
 ) -> Result<Response, ApiError> {
     p.require(Role::Supervisor)?;
@@ -316,7 +317,7 @@ pub struct AgingParams {
 pub async fn aging(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<AgingParams>,
+    ApiQuery(q): ApiQuery<AgingParams>,
 ) -> Result<Response, ApiError> {
     p.require(Role::Viewer)?;
     let creditor = match q
@@ -456,7 +457,7 @@ pub struct DebtorListDto {
 pub async fn debtors(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
-    Query(q): Query<DebtorSearch>,
+    ApiQuery(q): ApiQuery<DebtorSearch>,
 ) -> Result<Json<DebtorListDto>, ApiError> {
     p.require(Role::Agent)?;
     let limit = q.limit.unwrap_or(20).clamp(1, 100);
@@ -746,7 +747,7 @@ pub async fn debtor(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
     Path(raw): Path<String>,
-    Query(q): Query<OnParams>,
+    ApiQuery(q): ApiQuery<OnParams>,
 ) -> Result<Json<Debtor360Dto>, ApiError> {
     p.require(Role::Agent)?;
     let id = path_id(&raw)?;
@@ -823,7 +824,7 @@ pub async fn debtor_accesses(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
     Path(raw): Path<String>,
-    Query(q): Query<AccessParams>,
+    ApiQuery(q): ApiQuery<AccessParams>,
 ) -> Result<Json<Vec<AccessDto>>, ApiError> {
     p.require(Role::Supervisor)?;
     let id = path_id(&raw)?;
@@ -872,7 +873,7 @@ pub async fn receivable_update(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
     Path(raw): Path<String>,
-    Query(q): Query<OnParams>,
+    ApiQuery(q): ApiQuery<OnParams>,
 ) -> Result<Json<ReceivableUpdateDto>, ApiError> {
     p.require(Role::Agent)?;
     let id = path_id(&raw)?;

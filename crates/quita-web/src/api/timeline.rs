@@ -4,13 +4,14 @@
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, State},
 };
 use quita_app::portfolio::timeline::{TimelineEvent, TimelineWhat};
 use quita_core::role::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::ApiQuery;
 use super::path_id;
 use crate::{AppState, auth::ApiPrincipal, error::ApiError};
 
@@ -62,7 +63,7 @@ pub async fn debtor_timeline(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
     Path(raw): Path<String>,
-    Query(q): Query<TimelineParams>,
+    ApiQuery(q): ApiQuery<TimelineParams>,
 ) -> Result<Json<Vec<TimelineEventDto>>, ApiError> {
     p.require(Role::Agent)?;
     let id = path_id(&raw)?;

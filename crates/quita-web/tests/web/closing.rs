@@ -605,6 +605,19 @@ pub async fn closing_through_the_api(db: Db) {
         timeline(&viewer, maria, "").await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
+    // A bad query parameter is a problem document naming it, like any
+    // other API error.
+    let res = timeline(&agent, maria, "?limit=abc").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["code"], "invalid_query", "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("limit"),
+        "{problem}"
+    );
     assert_eq!(
         timeline(&agent, b_maria, "").await.unwrap().status(),
         StatusCode::NOT_FOUND
