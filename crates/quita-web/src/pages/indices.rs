@@ -57,6 +57,8 @@ struct IndicesPage {
     error: Option<String>,
     /// The name typed in the form (kept after an error).
     name: String,
+    /// The lines pasted in the form (kept after an error).
+    pasted: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -84,7 +86,7 @@ async fn indices_page(
     s: &UserSession,
     imported: Option<&str>,
     error: Option<String>,
-    name: String,
+    (name, pasted): (String, String),
 ) -> Result<IndicesPage, PageError> {
     let p = &s.0.principal;
     p.require(Role::Viewer)?;
@@ -151,6 +153,7 @@ async fn indices_page(
         notice,
         error,
         name,
+        pasted,
     })
 }
 
@@ -162,7 +165,7 @@ pub async fn list(
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
     Ok(page(
-        &indices_page(&state, &s, q.ok.as_deref(), None, String::new()).await?,
+        &indices_page(&state, &s, q.ok.as_deref(), None, Default::default()).await?,
     ))
 }
 
@@ -246,13 +249,16 @@ pub async fn import(
             _ => {}
         }
     }
-    let content: Vec<u8> = if file.iter().any(|b| !b.is_ascii_whitespace()) {
-        file
-    } else {
-        pasted.into_bytes()
-    };
+    let has_file = file.iter().any(|b| !b.is_ascii_whitespace());
+    let has_pasted = !pasted.trim().is_empty();
+    let content: &[u8] = if has_file { &file } else { pasted.as_bytes() };
     let refused = refused.or_else(|| {
-        if name.is_empty() {
+        if has_file && has_pasted {
+            Some(
+                "Envie o arquivo ou cole as linhas, não os dois: não há como saber qual vale."
+                    .to_owned(),
+            )
+        } else if name.is_empty() {
             Some("Informe o nome do índice, por exemplo IPCA.".to_owned())
         } else if content.iter().all(u8::is_ascii_whitespace) {
             Some("Escolha o arquivo CSV da tabela (ou cole as linhas).".to_owned())
@@ -262,7 +268,7 @@ pub async fn import(
     });
     let result = match refused {
         Some(msg) => Err(msg),
-        None => match state.app.import_index_table(&p, &name, &content).await {
+        None => match state.app.import_index_table(&p, &name, content).await {
             Ok(info) => Ok(info),
             Err(e) => Err(import_error_text(e)?),
         },
@@ -270,7 +276,7 @@ pub async fn import(
     match result {
         Ok(info) => Ok(Redirect::to(&format!("/indices?ok={}", info.name)).into_response()),
         Err(msg) => {
-            let t = indices_page(&state, &s, None, Some(msg), name).await?;
+            let t = indices_page(&state, &s, None, Some(msg), (name, pasted)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&t))).into_response())
         }
     }

@@ -401,6 +401,52 @@ pub async fn bad_index_files_are_refused_with_their_line(db: Db) {
     }
     assert_eq!(t.app.index_tables(a.id).await.unwrap().len(), 1);
 
+    // Pasted lines: kept in the box after an error; a file and pasted lines
+    // together are refused (which one would count?), nothing stored.
+    let boundary = "----quitaindexboundary0xPaStEd";
+    let field = |name: &str, value: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+    };
+    let file_part = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"igpm.csv\"\r\nContent-Type: text/csv\r\n\r\n2026-01;0,4\r\n"
+    );
+    for (with_file, pasted, expected) in [
+        (false, "2026-01;0,4\n2026-02;x", "Linha 2"),
+        (
+            true,
+            "2026-01;0,4",
+            "Envie o arquivo ou cole as linhas, não os dois",
+        ),
+    ] {
+        let body = format!(
+            "{}{}{}{}--{boundary}--\r\n",
+            field("_csrf", &csrf),
+            field("name", "IGPM"),
+            if with_file { file_part.as_str() } else { "" },
+            field("content", pasted),
+        );
+        let res = sup
+            .post(t.url("/indices"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(expected), "{expected} in {html}");
+        assert!(
+            html.contains(pasted.lines().next().unwrap()),
+            "the pasted lines are kept: {html}"
+        );
+    }
+    assert_eq!(t.app.index_tables(a.id).await.unwrap().len(), 1);
+
     // The API: 422 with the field and the line; nothing stored.
     let api = token(&t, a.id, Role::Supervisor).await;
     let c = reqwest::Client::new();
