@@ -167,6 +167,42 @@ pub struct DebtorPage {
     pub next: Option<i64>,
 }
 
+/// What a search made of digits may be, in the order tried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Candidate {
+    /// CPF/CNPJ digits, by prefix.
+    Document(String),
+    /// An E.164 phone or its start, by prefix.
+    Phone(String),
+}
+
+/// The readings of a search made of digits (and `.-/()+ x`): the CPF/CNPJ
+/// by prefix; the CPF/CNPJ a spreadsheet stripped of its leading zeros;
+/// the whole phone as the import stores it (ninth digit and all); then
+/// the start of a phone, with or without the country code.
+fn number_candidates(q: &str, digits: &str) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    if !q.contains(['x', 'X', '+']) {
+        out.push(Candidate::Document(digits.to_owned()));
+        if matches!(digits.len(), 9 | 10 | 12 | 13)
+            && let Ok(d) = quita_core::import_row::parse_document(digits)
+        {
+            out.push(Candidate::Document(d.digits().to_owned()));
+        }
+    }
+    if let Ok(phone) = quita_core::contact::Phone::parse(q) {
+        out.push(Candidate::Phone(phone.e164()));
+    }
+    let prefix = if q.starts_with('+') || (digits.starts_with("55") && digits.len() >= 12) {
+        format!("+{digits}")
+    } else {
+        format!("+55{}", digits.trim_start_matches('0'))
+    };
+    out.push(Candidate::Phone(prefix));
+    out.dedup();
+    out
+}
+
 impl App {
     /// Opens a debtor's 360° view for a user or token (agent) and records
     /// the access (who, which debtor, when, through which channel) in the
@@ -400,13 +436,14 @@ impl App {
     }
 
     /// Debtors matching a search, at most `limit` (1–200), and whether more
-    /// matched. With `@`, an e-mail by prefix. Only digits and `.-/()+`: a
-    /// CPF/CNPJ by prefix, else a phone by prefix, else a document number.
-    /// Anything else: a name — those that start with the text, then those
-    /// where each word typed starts a word of the name, in any order,
-    /// ignoring case and accents (`quita_store::portfolio::debtors::find_names`)
-    /// — and when no name matches, a document number. Document numbers by
-    /// prefix, ignoring case.
+    /// matched. With `@`, an e-mail by prefix. Only digits and `.-/()+ x`:
+    /// the readings of [`number_candidates`] (CPF/CNPJ, phone), else a
+    /// document number. Anything else: a name — those that start with the
+    /// text, then those where each word typed starts a word of the name, in
+    /// any order, ignoring case and accents
+    /// (`quita_store::portfolio::debtors::find_names`) — and when no name
+    /// matches, one word is tried as the start of an e-mail, then a document
+    /// number. Document numbers by prefix, ignoring case.
     pub async fn debtor_search(
         &self,
         org_id: i64,
@@ -431,24 +468,25 @@ impl App {
             .await?);
         }
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        // `0xx31 …` and `(0XX31) …` are phones written with the carrier
+        // code's placeholder.
         let only_number_chars = q
             .chars()
-            .all(|c| c.is_ascii_digit() || " .-/()+".contains(c));
+            .all(|c| c.is_ascii_digit() || " .-/()+xX".contains(c))
+            && q.chars().filter(|c| matches!(c, 'x' | 'X')).count() <= 2;
         if only_number_chars && !digits.is_empty() {
-            let by_document =
-                debtors::find(&self.db, org_id, SearchField::Document, &digits, limit).await?;
-            if !by_document.debtors.is_empty() {
-                return Ok(by_document);
-            }
-            let phone = if q.starts_with('+') {
-                format!("+{digits}")
-            } else {
-                format!("+55{}", digits.trim_start_matches('0'))
-            };
-            let by_phone =
-                debtors::find(&self.db, org_id, SearchField::Contact, &phone, limit).await?;
-            if !by_phone.debtors.is_empty() {
-                return Ok(by_phone);
+            for candidate in number_candidates(q, &digits) {
+                let found = match candidate {
+                    Candidate::Document(d) => {
+                        debtors::find(&self.db, org_id, SearchField::Document, &d, limit).await?
+                    }
+                    Candidate::Phone(p) => {
+                        debtors::find(&self.db, org_id, SearchField::Contact, &p, limit).await?
+                    }
+                };
+                if !found.debtors.is_empty() {
+                    return Ok(found);
+                }
             }
             return Ok(
                 debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?,
@@ -458,6 +496,20 @@ impl App {
             debtors::find(&self.db, org_id, SearchField::Name, &name_key(q), limit).await?;
         if !by_name.debtors.is_empty() {
             return Ok(by_name);
+        }
+        // One word that is no name: the start of an e-mail (`joao.silva`)?
+        if !q.contains(char::is_whitespace) {
+            let by_email = debtors::find(
+                &self.db,
+                org_id,
+                SearchField::Contact,
+                &q.to_lowercase(),
+                limit,
+            )
+            .await?;
+            if !by_email.debtors.is_empty() {
+                return Ok(by_email);
+            }
         }
         Ok(debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?)
     }
@@ -553,5 +605,43 @@ fn contract_terms(creditors: &HashMap<i64, Creditor>, k: &ContractRow) -> Effect
     match creditors.get(&k.creditor_id) {
         Some(c) => effective_terms(&c.policy, k.terms.as_ref()),
         None => effective_terms(&Default::default(), k.terms.as_ref()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidates(q: &str) -> Vec<Candidate> {
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        number_candidates(q, &digits)
+    }
+
+    #[test]
+    fn numbers_are_read_every_way_the_import_stores_them() {
+        use Candidate::{Document, Phone};
+        // An old 8-digit mobile gets its ninth digit, as the import adds it.
+        assert!(candidates("(31) 8877-6655").contains(&Phone("+5531988776655".into())));
+        for q in ["0xx11 98765-4321", "(0XX11) 98765-4321", "5511987654321"] {
+            assert!(
+                candidates(q).contains(&Phone("+5511987654321".into())),
+                "{q}: {:?}",
+                candidates(q)
+            );
+        }
+        // A CPF a spreadsheet stripped of its leading zero.
+        let c = candidates("4192832771");
+        assert_eq!(c[0], Document("4192832771".into()));
+        assert!(c.contains(&Document("04192832771".into())), "{c:?}");
+        // A CPF prefix is tried as a document first; a phone prefix later.
+        let c = candidates("529.982");
+        assert_eq!(c[0], Document("529982".into()));
+        assert!(c.contains(&Phone("+55529982".into())));
+        assert!(
+            !candidates("+55 11 9")
+                .iter()
+                .any(|c| matches!(c, Document(_))),
+            "a + is a phone"
+        );
     }
 }

@@ -248,3 +248,31 @@ pub async fn contracts_terms_and_access_log(db: Db) {
             .is_empty()
     );
 }
+
+/// Debtor search reads a number every way the import stores it: a phone
+/// with the country code but no `+`, with the carrier placeholder `0xx`,
+/// and one word that is no name as the start of an e-mail.
+pub async fn search_reads_numbers_as_stored(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    let names =
+        |found: Vec<debtors::DebtorRow>| found.into_iter().map(|d| d.name).collect::<Vec<_>>();
+    for (q, who) in [
+        ("5511987654321", "Maria da Silva"),
+        ("0xx11 98765-4321", "Maria da Silva"),
+        ("(0XX21) 98765-4321", "Padaria Pão Quente LTDA"),
+        ("21 98765", "Padaria Pão Quente LTDA"),
+        ("joao@x", "João Souza"),
+    ] {
+        assert_eq!(
+            names(app.search_debtors(org, q, 10).await.unwrap()),
+            [who],
+            "{q}"
+        );
+    }
+}

@@ -8,7 +8,7 @@ mod marks;
 mod receivable_update;
 
 use closing::supervisors_close_receivables_once;
-use debtor_view::contracts_terms_and_access_log;
+use debtor_view::{contracts_terms_and_access_log, search_reads_numbers_as_stored};
 use enrichment::{
     enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources,
     enrichment_streams_a_long_file_all_or_nothing,
@@ -64,6 +64,7 @@ both!(
     people_mark_debtors_and_contacts,
     supervisors_close_receivables_once,
     only_collectable_receivables_have_an_update,
+    search_reads_numbers_as_stored,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {
