@@ -105,22 +105,94 @@ impl ImportField {
                 "debtor_document",
                 "cpf_cnpj",
                 "documento",
+                "cpf",
+                "cnpj",
+                "documento_do_devedor",
+                "cpf_cnpj_do_cliente",
+                "cpf_do_cliente",
             ],
-            Self::DebtorName => &["nome_devedor", "debtor_name", "nome", "name"],
+            Self::DebtorName => &[
+                "nome_devedor",
+                "debtor_name",
+                "nome",
+                "name",
+                "nome_do_devedor",
+                "nome_do_cliente",
+                "nome_cliente",
+                "cliente",
+                "devedor",
+                "razao_social",
+            ],
             Self::Email => &["email", "e_mail"],
-            Self::Phones => &["telefones", "phones", "telefone", "phone"],
+            Self::Phones => &[
+                "telefones",
+                "phones",
+                "telefone",
+                "phone",
+                "celular",
+                "fone",
+            ],
             Self::State => &["uf", "state", "estado"],
-            Self::City => &["cidade", "city"],
+            Self::City => &["cidade", "city", "municipio"],
             Self::Zip => &["cep", "zip", "zip_code", "postal_code"],
-            Self::Address => &["endereco", "address"],
-            Self::Contract => &["contrato", "contract"],
-            Self::DocumentNumber => &["numero_documento", "document_number"],
-            Self::Installment => &["parcela", "installment"],
-            Self::Installments => &["total_parcelas", "installments"],
-            Self::IssueDate => &["emissao", "issue_date", "data_emissao"],
-            Self::DueDate => &["vencimento", "due_date", "data_vencimento"],
-            Self::Amount => &["valor", "amount"],
-            Self::OpenAmount => &["valor_aberto", "open_amount"],
+            Self::Address => &["endereco", "address", "logradouro"],
+            Self::Contract => &[
+                "contrato",
+                "contract",
+                "numero_contrato",
+                "numero_do_contrato",
+                "n_contrato",
+            ],
+            Self::DocumentNumber => &[
+                "numero_documento",
+                "document_number",
+                "numero_do_documento",
+                "n_documento",
+                "no_documento",
+                "num_documento",
+                "titulo",
+                "numero_titulo",
+                "numero_do_titulo",
+            ],
+            Self::Installment => &["parcela", "installment", "numero_parcela", "n_parcela"],
+            Self::Installments => &[
+                "total_parcelas",
+                "installments",
+                "total_de_parcelas",
+                "qtd_parcelas",
+                "quantidade_de_parcelas",
+            ],
+            Self::IssueDate => &[
+                "emissao",
+                "issue_date",
+                "data_emissao",
+                "data_de_emissao",
+                "dt_emissao",
+            ],
+            Self::DueDate => &[
+                "vencimento",
+                "due_date",
+                "data_vencimento",
+                "data_de_vencimento",
+                "dt_vencimento",
+                "vencto",
+                "vcto",
+            ],
+            Self::Amount => &[
+                "valor",
+                "amount",
+                "valor_r",
+                "valor_original",
+                "valor_do_titulo",
+            ],
+            Self::OpenAmount => &[
+                "valor_aberto",
+                "open_amount",
+                "valor_em_aberto",
+                "saldo",
+                "saldo_devedor",
+                "saldo_em_aberto",
+            ],
         }
     }
 
@@ -188,6 +260,9 @@ pub enum HeaderError {
     },
     #[error("cabeçalho vazio")]
     Empty,
+    /// Said beside missing columns: the columns that might have been them.
+    #[error("colunas não reconhecidas: {}; renomeie-as para os nomes aceitos (docs/import-format.md)", .names.iter().map(|n| format!("«{n}»")).collect::<Vec<_>>().join(", "))]
+    Unrecognised { names: Vec<String> },
 }
 
 /// Why a value was refused. `Display` is the pt-BR message.
@@ -297,8 +372,10 @@ pub struct ImportHeader {
     unknown: Vec<(usize, String)>,
 }
 
-/// `"  Emissão "` → `"emissao"`, `"Data Vencimento"` → `"data_vencimento"`.
-/// Shared with the other import layouts (the enrichment of contacts).
+/// `"  Emissão "` → `"emissao"`, `"Data Vencimento"` → `"data_vencimento"`,
+/// `"CPF/CNPJ"` → `"cpf_cnpj"`, `"Valor (R$)"` → `"valor_r"`, `"Nº Documento"`
+/// → `"n_documento"`: accents folded, lower case, every run of other
+/// characters one `_`, none at either end. Shared with the other import layouts (the enrichment of contacts).
 pub fn normalise_header(raw: &str) -> String {
     let s = raw.trim_start_matches('\u{feff}').trim();
     let mut out = String::with_capacity(s.len());
@@ -310,10 +387,15 @@ pub fn normalise_header(raw: &str) -> String {
             'ó' | 'ô' | 'õ' | 'Ó' | 'Ô' | 'Õ' => 'o',
             'ú' | 'ü' | 'Ú' | 'Ü' => 'u',
             'ç' | 'Ç' => 'c',
-            ' ' | '-' => '_',
-            c => c.to_ascii_lowercase(),
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+            _ => '_',
         };
-        out.push(c);
+        if c != '_' || !(out.is_empty() || out.ends_with('_')) {
+            out.push(c);
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
     }
     out
 }
@@ -351,6 +433,14 @@ impl ImportHeader {
             if field.is_required() && positions[field as usize].is_none() {
                 errors.push(HeaderError::MissingColumn { field });
             }
+        }
+        let missing = errors
+            .iter()
+            .any(|e| matches!(e, HeaderError::MissingColumn { .. }));
+        if missing && !unknown.is_empty() {
+            errors.push(HeaderError::Unrecognised {
+                names: unknown.iter().map(|(_, n)| n.clone()).collect(),
+            });
         }
         if errors.is_empty() {
             Ok(Self { positions, unknown })
@@ -882,6 +972,54 @@ mod tests {
         assert_eq!(r.amount(), Money::from_centavos(1050));
         assert_eq!(r.name().as_str(), "Acme LTDA");
         assert_eq!(r.due_date(), date(2026, 12, 31));
+    }
+
+    #[test]
+    fn erp_headers_are_read() {
+        assert_eq!(normalise_header("CPF/CNPJ"), "cpf_cnpj");
+        assert_eq!(normalise_header(" Valor (R$) "), "valor_r");
+        assert_eq!(normalise_header("Nº Documento"), "n_documento");
+        assert_eq!(
+            normalise_header("\u{feff}Data de Vencimento"),
+            "data_de_vencimento"
+        );
+        let h = ImportHeader::parse(&[
+            "CPF/CNPJ",
+            "Nome do Cliente",
+            "Nº Documento",
+            "Dt. Vencimento",
+            "Valor (R$)",
+            "Saldo Devedor",
+            "Observação",
+        ])
+        .unwrap();
+        assert_eq!(h.column_of(ImportField::DueDate), Some(4));
+        assert_eq!(h.column_of(ImportField::OpenAmount), Some(6));
+        assert_eq!(h.unknown_columns(), [(7, "Observação".to_owned())]);
+        // Every accepted name belongs to one field only.
+        let mut all: Vec<&str> = ImportField::ALL
+            .iter()
+            .flat_map(|f| f.names().iter().copied())
+            .collect();
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n);
+    }
+
+    #[test]
+    fn missing_columns_name_the_unrecognised_ones() {
+        let errors = ImportHeader::parse(&["CPF do titular", "Nome", "Doc", "Vencimento", "Valor"])
+            .unwrap_err();
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter().any(|t| t.contains("documento_devedor")),
+            "{text:?}"
+        );
+        assert_eq!(
+            text.last().unwrap(),
+            "colunas não reconhecidas: «CPF do titular», «Doc»; renomeie-as para os nomes aceitos (docs/import-format.md)"
+        );
     }
 
     #[test]
