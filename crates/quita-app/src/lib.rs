@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod auth;
 mod clock;
+mod csv_text;
 pub mod dashboard;
 pub mod demo;
 mod error;
@@ -18,6 +19,7 @@ pub mod synthetic;
 pub mod worker;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use csv_text::csv_text;
 pub use error::{AppError, AppResult};
 pub use secret::{Secret, hash_token, random_token};
 

@@ -155,6 +155,10 @@ impl App {
                 run.apply(&self.db, RowSource::xlsx(bytes)).await?
             }
         };
+        // Unknown debtors are found after the rest of their batch is read:
+        // the report reads in file order, as the receivables import's does
+        // (a stable sort: a line's problems stay in the order found).
+        out.problems.sort_by_key(|p| p.line);
         out.summary.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(out)
     }

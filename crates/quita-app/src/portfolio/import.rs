@@ -20,7 +20,8 @@ use super::{
     rows::{FileError, RowSource},
     tx_queue::TxQueue,
 };
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, csv_text};
+
 /// The report keeps at most this many problems (the count is always exact).
 const MAX_REPORTED: usize = 100_000;
 
@@ -115,14 +116,21 @@ impl ImportOutcome {
 
 /// An error report as CSV (`linha;coluna;valor;motivo`): the one form of
 /// every import's report. UTF-8 with a BOM, so spreadsheet programs read the
-/// accents right.
+/// accents right. Every text cell goes through [`csv_text`]: a value from the
+/// file such as `=HYPERLINK(…)` or `-2+3` is written `'=HYPERLINK(…)`, text
+/// and not a formula, when the report is opened in a spreadsheet.
 pub fn problems_csv(problems: &[RowProblem]) -> String {
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     let _ = w.write_record(["linha", "coluna", "valor", "motivo"]);
     for p in problems {
-        let _ = w.write_record([p.line.to_string().as_str(), &p.column, &p.value, &p.reason]);
+        let _ = w.write_record([
+            p.line.to_string().as_str(),
+            &*csv_text(&p.column),
+            &*csv_text(&p.value),
+            &*csv_text(&p.reason),
+        ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -3,13 +3,16 @@
 //! hands them to the writer over a bounded channel, so parsing one batch
 //! overlaps writing the previous one and memory stays bounded.
 
-use std::io::Read;
+use std::{
+    collections::{HashMap, hash_map::Entry},
+    hash::{BuildHasher, BuildHasherDefault, Hash, Hasher, RandomState},
+    io::Read,
+};
 
 use quita_core::import_row::{ImportHeader, ImportRow};
 use tokio::sync::mpsc;
 
 use super::{
-    fingerprints::FingerprintSet,
     import::{ImportProgress, RowProblem, file_problem},
     rows::{FileError, RowSource},
 };
@@ -70,7 +73,7 @@ pub(super) fn read_rows<R: Read>(
     };
 
     // Identities (document number + installment) met so far in the file.
-    let mut seen = FingerprintSet::default();
+    let mut seen = FirstLines::default();
     let mut rows = Vec::with_capacity(BATCH);
     let mut problems = Vec::new();
     let mut warnings: Vec<RowProblem> = header
@@ -100,7 +103,14 @@ pub(super) fn read_rows<R: Read>(
             match header.parse_row(&refs) {
                 Ok(row) => {
                     let (number, installment) = row.identity();
-                    if seen.insert(&[number.as_str().as_bytes(), &installment.to_le_bytes()]) {
+                    if let Some(first) = seen.first(number.as_str(), installment, record.line) {
+                        problems.push(RowProblem {
+                            line: record.line,
+                            column: "numero_documento".into(),
+                            value: format!("{} parcela {installment}", number.as_str()),
+                            reason: repeated_reason(first),
+                        });
+                    } else {
                         warnings.extend(row.warnings().iter().map(|w| {
                             let reason = format!("{}, valor descartado", w.reason);
                             RowProblem::warning(
@@ -111,15 +121,6 @@ pub(super) fn read_rows<R: Read>(
                             )
                         }));
                         rows.push((record.line, row));
-                    } else {
-                        problems.push(RowProblem {
-                            line: record.line,
-                            column: "numero_documento".into(),
-                            value: format!("{} parcela {installment}", number.as_str()),
-                            reason:
-                                "título repetido no arquivo (mesmo número do documento e parcela)"
-                                    .into(),
-                        });
                     }
                 }
                 Err(errors) => problems.extend(errors.into_iter().map(|e| RowProblem {
@@ -150,4 +151,122 @@ pub(super) fn read_rows<R: Read>(
         warnings,
         read,
     });
+}
+
+/// Why a row is refused when its receivable (document number and
+/// installment) already appeared in the file, naming where.
+fn repeated_reason(first: FirstLine) -> String {
+    match first {
+        FirstLine::At(line) => format!("título repetido no arquivo (já na linha {line})"),
+        FirstLine::Beyond => {
+            "título repetido no arquivo (mesmo número do documento e parcela)".into()
+        }
+    }
+}
+
+/// Where an identity first appeared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FirstLine {
+    At(u64),
+    /// Past line 4,294,967,294: too far to remember.
+    Beyond,
+}
+
+/// The line where each receivable identity (document number + installment)
+/// first appeared in the file, so that a repeat names it. An identity is
+/// kept as a 96-bit keyed fingerprint beside a 32-bit line: 16 bytes an
+/// entry, what a set of 128-bit fingerprints took before lines were kept.
+/// Two identities of a file of ten million rows share a fingerprint with
+/// probability about 2⁻⁵⁰.
+#[derive(Default)]
+struct FirstLines {
+    lines: HashMap<Identity, u32, BuildHasherDefault<Prehashed>>,
+    keys: (RandomState, RandomState),
+}
+
+/// A 96-bit keyed fingerprint of an identity.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Identity([u32; 3]);
+
+impl Hash for Identity {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Already a keyed hash: 64 of its bits serve as the bucket hash.
+        state.write_u64((u64::from(self.0[0]) << 32) | u64::from(self.0[1]));
+    }
+}
+
+/// The map's hasher: takes the 64 bits [`Identity`] hands it as they are.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only identities are hashed here; fold anything else in anyway.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+impl FirstLines {
+    /// `None` the first time an identity is offered (its `line` is
+    /// remembered); else where it first appeared.
+    fn first(&mut self, number: &str, installment: u16, line: u64) -> Option<FirstLine> {
+        let half = |keys: &RandomState| {
+            let mut h = keys.build_hasher();
+            h.write_usize(number.len());
+            h.write(number.as_bytes());
+            h.write_u16(installment);
+            h.finish()
+        };
+        let (a, b) = (half(&self.keys.0), half(&self.keys.1));
+        let id = Identity([(a >> 32) as u32, a as u32, (b >> 32) as u32]);
+        match self.lines.entry(id) {
+            Entry::Occupied(e) => Some(match *e.get() {
+                u32::MAX => FirstLine::Beyond,
+                l => FirstLine::At(u64::from(l)),
+            }),
+            Entry::Vacant(e) => {
+                e.insert(u32::try_from(line).unwrap_or(u32::MAX));
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FirstLine, FirstLines, repeated_reason};
+
+    #[test]
+    fn a_repeat_names_the_first_line() {
+        let mut seen = FirstLines::default();
+        assert_eq!(seen.first("NF-1", 1, 2), None);
+        assert_eq!(seen.first("NF-1", 2, 3), None);
+        assert_eq!(seen.first("NF-11", 1, 4), None);
+        assert_eq!(seen.first("NF-1", 1, 7), Some(FirstLine::At(2)));
+        assert_eq!(
+            seen.first("NF-11", 1, 9),
+            Some(FirstLine::At(4)),
+            "the first, not the last"
+        );
+        assert_eq!(seen.first("NF-11", 1, 10), Some(FirstLine::At(4)));
+        assert_eq!(seen.first("X", 1, u64::from(u32::MAX) + 5), None);
+        assert_eq!(
+            seen.first("X", 1, u64::from(u32::MAX) + 9),
+            Some(FirstLine::Beyond)
+        );
+        assert_eq!(
+            repeated_reason(FirstLine::At(7)),
+            "título repetido no arquivo (já na linha 7)"
+        );
+    }
 }

@@ -472,19 +472,20 @@ impl<'a> BatchWriter<'a> {
                         .await?;
                     out.summary.receivables_updated += 1;
                 }
-                Err(e) => {
-                    note_problem(
-                        &mut out.summary.errors,
-                        &mut out.problems,
-                        RowProblem {
-                            line: *line,
-                            column: "numero_documento".into(),
-                            value: key.0.clone(),
-                            reason: not_updatable_reason(&e),
-                        },
-                    );
-                    out.summary.unchanged += 1;
-                }
+                // A refused row: counted in `errors` only (with `partial`
+                // the stored receivable stays as it is, but the row is not
+                // "unchanged": created + updated + unchanged + refused rows
+                // make up the rows read).
+                Err(e) => note_problem(
+                    &mut out.summary.errors,
+                    &mut out.problems,
+                    RowProblem {
+                        line: *line,
+                        column: "numero_documento".into(),
+                        value: key.0.clone(),
+                        reason: not_updatable_reason(&e),
+                    },
+                ),
             }
         }
         out.summary.receivables_created += inserts.len() as u64;

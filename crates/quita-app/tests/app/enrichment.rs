@@ -208,10 +208,14 @@ pub async fn enrichment_bad_rows_change_nothing(db: Db) {
     assert!(problems.contains(&(4, "telefones")), "{problems:?}");
     assert!(problems.contains(&(5, "whatsapp")), "{problems:?}");
     assert!(problems.contains(&(5, "uf")), "{problems:?}");
+    // The unknown debtor (line 3) is found after its batch is read; the
+    // report still reads in file order, and so does the CLI's "first at".
+    assert!(problems.is_sorted_by_key(|(line, _)| *line), "{problems:?}");
+    assert_eq!(problems[0], (3, "documento_devedor"));
     assert_eq!(out.summary.errors, out.problems.len() as u64);
     assert!(
         out.problems_csv()
-            .starts_with("\u{feff}linha;coluna;valor;motivo\n")
+            .starts_with("\u{feff}linha;coluna;valor;motivo\n3;documento_devedor;")
     );
     assert_eq!(all_contacts(&db, org).await, before, "nothing half-applied");
 
@@ -220,6 +224,26 @@ pub async fn enrichment_bad_rows_change_nothing(db: Db) {
     assert!(partial.applied);
     assert_eq!((partial.contacts_created, partial.errors), (1, 4));
     assert_eq!(all_contacts(&db, org).await.len(), before.len() + 1);
+
+    // A value that would start a spreadsheet formula is written as text.
+    let out = enrich(
+        &app,
+        org,
+        file(&["111.444.777-35;;;=1+1;@SUM(1);;Rua A, 1;;;"]),
+        false,
+    )
+    .await;
+    let cells: Vec<(&str, &str)> = out
+        .problems
+        .iter()
+        .map(|p| (p.column.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(cells, [("whatsapp", "=1+1"), ("trabalho", "@SUM(1)")]);
+    let report = out.problems_csv();
+    assert!(
+        report.contains("\n2;whatsapp;'=1+1;") && report.contains("\n2;trabalho;'@SUM(1);"),
+        "{report}"
+    );
 
     // Bad files: empty, header only, no document column, binary.
     for (bytes, what) in [

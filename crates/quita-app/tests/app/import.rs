@@ -671,6 +671,179 @@ pub async fn warnings_and_closed_receivables(db: Db) {
             partial.receivables_created,
             partial.unchanged
         ),
-        (1, 1, 1)
+        (1, 1, 0),
+        "the refused row is counted once, as an error"
+    );
+}
+
+/// `--partial` with a mix of outcomes: every row read is created, updated,
+/// unchanged or refused, once. A row that would change a receivable a
+/// previous import settled is refused and not counted as unchanged too; a
+/// receivable repeated in the file names the line where it first appeared.
+pub async fn partial_counts_add_up(db: Db) {
+    let (app, org, cred) = setup(db).await;
+    // PG-1 arrives settled (valor_aberto 0): paid, closed to imports.
+    let settled = "111.444.777-35;João Souza;;;;;;;;PG-1;1;;;10/10/2026;80,00;0,00";
+    let mut first = GOOD.to_vec();
+    first.push(settled);
+    let out = import(&app, org, cred, csv(&first), false).await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    assert_eq!(out.summary.receivables_created, 5);
+
+    // The reviewer's case: the settled row again with an open amount.
+    let reopen = "111.444.777-35;João Souza;;;;;;;;PG-1;1;;;10/10/2026;80,00;80,00";
+    let s = import(&app, org, cred, csv(&[GOOD[0], GOOD[2], reopen]), true)
+        .await
+        .summary;
+    assert!(s.applied);
+    assert_eq!(
+        (s.rows, s.unchanged, s.receivables_updated, s.errors),
+        (3, 2, 0, 1),
+        "the refused row is not unchanged too"
+    );
+
+    let rows = [
+        // 2: unchanged.
+        GOOD[0],
+        // 3: open amount 400,00 → 300,00: updated.
+        "52998224725;Maria da Silva;;;;;;;CT-1;NF-100;2;2;01/09/2026;10/11/2026;1.000,00;300,00",
+        // 4: would reopen the settled PG-1: refused.
+        reopen,
+        // 5: new.
+        "111.444.777-35;João Souza;;;;;;;;NF-500;1;;;30/12/2026;10,00;",
+        // 6: two bad values, one refused row.
+        "111.444.777-35;João Souza;;;;;;;;NF-501;1;;;31/02/2026;abc;",
+        // 7: line 5 again.
+        "111.444.777-35;João Souza;;;;;;;;NF-500;1;;;30/12/2026;10,00;",
+        // 8: a delimiter too many.
+        "111.444.777-35;João Souza;;;SP;São Paulo;;Rua A; 1;;NF-502;1;;;30/12/2026;10,00;5,00",
+        // 9: new, with a warning only (the e-mail is dropped).
+        "111.444.777-35;João Souza;joao@;;;;;;;NF-503;1;;;30/12/2026;10,00;",
+    ];
+    let out = import(&app, org, cred, csv(&rows), true).await;
+    let s = &out.summary;
+    assert!(s.applied, "{:?}", out.problems);
+    assert_eq!(
+        (
+            s.rows,
+            s.receivables_created,
+            s.receivables_updated,
+            s.unchanged,
+            s.errors,
+            s.warnings
+        ),
+        (8, 2, 1, 1, 5, 1),
+        "{:?}",
+        out.problems
+    );
+    let refused: std::collections::BTreeSet<u64> = out
+        .problems
+        .iter()
+        .filter(|p| !p.is_warning())
+        .map(|p| p.line)
+        .collect();
+    assert_eq!(refused.iter().copied().collect::<Vec<_>>(), [4, 6, 7, 8]);
+    assert_eq!(
+        s.receivables_created + s.receivables_updated + s.unchanged + refused.len() as u64,
+        s.rows,
+        "created + updated + unchanged + refused rows = rows"
+    );
+    let lines: Vec<u64> = out.problems.iter().map(|p| p.line).collect();
+    assert!(lines.is_sorted(), "file order: {lines:?}");
+    let repeated = out.problems.iter().find(|p| p.line == 7).unwrap();
+    assert_eq!(
+        (repeated.value.as_str(), repeated.reason.as_str()),
+        (
+            "NF-500 parcela 1",
+            "título repetido no arquivo (já na linha 5)"
+        )
+    );
+
+    // The same file without `partial`: refused whole, nothing counted.
+    let s = import(&app, org, cred, csv(&rows), false).await.summary;
+    assert!(!s.applied);
+    assert_eq!(
+        (s.receivables_created, s.receivables_updated, s.unchanged),
+        (0, 0, 0)
+    );
+    assert!(s.errors >= 4, "{s:?}");
+}
+
+/// The error report is opened in spreadsheets: a value from the file that
+/// would start a formula (`=`, `+`, `-`, `@`) is written as text, with a
+/// single quote in front, in every text column; the problems themselves
+/// (the API's JSON, the page) keep the value as found.
+pub async fn error_report_cells_are_never_formulas(db: Db) {
+    let (app, org, cred) = setup(db).await;
+    let mut file = String::from(HEADER);
+    file.push_str(";=1+2\n");
+    for row in [
+        // 2: the amount is a formula (quoted: it holds the delimiter).
+        r#"52998224725;Ana;;;;;;;;X-1;1;;;10/10/2026;"=HYPERLINK(""http://x"";""clique"")";;"#,
+        // 3..5: a date, an amount and a document that spreadsheets would compute.
+        "52998224725;Ana;;;;;;;;X-2;1;;;+1+1;10,00;;",
+        "52998224725;Ana;;;;;;;;X-3;1;;;10/10/2026;-2+3;;",
+        "@SUM(1);Ana;;;;;;;;X-4;1;;;10/10/2026;10,00;;",
+        // 6: an e-mail dropped with a warning.
+        "52998224725;Ana;=cmd@x;;;;;;;X-5;1;;;10/10/2026;10,00;;",
+        // 7, 8: a document number starting with `-`, then repeated.
+        "52998224725;Ana;;;;;;;;-X-6;1;;;10/10/2026;10,00;;",
+        "52998224725;Ana;;;;;;;;-X-6;1;;;10/10/2026;10,00;;",
+    ] {
+        file.push_str(row);
+        file.push('\n');
+    }
+    let out = import(&app, org, cred, file.into_bytes(), true).await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    let raw: Vec<(u64, &str, &str)> = out
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(
+        raw,
+        [
+            (1, "=1+2", ""),
+            (2, "valor", r#"=HYPERLINK("http://x";"clique")"#),
+            (3, "vencimento", "+1+1"),
+            (4, "valor", "-2+3"),
+            (5, "documento_devedor", "@SUM(1)"),
+            (6, "email", "=cmd@x"),
+            (8, "numero_documento", "-X-6 parcela 1"),
+        ],
+        "the problems keep the values as found"
+    );
+
+    let report = out.problems_csv();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(report.strip_prefix('\u{feff}').unwrap().as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), raw.len());
+    for r in &records {
+        for cell in r.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} in {r:?}"
+            );
+        }
+    }
+    let cells: Vec<(&str, &str, &str)> = records.iter().map(|r| (&r[0], &r[1], &r[2])).collect();
+    assert_eq!(
+        cells,
+        [
+            ("1", "'=1+2", ""),
+            ("2", "valor", r#"'=HYPERLINK("http://x";"clique")"#),
+            ("3", "vencimento", "'+1+1"),
+            ("4", "valor", "'-2+3"),
+            ("5", "documento_devedor", "'@SUM(1)"),
+            ("6", "email", "'=cmd@x"),
+            ("8", "numero_documento", "'-X-6 parcela 1"),
+        ]
+    );
+    assert!(
+        records[6][3].contains("já na linha 7"),
+        "{:?}",
+        &records[6][3]
     );
 }

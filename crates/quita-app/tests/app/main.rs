@@ -14,9 +14,9 @@ use enrichment::{
     enrichment_streams_a_long_file_all_or_nothing,
 };
 use import::{
-    bad_files_change_nothing, import_then_reimport_then_change,
-    large_import_defers_indexes_and_reports_progress, warnings_and_closed_receivables,
-    xlsx_and_latin1_files_import,
+    bad_files_change_nothing, error_report_cells_are_never_formulas,
+    import_then_reimport_then_change, large_import_defers_indexes_and_reports_progress,
+    partial_counts_add_up, warnings_and_closed_receivables, xlsx_and_latin1_files_import,
 };
 use marks::people_mark_debtors_and_contacts;
 use receivable_update::only_collectable_receivables_have_an_update;
@@ -57,6 +57,8 @@ both!(
     warnings_and_closed_receivables,
     bad_files_change_nothing,
     xlsx_and_latin1_files_import,
+    partial_counts_add_up,
+    error_report_cells_are_never_formulas,
     contracts_terms_and_access_log,
     enrichment_keeps_bounces_and_sources,
     enrichment_bad_rows_change_nothing,

@@ -533,13 +533,15 @@ fn file_name(q: &AgingQuery, ext: &str) -> String {
 }
 
 /// The buckets as CSV (`;`, decimal comma, UTF-8 with BOM for spreadsheets).
+/// The label, the one text cell, goes through [`quita_app::csv_text`] like
+/// every text Quita writes to a CSV for people; the numbers are ours.
 pub fn aging_csv(report: &AgingReport) -> String {
     let mut out =
         String::from("\u{feff}faixa;quantidade;valor_original;saldo_aberto;valor_atualizado\r\n");
     let mut push = |label: &str, t: &AgingTotals| {
         out.push_str(&format!(
             "{};{};{};{};{}\r\n",
-            label,
+            quita_app::csv_text(label),
             t.count,
             csv_money(t.original_amount),
             csv_money(t.open_balance),
