@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use crate::rate::Percent;
 
-/// CDC art. 52 §1 (Lei 9.298/1996): the late fine in a consumer relation is
+/// CDC art. 52, § 1º (Lei 9.298/1996): the late fine in a consumer relation is
 /// at most 2 % of the installment. Configuration may lower or raise it if the
 /// law changes ([`ChargePolicy::consumer_fine_cap`]); this is the default.
 pub const CONSUMER_FINE_CAP_DEFAULT: Percent = Percent::whole(2);
@@ -145,7 +145,10 @@ impl FromStr for InterestMode {
 ///
 /// Every field is an already-valid value, so the struct is open: build it
 /// with struct syntax or start from [`ChargePolicy::default`] (nothing is
-/// charged; consumer relation assumed, the safe choice).
+/// charged; consumer relation assumed, the safe choice). A policy about to
+/// be saved must pass [`ChargePolicy::validate`] (a consumer creditor's fine
+/// within the legal cap); one already stored that does not is still read,
+/// and the cap is applied when charging ([`EffectivePolicy`]).
 ///
 /// JSON: every field is optional on input (missing = the default's value);
 /// rates are decimal strings in percent (`"2.5"`).
@@ -164,8 +167,47 @@ pub struct ChargePolicy {
     pub grace_days: u16,
     /// Consumer relation (CDC): caps the fine at `consumer_fine_cap`.
     pub consumer_relation: bool,
-    /// The fine cap for consumer relations; 2 % by default (CDC art. 52 §1).
+    /// The fine cap for consumer relations; 2 % by default (CDC art. 52, § 1º).
     pub consumer_fine_cap: Percent,
+}
+
+/// Why a charge policy cannot be saved; the message is pt-BR, shown as is
+/// by the pages, the API and the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChargePolicyError {
+    /// A consumer relation with a late fine above `cap` (CDC art. 52, § 1º).
+    #[error(
+        "Relação de consumo: a multa não pode passar de {}% (CDC art. 52, § 1º)",
+        cap.pt_br()
+    )]
+    ConsumerFineAboveCap { fine: Percent, cap: Percent },
+}
+
+impl ChargePolicyError {
+    /// The policy field at fault, named as in JSON (`late_fine`).
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::ConsumerFineAboveCap { .. } => "late_fine",
+        }
+    }
+}
+
+impl ChargePolicy {
+    /// The rules a policy must follow to be saved (creating or changing a
+    /// creditor): in a consumer relation the late fine is at most
+    /// `consumer_fine_cap` (CDC art. 52, § 1º). Refusing it here, rather than
+    /// lowering it silently, keeps what the creditor sees equal to what is
+    /// charged. Reading a stored policy does not call this: an older one
+    /// above the cap still loads and is charged at the cap.
+    pub fn validate(&self) -> Result<(), ChargePolicyError> {
+        if self.consumer_relation && self.late_fine > self.consumer_fine_cap {
+            return Err(ChargePolicyError::ConsumerFineAboveCap {
+                fine: self.late_fine,
+                cap: self.consumer_fine_cap,
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Default for ChargePolicy {
@@ -265,6 +307,53 @@ mod tests {
             serde_json::from_value::<ChargePolicy>(serde_json::to_value(&p).unwrap()).unwrap(),
             p
         );
+    }
+
+    #[test]
+    fn consumer_fine_above_the_cap_is_refused() {
+        let p = |fine: &str, consumer: bool| ChargePolicy {
+            late_fine: Percent::parse(fine).unwrap(),
+            consumer_relation: consumer,
+            ..ChargePolicy::default()
+        };
+        assert_eq!(p("2", true).validate(), Ok(()));
+        assert_eq!(p("1,5", true).validate(), Ok(()));
+        assert_eq!(p("10", false).validate(), Ok(()), "not a consumer relation");
+        let e = p("3", true).validate().unwrap_err();
+        assert_eq!(
+            e,
+            ChargePolicyError::ConsumerFineAboveCap {
+                fine: Percent::whole(3),
+                cap: Percent::whole(2)
+            }
+        );
+        assert_eq!(e.field(), "late_fine");
+        assert_eq!(
+            e.to_string(),
+            "Relação de consumo: a multa não pode passar de 2% (CDC art. 52, § 1º)"
+        );
+        assert!(p("2.000001", true).validate().is_err());
+        // A configured cap is the one named.
+        let lower = ChargePolicy {
+            consumer_fine_cap: Percent::parse("1,5").unwrap(),
+            ..p("2", true)
+        };
+        assert_eq!(
+            lower.validate().unwrap_err().to_string(),
+            "Relação de consumo: a multa não pode passar de 1,5% (CDC art. 52, § 1º)"
+        );
+    }
+
+    #[test]
+    fn a_stored_policy_above_the_cap_still_reads_and_is_capped() {
+        // Saved before the refusal existed: JSON still reads it, and the
+        // effective policy charges the cap.
+        let p: ChargePolicy =
+            serde_json::from_str(r#"{"late_fine": "10", "consumer_relation": true}"#).unwrap();
+        assert!(p.validate().is_err());
+        let e = crate::contract::effective_policy(&p, None);
+        assert_eq!(e.late_fine(), Percent::whole(2));
+        assert!(e.fine_capped());
     }
 
     #[test]

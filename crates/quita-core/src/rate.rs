@@ -94,6 +94,11 @@ impl Percent {
         i64::try_from(scaled.trunc()).unwrap_or(i64::MAX)
     }
 
+    /// The number as pt-BR text, decimal comma, no `%` sign: `2`, `2,5`.
+    pub fn pt_br(self) -> String {
+        self.0.normalize().to_string().replace('.', ",")
+    }
+
     /// Inverse of [`Percent::to_db`]; rejects a negative or too large value.
     pub fn from_db(millionths: i64) -> Result<Percent, RateError> {
         Percent::from_decimal(Decimal::new(millionths, 6))
@@ -200,6 +205,8 @@ mod tests {
         assert_eq!(p(" 1,50 % ").as_decimal(), Decimal::new(15, 1));
         assert_eq!(p("2").fraction(), Decimal::new(2, 2));
         assert_eq!(p("2.000").to_string(), "2");
+        assert_eq!(p("2,50").pt_br(), "2,5");
+        assert_eq!(p("2").pt_br(), "2");
     }
 
     #[test]

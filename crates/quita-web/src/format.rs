@@ -102,6 +102,56 @@ pub fn decimal(d: impl std::fmt::Display) -> String {
     s.replace('.', ",")
 }
 
+/// Like [`decimal`], rounded (half away from zero) to at most `places`
+/// decimal places: `1.10980773821441` → `1,1098`, `0.50005` (4) → `0,5001`,
+/// `2.00001` (4) → `2`. For a long computed rate shown to a person; the
+/// exact value stays in the API and CLI JSON.
+pub fn decimal_max(d: impl std::fmt::Display, places: usize) -> String {
+    let s = d.to_string();
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s.as_str()),
+    };
+    let Some((int, frac)) = body.split_once('.') else {
+        return decimal(s);
+    };
+    if frac.len() <= places || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return decimal(s);
+    }
+    // The kept digits, plus one if the first dropped digit is 5 or more.
+    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes().take(places)).collect();
+    if frac.as_bytes()[places] >= b'5' {
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = digits.len() - places;
+    let int = std::str::from_utf8(&digits[..split]).unwrap_or("0");
+    let frac = std::str::from_utf8(&digits[split..]).unwrap_or("");
+    let plain = if frac.is_empty() {
+        int.to_owned()
+    } else {
+        format!("{int}.{frac}")
+    };
+    let out = decimal(plain);
+    if out.bytes().all(|b| b == b'0' || b == b',') {
+        out
+    } else {
+        format!("{sign}{out}")
+    }
+}
+
 /// A date typed by a person: `dd/mm/aaaa` or ISO `aaaa-mm-dd`.
 pub fn parse_date(raw: &str) -> Option<jiff::civil::Date> {
     let t = raw.trim();
@@ -185,6 +235,17 @@ mod tests {
         assert_eq!(parse_date("32/03/2026"), None);
         assert_eq!(decimal("2.50"), "2,5");
         assert_eq!(decimal("1"), "1");
+        assert_eq!(decimal_max("1.10980773821441", 4), "1,1098");
+        assert_eq!(decimal_max("1.10985", 4), "1,1099");
+        assert_eq!(decimal_max("0.50005", 4), "0,5001");
+        assert_eq!(decimal_max("2.00001", 4), "2");
+        assert_eq!(decimal_max("9.99995", 4), "10");
+        assert_eq!(decimal_max("99.99999", 4), "100");
+        assert_eq!(decimal_max("1.5", 4), "1,5");
+        assert_eq!(decimal_max("2", 4), "2");
+        assert_eq!(decimal_max("-0.123456", 4), "-0,1235");
+        assert_eq!(decimal_max("-0.00001", 4), "0");
+        assert_eq!(decimal_max("0.00004", 4), "0");
         assert_eq!(centavos(123456), "R$ 1.234,56");
         let doc =
             |raw: &str| document_problem(&quita_br::document::Document::parse(raw).unwrap_err());

@@ -16,8 +16,17 @@ use serde_json::json;
 use super::IdOrDocument;
 use crate::{App, AppError, AppResult, auth::Principal};
 
+/// Refuses a policy the domain does not allow saved (a consumer creditor's
+/// fine above the legal cap), naming the policy field at fault.
+fn valid_policy(policy: &ChargePolicy) -> AppResult<()> {
+    policy
+        .validate()
+        .map_err(|e| AppError::invalid(e.field(), e))
+}
+
 impl App {
     /// Creates a creditor of `org_id`. The document is its CNPJ (or CPF).
+    /// The policy must pass [`ChargePolicy::validate`].
     pub async fn create_creditor(
         &self,
         org_id: i64,
@@ -28,6 +37,7 @@ impl App {
     ) -> AppResult<Creditor> {
         let name = crate::admin::person_name(name)?;
         let doc = Document::parse(document).map_err(|e| AppError::invalid("document", e))?;
+        valid_policy(policy)?;
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
         let c = creditors::create(&mut tx, org_id, &name, doc.digits(), policy, now)
@@ -68,6 +78,9 @@ impl App {
             .await
     }
 
+    /// Renames a creditor and replaces its policy, which must pass
+    /// [`ChargePolicy::validate`] (a stored one that does not is fixed on
+    /// its next change).
     pub async fn update_creditor(
         &self,
         who: &Principal,
@@ -77,6 +90,7 @@ impl App {
     ) -> AppResult<Creditor> {
         who.require(Role::Admin)?;
         let name = crate::admin::person_name(name)?;
+        valid_policy(policy)?;
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
         let c = creditors::update_policy(&mut tx, who.org_id, id, &name, policy, now).await?;

@@ -67,7 +67,9 @@ pub struct NewCreditorBody {
     /// CNPJ or CPF, with or without punctuation.
     pub document: String,
     /// Charge policy; missing fields take the defaults (nothing charged,
-    /// consumer relation).
+    /// consumer relation). In a consumer relation a `late_fine` above
+    /// `consumer_fine_cap` (2 %, CDC art. 52, § 1º) is refused: 422 with
+    /// `field` = `late_fine`.
     #[schema(value_type = Option<Object>)]
     pub policy: Option<ChargePolicy>,
 }
@@ -76,7 +78,9 @@ pub struct NewCreditorBody {
 #[serde(deny_unknown_fields)]
 pub struct CreditorPatchBody {
     pub name: Option<String>,
-    /// Policy fields to change; the others keep their current values.
+    /// Policy fields to change; the others keep their current values. The
+    /// resulting policy follows the rules of creation (a consumer's
+    /// `late_fine` within `consumer_fine_cap`, else 422 naming `late_fine`).
     #[schema(value_type = Option<Object>)]
     pub policy: Option<serde_json::Value>,
 }

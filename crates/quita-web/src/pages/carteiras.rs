@@ -61,11 +61,12 @@ impl CreditorView {
             document: quita_br::document::Document::parse(&c.document)
                 .map(|d| d.formatted())
                 .unwrap_or_else(|_| c.document.clone()),
-            // What is charged, not only what was typed: CDC art. 52 §1º caps
-            // a consumer's fine at 2%.
+            // What is charged, not only what was typed: CDC art. 52, § 1º
+            // caps a consumer's fine at 2%. A new policy above the cap is
+            // refused; one saved before that is still shown and charged so.
             late_fine: if p.consumer_relation && p.late_fine > p.consumer_fine_cap {
                 format!(
-                    "{}% (limitada a {}%, CDC)",
+                    "{}% (limitada a {}%, CDC art. 52, § 1º)",
                     format::decimal(p.late_fine),
                     format::decimal(p.consumer_fine_cap)
                 )
@@ -191,8 +192,10 @@ impl PolicyForm {
 
     /// Every problem of the form in the order of its fields (pt-BR), so one
     /// submission shows them all; `with_document` on creation, where the
-    /// CNPJ/CPF is typed.
-    fn problems(&self, with_document: bool) -> Vec<String> {
+    /// CNPJ/CPF is typed. `base` is the policy the form changes (as in
+    /// [`PolicyForm::policy`]): the domain's rules on the whole policy (a
+    /// consumer's fine within the legal cap) are checked on the result.
+    fn problems(&self, with_document: bool, base: &ChargePolicy) -> Vec<String> {
         let mut out = Vec::new();
         if self.name.trim().is_empty() {
             out.push("Nome: informe o nome da carteira".to_owned());
@@ -214,10 +217,15 @@ impl PolicyForm {
             }
         }
         if CorrectionIndex::from_db(&self.correction).is_err() {
-            out.push("índice de correção desconhecido".to_owned());
+            out.push(UNKNOWN_INDEX.to_owned());
         }
         if let Err(AppError::Invalid { message, .. }) = grace_days_field(&self.grace_days) {
             out.push(message);
+        }
+        if let Ok(policy) = self.policy(base)
+            && let Err(e) = policy.validate()
+        {
+            out.push(e.to_string());
         }
         out
     }
@@ -229,7 +237,7 @@ impl PolicyForm {
             percent_field(field, label, raw).map(|p| p.unwrap_or(Percent::ZERO))
         };
         let correction = CorrectionIndex::from_db(&self.correction)
-            .map_err(|_| AppError::invalid("correction", "índice de correção desconhecido"))?;
+            .map_err(|_| AppError::invalid("correction", UNKNOWN_INDEX))?;
         let grace_days = grace_days_field(&self.grace_days)?.unwrap_or(0);
         Ok(ChargePolicy {
             late_fine: pct("late_fine", "Multa", &self.late_fine)?,
@@ -242,6 +250,9 @@ impl PolicyForm {
         })
     }
 }
+
+/// The form's message for a correction it does not know.
+const UNKNOWN_INDEX: &str = "Índice de correção: desconhecido";
 
 fn form_message(e: AppError) -> Result<String, PageError> {
     match e {
@@ -315,8 +326,9 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
     p.require(Role::Admin)?;
-    let problems = f.problems(true);
-    let result = match f.policy(&ChargePolicy::default()) {
+    let base = ChargePolicy::default();
+    let problems = f.problems(true, &base);
+    let result = match f.policy(&base) {
         _ if !problems.is_empty() => Err(AppError::invalid("form", problems.join(" · "))),
         Ok(policy) => {
             state
@@ -372,7 +384,7 @@ pub async fn update(
     let p = &s.0.principal;
     p.require(Role::Admin)?;
     let c = creditor_of(&state, &s, &raw).await?;
-    let problems = f.problems(false);
+    let problems = f.problems(false, &c.policy);
     let result = match f.policy(&c.policy) {
         _ if !problems.is_empty() => Err(AppError::invalid("form", problems.join(" · "))),
         Ok(policy) => state.app.update_creditor(p, c.id, &f.name, &policy).await,

@@ -8,13 +8,16 @@ use axum::{
 use quita_app::{
     AppError,
     portfolio::{
+        calendar,
         contracts::EffectiveTerms,
         debtors::{ContractView as AppContractView, Debtor360, DebtorBalance},
     },
 };
 use quita_core::{
+    aging::days_past_due,
     charge_policy::{CorrectionIndex, InterestMode},
     contact::{Cep, Channel, ChannelSet, ContactKind, Phone, Validity},
+    debt_update::DebtLineKind,
     receivable::ReceivableStatus,
     role::Role,
 };
@@ -420,16 +423,32 @@ pub fn status_label(s: &str) -> &'static str {
     }
 }
 
+/// Decimal places a computed rate (the accumulated correction) shows in the
+/// memory; the API and CLI JSON keep it exact.
+const MEMORY_RATE_PLACES: usize = 4;
+
+/// The calculation memory as the page shows it. The rate column: the
+/// accumulated correction rounded to [`MEMORY_RATE_PLACES`] (`1,1098%`),
+/// the default interest per month (`1% a.m.`), the fine and the fee as
+/// agreed (`2%`, `10%`).
 pub fn line_views(u: &quita_core::debt_update::DebtUpdate) -> Vec<LineView> {
     u.lines()
         .iter()
         .map(|l| LineView {
-            label: l.label.clone(),
+            // The label is the domain's (also in the JSON); the page writes
+            // the law as the other pages do.
+            label: l.label.replace("CDC art. 52 §1º", "CDC art. 52, § 1º"),
             base: format::money(l.base),
-            rate: l
-                .rate
-                .map(|r| format!("{}%", format::decimal(r)))
-                .unwrap_or_else(|| "—".into()),
+            rate: match (l.kind, l.rate) {
+                (_, None) => "—".into(),
+                (DebtLineKind::MonetaryCorrection, Some(r)) => {
+                    format!("{}%", format::decimal_max(r, MEMORY_RATE_PLACES))
+                }
+                (DebtLineKind::DefaultInterest, Some(r)) => {
+                    format!("{}% a.m.", format::decimal(r))
+                }
+                (_, Some(r)) => format!("{}%", format::decimal(r)),
+            },
             days: if l.days == 0 {
                 "—".into()
             } else {
@@ -494,7 +513,7 @@ pub fn term_views(t: &EffectiveTerms) -> Vec<TermView> {
         view(
             "Multa",
             if t.fine_capped {
-                format!("{} (limitada, CDC art. 52 §1)", pct(t.late_fine.value))
+                format!("{} (limitada, CDC art. 52, § 1º)", pct(t.late_fine.value))
             } else {
                 pct(t.late_fine.value)
             },
@@ -652,15 +671,23 @@ fn receivable_view(
             .update_problem
             .as_ref()
             .is_some_and(|p| p.index().is_some()),
-        days_late: r
-            .update
-            .as_ref()
-            .map(|u| match u.days_late() {
-                d if d > 0 => format::count(d),
-                _ if u.on() <= u.adjusted_due_date() => "a vencer".into(),
-                _ => "0".into(),
-            })
-            .unwrap_or_else(|| "—".into()),
+        // From the business-day-adjusted due date to the page's date, as the
+        // aging counts them: they do not depend on the update, so they are
+        // shown even when it could not be computed (an index month missing).
+        // Late once past the business-day-adjusted due date (as the aging
+        // buckets it); then counted from the due date itself, as the debt
+        // update's interest is, with or without an update to show.
+        days_late: if rr.status.is_collectable() {
+            match days_past_due(rr.due_date, ctx.on, calendar()) {
+                d if d > 0 => format::count(r.update.as_ref().map_or_else(
+                    || quita_core::calendar::days_between(rr.due_date, ctx.on),
+                    |u| u.days_late(),
+                )),
+                _ => "a vencer".into(),
+            }
+        } else {
+            "—".into()
+        },
         status: status_label(rr.status.as_str()),
         lines: r.update.as_ref().map(line_views).unwrap_or_default(),
         warnings: r
@@ -673,6 +700,8 @@ fn receivable_view(
 
 /// Who looks at the debtor page, for what each receivable shows.
 struct Viewer {
+    /// The page's date (amounts are updated to it, days late counted to it).
+    on: jiff::civil::Date,
     /// The organization's time zone (the date a receivable was closed).
     zone: String,
     /// The session's CSRF token when the user may close receivables.
@@ -810,6 +839,7 @@ pub async fn show(
         None
     };
     let viewer = Viewer {
+        on: v.on,
         zone: org.time_zone.clone(),
         close_csrf: p
             .role

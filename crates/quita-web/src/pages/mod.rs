@@ -241,7 +241,7 @@ pub fn grace_days_field(raw: &str) -> Result<Option<u16>, AppError> {
             .ok_or_else(|| {
                 AppError::invalid(
                     "grace_days",
-                    "dias de carência: informe um número de 0 a 365",
+                    "Dias de carência: informe um número de 0 a 365",
                 )
             }),
     }

@@ -234,6 +234,55 @@ pub async fn debtor_360_contracts_and_access_log(db: Db) {
         .unwrap();
     assert_eq!(after.len(), before);
     assert_eq!(after[0].channel, AccessChannel::Web);
+
+    // A contract's fine above 2% under this consumer creditor is not
+    // refused (contract terms are not the creditor's policy) but charged at
+    // the cap, which the page says with the law written in full; the JSON
+    // keeps the domain's label.
+    t.app
+        .save_contract(
+            &principal(a.id, Role::Supervisor),
+            SaveContract {
+                creditor_id: cred.id,
+                debtor_id: maria,
+                number: "CRD-1".into(),
+                kind: ContractKind::InstallmentPlan,
+                product: Some("Sofá retrátil".into()),
+                starts_on: Some(jiff::civil::date(2025, 12, 1)),
+                terms: Some(ContractTerms {
+                    late_fine: Some(Percent::whole(5)),
+                    ..ContractTerms::default()
+                }),
+            },
+        )
+        .await
+        .unwrap();
+    let (_, html) = get_text(&agent, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(
+        html.contains("2% (limitada, CDC art. 52, § 1º)")
+            && html.contains("<td>Multa moratória (limitada a 2%, CDC art. 52, § 1º)</td>"),
+        "{html}"
+    );
+    assert!(!html.contains("52 §1"), "{html}");
+    let v: Value = api
+        .get(t.url(&format!("/api/v1/debtors/{maria}")))
+        .bearer_auth(&agent_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let fine = &v["receivables"][0]["update"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["kind"] == "late_fine")
+        .unwrap()["label"];
+    assert_eq!(
+        fine, "Multa moratória (limitada a 2%, CDC art. 52 §1º)",
+        "{v}"
+    );
 }
 
 pub async fn debtors_are_paged(db: Db) {

@@ -134,6 +134,11 @@ pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {
     );
     assert!(!html.contains("Memória de cálculo"), "{html}");
     assert!(html.contains("2 títulos sem valor atualizado"), "{html}");
+    // Days late do not depend on the update: counted from the (business
+    // day) due date to the page's date, as the aging does.
+    let ids = receivable_ids(&t, a.id, maria).await;
+    assert!(row_of(&html, ids.january).contains("<td>59</td>"), "{html}");
+    assert!(row_of(&html, ids.march).contains("<td>10</td>"), "{html}");
     // So does the aging page, and the API counts them.
     let (_, aging) = get_text(&sup, t.url("/relatorios/aging")).await;
     assert!(aging.contains("2 títulos sem valor atualizado"), "{aging}");
@@ -220,6 +225,55 @@ pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {
         html.contains("<td>Correção monetária (IPCA até 02/2026)</td>") && html.contains("R$ 0,52"),
         "{html}"
     );
+    // The memory's rates: the accumulated correction to four places at most
+    // (0,520012903…% → 0,52%), interest per month, the fine as agreed.
+    let january = row_and_memory(&html, ids.january);
+    assert!(
+        january.contains("<td>Correção monetária (IPCA até 02/2026)</td><td class=\"num\">R$ 100,00</td><td class=\"num\">0,52%</td>"),
+        "{january}"
+    );
+    assert!(!january.contains("0,5200"), "{january}");
+    assert!(
+        january.contains("<td>Juros de mora simples (pro rata die)</td><td class=\"num\">R$ 100,52</td><td class=\"num\">1% a.m.</td>"),
+        "{january}"
+    );
+    assert!(
+        january.contains(
+            "<td>Multa moratória</td><td class=\"num\">R$ 100,52</td><td class=\"num\">2%</td>"
+        ),
+        "{january}"
+    );
+    assert!(row_of(&html, ids.january).contains("<td>59</td>"), "{html}");
+    // The API keeps the exact rates (and the CLI, the same JSON).
+    let agent_token = token(&t, a.id, Role::Agent).await;
+    let u: Value = reqwest::Client::new()
+        .get(t.url(&format!(
+            "/api/v1/receivables/{}/update?on=2026-03-15",
+            ids.january
+        )))
+        .bearer_auth(&agent_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rate = |kind: &str| {
+        let line = u["update"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} line in {u}"));
+        line["rate"].as_str().unwrap_or_default().to_owned()
+    };
+    let correction = rate("monetary_correction");
+    assert!(
+        correction.starts_with("0.520012903") && correction.len() > 12,
+        "{u}"
+    );
+    assert_eq!(rate("default_interest"), "1", "{u}");
+    assert_eq!(rate("late_fine"), "2", "{u}");
     let on = jiff::civil::date(2026, 3, 15);
     let view = t.app.debtor_360(a.id, maria, on).await.unwrap();
     for r in &view.receivables {
@@ -245,6 +299,13 @@ pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {
     );
     assert_eq!(html.matches("Memória de cálculo").count(), 1, "{html}");
     assert!(html.contains("1 título sem valor atualizado"), "{html}");
+    // Its days late are still shown (59: in the aging's 31–60).
+    let row = row_of(&html, ids.january);
+    assert!(
+        row.contains("sem-atualizacao") && row.contains("<td>59</td>"),
+        "{row}"
+    );
+    assert!(row_of(&html, ids.march).contains("<td>10</td>"), "{html}");
     // The API says the same per receivable.
     let api = token(&t, a.id, Role::Agent).await;
     let v: Value = reqwest::Client::new()
@@ -338,6 +399,53 @@ pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {
         .unwrap();
     assert_eq!(u["update"]["warnings"], serde_json::json!([warning]), "{u}");
     assert_eq!(u["update"]["monetary_correction"], "0.00", "{u}");
+}
+
+/// The ids of Maria's receivables in [`good_csv`]: due 15/01/2026 and
+/// 05/03/2026 (Thursdays, business days).
+struct MariaIds {
+    january: i64,
+    march: i64,
+}
+
+async fn receivable_ids(t: &TestApp, org_id: i64, maria: i64) -> MariaIds {
+    let view = t
+        .app
+        .debtor_360(org_id, maria, jiff::civil::date(2026, 3, 15))
+        .await
+        .unwrap();
+    let id = |due| {
+        view.receivables
+            .iter()
+            .find(|r| r.receivable.due_date == due)
+            .unwrap()
+            .receivable
+            .id
+    };
+    MariaIds {
+        january: id(jiff::civil::date(2026, 1, 15)),
+        march: id(jiff::civil::date(2026, 3, 5)),
+    }
+}
+
+/// The table row of receivable `id` on the debtor page.
+fn row_of(html: &str, id: i64) -> &str {
+    let start = html
+        .find(&format!("<tr id=\"titulo-{id}\">"))
+        .unwrap_or_else(|| panic!("no row {id} in {html}"));
+    let len = html[start..].find("</tr>").unwrap();
+    &html[start..start + len]
+}
+
+/// The row of receivable `id` and what follows it up to the next
+/// receivable's row (its memory).
+fn row_and_memory(html: &str, id: i64) -> &str {
+    let start = html
+        .find(&format!("<tr id=\"titulo-{id}\">"))
+        .unwrap_or_else(|| panic!("no row {id} in {html}"));
+    let rest = &html[start + 1..];
+    let len = rest.find("<tr id=\"titulo-").unwrap_or(rest.len());
+    &html[start..start + 1 + len]
 }
 
 pub async fn bad_index_files_are_refused_with_their_line(db: Db) {

@@ -174,33 +174,51 @@ pub async fn creditors_and_import_through_pages(db: Db) {
             ("interest", "1"),
             ("correction", "none"),
             ("fee", "0"),
-            ("grace_days", "0"),
+            ("grace_days", "400"),
         ])
         .send()
         .await
         .unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().await.unwrap().contains("CNPJ/CPF"));
-    let res = c
-        .post(t.url("/carteiras"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("name", "Loja Boa Vista"),
-            ("document", "11.222.333/0001-81"),
-            ("late_fine", "2,5"),
-            ("interest", "1"),
-            ("correction", "ipca"),
-            ("fee", "10"),
-            ("grace_days", "3"),
-            ("consumer", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("CNPJ/CPF"), "{html}");
+    assert!(
+        html.contains("Dias de carência: informe um número de 0 a 365"),
+        "{html}"
+    );
+    // A consumer creditor's fine above 2% is refused, not capped silently;
+    // the form keeps what was typed.
+    let create = |fine: &'static str| {
+        c.post(t.url("/carteiras"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "Loja Boa Vista"),
+                ("document", "11.222.333/0001-81"),
+                ("late_fine", fine),
+                ("interest", "1"),
+                ("correction", "ipca"),
+                ("fee", "10"),
+                ("grace_days", "3"),
+                ("consumer", "on"),
+            ])
+            .send()
+    };
+    let res = create("2,5").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(CDC_FINE), "{html}");
+    assert!(
+        html.contains("name=\"late_fine\" value=\"2,5\"")
+            && html.contains("value=\"Loja Boa Vista\"")
+            && html.contains("value=\"11.222.333/0001-81\""),
+        "the form keeps its values: {html}"
+    );
+    assert!(t.app.creditors(a.id).await.unwrap().is_empty());
+    let res = create("1,5").await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let cred = &t.app.creditors(a.id).await.unwrap()[0];
     assert_eq!(cred.policy.grace_days, 3);
-    assert_eq!(cred.policy.late_fine, Percent::parse("2.5").unwrap());
+    assert_eq!(cred.policy.late_fine, Percent::parse("1.5").unwrap());
     let list = c
         .get(t.url("/carteiras"))
         .send()
@@ -212,10 +230,35 @@ pub async fn creditors_and_import_through_pages(db: Db) {
     assert!(
         list.contains("Loja Boa Vista")
             && list.contains("11.222.333/0001-81")
-            && list.contains("2,5%")
+            && list.contains("1,5%")
             && list.contains("IPCA"),
         "{list}"
     );
+    // The same refusal when editing: nothing changes.
+    let res = c
+        .post(t.url(&format!("/carteiras/{}", cred.id)))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Loja Boa Vista Ltda"),
+            ("late_fine", "3"),
+            ("interest", "1"),
+            ("correction", "none"),
+            ("fee", "0"),
+            ("grace_days", "0"),
+            ("consumer", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(CDC_FINE), "{html}");
+    assert!(
+        html.contains("name=\"late_fine\" value=\"3\"")
+            && html.contains("value=\"Loja Boa Vista Ltda\""),
+        "the form keeps its values: {html}"
+    );
+    assert_eq!(t.app.creditor(a.id, cred.id).await.unwrap(), *cred);
     // Edit it.
     let res = c
         .post(t.url(&format!("/carteiras/{}", cred.id)))
@@ -376,7 +419,49 @@ pub async fn creditors_and_import_through_pages(db: Db) {
     }
     let still = t.app.creditor(a.id, cred.id).await.unwrap().name;
     assert_ne!(still.len(), big_form.len(), "nothing was saved");
+
+    // A consumer creditor saved with a 10% fine before the refusal existed
+    // still loads, shows what is charged, and must be fixed on its next edit.
+    let legacy = ChargePolicy {
+        late_fine: Percent::whole(10),
+        ..ChargePolicy::default()
+    };
+    let mut tx = t.app.db.begin_write().await.unwrap();
+    let old = quita_store::portfolio::creditors::create(
+        &mut tx,
+        a.id,
+        "Loja Antiga",
+        "34028316000103",
+        &legacy,
+        t.app.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let list = c
+        .get(t.url("/carteiras"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("10% (limitada a 2%, CDC art. 52, § 1º)"),
+        "{list}"
+    );
+    let page = c
+        .get(t.url(&format!("/carteiras/{}", old.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("value=\"10\""));
+    assert_eq!(t.app.creditor(a.id, old.id).await.unwrap().policy, legacy);
 }
+
+/// The domain's refusal of a consumer creditor's fine above the cap.
+const CDC_FINE: &str = "Relação de consumo: a multa não pode passar de 2% (CDC art. 52, § 1º)";
 
 async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
     t.app
@@ -435,6 +520,57 @@ pub async fn portfolio_api(db: Db) {
         .unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json::<Value>().await.unwrap()["field"], "document");
+    // A consumer creditor (the default) with a fine above 2%: refused,
+    // naming the field and the law.
+    let bad = c
+        .post(t.url("/api/v1/creditors"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Outra", "document": "34.028.316/0001-03", "policy": {"late_fine": "3"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/problem+json")
+    );
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!(problem["field"], "late_fine", "{problem}");
+    assert_eq!(problem["code"], "invalid_input", "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains(CDC_FINE),
+        "{problem}"
+    );
+    assert_eq!(t.app.creditors(a.id).await.unwrap().len(), 1);
+    let bad = c
+        .patch(t.url(&format!("/api/v1/creditors/{id}")))
+        .bearer_auth(&admin)
+        .json(&json!({"policy": {"late_fine": "2.5"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!(problem["field"], "late_fine", "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains(CDC_FINE),
+        "{problem}"
+    );
+    // Not a consumer relation: no cap (then back to the consumer's 2%).
+    for (fine, consumer) in [("10", false), ("2", true)] {
+        let res = c
+            .patch(t.url(&format!("/api/v1/creditors/{id}")))
+            .bearer_auth(&admin)
+            .json(&json!({"policy": {"late_fine": fine, "consumer_relation": consumer}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let v: Value = res.json().await.unwrap();
+        assert_eq!(v["policy"]["late_fine"], fine, "{v}");
+    }
     let patched: Value = c
         .patch(t.url(&format!("/api/v1/creditors/{id}")))
         .bearer_auth(&admin)

@@ -56,7 +56,7 @@ pub struct CreditorCreateArgs {
     /// Days after the due date before the fine applies.
     #[arg(long, default_value_t = 0)]
     pub grace: u16,
-    /// Consumer relation: the fine is capped at 2% (CDC art. 52 §1).
+    /// Consumer relation: a --fine above 2% is refused (CDC art. 52, § 1º).
     #[arg(long)]
     pub consumer: bool,
     /// Monetary correction index: none, ipca or table:NAME.

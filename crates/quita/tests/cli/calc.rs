@@ -387,20 +387,44 @@ fn a_stored_receivable_carries_its_warnings() {
         quita(&dir, &all)
     };
     json_of(&quita(&dir, &["org", "create", "--name", "Alfa", "--json"]));
-    json_of(&org(&[
-        "creditor",
-        "create",
-        "--name",
-        "Loja",
-        "--document",
-        "34.028.316/0001-03",
-        "--fine",
-        "2",
-        "--interest",
-        "1",
-        "--consumer",
-        "--json",
-    ]));
+    // A consumer creditor's fine above 2% is refused in one line, as the
+    // pages and the API refuse it; nothing is created.
+    let create = |fine: &str, json: bool| {
+        let mut argv = vec![
+            "creditor",
+            "create",
+            "--name",
+            "Loja",
+            "--document",
+            "34.028.316/0001-03",
+            "--fine",
+            fine,
+            "--interest",
+            "1",
+            "--consumer",
+        ];
+        if json {
+            argv.push("--json");
+        }
+        org(&argv)
+    };
+    let refused = create("3", false);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: ")
+            && err
+                .contains("Relação de consumo: a multa não pode passar de 2% (CDC art. 52, § 1º)"),
+        "{err}"
+    );
+    let refused = create("3", true);
+    assert_eq!(refused.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&refused.stdout).unwrap();
+    assert_eq!(doc["code"], "invalid_input", "{doc}");
+    let none = json_of(&org(&["creditor", "list", "--json"]));
+    assert_eq!(none, serde_json::json!([]), "{none}");
+    json_of(&create("2", true));
     let imported = json_of(&org(&[
         "import",
         "receivables",
