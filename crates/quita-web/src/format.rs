@@ -207,13 +207,67 @@ pub fn audit_action(action: &str) -> &str {
         "contract_saved" => "Contrato registrado",
         "receivable_closed" => "Título cancelado ou baixado",
         "index_table_stored" => "Tabela de índice gravada",
+        "debtor_marked" => "Alertas e marcadores do devedor alterados",
+        "contact_marked" => "Contato marcado (situação, opt-out, trabalho)",
         other => other,
     }
+}
+
+/// What an audit entry is about, as people name it: `debtor:7` → `devedor
+/// 7`, `index:ipca` → `índice IPCA`; anything else as stored.
+pub fn audit_target(target: &str) -> String {
+    let Some((kind, id)) = target.split_once(':') else {
+        return target.to_owned();
+    };
+    let word = match kind {
+        "organization" => "organização",
+        "user" => "usuário",
+        "token" => "token de API",
+        "creditor" => "carteira",
+        "debtor" => "devedor",
+        "contact" => "contato",
+        "contract" => "contrato",
+        "receivable" => "título",
+        "index" => return format!("índice {}", index_name(id)),
+        _ => return target.to_owned(),
+    };
+    format!("{word} {id}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_audited_action_and_target_reads_in_portuguese() {
+        for action in [
+            "contact_marked",
+            "contacts_imported",
+            "contract_saved",
+            "creditor_created",
+            "creditor_updated",
+            "debtor_marked",
+            "index_table_stored",
+            "login",
+            "login_failed",
+            "logout",
+            "organization_created",
+            "password_changed",
+            "receivable_closed",
+            "receivables_imported",
+            "token_created",
+            "token_revoked",
+            "user_created",
+            "user_updated",
+        ] {
+            assert_ne!(audit_action(action), action);
+        }
+        assert_eq!(audit_target("debtor:7"), "devedor 7");
+        assert_eq!(audit_target("receivable:12"), "título 12");
+        assert_eq!(audit_target("index:ipca"), "índice IPCA");
+        assert_eq!(audit_target("odd"), "odd");
+        assert_eq!(audit_target("thing:1"), "thing:1");
+    }
 
     #[test]
     fn formats() {

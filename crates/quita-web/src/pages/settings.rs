@@ -473,7 +473,11 @@ pub async fn audit(
                 Actor::System => "sistema".into(),
             },
             action: format::audit_action(&e.action).to_owned(),
-            target: e.target.clone().unwrap_or_default(),
+            target: e
+                .target
+                .as_deref()
+                .map(format::audit_target)
+                .unwrap_or_default(),
             ip: e.ip.clone().unwrap_or_default(),
         })
         .collect();
