@@ -141,6 +141,14 @@ pub struct DashboardDto {
     pub sessions_live: i64,
     pub jobs_queued: i64,
     pub jobs_dead: i64,
+    pub creditors: i64,
+    pub debtors: i64,
+    /// Open or partially paid receivables, and their open balance (`"1234.56"`).
+    pub receivables_open: i64,
+    pub open_balance: String,
+    /// Those past their business-day-adjusted due date today.
+    pub overdue_open: i64,
+    pub overdue_balance: String,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 use super::ApiQuery;
 use super::dto::{AuditEntryDto, DashboardDto, MeDto, OrganizationDto};
 use crate::{AppState, auth::ApiPrincipal, error::ApiError};
+use quita_core::money::Money;
 
 /// Who the caller is and in which organization.
 #[utoipa::path(get, path = "/api/v1/me", tag = "organization",
@@ -41,7 +42,7 @@ pub async fn organization(
     Ok(Json(state.app.organization(&p).await?.into()))
 }
 
-/// The Painel's counts.
+/// The Painel's counts: people, sessions, jobs and the portfolio.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "organization",
     responses((status = 200, body = DashboardDto), (status = 401, body = crate::error::Problem)))]
 pub async fn dashboard(
@@ -64,6 +65,12 @@ pub async fn dashboard(
         sessions_live: d.sessions_live,
         jobs_queued: d.jobs_queued,
         jobs_dead: d.jobs_dead,
+        creditors: d.portfolio.creditors,
+        debtors: d.portfolio.debtors,
+        receivables_open: d.portfolio.receivables_open,
+        open_balance: Money::from_centavos(d.portfolio.open_balance).to_string(),
+        overdue_open: d.portfolio.overdue_open,
+        overdue_balance: Money::from_centavos(d.portfolio.overdue_balance).to_string(),
     }))
 }
 

@@ -189,6 +189,15 @@ pub async fn api_users_and_tokens(db: Db) {
         .await
         .unwrap();
     assert_eq!(dash["users_active"], 4);
+    assert_eq!(
+        (
+            &dash["receivables_open"],
+            &dash["open_balance"],
+            &dash["overdue_balance"]
+        ),
+        (&Value::from(0), &Value::from("0.00"), &Value::from("0.00")),
+        "the Painel's portfolio figures, empty here: {dash}"
+    );
     let audit = c
         .get(t.url("/api/v1/audit"))
         .bearer_auth(&secret)

@@ -564,6 +564,22 @@ pub async fn closing_through_the_api(db: Db) {
         "{j}"
     );
 
+    // The Painel's figures in the API leave the closed receivables out too.
+    let dash: Value = api
+        .get(t.url("/api/v1/dashboard"))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(dash["receivables_open"], 1, "{dash}");
+    assert!(
+        dash["open_balance"].as_str().is_some_and(|b| b != "0.00"),
+        "{dash}"
+    );
+
     // The timeline: both closings as data, newest first, for agents; a
     // viewer is refused, another organization's debtor not found.
     let timeline = |who: &str, debtor: i64, query: &str| {
