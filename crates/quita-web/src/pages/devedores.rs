@@ -596,6 +596,8 @@ struct DebtorPage {
     without_contract: Vec<ReceivableView>,
     has_receivables: bool,
     totals: Vec<TotalView>,
+    /// The sum of `totals` when there is more than one creditor.
+    grand_total: Option<TotalView>,
     /// Shown to supervisors and admins only.
     accesses: Option<Vec<AccessView>>,
     timeline: Vec<linha_do_tempo::TimelineItem>,
@@ -892,6 +894,25 @@ pub async fn show(
             .map(|r| receivable_view(r, &viewer))
             .collect(),
         has_receivables: !v.receivables.is_empty(),
+        grand_total: (v.totals.len() > 1).then(|| {
+            let sum = |f: fn(
+                &quita_app::portfolio::debtors::CreditorTotal,
+            ) -> quita_core::money::Money| {
+                v.totals
+                    .iter()
+                    .map(f)
+                    .try_fold(quita_core::money::Money::ZERO, |a, b| a.checked_add(b))
+            };
+            let money =
+                |m: Option<quita_core::money::Money>| m.map_or_else(|| "—".into(), format::money);
+            TotalView {
+                creditor: "Total".into(),
+                count: v.totals.iter().map(|t| t.count).sum(),
+                open: money(sum(|t| t.open_balance)),
+                updated: money(sum(|t| t.updated_amount)),
+                not_updated: None,
+            }
+        }),
         totals: v
             .totals
             .iter()

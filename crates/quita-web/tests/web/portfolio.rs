@@ -1304,4 +1304,23 @@ pub async fn aging_and_debtor_pages(db: Db) {
         .await
         .unwrap();
     assert!(drill.contains("2 títulos · R$ 200,00 em aberto"), "{drill}");
+
+    // Maria now owes to both creditors: her page adds them up.
+    let page = g
+        .get(t.url(&format!("/devedores/{maria}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let totals = page
+        .split("Totais por credor")
+        .nth(1)
+        .and_then(|r| r.split("</table>").next())
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(
+        totals.contains("<tfoot><tr class=\"total\"><th>Total</th>"),
+        "{totals}"
+    );
 }
