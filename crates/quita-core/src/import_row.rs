@@ -226,6 +226,37 @@ impl fmt::Display for ImportField {
 /// digits alone, one or two short of a CPF or a CNPJ, get them back before
 /// the check digits are verified, which still refuse a number that was
 /// simply mistyped.
+/// Why a CPF/CNPJ was refused, in pt-BR, without the number itself (it
+/// is personal data): what the import report and the forms say.
+pub fn document_problem(e: &quita_br::document::DocumentError) -> String {
+    use quita_br::document::DocumentError as E;
+    match e {
+        E::Empty => "informe o CNPJ ou CPF".into(),
+        E::InvalidCharacter { ch, offset } => {
+            format!("caractere {ch:?} inválido na posição {}", offset + 1)
+        }
+        E::Lowercase { ch, offset } => format!(
+            "letra minúscula {ch:?} na posição {}: as letras do CNPJ são maiúsculas",
+            offset + 1
+        ),
+        E::LetterInCpf { ch, offset } => format!(
+            "letra {ch:?} na posição {}: o CPF só tem números",
+            offset + 1
+        ),
+        E::LetterInCheckDigit { ch, offset } => format!(
+            "letra {ch:?} na posição {}: os dígitos verificadores são números",
+            offset + 1
+        ),
+        E::WrongLength { found, .. } => {
+            format!("{found} caracteres: o CPF tem 11 e o CNPJ 14 (sem pontuação)")
+        }
+        E::RepeatedDigits => "número com todos os dígitos iguais não é válido".into(),
+        E::CheckDigit { which, .. } => {
+            format!("o {which}º dígito verificador não confere: confira o número")
+        }
+    }
+}
+
 pub fn parse_document(raw: &str) -> Result<Document, quita_br::document::DocumentError> {
     let t = raw.trim();
     let width = match t.len() {
@@ -270,8 +301,8 @@ pub enum HeaderError {
 pub enum FieldReason {
     #[error("campo obrigatório vazio")]
     Required,
-    #[error("CPF/CNPJ inválido")]
-    Document,
+    #[error("CPF/CNPJ inválido: {}", document_problem(.0))]
+    Document(quita_br::document::DocumentError),
     #[error("nome inválido")]
     Name,
     #[error("e-mail inválido")]
@@ -311,7 +342,7 @@ impl FieldReason {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Required => "required",
-            Self::Document => "document",
+            Self::Document(_) => "document",
             Self::Name => "name",
             Self::Email => "email",
             Self::Phone => "phone",
@@ -477,6 +508,22 @@ impl ImportHeader {
             reason,
         };
         macro_rules! required {
+            // The reason made from the parser's own error.
+            ($field:expr, $parse:expr, from $reason:expr) => {{
+                let v = self.cell(record, $field);
+                if v.is_empty() {
+                    errors.push(err($field, v, FieldReason::Required));
+                    None
+                } else {
+                    match $parse(v) {
+                        Ok(x) => Some(x),
+                        Err(e) => {
+                            errors.push(err($field, v, $reason(e)));
+                            None
+                        }
+                    }
+                }
+            }};
             ($field:expr, $parse:expr, $reason:expr) => {{
                 let v = self.cell(record, $field);
                 if v.is_empty() {
@@ -513,7 +560,7 @@ impl ImportHeader {
         let document = required!(
             ImportField::DebtorDocument,
             parse_document,
-            FieldReason::Document
+            from FieldReason::Document
         );
         let name = required!(
             ImportField::DebtorName,
@@ -1005,6 +1052,37 @@ mod tests {
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), n);
+    }
+
+    #[test]
+    fn a_bad_document_says_what_is_wrong_with_it() {
+        let h = ImportHeader::parse(&[
+            "documento_devedor",
+            "nome_devedor",
+            "numero_documento",
+            "vencimento",
+            "valor",
+        ])
+        .unwrap();
+        let reason = |doc: &str| {
+            h.parse_row(&[doc, "Ana", "NF-1", "10/01/2026", "10,00"])
+                .unwrap_err()[0]
+                .reason
+                .to_string()
+        };
+        assert_eq!(
+            reason("529.982.247-26"),
+            "CPF/CNPJ inválido: o 2º dígito verificador não confere: confira o número"
+        );
+        assert_eq!(
+            reason("111.111.111-11"),
+            "CPF/CNPJ inválido: número com todos os dígitos iguais não é válido"
+        );
+        assert!(
+            reason("5299822").contains("caracteres: o CPF tem 11"),
+            "{}",
+            reason("5299822")
+        );
     }
 
     #[test]

@@ -60,35 +60,11 @@ pub fn money_short(m: quita_core::money::Money) -> String {
 }
 
 /// Why a CPF/CNPJ typed in a form was refused, in pt-BR, with 1-based
-/// positions. The expected check digit is not shown: the fix is to check
-/// the number, not to type the digit the system computed.
+/// positions: the import report's words. The expected check digit is not
+/// shown: the fix is to check the number, not to type the digit the system
+/// computed.
 pub fn document_problem(e: &quita_br::document::DocumentError) -> String {
-    use quita_br::document::DocumentError as E;
-    match e {
-        E::Empty => "informe o CNPJ ou CPF".into(),
-        E::InvalidCharacter { ch, offset } => {
-            format!("caractere {ch:?} inválido na posição {}", offset + 1)
-        }
-        E::Lowercase { ch, offset } => format!(
-            "letra minúscula {ch:?} na posição {}: as letras do CNPJ são maiúsculas",
-            offset + 1
-        ),
-        E::LetterInCpf { ch, offset } => format!(
-            "letra {ch:?} na posição {}: o CPF só tem números",
-            offset + 1
-        ),
-        E::LetterInCheckDigit { ch, offset } => format!(
-            "letra {ch:?} na posição {}: os dígitos verificadores são números",
-            offset + 1
-        ),
-        E::WrongLength { found, .. } => {
-            format!("{found} caracteres: o CPF tem 11 e o CNPJ 14 (sem pontuação)")
-        }
-        E::RepeatedDigits => "número com todos os dígitos iguais não é válido".into(),
-        E::CheckDigit { which, .. } => {
-            format!("o {which}º dígito verificador não confere: confira o número")
-        }
-    }
+    quita_core::import_row::document_problem(e)
 }
 
 /// `2,5` (a decimal with a pt-BR comma, trailing zeros dropped).
