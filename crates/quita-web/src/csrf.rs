@@ -125,10 +125,14 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     // anyway), searched for `_csrf`, and handed on whole.
     let limit = state.settings.body_limit;
     let (parts, body) = req.into_parts();
-    let bytes = match read_to_limit(body, limit).await {
+    // A declared length over the limit is answered before a byte is read.
+    if body.size_hint().lower() > limit as u64 {
+        return form_too_large(&path, limit);
+    }
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
-        Err(ReadError::TooLarge) => return form_too_large(&path, limit),
-        Err(ReadError::Unreadable) => return refuse(&path, "unreadable form"),
+        Err(e) if crate::error::is_over_limit(&e) => return form_too_large(&path, limit),
+        Err(_) => return refuse(&path, "unreadable form"),
     };
     let submitted = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
@@ -147,31 +151,8 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     }
 }
 
-enum ReadError {
-    TooLarge,
-    Unreadable,
-}
-
 async fn next_frame(body: &mut Body) -> Option<Result<Frame<Bytes>, axum::Error>> {
     std::future::poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await
-}
-
-/// The whole body, if it is at most `limit` bytes.
-async fn read_to_limit(mut body: Body, limit: usize) -> Result<Bytes, ReadError> {
-    if body.size_hint().lower() > limit as u64 {
-        return Err(ReadError::TooLarge);
-    }
-    let mut out = Vec::new();
-    while let Some(frame) = next_frame(&mut body).await {
-        let frame = frame.map_err(|_| ReadError::Unreadable)?;
-        if let Ok(data) = frame.into_data() {
-            if out.len() + data.len() > limit {
-                return Err(ReadError::TooLarge);
-            }
-            out.extend_from_slice(&data);
-        }
-    }
-    Ok(out.into())
 }
 
 #[cfg(test)]
