@@ -410,16 +410,15 @@ pub struct CloseFormView {
     pub options: Vec<(&'static str, &'static str)>,
 }
 
-pub fn status_label(s: &str) -> &'static str {
+pub fn status_label(s: ReceivableStatus) -> &'static str {
     match s {
-        "open" => "Em aberto",
-        "partially_paid" => "Pago em parte",
-        "paid" => "Pago",
-        "renegotiated" => "Renegociado",
-        "cancelled" => "Cancelado",
+        ReceivableStatus::Open => "Em aberto",
+        ReceivableStatus::PartiallyPaid => "Pago em parte",
+        ReceivableStatus::Paid => "Pago",
+        ReceivableStatus::Renegotiated => "Renegociado",
+        ReceivableStatus::Cancelled => "Cancelado",
         // "Baixado" alone reads as paid.
-        "written_off" => "Baixado como perda",
-        _ => "—",
+        ReceivableStatus::WrittenOff => "Baixado como perda",
     }
 }
 
@@ -690,7 +689,7 @@ fn receivable_view(
         } else {
             "—".into()
         },
-        status: status_label(rr.status.as_str()),
+        status: status_label(rr.status),
         lines: r.update.as_ref().map(line_views).unwrap_or_default(),
         warnings: r
             .update

@@ -6,14 +6,11 @@ use quita_app::portfolio::{
     debtors::Debtor360,
     timeline::{TimelineEvent, TimelineWhat},
 };
-use quita_core::{
-    contact::{Channel, ChannelSet, Validity},
-    receivable::ReceivableStatus,
-};
+use quita_core::contact::{Channel, ChannelSet, Validity};
 use quita_store::{audit::Actor, portfolio::receivables::ReceivableRow};
 
 use super::{
-    devedores::{ContactView, channel_label},
+    devedores::{ContactView, channel_label, status_label},
     marcacoes,
 };
 use crate::format;
@@ -144,11 +141,7 @@ fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
                     || format!("#{receivable_id}"),
                     |r| receivable_title(&r.receivable),
                 );
-            let done = match to {
-                ReceivableStatus::Cancelled => "cancelado",
-                ReceivableStatus::WrittenOff => "baixado como perda",
-                other => other.pt_br(),
-            };
+            let done = status_label(*to).to_lowercase();
             format!("Título {title} {done}: {reason}.")
         }
         TimelineWhat::Other { action } => format!("{}.", format::audit_action(action)),
