@@ -395,6 +395,18 @@ fn compound_factor(r: Decimal, days: i64) -> Option<Decimal> {
 }
 
 /// Calculates the debt update; see the [module docs](self) for the rules.
+/// Days late on `on` of a debt due on `due_date`: none until the next
+/// business day on or after it has passed (paid by then, nothing is added);
+/// after that, counted from `due_date` itself.
+pub fn days_late(due_date: Date, on: Date, calendar: &impl BusinessDays) -> i64 {
+    let adjusted = calendar.next_business_day(due_date).max(due_date);
+    if on > adjusted {
+        days_between(due_date, on)
+    } else {
+        0
+    }
+}
+
 pub fn debt_update(
     req: &DebtUpdateRequest<'_>,
     calendar: &impl BusinessDays,
@@ -407,12 +419,8 @@ pub fn debt_update(
     }
     let policy = req.policy;
     let adjusted_due_date = calendar.next_business_day(req.due_date).max(req.due_date);
-    let late = req.on > adjusted_due_date;
-    let days_late = if late {
-        days_between(req.due_date, req.on)
-    } else {
-        0
-    };
+    let days_late = days_late(req.due_date, req.on, calendar);
+    let late = days_late > 0;
 
     // 3. Monetary correction.
     let correction = match (late, policy.correction(), req.index) {
@@ -604,6 +612,16 @@ pub fn debt_update(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_late_start_after_the_next_business_day_and_count_from_the_due_date() {
+        // Saturday 10/01/2026: paid by Monday 12/01, not late.
+        let due = date(2026, 1, 10);
+        assert_eq!(days_late(due, date(2026, 1, 9), &WeekendsOnly), 0);
+        assert_eq!(days_late(due, date(2026, 1, 12), &WeekendsOnly), 0);
+        assert_eq!(days_late(due, date(2026, 1, 13), &WeekendsOnly), 3);
+        assert_eq!(days_late(due, date(2026, 3, 15), &WeekendsOnly), 64);
+    }
 
     #[test]
     fn open_balance_lines_say_what_was_paid() {

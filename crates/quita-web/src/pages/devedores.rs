@@ -14,10 +14,9 @@ use quita_app::{
     },
 };
 use quita_core::{
-    aging::days_past_due,
     charge_policy::{CorrectionIndex, InterestMode},
     contact::{Cep, Channel, ChannelSet, ContactKind, Phone, Validity},
-    debt_update::DebtLineKind,
+    debt_update::{DebtLineKind, days_late},
     receivable::ReceivableStatus,
     role::Role,
 };
@@ -672,19 +671,13 @@ fn receivable_view(
             .update_problem
             .as_ref()
             .is_some_and(|p| p.index().is_some()),
-        // From the business-day-adjusted due date to the page's date, as the
-        // aging counts them: they do not depend on the update, so they are
-        // shown even when it could not be computed (an index month missing).
-        // Late once past the business-day-adjusted due date (as the aging
-        // buckets it); then counted from the due date itself, as the debt
-        // update's interest is, with or without an update to show.
+        // Counted as the debt update counts them (`debt_update::days_late`),
+        // so they show even when the update could not be computed (an index
+        // month missing).
         days_late: if rr.status.is_collectable() {
-            match days_past_due(rr.due_date, ctx.on, calendar()) {
-                d if d > 0 => format::count(r.update.as_ref().map_or_else(
-                    || quita_core::calendar::days_between(rr.due_date, ctx.on),
-                    |u| u.days_late(),
-                )),
-                _ => "a vencer".into(),
+            match days_late(rr.due_date, ctx.on, calendar()) {
+                0 => "a vencer".into(),
+                d => format::count(d),
             }
         } else {
             "—".into()
