@@ -159,6 +159,34 @@ pub struct Debtor360 {
     pub on: Date,
 }
 
+/// What the debtor owes to all its creditors together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebtorTotal {
+    pub count: u64,
+    pub open_balance: Money,
+    pub updated_amount: Money,
+}
+
+impl Debtor360 {
+    /// The sum of [`Debtor360::totals`]; `None` if it overflows.
+    pub fn total(&self) -> Option<DebtorTotal> {
+        self.totals.iter().try_fold(
+            DebtorTotal {
+                count: 0,
+                open_balance: Money::ZERO,
+                updated_amount: Money::ZERO,
+            },
+            |sum, t| {
+                Some(DebtorTotal {
+                    count: sum.count.checked_add(t.count)?,
+                    open_balance: sum.open_balance.checked_add(t.open_balance)?,
+                    updated_amount: sum.updated_amount.checked_add(t.updated_amount)?,
+                })
+            },
+        )
+    }
+}
+
 /// One page of the organization's debtors by name.
 #[derive(Debug, Clone)]
 pub struct DebtorPage {

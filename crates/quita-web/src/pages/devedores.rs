@@ -886,25 +886,16 @@ pub async fn show(
             .map(|r| receivable_view(r, &viewer))
             .collect(),
         has_receivables: !v.receivables.is_empty(),
-        grand_total: (v.totals.len() > 1).then(|| {
-            let sum = |f: fn(
-                &quita_app::portfolio::debtors::CreditorTotal,
-            ) -> quita_core::money::Money| {
-                v.totals
-                    .iter()
-                    .map(f)
-                    .try_fold(quita_core::money::Money::ZERO, |a, b| a.checked_add(b))
-            };
-            let money =
-                |m: Option<quita_core::money::Money>| m.map_or_else(|| "—".into(), format::money);
-            TotalView {
+        grand_total: (v.totals.len() > 1)
+            .then(|| v.total())
+            .flatten()
+            .map(|t| TotalView {
                 creditor: "Total".into(),
-                count: v.totals.iter().map(|t| t.count).sum(),
-                open: money(sum(|t| t.open_balance)),
-                updated: money(sum(|t| t.updated_amount)),
+                count: t.count,
+                open: format::money(t.open_balance),
+                updated: format::money(t.updated_amount),
                 not_updated: None,
-            }
-        }),
+            }),
         totals: v
             .totals
             .iter()
