@@ -48,6 +48,10 @@ pub enum AgingError {
     Empty(String),
     #[error("bucket limits must increase from left to right: {0:?}")]
     NotIncreasing(String),
+    #[error("an empty bucket between commas")]
+    EmptyItem,
+    #[error("use bounds alone (30,60,90) or ranges alone (1-30,31-60,61+), not both")]
+    Mixed,
     #[error("a bucket limit must be at least 1 day (0 days is not yet due)")]
     ZeroBound,
     #[error("only the last bucket may be open-ended (N+), and the last one must be")]
@@ -105,6 +109,25 @@ impl AgingBuckets {
                 return Self::from_upper_bounds(&bounds);
             }
             return Err(AgingError::NotIncreasing(spec.trim().to_owned()));
+        }
+        // Not bounds alone: first name a piece that is no bucket at all,
+        // then a mixture of bounds and ranges.
+        let number = |s: &str| s.trim().parse::<u32>().is_ok();
+        let items: Vec<&str> = spec.split(',').map(str::trim).collect();
+        if items.iter().any(|i| i.is_empty()) {
+            return Err(AgingError::EmptyItem);
+        }
+        let bucket = |i: &str| {
+            i.eq_ignore_ascii_case("current")
+                || i.strip_suffix('+').is_some_and(number)
+                || i.split_once('-')
+                    .is_some_and(|(a, b)| number(a) && number(b))
+        };
+        if let Some(bad) = items.iter().find(|i| !number(i) && !bucket(i)) {
+            return Err(AgingError::Syntax((*bad).to_owned()));
+        }
+        if items.iter().any(|i| number(i)) {
+            return Err(AgingError::Mixed);
         }
         let mut uppers = Vec::new();
         let mut expected = 1u32;
@@ -455,6 +478,12 @@ mod tests {
             Err(AgingError::NotIncreasing("30,30".into()))
         );
         assert_eq!(AgingBuckets::parse("0"), Err(AgingError::ZeroBound));
+        assert_eq!(AgingBuckets::parse("30,,60"), Err(AgingError::EmptyItem));
+        assert_eq!(AgingBuckets::parse("30,1-60,61+"), Err(AgingError::Mixed));
+        assert_eq!(
+            AgingBuckets::parse("30,dias"),
+            Err(AgingError::Syntax("dias".into()))
+        );
         assert_eq!(AgingBuckets::parse("0,30"), Err(AgingError::ZeroBound));
         assert_eq!(
             AgingBuckets::parse("2-30,31+"),

@@ -114,7 +114,7 @@ fn buckets_field(raw: &str) -> Result<AgingBuckets, AppError> {
             ),
         )
     };
-    let buckets = AgingBuckets::parse(raw).map_err(|e| refuse(buckets_error_text(raw, &e)))?;
+    let buckets = AgingBuckets::parse(raw).map_err(|e| refuse(buckets_error_text(&e)))?;
     if buckets.len() > MAX_BOUNDS + 2 {
         return Err(refuse(format!("no máximo {MAX_BOUNDS} limites")));
     }
@@ -122,29 +122,12 @@ fn buckets_field(raw: &str) -> Result<AgingBuckets, AppError> {
 }
 
 /// Why a bucket list was refused, in pt-BR.
-fn buckets_error_text(raw: &str, e: &AgingError) -> String {
+fn buckets_error_text(e: &AgingError) -> String {
     match e {
-        AgingError::Syntax(_) => {
-            let items: Vec<&str> = raw.split(',').map(str::trim).collect();
-            let number = |s: &str| s.trim().parse::<u32>().is_ok();
-            let token = |s: &str| {
-                number(s)
-                    || s.eq_ignore_ascii_case("current")
-                    || s.strip_suffix('+').is_some_and(number)
-                    || s.split_once('-')
-                        .is_some_and(|(a, b)| number(a) && number(b))
-            };
-            if items.iter().all(|i| number(i)) {
-                "os limites não estão em ordem crescente".into()
-            } else if let Some(bad) = items.iter().find(|i| !token(i)) {
-                if bad.is_empty() {
-                    "há um limite vazio entre vírgulas".into()
-                } else {
-                    format!("“{bad}” não é um número de dias")
-                }
-            } else {
-                "use só limites (30,60,90) ou só faixas (1-30,31-60,61+), sem misturar".into()
-            }
+        AgingError::Syntax(bad) => format!("“{bad}” não é um número de dias"),
+        AgingError::EmptyItem => "há um limite vazio entre vírgulas".into(),
+        AgingError::Mixed => {
+            "use só limites (30,60,90) ou só faixas (1-30,31-60,61+), sem misturar".into()
         }
         AgingError::NotIncreasing(_) => "os limites não estão em ordem crescente".into(),
         AgingError::ZeroBound => "o primeiro limite deve ser de pelo menos 1 dia".into(),
