@@ -20,6 +20,8 @@ mod pages;
 mod server;
 mod state;
 
+/// The receivable as the API shows it (the CLI prints the same).
+pub use api::ReceivableDto;
 pub use api::openapi_document;
 pub use server::serve;
 pub use state::{AppState, WebSettings};

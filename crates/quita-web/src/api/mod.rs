@@ -9,6 +9,7 @@ mod marks;
 pub use enrichment::default_source as default_contacts_source;
 mod org;
 mod portfolio;
+pub use portfolio::ReceivableDto;
 mod timeline;
 mod tokens;
 mod users;

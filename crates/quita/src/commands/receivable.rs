@@ -7,9 +7,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use quita_app::{auth::Principal, portfolio::closing::Closing};
-use quita_core::money::Money;
-use quita_store::portfolio::receivables::ReceivableRow;
-use serde_json::{Value, json};
 
 use super::{admin::target_org, open_app};
 use crate::{cli::GlobalArgs, config::Config, output};
@@ -70,7 +67,7 @@ pub async fn run(
         .close_receivable(&Principal::cli(org.id), id, None, a.action, &a.reason)
         .await
         .with_context(|| format!("receivable {id}"))?;
-    output::print(a.json, &receivable_json(&row), || {
+    output::print(a.json, &quita_web::ReceivableDto::from(&row), || {
         let done = match a.action {
             Closing::Cancel => "cancelled",
             Closing::WriteOff => "wrote off",
@@ -88,27 +85,6 @@ pub async fn run(
         )
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The receivable as the API's `ReceivableDto` shows it.
-fn receivable_json(r: &ReceivableRow) -> Value {
-    json!({
-        "id": r.id,
-        "creditor_id": r.creditor_id,
-        "debtor_id": r.debtor_id,
-        "contract_id": r.contract_id,
-        "document_number": r.document_number,
-        "installment": r.installment,
-        "installments": r.installments,
-        "issue_date": r.issue_date.map(|d| d.to_string()),
-        "due_date": r.due_date.to_string(),
-        "adjusted_due_date": r.adjusted_due_date.to_string(),
-        "original_amount": Money::from_centavos(r.original_amount).to_string(),
-        "open_balance": Money::from_centavos(r.open_balance).to_string(),
-        "status": r.status.as_str(),
-        "closed_reason": r.closed_reason,
-        "closed_at": r.closed_at.map(|t| t.to_string()),
-    })
 }
 
 #[cfg(test)]
