@@ -19,6 +19,7 @@ pub mod marks;
 mod rows;
 pub mod timeline;
 mod tx_queue;
+mod utf16;
 
 use quita_br::calendar::BusinessCalendar;
 

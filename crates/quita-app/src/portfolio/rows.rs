@@ -1,12 +1,18 @@
-//! Reading the rows of an import file: CSV (`;` or `,`, UTF-8 with or
-//! without BOM, or Windows-1252, decided per field) streamed record by
-//! record, or the first sheet with data of an XLSX workbook.
+//! Reading the rows of an import file: CSV (`;`, `,` or tab; UTF-8 with or
+//! without BOM, or Windows-1252, decided per field; or UTF-16 with its BOM)
+//! streamed record by record, or the first sheet with data of an XLSX
+//! workbook.
 
 use std::{
     collections::VecDeque,
     io::{BufRead, BufReader, Read},
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
 };
+
+use super::utf16::{self, Utf16Reader};
 
 /// Where the line breaks are, for the part of the stream the CSV reader may
 /// still report on (the csv crate's own line numbers are off by one on CRLF
@@ -86,6 +92,10 @@ pub enum FileError {
     Empty,
     #[error("o arquivo parece binário (byte nulo na linha {line}); envie CSV ou XLSX")]
     Binary { line: u64 },
+    #[error(
+        "o arquivo é uma planilha do Excel 97-2003 (.xls), que o Quita não lê: abra-a e salve como .xlsx ou CSV"
+    )]
+    Xls,
     /// `line` is given apart (the report has a column for it).
     #[error("{message}")]
     Malformed { line: u64, message: String },
@@ -130,11 +140,33 @@ impl Overflow {
     }
 }
 
+/// A CSV file's text as UTF-8 (or, for a single-byte file, as it is).
+pub enum Text<R> {
+    Plain(BufReader<R>),
+    Utf16(Utf16Reader<BufReader<R>>),
+}
+
+impl<R: Read> Read for Text<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Text::Plain(r) => r.read(buf),
+            Text::Utf16(r) => r.read(buf),
+        }
+    }
+}
+
+/// How an Excel 97-2003 workbook (an OLE2 compound file) starts.
+const OLE2_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
 pub enum RowSource<R: Read> {
     Csv {
-        reader: csv::Reader<LineCounter<BufReader<R>>>,
+        /// Boxed: the reader's state is large beside the other source's.
+        reader: Box<csv::Reader<LineCounter<BufReader<Text<R>>>>>,
         record: csv::ByteRecord,
         lines: Arc<Mutex<LineIndex>>,
+        /// A UTF-16 file: the bytes read from it, which progress counts
+        /// (the lines' offsets are in the decoded text).
+        raw_read: Option<Arc<AtomicU64>>,
         delimiter: u8,
         /// Fields of the header (the first record), once read.
         header_len: Option<usize>,
@@ -162,21 +194,42 @@ impl<R: Read> RowSource<R> {
     /// CSV reader may have read up to one buffer ahead of the last record).
     pub fn bytes_read(&self) -> u64 {
         match self {
+            RowSource::Csv {
+                raw_read: Some(raw),
+                ..
+            } => raw.load(Ordering::Relaxed),
             RowSource::Csv { lines, .. } => lines.lock().map_or(0, |l| l.offset),
             RowSource::Xlsx { total, .. } => *total,
         }
     }
 
-    /// Opens a CSV stream: skips a UTF-8 BOM and picks the delimiter that
-    /// occurs more often in the header line.
+    /// Opens a CSV stream: decodes UTF-16 (told by its BOM), skips a UTF-8
+    /// BOM and picks the delimiter (`;`, `,` or tab) that occurs most often
+    /// in the header line.
     pub fn csv(input: R) -> Result<Self, FileError> {
-        let mut buf = BufReader::with_capacity(256 * 1024, input);
+        const CAPACITY: usize = 256 * 1024;
+        let mut raw = BufReader::with_capacity(CAPACITY, input);
+        let head = raw.fill_buf().map_err(|e| FileError::Io(e.to_string()))?;
+        let (text, raw_read) = match utf16::sniff(head) {
+            Some(encoding) => {
+                let decoded = Utf16Reader::new(raw, encoding);
+                let counted = decoded.raw_read();
+                (Text::Utf16(decoded), Some(counted))
+            }
+            None => (Text::Plain(raw), None),
+        };
+        // Reads through `raw`'s buffer once, then past it (a read as large
+        // as its capacity bypasses it).
+        let mut buf = BufReader::with_capacity(CAPACITY, text);
         let head = buf.fill_buf().map_err(|e| FileError::Io(e.to_string()))?;
         if head.is_empty() {
             return Err(FileError::Empty);
         }
         if head.starts_with(b"PK\x03\x04") {
             return Err(FileError::Zipped);
+        }
+        if head.starts_with(&OLE2_SIGNATURE) {
+            return Err(FileError::Xls);
         }
         if let Some(pos) = head.iter().position(|b| *b == 0) {
             let line = 1 + head[..pos].iter().filter(|b| **b == b'\n').count() as u64;
@@ -185,9 +238,15 @@ impl<R: Read> RowSource<R> {
         let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
         let first_line_end = head.iter().position(|b| *b == b'\n').unwrap_or(head.len());
         let first = &head[..first_line_end];
-        let semis = first.iter().filter(|b| **b == b';').count();
-        let commas = first.iter().filter(|b| **b == b',').count();
-        let delimiter = if commas > semis { b',' } else { b';' };
+        let count = |d: u8| first.iter().filter(|b| **b == d).count();
+        // `;` unless another is more frequent; a tie keeps the earlier.
+        let delimiter = [b';', b',', b'\t']
+            .into_iter()
+            .fold((b';', 0), |best, d| {
+                let n = count(d);
+                if n > best.1 { (d, n) } else { best }
+            })
+            .0;
         if bom {
             buf.consume(3);
         }
@@ -203,9 +262,10 @@ impl<R: Read> RowSource<R> {
             .buffer_capacity(256 * 1024)
             .from_reader(counted);
         Ok(RowSource::Csv {
-            reader,
+            reader: Box::new(reader),
             record: csv::ByteRecord::new(),
             lines,
+            raw_read,
             delimiter,
             header_len: None,
         })
@@ -220,6 +280,7 @@ impl<R: Read> RowSource<R> {
                 lines,
                 delimiter,
                 header_len,
+                ..
             } => {
                 match reader.read_byte_record(record) {
                     Ok(false) => Ok(None),
@@ -341,6 +402,9 @@ impl RowSource<std::io::Empty> {
         let total = bytes.len() as u64;
         if bytes.is_empty() {
             return Err(FileError::Empty);
+        }
+        if bytes.starts_with(&OLE2_SIGNATURE) {
+            return Err(FileError::Xls);
         }
         let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
             .map_err(|e: calamine::XlsxError| {
@@ -594,6 +658,42 @@ mod tests {
             }
             other => panic!("{:?}", other.map(|r| r.map(|r| r.line))),
         }
+    }
+
+    #[test]
+    fn an_excel_97_workbook_is_named_as_such() {
+        let mut xls = OLE2_SIGNATURE.to_vec();
+        xls.extend_from_slice(&[0; 64]);
+        assert_eq!(RowSource::csv(&xls[..]).err(), Some(FileError::Xls));
+        assert_eq!(RowSource::xlsx(xls).err(), Some(FileError::Xls));
+    }
+
+    /// What spreadsheets save as "Texto Unicode": UTF-16 with its BOM,
+    /// tab-separated, CRLF.
+    #[test]
+    fn unicode_text_is_read_with_tabs_and_line_numbers() {
+        let text = "nome\tvalor\r\nJoão\t1.234,56\r\n\r\n\"Maria\tfilha\"\t10\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let mut src = RowSource::csv(&bytes[..]).unwrap();
+        let rows = all(&mut src);
+        assert_eq!(rows[0], (1, vec!["nome".to_owned(), "valor".to_owned()]));
+        assert_eq!(rows[1], (2, vec!["João".to_owned(), "1.234,56".to_owned()]));
+        assert_eq!(
+            rows[2],
+            (4, vec!["Maria\tfilha".to_owned(), "10".to_owned()])
+        );
+        assert_eq!(src.bytes_read(), bytes.len() as u64);
+    }
+
+    #[test]
+    fn the_most_frequent_separator_wins() {
+        let mut src = RowSource::csv(&b"a\tb\tc;d\n1\t2\t3;4\n"[..]).unwrap();
+        assert_eq!(all(&mut src)[1].1, ["1", "2", "3;4"]);
+        let mut src = RowSource::csv(&b"a;b,c\n1;2,3\n"[..]).unwrap();
+        assert_eq!(all(&mut src)[1].1, ["1", "2,3"]);
     }
 
     #[test]

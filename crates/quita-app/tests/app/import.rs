@@ -377,6 +377,17 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
     let found = app.search_debtors(org, "joao conc", 5).await.unwrap();
     assert_eq!(found[0].name, "João Conceição");
 
+    // What spreadsheets save as "Texto Unicode": UTF-16 with a BOM, tabs.
+    let text = "documento_devedor\tnome_devedor\tnumero_documento\tvencimento\tvalor\r\n52998224725\tJoão Conceição\tNF-2\t10/10/2026\t1.234,56\r\n";
+    let mut unicode = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        unicode.extend_from_slice(&u.to_le_bytes());
+    }
+    let out = import(&app, org, cred, unicode, false).await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    assert_eq!(out.summary.receivables_created, 1, "{:?}", out.problems);
+    assert_eq!(out.summary.debtors_created, 0, "{:?}", out.summary);
+
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     for (c, h) in [
