@@ -1294,6 +1294,14 @@ pub async fn aging_and_debtor_pages(db: Db) {
         "{table}"
     );
     assert_eq!(table.matches("R$ 450,00").count(), 2, "{table}");
+    let foot = table
+        .split("<tfoot>")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        foot.contains("<th>Total</th>") && foot.contains("R$ 900,00"),
+        "{foot}"
+    );
     assert!(html.contains("R$ 900,00"), "{html}");
     let drill = v
         .get(t.url("/relatorios/aging/faixa/2?data_base=15%2F03%2F2026"))
