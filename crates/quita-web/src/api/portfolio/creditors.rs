@@ -1,0 +1,171 @@
+//! Creditors (carteiras) and their charge policy.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use quita_app::AppError;
+use quita_core::{charge_policy::ChargePolicy, role::Role};
+use quita_store::portfolio::creditors::Creditor;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::ApiJson;
+use crate::{AppState, auth::ApiPrincipal, error::ApiError};
+
+/// A creditor (carteira) and its charge policy.
+#[derive(Serialize, ToSchema)]
+pub struct CreditorDto {
+    pub id: i64,
+    pub name: String,
+    /// CNPJ (or CPF) characters, no punctuation.
+    pub document: String,
+    /// `late_fine`, `default_interest_monthly` (percent per month),
+    /// `interest_mode` (`simple`/`compound`), `correction` (`none`, `ipca`,
+    /// `table:NAME`), `collection_fee`, `grace_days`, `consumer_relation`,
+    /// `consumer_fine_cap`; rates are decimal strings in percent.
+    #[schema(value_type = Object)]
+    pub policy: ChargePolicy,
+}
+
+impl From<Creditor> for CreditorDto {
+    fn from(c: Creditor) -> Self {
+        Self {
+            id: c.id,
+            name: c.name,
+            document: c.document,
+            policy: c.policy,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCreditorBody {
+    pub name: String,
+    /// CNPJ or CPF, with or without punctuation.
+    pub document: String,
+    /// Charge policy; missing fields take the defaults (nothing charged,
+    /// consumer relation). In a consumer relation a `late_fine` above
+    /// `consumer_fine_cap` (2 %, CDC art. 52, § 1º) is refused: 422 with
+    /// `field` = `late_fine`.
+    #[schema(value_type = Option<Object>)]
+    pub policy: Option<ChargePolicy>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditorPatchBody {
+    pub name: Option<String>,
+    /// Policy fields to change; the others keep their current values. The
+    /// resulting policy follows the rules of creation (a consumer's
+    /// `late_fine` within `consumer_fine_cap`, else 422 naming `late_fine`).
+    #[schema(value_type = Option<Object>)]
+    pub policy: Option<serde_json::Value>,
+}
+
+/// The organization's creditors.
+#[utoipa::path(get, path = "/api/v1/creditors", tag = "portfolio",
+    responses((status = 200, body = [CreditorDto]), (status = 401, body = crate::error::Problem)))]
+pub async fn creditors(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<Vec<CreditorDto>>, ApiError> {
+    p.require(Role::Viewer)?;
+    Ok(Json(
+        state
+            .app
+            .creditors(p.org_id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Creates a creditor (admin).
+#[utoipa::path(post, path = "/api/v1/creditors", tag = "portfolio", request_body = NewCreditorBody,
+    responses((status = 201, body = CreditorDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create_creditor(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    body: ApiJson<NewCreditorBody>,
+) -> Result<(StatusCode, Json<CreditorDto>), ApiError> {
+    p.require(Role::Admin)?;
+    let b = body.0;
+    let policy = b.policy.unwrap_or_default();
+    let c = state
+        .app
+        .add_creditor(&p, &b.name, &b.document, &policy)
+        .await?;
+    Ok((StatusCode::CREATED, Json(c.into())))
+}
+
+/// One creditor, by id or CNPJ.
+#[utoipa::path(get, path = "/api/v1/creditors/{id}", tag = "portfolio", params(("id" = String, Path, description = "Creditor id or CNPJ/CPF")),
+    responses((status = 200, body = CreditorDto), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn creditor(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(raw): Path<String>,
+) -> Result<Json<CreditorDto>, ApiError> {
+    p.require(Role::Viewer)?;
+    Ok(Json(find_creditor(&state, p.org_id, &raw).await?.into()))
+}
+
+pub(super) async fn find_creditor(
+    state: &AppState,
+    org_id: i64,
+    raw: &str,
+) -> Result<Creditor, ApiError> {
+    match state.app.find_creditor(org_id, raw).await {
+        Err(AppError::Invalid { .. }) => Err(ApiError(AppError::NotFound)),
+        other => Ok(other?),
+    }
+}
+
+/// Changes a creditor's name or charge policy (admin).
+#[utoipa::path(patch, path = "/api/v1/creditors/{id}", tag = "portfolio", request_body = CreditorPatchBody,
+    params(("id" = String, Path, description = "Creditor id or CNPJ/CPF")),
+    responses((status = 200, body = CreditorDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn patch_creditor(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(raw): Path<String>,
+    body: ApiJson<CreditorPatchBody>,
+) -> Result<Json<CreditorDto>, ApiError> {
+    p.require(Role::Admin)?;
+    let c = find_creditor(&state, p.org_id, &raw).await?;
+    let b = body.0;
+    let policy = match b.policy {
+        None => c.policy.clone(),
+        Some(serde_json::Value::Object(changes)) => {
+            let mut current = serde_json::to_value(&c.policy)
+                .map_err(|e| ApiError(AppError::Internal(e.into())))?;
+            if let Some(obj) = current.as_object_mut() {
+                for (k, v) in changes {
+                    if !obj.contains_key(&k) {
+                        return Err(ApiError(AppError::invalid(
+                            "policy",
+                            format!("unknown field {k:?}"),
+                        )));
+                    }
+                    obj.insert(k, v);
+                }
+            }
+            serde_json::from_value(current).map_err(|e| ApiError(AppError::invalid("policy", e)))?
+        }
+        Some(_) => return Err(ApiError(AppError::invalid("policy", "expected an object"))),
+    };
+    let name = b.name.unwrap_or_else(|| c.name.clone());
+    Ok(Json(
+        state
+            .app
+            .update_creditor(&p, c.id, &name, &policy)
+            .await?
+            .into(),
+    ))
+}

@@ -1,0 +1,144 @@
+//! Debtors: search and the list with what each owes.
+
+use axum::{Json, extract::State};
+use quita_app::AppError;
+use quita_core::role::Role;
+use quita_store::portfolio::debtors::DebtorRow;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::ApiQuery;
+use crate::{AppState, auth::ApiPrincipal, error::ApiError, pages::devedores};
+
+/// A debtor in a search result (document masked).
+#[derive(Serialize, ToSchema)]
+pub struct DebtorDto {
+    pub id: i64,
+    pub name: String,
+    /// `pf` or `pj`.
+    pub kind: String,
+    /// `***.982.247-**`.
+    pub document_masked: String,
+    pub deceased: bool,
+    pub do_not_contact: bool,
+    pub over_indebtedness: bool,
+    pub dispute: bool,
+    pub tags: Vec<String>,
+}
+
+impl From<&DebtorRow> for DebtorDto {
+    fn from(d: &DebtorRow) -> Self {
+        Self {
+            id: d.id,
+            name: d.name.clone(),
+            kind: d.kind.clone(),
+            document_masked: devedores::masked(&d.document),
+            deceased: d.deceased,
+            do_not_contact: d.do_not_contact,
+            over_indebtedness: d.over_indebtedness,
+            dispute: d.dispute,
+            tags: d.tags.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct DebtorSearch {
+    /// What to search: an e-mail, CPF/CNPJ, phone or document number by
+    /// prefix (document numbers ignoring case), or a name — those that
+    /// start with it first, then those where each word given starts a word
+    /// of the name, in any order, ignoring case and accents. Without it,
+    /// every debtor is listed by name, one page at a time.
+    q: Option<String>,
+    /// The `next` of the previous page (listing only).
+    after: Option<String>,
+    /// At most this many (1–100, default 20).
+    limit: Option<i64>,
+}
+
+/// What a listed debtor owes today (in the organization's time zone).
+#[derive(Serialize, ToSchema)]
+pub struct DebtorBalanceDto {
+    /// Open or partially paid receivables.
+    pub open_receivables: i64,
+    /// `"1234.56"`.
+    pub open_balance: String,
+    /// Days past due of the oldest of them, counted as the aging list does
+    /// (from the business-day-adjusted due date); zero or less when none is
+    /// past due yet.
+    pub days_past_due: i64,
+}
+
+/// A debtor in a list or search result, with what it owes.
+#[derive(Serialize, ToSchema)]
+pub struct DebtorLineDto {
+    #[serde(flatten)]
+    pub debtor: DebtorDto,
+    /// Null when nothing is collectable.
+    pub balance: Option<DebtorBalanceDto>,
+}
+
+/// Debtors: a search result, or a page of the whole list by name.
+#[derive(Serialize, ToSchema)]
+pub struct DebtorListDto {
+    pub debtors: Vec<DebtorLineDto>,
+    /// Cursor for the next page (`?after=`); null on the last page and for searches.
+    pub next: Option<String>,
+    /// The search found more debtors than `limit` (refine it to see them);
+    /// always false for a page of the list, which has `next` instead.
+    pub truncated: bool,
+}
+
+/// Lists the organization's debtors by name then id with keyset paging
+/// (`after` = the previous page's `next`), or searches them with `q` (agent).
+#[utoipa::path(get, path = "/api/v1/debtors", tag = "portfolio", params(DebtorSearch),
+    responses((status = 200, body = DebtorListDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn debtors(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiQuery(q): ApiQuery<DebtorSearch>,
+) -> Result<Json<DebtorListDto>, ApiError> {
+    p.require(Role::Agent)?;
+    let limit = q.limit.unwrap_or(20).clamp(1, 100);
+    let query = q.q.as_deref().map(str::trim).unwrap_or("");
+    if !query.is_empty() {
+        let found = state.app.debtor_search(p.org_id, query, limit).await?;
+        return Ok(Json(DebtorListDto {
+            debtors: with_balances(&state, &p, &found.debtors).await?,
+            next: None,
+            truncated: found.truncated,
+        }));
+    }
+    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+            AppError::invalid("after", "invalid cursor (use the previous page's next)")
+        })?),
+        None => None,
+    };
+    let page = state.app.debtors_page(&p, after, limit).await?;
+    Ok(Json(DebtorListDto {
+        debtors: with_balances(&state, &p, &page.debtors).await?,
+        next: page.next.map(|n| n.to_string()),
+        truncated: false,
+    }))
+}
+
+/// The list's lines: each debtor with what it owes today (one query).
+async fn with_balances(
+    state: &AppState,
+    p: &quita_app::auth::Principal,
+    rows: &[DebtorRow],
+) -> Result<Vec<DebtorLineDto>, ApiError> {
+    let balances = state.app.debtor_balances_today(p, rows).await?;
+    Ok(rows
+        .iter()
+        .map(|d| DebtorLineDto {
+            debtor: DebtorDto::from(d),
+            balance: balances.get(&d.id).map(|b| DebtorBalanceDto {
+                open_receivables: b.open_receivables,
+                open_balance: b.open_balance.to_string(),
+                days_past_due: b.days_past_due,
+            }),
+        })
+        .collect())
+}

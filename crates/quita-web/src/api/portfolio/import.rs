@@ -1,0 +1,139 @@
+//! Importing receivables with their debtors and contacts.
+
+use axum::{
+    Json,
+    body::{Body, HttpBody as _},
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use quita_app::{
+    AppError,
+    portfolio::import::{ImportOutcome, ImportSummary, RowProblem},
+};
+use quita_core::role::Role;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::creditors::find_creditor;
+use crate::api::ApiQuery;
+use crate::{
+    AppState,
+    auth::ApiPrincipal,
+    error::ApiError,
+    imports::{self, ImportRequest, Spool},
+};
+
+#[derive(Deserialize, IntoParams)]
+pub struct ImportParams {
+    /// Creditor id or CNPJ/CPF.
+    creditor: Option<String>,
+    /// Apply the valid rows even if some are bad (default: all or nothing).
+    #[serde(default)]
+    partial: bool,
+    /// `csv` (default) or `xlsx`.
+    format: Option<String>,
+    /// The file's name, kept as the source of new contacts.
+    file_name: Option<String>,
+}
+
+/// The outcome of an import: what was written and every refused value.
+#[derive(Serialize, ToSchema)]
+pub struct ImportResultDto {
+    /// `rows`, `receivables_created`, `receivables_updated`, `unchanged`,
+    /// `debtors_created`, `contacts_created`, `errors`, `warnings`, `elapsed_ms`, `applied`.
+    #[schema(value_type = Object)]
+    pub summary: ImportSummary,
+    /// `{line, column, value, reason}` per problem; a warning's reason starts with `aviso: `.
+    #[schema(value_type = Vec<Object>)]
+    pub problems: Vec<RowProblem>,
+}
+
+/// Imports receivables with their debtors and contacts (supervisor). The
+/// body is the file itself (CSV or XLSX, up to 200 MB). All or nothing
+/// unless `partial=true`: a refused file answers 422 with the same shape
+/// and `summary.applied = false`, and nothing is written.
+#[utoipa::path(post, path = "/api/v1/imports", tag = "portfolio", params(ImportParams),
+    request_body(content = Vec<u8>, content_type = "text/csv", description = "The file (CSV, or XLSX with format=xlsx)"),
+    responses((status = 200, body = ImportResultDto), (status = 422, body = ImportResultDto, description = "Refused; nothing written"),
+        (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn import(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiQuery(q): ApiQuery<ImportParams>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    p.require(Role::Supervisor)?;
+    let raw = q
+        .creditor
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| AppError::invalid("creditor", "missing ?creditor=<id or CNPJ>"))?;
+    let c = find_creditor(&state, p.org_id, raw).await?;
+    let ext = match q.format.as_deref().unwrap_or("csv") {
+        "csv" => "csv",
+        "xlsx" => "xlsx",
+        other => {
+            return Err(ApiError(AppError::invalid(
+                "format",
+                format!("unknown format {other:?} (csv or xlsx)"),
+            )));
+        }
+    };
+    let file_name = match q.file_name {
+        Some(n) if FileName::ends_with(&n, ext) => n,
+        Some(n) => format!("{n}.{ext}"),
+        None => format!("api.{ext}"),
+    };
+    let mut spool = Spool::new()?;
+    let mut body = body;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let frame = match frame {
+            Ok(f) => f,
+            // The outer middleware answers the bare 413 with the limit named.
+            Err(e) if crate::error::is_over_limit(&e) => {
+                return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+            }
+            Err(e) => return Err(AppError::invalid("body", e).into()),
+        };
+        if let Ok(chunk) = frame.into_data() {
+            spool.write(&chunk)?;
+        }
+    }
+    if spool.size == 0 {
+        return Err(ApiError(AppError::invalid("body", "empty file (0 bytes)")));
+    }
+    let req = ImportRequest {
+        org_id: p.org_id,
+        creditor_id: c.id,
+        creditor_name: c.name,
+        file_name,
+        partial: q.partial,
+        actor: p.actor,
+    };
+    let progress = imports::Progress::default();
+    let out: ImportOutcome = imports::run(&state, &req, spool, &progress).await?;
+    let status = if out.summary.applied {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        Json(ImportResultDto {
+            summary: out.summary,
+            problems: out.problems,
+        }),
+    )
+        .into_response())
+}
+
+struct FileName;
+impl FileName {
+    fn ends_with(name: &str, ext: &str) -> bool {
+        name.to_ascii_lowercase().ends_with(&format!(".{ext}"))
+    }
+}
