@@ -1,0 +1,248 @@
+//! Devedores: the list, the live search and the debtor 360° page.
+
+use askama::Template;
+use axum::{
+    extract::{Query, State},
+    response::Response,
+};
+use quita_app::{AppError, portfolio::debtors::DebtorBalance};
+use quita_core::role::Role;
+use quita_store::portfolio::debtors::DebtorRow;
+use serde::Deserialize;
+
+use crate::pages::{Layout, page};
+use crate::{AppState, auth::UserSession, error::PageError, format};
+
+mod pagina;
+mod vistas;
+
+pub use pagina::*;
+pub use vistas::*;
+
+/// `***.982.247-**` (or the digits if they are not a valid document).
+pub fn masked(digits: &str) -> String {
+    quita_br::document::Document::parse(digits)
+        .map(|d| d.masked())
+        .unwrap_or_else(|_| "***".into())
+}
+
+/// `529.982.247-25`.
+pub fn formatted(digits: &str) -> String {
+    quita_br::document::Document::parse(digits)
+        .map(|d| d.formatted())
+        .unwrap_or_else(|_| digits.to_owned())
+}
+
+pub struct DebtorLine {
+    pub id: i64,
+    pub name: String,
+    pub document: String,
+    pub kind: &'static str,
+    pub flags: Vec<&'static str>,
+    pub tags: Vec<String>,
+    /// Open receivables, or "—".
+    pub open_count: String,
+    /// Open balance in R$, or "—".
+    pub open_balance: String,
+    /// "135 dias", "em dia", or "—" when nothing is open.
+    pub late: String,
+    /// `bad` when past due.
+    pub late_class: &'static str,
+}
+
+/// The labels of the flags the debtor has set, in the alerts' order.
+pub fn flags_of(d: &DebtorRow) -> Vec<&'static str> {
+    flag_boxes(d)
+        .into_iter()
+        .filter(|(_, _, on)| *on)
+        .map(|(_, label, _)| label)
+        .collect()
+}
+
+/// Each collection flag of the debtor: the alerts form's field, its label
+/// and whether it is set.
+fn flag_boxes(d: &DebtorRow) -> Vec<(&'static str, &'static str, bool)> {
+    vec![
+        ("deceased", "Falecido", d.deceased),
+        ("do_not_contact", "Não contatar", d.do_not_contact),
+        (
+            "over_indebtedness",
+            "Superendividamento",
+            d.over_indebtedness,
+        ),
+        ("dispute", "Em disputa", d.dispute),
+    ]
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "pj" | "cnpj" | "PJ" => "PJ",
+        _ => "PF",
+    }
+}
+
+impl DebtorLine {
+    fn of(d: &DebtorRow, balance: Option<&DebtorBalance>) -> Self {
+        let (open_count, open_balance, late, late_class) = match balance {
+            None => ("—".into(), "—".into(), "—".into(), ""),
+            Some(b) if b.days_past_due > 0 => (
+                format::count(b.open_receivables),
+                format::money(b.open_balance),
+                match b.days_past_due {
+                    1 => "1 dia".into(),
+                    n => format!("{} dias", format::count(n)),
+                },
+                "bad",
+            ),
+            Some(b) => (
+                format::count(b.open_receivables),
+                format::money(b.open_balance),
+                "em dia".into(),
+                "",
+            ),
+        };
+        Self {
+            id: d.id,
+            name: d.name.clone(),
+            document: masked(&d.document),
+            kind: kind_label(&d.kind),
+            flags: flags_of(d),
+            tags: d.tags.clone(),
+            open_count,
+            open_balance,
+            late,
+            late_class,
+        }
+    }
+}
+
+/// The lines of the list for `rows`, with what each debtor owes today in
+/// the organization's time zone (one query for the page).
+async fn lines(
+    state: &AppState,
+    s: &UserSession,
+    rows: &[DebtorRow],
+) -> Result<Vec<DebtorLine>, PageError> {
+    let balances = state
+        .app
+        .debtor_balances_today(&s.0.principal, rows)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|d| DebtorLine::of(d, balances.get(&d.id)))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "devedores.html")]
+struct ListPage {
+    layout: Option<Layout>,
+    q: String,
+    debtors: Vec<DebtorLine>,
+    searched: bool,
+    paged: bool,
+    next: Option<i64>,
+    /// The search found more than it shows: how many it shows.
+    limited: Option<i64>,
+    can_enrich: bool,
+}
+
+#[derive(Template)]
+#[template(path = "devedores_lista.html")]
+struct ListFragment {
+    debtors: Vec<DebtorLine>,
+    searched: bool,
+    paged: bool,
+    next: Option<i64>,
+    limited: Option<i64>,
+}
+
+/// Debtors per page of the list.
+const PAGE: i64 = 50;
+
+/// The most debtors a search shows.
+const SEARCH_LIMIT: i64 = 100;
+
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    /// The cursor of the next page (a debtor id, from "Próxima página").
+    #[serde(default)]
+    after: Option<String>,
+}
+
+struct Found {
+    debtors: Vec<DebtorLine>,
+    next: Option<i64>,
+    paged: bool,
+    /// `Some(SEARCH_LIMIT)` when the search found more than that.
+    limited: Option<i64>,
+}
+
+async fn find(state: &AppState, s: &UserSession, q: &SearchQuery) -> Result<Found, PageError> {
+    let p = &s.0.principal;
+    p.require(Role::Agent)?;
+    if q.q.trim().is_empty() {
+        // Every debtor, by name, one page at a time (keyset).
+        let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            Some(raw) => Some(
+                raw.parse::<i64>()
+                    .map_err(|_| PageError(AppError::invalid("after", "cursor inválido")))?,
+            ),
+            None => None,
+        };
+        let pg = state.app.debtors_page(p, after, PAGE).await?;
+        Ok(Found {
+            debtors: lines(state, s, &pg.debtors).await?,
+            next: pg.next,
+            paged: after.is_some(),
+            limited: None,
+        })
+    } else {
+        let found = state
+            .app
+            .debtor_search(p.org_id, &q.q, SEARCH_LIMIT)
+            .await?;
+        Ok(Found {
+            debtors: lines(state, s, &found.debtors).await?,
+            next: None,
+            paged: false,
+            limited: found.truncated.then_some(SEARCH_LIMIT),
+        })
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    s: UserSession,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, PageError> {
+    let found = find(&state, &s, &q).await?;
+    Ok(page(&ListPage {
+        layout: Some(Layout::new(&state, &s.0, "/devedores").await?),
+        searched: !q.q.trim().is_empty(),
+        q: q.q,
+        debtors: found.debtors,
+        paged: found.paged,
+        next: found.next,
+        limited: found.limited,
+        can_enrich: s.0.principal.role.allows(Role::Supervisor),
+    }))
+}
+
+/// The result rows alone, for the htmx live search and "Próxima página".
+pub async fn search(
+    State(state): State<AppState>,
+    s: UserSession,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, PageError> {
+    let found = find(&state, &s, &q).await?;
+    Ok(page(&ListFragment {
+        debtors: found.debtors,
+        searched: !q.q.trim().is_empty(),
+        paged: found.paged,
+        next: found.next,
+        limited: found.limited,
+    }))
+}
