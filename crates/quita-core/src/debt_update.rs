@@ -378,8 +378,9 @@ fn index_label(c: &CorrectionIndex, until: Option<YearMonth>, deflation_floored:
     }
 }
 
-/// `(1 + r)^n × (1 + r × d ÷ 30) − 1`, with checked arithmetic.
-fn compound_factor(r: Decimal, days: i64) -> Option<Decimal> {
+/// Thirty times the compound factor `(1 + r)^n × (1 + r × d ÷ 30) − 1`:
+/// `(1 + r)^n × (30 + r × d) − 30`, exact (the caller divides by 30 last).
+fn compound_factor_times_30(r: Decimal, days: i64) -> Option<Decimal> {
     let n = days / 30;
     let d = days % 30;
     let mut f = Decimal::ONE;
@@ -387,11 +388,9 @@ fn compound_factor(r: Decimal, days: i64) -> Option<Decimal> {
     for _ in 0..n {
         f = f.checked_mul(step)?;
     }
-    let partial = Decimal::ONE.checked_add(
-        r.checked_mul(Decimal::from(d))?
-            .checked_div(Decimal::from(30))?,
-    )?;
-    f.checked_mul(partial)?.checked_sub(Decimal::ONE)
+    let thirty = Decimal::from(30);
+    let partial = thirty.checked_add(r.checked_mul(Decimal::from(d))?)?;
+    f.checked_mul(partial)?.checked_sub(thirty)
 }
 
 /// Calculates the debt update; see the [module docs](self) for the rules.
@@ -478,18 +477,19 @@ pub fn debt_update(
         Money::ZERO
     };
 
-    // 5. Default interest.
+    // 5. Default interest. Dividing by 30 is the one step that may not be
+    // exact, so it comes last: a half centavo stays a half centavo (45.00 at
+    // 1% for 1 day is 0.015, rounded to 0.02, not 0.01499… to 0.01).
     let r = policy.default_interest_monthly().fraction();
-    let interest_fraction = match policy.interest_mode() {
-        InterestMode::Simple => r
-            .checked_mul(Decimal::from(days_late))
-            .and_then(|v| v.checked_div(Decimal::from(30))),
-        InterestMode::Compound => compound_factor(r, days_late),
+    let interest_times_30 = match policy.interest_mode() {
+        InterestMode::Simple => r.checked_mul(Decimal::from(days_late)),
+        InterestMode::Compound => compound_factor_times_30(r, days_late),
     }
     .ok_or(DebtUpdateError::Overflow)?;
     let default_interest = round_to_centavos(
         corrected_dec
-            .checked_mul(interest_fraction)
+            .checked_mul(interest_times_30)
+            .and_then(|v| v.checked_div(Decimal::from(30)))
             .ok_or(DebtUpdateError::Overflow)?,
     )?;
 
@@ -698,6 +698,30 @@ mod tests {
             &WeekendsOnly,
         )
         .unwrap()
+    }
+
+    /// Half a centavo exactly, where `rate × days ÷ 30` has no finite
+    /// decimal form: rounded up, not lost to the division's last digit.
+    #[test]
+    fn interest_ties_round_half_away_from_zero() {
+        let due = date(2026, 3, 2);
+        for (amount, rate, days, interest) in [
+            ("45.00", "1", 1, "0.02"),
+            ("15.00", "1", 1, "0.01"),
+            ("75.00", "1", 1, "0.03"),
+            ("4.50", "10", 1, "0.02"),
+            ("15.00", "1", 3, "0.02"),
+            ("11.25", "2", 2, "0.02"),
+        ] {
+            let p = policy("0", rate, "0", false);
+            let u = calc(&p, amount, due, crate::calendar::add_days(due, days));
+            assert_eq!(u.days_late(), days);
+            assert_eq!(
+                u.default_interest(),
+                money(interest),
+                "{amount} at {rate}% for {days} days"
+            );
+        }
     }
 
     #[test]
@@ -1446,6 +1470,37 @@ mod tests {
                 c.warnings() == [DebtUpdateWarning::ConsumerCollectionFee],
                 c.collection_fee().is_positive()
             );
+        }
+
+        /// Simple interest against exact integer arithmetic:
+        /// `centavos × millionths-of-a-percent × days ÷ (30 × 10⁸)`, rounded
+        /// half away from zero.
+        #[test]
+        fn simple_interest_is_exact(
+            cents in 1i64..100_000_000_000,
+            rate in 0i64..20_000_000,
+            days in 1i64..4000,
+        ) {
+            let c = ChargePolicy {
+                late_fine: Percent::ZERO,
+                default_interest_monthly: Percent::from_db(rate).unwrap(),
+                consumer_relation: false,
+                ..ChargePolicy::default()
+            };
+            let p = effective_policy(&c, None);
+            let due = date(2026, 3, 2);
+            let u = debt_update(&DebtUpdateRequest {
+                principal: Money::from_centavos(cents),
+                due_date: due,
+                on: crate::calendar::add_days(due, days),
+                payments: Money::ZERO,
+                policy: &p,
+                index: None,
+            }, &WeekendsOnly).unwrap();
+            let num = i128::from(cents) * i128::from(rate) * i128::from(u.days_late());
+            let den = 30 * 100_000_000i128;
+            let expected = (2 * num + den) / (2 * den);
+            prop_assert_eq!(i128::from(u.default_interest().centavos()), expected);
         }
 
         #[test]
