@@ -14,12 +14,21 @@ pub(super) struct FingerprintSet {
     keys: Keys,
 }
 
-/// Ids by text key (a CPF/CNPJ, a contract number), each key kept as its
-/// fingerprint: 16 bytes where a `String` costs its header and a heap copy.
-#[derive(Default)]
-pub(super) struct IdsByKey {
-    ids: HashMap<u128, i64, BuildHasherDefault<Fingerprinted>>,
+/// Ids (or other small values) by text key (a CPF/CNPJ, a contract
+/// number), each key kept as its fingerprint: 16 bytes where a `String`
+/// costs its header and a heap copy.
+pub(super) struct IdsByKey<V = i64> {
+    ids: HashMap<u128, V, BuildHasherDefault<Fingerprinted>>,
     keys: Keys,
+}
+
+impl<V> Default for IdsByKey<V> {
+    fn default() -> Self {
+        IdsByKey {
+            ids: HashMap::default(),
+            keys: Keys::default(),
+        }
+    }
 }
 
 /// The two per-process keys of the halves of a fingerprint.
@@ -72,8 +81,8 @@ impl FingerprintSet {
     }
 }
 
-impl IdsByKey {
-    pub fn get(&self, key: &str) -> Option<i64> {
+impl<V: Copy> IdsByKey<V> {
+    pub fn get(&self, key: &str) -> Option<V> {
         self.ids
             .get(&self.keys.fingerprint(&[key.as_bytes()]))
             .copied()
@@ -83,14 +92,14 @@ impl IdsByKey {
         self.get(key).is_some()
     }
 
-    pub fn insert(&mut self, key: &str, id: i64) {
+    pub fn insert(&mut self, key: &str, id: V) {
         let k = self.keys.fingerprint(&[key.as_bytes()]);
         self.ids.insert(k, id);
     }
 }
 
-impl<K: AsRef<str>> Extend<(K, i64)> for IdsByKey {
-    fn extend<I: IntoIterator<Item = (K, i64)>>(&mut self, iter: I) {
+impl<K: AsRef<str>, V: Copy> Extend<(K, V)> for IdsByKey<V> {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         for (k, id) in iter {
             self.insert(k.as_ref(), id);
         }
@@ -103,7 +112,7 @@ mod tests {
 
     #[test]
     fn ids_are_found_by_their_key() {
-        let mut ids = IdsByKey::default();
+        let mut ids: IdsByKey = IdsByKey::default();
         ids.extend([("52998224725", 1), ("CT-1", 2)]);
         ids.insert("CT-10", 3);
         assert_eq!(

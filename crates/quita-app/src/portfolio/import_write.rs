@@ -55,7 +55,8 @@ pub(super) struct BatchWriter<'a> {
     /// The creditor had no contracts when the import began.
     no_contracts: bool,
     debtor_ids: IdsByKey,
-    contract_ids: IdsByKey,
+    /// Contract numbers met so far: `(id, debtor_id)`.
+    contract_ids: IdsByKey<(i64, i64)>,
     /// Contacts already sent in this import (debtor, kind, value).
     contacts_sent: FingerprintSet,
     /// Ids for new debtors and contracts when every one is new.
@@ -383,8 +384,11 @@ impl<'a> BatchWriter<'a> {
             let writes =
                 store::prepare_contracts(self.backend, org_id, creditor_id, &new, &ids, now);
             queue.write(writes).await?;
-            self.contract_ids
-                .extend(new.into_iter().map(|(number, _)| number).zip(ids));
+            self.contract_ids.extend(
+                new.into_iter()
+                    .zip(ids)
+                    .map(|((number, debtor_id), id)| (number, (id, debtor_id))),
+            );
         } else {
             let ids = queue
                 .call(move |tx| {
@@ -429,10 +433,32 @@ impl<'a> BatchWriter<'a> {
         let cal = calendar();
         let mut inserts = Vec::with_capacity(batch.len());
         for ((line, r), &debtor_id) in batch.iter().zip(debtors) {
+            let contract = r
+                .contract()
+                .and_then(|c| Some((c, self.contract_ids.get(c.as_str())?)));
+            // A contract number is the creditor's: one debtor's. Naming
+            // another debtor's contract is a typo in one of the two, and
+            // would show that contract (and charge its terms) to the wrong
+            // person.
+            if let Some((c, (_, owner))) = contract
+                && owner != debtor_id
+            {
+                note_problem(
+                    &mut out.summary.errors,
+                    &mut out.problems,
+                    RowProblem {
+                        line: *line,
+                        column: "contrato".into(),
+                        value: c.as_str().to_owned(),
+                        reason: "o contrato é de outro devedor desta carteira: confira o número do contrato ou o CPF/CNPJ da linha".into(),
+                    },
+                );
+                continue;
+            }
             let incoming = r.to_new_receivable();
             let row = ImportReceivable {
                 debtor_id,
-                contract_id: r.contract().and_then(|c| self.contract_ids.get(c.as_str())),
+                contract_id: contract.map(|(_, (id, _))| id),
                 document_number: r.document_number().as_str().to_owned(),
                 installment: i64::from(r.installment().number()),
                 installments: r.installment().total().map(i64::from),
@@ -452,8 +478,22 @@ impl<'a> BatchWriter<'a> {
                 });
                 continue;
             };
-            let same_links =
-                stored.debtor_id == row.debtor_id && stored.contract_id == row.contract_id;
+            // The same title under another CPF/CNPJ: a typo would move a
+            // debt to someone else, so the row is refused instead.
+            if stored.debtor_id != row.debtor_id {
+                note_problem(
+                    &mut out.summary.errors,
+                    &mut out.problems,
+                    RowProblem {
+                        line: *line,
+                        column: "documento_devedor".into(),
+                        value: r.document().formatted(),
+                        reason: "o título (número do documento e parcela) já existe para outro devedor: a importação não muda o devedor de um título".into(),
+                    },
+                );
+                continue;
+            }
+            let same_links = stored.contract_id == row.contract_id;
             let mut rec = restore(stored)?;
             match rec.update_from_import(incoming) {
                 Ok(changes) if changes.is_empty() && same_links => out.summary.unchanged += 1,

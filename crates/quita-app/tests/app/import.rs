@@ -858,3 +858,81 @@ pub async fn error_report_cells_are_never_formulas(db: Db) {
         &records[6][3]
     );
 }
+
+/// A contract number is one debtor's, and a title one debtor's: a row that
+/// names another debtor's contract, or repeats another debtor's title under
+/// its own CPF/CNPJ, is refused, naming the column, and moves nothing.
+pub async fn rows_never_move_contracts_or_titles_between_debtors(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    // GOOD: Maria's CT-1 (NF-100/1, /2); João's NF-200/1.
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    let joao = "111.444.777-35;João Souza;;;;;;;";
+    let cases = [
+        // João names Maria's stored contract.
+        (
+            format!("{joao}CT-1;NF-900;1;;;30/12/2026;10,00;"),
+            "contrato",
+        ),
+        // Maria's title NF-100/1 under João's CPF.
+        (
+            format!("{joao};NF-100;1;2;01/09/2026;10/10/2026;1.000,00;"),
+            "documento_devedor",
+        ),
+    ];
+    for (row, column) in &cases {
+        let out = import(&app, org, cred, csv(&[row.as_str()]), false).await;
+        assert!(!out.summary.applied, "{row}");
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert_eq!(
+            (out.problems[0].line, out.problems[0].column.as_str()),
+            (2, *column)
+        );
+        // With --partial the row alone is left out.
+        let out = import(&app, org, cred, csv(&[row.as_str(), GOOD[3]]), true).await;
+        assert!(out.summary.applied);
+        assert_eq!(
+            (
+                out.summary.errors,
+                out.summary.unchanged,
+                out.summary.receivables_updated
+            ),
+            (1, 1, 0),
+            "{:?}",
+            out.problems
+        );
+    }
+    // Two new debtors with one new contract number in one file: the second
+    // row is refused.
+    let ana = "390.533.447-05;Ana Lima;;;;;;;CT-9;NF-901;1;;;30/12/2026;10,00;";
+    let bia = "153.509.460-56;Bia Reis;;;;;;;CT-9;NF-902;1;;;30/12/2026;10,00;";
+    let out = import(&app, org, cred, csv(&[ana, bia]), false).await;
+    assert!(!out.summary.applied);
+    assert_eq!(
+        out.problems
+            .iter()
+            .map(|p| (p.line, p.column.as_str()))
+            .collect::<Vec<_>>(),
+        [(3, "contrato")]
+    );
+
+    let maria = debtors::find_by_document(&db, org, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    let joao = debtors::find_by_document(&db, org, "11144477735")
+        .await
+        .unwrap()
+        .unwrap();
+    let on = jiff::civil::date(2026, 11, 23);
+    let (m, j) = (
+        app.debtor_360(org, maria.id, on).await.unwrap(),
+        app.debtor_360(org, joao.id, on).await.unwrap(),
+    );
+    assert_eq!((m.receivables.len(), m.contracts.len()), (2, 1));
+    assert_eq!((j.receivables.len(), j.contracts.len()), (1, 0));
+}

@@ -233,40 +233,46 @@ pub async fn upsert_debtors(
 /// A contract an import names: its number and debtor.
 pub type ImportContract = (String, i64);
 
-/// The ids of the contracts of `creditor_id` among `numbers`.
+/// A stored contract as an import links to it: `(id, debtor_id)`.
+pub type ContractLink = (i64, i64);
+
+/// The ids and debtors of the contracts of `creditor_id` among `numbers`.
 pub async fn contract_ids(
     tx: &mut Tx,
     creditor_id: i64,
     numbers: &[&str],
-) -> Result<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = select_by_keys(
+) -> Result<HashMap<String, ContractLink>> {
+    let rows: Vec<(String, i64, i64)> = select_by_keys(
         tx,
-        "SELECT number, id FROM contracts WHERE creditor_id =",
+        "SELECT number, id, debtor_id FROM contracts WHERE creditor_id =",
         creditor_id,
         "number",
         numbers,
     )
     .await?;
-    Ok(rows.into_iter().collect())
+    Ok(rows
+        .into_iter()
+        .map(|(number, id, debtor_id)| (number, (id, debtor_id)))
+        .collect())
 }
 
 /// Inserts contracts the caller knows are new, as installment plans (until
-/// someone edits them), with ids from [`reserve_ids`]; returns the id of
-/// each number.
+/// someone edits them), with ids from [`reserve_ids`]; returns the id and
+/// debtor of each number.
 pub async fn insert_contracts(
     tx: &mut Tx,
     org_id: i64,
     creditor_id: i64,
     contracts: &[ImportContract],
     now: Timestamp,
-) -> Result<HashMap<String, i64>> {
+) -> Result<HashMap<String, ContractLink>> {
     let ids = reserve_ids(tx, IdTable::Contracts, contracts.len()).await?;
     let writes = prepare_contracts(tx.backend(), org_id, creditor_id, contracts, &ids, now);
     run_all(tx, writes).await?;
     Ok(contracts
         .iter()
         .zip(ids)
-        .map(|((number, _), id)| (number.clone(), id))
+        .map(|((number, debtor_id), id)| (number.clone(), (id, *debtor_id)))
         .collect())
 }
 
@@ -313,15 +319,16 @@ pub fn prepare_contracts(
     )
 }
 
-/// Inserts contracts not yet known (creditor + number) and returns the id of
-/// every number given. `(number, debtor_id)` pairs.
+/// Inserts contracts not yet known (creditor + number) and returns the id
+/// and debtor of every number given (a stored contract keeps its own
+/// debtor, whatever the pair says). `(number, debtor_id)` pairs.
 pub async fn upsert_contracts(
     tx: &mut Tx,
     org_id: i64,
     creditor_id: i64,
     contracts: &[ImportContract],
     now: Timestamp,
-) -> Result<HashMap<String, i64>> {
+) -> Result<HashMap<String, ContractLink>> {
     let numbers: Vec<&str> = contracts.iter().map(|(n, _)| n.as_str()).collect();
     let mut ids = contract_ids(tx, creditor_id, &numbers).await?;
     let mut seen = std::collections::HashSet::new();

@@ -81,6 +81,12 @@ pub async fn import_inserts_with_reserved_ids(db: Db) {
         .await
         .unwrap();
     assert_eq!(found, contracts);
+    assert_eq!((found["CT-1"].1, found["CT-2"].1), (ana, bia));
+    // A stored contract keeps its debtor, whoever names it next.
+    let again = import::upsert_contracts(&mut tx, a.id, c.id, &[("CT-1".into(), bia)], t0())
+        .await
+        .unwrap();
+    assert_eq!(again["CT-1"], (contracts["CT-1"].0, ana));
     assert!(import::has_debtors(&mut tx, a.id).await.unwrap());
     assert!(!import::has_debtors(&mut tx, b.id).await.unwrap());
     assert!(import::has_contracts(&mut tx, c.id).await.unwrap());
@@ -100,7 +106,7 @@ pub async fn import_inserts_with_reserved_ids(db: Db) {
         0
     );
     let rows = [ImportReceivable {
-        contract_id: Some(contracts["CT-1"]),
+        contract_id: Some(contracts["CT-1"].0),
         ..receivable(ana, "NF-1", 1, date(2026, 10, 1), 10_000)
     }];
     assert_eq!(

@@ -203,7 +203,7 @@ pub async fn import_writes_are_idempotent(db: Db) {
         0
     );
     let mut r1 = receivable(ana, "NF-1", 1, date(2026, 1, 10), 10_000);
-    r1.contract_id = Some(contract["CT-1"]);
+    r1.contract_id = Some(contract["CT-1"].0);
     let rows = vec![
         r1.clone(),
         receivable(ana, "NF-1", 2, date(2026, 2, 10), 10_000),
