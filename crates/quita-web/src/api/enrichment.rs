@@ -23,6 +23,7 @@ use super::ApiQuery;
 use crate::{AppState, auth::ApiPrincipal, error::ApiError, imports::Spool};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ContactsImportParams {
     /// Apply the valid rows even if some are bad (default: all or nothing).
     #[serde(default)]
@@ -69,7 +70,7 @@ pub fn default_source(file_name: &str) -> String {
 /// a refused file answers 422 with the same shape, `summary.applied = false`,
 /// and nothing is written.
 #[utoipa::path(post, path = "/api/v1/imports/contacts", tag = "portfolio", params(ContactsImportParams),
-    request_body(content = Vec<u8>, content_type = "text/csv", description = "The file (CSV, or XLSX with format=xlsx)"),
+    request_body(content = crate::api::FileBody, content_type = "text/csv", description = "The file (CSV, or XLSX with format=xlsx)"),
     responses((status = 200, body = ContactsImportResultDto), (status = 422, body = ContactsImportResultDto, description = "Refused; nothing written"),
         (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn import_contacts(

@@ -99,6 +99,12 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     router().split_for_parts().1
 }
 
+/// A file sent as the whole request body: binary in the OpenAPI document
+/// (the handlers read the body as bytes; this type only names its schema).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBody(#[allow(dead_code)] Vec<u8>);
+
 /// A JSON body whose rejection is a problem object naming the fault.
 pub struct ApiJson<T>(pub T);
 

@@ -75,6 +75,7 @@ pub async fn dashboard(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Only entries with a smaller id (keyset pagination).
     before: Option<i64>,

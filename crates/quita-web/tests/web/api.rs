@@ -315,6 +315,46 @@ pub async fn openapi_lists_every_route(db: Db) {
         .collect();
     expected.insert(("delete".into(), "/api/v1/tokens/{id}".into()));
     assert_eq!(listed, expected);
+    // A path parameter is in its path; everything else is in the query, and
+    // a file body is binary, not an array of numbers.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                let name = param["name"].as_str().unwrap();
+                match param["in"].as_str().unwrap() {
+                    "path" => assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path} {param}"
+                    ),
+                    "query" => assert!(
+                        !path.contains(&format!("{{{name}}}")),
+                        "{method} {path} {param}"
+                    ),
+                    other => panic!("{method} {path}: {name} in {other}"),
+                }
+            }
+        }
+    }
+    let body =
+        &doc["paths"]["/api/v1/imports"]["post"]["requestBody"]["content"]["text/csv"]["schema"];
+    let body = match body.get("$ref").and_then(Value::as_str) {
+        Some(r) => &doc["components"]["schemas"][r.rsplit('/').next().unwrap()],
+        None => body,
+    };
+    assert_eq!(
+        (body["type"].as_str(), body["format"].as_str()),
+        (Some("string"), Some("binary")),
+        "{body}"
+    );
+    assert_eq!(
+        doc["paths"]["/api/v1/aging"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["required"] == json!(true))
+            .count(),
+        0
+    );
     // Every documented operation answers (not 404/405) to an authenticated caller.
     let a = t.org("alfa").await;
     let admin = token(&t, a.id, Role::Admin).await;

@@ -15,6 +15,7 @@ use crate::api::ApiQuery;
 use crate::{AppState, auth::ApiPrincipal, error::ApiError, format, pages::relatorios};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AgingParams {
     /// Creditor id or CNPJ; all creditors when missing.
     creditor: Option<String>,

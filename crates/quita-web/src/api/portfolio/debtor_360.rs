@@ -234,6 +234,7 @@ impl ContractDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OnParams {
     /// Date to update amounts to (`2026-03-15`); today when missing.
     pub(super) on: Option<String>,
@@ -307,6 +308,7 @@ pub async fn debtor(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccessParams {
     /// Only accesses older than this id (keyset, from the previous page).
     before: Option<i64>,

@@ -25,6 +25,7 @@ use crate::{
 };
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// Creditor id or CNPJ/CPF.
     creditor: Option<String>,
@@ -54,7 +55,7 @@ pub struct ImportResultDto {
 /// unless `partial=true`: a refused file answers 422 with the same shape
 /// and `summary.applied = false`, and nothing is written.
 #[utoipa::path(post, path = "/api/v1/imports", tag = "portfolio", params(ImportParams),
-    request_body(content = Vec<u8>, content_type = "text/csv", description = "The file (CSV, or XLSX with format=xlsx)"),
+    request_body(content = crate::api::FileBody, content_type = "text/csv", description = "The file (CSV, or XLSX with format=xlsx)"),
     responses((status = 200, body = ImportResultDto), (status = 422, body = ImportResultDto, description = "Refused; nothing written"),
         (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn import(
