@@ -38,6 +38,19 @@ pub enum ContractError {
 }
 
 impl ContractKind {
+    /// The kind an imported row suggests for a contract it creates: `N`
+    /// installments (N > 1) are a crediário, 1 of 1 a one-off sale; with no
+    /// total (open-ended), an installment past the first is a recurring fee
+    /// and the first alone a one-off.
+    pub fn of_installment(number: u16, total: Option<u16>) -> Self {
+        match total {
+            Some(n) if n > 1 => Self::InstallmentPlan,
+            Some(_) => Self::OneOff,
+            None if number > 1 => Self::Recurring,
+            None => Self::OneOff,
+        }
+    }
+
     /// `one_off`, `installment_plan`, `recurring`: the database text.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -122,6 +135,19 @@ pub struct ContractTerms {
     pub collection_fee_allowed: bool,
     pub grace_days: Option<u16>,
     pub consumer_relation: Option<bool>,
+}
+
+impl ContractTerms {
+    /// The bounds of [`check_rates`](crate::charge_policy::check_rates) on
+    /// the rates the contract sets (the consumer cap is applied when
+    /// charging: a contract above it is charged at the cap, and says so).
+    pub fn validate(&self) -> Result<(), crate::charge_policy::ChargePolicyError> {
+        crate::charge_policy::check_rates(
+            self.late_fine,
+            self.default_interest_monthly,
+            self.collection_fee,
+        )
+    }
 }
 
 /// A contract with a debtor.

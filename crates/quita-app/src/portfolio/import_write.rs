@@ -12,9 +12,10 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use quita_core::{
+    contract::ContractKind,
     debtor::DebtorKind,
     import_row::ImportRow,
-    receivable::{ImportUpdateError, Receivable},
+    receivable::{ImportUpdateError, Receivable, ReceivableField},
 };
 use quita_store::{
     Backend, day_number,
@@ -369,7 +370,9 @@ impl<'a> BatchWriter<'a> {
                 && !self.contract_ids.contains(c.as_str())
                 && in_batch.insert(c.as_str())
             {
-                new.push((c.as_str().to_owned(), debtor_id));
+                let i = r.installment();
+                let kind = ContractKind::of_installment(i.number(), i.total()).as_str();
+                new.push((c.as_str().to_owned(), debtor_id, kind));
             }
         }
         if new.is_empty() {
@@ -387,7 +390,7 @@ impl<'a> BatchWriter<'a> {
             self.contract_ids.extend(
                 new.into_iter()
                     .zip(ids)
-                    .map(|((number, debtor_id), id)| (number, (id, debtor_id))),
+                    .map(|((number, debtor_id, _), id)| (number, (id, debtor_id))),
             );
         } else {
             let ids = queue
@@ -495,9 +498,25 @@ impl<'a> BatchWriter<'a> {
             }
             let same_links = stored.contract_id == row.contract_id;
             let mut rec = restore(stored)?;
+            if same_links && rec.changes_from(&incoming).is_empty() {
+                out.summary.unchanged += 1;
+                continue;
+            }
+            let before = rec.clone();
             match rec.update_from_import(incoming) {
-                Ok(changes) if changes.is_empty() && same_links => out.summary.unchanged += 1,
-                Ok(_) => {
+                Ok(changes) => {
+                    // Says what changed, so the report names each updated
+                    // title with its old and new values.
+                    note_problem(
+                        &mut out.summary.warnings,
+                        &mut out.problems,
+                        RowProblem::warning(
+                            *line,
+                            "numero_documento".into(),
+                            key.0.clone(),
+                            &updated_reason(&before, &rec, &changes, same_links),
+                        ),
+                    );
                     let changed = ImportReceivable {
                         status: rec.status().as_str(),
                         ..row
@@ -540,6 +559,56 @@ impl<'a> BatchWriter<'a> {
             .await?;
         Ok(())
     }
+}
+
+/// What an import changed in a stored receivable, old → new, in pt-BR:
+/// `título atualizado: valor em aberto R$ 400,00 → R$ 300,00`.
+fn updated_reason(
+    before: &Receivable,
+    after: &Receivable,
+    changes: &[ReceivableField],
+    same_contract: bool,
+) -> String {
+    let date = |d: Option<jiff::civil::Date>| {
+        d.map_or_else(|| "—".to_owned(), |d| d.strftime("%d/%m/%Y").to_string())
+    };
+    let mut parts: Vec<String> = changes
+        .iter()
+        .map(|f| match f {
+            ReceivableField::IssueDate => format!(
+                "emissão {} → {}",
+                date(before.issue_date()),
+                date(after.issue_date())
+            ),
+            ReceivableField::DueDate => format!(
+                "vencimento {} → {}",
+                date(Some(before.due_date())),
+                date(Some(after.due_date()))
+            ),
+            ReceivableField::OriginalAmount => format!(
+                "valor {} → {}",
+                before.original_amount().format_brl(),
+                after.original_amount().format_brl()
+            ),
+            ReceivableField::OpenBalance => format!(
+                "valor em aberto {} → {}",
+                before.open_balance().format_brl(),
+                after.open_balance().format_brl()
+            ),
+            ReceivableField::InstallmentTotal => {
+                let total = |r: &Receivable| {
+                    r.installment()
+                        .total()
+                        .map_or_else(|| "—".to_owned(), |n| n.to_string())
+                };
+                format!("total de parcelas {} → {}", total(before), total(after))
+            }
+        })
+        .collect();
+    if !same_contract {
+        parts.push("contrato alterado".into());
+    }
+    format!("título atualizado: {}", parts.join("; "))
 }
 
 /// Why a stored receivable keeps its values, in pt-BR (the report's language).

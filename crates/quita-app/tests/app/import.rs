@@ -110,8 +110,21 @@ pub async fn import_then_reimport_then_change(db: Db) {
 
     let mut changed = GOOD.to_vec();
     changed[3] = "111.444.777-35;João Souza;joao@x.com.br;;;;;;;NF-200;1;1;;30/12/2026;99,90;50,00";
-    let third = import(&app, org, cred, csv(&changed), false).await.summary;
-    assert_eq!((third.receivables_updated, third.unchanged), (1, 3));
+    let third = import(&app, org, cred, csv(&changed), false).await;
+    assert_eq!(
+        (third.summary.receivables_updated, third.summary.unchanged),
+        (1, 3)
+    );
+    // The report names the updated title with its old and new values.
+    assert_eq!(third.problems.len(), 1, "{:?}", third.problems);
+    let note = &third.problems[0];
+    assert!(note.is_warning());
+    assert_eq!((note.line, note.value.as_str()), (5, "NF-200"));
+    assert!(
+        note.reason
+            .contains("título atualizado: valor em aberto R$ 99,90 → R$ 50,00"),
+        "{note:?}"
+    );
 
     let maria = debtors::find_by_document(&db, org, "52998224725")
         .await
@@ -743,7 +756,8 @@ pub async fn partial_counts_add_up(db: Db) {
             s.errors,
             s.warnings
         ),
-        (8, 2, 1, 1, 5, 1),
+        // Warnings: the dropped e-mail and the note naming the update.
+        (8, 2, 1, 1, 5, 2),
         "{:?}",
         out.problems
     );
@@ -935,4 +949,17 @@ pub async fn rows_never_move_contracts_or_titles_between_debtors(db: Db) {
     );
     assert_eq!((m.receivables.len(), m.contracts.len()), (2, 1));
     assert_eq!((j.receivables.len(), j.contracts.len()), (1, 0));
+    // A contract is created with the kind its first row suggests: 1 of 2 a
+    // crediário; the 14th fee with no total a recurring one.
+    use quita_core::contract::ContractKind;
+    assert_eq!(m.contracts[0].contract.kind, ContractKind::InstallmentPlan);
+    let fee = "111.444.777-35;João Souza;;;;;;;ASS-1;MEN-14;14;;;30/12/2026;49,90;";
+    assert!(
+        import(&app, org, cred, csv(&[fee]), false)
+            .await
+            .summary
+            .applied
+    );
+    let j = app.debtor_360(org, joao.id, on).await.unwrap();
+    assert_eq!(j.contracts[0].contract.kind, ContractKind::Recurring);
 }

@@ -230,8 +230,9 @@ pub async fn upsert_debtors(
     Ok((created, ids))
 }
 
-/// A contract an import names: its number and debtor.
-pub type ImportContract = (String, i64);
+/// A contract an import names: its number, debtor and kind (the database
+/// text, `installment_plan`…), kept only when the contract is new.
+pub type ImportContract = (String, i64, &'static str);
 
 /// A stored contract as an import links to it: `(id, debtor_id)`.
 pub type ContractLink = (i64, i64);
@@ -272,7 +273,7 @@ pub async fn insert_contracts(
     Ok(contracts
         .iter()
         .zip(ids)
-        .map(|((number, debtor_id), id)| (number.clone(), (id, *debtor_id)))
+        .map(|((number, debtor_id, _), id)| (number.clone(), (id, *debtor_id)))
         .collect())
 }
 
@@ -290,29 +291,30 @@ pub fn prepare_contracts(
     let at = ms(now);
     NewRows {
         into: "contracts (id, org_id, creditor_id, debtor_id, number, kind, created_at, updated_at)",
-        binds: 7,
-        fixed: "'installment_plan', ",
+        binds: 8,
+        fixed: "",
         chunk: 2000,
     }
     .prepare(
         backend,
         &rows,
-        |data, &((number, debtor_id), id)| {
+        |data, &((number, debtor_id, kind), id)| {
             data.int(*id)
                 .int(org_id)
                 .int(creditor_id)
                 .int(*debtor_id)
                 .text(number)
-                .text("installment_plan")
+                .text(kind)
                 .int(at)
                 .int(at);
         },
-        |q, &((number, debtor_id), id)| {
+        |q, &((number, debtor_id, kind), id)| {
             q.bind(*id)
                 .bind(org_id)
                 .bind(creditor_id)
                 .bind(*debtor_id)
                 .bind(number)
+                .bind(*kind)
                 .bind(at)
                 .bind(at)
         },
@@ -329,12 +331,12 @@ pub async fn upsert_contracts(
     contracts: &[ImportContract],
     now: Timestamp,
 ) -> Result<HashMap<String, ContractLink>> {
-    let numbers: Vec<&str> = contracts.iter().map(|(n, _)| n.as_str()).collect();
+    let numbers: Vec<&str> = contracts.iter().map(|(n, _, _)| n.as_str()).collect();
     let mut ids = contract_ids(tx, creditor_id, &numbers).await?;
     let mut seen = std::collections::HashSet::new();
     let new: Vec<ImportContract> = contracts
         .iter()
-        .filter(|(n, _)| !ids.contains_key(n) && seen.insert(n.as_str()))
+        .filter(|(n, _, _)| !ids.contains_key(n) && seen.insert(n.as_str()))
         .cloned()
         .collect();
     ids.extend(insert_contracts(tx, org_id, creditor_id, &new, now).await?);

@@ -72,7 +72,10 @@ pub async fn import_inserts_with_reserved_ids(db: Db) {
         &mut tx,
         a.id,
         c.id,
-        &[("CT-1".into(), ana), ("CT-2".into(), bia)],
+        &[
+            ("CT-1".into(), ana, "installment_plan"),
+            ("CT-2".into(), bia, "recurring"),
+        ],
         t0(),
     )
     .await
@@ -83,9 +86,15 @@ pub async fn import_inserts_with_reserved_ids(db: Db) {
     assert_eq!(found, contracts);
     assert_eq!((found["CT-1"].1, found["CT-2"].1), (ana, bia));
     // A stored contract keeps its debtor, whoever names it next.
-    let again = import::upsert_contracts(&mut tx, a.id, c.id, &[("CT-1".into(), bia)], t0())
-        .await
-        .unwrap();
+    let again = import::upsert_contracts(
+        &mut tx,
+        a.id,
+        c.id,
+        &[("CT-1".into(), bia, "one_off")],
+        t0(),
+    )
+    .await
+    .unwrap();
     assert_eq!(again["CT-1"], (contracts["CT-1"].0, ana));
     assert!(import::has_debtors(&mut tx, a.id).await.unwrap());
     assert!(!import::has_debtors(&mut tx, b.id).await.unwrap());

@@ -176,13 +176,25 @@ pub async fn import_writes_are_idempotent(db: Db) {
         .unwrap();
     assert_eq!((again.len(), ids2), (0, ids.clone()));
     let ana = ids["52998224725"];
-    let contract = import::upsert_contracts(&mut tx, a.id, c.id, &[("CT-1".into(), ana)], t0())
-        .await
-        .unwrap();
+    let contract = import::upsert_contracts(
+        &mut tx,
+        a.id,
+        c.id,
+        &[("CT-1".into(), ana, "installment_plan")],
+        t0(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        import::upsert_contracts(&mut tx, a.id, c.id, &[("CT-1".into(), ana)], t0())
-            .await
-            .unwrap(),
+        import::upsert_contracts(
+            &mut tx,
+            a.id,
+            c.id,
+            &[("CT-1".into(), ana, "installment_plan")],
+            t0()
+        )
+        .await
+        .unwrap(),
         contract
     );
     assert_eq!(
