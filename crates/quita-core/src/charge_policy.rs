@@ -153,7 +153,7 @@ impl FromStr for InterestMode {
 /// JSON: every field is optional on input (missing = the default's value);
 /// rates are decimal strings in percent (`"2.5"`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ChargePolicy {
     /// Late fine (multa moratória), charged once.
     pub late_fine: Percent,
@@ -171,8 +171,8 @@ pub struct ChargePolicy {
     pub consumer_fine_cap: Percent,
 }
 
-/// Why a charge policy cannot be saved; the message is pt-BR, shown as is
-/// by the pages, the API and the CLI.
+/// Why a charge policy (or a contract's terms) cannot be saved; the message
+/// is pt-BR, shown as is by the pages, the API and the CLI.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChargePolicyError {
     /// A consumer relation with a late fine above `cap` (CDC art. 52, § 1º).
@@ -181,25 +181,65 @@ pub enum ChargePolicyError {
         cap.pt_br()
     )]
     ConsumerFineAboveCap { fine: Percent, cap: Percent },
+    /// A fine above the obligation itself (Código Civil, art. 412).
+    #[error("A multa não pode passar de 100% do valor devido (Código Civil, art. 412)")]
+    FineAboveObligation,
+    /// Default interest above [`MAX_RATE`] a month: a typo, not a rate.
+    #[error("Juros de mora acima de 100% ao mês: confira o valor")]
+    InterestTooHigh,
+    /// A collection fee above [`MAX_RATE`] of the debt: a typo, not a fee.
+    #[error("Honorários acima de 100% do débito: confira o valor")]
+    FeeTooHigh,
 }
+
+/// The most a fine (by law), a monthly interest rate or a collection fee
+/// (as a bound on typos) may be: 100 %.
+pub const MAX_RATE: Percent = Percent::whole(100);
 
 impl ChargePolicyError {
     /// The policy field at fault, named as in JSON (`late_fine`).
     pub fn field(&self) -> &'static str {
         match self {
-            Self::ConsumerFineAboveCap { .. } => "late_fine",
+            Self::ConsumerFineAboveCap { .. } | Self::FineAboveObligation => "late_fine",
+            Self::InterestTooHigh => "default_interest_monthly",
+            Self::FeeTooHigh => "collection_fee",
         }
     }
 }
 
+/// The bounds every rate follows, wherever it is set (a creditor's policy,
+/// a contract's terms, a calculation): at most [`MAX_RATE`].
+pub fn check_rates(
+    fine: Option<Percent>,
+    interest: Option<Percent>,
+    fee: Option<Percent>,
+) -> Result<(), ChargePolicyError> {
+    if fine.is_some_and(|f| f > MAX_RATE) {
+        return Err(ChargePolicyError::FineAboveObligation);
+    }
+    if interest.is_some_and(|i| i > MAX_RATE) {
+        return Err(ChargePolicyError::InterestTooHigh);
+    }
+    if fee.is_some_and(|f| f > MAX_RATE) {
+        return Err(ChargePolicyError::FeeTooHigh);
+    }
+    Ok(())
+}
+
 impl ChargePolicy {
     /// The rules a policy must follow to be saved (creating or changing a
-    /// creditor): in a consumer relation the late fine is at most
-    /// `consumer_fine_cap` (CDC art. 52, § 1º). Refusing it here, rather than
-    /// lowering it silently, keeps what the creditor sees equal to what is
-    /// charged. Reading a stored policy does not call this: an older one
-    /// above the cap still loads and is charged at the cap.
+    /// creditor): rates within [`check_rates`], and in a consumer relation
+    /// the late fine at most `consumer_fine_cap` (CDC art. 52, § 1º).
+    /// Refusing it here, rather than lowering it silently, keeps what the
+    /// creditor sees equal to what is charged. Reading a stored policy does
+    /// not call this: an older one above the cap still loads and is charged
+    /// at the cap.
     pub fn validate(&self) -> Result<(), ChargePolicyError> {
+        check_rates(
+            Some(self.late_fine),
+            Some(self.default_interest_monthly),
+            Some(self.collection_fee),
+        )?;
         if self.consumer_relation && self.late_fine > self.consumer_fine_cap {
             return Err(ChargePolicyError::ConsumerFineAboveCap {
                 fine: self.late_fine,
@@ -207,6 +247,21 @@ impl ChargePolicy {
             });
         }
         Ok(())
+    }
+}
+
+impl ChargePolicy {
+    /// What a creditor created without a policy charges, by the CLI and the
+    /// API alike: a 2 % fine and 1 % a month of simple interest (the usual
+    /// terms of Brazilian contracts), no correction, no fee, no grace, not a
+    /// consumer relation (the CLI's `--consumer` turns that on).
+    pub fn usual() -> Self {
+        Self {
+            late_fine: Percent::whole(2),
+            default_interest_monthly: Percent::whole(1),
+            consumer_relation: false,
+            ..Self::default()
+        }
     }
 }
 
@@ -307,6 +362,49 @@ mod tests {
             serde_json::from_value::<ChargePolicy>(serde_json::to_value(&p).unwrap()).unwrap(),
             p
         );
+    }
+
+    #[test]
+    fn rates_above_100_percent_are_refused_by_field() {
+        let p = |fine: &str, interest: &str, fee: &str| ChargePolicy {
+            late_fine: Percent::parse(fine).unwrap(),
+            default_interest_monthly: Percent::parse(interest).unwrap(),
+            collection_fee: Percent::parse(fee).unwrap(),
+            consumer_relation: false,
+            ..ChargePolicy::default()
+        };
+        assert_eq!(p("100", "100", "100").validate(), Ok(()));
+        for (policy, field) in [
+            (p("100,01", "1", "0"), "late_fine"),
+            (p("2", "1000", "0"), "default_interest_monthly"),
+            (p("2", "1", "101"), "collection_fee"),
+        ] {
+            assert_eq!(policy.validate().unwrap_err().field(), field);
+        }
+        assert!(
+            p("150", "1", "0")
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("art. 412")
+        );
+        let terms = crate::contract::ContractTerms {
+            collection_fee: Some(Percent::whole(120)),
+            ..Default::default()
+        };
+        assert_eq!(terms.validate().unwrap_err().field(), "collection_fee");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_and_the_usual_terms_are_2_and_1() {
+        let e = serde_json::from_str::<ChargePolicy>(r#"{"late_fee": "5"}"#).unwrap_err();
+        assert!(e.to_string().contains("late_fee"), "{e}");
+        let u = ChargePolicy::usual();
+        assert_eq!(
+            (u.late_fine, u.default_interest_monthly, u.consumer_relation),
+            (Percent::whole(2), Percent::whole(1), false)
+        );
+        assert_eq!(u.validate(), Ok(()));
     }
 
     #[test]

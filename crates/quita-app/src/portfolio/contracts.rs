@@ -129,6 +129,9 @@ impl App {
     pub async fn save_contract(&self, who: &Principal, c: SaveContract) -> AppResult<ContractRow> {
         who.require(Role::Supervisor)?;
         let terms = c.terms.filter(|t| *t != ContractTerms::default());
+        if let Some(t) = &terms {
+            t.validate().map_err(|e| AppError::invalid(e.field(), e))?;
+        }
         let number =
             ContractNumber::parse(&c.number).map_err(|e| AppError::invalid("number", e))?;
         let product = c

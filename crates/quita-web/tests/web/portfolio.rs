@@ -494,7 +494,7 @@ pub async fn portfolio_api(db: Db) {
     let res = c
         .post(t.url("/api/v1/creditors"))
         .bearer_auth(&admin)
-        .json(&json!({"name": "Loja Boa Vista", "document": "11.222.333/0001-81", "policy": {"late_fine": "2", "default_interest_monthly": "1"}}))
+        .json(&json!({"name": "Loja Boa Vista", "document": "11.222.333/0001-81", "policy": {"late_fine": "2", "default_interest_monthly": "1", "consumer_relation": true}}))
         .send()
         .await
         .unwrap();
@@ -520,12 +520,12 @@ pub async fn portfolio_api(db: Db) {
         .unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json::<Value>().await.unwrap()["field"], "document");
-    // A consumer creditor (the default) with a fine above 2%: refused,
-    // naming the field and the law.
+    // A consumer creditor with a fine above 2%: refused, naming the field
+    // and the law.
     let bad = c
         .post(t.url("/api/v1/creditors"))
         .bearer_auth(&admin)
-        .json(&json!({"name": "Outra", "document": "34.028.316/0001-03", "policy": {"late_fine": "3"}}))
+        .json(&json!({"name": "Outra", "document": "34.028.316/0001-03", "policy": {"late_fine": "3", "consumer_relation": true}}))
         .send()
         .await
         .unwrap();
@@ -544,6 +544,46 @@ pub async fn portfolio_api(db: Db) {
         "{problem}"
     );
     assert_eq!(t.app.creditors(a.id).await.unwrap().len(), 1);
+    // A misspelt policy field, or a fine above the debt itself: refused,
+    // naming the field; nothing is created.
+    for (policy, field) in [
+        (json!({"late_fee": "5"}), "policy"),
+        (json!({"late_fine": "150"}), "late_fine"),
+        (json!({"collection_fee": "500"}), "collection_fee"),
+    ] {
+        let bad = c
+            .post(t.url("/api/v1/creditors"))
+            .bearer_auth(&admin)
+            .json(&json!({"name": "Outra", "document": "34.028.316/0001-03", "policy": policy}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{policy}");
+        let problem: Value = bad.json().await.unwrap();
+        assert_eq!(problem["field"], field, "{problem}");
+    }
+    assert_eq!(t.app.creditors(a.id).await.unwrap().len(), 1);
+    // No policy: the usual terms, as `quita creditor create` gives them.
+    let usual: Value = c
+        .post(t.url("/api/v1/creditors"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Usual", "document": "60.701.190/0001-04", "policy": {"grace_days": 3}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            &usual["policy"]["late_fine"],
+            &usual["policy"]["default_interest_monthly"],
+            &usual["policy"]["consumer_relation"],
+            &usual["policy"]["grace_days"]
+        ),
+        (&json!("2"), &json!("1"), &json!(false), &json!(3)),
+        "{usual}"
+    );
     let bad = c
         .patch(t.url(&format!("/api/v1/creditors/{id}")))
         .bearer_auth(&admin)
@@ -602,7 +642,8 @@ pub async fn portfolio_api(db: Db) {
         .json()
         .await
         .unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    // Loja Boa Vista and Usual.
+    assert_eq!(list.as_array().unwrap().len(), 2);
 
     // Import: roles, all or nothing, partial, re-import.
     let post = |tok: &str, query: &str, body: String| {

@@ -194,6 +194,19 @@ fn stateless(args: &UpdateArgs, today: Date) -> anyhow::Result<DebtUpdate> {
         consumer_relation: args.consumer,
         ..ChargePolicy::default()
     };
+    quita_core::charge_policy::check_rates(
+        Some(creditor.late_fine),
+        Some(creditor.default_interest_monthly),
+        Some(creditor.collection_fee),
+    )
+    .map_err(|e| {
+        let flag = match e.field() {
+            "late_fine" => "--fine",
+            "default_interest_monthly" => "--interest",
+            _ => "--fee",
+        };
+        anyhow!("{flag}: {e}")
+    })?;
     // Giving --fee says the contract has the clause that allows a fee.
     let terms = ContractTerms {
         collection_fee_allowed: args.fee.is_some(),

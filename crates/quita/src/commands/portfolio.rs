@@ -45,13 +45,13 @@ pub struct CreditorCreateArgs {
     #[arg(long)]
     pub document: String,
     /// Late fine, % (multa), applied once after the due date and grace.
-    #[arg(long, default_value = "2")]
+    #[arg(long, default_value = "2", allow_negative_numbers = true)]
     pub fine: String,
     /// Default interest, % per month (juros de mora), simple pro rata die.
-    #[arg(long, default_value = "1")]
+    #[arg(long, default_value = "1", allow_negative_numbers = true)]
     pub interest: String,
     /// Collection fee, % (honorários), only where the contract allows it.
-    #[arg(long, default_value = "0")]
+    #[arg(long, default_value = "0", allow_negative_numbers = true)]
     pub fee: String,
     /// Days after the due date before the fine applies.
     #[arg(long, default_value_t = 0)]

@@ -583,6 +583,25 @@ fn bad_input_is_one_line_naming_the_flag() {
             "--fine:",
         ),
         (
+            &["--amount", "10", "--due", "2026-01-10", "--fine", "150"],
+            "--fine: A multa não pode passar de 100%",
+        ),
+        (
+            &[
+                "--amount",
+                "10",
+                "--due",
+                "2026-01-10",
+                "--interest",
+                "1000",
+            ],
+            "--interest: Juros de mora acima de 100%",
+        ),
+        (
+            &["--amount", "10", "--due", "2026-01-10", "--fee", "101"],
+            "--fee: Honorários acima de 100%",
+        ),
+        (
             &[
                 "--amount",
                 "10",

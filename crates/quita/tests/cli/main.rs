@@ -792,3 +792,41 @@ fn aging_by_creditor_and_by_debtor() {
     );
     assert_one_line_error(&out, "--debtor");
 }
+
+/// A negative rate (given as `--fine -1`, not only `--fine=-1`) or one
+/// above 100 % is refused naming it, and no creditor is created.
+#[test]
+fn creditor_rates_out_of_bounds_are_refused() {
+    let dir = tempdir("rates");
+    json_of(&quita(&dir, &["org", "create", "--name", "Alfa", "--json"]));
+    for (flag, value, needle) in [
+        ("--fine", "-1", "--fine"),
+        ("--fine", "150", "art. 412"),
+        ("--interest", "1000", "Juros de mora acima de 100%"),
+        ("--fee", "500", "Honorários acima de 100%"),
+    ] {
+        let out = quita(
+            &dir,
+            &[
+                "--org",
+                "alfa",
+                "creditor",
+                "create",
+                "--name",
+                "Loja",
+                "--document",
+                "34.028.316/0001-03",
+                flag,
+                value,
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{flag} {value}: {stderr}");
+        assert!(stderr.contains(needle), "{flag} {value}: {stderr}");
+    }
+    let list = json_of(&quita(
+        &dir,
+        &["--org", "alfa", "creditor", "list", "--json"],
+    ));
+    assert_eq!(list, serde_json::json!([]));
+}

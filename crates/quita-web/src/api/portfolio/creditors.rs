@@ -46,12 +46,14 @@ pub struct NewCreditorBody {
     pub name: String,
     /// CNPJ or CPF, with or without punctuation.
     pub document: String,
-    /// Charge policy; missing fields take the defaults (nothing charged,
-    /// consumer relation). In a consumer relation a `late_fine` above
-    /// `consumer_fine_cap` (2 %, CDC art. 52, § 1º) is refused: 422 with
-    /// `field` = `late_fine`.
+    /// Charge policy; missing fields (or a missing policy) take the usual
+    /// terms, as `quita creditor create` does: `late_fine` 2,
+    /// `default_interest_monthly` 1, simple interest, no correction, no fee,
+    /// no grace, `consumer_relation` false. An unknown field is refused. In a
+    /// consumer relation a `late_fine` above `consumer_fine_cap` (2 %, CDC
+    /// art. 52, § 1º) is refused, and any rate above 100: 422 naming the field.
     #[schema(value_type = Option<Object>)]
-    pub policy: Option<ChargePolicy>,
+    pub policy: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -95,7 +97,10 @@ pub async fn create_creditor(
 ) -> Result<(StatusCode, Json<CreditorDto>), ApiError> {
     p.require(Role::Admin)?;
     let b = body.0;
-    let policy = b.policy.unwrap_or_default();
+    let policy = match b.policy {
+        None => ChargePolicy::usual(),
+        Some(changes) => merged(&ChargePolicy::usual(), changes)?,
+    };
     let c = state
         .app
         .add_creditor(&p, &b.name, &b.document, &policy)
@@ -142,23 +147,7 @@ pub async fn patch_creditor(
     let b = body.0;
     let policy = match b.policy {
         None => c.policy.clone(),
-        Some(serde_json::Value::Object(changes)) => {
-            let mut current = serde_json::to_value(&c.policy)
-                .map_err(|e| ApiError(AppError::Internal(e.into())))?;
-            if let Some(obj) = current.as_object_mut() {
-                for (k, v) in changes {
-                    if !obj.contains_key(&k) {
-                        return Err(ApiError(AppError::invalid(
-                            "policy",
-                            format!("unknown field {k:?}"),
-                        )));
-                    }
-                    obj.insert(k, v);
-                }
-            }
-            serde_json::from_value(current).map_err(|e| ApiError(AppError::invalid("policy", e)))?
-        }
-        Some(_) => return Err(ApiError(AppError::invalid("policy", "expected an object"))),
+        Some(changes) => merged(&c.policy, changes)?,
     };
     let name = b.name.unwrap_or_else(|| c.name.clone());
     Ok(Json(
@@ -168,4 +157,26 @@ pub async fn patch_creditor(
             .await?
             .into(),
     ))
+}
+
+/// `base` with the fields of `changes` (a JSON object of policy fields)
+/// put over it; an unknown field or a bad value is a 422 naming `policy`.
+fn merged(base: &ChargePolicy, changes: serde_json::Value) -> Result<ChargePolicy, ApiError> {
+    let serde_json::Value::Object(changes) = changes else {
+        return Err(ApiError(AppError::invalid("policy", "expected an object")));
+    };
+    let mut current =
+        serde_json::to_value(base).map_err(|e| ApiError(AppError::Internal(e.into())))?;
+    if let Some(obj) = current.as_object_mut() {
+        for (k, v) in changes {
+            if !obj.contains_key(&k) {
+                return Err(ApiError(AppError::invalid(
+                    "policy",
+                    format!("unknown field {k:?}"),
+                )));
+            }
+            obj.insert(k, v);
+        }
+    }
+    serde_json::from_value(current).map_err(|e| ApiError(AppError::invalid("policy", e)))
 }
