@@ -128,18 +128,11 @@ pub fn decimal_max(d: impl std::fmt::Display, places: usize) -> String {
     }
 }
 
-/// A date typed by a person: `dd/mm/aaaa` or ISO `aaaa-mm-dd`.
+/// A date typed by a person: `dd/mm/aaaa` or ISO `aaaa-mm-dd`, years 1900
+/// to 2199 — the rule of the import and the CLI, so `1/6/26` is refused
+/// rather than read as the year 26.
 pub fn parse_date(raw: &str) -> Option<jiff::civil::Date> {
-    let t = raw.trim();
-    if let Ok(d) = t.parse::<jiff::civil::Date>() {
-        return Some(d);
-    }
-    let mut parts = t.split('/');
-    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+    quita_core::import_row::parse_date(raw).ok()
 }
 
 /// `1 credor`, `2 credores`, `1.234 credores`: the count and the word in
@@ -263,6 +256,9 @@ mod tests {
         assert_eq!(parse_date("05/03/2026"), Some(d));
         assert_eq!(parse_date("2026-03-05"), Some(d));
         assert_eq!(parse_date("32/03/2026"), None);
+        for two_digit_or_far in ["1/6/26", "01/06/0026", "9999-12-31", "1800-01-01"] {
+            assert_eq!(parse_date(two_digit_or_far), None, "{two_digit_or_far}");
+        }
         assert_eq!(decimal("2.50"), "2,5");
         assert_eq!(decimal("1"), "1");
         assert_eq!(decimal_max("1.10980773821441", 4), "1,1098");

@@ -85,13 +85,18 @@ async fn query_of(state: &AppState, p: &Principal, f: &Filters) -> Result<AgingQ
         "" => None,
         raw => Some(super::parse_id(raw)?),
     };
-    let as_of =
-        match f.data_base.trim() {
-            "" => None,
-            raw => Some(format::parse_date(raw).ok_or_else(|| {
-                AppError::invalid("data_base", "data-base inválida; use dd/mm/aaaa")
-            })?),
-        };
+    let as_of = match f.data_base.trim() {
+        "" => None,
+        raw => Some(format::parse_date(raw).ok_or_else(|| {
+            AppError::invalid(
+                "data_base",
+                format!(
+                    "Data-base “{}” inválida: use dd/mm/aaaa, com o ano em 4 dígitos.",
+                    raw.chars().take(20).collect::<String>()
+                ),
+            )
+        })?),
+    };
     let buckets = buckets_field(&f.faixas)?;
     aging_query(state, p, (creditor, None), as_of, buckets).await
 }
@@ -268,6 +273,11 @@ pub struct CreditorOption {
 struct AgingPage {
     layout: Option<Layout>,
     as_of: String,
+    /// The "Data-base" field: the date shown, or what was typed when it
+    /// did not read.
+    as_of_field: String,
+    /// Why the filters typed could not be used (the report is the default).
+    problem: Option<String>,
     creditor_name: Option<String>,
     creditors: Vec<CreditorOption>,
     /// The "Faixas (dias)" field: blank for the defaults.
@@ -322,7 +332,19 @@ pub async fn aging(
     Query(f): Query<Filters>,
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
-    let q = query_of(&state, p, &f).await?;
+    // A filter that does not read (a date, the buckets) is said above the
+    // form, which keeps what was typed; the report below is the default one.
+    let (q, problem) = match query_of(&state, p, &f).await {
+        Ok(q) => (q, None),
+        Err(AppError::Invalid { message, .. }) => {
+            let fallback = Filters {
+                credor: String::new(),
+                ..Filters::default()
+            };
+            (query_of(&state, p, &fallback).await?, Some(message))
+        }
+        Err(e) => return Err(e.into()),
+    };
     // All creditors: each one's report (one index range apiece), added up
     // for the whole; one creditor: its report alone.
     let (report, per) = if q.creditor_id.is_none() {
@@ -340,6 +362,12 @@ pub async fn aging(
     Ok(page(&AgingPage {
         layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
         as_of: format::civil(q.as_of),
+        as_of_field: if problem.is_some() {
+            f.data_base.trim().to_owned()
+        } else {
+            format::civil(q.as_of)
+        },
+        problem: problem.clone(),
         creditor_name: q
             .creditor_id
             .and_then(|id| creditors.iter().find(|c| c.id == id))
@@ -352,7 +380,11 @@ pub async fn aging(
                 selected: Some(c.id) == q.creditor_id,
             })
             .collect(),
-        faixas: buckets_text(&q.buckets),
+        faixas: if problem.is_some() {
+            f.faixas.trim().to_owned()
+        } else {
+            buckets_text(&q.buckets)
+        },
         qs: query_string(&q),
         rows: report
             .rows()

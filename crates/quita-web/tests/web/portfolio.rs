@@ -1090,7 +1090,9 @@ pub async fn aging_and_debtor_pages(db: Db) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Said on the page, above the form (see aging_buckets.rs).
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("Data-base “ontem” inválida"));
     let csv = v
         .get(t.url("/relatorios/aging.csv?data_base=2026-03-15"))
         .send()
