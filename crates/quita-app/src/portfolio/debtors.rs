@@ -231,6 +231,28 @@ fn number_candidates(q: &str, digits: &str) -> Vec<Candidate> {
     out
 }
 
+/// A search that may be the start of an alphanumeric CNPJ (IN RFB
+/// 2.229/2024): letters and digits with the mask's `.`, `/` and `-`, at
+/// least one of each kind, at most 14 once unmasked, the last two (check
+/// digits) only digits; upper-cased as stored.
+fn alphanumeric_cnpj_prefix(q: &str) -> Option<String> {
+    if !q
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || ".-/".contains(c))
+    {
+        return None;
+    }
+    let bare: String = q
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let letters = bare.chars().any(|c| c.is_ascii_alphabetic());
+    let digits = bare.chars().any(|c| c.is_ascii_digit());
+    let check_digits_ok = bare.chars().skip(12).all(|c| c.is_ascii_digit());
+    (letters && digits && bare.len() <= 14 && check_digits_ok).then_some(bare)
+}
+
 impl App {
     /// Opens a debtor's 360° view for a user or token (agent) and records
     /// the access (who, which debtor, when, through which channel) in the
@@ -466,7 +488,8 @@ impl App {
     /// Debtors matching a search, at most `limit` (1–200), and whether more
     /// matched. With `@`, an e-mail by prefix. Only digits and `.-/()+ x`:
     /// the readings of [`number_candidates`] (CPF/CNPJ, phone), else a
-    /// document number. Anything else: a name — those that start with the
+    /// document number. Letters and digits that may start an alphanumeric
+    /// CNPJ: that CNPJ first. Anything else: a name — those that start with the
     /// text, then those where each word typed starts a word of the name, in
     /// any order, ignoring case and accents
     /// (`quita_store::portfolio::debtors::find_names`) — and when no name
@@ -519,6 +542,15 @@ impl App {
             return Ok(
                 debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?,
             );
+        }
+        // The start of an alphanumeric CNPJ (`12.ABC.345/01DE-35`, stored
+        // `12ABC34501DE35`), in either case.
+        if let Some(cnpj) = alphanumeric_cnpj_prefix(q) {
+            let found =
+                debtors::find(&self.db, org_id, SearchField::Document, &cnpj, limit).await?;
+            if !found.debtors.is_empty() {
+                return Ok(found);
+            }
         }
         let by_name =
             debtors::find(&self.db, org_id, SearchField::Name, &name_key(q), limit).await?;

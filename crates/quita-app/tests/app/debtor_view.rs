@@ -275,4 +275,30 @@ pub async fn search_reads_numbers_as_stored(db: Db) {
             "{q}"
         );
     }
+    // An alphanumeric CNPJ, masked or bare, whole or its start, any case.
+    let tech = "12.ABC.345/01DE-35;Tech Nova Informática S.A.;;;;;;;;TN-1;1;;;30/12/2026;10,00;";
+    assert!(
+        import(&app, org, cred, csv(&[tech]), false)
+            .await
+            .summary
+            .applied
+    );
+    for q in [
+        "12.ABC.345/01DE-35",
+        "12ABC34501DE35",
+        "12abc34501de35",
+        "12ABC345",
+        "12.ABC",
+    ] {
+        assert_eq!(
+            names(app.search_debtors(org, q, 10).await.unwrap()),
+            ["Tech Nova Informática S.A."],
+            "{q}"
+        );
+    }
+    // A document number with letters and digits is still found as one.
+    assert_eq!(
+        names(app.search_debtors(org, "NF-200", 10).await.unwrap()),
+        ["João Souza"]
+    );
 }
