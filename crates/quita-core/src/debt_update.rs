@@ -521,10 +521,15 @@ pub fn debt_update(
         InterestMode::Simple => "Juros de mora simples (pro rata die)",
         InterestMode::Compound => "Juros de mora compostos (capitalização mensal)",
     };
-    let fine_label = if policy.fine_capped() {
-        "Multa moratória (limitada a 2%, CDC art. 52 §1º)"
+    let fine_label = if late && !fine_applies {
+        // Late, but not yet past the grace: the line says why it is zero.
+        let grace = policy.grace_days();
+        let days = if grace == 1 { "dia" } else { "dias" };
+        format!("Multa moratória (não cobrada: dentro da carência de {grace} {days})")
+    } else if policy.fine_capped() {
+        "Multa moratória (limitada a 2%, CDC art. 52 §1º)".to_owned()
     } else {
-        "Multa moratória"
+        "Multa moratória".to_owned()
     };
     let lines = vec![
         DebtLine {
@@ -558,7 +563,7 @@ pub fn debt_update(
         },
         DebtLine {
             kind: DebtLineKind::LateFine,
-            label: fine_label.to_owned(),
+            label: fine_label,
             base: corrected,
             rate: Some(policy.late_fine().as_decimal()),
             days: 0,
@@ -782,6 +787,10 @@ mod tests {
         let u = calc(&p, "300.00", date(2026, 1, 12), date(2026, 1, 15));
         assert_eq!(u.late_fine(), Money::ZERO);
         assert_eq!(u.default_interest(), money("0.90"));
+        assert_eq!(
+            u.lines()[2].label,
+            "Multa moratória (não cobrada: dentro da carência de 5 dias)"
+        );
         // On the 18th (6 days): fine too.
         let u = calc(&p, "300.00", date(2026, 1, 12), date(2026, 1, 18));
         assert_eq!(u.late_fine(), money("6.00"));
