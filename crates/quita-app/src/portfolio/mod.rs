@@ -39,12 +39,30 @@ enum IdOrDocument {
 impl IdOrDocument {
     /// `what` names the field in the error ("creditor", "debtor").
     fn parse(raw: &str, what: &'static str) -> crate::AppResult<Self> {
-        if let Ok(doc) = quita_br::document::Document::parse(raw) {
+        let document = quita_br::document::Document::parse(raw);
+        if let Ok(doc) = document {
             return Ok(Self::Document(doc));
         }
-        raw.trim().parse().map(Self::Id).map_err(|_| {
-            crate::AppError::invalid(what, format!("expected a {what} id or a CPF/CNPJ"))
-        })
+        if let Ok(id) = raw.trim().parse() {
+            return Ok(Self::Id(id));
+        }
+        // Written like a CPF/CNPJ (11 or more letters and digits): why that
+        // document is wrong (a check digit, say) says more than "expected".
+        let significant = raw.chars().filter(char::is_ascii_alphanumeric).count();
+        match document {
+            Err(e) if significant >= 11 => Err(crate::AppError::invalid(
+                what,
+                format!(
+                    "{what} {:?}: {}",
+                    raw.trim(),
+                    quita_core::import_row::document_problem(&e)
+                ),
+            )),
+            _ => Err(crate::AppError::invalid(
+                what,
+                format!("expected a {what} id or a CPF/CNPJ"),
+            )),
+        }
     }
 }
 
@@ -55,6 +73,25 @@ pub fn name_key(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_wrong_document_says_why() {
+        let e = |raw| match super::IdOrDocument::parse(raw, "creditor") {
+            Err(crate::AppError::Invalid { message, .. }) => message,
+            _ => panic!("{raw} read"),
+        };
+        assert_eq!(e("abc"), "expected a creditor id or a CPF/CNPJ");
+        let bad = e("11.111.111/1111-11");
+        assert!(
+            bad.starts_with("creditor \"11.111.111/1111-11\": "),
+            "{bad}"
+        );
+        assert_ne!(bad, "expected a creditor id or a CPF/CNPJ");
+        assert!(matches!(
+            super::IdOrDocument::parse(" 42 ", "creditor"),
+            Ok(super::IdOrDocument::Id(42))
+        ));
+    }
+
     #[test]
     fn name_keys_fold_case_and_accents() {
         assert_eq!(

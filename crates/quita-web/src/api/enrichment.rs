@@ -31,7 +31,8 @@ pub struct ContactsImportParams {
     /// The source kept with each new contact when a row has no `fonte`
     /// (default: `enriquecimento <file_name>`).
     source: Option<String>,
-    /// `csv` (default) or `xlsx`.
+    /// `csv` or `xlsx`; when missing, `xlsx` if `file_name` ends in `.xlsx`,
+    /// else `csv`.
     format: Option<String>,
     /// The file's name (for the default source).
     file_name: Option<String>,
@@ -80,7 +81,14 @@ pub async fn import_contacts(
     body: Body,
 ) -> Result<Response, ApiError> {
     p.require(Role::Supervisor)?;
-    let kind = match q.format.as_deref().unwrap_or("csv") {
+    // Without `format`, the file name's extension says it.
+    let named = q.file_name.as_deref().map(FileKind::of_name);
+    let default = if named == Some(FileKind::Xlsx) {
+        "xlsx"
+    } else {
+        "csv"
+    };
+    let kind = match q.format.as_deref().unwrap_or(default) {
         "csv" => FileKind::Csv,
         "xlsx" => FileKind::Xlsx,
         other => {

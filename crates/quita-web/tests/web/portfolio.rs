@@ -671,6 +671,34 @@ pub async fn portfolio_api(db: Db) {
             .status(),
         StatusCode::NOT_FOUND
     );
+    // A value that names no creditor at all: 422 saying why.
+    for query in ["creditor=abc", "creditor=11.111.111%2F1111-11"] {
+        let res = post(&sup, query, good_csv()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(res.json::<Value>().await.unwrap()["field"], "creditor");
+    }
+    let res = c
+        .get(t.url("/api/v1/aging?creditor=abc"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // `file_name=….xlsx` without `format`: read as a workbook (an empty
+    // one here, so refused as such, not as a zipped CSV).
+    let book = rust_xlsxwriter::Workbook::new().save_to_buffer().unwrap();
+    let res = c
+        .post(t.url(&format!(
+            "/api/v1/imports?creditor={id}&file_name=carteira.xlsx"
+        )))
+        .bearer_auth(&sup)
+        .body(book)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = res.text().await.unwrap();
+    assert!(!text.contains("envie-o com a extensão .xlsx"), "{text}");
     assert_eq!(
         post(&sup, &format!("creditor={id}"), String::new())
             .await
@@ -1092,7 +1120,12 @@ pub async fn aging_and_debtor_pages(db: Db) {
         .unwrap();
     // Said on the page, above the form (see aging_buckets.rs).
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.text().await.unwrap().contains("Data-base “ontem” inválida"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Data-base “ontem” inválida")
+    );
     let csv = v
         .get(t.url("/relatorios/aging.csv?data_base=2026-03-15"))
         .send()

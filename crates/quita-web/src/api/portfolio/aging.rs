@@ -10,7 +10,7 @@ use quita_core::{aging::AgingBuckets, role::Role};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::creditors::find_creditor;
+use super::creditors::creditor_named;
 use crate::api::ApiQuery;
 use crate::{AppState, auth::ApiPrincipal, error::ApiError, format, pages::relatorios};
 
@@ -45,7 +45,7 @@ pub async fn aging(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(raw) => Some(find_creditor(&state, p.org_id, raw).await?.id),
+        Some(raw) => Some(creditor_named(&state, p.org_id, raw).await?.id),
         None => None,
     };
     let as_of = match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

@@ -120,6 +120,19 @@ pub async fn creditor(
     Ok(Json(find_creditor(&state, p.org_id, &raw).await?.into()))
 }
 
+/// A creditor named in a query parameter or body field: a value that names
+/// no creditor at all (`abc`, a CNPJ with a wrong check digit) is a 422
+/// saying why; one that names none of the organization's is a 404.
+pub(super) async fn creditor_named(
+    state: &AppState,
+    org_id: i64,
+    raw: &str,
+) -> Result<Creditor, ApiError> {
+    Ok(state.app.find_creditor(org_id, raw).await?)
+}
+
+/// A creditor named in the path: anything that is not one of the
+/// organization's creditors is a 404.
 pub(super) async fn find_creditor(
     state: &AppState,
     org_id: i64,

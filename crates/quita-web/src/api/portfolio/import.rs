@@ -9,13 +9,14 @@ use axum::{
 };
 use quita_app::{
     AppError,
+    portfolio::import::FileKind,
     portfolio::import::{ImportOutcome, ImportSummary, RowProblem},
 };
 use quita_core::role::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::creditors::find_creditor;
+use super::creditors::creditor_named;
 use crate::api::ApiQuery;
 use crate::{
     AppState,
@@ -32,7 +33,8 @@ pub struct ImportParams {
     /// Apply the valid rows even if some are bad (default: all or nothing).
     #[serde(default)]
     partial: bool,
-    /// `csv` (default) or `xlsx`.
+    /// `csv` or `xlsx`; when missing, `xlsx` if `file_name` ends in `.xlsx`,
+    /// else `csv`.
     format: Option<String>,
     /// The file's name, kept as the source of new contacts.
     file_name: Option<String>,
@@ -71,8 +73,15 @@ pub async fn import(
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .ok_or_else(|| AppError::invalid("creditor", "missing ?creditor=<id or CNPJ>"))?;
-    let c = find_creditor(&state, p.org_id, raw).await?;
-    let ext = match q.format.as_deref().unwrap_or("csv") {
+    let c = creditor_named(&state, p.org_id, raw).await?;
+    // Without `format`, the file name's extension says it.
+    let named = q.file_name.as_deref().map(FileKind::of_name);
+    let default = if named == Some(FileKind::Xlsx) {
+        "xlsx"
+    } else {
+        "csv"
+    };
+    let ext = match q.format.as_deref().unwrap_or(default) {
         "csv" => "csv",
         "xlsx" => "xlsx",
         other => {
