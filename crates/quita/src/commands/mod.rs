@@ -50,9 +50,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         cli.command,
         Command::Serve(_) | Command::Demo(_) | Command::Worker
     );
+    // A one-shot command says its errors itself, one line on stderr;
+    // sqlx's slow-statement warnings (a large import's index builds) are
+    // for a server's log only.
     telemetry::init(
         config.log_format,
-        if serving { &config.log_level } else { "warn" },
+        if serving {
+            &config.log_level
+        } else {
+            "warn,sqlx=error"
+        },
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
