@@ -292,7 +292,7 @@ pub enum HeaderError {
     #[error("cabeçalho vazio")]
     Empty,
     /// Said beside missing columns: the columns that might have been them.
-    #[error("colunas não reconhecidas: {}; renomeie-as para os nomes aceitos (docs/import-format.md)", .names.iter().map(|n| format!("«{n}»")).collect::<Vec<_>>().join(", "))]
+    #[error("colunas não reconhecidas: {}; renomeie-as para os nomes aceitos, listados na página de importação e em docs/import-format.md", .names.iter().map(|n| format!("«{n}»")).collect::<Vec<_>>().join(", "))]
     Unrecognised { names: Vec<String> },
 }
 
@@ -1096,7 +1096,7 @@ mod tests {
         );
         assert_eq!(
             text.last().unwrap(),
-            "colunas não reconhecidas: «CPF do titular», «Doc»; renomeie-as para os nomes aceitos (docs/import-format.md)"
+            "colunas não reconhecidas: «CPF do titular», «Doc»; renomeie-as para os nomes aceitos, listados na página de importação e em docs/import-format.md"
         );
     }
 

@@ -96,6 +96,11 @@ pub enum FileError {
         "o arquivo é uma planilha do Excel 97-2003 (.xls), que o Quita não lê: abra-a e salve como .xlsx ou CSV"
     )]
     Xls,
+    /// A web page (many ERPs export a report as an HTML table named `.xls`).
+    #[error(
+        "o arquivo é uma página HTML (alguns sistemas exportam assim com a extensão .xls): abra-o no Excel e salve como .xlsx ou CSV"
+    )]
+    Html,
     /// `line` is given apart (the report has a column for it).
     #[error("{message}")]
     Malformed { line: u64, message: String },
@@ -157,6 +162,32 @@ impl<R: Read> Read for Text<R> {
 
 /// How an Excel 97-2003 workbook (an OLE2 compound file) starts.
 const OLE2_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Whether `head` (a file's first bytes) is an HTML document: its first
+/// tag, after a BOM and blanks, is `<!doctype html`, `<html`, `<table`, or
+/// a `<meta`/`<head`/`<body` one.
+fn is_html(head: &[u8]) -> bool {
+    let text = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(text.len());
+    let first: Vec<u8> = text[start..]
+        .iter()
+        .take(16)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    [
+        "<!doctype html",
+        "<html",
+        "<table",
+        "<meta",
+        "<head",
+        "<body",
+    ]
+    .iter()
+    .any(|tag| first.starts_with(tag.as_bytes()))
+}
 
 pub enum RowSource<R: Read> {
     Csv {
@@ -230,6 +261,9 @@ impl<R: Read> RowSource<R> {
         }
         if head.starts_with(&OLE2_SIGNATURE) {
             return Err(FileError::Xls);
+        }
+        if is_html(head) {
+            return Err(FileError::Html);
         }
         if let Some(pos) = head.iter().position(|b| *b == 0) {
             let line = 1 + head[..pos].iter().filter(|b| **b == b'\n').count() as u64;
@@ -406,6 +440,9 @@ impl RowSource<std::io::Empty> {
         if bytes.starts_with(&OLE2_SIGNATURE) {
             return Err(FileError::Xls);
         }
+        if is_html(&bytes[..bytes.len().min(64)]) {
+            return Err(FileError::Html);
+        }
         let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
             .map_err(|e: calamine::XlsxError| {
                 tracing::debug!(error = %e, "workbook refused");
@@ -446,7 +483,16 @@ impl RowSource<std::io::Empty> {
             Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
                 format!("{}", f.trunc() as i64)
             }
-            Data::Float(f) => format!("{f}"),
+            // A number cell has no thousands separator: `350.555` would read
+            // as the ambiguous `1.234`, so three decimals get a fourth zero
+            // and the value is refused for its decimals, as it should be.
+            Data::Float(f) => {
+                let text = format!("{f}");
+                match text.split_once('.') {
+                    Some((_, decimals)) if decimals.len() == 3 => format!("{text}0"),
+                    _ => text,
+                }
+            }
             Data::Bool(b) => b.to_string(),
             Data::DateTime(d) => excel_date(d.as_f64()),
             Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
@@ -668,6 +714,20 @@ mod tests {
         assert_eq!(RowSource::xlsx(xls).err(), Some(FileError::Xls));
     }
 
+    #[test]
+    fn a_web_page_named_xls_is_named_as_such() {
+        for page in [
+            &b"<html><body><table><tr><td>documento_devedor</td></tr></table></body></html>"[..],
+            b"\xEF\xBB\xBF\r\n  <!DOCTYPE html><html>",
+            b"<TABLE border=1><TR><TD>x</TD></TR></TABLE>",
+        ] {
+            assert_eq!(RowSource::csv(page).err(), Some(FileError::Html));
+            assert_eq!(RowSource::xlsx(page.to_vec()).err(), Some(FileError::Html));
+        }
+        // A CSV whose first cell starts with `<` is still a CSV.
+        assert!(RowSource::csv(&b"<nome>;valor\nx;1\n"[..]).is_ok());
+    }
+
     /// What spreadsheets save as "Texto Unicode": UTF-16 with its BOM,
     /// tab-separated, CRLF.
     #[test]
@@ -701,6 +761,28 @@ mod tests {
         assert_eq!(
             RowSource::csv(&b"PK\x03\x04\x14\x00"[..]).err(),
             Some(FileError::Zipped)
+        );
+    }
+
+    #[test]
+    fn number_cells_never_read_as_thousands() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "valor").unwrap();
+        for (r, v) in [350.555, 1234.5, 10.25, 7.0].iter().enumerate() {
+            sheet.write_number(r as u32 + 1, 0, *v).unwrap();
+        }
+        let mut src = RowSource::xlsx(book.save_to_buffer().unwrap()).unwrap();
+        let mut cells = Vec::new();
+        while let Some(r) = src.next_record().unwrap() {
+            cells.push(r.fields[0].clone());
+        }
+        assert_eq!(cells, ["valor", "350.5550", "1234.5", "10.25", "7"]);
+        // So the amount is refused for its decimals, not as ambiguous.
+        let e = quita_core::money::Money::parse(&cells[1]).unwrap_err();
+        assert!(
+            e.to_string().contains("more than two decimal places"),
+            "{e}"
         );
     }
 
