@@ -436,6 +436,9 @@ pub struct DrillRow {
     pub document_number: String,
     pub installment: String,
     pub due: String,
+    /// The next business day, when the due date is not one (lateness in
+    /// the aging counts from it).
+    pub payable_until: Option<String>,
     /// `1.435`, or `a vencer` when not yet due.
     pub days: String,
     pub original: String,
@@ -525,6 +528,8 @@ pub async fn bucket(
                     None => r.installment.to_string(),
                 },
                 due: format::civil(r.due_date),
+                payable_until: (r.adjusted_due_date != r.due_date)
+                    .then(|| format::civil(r.adjusted_due_date)),
                 days: match as_of_day - quita_store::day_number(r.adjusted_due_date) {
                     d if d > 0 => format::count(d),
                     _ => "a vencer".into(),

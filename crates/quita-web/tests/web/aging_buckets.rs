@@ -217,3 +217,26 @@ pub async fn aging_with_custom_buckets(db: Db) {
         assert!(html.contains("Voltar e corrigir"), "{html}");
     }
 }
+
+/// A receivable due on a Saturday: the drill-down shows the business day it
+/// was payable until, and counts lateness from it, as its bucket does.
+pub async fn aging_drill_down_names_the_business_day(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    let header = good_csv().lines().next().unwrap().to_owned();
+    // Saturday 28/02/2026, payable until Monday 02/03/2026.
+    let row = "318.447.092-05;José Carlos dos Santos;;;;;;;;SAB-1;1;;;28/02/2026;80,00;";
+    import(&t, a.id, cred.id, &format!("{header}\n{row}\n")).await;
+    let v = client();
+    logged_in(&t, &v, &a.email("viewer")).await;
+    // On 10/03/2026: 8 days from the Monday (10 from the Saturday).
+    let (status, html) = get(&v, &t, "/relatorios/aging/faixa/1?data_base=10/03/2026").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("28/02/2026<br><small class=\"muted\">pagável até 02/03/2026</small>"),
+        "{html}"
+    );
+    assert!(html.contains("<td class=\"num\">8</td>"), "{html}");
+    assert!(html.contains("Dias de atraso (desde o dia útil)"), "{html}");
+}
