@@ -9,17 +9,21 @@ use axum::{
 };
 use quita_app::{AppError, portfolio::contracts::SaveContract};
 use quita_core::{
+    charge_policy::{CorrectionIndex, InterestMode},
     contract::{ContractKind, ContractTerms},
     import_row::parse_date,
+    rate::Percent,
     role::Role,
 };
+use quita_store::portfolio::contracts::ContractRow;
 use serde::Deserialize;
 
 use super::{grace_days_field, parse_id, percent_field};
-use crate::{AppState, auth::UserSession, error::PageError};
+use crate::{AppState, auth::UserSession, error::PageError, format};
 
-/// The "Registrar contrato" form of the debtor page. A term left blank is
-/// not agreed in the contract: the creditor's policy applies to it.
+/// A contract and its terms as the debtor page's form
+/// ([`ContractPageForm`]) and the API send them. A term left blank is not
+/// agreed in the contract: the creditor's policy applies to it.
 #[derive(Debug, Default, Deserialize)]
 pub struct ContractForm {
     #[serde(default)]
@@ -47,8 +51,9 @@ pub struct ContractForm {
 
 impl ContractForm {
     pub(crate) fn to_contract(&self, debtor_id: i64) -> Result<SaveContract, AppError> {
-        let creditor_id = parse_id(&self.creditor_id)
-            .map_err(|_| AppError::invalid("creditor_id", "escolha o credor do contrato"))?;
+        let creditor_id = parse_id(&self.creditor_id).map_err(|_| {
+            AppError::invalid("creditor_id", "Credor: escolha a carteira do contrato")
+        })?;
         let kind = self
             .kind
             .trim()
@@ -81,6 +86,101 @@ impl ContractForm {
     }
 }
 
+/// The debtor page's form: the [`ContractForm`] the API shares, and the
+/// terms only the page sets. Blank is "not agreed" (the creditor's).
+#[derive(Debug, Default, Deserialize)]
+pub struct ContractPageForm {
+    #[serde(flatten)]
+    pub contract: ContractForm,
+    /// `simple` or `compound`.
+    #[serde(default)]
+    pub interest_mode: String,
+    /// `none`, `ipca` or `table:NAME`.
+    #[serde(default)]
+    pub correction: String,
+    /// `sim` or `nao`: whether the contract is a consumer relation.
+    #[serde(default)]
+    pub consumer: String,
+}
+
+/// A percentage as the form shows it (`0,5`), blank when not agreed.
+fn percent_text(p: Option<Percent>) -> String {
+    p.map(|p| format::decimal(p.as_decimal()))
+        .unwrap_or_default()
+}
+
+impl ContractPageForm {
+    /// The form filled with a recorded contract ("Editar condições"):
+    /// sent back unchanged, it records the same contract.
+    pub fn of(c: &ContractRow) -> Self {
+        let none = ContractTerms::default();
+        let t = c.terms.as_ref().unwrap_or(&none);
+        Self {
+            contract: ContractForm {
+                creditor_id: c.creditor_id.to_string(),
+                number: c.number.clone(),
+                kind: c.kind.as_str().to_owned(),
+                product: c.product.clone().unwrap_or_default(),
+                starts_on: c.starts_on.map(format::civil).unwrap_or_default(),
+                late_fine: percent_text(t.late_fine),
+                interest: percent_text(t.default_interest_monthly),
+                fee: percent_text(t.collection_fee),
+                fee_allowed: t.collection_fee_allowed.then(|| "on".to_owned()),
+                grace_days: t.grace_days.map(|d| d.to_string()).unwrap_or_default(),
+            },
+            interest_mode: t
+                .interest_mode
+                .map(|m| m.as_str().to_owned())
+                .unwrap_or_default(),
+            correction: t
+                .correction
+                .as_ref()
+                .map(CorrectionIndex::to_db)
+                .unwrap_or_default(),
+            consumer: match t.consumer_relation {
+                None => String::new(),
+                Some(true) => "sim".into(),
+                Some(false) => "nao".into(),
+            },
+        }
+    }
+
+    pub(crate) fn to_contract(&self, debtor_id: i64) -> Result<SaveContract, AppError> {
+        let mut c = self.contract.to_contract(debtor_id)?;
+        let interest_mode = match self.interest_mode.trim() {
+            "" => None,
+            raw => Some(raw.parse::<InterestMode>().map_err(|_| {
+                AppError::invalid(
+                    "interest_mode",
+                    "Juros de mora: escolha simples ou compostos",
+                )
+            })?),
+        };
+        let correction = match self.correction.trim() {
+            "" => None,
+            raw => Some(CorrectionIndex::from_db(raw).map_err(|_| {
+                AppError::invalid("correction", "Correção monetária: índice desconhecido")
+            })?),
+        };
+        let consumer_relation = match self.consumer.trim() {
+            "" => None,
+            "sim" => Some(true),
+            "nao" => Some(false),
+            _ => {
+                return Err(AppError::invalid(
+                    "consumer",
+                    "Relação de consumo: escolha sim, não ou a da carteira",
+                ));
+            }
+        };
+        let t = c.terms.get_or_insert_with(ContractTerms::default);
+        t.interest_mode = interest_mode;
+        t.correction = correction;
+        t.consumer_relation = consumer_relation;
+        Ok(c)
+    }
+}
+
 /// `POST /devedores/{id}/contratos`: records the contract (or replaces the
 /// terms of the debtor's contract with that creditor and number) and goes
 /// back to the debtor's page at the contract.
@@ -88,7 +188,7 @@ pub async fn save(
     State(state): State<AppState>,
     s: UserSession,
     Path(raw): Path<String>,
-    Form(f): Form<ContractForm>,
+    Form(f): Form<ContractPageForm>,
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
     p.require(Role::Supervisor)?;
@@ -137,6 +237,119 @@ mod tests {
             plain.to_contract(7).unwrap().terms,
             Some(ContractTerms::default())
         );
+    }
+
+    /// The page's form as the browser sends it (the fields of
+    /// [`ContractForm`] flattened in).
+    fn page_form(body: &str) -> ContractPageForm {
+        serde_urlencoded::from_str(body).unwrap()
+    }
+
+    #[test]
+    fn page_form_sets_the_other_terms() {
+        let f = page_form(
+            "_csrf=x&creditor_id=3&number=CT-9&kind=recurring&product=Plano&starts_on=01%2F12%2F2025\
+             &late_fine=&interest=0%2C5&interest_mode=compound&correction=ipca&fee=10\
+             &fee_allowed=on&grace_days=&consumer=nao",
+        );
+        let c = f.to_contract(7).unwrap();
+        let t = c.terms.unwrap();
+        assert_eq!(
+            (t.interest_mode, t.correction, t.consumer_relation),
+            (
+                Some(InterestMode::Compound),
+                Some(CorrectionIndex::Ipca),
+                Some(false)
+            )
+        );
+        assert!(t.collection_fee_allowed);
+        assert_eq!(t.collection_fee, Some(Percent::parse("10").unwrap()));
+        assert_eq!(c.kind, ContractKind::Recurring);
+        // Blank selects are the creditor's; `none` is no correction agreed.
+        let f = page_form("creditor_id=3&number=CT-9&kind=one_off&correction=none");
+        let t = f.to_contract(7).unwrap().terms.unwrap();
+        assert_eq!(
+            (t.interest_mode, t.correction, t.consumer_relation),
+            (None, Some(CorrectionIndex::None), None)
+        );
+        for (body, field) in [
+            ("creditor_id=&number=CT-9&kind=one_off", "creditor_id"),
+            (
+                "creditor_id=3&number=CT-9&kind=one_off&interest_mode=x",
+                "interest_mode",
+            ),
+            (
+                "creditor_id=3&number=CT-9&kind=one_off&correction=ipca2",
+                "correction",
+            ),
+            (
+                "creditor_id=3&number=CT-9&kind=one_off&consumer=talvez",
+                "consumer",
+            ),
+        ] {
+            let e = page_form(body).to_contract(7).unwrap_err();
+            assert!(format!("{e:?}").contains(field), "{body}: {e:?}");
+        }
+        let e = page_form("creditor_id=&number=CT-9&kind=one_off")
+            .to_contract(7)
+            .unwrap_err();
+        assert!(e.to_string().contains("escolha a carteira"), "{e}");
+    }
+
+    /// "Editar condições": the form filled with a contract records it
+    /// again as it is, every term included.
+    #[test]
+    fn a_filled_form_records_the_same_contract() {
+        let terms = ContractTerms {
+            late_fine: Some(Percent::parse("1,5").unwrap()),
+            default_interest_monthly: Some(Percent::parse("0,33").unwrap()),
+            interest_mode: Some(InterestMode::Compound),
+            correction: Some(CorrectionIndex::Table("igpm".into())),
+            collection_fee: Some(Percent::parse("10").unwrap()),
+            collection_fee_allowed: true,
+            grace_days: Some(5),
+            consumer_relation: Some(true),
+        };
+        let row = ContractRow {
+            id: 11,
+            creditor_id: 3,
+            debtor_id: 7,
+            number: "CT-001/2026".into(),
+            kind: ContractKind::Recurring,
+            product: Some("Plano anual".into()),
+            starts_on: Some(jiff::civil::date(2026, 2, 1)),
+            terms: Some(terms.clone()),
+        };
+        let f = ContractPageForm::of(&row);
+        assert_eq!(f.contract.starts_on, "01/02/2026");
+        assert_eq!(f.contract.late_fine, "1,5");
+        let c = f.to_contract(7).unwrap();
+        assert_eq!(
+            (
+                c.creditor_id,
+                c.number.as_str(),
+                c.kind,
+                c.product.as_deref()
+            ),
+            (
+                3,
+                "CT-001/2026",
+                ContractKind::Recurring,
+                Some("Plano anual")
+            )
+        );
+        assert_eq!(c.starts_on, row.starts_on);
+        assert_eq!(c.terms, Some(terms));
+        // A contract that follows the creditor's policy stays so.
+        let plain = ContractRow {
+            terms: None,
+            product: None,
+            starts_on: None,
+            ..row
+        };
+        let c = ContractPageForm::of(&plain).to_contract(7).unwrap();
+        assert_eq!(c.terms, Some(ContractTerms::default()));
+        assert_eq!((c.product.as_deref(), c.starts_on), (Some(""), None));
     }
 
     #[test]

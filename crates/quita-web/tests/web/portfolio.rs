@@ -1407,4 +1407,491 @@ pub async fn aging_and_debtor_pages(db: Db) {
         totals.contains("<tfoot><tr class=\"total\"><th>Total</th>"),
         "{totals}"
     );
+
+    // The contract form and the calculation notices of the 360° page, each
+    // in an organization of its own.
+    contract_form_chooses_the_debtors_creditor(&t).await;
+    contract_terms_are_edited_in_place(&t).await;
+    memory_notices_are_said_once(&t).await;
+}
+
+/// The fields the debtor page's contract form sends as it is shown: its
+/// inputs' values (a checkbox only when ticked) and each select's selected
+/// option (else its first), as a browser submits them untouched.
+fn contract_form_fields(html: &str) -> Vec<(String, String)> {
+    let form = html
+        .split("id=\"form-contrato\"")
+        .nth(1)
+        .and_then(|f| f.split("</form>").next())
+        .unwrap_or_else(|| panic!("no contract form: {html}"));
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let raw = tag[at..].split('"').next()?;
+        Some(
+            raw.replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        )
+    };
+    let mut fields = Vec::new();
+    for tag in form.split("<input").skip(1) {
+        let tag = tag.split('>').next().unwrap();
+        let Some(name) = attr(tag, "name") else {
+            continue;
+        };
+        if tag.contains("type=\"checkbox\"") {
+            if tag.contains(" checked") {
+                fields.push((name, "on".to_owned()));
+            }
+        } else {
+            fields.push((name, attr(tag, "value").unwrap_or_default()));
+        }
+    }
+    for select in form.split("<select").skip(1) {
+        let (open, rest) = select.split_once('>').unwrap();
+        let options = rest.split("</select>").next().unwrap();
+        let chosen = options
+            .split("<option")
+            .skip(1)
+            .find(|o| o.split('>').next().unwrap().contains(" selected"))
+            .or_else(|| options.split("<option").nth(1))
+            .and_then(|o| attr(o.split('>').next().unwrap(), "value"))
+            .unwrap_or_default();
+        fields.push((attr(open, "name").unwrap(), chosen));
+    }
+    fields
+}
+
+/// The value the contract form sends for `name`.
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Sets (or adds) the field `name` of a form about to be sent.
+fn set_field(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    fields.retain(|(n, _)| n != name);
+    fields.push((name.to_owned(), value.to_owned()));
+}
+
+async fn page_of(c: &Client, url: String) -> String {
+    let res = c.get(url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.text().await.unwrap()
+}
+
+/// The "Registrar contrato" form starts at the creditor the debtor owes
+/// to, not at the first creditor by name: the only one it owes to, else
+/// the one it owes most; a debtor who owes nothing gets "Escolha a
+/// carteira", which the form refuses to save.
+async fn contract_form_chooses_the_debtors_creditor(t: &TestApp) {
+    let g = t.org("gama").await;
+    let first = creditor(t, g.id, "Aaa Primeira", "11.222.333/0001-81").await;
+    let owed = creditor(t, g.id, "Zeta Cobranças", "34.028.316/0001-03").await;
+    assert!(import(t, g.id, owed.id, &good_csv()).await.summary.applied);
+    let maria = t.app.search_debtors(g.id, "maria", 5).await.unwrap()[0].id;
+    let jose = t.app.search_debtors(g.id, "jose", 5).await.unwrap()[0].id;
+    let sup = client();
+    logged_in(t, &sup, &g.email("supervisor")).await;
+    let option = |id: i64, name: &str, selected: bool| {
+        format!(
+            "<option value=\"{id}\"{}>{name}</option>",
+            if selected { " selected" } else { "" }
+        )
+    };
+    let html = page_of(&sup, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(
+        html.contains(&option(owed.id, "Zeta Cobranças", true))
+            && html.contains(&option(first.id, "Aaa Primeira", false))
+            && html.contains("<option value=\"\">Escolha a carteira</option>"),
+        "{html}"
+    );
+    assert_eq!(
+        field(&contract_form_fields(&html), "creditor_id"),
+        Some(owed.id.to_string().as_str())
+    );
+
+    // Maria now owes more to the other creditor: the form starts there;
+    // José still owes to one only.
+    let more = format!(
+        "{HEADER}529.982.247-25;maria aparecida da silva;;;;;;;;GR-1;1;1;;2026-02-10;500,00;500,00\n"
+    );
+    assert!(import(t, g.id, first.id, &more).await.summary.applied);
+    let html = page_of(&sup, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(
+        html.contains(&option(first.id, "Aaa Primeira", true))
+            && html.contains(&option(owed.id, "Zeta Cobranças", false)),
+        "{html}"
+    );
+    let html = page_of(&sup, t.url(&format!("/devedores/{jose}"))).await;
+    assert!(
+        html.contains(&option(owed.id, "Zeta Cobranças", true)),
+        "{html}"
+    );
+
+    // A debtor who owes nothing: no creditor is chosen for the user.
+    let mut tx = t.app.db.begin_write().await.unwrap();
+    quita_store::portfolio::import::upsert_debtors(
+        &mut tx,
+        g.id,
+        &[quita_store::portfolio::import::ImportDebtor {
+            document: "11144477735".into(),
+            kind: "pf",
+            name: "Sem Dívida".into(),
+            name_key: "sem divida".into(),
+        }],
+        t.app.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let clean = t.app.search_debtors(g.id, "sem divida", 5).await.unwrap()[0].id;
+    let html = page_of(&sup, t.url(&format!("/devedores/{clean}"))).await;
+    assert!(
+        html.contains("<option value=\"\" selected>Escolha a carteira</option>")
+            && html.contains(&option(first.id, "Aaa Primeira", false))
+            && html.contains(&option(owed.id, "Zeta Cobranças", false)),
+        "{html}"
+    );
+    let mut fields = contract_form_fields(&html);
+    assert_eq!(field(&fields, "creditor_id"), Some(""));
+    set_field(&mut fields, "number", "CT-SEM-CREDOR");
+    let res = sup
+        .post(t.url(&format!("/devedores/{clean}/contratos")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Credor: escolha a carteira do contrato"),
+        "{body}"
+    );
+    let view = t
+        .app
+        .debtor_360(g.id, clean, jiff::civil::date(2026, 3, 15))
+        .await
+        .unwrap();
+    assert!(view.contracts.is_empty(), "nothing recorded");
+}
+
+/// "Editar condições" opens the contract form filled with the contract as
+/// recorded (number and creditor fixed), so that saving it with one term
+/// changed keeps the product, the start and every other term.
+async fn contract_terms_are_edited_in_place(t: &TestApp) {
+    let d = t.org("delta").await;
+    let cred = creditor(t, d.id, "Loja Delta", "11.222.333/0001-81").await;
+    let other = creditor(t, d.id, "Aaa Outra", "34.028.316/0001-03").await;
+    assert!(import(t, d.id, cred.id, &good_csv()).await.summary.applied);
+    let maria = t.app.search_debtors(d.id, "maria", 5).await.unwrap()[0].id;
+    let sup = client();
+    let csrf = logged_in(t, &sup, &d.email("supervisor")).await;
+
+    // A new contract, through the blank form.
+    let html = page_of(&sup, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(html.contains("Registrar contrato e condições"), "{html}");
+    let mut fields = contract_form_fields(&html);
+    for (name, value) in [
+        ("number", "CT-EDIT-1"),
+        ("kind", "recurring"),
+        ("product", "Plano anual"),
+        ("starts_on", "01/02/2026"),
+        ("late_fine", "1,5"),
+        ("interest", "0,5"),
+        ("interest_mode", "compound"),
+        ("correction", "none"),
+        ("fee", "10"),
+        ("fee_allowed", "on"),
+        ("grace_days", "3"),
+        ("consumer", "nao"),
+    ] {
+        set_field(&mut fields, name, value);
+    }
+    let res = sup
+        .post(t.url(&format!("/devedores/{maria}/contratos")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let on = jiff::civil::date(2026, 3, 15);
+    let recorded = |v: &quita_app::portfolio::debtors::Debtor360| {
+        v.contracts
+            .iter()
+            .find(|k| k.contract.number == "CT-EDIT-1")
+            .map(|k| k.contract.clone())
+            .unwrap()
+    };
+    let before = recorded(&t.app.debtor_360(d.id, maria, on).await.unwrap());
+    assert_eq!(before.creditor_id, cred.id);
+    let terms = before.terms.clone().unwrap();
+    assert_eq!(
+        (
+            terms.interest_mode,
+            terms.correction.clone(),
+            terms.consumer_relation,
+            terms.grace_days
+        ),
+        (
+            Some(quita_core::charge_policy::InterestMode::Compound),
+            Some(quita_core::charge_policy::CorrectionIndex::None),
+            Some(false),
+            Some(3)
+        )
+    );
+
+    // Each contract links to its form; the form comes filled.
+    let html = page_of(&sup, t.url(&format!("/devedores/{maria}"))).await;
+    let link = format!(
+        "href=\"/devedores/{maria}?contrato={}#registrar-contrato\">Editar condições</a>",
+        before.id
+    );
+    assert!(html.contains(&link), "{html}");
+    assert!(
+        html.contains(
+            "<h3>Contrato CT-EDIT-1 <span class=\"tag tipo-contrato\">Recorrente</span></h3>"
+        ),
+        "{html}"
+    );
+    // The contacts' opt-outs, in Portuguese.
+    assert!(
+        html.contains("<th>Não quer receber por</th>") && !html.contains("Opt-out"),
+        "{html}"
+    );
+    let crd = t
+        .app
+        .debtor_360(d.id, maria, on)
+        .await
+        .unwrap()
+        .contracts
+        .iter()
+        .find(|k| k.contract.number == "CRD-1")
+        .map(|k| k.contract.id)
+        .unwrap();
+    assert!(
+        html.contains(&format!("?contrato={crd}#registrar-contrato")),
+        "the imported contract too: {html}"
+    );
+    let html = page_of(
+        &sup,
+        t.url(&format!("/devedores/{maria}?contrato={}", before.id)),
+    )
+    .await;
+    assert!(
+        html.contains("Alterar condições do contrato CT-EDIT-1")
+            && html.contains("<input type=\"hidden\" name=\"number\" value=\"CT-EDIT-1\">")
+            && html.contains(&format!(
+                "<input type=\"hidden\" name=\"creditor_id\" value=\"{}\">",
+                cred.id
+            ))
+            && html.contains("value=\"Loja Delta\" disabled")
+            && !html.contains("<select name=\"creditor_id\"")
+            && html.contains("<option value=\"recurring\" selected>Recorrente</option>")
+            && html.contains("name=\"product\" value=\"Plano anual\"")
+            && html.contains("name=\"starts_on\" value=\"01/02/2026\"")
+            && html.contains("name=\"late_fine\" value=\"1,5\"")
+            && html.contains("name=\"interest\" value=\"0,5\"")
+            && html.contains("<option value=\"compound\" selected>")
+            && html.contains("<option value=\"none\" selected>Sem correção</option>")
+            && html.contains("name=\"fee\" value=\"10\"")
+            && html.contains("name=\"grace_days\" value=\"3\"")
+            && html.contains("<option value=\"nao\" selected>Não</option>")
+            && html.contains("name=\"fee_allowed\" checked"),
+        "{html}"
+    );
+    let mut fields = contract_form_fields(&html);
+    assert_eq!(
+        field(&fields, "_csrf"),
+        Some(csrf.as_str()),
+        "the form carries the token"
+    );
+    // Only the grace days change.
+    set_field(&mut fields, "grace_days", "5");
+    let res = sup
+        .post(t.url(&format!("/devedores/{maria}/contratos")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let view = t.app.debtor_360(d.id, maria, on).await.unwrap();
+    assert_eq!(
+        view.contracts
+            .iter()
+            .filter(|k| k.contract.number == "CT-EDIT-1")
+            .count(),
+        1,
+        "the same contract, not a second one"
+    );
+    let after = recorded(&view);
+    assert_eq!(
+        (
+            after.id,
+            after.creditor_id,
+            after.kind,
+            after.product.as_deref(),
+            after.starts_on
+        ),
+        (
+            before.id,
+            cred.id,
+            before.kind,
+            Some("Plano anual"),
+            before.starts_on
+        )
+    );
+    assert_eq!(
+        after.terms,
+        Some(quita_core::contract::ContractTerms {
+            grace_days: Some(5),
+            ..terms
+        })
+    );
+    // A contract of no one here is the blank form; other creditors are
+    // still offered in it.
+    let html = page_of(&sup, t.url(&format!("/devedores/{maria}?contrato=999999"))).await;
+    assert!(
+        html.contains("Registrar contrato e condições")
+            && html.contains(&format!(
+                "<option value=\"{}\">Aaa Outra</option>",
+                other.id
+            )),
+        "{html}"
+    );
+    // Agents see no link to the form.
+    let agent = client();
+    logged_in(t, &agent, &d.email("agent")).await;
+    let html = page_of(&agent, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(!html.contains("Editar condições"), "{html}");
+}
+
+/// What the calculation memories must also say is said once per contract
+/// (and once for the receivables under none), naming the receivables, not
+/// once per receivable; a fee the contract provides for is information.
+async fn memory_notices_are_said_once(t: &TestApp) {
+    let e = t.org("epsilon").await;
+    let policy = ChargePolicy {
+        late_fine: Percent::parse("2").unwrap(),
+        default_interest_monthly: Percent::parse("1").unwrap(),
+        collection_fee: Percent::parse("10").unwrap(),
+        correction: quita_core::charge_policy::CorrectionIndex::Ipca,
+        consumer_relation: true,
+        ..ChargePolicy::default()
+    };
+    let cred = t
+        .app
+        .create_creditor(e.id, "Loja IPCA", "11.222.333/0001-81", &policy, Actor::Cli)
+        .await
+        .unwrap();
+    let row = |contract: &str, n: u8, total: &str, due: &str| {
+        format!(
+            "529.982.247-25;maria aparecida da silva;;;;;;;{contract};DOC-{contract}{n};{n};{total};;{due};100,00;100,00\n"
+        )
+    };
+    let csv = format!(
+        "{HEADER}{}{}{}{}",
+        row("CT-AV", 1, "3", "2025-11-15"),
+        row("CT-AV", 2, "3", "2025-12-15"),
+        row("CT-AV", 3, "3", "2026-01-15"),
+        row("", 1, "", "2025-12-20"),
+    );
+    let out = import(t, e.id, cred.id, &csv).await;
+    assert_eq!(out.summary.receivables_created, 4, "{:?}", out.problems);
+    // The table stops in 10/2025, long before the page's date.
+    t.app
+        .store_index_table(e.id, "ipca", "2025-09;0,50\n2025-10;0,40\n", Actor::Cli)
+        .await
+        .unwrap();
+    let target: jiff::Timestamp = "2026-03-15T15:00:00Z".parse().unwrap();
+    t.clock.advance(target.duration_since(t.app.now()));
+    let maria = t.app.search_debtors(e.id, "maria", 5).await.unwrap()[0].id;
+    let sup = client();
+    logged_in(t, &sup, &e.email("supervisor")).await;
+
+    // The contract provides for the fee.
+    let contract = t
+        .app
+        .debtor_360(e.id, maria, jiff::civil::date(2026, 3, 15))
+        .await
+        .unwrap()
+        .contracts
+        .iter()
+        .find(|k| k.contract.number == "CT-AV")
+        .map(|k| k.contract.id)
+        .unwrap();
+    let html = page_of(
+        &sup,
+        t.url(&format!("/devedores/{maria}?contrato={contract}")),
+    )
+    .await;
+    let mut fields = contract_form_fields(&html);
+    set_field(&mut fields, "fee_allowed", "on");
+    let res = sup
+        .post(t.url(&format!("/devedores/{maria}/contratos")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let html = page_of(&sup, t.url(&format!("/devedores/{maria}"))).await;
+    assert_eq!(html.matches("Memória de cálculo").count(), 4, "{html}");
+    // The fee: once, as information, not the consumer alert.
+    assert!(
+        !html.contains("honorários de cobrança só são devidos"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches(
+            "<p class=\"notice info-calculo\"><span class=\"tag\">Informação</span> Honorários de cobrança de 10% cobrados porque o contrato os prevê (relação de consumo, CDC art. 51, XII).</p>"
+        )
+        .count(),
+        1,
+        "{html}"
+    );
+    // The table out of date: once for the contract, naming each
+    // receivable's months, and once for the receivable under no contract.
+    assert_eq!(
+        html.matches("A tabela IPCA termina em 10/2025").count(),
+        2,
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("class=\"notice aviso-calculo\"").count(),
+        2,
+        "{html}"
+    );
+    let contract_part = html
+        .split(&format!("id=\"contrato-{contract}\""))
+        .nth(1)
+        .and_then(|r| r.split("</article>").next())
+        .unwrap_or_else(|| panic!("{html}"));
+    let notice = contract_part
+        .split("<p class=\"notice aviso-calculo\">")
+        .nth(1)
+        .and_then(|r| r.split("</p>").next())
+        .unwrap_or_else(|| panic!("{contract_part}"));
+    assert!(
+        notice.contains("A tabela IPCA termina em 10/2025 e não cobre 11/2025 a 03/2026")
+            && notice.contains("Títulos: <a href=\"#titulo-")
+            && notice.contains("DOC-CT-AV1 parcela 1/3 (11/2025 a 03/2026)")
+            && notice.contains("DOC-CT-AV3 parcela 3/3 (01/2026 a 03/2026)"),
+        "{notice}"
+    );
+    let loose = html
+        .split("id=\"titulos\"")
+        .nth(1)
+        .and_then(|r| r.split("</article>").next())
+        .unwrap_or_else(|| panic!("{html}"));
+    assert!(
+        loose.contains("A tabela IPCA termina em 10/2025 e não cobre 12/2025 a 03/2026")
+            && !loose.contains("titulos-do-aviso")
+            && !loose.contains("info-calculo"),
+        "one receivable: nothing to name; no fee without a contract: {loose}"
+    );
 }

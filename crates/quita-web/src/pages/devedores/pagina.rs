@@ -12,12 +12,18 @@ use quita_app::{
         debtors::{ContractView as AppContractView, Debtor360},
     },
 };
-use quita_core::{debt_update::days_late, receivable::ReceivableStatus, role::Role};
+use quita_core::{
+    contract::ContractKind, debt_update::days_late, receivable::ReceivableStatus, role::Role,
+};
 use quita_store::portfolio::access::AccessChannel;
 use serde::Deserialize;
 
 use super::*;
-use crate::pages::{Layout, linha_do_tempo, page, parse_id};
+use crate::pages::{
+    Layout,
+    contratos::{ContractForm, ContractPageForm},
+    linha_do_tempo, page, parse_id,
+};
 use crate::{AppState, auth::UserSession, error::PageError, format};
 
 #[derive(Template)]
@@ -56,12 +62,147 @@ struct DebtorPage {
     closed_notice: Option<String>,
     /// The "Registrar contrato" form, for supervisors and admins.
     contract_form: Option<ContractFormView>,
+    /// What the memories of the receivables under no contract must also say.
+    without_contract_notices: Vec<NoticeView>,
 }
 
-/// What the contract form needs: the CSRF token and the creditors to choose from.
+/// One option of a select: value, label, selected.
+type Choice = (String, String, bool);
+
+/// What the contract form needs: blank to record a contract, or filled
+/// with one of the debtor's contracts to change its terms.
 struct ContractFormView {
     csrf: String,
-    creditors: Vec<(i64, String)>,
+    /// The number of the contract whose terms the form changes ("Editar
+    /// condições"); its creditor and number are then fixed.
+    editing: Option<String>,
+    /// The creditor of the contract being changed.
+    creditor_name: String,
+    /// "Escolha a carteira" and the organization's creditors.
+    creditors: Vec<Choice>,
+    kinds: Vec<Choice>,
+    interest_modes: Vec<Choice>,
+    corrections: Vec<Choice>,
+    consumer: Vec<Choice>,
+    /// The values of the text fields and the fee clause.
+    form: ContractPageForm,
+}
+
+/// `options` with `chosen` selected.
+fn choices(options: &[(&str, &str)], chosen: &str) -> Vec<Choice> {
+    options
+        .iter()
+        .map(|(value, label)| ((*value).to_owned(), (*label).to_owned(), *value == chosen))
+        .collect()
+}
+
+/// The creditor a new contract of the debtor most likely belongs to: the
+/// only one its receivables are with, else the one it owes most to (the
+/// first of equals). `None` when it owes nothing: the user must choose.
+fn likely_creditor(v: &Debtor360) -> Option<i64> {
+    let mut ids: Vec<i64> = v
+        .receivables
+        .iter()
+        .map(|r| r.receivable.creditor_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if let [only] = ids[..] {
+        return Some(only);
+    }
+    v.totals
+        .iter()
+        .filter(|t| t.open_balance.is_positive())
+        .reduce(|best, t| {
+            if t.open_balance > best.open_balance {
+                t
+            } else {
+                best
+            }
+        })
+        .map(|t| t.creditor_id)
+}
+
+impl ContractFormView {
+    /// The form for the debtor `v`, filled with its contract `editing` when
+    /// given; `tables`: the organization's index tables, for the
+    /// correction's options.
+    fn new(
+        csrf: String,
+        creditors: Vec<(i64, String)>,
+        v: &Debtor360,
+        editing: Option<&AppContractView>,
+        tables: &std::collections::HashSet<String>,
+    ) -> Self {
+        let form = match editing {
+            Some(k) => ContractPageForm::of(&k.contract),
+            None => ContractPageForm {
+                contract: ContractForm {
+                    creditor_id: likely_creditor(v)
+                        .map(|id| id.to_string())
+                        .unwrap_or_default(),
+                    kind: ContractKind::InstallmentPlan.as_str().to_owned(),
+                    ..ContractForm::default()
+                },
+                ..ContractPageForm::default()
+            },
+        };
+        let chosen = &form.contract.creditor_id;
+        let creditor_name = creditors
+            .iter()
+            .find(|(id, _)| id.to_string() == *chosen)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default();
+        let mut creditor_options = vec![(
+            String::new(),
+            "Escolha a carteira".to_owned(),
+            chosen.is_empty(),
+        )];
+        creditor_options.extend(creditors.into_iter().map(|(id, name)| {
+            let value = id.to_string();
+            let selected = value == *chosen;
+            (value, name, selected)
+        }));
+        let kinds = [
+            ContractKind::InstallmentPlan,
+            ContractKind::OneOff,
+            ContractKind::Recurring,
+        ]
+        .map(|k| (k.as_str(), contract_kind_label(k)));
+        let mut corrections = choices(
+            &[("", "Da carteira"), ("none", "Sem correção")],
+            &form.correction,
+        );
+        // IPCA and the organization's tables (one chosen but without a
+        // table is kept, said so).
+        corrections
+            .extend(crate::pages::indices::IndexChoices::new(tables, &form.correction).options);
+        Self {
+            csrf,
+            editing: editing.map(|k| k.contract.number.clone()),
+            creditor_name,
+            creditors: creditor_options,
+            kinds: choices(&kinds, &form.contract.kind),
+            interest_modes: choices(
+                &[
+                    ("", "Da carteira"),
+                    ("simple", "Simples"),
+                    ("compound", "Compostos"),
+                ],
+                &form.interest_mode,
+            ),
+            corrections,
+            consumer: choices(
+                &[
+                    ("", "Da carteira"),
+                    ("sim", "Sim (multa até 2%, CDC art. 52, § 1º)"),
+                    ("nao", "Não"),
+                ],
+                &form.consumer,
+            ),
+            form,
+        }
+    }
 }
 
 /// How a receivable is shown; `ctx` says who looks and where.
@@ -132,11 +273,6 @@ fn receivable_view(
         },
         status: status_label(rr.status),
         lines: r.update.as_ref().map(line_views).unwrap_or_default(),
-        warnings: r
-            .update
-            .as_ref()
-            .map(|u| u.warnings().iter().map(ToString::to_string).collect())
-            .unwrap_or_default(),
     }
 }
 
@@ -152,10 +288,20 @@ struct Viewer {
 
 fn contract_view(k: &AppContractView, v: &Debtor360, ctx: &Viewer) -> ContractView {
     let c = &k.contract;
+    let receivables: Vec<_> = k
+        .receivables
+        .iter()
+        .filter_map(|i| v.receivables.get(*i))
+        .collect();
+    let fee_clause = k
+        .terms
+        .collection_fee_allowed
+        .then_some(k.terms.collection_fee.value);
     ContractView {
         id: c.id,
+        notices: calculation_notices(&receivables, fee_clause),
         number: c.number.clone(),
-        kind: contract_kind_label(c.kind.as_str()),
+        kind: contract_kind_label(c.kind),
         creditor: k.creditor_name.clone(),
         product: c.product.clone().unwrap_or_else(|| "—".into()),
         starts: c.starts_on.map(format::civil).unwrap_or_else(|| "—".into()),
@@ -166,10 +312,8 @@ fn contract_view(k: &AppContractView, v: &Debtor360, ctx: &Viewer) -> ContractVi
         },
         open: format::money(k.open_balance),
         terms: term_views(&k.terms),
-        receivables: k
-            .receivables
-            .iter()
-            .filter_map(|i| v.receivables.get(*i))
+        receivables: receivables
+            .into_iter()
             .map(|r| receivable_view(r, ctx))
             .collect(),
     }
@@ -177,13 +321,16 @@ fn contract_view(k: &AppContractView, v: &Debtor360, ctx: &Viewer) -> ContractVi
 
 /// The 360° page's query: `antes` pages the timeline back (the id of the
 /// last event shown), `encerrado` names the receivable the "Encerrar" form
-/// just closed.
+/// just closed, `contrato` the contract whose terms the contract form is
+/// filled with ("Editar condições").
 #[derive(Deserialize, Default)]
 pub struct ShowQuery {
     #[serde(default)]
     antes: Option<String>,
     #[serde(default)]
     encerrado: Option<String>,
+    #[serde(default)]
+    contrato: Option<String>,
 }
 
 impl ShowQuery {
@@ -210,6 +357,12 @@ impl ShowQuery {
     /// simply no notice).
     fn closed(&self) -> Option<i64> {
         self.encerrado.as_deref()?.trim().parse().ok()
+    }
+
+    /// The contract to change (a bad value, or a contract not of the
+    /// debtor shown, is simply the blank form).
+    fn contract(&self) -> Option<i64> {
+        self.contrato.as_deref()?.trim().parse().ok()
     }
 }
 
@@ -267,16 +420,24 @@ pub async fn show(
         None
     };
     let contract_form = if p.role.allows(Role::Supervisor) {
-        Some(ContractFormView {
-            csrf: s.0.csrf_token.clone(),
-            creditors: state
-                .app
-                .creditors(p.org_id)
-                .await?
-                .into_iter()
-                .map(|c| (c.id, c.name))
-                .collect(),
-        })
+        let creditors = state
+            .app
+            .creditors(p.org_id)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        let editing = q
+            .contract()
+            .and_then(|cid| v.contracts.iter().find(|k| k.contract.id == cid));
+        let tables = crate::pages::indices::table_names(&state, &s).await?;
+        Some(ContractFormView::new(
+            s.0.csrf_token.clone(),
+            creditors,
+            &v,
+            editing,
+            &tables,
+        ))
     } else {
         None
     };
@@ -302,6 +463,11 @@ pub async fn show(
     let timeline_older = events.last().filter(|_| full_page).map(|e| e.id);
     let timeline = linha_do_tempo::items(&events, &v, &contacts, &org.time_zone);
     let closed_notice = closed_notice(&v, q.closed());
+    let without_contract: Vec<_> = v
+        .without_contract
+        .iter()
+        .filter_map(|i| v.receivables.get(*i))
+        .collect();
     let d = &v.debtor;
     Ok(page(&DebtorPage {
         timeline,
@@ -327,12 +493,12 @@ pub async fn show(
             .iter()
             .map(|k| contract_view(k, &v, &viewer))
             .collect(),
-        without_contract: v
-            .without_contract
+        without_contract: without_contract
             .iter()
-            .filter_map(|i| v.receivables.get(*i))
             .map(|r| receivable_view(r, &viewer))
             .collect(),
+        // No contract, no fee clause: no fee is charged on them.
+        without_contract_notices: calculation_notices(&without_contract, None),
         has_receivables: !v.receivables.is_empty(),
         grand_total: (v.totals.len() > 1)
             .then(|| v.total())

@@ -2,11 +2,15 @@
 //! receivables with their debt update, contracts with their terms, who
 //! opened it), as text ready for the template; other pages reuse them.
 
-use quita_app::portfolio::contracts::EffectiveTerms;
+use quita_app::portfolio::{
+    contracts::EffectiveTerms, debtors::ReceivableView as AppReceivableView,
+};
 use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
     contact::{Cep, Channel, ChannelSet, ContactKind, Phone, Validity},
-    debt_update::DebtLineKind,
+    contract::ContractKind,
+    debt_update::{DebtLineKind, DebtUpdateWarning},
+    rate::Percent,
     receivable::ReceivableStatus,
 };
 use quita_store::portfolio::{access::AccessRow, contacts::ContactRow};
@@ -145,10 +149,6 @@ pub struct ReceivableView {
     /// The "Encerrar" form, on an open receivable for supervisors and admins.
     pub close: Option<CloseFormView>,
     pub lines: Vec<LineView>,
-    /// What the memory must also say (an index table out of date, deflation
-    /// floored at zero, a fee charged to a consumer), in pt-BR: shown above
-    /// the memory, outside its fold, so nobody reads the amount without it.
-    pub warnings: Vec<String>,
     /// Why there is no updated amount (`Sem tabela IPCA para o período`),
     /// shown in its cell and where the memory would be.
     pub problem: Option<String>,
@@ -232,18 +232,153 @@ pub struct ContractView {
     pub open: String,
     pub terms: Vec<TermView>,
     pub receivables: Vec<ReceivableView>,
+    /// What the memories of its receivables must also say, each once.
+    pub notices: Vec<NoticeView>,
 }
 
-pub fn contract_kind_label(kind: &str) -> &'static str {
+/// The kind as the page names it (the form's options say the same).
+pub fn contract_kind_label(kind: ContractKind) -> &'static str {
     match kind {
-        "one_off" => "Avulso",
-        "installment_plan" => "Crediário",
-        "recurring" => "Recorrente",
-        _ => "—",
+        ContractKind::OneOff => "Avulso",
+        ContractKind::InstallmentPlan => "Crediário",
+        ContractKind::Recurring => "Recorrente",
     }
 }
 
-fn pct(p: quita_core::rate::Percent) -> String {
+/// Something the calculation memories of a group of receivables (one
+/// contract's, or those under none) must also say (an index table out of
+/// date, deflation floored at zero, a fee charged to a consumer), in pt-BR:
+/// shown once above the group's receivables, outside the memories' folds,
+/// so nobody reads the amounts without it.
+pub struct NoticeView {
+    /// An alert ("Atenção"); else information ("Informação").
+    pub alert: bool,
+    /// The sentence, without its final period.
+    pub text: String,
+    /// The receivables it concerns (`titulo-{id}`, label), when it does not
+    /// concern every receivable of the group with a memory alike; empty
+    /// otherwise.
+    pub receivables: Vec<(i64, String)>,
+}
+
+/// One receivable a notice concerns.
+struct Concerned {
+    id: i64,
+    title: String,
+    /// How the notice concerns it, when that differs between receivables
+    /// (the months an index table does not cover).
+    detail: Option<String>,
+}
+
+/// `01/2026 a 03/2026`, or `03/2026` alone.
+fn months_text(w: &DebtUpdateWarning) -> Option<String> {
+    match w {
+        DebtUpdateWarning::IndexNotCovering { first, last, .. } if first == last => {
+            Some(format::year_month(*first))
+        }
+        DebtUpdateWarning::IndexNotCovering { first, last, .. } => Some(format!(
+            "{} a {}",
+            format::year_month(*first),
+            format::year_month(*last)
+        )),
+        DebtUpdateWarning::DeflationFloored | DebtUpdateWarning::ConsumerCollectionFee => None,
+    }
+}
+
+/// Merges `w` into the notice `into` when they say the same thing: the
+/// same index table ending in the same month (however many months each
+/// receivable misses: the notice then names them all) or the same warning.
+fn merge(into: &mut DebtUpdateWarning, w: &DebtUpdateWarning) -> bool {
+    match (&mut *into, w) {
+        (
+            DebtUpdateWarning::IndexNotCovering {
+                index,
+                table_last,
+                first,
+                last,
+            },
+            DebtUpdateWarning::IndexNotCovering {
+                index: other_index,
+                table_last: other_last,
+                first: other_first,
+                last: other_end,
+            },
+        ) if index == other_index && table_last == other_last => {
+            *first = (*first).min(*other_first);
+            *last = (*last).max(*other_end);
+            true
+        }
+        (a, b) => *a == *b,
+    }
+}
+
+/// The notices of a group of receivables' memories, each said once
+/// however many receivables it concerns (the domain gives them per
+/// receivable). `fee_clause`: the contract's fee rate when the contract
+/// has the fee clause; the consumer-fee warning then is information (the
+/// fee is charged because the contract provides for it), not an alert.
+pub fn calculation_notices(
+    receivables: &[&AppReceivableView],
+    fee_clause: Option<Percent>,
+) -> Vec<NoticeView> {
+    let with_memory = receivables.iter().filter(|r| r.update.is_some()).count();
+    let mut groups: Vec<(DebtUpdateWarning, Vec<Concerned>)> = Vec::new();
+    for r in receivables {
+        let Some(u) = &r.update else { continue };
+        for w in u.warnings() {
+            let concerned = Concerned {
+                id: r.receivable.id,
+                title: linha_do_tempo::receivable_title(&r.receivable),
+                detail: months_text(w),
+            };
+            match groups.iter_mut().position(|(g, _)| merge(g, w)) {
+                Some(i) => {
+                    let list = &mut groups[i].1;
+                    if list.iter().all(|c| c.id != concerned.id) {
+                        list.push(concerned);
+                    }
+                }
+                None => groups.push((w.clone(), vec![concerned])),
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(w, list)| {
+            let (alert, text) = match (&w, fee_clause) {
+                (DebtUpdateWarning::ConsumerCollectionFee, Some(rate)) => (
+                    false,
+                    format!(
+                        "Honorários de cobrança de {} cobrados porque o contrato os prevê (relação de consumo, CDC art. 51, XII)",
+                        pct(rate)
+                    ),
+                ),
+                _ => (true, w.to_string()),
+            };
+            let alike = list.windows(2).all(|p| p[0].detail == p[1].detail);
+            let receivables = if alike && list.len() == with_memory {
+                Vec::new()
+            } else {
+                list.into_iter()
+                    .map(|c| {
+                        let label = match (alike, c.detail) {
+                            (false, Some(d)) => format!("{} ({d})", c.title),
+                            _ => c.title,
+                        };
+                        (c.id, label)
+                    })
+                    .collect()
+            };
+            NoticeView {
+                alert,
+                text,
+                receivables,
+            }
+        })
+        .collect()
+}
+
+fn pct(p: Percent) -> String {
     format!("{}%", format::decimal(p.as_decimal()))
 }
 
@@ -326,4 +461,58 @@ pub struct TotalView {
     pub updated: String,
     /// `1 título sem valor atualizado`, when some have none.
     pub not_updated: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use quita_core::index_table::YearMonth;
+
+    use super::*;
+
+    fn ym(year: i16, month: i8) -> YearMonth {
+        YearMonth::new(year, month).unwrap()
+    }
+
+    fn not_covering(table_last: YearMonth, first: YearMonth, last: YearMonth) -> DebtUpdateWarning {
+        DebtUpdateWarning::IndexNotCovering {
+            index: "IPCA".into(),
+            table_last,
+            first,
+            last,
+        }
+    }
+
+    /// One notice per index table ending in the same month, naming every
+    /// month some receivable misses; each receivable keeps its own months.
+    #[test]
+    fn the_same_table_gap_is_one_notice() {
+        let mut notice = not_covering(ym(2025, 10), ym(2025, 12), ym(2026, 3));
+        let earlier = not_covering(ym(2025, 10), ym(2025, 11), ym(2026, 3));
+        assert!(merge(&mut notice, &earlier));
+        assert_eq!(
+            notice.to_string(),
+            "A tabela IPCA termina em 10/2025 e não cobre 11/2025 a 03/2026: esses meses ficaram sem correção"
+        );
+        assert_eq!(months_text(&earlier).as_deref(), Some("11/2025 a 03/2026"));
+        let one = not_covering(ym(2025, 10), ym(2026, 3), ym(2026, 3));
+        assert_eq!(months_text(&one).as_deref(), Some("03/2026"));
+        // Another table's end, or another warning, is another notice.
+        assert!(!merge(
+            &mut notice,
+            &not_covering(ym(2025, 9), ym(2025, 10), ym(2026, 3))
+        ));
+        assert!(!merge(&mut notice, &DebtUpdateWarning::DeflationFloored));
+        let mut fee = DebtUpdateWarning::ConsumerCollectionFee;
+        assert!(merge(&mut fee, &DebtUpdateWarning::ConsumerCollectionFee));
+    }
+
+    #[test]
+    fn kinds_are_named_in_portuguese() {
+        assert_eq!(contract_kind_label(ContractKind::Recurring), "Recorrente");
+        assert_eq!(contract_kind_label(ContractKind::OneOff), "Avulso");
+        assert_eq!(
+            contract_kind_label(ContractKind::InstallmentPlan),
+            "Crediário"
+        );
+    }
 }
