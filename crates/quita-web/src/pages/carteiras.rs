@@ -437,6 +437,8 @@ pub struct SummaryView {
     pub debtors: String,
     pub contacts: String,
     pub errors: String,
+    /// Applied with some rows left out (`partial`): the heading says so.
+    pub with_errors: bool,
     pub warnings: String,
     /// Errors or warnings: there is a report to download.
     pub has_report: bool,
@@ -487,6 +489,7 @@ impl ImportView {
                             i64::try_from(s.contacts_created).unwrap_or(i64::MAX),
                         ),
                         errors: format::count(i64::try_from(s.errors).unwrap_or(i64::MAX)),
+                        with_errors: s.errors > 0,
                         warnings: format::count(i64::try_from(s.warnings).unwrap_or(i64::MAX)),
                         has_report: !out.problems.is_empty(),
                         file_refused: out.file_fault,

@@ -168,7 +168,8 @@ pub async fn supervisor_closes_through_the_debtor_page(db: Db) {
     // The form asks before closing, through the page's script (no inline
     // handler).
     assert!(
-        row.contains("class=\"encerrar-titulo\" data-confirmar=\"Encerrar este título? A ação não pode ser desfeita.\"")
+        row.contains("class=\"encerrar-titulo\" data-confirmar=\"Título ")
+            && row.contains(": {acao}? A ação não pode ser desfeita.\"")
             && !row.contains("onsubmit"),
         "{row}"
     );

@@ -315,7 +315,10 @@ pub async fn creditors_and_import_through_pages(db: Db) {
 
     // Partial: the valid rows are applied.
     let (_, html) = upload(&t, &c, &csrf, cred.id, &bad_csv(), true).await;
-    assert!(html.contains("Importação concluída"), "{html}");
+    assert!(
+        html.contains("Importação concluída, sem as linhas com erro ("),
+        "{html}"
+    );
     assert_eq!(figure(&html, "criados"), "2");
     assert_eq!(figure(&html, "devedores"), "1");
     assert_ne!(figure(&html, "erros"), "0");
