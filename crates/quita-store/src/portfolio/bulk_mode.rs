@@ -8,14 +8,15 @@ use crate::{Result, Tx};
 
 /// Readies the transaction's connection for a bulk import. SQLite: a page
 /// cache big enough that index pages are not spilled and read back
-/// mid-import; statement journals (the undo of one multi-row statement) in
-/// memory instead of a temporary file; and a helper thread for the sorts
-/// that rebuild deferred indexes.
+/// mid-import; temporary files (statement journals, the sorts that rebuild
+/// deferred indexes) on disk, not in memory, so memory does not grow with
+/// the file (a 3M-row import peaked at 549 MB with them in memory, 444 MB
+/// on disk, no slower); and a helper thread for those sorts.
 pub async fn prepare_bulk(tx: &mut Tx) -> Result<()> {
     if let Tx::Sqlite(t) = tx {
         for pragma in [
             "PRAGMA cache_size = -32768",
-            "PRAGMA temp_store = MEMORY",
+            "PRAGMA temp_store = FILE",
             "PRAGMA threads = 1",
         ] {
             sqlx::query(pragma).execute(&mut **t).await?;
