@@ -1246,3 +1246,54 @@ pub async fn timeline_pages_back(db: Db) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(timeline_lines(&html).len(), 50);
 }
+
+/// "How much if paid on the 10th?": the 360° page updates the amounts to
+/// the date asked for; a date that does not read leaves them at today's and
+/// says why.
+pub async fn amounts_update_to_another_date(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    import(&t, a.id, cred.id, &good_csv()).await;
+    let jose = quita_store::portfolio::debtors::find_by_document(&t.app.db, a.id, "31844709205")
+        .await
+        .unwrap()
+        .unwrap();
+    let c = client();
+    logged_in(&t, &c, &a.email("agent")).await;
+    let page = |q: &str| {
+        let url = t.url(&format!("/devedores/{}{q}", jose.id));
+        let c = c.clone();
+        async move {
+            let res = c.get(url).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.text().await.unwrap()
+        }
+    };
+    // R$ 250,00 due 10/04/2026 (a Friday): on the day, nothing is added;
+    // 30 days later, 2% fine and 1% of interest: R$ 257,50.
+    let on_time = page("?em=10%2F04%2F2026").await;
+    assert!(on_time.contains("atualizados para 10/04/2026"), "{on_time}");
+    assert!(on_time.contains("value=\"10/04/2026\""), "{on_time}");
+    assert!(on_time.contains("id=\"voltar-para-hoje\""), "{on_time}");
+    let totals = |html: &str| {
+        html.split("Totais por credor")
+            .nth(1)
+            .and_then(|s| s.split("</table>").next())
+            .unwrap_or_else(|| panic!("{html}"))
+            .to_owned()
+    };
+    assert!(
+        totals(&on_time).contains("R$ 250,00</td><td class=\"num\">R$ 250,00"),
+        "{on_time}"
+    );
+    let late = page("?em=10%2F05%2F2026").await;
+    assert!(totals(&late).contains("R$ 257,50"), "{late}");
+    let bad = page("?em=1%2F5%2F26").await;
+    assert!(
+        bad.contains("id=\"data-invalida\">Data “1/5/26” inválida"),
+        "{bad}"
+    );
+    assert!(bad.contains("atualizados hoje"), "{bad}");
+    assert!(!bad.contains("id=\"voltar-para-hoje\""), "{bad}");
+}

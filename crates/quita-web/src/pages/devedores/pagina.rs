@@ -43,6 +43,10 @@ struct DebtorPage {
     flag_boxes: Vec<(&'static str, &'static str, bool)>,
     since: String,
     on: String,
+    /// The amounts are updated to today (else to the date asked for).
+    on_today: bool,
+    /// Why the date asked for was not used.
+    on_problem: Option<String>,
     contacts: Vec<ContactView>,
     contracts: Vec<ContractView>,
     without_contract: Vec<ReceivableView>,
@@ -331,6 +335,10 @@ pub struct ShowQuery {
     encerrado: Option<String>,
     #[serde(default)]
     contrato: Option<String>,
+    /// Update the amounts to this date (`dd/mm/aaaa`) instead of today:
+    /// "how much if paid on the 10th?".
+    #[serde(default)]
+    em: Option<String>,
 }
 
 impl ShowQuery {
@@ -364,6 +372,24 @@ impl ShowQuery {
     fn contract(&self) -> Option<i64> {
         self.contrato.as_deref()?.trim().parse().ok()
     }
+
+    /// The date the amounts are updated to: `today` unless `em` names
+    /// another; a date that does not read is `today` and the reason.
+    fn on(&self, today: jiff::civil::Date) -> (jiff::civil::Date, Option<String>) {
+        match self.em.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            None => (today, None),
+            Some(raw) => match format::parse_date(raw) {
+                Some(d) => (d, None),
+                None => (
+                    today,
+                    Some(format!(
+                        "Data “{}” inválida: use dd/mm/aaaa, com o ano em 4 dígitos. Os valores estão atualizados para hoje.",
+                        raw.chars().take(20).collect::<String>()
+                    )),
+                ),
+            },
+        }
+    }
 }
 
 /// The notice after the "Encerrar" form: only for a closed receivable of
@@ -395,9 +421,10 @@ pub async fn show(
     let before = q.before()?;
     let org = state.app.organization(p).await?;
     let today = state.app.clock.today_in(&org.time_zone);
+    let (on, on_problem) = q.on(today);
     let v: Debtor360 = state
         .app
-        .open_debtor_360(p, id, today, AccessChannel::Web)
+        .open_debtor_360(p, id, on, AccessChannel::Web)
         .await?;
     let accesses = if p.role.allows(Role::Supervisor) {
         Some(
@@ -487,6 +514,8 @@ pub async fn show(
         tags: d.tags.clone(),
         since: format::date(d.created_at, &org.time_zone),
         on: format::civil(v.on),
+        on_today: v.on == today,
+        on_problem,
         contacts,
         contracts: v
             .contracts
