@@ -1,5 +1,6 @@
-//! Imports started from the UI, running in spawned tasks, and the registry
-//! the progress page polls.
+//! Imports started from the UI (receivables of a carteira, or extra
+//! contacts for existing debtors), running in spawned tasks, and the
+//! registry the progress page polls.
 //!
 //! **Progress is per instance**: the registry lives in this process's
 //! memory, so with several `quita serve` processes behind a load balancer
@@ -8,35 +9,83 @@
 //! What an import wrote is in the database either way (it commits or rolls
 //! back as one transaction), and its audit entry records it.
 
+pub mod contacts;
+mod receivables;
+mod spool;
+
 use std::{
     collections::{HashMap, VecDeque},
-    io::Write,
-    path::PathBuf,
+    future::Future,
     sync::{
         Arc, Mutex,
         atomic::{AtomicU64, Ordering},
     },
 };
 
-use axum::body::Bytes;
 use jiff::Timestamp;
 use quita_app::{
     AppError, AppResult,
-    portfolio::import::{FileKind, ImportOptions, ImportOutcome, ImportProgress},
+    portfolio::{
+        enrichment::EnrichmentOutcome,
+        import::{ImportOutcome, ImportProgress, RowProblem, problems_csv},
+    },
 };
-use quita_store::audit::Actor;
+
+pub use receivables::{ImportRequest, run, start};
+pub use spool::{IMPORT_LIMIT, Spool};
 
 use crate::AppState;
 
 /// How many imports each organization keeps (running and finished).
 const PER_ORG: usize = 20;
-/// The largest file accepted for an import.
-pub const IMPORT_LIMIT: usize = 200 * 1024 * 1024;
+
+/// What an import brings in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportTarget {
+    /// Receivables of one creditor (carteira).
+    Receivables {
+        creditor_id: i64,
+        creditor_name: String,
+    },
+    /// Extra contacts for debtors already imported (enrichment), kept with
+    /// this source when a row names none.
+    Contacts { source: String },
+}
+
+/// How a finished import ended: the use case's own outcome.
+#[derive(Debug)]
+pub enum Outcome {
+    Receivables(ImportOutcome),
+    Contacts(EnrichmentOutcome),
+}
+
+impl Outcome {
+    pub fn rows(&self) -> u64 {
+        match self {
+            Outcome::Receivables(o) => o.summary.rows,
+            Outcome::Contacts(o) => o.summary.rows,
+        }
+    }
+
+    /// Errors and warnings, in file order.
+    pub fn problems(&self) -> &[RowProblem] {
+        match self {
+            Outcome::Receivables(o) => &o.problems,
+            Outcome::Contacts(o) => &o.problems,
+        }
+    }
+
+    /// The report to download (`linha;coluna;valor;motivo`), the same form
+    /// for every kind.
+    pub fn problems_csv(&self) -> String {
+        problems_csv(self.problems())
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum ImportState {
     Running,
-    Done(Arc<ImportOutcome>),
+    Done(Arc<Outcome>),
     Failed(String),
 }
 
@@ -52,6 +101,13 @@ impl Progress {
     fn set(&self, p: ImportProgress) {
         self.rows.store(p.rows, Ordering::Relaxed);
         self.bytes.store(p.bytes, Ordering::Relaxed);
+    }
+    /// The whole file read: `rows` in all.
+    fn finish(&self, rows: u64) {
+        self.set(ImportProgress {
+            rows,
+            bytes: self.total_bytes.load(Ordering::Relaxed),
+        });
     }
     pub fn rows(&self) -> u64 {
         self.rows.load(Ordering::Relaxed)
@@ -72,8 +128,7 @@ impl Progress {
 pub struct ImportJob {
     pub id: String,
     pub org_id: i64,
-    pub creditor_id: i64,
-    pub creditor_name: String,
+    pub target: ImportTarget,
     pub file_name: String,
     pub partial: bool,
     pub started_at: Timestamp,
@@ -90,6 +145,13 @@ impl ImportJob {
     }
     pub fn rows(&self) -> u64 {
         self.progress.rows()
+    }
+    /// The creditor whose receivables it imports, if that is what it does.
+    pub fn creditor_id(&self) -> Option<i64> {
+        match self.target {
+            ImportTarget::Receivables { creditor_id, .. } => Some(creditor_id),
+            ImportTarget::Contacts { .. } => None,
+        }
     }
 }
 
@@ -152,150 +214,43 @@ fn random_id() -> String {
     hex::encode(bytes)
 }
 
-/// A spooled upload on disk, deleted when dropped.
-pub struct Spool {
-    path: PathBuf,
-    file: Option<std::fs::File>,
-    pub size: usize,
+/// An import about to start: what it brings in, from which file.
+struct NewJob {
+    org_id: i64,
+    target: ImportTarget,
+    file_name: String,
+    partial: bool,
 }
 
-impl Spool {
-    pub fn new() -> AppResult<Self> {
-        let path = std::env::temp_dir().join(format!("quita-import-{}.tmp", random_id()));
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| AppError::Internal(e.into()))?;
-        Ok(Self {
-            path,
-            file: Some(file),
-            size: 0,
-        })
-    }
-
-    /// Appends a chunk; refuses files above [`IMPORT_LIMIT`].
-    pub fn write(&mut self, chunk: &Bytes) -> AppResult<()> {
-        self.size += chunk.len();
-        if self.size > IMPORT_LIMIT {
-            return Err(AppError::invalid(
-                "file",
-                format!(
-                    "arquivo maior que o limite de {} MB",
-                    IMPORT_LIMIT / 1024 / 1024
-                ),
-            ));
-        }
-        match self.file.as_mut() {
-            Some(f) => f.write_all(chunk).map_err(|e| AppError::Internal(e.into())),
-            None => Err(AppError::Internal(anyhow::anyhow!("spool closed"))),
-        }
-    }
-
-    /// Reopens the spooled file for reading.
-    pub fn reader(&mut self) -> AppResult<std::io::BufReader<std::fs::File>> {
-        if let Some(mut f) = self.file.take() {
-            f.flush().map_err(|e| AppError::Internal(e.into()))?;
-        }
-        let f = std::fs::File::open(&self.path).map_err(|e| AppError::Internal(e.into()))?;
-        Ok(std::io::BufReader::with_capacity(256 * 1024, f))
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        self.file.take();
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// What an upload asks for.
-pub struct ImportRequest {
-    pub org_id: i64,
-    pub creditor_id: i64,
-    pub creditor_name: String,
-    pub file_name: String,
-    pub partial: bool,
-    pub actor: Actor,
-}
-
-/// Runs an import now (the API waits for it).
-pub async fn run(
-    state: &AppState,
-    req: &ImportRequest,
-    mut spool: Spool,
-    progress: &Progress,
-) -> AppResult<ImportOutcome> {
-    progress
-        .total_bytes
-        .store(spool.size as u64, Ordering::Relaxed);
-    let reader = spool.reader()?;
-    let opts = ImportOptions {
-        partial: req.partial,
-        source: source_of(&req.file_name),
-    };
-    let report = |p: ImportProgress| progress.set(p);
-    let out = state
-        .app
-        .import_receivables(
-            req.org_id,
-            req.creditor_id,
-            FileKind::of_name(&req.file_name),
-            reader,
-            &opts,
-            req.actor,
-            &report,
-        )
-        .await;
-    drop(spool);
-    out
-}
-
-fn source_of(file_name: &str) -> String {
-    let name: String = file_name
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(80)
-        .collect();
-    if name.is_empty() {
-        "importação".into()
-    } else {
-        format!("importação {name}")
-    }
-}
-
-/// Starts an import in a spawned task and registers it; returns its id.
-pub fn start(state: &AppState, req: ImportRequest, spool: Spool) -> AppResult<Arc<ImportJob>> {
+/// Registers an import and runs `work` (given the state and the job, whose
+/// `progress` it updates) in a spawned task; returns the job at once.
+fn launch<F, Fut>(state: &AppState, new: NewJob, work: F) -> AppResult<Arc<ImportJob>>
+where
+    F: FnOnce(AppState, Arc<ImportJob>) -> Fut,
+    Fut: Future<Output = AppResult<Outcome>> + Send + 'static,
+{
     let job = Arc::new(ImportJob {
         id: random_id(),
-        org_id: req.org_id,
-        creditor_id: req.creditor_id,
-        creditor_name: req.creditor_name.clone(),
-        file_name: req.file_name.clone(),
-        partial: req.partial,
+        org_id: new.org_id,
+        target: new.target,
+        file_name: new.file_name,
+        partial: new.partial,
         started_at: state.app.now(),
         progress: Progress::default(),
         state: Mutex::new(ImportState::Running),
     });
     state.imports.insert(job.clone())?;
-    let state = state.clone();
+    let work = work(state.clone(), job.clone());
     let task_job = job.clone();
     tokio::spawn(async move {
         // The import runs in its own task so that a panic in it still ends
         // as a failed import rather than one that runs forever.
-        let inner_job = task_job.clone();
-        let result =
-            tokio::spawn(async move { run(&state, &req, spool, &inner_job.progress).await })
-                .await
-                .unwrap_or_else(|_| {
-                    Err(AppError::Internal(anyhow::anyhow!("import task panicked")))
-                });
+        let result = tokio::spawn(work)
+            .await
+            .unwrap_or_else(|_| Err(AppError::Internal(anyhow::anyhow!("import task panicked"))));
         let new_state = match result {
             Ok(out) => {
-                task_job.progress.set(ImportProgress {
-                    rows: out.summary.rows,
-                    bytes: task_job.progress.total_bytes.load(Ordering::Relaxed),
-                });
+                task_job.progress.finish(out.rows());
                 ImportState::Done(Arc::new(out))
             }
             Err(AppError::Internal(e)) => {
@@ -331,5 +286,64 @@ mod tests {
             bytes: 300,
         });
         assert_eq!(p.percent(), 100);
+        p.finish(21);
+        assert_eq!((p.rows(), p.percent()), (21, 100));
+    }
+
+    fn job(org_id: i64, target: ImportTarget) -> Arc<ImportJob> {
+        Arc::new(ImportJob {
+            id: random_id(),
+            org_id,
+            target,
+            file_name: "x.csv".into(),
+            partial: false,
+            started_at: Timestamp::UNIX_EPOCH,
+            progress: Progress::default(),
+            state: Mutex::new(ImportState::Running),
+        })
+    }
+
+    #[test]
+    fn imports_of_every_kind_are_per_organization() {
+        let r = ImportRegistry::default();
+        let titles = job(
+            1,
+            ImportTarget::Receivables {
+                creditor_id: 7,
+                creditor_name: "Loja".into(),
+            },
+        );
+        let contacts = job(
+            1,
+            ImportTarget::Contacts {
+                source: "bureau".into(),
+            },
+        );
+        r.insert(titles.clone()).unwrap();
+        r.insert(contacts.clone()).unwrap();
+        assert!(r.get(1, &contacts.id).is_some());
+        assert!(r.get(2, &contacts.id).is_none(), "another organization");
+        assert!(r.list(2).is_empty());
+        let ids: Vec<_> = r.list(1).iter().map(|j| j.id.clone()).collect();
+        assert_eq!(
+            ids,
+            [contacts.id.clone(), titles.id.clone()],
+            "newest first"
+        );
+        assert_eq!(
+            (titles.creditor_id(), contacts.creditor_id()),
+            (Some(7), None)
+        );
+        // A full list forgets a finished import, not a running one.
+        *contacts.state.lock().unwrap() = ImportState::Failed("x".into());
+        for _ in 0..PER_ORG - 1 {
+            r.insert(job(1, contacts.target.clone())).unwrap();
+        }
+        assert!(r.get(1, &contacts.id).is_none());
+        assert!(r.get(1, &titles.id).is_some());
+        assert!(matches!(
+            r.insert(job(1, contacts.target.clone())),
+            Err(AppError::Conflict(_))
+        ));
     }
 }

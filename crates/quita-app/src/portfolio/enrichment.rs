@@ -34,7 +34,7 @@ use serde::Serialize;
 use super::{
     enrichment_read::{Col, Row, problem, read_batch, read_header, report},
     fingerprints::FingerprintSet,
-    import::{FileKind, RowProblem, file_problem, problems_csv},
+    import::{FileKind, ImportProgress, RowProblem, file_problem, problems_csv},
     rows::{FileError, RowSource},
 };
 use crate::{App, AppError, AppResult};
@@ -72,6 +72,9 @@ pub struct EnrichmentSummary {
 pub struct EnrichmentOutcome {
     pub summary: EnrichmentSummary,
     pub problems: Vec<RowProblem>,
+    /// Refused for a fault of the whole file (unreadable, bad header, no
+    /// data rows), not for bad rows: `partial` would not help.
+    pub file_fault: bool,
 }
 
 impl EnrichmentOutcome {
@@ -128,6 +131,22 @@ impl App {
         opts: &EnrichmentOptions,
         actor: Actor,
     ) -> AppResult<EnrichmentOutcome> {
+        self.import_contacts_with_progress(org_id, kind, input, opts, actor, &|_| {})
+            .await
+    }
+
+    /// [`import_contacts`](Self::import_contacts), calling `progress` after
+    /// each batch with how far reading has got (rows and bytes of the file),
+    /// as [`import_receivables`](Self::import_receivables) does.
+    pub async fn import_contacts_with_progress<R: Read + Send>(
+        &self,
+        org_id: i64,
+        kind: FileKind,
+        input: R,
+        opts: &EnrichmentOptions,
+        actor: Actor,
+        progress: &(dyn Fn(ImportProgress) + Send + Sync),
+    ) -> AppResult<EnrichmentOutcome> {
         let started = Instant::now();
         let org = orgs::get(&self.db, org_id).await?;
         let tz = TimeZone::get(&org.time_zone).unwrap_or(TimeZone::UTC);
@@ -145,14 +164,15 @@ impl App {
             default_source,
         };
         let mut out = match kind {
-            FileKind::Csv => run.apply(&self.db, RowSource::csv(input)).await?,
+            FileKind::Csv => run.apply(&self.db, RowSource::csv(input), progress).await?,
             FileKind::Xlsx => {
                 let mut bytes = Vec::new();
                 let mut input = input;
                 input
                     .read_to_end(&mut bytes)
                     .map_err(|e| AppError::invalid("file", e))?;
-                run.apply(&self.db, RowSource::xlsx(bytes)).await?
+                run.apply(&self.db, RowSource::xlsx(bytes), progress)
+                    .await?
             }
         };
         // Unknown debtors are found after the rest of their batch is read:
@@ -180,6 +200,7 @@ impl Run {
         &self,
         db: &Db,
         source: Result<RowSource<S>, FileError>,
+        progress: &(dyn Fn(ImportProgress) + Send + Sync),
     ) -> AppResult<EnrichmentOutcome> {
         let Run {
             org_id,
@@ -195,10 +216,12 @@ impl Run {
             Ok(s) => s,
             Err(e) => {
                 report(&mut out, file_problem(e));
+                out.file_fault = true;
                 return Ok(out);
             }
         };
         let Some(header) = read_header(&mut source, &mut out) else {
+            out.file_fault = true;
             return Ok(out);
         };
 
@@ -214,6 +237,7 @@ impl Run {
                 read_batch(&mut source, &header, default_source, today, now, &mut out)
             else {
                 // Broken file: refused whole, the transaction rolls back.
+                out.file_fault = true;
                 return Ok(refused(out));
             };
             let known = known_debtors(&mut tx, org_id, rows, &mut out).await?;
@@ -222,6 +246,10 @@ impl Run {
             if out.summary.errors == 0 || partial {
                 apply_batch(&mut tx, org_id, known, tz, now, &mut seen, &mut out).await?;
             }
+            progress(ImportProgress {
+                rows: out.summary.rows,
+                bytes: source.bytes_read(),
+            });
             if ended {
                 break;
             }
@@ -236,6 +264,7 @@ impl Run {
                     reason: "o arquivo só tem o cabeçalho".into(),
                 },
             );
+            out.file_fault = true;
             return Ok(out);
         }
         if out.summary.errors > 0 && !partial {
@@ -388,4 +417,111 @@ async fn apply_batch(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{io::Cursor, sync::Mutex};
+
+    use quita_core::{
+        charge_policy::ChargePolicy,
+        org::{OrgMode, OrgName},
+    };
+
+    use super::*;
+    use crate::{
+        FixedClock, admin::NewOrgInput, auth::AuthSettings, portfolio::enrichment_read::BATCH,
+        portfolio::import::ImportOptions,
+    };
+
+    /// Progress is reported after each batch, in rows and bytes read, the
+    /// last one at the file's end.
+    async fn progress_after_each_batch(db: Db) {
+        let clock = FixedClock::new("2026-11-23T12:00:00Z".parse().unwrap());
+        let app = App::new(db, std::sync::Arc::new(clock), AuthSettings::default());
+        let org = app
+            .create_org(
+                NewOrgInput {
+                    name: OrgName::parse("Alfa").unwrap(),
+                    slug: None,
+                    document: None,
+                    mode: OrgMode::Agency,
+                },
+                Actor::Cli,
+            )
+            .await
+            .unwrap();
+        let policy = ChargePolicy::default();
+        let c = app
+            .create_creditor(org.id, "Loja", "34.028.316/0001-03", &policy, Actor::Cli)
+            .await
+            .unwrap();
+        let titles = "documento_devedor;nome_devedor;numero_documento;vencimento;valor\n\
+                      529.982.247-25;Maria;NF-1;10/10/2026;100,00\n";
+        let opts = ImportOptions {
+            partial: false,
+            source: "t".into(),
+        };
+        let input = Cursor::new(titles.as_bytes().to_vec());
+        let out = app
+            .import_receivables(
+                org.id,
+                c.id,
+                FileKind::Csv,
+                input,
+                &opts,
+                Actor::Cli,
+                &|_| {},
+            )
+            .await
+            .unwrap();
+        assert!(out.summary.applied, "{:?}", out.problems);
+
+        // Long enough that reading reports a batch before the readers'
+        // buffers hold the whole file.
+        let rows = 2 * BATCH + 10;
+        let source = "f".repeat(80);
+        let mut file = String::from("documento_devedor;email;fonte\n");
+        for i in 0..rows {
+            file.push_str(&format!(
+                "52998224725;contato.{i:06}.de.teste@exemplo-de-enriquecimento.com.br;{source}\n"
+            ));
+        }
+        let seen = Mutex::new(Vec::new());
+        let opts = EnrichmentOptions {
+            partial: false,
+            source: "lista".into(),
+        };
+        let input = Cursor::new(file.clone().into_bytes());
+        let out = app
+            .import_contacts_with_progress(org.id, FileKind::Csv, input, &opts, Actor::Cli, &|p| {
+                seen.lock().unwrap().push(p)
+            })
+            .await
+            .unwrap();
+        assert!(out.summary.applied, "{:?}", out.problems);
+        assert_eq!(out.summary.contacts_created, rows as u64);
+        let seen = seen.into_inner().unwrap();
+        let counts: Vec<u64> = seen.iter().map(|p| p.rows).collect();
+        assert_eq!(counts, [BATCH as u64, 2 * BATCH as u64, rows as u64]);
+        assert!(
+            seen[0].bytes > 0 && seen[0].bytes < file.len() as u64,
+            "{seen:?}"
+        );
+        assert!(
+            seen.windows(2).all(|w| w[0].bytes <= w[1].bytes),
+            "{seen:?}"
+        );
+        assert_eq!(seen[2].bytes, file.len() as u64);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn progress_after_each_batch_sqlite() {
+        quita_store::testing::on_sqlite(progress_after_each_batch).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn progress_after_each_batch_postgres() {
+        quita_store::testing::on_postgres(progress_after_each_batch).await;
+    }
 }

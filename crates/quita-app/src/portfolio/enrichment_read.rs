@@ -339,7 +339,7 @@ pub(super) fn report(out: &mut EnrichmentOutcome, p: RowProblem) {
 }
 
 /// Rows read, then decided and written, per round trip to the database.
-const BATCH: usize = 5000;
+pub(super) const BATCH: usize = 5000;
 
 /// Reads the header; `None` when the file is refused (the problem is in `out`).
 pub(super) fn read_header<R: Read>(

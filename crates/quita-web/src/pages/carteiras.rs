@@ -1,5 +1,5 @@
-//! Carteiras: creditors with their charge policy, and the import of
-//! receivables (upload, progress, summary, error report).
+//! Carteiras: creditors with their charge policy, and the upload of
+//! receivables (its progress, summary and report are in [`super::importacoes`]).
 
 use std::collections::HashSet;
 
@@ -7,7 +7,7 @@ use askama::Template;
 use axum::{
     Form,
     extract::{Multipart, Path, Query, State},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
 use quita_app::AppError;
@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use super::{
     Layout, grace_days_field,
+    importacoes::{self, ImportView},
     indices::{self, IndexChoices},
     page, parse_id, percent_field, render,
 };
@@ -29,7 +30,7 @@ use crate::{
     auth::UserSession,
     error::PageError,
     format,
-    imports::{self, ImportJob, ImportRequest, ImportState, Spool},
+    imports::{self, ImportRequest, Spool},
 };
 
 /// A creditor as the pages show it.
@@ -412,124 +413,6 @@ pub async fn update(
 
 // --- Import -----------------------------------------------------------------
 
-/// One import as the pages show it.
-pub struct ImportView {
-    pub id: String,
-    pub creditor_id: i64,
-    pub creditor_name: String,
-    pub file_name: String,
-    pub partial: bool,
-    pub started: String,
-    pub rows: String,
-    /// Share of the file read so far (0–100).
-    pub percent: u8,
-    pub running: bool,
-    pub failed: Option<String>,
-    pub summary: Option<SummaryView>,
-}
-
-pub struct SummaryView {
-    pub applied: bool,
-    pub rows: String,
-    pub created: String,
-    pub updated: String,
-    pub unchanged: String,
-    pub debtors: String,
-    pub contacts: String,
-    pub errors: String,
-    /// Applied with some rows left out (`partial`): the heading says so.
-    pub with_errors: bool,
-    pub warnings: String,
-    /// Errors or warnings: there is a report to download.
-    pub has_report: bool,
-    /// A fault of the whole file (no row to leave out): `partial` cannot help.
-    pub file_refused: bool,
-    /// The first lines of the report, shown on the page.
-    pub first_problems: Vec<ProblemView>,
-    /// The report has more lines than the page shows.
-    pub more_problems: bool,
-    pub seconds: String,
-}
-
-/// One line of the report as the page shows it.
-pub struct ProblemView {
-    pub line: String,
-    pub column: String,
-    pub value: String,
-    pub reason: String,
-}
-
-/// Report lines shown on the import page (the download has them all).
-const SHOWN_PROBLEMS: usize = 20;
-
-impl ImportView {
-    fn of(j: &ImportJob, zone: &str) -> Self {
-        let (running, failed, summary) = match j.state() {
-            ImportState::Running => (true, None, None),
-            ImportState::Failed(m) => (false, Some(m), None),
-            ImportState::Done(out) => {
-                let s = &out.summary;
-                (
-                    false,
-                    None,
-                    Some(SummaryView {
-                        applied: s.applied,
-                        rows: format::count(i64::try_from(s.rows).unwrap_or(i64::MAX)),
-                        created: format::count(
-                            i64::try_from(s.receivables_created).unwrap_or(i64::MAX),
-                        ),
-                        updated: format::count(
-                            i64::try_from(s.receivables_updated).unwrap_or(i64::MAX),
-                        ),
-                        unchanged: format::count(i64::try_from(s.unchanged).unwrap_or(i64::MAX)),
-                        debtors: format::count(
-                            i64::try_from(s.debtors_created).unwrap_or(i64::MAX),
-                        ),
-                        contacts: format::count(
-                            i64::try_from(s.contacts_created).unwrap_or(i64::MAX),
-                        ),
-                        errors: format::count(i64::try_from(s.errors).unwrap_or(i64::MAX)),
-                        with_errors: s.errors > 0,
-                        warnings: format::count(i64::try_from(s.warnings).unwrap_or(i64::MAX)),
-                        has_report: !out.problems.is_empty(),
-                        file_refused: out.file_fault,
-                        first_problems: out
-                            .problems
-                            .iter()
-                            .take(SHOWN_PROBLEMS)
-                            .map(|p| ProblemView {
-                                line: if p.line == 0 {
-                                    String::new()
-                                } else {
-                                    format::count(i64::try_from(p.line).unwrap_or(i64::MAX))
-                                },
-                                column: p.column.clone(),
-                                value: p.value.clone(),
-                                reason: p.reason.clone(),
-                            })
-                            .collect(),
-                        more_problems: out.problems.len() > SHOWN_PROBLEMS,
-                        seconds: format::decimal(format!("{:.1}", s.elapsed_ms as f64 / 1000.0)),
-                    }),
-                )
-            }
-        };
-        Self {
-            id: j.id.clone(),
-            creditor_id: j.creditor_id,
-            creditor_name: j.creditor_name.clone(),
-            file_name: j.file_name.clone(),
-            partial: j.partial,
-            started: format::date_time(j.started_at, zone),
-            rows: format::count(i64::try_from(j.rows()).unwrap_or(i64::MAX)),
-            percent: j.progress.percent(),
-            running,
-            failed,
-            summary,
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "importar.html")]
 struct ImportFormPage {
@@ -540,38 +423,18 @@ struct ImportFormPage {
     recent: Vec<ImportView>,
 }
 
-#[derive(Template)]
-#[template(path = "importacao.html")]
-struct ImportPage {
-    layout: Option<Layout>,
-    i: ImportView,
-}
-
-#[derive(Template)]
-#[template(path = "importacao_status.html")]
-struct ImportStatus {
-    i: ImportView,
-}
-
 async fn import_form_page(
     state: &AppState,
     s: &UserSession,
     c: &Creditor,
     error: Option<String>,
 ) -> Result<ImportFormPage, PageError> {
-    let org = state.app.organization(&s.0.principal).await?;
     Ok(ImportFormPage {
         layout: Some(Layout::new(state, &s.0, "/carteiras").await?),
         csrf: s.0.csrf_token.clone(),
         c: CreditorView::of(c),
         error,
-        recent: state
-            .imports
-            .list(s.0.principal.org_id)
-            .iter()
-            .filter(|j| j.creditor_id == c.id)
-            .map(|j| ImportView::of(j, &org.time_zone))
-            .collect(),
+        recent: importacoes::recent(state, s, |j| j.creditor_id() == Some(c.id)).await?,
     })
 }
 
@@ -672,68 +535,4 @@ pub async fn import_upload(
         sp,
     )?;
     Ok(Redirect::to(&format!("/importacoes/{}", job.id)).into_response())
-}
-
-fn job_of(
-    state: &AppState,
-    s: &UserSession,
-    id: &str,
-) -> Result<std::sync::Arc<ImportJob>, PageError> {
-    s.0.principal.require(Role::Supervisor)?;
-    state
-        .imports
-        .get(s.0.principal.org_id, id)
-        .ok_or(PageError(AppError::NotFound))
-}
-
-pub async fn import_show(
-    State(state): State<AppState>,
-    s: UserSession,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let job = job_of(&state, &s, &id)?;
-    let org = state.app.organization(&s.0.principal).await?;
-    Ok(page(&ImportPage {
-        layout: Some(Layout::new(&state, &s.0, "/carteiras").await?),
-        i: ImportView::of(&job, &org.time_zone),
-    }))
-}
-
-/// The progress fragment polled by htmx; once finished it stops polling.
-pub async fn import_progress(
-    State(state): State<AppState>,
-    s: UserSession,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let job = job_of(&state, &s, &id)?;
-    let org = state.app.organization(&s.0.principal).await?;
-    Ok(page(&ImportStatus {
-        i: ImportView::of(&job, &org.time_zone),
-    }))
-}
-
-/// The error report (`linha;coluna;valor;motivo`).
-pub async fn import_errors(
-    State(state): State<AppState>,
-    s: UserSession,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let job = job_of(&state, &s, &id)?;
-    let ImportState::Done(out) = job.state() else {
-        return Err(PageError(AppError::NotFound));
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"erros-importacao-{}.csv\"",
-                    &job.id[..8]
-                ),
-            ),
-        ],
-        out.problems_csv(),
-    )
-        .into_response())
 }

@@ -1,29 +1,32 @@
 //! Importação → Contatos: the enrichment upload (extra contacts for debtors
-//! that already exist). Small files, so it runs while the page waits and
-//! shows the summary and the problems right away.
+//! that already exist). Like the receivables import, the file is spooled
+//! and imported in the background; the answer redirects to the import's
+//! page ([`super::importacoes`]), with its progress, summary and report.
 
 use askama::Template;
 use axum::{
     extract::{Multipart, State},
     http::StatusCode,
-    response::{Html, IntoResponse, Response},
+    response::{Html, IntoResponse, Redirect, Response},
 };
-use quita_app::{
-    AppError,
-    portfolio::{
-        enrichment::{EnrichmentOptions, EnrichmentOutcome},
-        import::{FileKind, RowProblem},
+use quita_app::AppError;
+use quita_core::{contact::ContactSource, role::Role};
+
+use super::{
+    Layout,
+    importacoes::{self, ImportView},
+    render,
+};
+use crate::{
+    AppState,
+    api::default_contacts_source,
+    auth::UserSession,
+    error::PageError,
+    imports::{
+        ImportTarget, Spool,
+        contacts::{self, ContactsRequest},
     },
 };
-use quita_core::role::Role;
-
-use super::{Layout, render};
-use crate::{
-    AppState, api::default_contacts_source, auth::UserSession, error::PageError, imports::Spool,
-};
-
-/// Problems shown on the page (the count is always complete).
-const SHOWN: usize = 200;
 
 #[derive(Template)]
 #[template(path = "importar_contatos.html")]
@@ -31,77 +34,33 @@ struct EnrichPage {
     layout: Option<Layout>,
     csrf: String,
     error: Option<String>,
-    file_name: String,
-    result: Option<ResultView>,
-}
-
-struct ResultView {
-    applied: bool,
-    partial: bool,
-    rows: u64,
-    created: u64,
-    refreshed: u64,
-    unchanged: u64,
-    skipped_invalid: u64,
-    unknown_debtors: u64,
-    errors: u64,
-    problems: Vec<RowProblem>,
-    /// "3 problemas" not shown, or empty.
-    more: String,
-}
-
-impl ResultView {
-    fn of(out: EnrichmentOutcome, partial: bool) -> Self {
-        let s = &out.summary;
-        let shown: Vec<RowProblem> = out.problems.iter().take(SHOWN).cloned().collect();
-        Self {
-            applied: s.applied,
-            partial,
-            rows: s.rows,
-            created: s.contacts_created,
-            refreshed: s.contacts_refreshed,
-            unchanged: s.unchanged,
-            skipped_invalid: s.skipped_invalid,
-            unknown_debtors: s.unknown_debtors,
-            errors: s.errors,
-            more: match s.errors.saturating_sub(shown.len() as u64) {
-                0 => String::new(),
-                n => crate::format::plural(
-                    i64::try_from(n).unwrap_or(i64::MAX),
-                    "problema",
-                    "problemas",
-                ),
-            },
-            problems: shown,
-        }
-    }
+    /// The organization's contact imports, newest first.
+    recent: Vec<ImportView>,
 }
 
 async fn page_of(
     state: &AppState,
     s: &UserSession,
     error: Option<String>,
-    file_name: String,
-    result: Option<ResultView>,
 ) -> Result<EnrichPage, PageError> {
     Ok(EnrichPage {
         layout: Some(Layout::new(state, &s.0, "/devedores").await?),
         csrf: s.0.csrf_token.clone(),
         error,
-        file_name,
-        result,
+        recent: importacoes::recent(state, s, |j| {
+            matches!(j.target, ImportTarget::Contacts { .. })
+        })
+        .await?,
     })
 }
 
 pub async fn form(State(state): State<AppState>, s: UserSession) -> Result<Response, PageError> {
     s.0.principal.require(Role::Supervisor)?;
-    Ok(Html(render(
-        &page_of(&state, &s, None, String::new(), None).await?,
-    ))
-    .into_response())
+    Ok(Html(render(&page_of(&state, &s, None).await?)).into_response())
 }
 
-/// The upload: spooled to disk, then imported before answering.
+/// The upload: spooled to disk, imported in a spawned task, and answered
+/// with a redirect to the import's page (so reloading it sends nothing).
 pub async fn upload(
     State(state): State<AppState>,
     s: UserSession,
@@ -162,46 +121,34 @@ pub async fn upload(
             break;
         }
     }
+    let source = match (source.trim(), &spool) {
+        ("", Some((_, file_name))) => default_contacts_source(file_name),
+        (typed, _) => typed.to_owned(),
+    };
+    // The source is checked here, so that a bad one is said on the form
+    // rather than as a failed import.
     let refused = refused.or_else(|| match &spool {
         None => Some("Escolha um arquivo CSV ou XLSX.".to_owned()),
         Some((sp, _)) if sp.size == 0 => Some("O arquivo está vazio (0 bytes).".to_owned()),
+        _ if ContactSource::parse(&source).is_err() => {
+            Some("Fonte: informe de 1 a 80 caracteres.".to_owned())
+        }
         _ => None,
     });
-    let Some((mut sp, file_name)) = spool.filter(|_| refused.is_none()) else {
-        let t = page_of(&state, &s, refused, String::new(), None).await?;
+    let Some((sp, file_name)) = spool.filter(|_| refused.is_none()) else {
+        let t = page_of(&state, &s, refused).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&t))).into_response());
     };
-    let source = match source.trim() {
-        "" => default_contacts_source(&file_name),
-        s => s.to_owned(),
-    };
-    let reader = sp.reader()?;
-    let result = state
-        .app
-        .import_contacts(
-            p.org_id,
-            FileKind::of_name(&file_name),
-            reader,
-            &EnrichmentOptions { partial, source },
-            p.actor,
-        )
-        .await;
-    drop(sp);
-    let (status, error, view) = match result {
-        Ok(out) => (
-            if out.summary.applied {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            },
-            None,
-            Some(ResultView::of(out, partial)),
-        ),
-        Err(AppError::Invalid { message, .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Some(message), None)
-        }
-        Err(other) => return Err(PageError(other)),
-    };
-    let t = page_of(&state, &s, error, file_name, view).await?;
-    Ok((status, Html(render(&t))).into_response())
+    let job = contacts::start(
+        &state,
+        ContactsRequest {
+            org_id: p.org_id,
+            file_name,
+            partial,
+            source,
+            actor: p.actor,
+        },
+        sp,
+    )?;
+    Ok(Redirect::to(&format!("/importacoes/{}", job.id)).into_response())
 }

@@ -4,6 +4,7 @@ pub mod carteiras;
 pub(crate) mod contratos;
 pub mod devedores;
 mod enriquecimento;
+mod importacoes;
 pub mod indices;
 mod linha_do_tempo;
 mod login;
@@ -77,12 +78,9 @@ pub fn router() -> Router<AppState> {
                 )),
         )
         .route("/indices", get(indices::list).post(indices::import))
-        .route("/importacoes/{id}", get(carteiras::import_show))
-        .route(
-            "/importacoes/{id}/progresso",
-            get(carteiras::import_progress),
-        )
-        .route("/importacoes/{id}/erros.csv", get(carteiras::import_errors))
+        .route("/importacoes/{id}", get(importacoes::show))
+        .route("/importacoes/{id}/progresso", get(importacoes::progress))
+        .route("/importacoes/{id}/erros.csv", get(importacoes::errors))
         .route("/devedores", get(devedores::list))
         .route("/devedores/busca", get(devedores::search))
         .route("/devedores/{id}", get(devedores::show))

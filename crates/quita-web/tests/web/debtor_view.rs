@@ -424,50 +424,85 @@ pub async fn enrichment_through_page_and_api(db: Db) {
     let (_, list) = get_text(&c, t.url("/devedores")).await;
     assert!(list.contains("href=\"/importacoes/contatos\""));
 
-    let (ct, body) = multipart(Some(&csrf), "bureau.csv", ENRICH.as_bytes(), false);
-    let res = c
-        .post(t.url("/importacoes/contatos"))
-        .header("content-type", ct)
-        .body(body)
-        .send()
+    // The upload answers with a redirect to the import's page, which polls
+    // its progress until the summary.
+    let (path, html) = enrich_through_page(&t, &c, &csrf, "bureau.csv", ENRICH, false).await;
+    assert!(html.contains("Importação concluída"), "{html}");
+    assert_eq!(figure_of(&html, "criados"), "2");
+    assert_eq!(figure_of(&html, "linhas"), "2");
+    assert_eq!(figure_of(&html, "erros"), "0");
+    assert!(
+        !html.contains("erros.csv"),
+        "no report without problems: {html}"
+    );
+    let (status, page) = get_text(&c, t.url(&path)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Importação de bureau.csv")
+            && page.contains("fonte enriquecimento bureau.csv")
+            && page.contains("href=\"/importacoes/contatos\">← Importar contatos"),
+        "{page}"
+    );
+    // Reloading the page sends nothing again.
+    let maria = t.app.search_debtors(a.id, "52998224725", 5).await.unwrap()[0].id;
+    let before = contacts::list_for_debtor(&t.app.db, a.id, maria)
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
-    assert!(html.contains("Importação aplicada"), "{html}");
-    assert!(html.contains("<dd id=\"criados\">2</dd>"), "{html}");
-    assert!(html.contains("<dd id=\"linhas\">2</dd>"), "{html}");
+    assert_eq!(get_text(&c, t.url(&path)).await.0, StatusCode::OK);
+    assert_eq!(
+        contacts::list_for_debtor(&t.app.db, a.id, maria)
+            .await
+            .unwrap(),
+        before
+    );
+    // Listed among the recent contact imports, not the carteira's.
+    let (_, form) = get_text(&c, t.url("/importacoes/contatos")).await;
+    assert!(form.contains(&format!("href=\"{path}\"")), "{form}");
+    let (_, titles) = get_text(&c, t.url(&format!("/carteiras/{}/importar", cred.id))).await;
+    assert!(!titles.contains(&format!("href=\"{path}\"")), "{titles}");
 
     // The same file again: nothing new.
-    let (ct, body) = multipart(Some(&csrf), "bureau.csv", ENRICH.as_bytes(), false);
-    let html = c
-        .post(t.url("/importacoes/contatos"))
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("<dd id=\"criados\">0</dd>"), "{html}");
+    let (_, html) = enrich_through_page(&t, &c, &csrf, "bureau.csv", ENRICH, false).await;
+    assert_eq!(figure_of(&html, "criados"), "0");
+    assert_eq!(figure_of(&html, "inalterados"), "3");
 
-    // A beta-only CPF through alfa's page: refused, line and column named.
+    // A beta-only CPF through alfa's page: refused, line and column named,
+    // in the page and in the report.
     let beta_row = "documento_devedor;email\n111.444.777-35;invasor@example.com\n";
-    let (ct, body) = multipart(Some(&csrf), "x.csv", beta_row.as_bytes(), false);
-    let res = c
-        .post(t.url("/importacoes/contatos"))
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
+    let (refused, html) = enrich_through_page(&t, &c, &csrf, "x.csv", beta_row, false).await;
     assert!(
         html.contains("nada foi gravado") && html.contains("devedor não cadastrado"),
         "{html}"
     );
+    assert_eq!(figure_of(&html, "desconhecidos"), "1");
+    assert_eq!(
+        report_of(&c, &t, &refused).await,
+        [
+            "linha;coluna;valor;motivo",
+            "2;documento_devedor;11144477735;devedor não cadastrado nesta organização (importe os títulos antes)",
+        ]
+    );
+
+    // The imports are alfa's: beta's supervisor does not find them, and an
+    // agent of alfa may not open them.
+    let bc = client();
+    logged_in(&t, &bc, &b.email("supervisor")).await;
+    for p in [
+        path.clone(),
+        format!("{path}/progresso"),
+        format!("{refused}/erros.csv"),
+    ] {
+        assert_eq!(
+            get_text(&bc, t.url(&p)).await.0,
+            StatusCode::NOT_FOUND,
+            "{p}"
+        );
+        assert_eq!(
+            get_text(&ag, t.url(&p)).await.0,
+            StatusCode::FORBIDDEN,
+            "{p}"
+        );
+    }
 
     // API: supervisors; the summary shape; the same beta row refused.
     let api = reqwest::Client::new();
@@ -1296,4 +1331,138 @@ pub async fn amounts_update_to_another_date(db: Db) {
     );
     assert!(bad.contains("atualizados hoje"), "{bad}");
     assert!(!bad.contains("id=\"voltar-para-hoje\""), "{bad}");
+}
+
+/// Uploads a contacts file through the page: the answer redirects to the
+/// import's page, whose fragment is polled until the import ends. Returns
+/// (import page path, final fragment).
+pub async fn enrich_through_page(
+    t: &TestApp,
+    c: &Client,
+    csrf: &str,
+    file_name: &str,
+    content: &str,
+    partial: bool,
+) -> (String, String) {
+    let (ct, body) = multipart(Some(csrf), file_name, content.as_bytes(), partial);
+    let res = c
+        .post(t.url("/importacoes/contatos"))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "upload");
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/importacoes/"), "{location}");
+    let (status, page) = get_text(c, t.url(&location)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    for _ in 0..400 {
+        let (status, html) = get_text(c, t.url(&format!("{location}/progresso"))).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        if !html.contains("every 500ms") {
+            return (location, html);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("contacts import did not finish");
+}
+
+/// A figure of an import's summary (`data-k`).
+fn figure_of(html: &str, key: &str) -> String {
+    let marker = format!("data-k=\"{key}\">");
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {key} in {html}"))
+        + marker.len();
+    html[at..].split('<').next().unwrap().to_owned()
+}
+
+/// The complete report of an import, downloaded: its lines (without the BOM).
+async fn report_of(c: &Client, t: &TestApp, import: &str) -> Vec<String> {
+    let res = c
+        .get(t.url(&format!("{import}/erros.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let headers = res.headers().clone();
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"),
+        "{headers:?}"
+    );
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment"),
+        "{headers:?}"
+    );
+    let text = res.text().await.unwrap();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or_else(|| panic!("no BOM: {text}"));
+    text.lines().map(str::to_owned).collect()
+}
+
+/// A file with more problems than the page shows: the page shows the first
+/// ones and says how many there are; the downloaded report has them all,
+/// in file order, with formula-looking values neutralised.
+pub async fn enrichment_report_has_every_problem(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let cred = creditor(&t, a.id, "Loja", "11.222.333/0001-81").await;
+    import(&t, a.id, cred.id, &good_csv()).await;
+    let c = client();
+    let csrf = logged_in(&t, &c, &a.email("supervisor")).await;
+
+    let bad = 45;
+    let mut file = String::from("documento_devedor;email\n");
+    file.push_str("529.982.247-25;maria.nova@example.com\n");
+    for i in 0..bad {
+        file.push_str(&format!("529.982.247-25;errado{i}@\n"));
+    }
+    file.push_str("529.982.247-25;=HYPERLINK(\"http://x\")\n");
+    let problems = bad + 1;
+    let (path, html) = enrich_through_page(&t, &c, &csrf, "lista.csv", &file, true).await;
+    assert!(
+        html.contains(&format!(
+            "Importação concluída, sem as linhas com erro ({problems} erros: veja abaixo)"
+        )),
+        "{html}"
+    );
+    assert_eq!(figure_of(&html, "criados"), "1");
+    assert_eq!(figure_of(&html, "erros"), problems.to_string());
+    assert_eq!(figure_of(&html, "avisos"), "0");
+    assert!(
+        html.contains(&format!("Primeiros problemas (20 de {problems})")),
+        "{html}"
+    );
+    let table = html.split("id=\"problemas\"").nth(1).unwrap();
+    let table = table.split("</table>").next().unwrap();
+    assert_eq!(table.matches("<tr>").count(), 1 + 20, "{table}");
+    assert!(!html.contains("linha de comando"), "{html}");
+    assert!(
+        html.contains(&format!("href=\"{path}/erros.csv\"")),
+        "{html}"
+    );
+
+    let report = report_of(&c, &t, &path).await;
+    assert_eq!(report.len(), 1 + problems, "{report:?}");
+    assert_eq!(report[0], "linha;coluna;valor;motivo");
+    for (i, line) in report[1..bad + 1].iter().enumerate() {
+        assert_eq!(
+            *line,
+            format!("{};email;errado{i}@;e-mail inválido", i + 3),
+            "{report:?}"
+        );
+    }
+    let last = &report[problems];
+    assert!(
+        last.starts_with(&format!("{};email;", bad + 3)) && last.contains("'=HYPERLINK("),
+        "{last}"
+    );
 }

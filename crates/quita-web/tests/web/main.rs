@@ -61,4 +61,5 @@ both!(
     crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
     crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
     crate::browser::chart_and_closing_in_the_browser => browser_chart_and_closing,
+    crate::debtor_view::enrichment_report_has_every_problem => enrichment_report_has_every_problem,
 );
