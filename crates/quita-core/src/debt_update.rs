@@ -211,6 +211,9 @@ pub enum DebtUpdateWarning {
     /// contractual basis (CDC art. 51, XII). The policy says the contract
     /// has one, so the fee is kept; a person should be able to show it.
     ConsumerCollectionFee,
+    /// The payments exceed the updated debt: the total is negative, a
+    /// balance in the debtor's favour of `credit`.
+    PaymentsExceedDebt { credit: Money },
 }
 
 impl std::fmt::Display for DebtUpdateWarning {
@@ -244,6 +247,11 @@ impl std::fmt::Display for DebtUpdateWarning {
             ),
             Self::ConsumerCollectionFee => f.write_str(
                 "Relação de consumo: honorários de cobrança só são devidos se o contrato os prevê (CDC art. 51, XII)",
+            ),
+            Self::PaymentsExceedDebt { credit } => write!(
+                f,
+                "Os pagamentos passam do débito atualizado: saldo a favor do devedor de {}",
+                credit.format_brl()
             ),
         }
     }
@@ -596,6 +604,11 @@ pub fn debt_update(
     ];
     let total =
         Money::checked_sum(lines.iter().map(|l| l.amount)).ok_or(DebtUpdateError::Overflow)?;
+    if total.is_negative() {
+        warnings.push(DebtUpdateWarning::PaymentsExceedDebt {
+            credit: total.checked_neg().ok_or(DebtUpdateError::Overflow)?,
+        });
+    }
     Ok(DebtUpdate {
         principal: req.principal,
         monetary_correction,
@@ -617,6 +630,35 @@ pub fn debt_update(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn payments_above_the_debt_are_said() {
+        let p = policy("2", "1", "0", false);
+        let u = debt_update(
+            &DebtUpdateRequest {
+                principal: money("1000.00"),
+                due_date: date(2026, 3, 2),
+                on: date(2026, 4, 1),
+                payments: money("2000.00"),
+                policy: &p,
+                index: None,
+            },
+            &WeekendsOnly,
+        )
+        .unwrap();
+        // 1000 + 20 fine + 10 interest − 2000.
+        assert_eq!(u.total(), money("-970.00"));
+        assert_eq!(
+            u.warnings(),
+            [DebtUpdateWarning::PaymentsExceedDebt {
+                credit: money("970.00")
+            }]
+        );
+        assert_eq!(
+            u.warnings()[0].to_string(),
+            "Os pagamentos passam do débito atualizado: saldo a favor do devedor de R$ 970,00"
+        );
+    }
 
     #[test]
     fn days_late_start_after_the_next_business_day_and_count_from_the_due_date() {

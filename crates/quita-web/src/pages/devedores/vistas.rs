@@ -281,7 +281,9 @@ fn months_text(w: &DebtUpdateWarning) -> Option<String> {
             format::year_month(*first),
             format::year_month(*last)
         )),
-        DebtUpdateWarning::DeflationFloored | DebtUpdateWarning::ConsumerCollectionFee => None,
+        DebtUpdateWarning::DeflationFloored
+        | DebtUpdateWarning::ConsumerCollectionFee
+        | DebtUpdateWarning::PaymentsExceedDebt { .. } => None,
     }
 }
 
