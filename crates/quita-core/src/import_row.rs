@@ -68,9 +68,11 @@ pub enum ImportField {
     DueDate,
     Amount,
     OpenAmount,
+    /// Whether the row's contract has a collection-fee clause.
+    FeeClause,
 }
 
-const FIELD_COUNT: usize = 16;
+const FIELD_COUNT: usize = 17;
 
 impl ImportField {
     pub const ALL: [ImportField; FIELD_COUNT] = [
@@ -90,6 +92,7 @@ impl ImportField {
         Self::DueDate,
         Self::Amount,
         Self::OpenAmount,
+        Self::FeeClause,
     ];
 
     /// The canonical (pt-BR) column name, used in error reports.
@@ -192,6 +195,13 @@ impl ImportField {
                 "saldo",
                 "saldo_devedor",
                 "saldo_em_aberto",
+            ],
+            Self::FeeClause => &[
+                "honorarios",
+                "fee_clause",
+                "clausula_honorarios",
+                "clausula_de_honorarios",
+                "honorarios_previstos",
             ],
         }
     }
@@ -317,6 +327,12 @@ pub enum FieldReason {
     Address,
     #[error("número de contrato inválido")]
     Contract,
+    /// `honorarios` is not yes or no.
+    #[error("honorários: informe sim ou não (se o contrato prevê honorários de cobrança)")]
+    FeeClause,
+    /// `honorarios` on a row without `contrato`: the clause is a contract's.
+    #[error("honorários sem contrato: a cláusula é do contrato, informe a coluna contrato")]
+    FeeClauseWithoutContract,
     #[error("número do documento inválido")]
     DocumentNumber,
     #[error("parcela inválida (use 1, 2, … até o total de parcelas)")]
@@ -350,6 +366,8 @@ impl FieldReason {
             Self::Zip => "zip",
             Self::Address => "address",
             Self::Contract => "contract",
+            Self::FeeClause => "fee_clause",
+            Self::FeeClauseWithoutContract => "fee_clause_without_contract",
             Self::DocumentNumber => "document_number",
             Self::Installment => "installment",
             Self::Date => "date",
@@ -585,6 +603,23 @@ impl ImportHeader {
             ContractNumber::parse,
             FieldReason::Contract
         );
+        let fee_clause = optional!(
+            errors,
+            ImportField::FeeClause,
+            |v| parse_yes_no(v).ok_or(()),
+            FieldReason::FeeClause
+        );
+        if fee_clause.is_some()
+            && contract.is_none()
+            && self.cell(record, ImportField::Contract).is_empty()
+        {
+            let v = self.cell(record, ImportField::FeeClause);
+            warnings.push(err(
+                ImportField::FeeClause,
+                v,
+                FieldReason::FeeClauseWithoutContract,
+            ));
+        }
 
         // Amounts.
         let amount_txt = self.cell(record, ImportField::Amount);
@@ -752,6 +787,7 @@ impl ImportHeader {
                 zip,
                 address,
                 contract,
+                fee_clause,
                 document_number,
                 installment,
                 issue_date,
@@ -797,6 +833,16 @@ pub fn parse_city(cell: &str) -> Result<Option<String>, FieldReason> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("invalid date (use dd/mm/aaaa or aaaa-mm-dd)")]
 pub struct DateError;
+
+/// `sim`/`não` as people write them in a spreadsheet: `sim`, `s`, `x`,
+/// `1`, `true`, `yes` or `não`, `nao`, `n`, `0`, `false`, `no`, any case.
+pub fn parse_yes_no(raw: &str) -> Option<bool> {
+    match crate::text::search_key(raw.trim()).as_str() {
+        "sim" | "s" | "x" | "1" | "true" | "yes" | "y" | "verdadeiro" => Some(true),
+        "nao" | "n" | "0" | "false" | "no" | "falso" => Some(false),
+        _ => None,
+    }
+}
 
 /// `dd/mm/aaaa` (day and month may have one digit) or `aaaa-mm-dd`, years
 /// 1900 to 2199 (a guard against `26` typed for `2026`).
@@ -844,6 +890,8 @@ pub struct ImportRow {
     zip: Option<Cep>,
     address: Option<PostalAddress>,
     contract: Option<ContractNumber>,
+    /// The contract's collection-fee clause, when the file says.
+    fee_clause: Option<bool>,
     document_number: DocumentNumber,
     installment: Installment,
     issue_date: Option<Date>,
@@ -878,6 +926,11 @@ impl ImportRow {
     /// Present when `endereco` is filled (with city, UF and CEP when given).
     pub fn address(&self) -> Option<&PostalAddress> {
         self.address.as_ref()
+    }
+    /// Whether the row's contract has a collection-fee clause (`honorarios`
+    /// sim/não), when the file says; only with a contract.
+    pub fn fee_clause(&self) -> Option<bool> {
+        self.fee_clause.filter(|_| self.contract.is_some())
     }
     pub fn contract(&self) -> Option<&ContractNumber> {
         self.contract.as_ref()
@@ -1143,6 +1196,52 @@ mod tests {
             .into_iter()
             .map(|e| (e.column, e.reason.code()))
             .collect()
+    }
+
+    #[test]
+    fn the_fee_clause_column_reads_yes_and_no_and_needs_a_contract() {
+        let h = ImportHeader::parse(&[
+            "documento_devedor",
+            "nome_devedor",
+            "contrato",
+            "numero_documento",
+            "vencimento",
+            "valor",
+            "Honorários",
+        ])
+        .unwrap();
+        let row = |contract: &str, clause: &str| {
+            h.parse_row(&[
+                "529.982.247-25",
+                "Maria",
+                contract,
+                "NF-1",
+                "10/10/2026",
+                "10,00",
+                clause,
+            ])
+        };
+        for (cell, read) in [
+            ("sim", Some(true)),
+            ("S", Some(true)),
+            ("x", Some(true)),
+            ("Não", Some(false)),
+            ("nao", Some(false)),
+            ("0", Some(false)),
+            ("", None),
+        ] {
+            assert_eq!(row("CT-1", cell).unwrap().fee_clause(), read, "{cell}");
+        }
+        let bad = row("CT-1", "talvez").unwrap_err();
+        assert_eq!(
+            (bad[0].column, bad[0].reason.code()),
+            (ImportField::FeeClause, "fee_clause")
+        );
+        // Without a contract the clause means nothing: a warning, not a
+        // refusal.
+        let r = row("", "sim").unwrap();
+        assert_eq!(r.fee_clause(), None);
+        assert_eq!(r.warnings()[0].reason.code(), "fee_clause_without_contract");
     }
 
     #[test]

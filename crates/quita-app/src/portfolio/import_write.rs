@@ -58,6 +58,8 @@ pub(super) struct BatchWriter<'a> {
     debtor_ids: IdsByKey,
     /// Contract numbers met so far: `(id, debtor_id)`.
     contract_ids: IdsByKey<(i64, i64)>,
+    /// Contract numbers given the fee clause in this import (`honorarios`).
+    with_fee_clause: HashSet<String>,
     /// Contacts already sent in this import (debtor, kind, value).
     contacts_sent: FingerprintSet,
     /// Ids for new debtors and contracts when every one is new.
@@ -128,6 +130,7 @@ impl<'a> BatchWriter<'a> {
             no_contracts,
             debtor_ids: IdsByKey::default(),
             contract_ids: IdsByKey::default(),
+            with_fee_clause: HashSet::new(),
             contacts_sent: FingerprintSet::default(),
             debtor_pool: IdPool::new(IdTable::Debtors),
             contract_pool: IdPool::new(IdTable::Contracts),
@@ -372,12 +375,33 @@ impl<'a> BatchWriter<'a> {
             {
                 let i = r.installment();
                 let kind = ContractKind::of_installment(i.number(), i.total()).as_str();
-                new.push((c.as_str().to_owned(), debtor_id, kind));
+                let fee = r.fee_clause() == Some(true);
+                new.push((c.as_str().to_owned(), debtor_id, kind, fee));
             }
         }
-        if new.is_empty() {
-            return Ok(());
+        // Contracts surely created here with the fee clause (the creditor
+        // had none) need no grant below; a looked-up one may have existed
+        // without it, and the grant only touches contracts without terms.
+        if self.no_contracts {
+            self.with_fee_clause.extend(
+                new.iter()
+                    .filter(|(_, _, _, fee)| *fee)
+                    .map(|(number, ..)| number.clone()),
+            );
         }
+        if !new.is_empty() {
+            self.insert_contracts(queue, new).await?;
+        }
+        self.grant_fee_clauses(queue, batch, debtors).await
+    }
+
+    /// Inserts the batch's new contracts (looked up first unless the
+    /// creditor had none) and remembers their ids.
+    async fn insert_contracts(
+        &mut self,
+        queue: &TxQueue,
+        new: Vec<store::ImportContract>,
+    ) -> AppResult<()> {
         let (org_id, creditor_id, now) = (self.org_id, self.creditor_id, self.now);
         if self.no_contracts {
             let ids = self
@@ -390,7 +414,7 @@ impl<'a> BatchWriter<'a> {
             self.contract_ids.extend(
                 new.into_iter()
                     .zip(ids)
-                    .map(|((number, debtor_id, _), id)| (number, (id, debtor_id))),
+                    .map(|((number, debtor_id, _, _), id)| (number, (id, debtor_id))),
             );
         } else {
             let ids = queue
@@ -402,6 +426,38 @@ impl<'a> BatchWriter<'a> {
                 .await?;
             self.contract_ids.extend(ids);
         }
+        Ok(())
+    }
+
+    /// A row saying its contract has the fee clause (`honorarios` sim)
+    /// gives it to a contract of the row's debtor that has no terms of its
+    /// own yet (a row naming another debtor's contract is refused later).
+    async fn grant_fee_clauses(
+        &mut self,
+        queue: &TxQueue,
+        batch: &[(u64, ImportRow)],
+        debtors: &[i64],
+    ) -> AppResult<()> {
+        let mut ids = Vec::new();
+        for ((_, r), &debtor_id) in batch.iter().zip(debtors) {
+            if r.fee_clause() == Some(true)
+                && let Some(c) = r.contract()
+                && let Some((id, owner)) = self.contract_ids.get(c.as_str())
+                && owner == debtor_id
+                && self.with_fee_clause.insert(c.as_str().to_owned())
+            {
+                ids.push(id);
+            }
+        }
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let now = self.now;
+        queue
+            .call(move |tx| {
+                Box::pin(async move { Ok(store::grant_fee_clause(tx, &ids, now).await?) })
+            })
+            .await?;
         Ok(())
     }
 

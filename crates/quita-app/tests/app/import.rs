@@ -963,3 +963,91 @@ pub async fn rows_never_move_contracts_or_titles_between_debtors(db: Db) {
     let j = app.debtor_360(org, joao.id, on).await.unwrap();
     assert_eq!(j.contracts[0].contract.kind, ContractKind::Recurring);
 }
+
+/// The `honorarios` column says a contract has the collection-fee clause:
+/// the creditor's fee is then charged on its receivables (a new contract
+/// gets the clause; a stored one without terms of its own gets it later).
+pub async fn the_fee_clause_column_lets_the_fee_be_charged(db: Db) {
+    let (app, org, _) = setup(db.clone()).await;
+    let policy = ChargePolicy {
+        late_fine: Percent::whole(2),
+        default_interest_monthly: Percent::whole(1),
+        collection_fee: Percent::whole(10),
+        consumer_relation: false,
+        ..ChargePolicy::default()
+    };
+    let cred = app
+        .create_creditor(org, "Assessoria", "11.222.333/0001-81", &policy, Actor::Cli)
+        .await
+        .unwrap();
+    let file = |rows: &[&str]| {
+        let mut s = String::from(
+            "documento_devedor;nome_devedor;contrato;numero_documento;vencimento;valor;honorarios",
+        );
+        for r in rows {
+            s.push('\n');
+            s.push_str(r);
+        }
+        s.push('\n');
+        s.into_bytes()
+    };
+    let out = import(
+        &app,
+        org,
+        cred.id,
+        file(&[
+            "529.982.247-25;Maria;CT-A;A-1;10/01/2026;1.000,00;sim",
+            "111.444.777-35;João;CT-B;B-1;10/01/2026;1.000,00;",
+            // Without a contract the clause means nothing: a warning.
+            "111.444.777-35;João;;C-1;10/01/2026;1.000,00;sim",
+        ]),
+        false,
+    )
+    .await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    assert_eq!(out.summary.warnings, 1, "{:?}", out.problems);
+    let on = jiff::civil::date(2026, 3, 15);
+    let fee_of = |v: &quita_app::portfolio::debtors::Debtor360, doc: &str| {
+        v.receivables
+            .iter()
+            .find(|r| r.receivable.document_number == doc)
+            .and_then(|r| r.update.as_ref())
+            .map(|u| u.collection_fee())
+            .unwrap()
+    };
+    let maria = debtors::find_by_document(&db, org, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    let joao = debtors::find_by_document(&db, org, "11144477735")
+        .await
+        .unwrap()
+        .unwrap();
+    let m = app.debtor_360(org, maria.id, on).await.unwrap();
+    assert!(fee_of(&m, "A-1").is_positive());
+    let j = app.debtor_360(org, joao.id, on).await.unwrap();
+    assert!(fee_of(&j, "B-1").is_zero() && fee_of(&j, "C-1").is_zero());
+    // A later file says CT-B has the clause: granted, as its terms were none.
+    let out = import(
+        &app,
+        org,
+        cred.id,
+        file(&["111.444.777-35;João;CT-B;B-2;10/01/2026;1.000,00;S"]),
+        false,
+    )
+    .await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    let j = app.debtor_360(org, joao.id, on).await.unwrap();
+    assert!(fee_of(&j, "B-1").is_positive() && fee_of(&j, "B-2").is_positive());
+    // A bad value refuses the row, naming the column.
+    let out = import(
+        &app,
+        org,
+        cred.id,
+        file(&["111.444.777-35;João;CT-B;B-3;10/01/2026;1.000,00;talvez"]),
+        false,
+    )
+    .await;
+    assert!(!out.summary.applied);
+    assert_eq!(out.problems[0].column, "honorarios");
+}

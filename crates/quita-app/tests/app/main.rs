@@ -17,7 +17,8 @@ use import::{
     bad_files_change_nothing, error_report_cells_are_never_formulas,
     import_then_reimport_then_change, large_import_defers_indexes_and_reports_progress,
     partial_counts_add_up, rows_never_move_contracts_or_titles_between_debtors,
-    warnings_and_closed_receivables, xlsx_and_latin1_files_import,
+    the_fee_clause_column_lets_the_fee_be_charged, warnings_and_closed_receivables,
+    xlsx_and_latin1_files_import,
 };
 use marks::people_mark_debtors_and_contacts;
 use receivable_update::only_collectable_receivables_have_an_update;
@@ -69,6 +70,7 @@ both!(
     only_collectable_receivables_have_an_update,
     search_reads_numbers_as_stored,
     rows_never_move_contracts_or_titles_between_debtors,
+    the_fee_clause_column_lets_the_fee_be_charged,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

@@ -230,9 +230,54 @@ pub async fn upsert_debtors(
     Ok((created, ids))
 }
 
-/// A contract an import names: its number, debtor and kind (the database
-/// text, `installment_plan`…), kept only when the contract is new.
-pub type ImportContract = (String, i64, &'static str);
+/// A contract an import names: its number, debtor, kind (the database
+/// text, `installment_plan`…) and whether it has a collection-fee clause;
+/// kind and clause are kept only when the contract is new.
+pub type ImportContract = (String, i64, &'static str, bool);
+
+/// The terms of a contract the import knows only to have a fee clause.
+fn fee_clause_terms() -> Option<String> {
+    let terms = quita_core::contract::ContractTerms {
+        collection_fee_allowed: true,
+        ..Default::default()
+    };
+    serde_json::to_string(&terms).ok()
+}
+
+/// Gives the collection-fee clause to those of `ids` that have no terms of
+/// their own (a contract whose terms someone set keeps them); returns how
+/// many changed.
+pub async fn grant_fee_clause(tx: &mut Tx, ids: &[i64], now: Timestamp) -> Result<u64> {
+    let terms = fee_clause_terms();
+    let mut changed = 0;
+    for chunk in ids.chunks(2000) {
+        changed += match &mut *tx {
+            Tx::Sqlite(t) => {
+                let sql = format!(
+                    "UPDATE contracts SET terms = ?, updated_at = ? WHERE terms IS NULL AND id IN ({})",
+                    vec!["?"; chunk.len()].join(", ")
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(&terms)
+                    .bind(ms(now));
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.execute(&mut **t).await?.rows_affected()
+            }
+            Tx::Pg(t) => sqlx::query(
+                "UPDATE contracts SET terms = $1, updated_at = $2 WHERE terms IS NULL AND id = ANY($3)",
+            )
+            .bind(&terms)
+            .bind(ms(now))
+            .bind(chunk)
+            .execute(&mut **t)
+            .await?
+            .rows_affected(),
+        };
+    }
+    Ok(changed)
+}
 
 /// A stored contract as an import links to it: `(id, debtor_id)`.
 pub type ContractLink = (i64, i64);
@@ -273,7 +318,7 @@ pub async fn insert_contracts(
     Ok(contracts
         .iter()
         .zip(ids)
-        .map(|((number, debtor_id, _), id)| (number.clone(), (id, *debtor_id)))
+        .map(|((number, debtor_id, _, _), id)| (number.clone(), (id, *debtor_id)))
         .collect())
 }
 
@@ -289,32 +334,35 @@ pub fn prepare_contracts(
 ) -> Vec<PreparedWrite> {
     let rows: Vec<_> = contracts.iter().zip(ids).collect();
     let at = ms(now);
+    let clause = fee_clause_terms();
     NewRows {
-        into: "contracts (id, org_id, creditor_id, debtor_id, number, kind, created_at, updated_at)",
-        binds: 8,
+        into: "contracts (id, org_id, creditor_id, debtor_id, number, kind, terms, created_at, updated_at)",
+        binds: 9,
         fixed: "",
         chunk: 2000,
     }
     .prepare(
         backend,
         &rows,
-        |data, &((number, debtor_id, kind), id)| {
+        |data, &((number, debtor_id, kind, fee), id)| {
             data.int(*id)
                 .int(org_id)
                 .int(creditor_id)
                 .int(*debtor_id)
                 .text(number)
                 .text(kind)
+                .opt_text(clause.as_deref().filter(|_| *fee))
                 .int(at)
                 .int(at);
         },
-        |q, &((number, debtor_id, kind), id)| {
+        |q, &((number, debtor_id, kind, fee), id)| {
             q.bind(*id)
                 .bind(org_id)
                 .bind(creditor_id)
                 .bind(*debtor_id)
                 .bind(number)
                 .bind(*kind)
+                .bind(clause.clone().filter(|_| *fee))
                 .bind(at)
                 .bind(at)
         },
@@ -331,12 +379,12 @@ pub async fn upsert_contracts(
     contracts: &[ImportContract],
     now: Timestamp,
 ) -> Result<HashMap<String, ContractLink>> {
-    let numbers: Vec<&str> = contracts.iter().map(|(n, _, _)| n.as_str()).collect();
+    let numbers: Vec<&str> = contracts.iter().map(|(n, _, _, _)| n.as_str()).collect();
     let mut ids = contract_ids(tx, creditor_id, &numbers).await?;
     let mut seen = std::collections::HashSet::new();
     let new: Vec<ImportContract> = contracts
         .iter()
-        .filter(|(n, _, _)| !ids.contains_key(n) && seen.insert(n.as_str()))
+        .filter(|(n, _, _, _)| !ids.contains_key(n) && seen.insert(n.as_str()))
         .cloned()
         .collect();
     ids.extend(insert_contracts(tx, org_id, creditor_id, &new, now).await?);

@@ -73,8 +73,8 @@ pub async fn import_inserts_with_reserved_ids(db: Db) {
         a.id,
         c.id,
         &[
-            ("CT-1".into(), ana, "installment_plan"),
-            ("CT-2".into(), bia, "recurring"),
+            ("CT-1".into(), ana, "installment_plan", false),
+            ("CT-2".into(), bia, "recurring", true),
         ],
         t0(),
     )
@@ -90,12 +90,23 @@ pub async fn import_inserts_with_reserved_ids(db: Db) {
         &mut tx,
         a.id,
         c.id,
-        &[("CT-1".into(), bia, "one_off")],
+        &[("CT-1".into(), bia, "one_off", false)],
         t0(),
     )
     .await
     .unwrap();
     assert_eq!(again["CT-1"], (contracts["CT-1"].0, ana));
+    // The fee clause: given at insert (CT-2), granted later only to a
+    // contract without terms of its own (CT-1), once.
+    let ids = [contracts["CT-1"].0, contracts["CT-2"].0];
+    assert_eq!(
+        import::grant_fee_clause(&mut tx, &ids, t0()).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        import::grant_fee_clause(&mut tx, &ids, t0()).await.unwrap(),
+        0
+    );
     assert!(import::has_debtors(&mut tx, a.id).await.unwrap());
     assert!(!import::has_debtors(&mut tx, b.id).await.unwrap());
     assert!(import::has_contracts(&mut tx, c.id).await.unwrap());

@@ -180,7 +180,7 @@ pub async fn import_writes_are_idempotent(db: Db) {
         &mut tx,
         a.id,
         c.id,
-        &[("CT-1".into(), ana, "installment_plan")],
+        &[("CT-1".into(), ana, "installment_plan", false)],
         t0(),
     )
     .await
@@ -190,7 +190,7 @@ pub async fn import_writes_are_idempotent(db: Db) {
             &mut tx,
             a.id,
             c.id,
-            &[("CT-1".into(), ana, "installment_plan")],
+            &[("CT-1".into(), ana, "installment_plan", false)],
             t0()
         )
         .await
