@@ -548,8 +548,13 @@ fn csv_money(m: Money) -> String {
     m.to_string().replace('.', ",")
 }
 
+/// `aging-2026-03-15.csv`, or `aging-carteira-3-2026-03-15.csv` for one
+/// creditor, so two exports of a day do not take each other's name.
 fn file_name(q: &AgingQuery, ext: &str) -> String {
-    format!("aging-{}.{ext}", q.as_of)
+    match q.creditor_id {
+        Some(id) => format!("aging-carteira-{id}-{}.{ext}", q.as_of),
+        None => format!("aging-{}.{ext}", q.as_of),
+    }
 }
 
 /// The buckets as CSV (`;`, decimal comma, UTF-8 with BOM for spreadsheets).
@@ -582,8 +587,14 @@ fn cell_money(m: Money) -> f64 {
     (c / 100) as f64 + (c % 100) as f64 / 100.0
 }
 
-/// The buckets as an XLSX workbook, built in memory.
-pub fn aging_xlsx(report: &AgingReport, creditor: Option<&str>) -> Result<Vec<u8>, AppError> {
+/// The buckets as an XLSX workbook, built in memory; with `per` (the
+/// aging of every creditor), a second sheet "Por carteira" with each
+/// creditor's open balance per bucket and a total row, as the page shows.
+pub fn aging_xlsx(
+    report: &AgingReport,
+    creditor: Option<&str>,
+    per: &[quita_app::portfolio::aging::CreditorAging],
+) -> Result<Vec<u8>, AppError> {
     use rust_xlsxwriter::{Format, Workbook};
     let internal = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
     let mut wb = Workbook::new();
@@ -633,7 +644,47 @@ pub fn aging_xlsx(report: &AgingReport, creditor: Option<&str>) -> Result<Vec<u8
     for c in 1..5 {
         ws.set_column_width(c, 18).map_err(internal)?;
     }
+    if !per.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("Por carteira").map_err(internal)?;
+        let labels: Vec<String> = report.rows().map(|(l, _)| bucket_label(l)).collect();
+        let last = u16::try_from(labels.len() + 1).map_err(|e| internal_of(&e))?;
+        ws.write_string_with_format(0, 0, "Carteira", &bold)
+            .map_err(internal)?;
+        for (c, l) in labels.iter().enumerate() {
+            let c = u16::try_from(c + 1).map_err(|e| internal_of(&e))?;
+            ws.write_string_with_format(0, c, l, &bold)
+                .map_err(internal)?;
+        }
+        ws.write_string_with_format(0, last, "Total", &bold)
+            .map_err(internal)?;
+        let mut put_line = |r: u32, name: &str, rep: &AgingReport| -> Result<(), AppError> {
+            ws.write_string(r, 0, name).map_err(internal)?;
+            for (c, (_, t)) in rep.rows().enumerate() {
+                let c = u16::try_from(c + 1).map_err(|e| internal_of(&e))?;
+                ws.write_number_with_format(r, c, cell_money(t.open_balance), &brl)
+                    .map_err(internal)?;
+            }
+            ws.write_number_with_format(r, last, cell_money(rep.total().open_balance), &brl)
+                .map_err(internal)?;
+            Ok(())
+        };
+        let mut r = 1u32;
+        for c in per {
+            put_line(r, &c.name, &c.report)?;
+            r += 1;
+        }
+        put_line(r, "Total", report)?;
+        ws.set_column_width(0, 30).map_err(internal)?;
+        for c in 1..=last {
+            ws.set_column_width(c, 16).map_err(internal)?;
+        }
+    }
     wb.save_to_buffer().map_err(internal)
+}
+
+fn internal_of(e: &dyn std::fmt::Display) -> AppError {
+    AppError::Internal(anyhow::anyhow!("xlsx: {e}"))
 }
 
 pub async fn aging_csv_download(
@@ -665,11 +716,16 @@ pub async fn aging_xlsx_download(
     let p = &s.0.principal;
     let q = query_of(&state, p, &f).await?;
     let report = state.app.aging(p.org_id, &q).await?;
-    let creditor = match q.creditor_id {
-        Some(id) => Some(state.app.creditor(p.org_id, id).await?.name),
-        None => None,
+    let (creditor, per) = match q.creditor_id {
+        Some(id) => (
+            Some(state.app.creditor(p.org_id, id).await?.name),
+            Vec::new(),
+        ),
+        None => (None, state.app.aging_by_creditor(p.org_id, &q).await?),
     };
-    let bytes = aging_xlsx(&report, creditor.as_deref())?;
+    // One creditor alone: its table would repeat the first sheet.
+    let per = if per.len() > 1 { per } else { Vec::new() };
+    let bytes = aging_xlsx(&report, creditor.as_deref(), &per)?;
     Ok((
         [
             (
@@ -714,8 +770,43 @@ mod tests {
         let csv = aging_csv(&r);
         assert!(csv.contains("1 a 30 dias;1;100,00;100,00;100,00"), "{csv}");
         assert!(csv.contains("Total;2;150,00;150,00;150,00"), "{csv}");
-        let x = aging_xlsx(&r, None).unwrap();
+        let x = aging_xlsx(&r, None, &[]).unwrap();
         assert_eq!(&x[..2], b"PK");
+        // All creditors: a second sheet with each one's line and a total.
+        let per = |id: i64, name: &str, bucket: usize, c: i64| {
+            let mut report =
+                AgingReport::new(jiff::civil::date(2026, 3, 15), AgingBuckets::default());
+            report.add_totals(bucket, t(c)).unwrap();
+            quita_app::portfolio::aging::CreditorAging {
+                creditor_id: id,
+                name: name.into(),
+                report,
+            }
+        };
+        let x = aging_xlsx(
+            &r,
+            None,
+            &[per(1, "Loja A", 1, 10_000), per(2, "Loja B", 2, 5_000)],
+        )
+        .unwrap();
+        use calamine::{Data, Reader, Xlsx};
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(x)).unwrap();
+        assert_eq!(book.sheet_names(), ["Aging", "Por carteira"]);
+        let sheet = book.worksheet_range("Por carteira").unwrap();
+        let row = |r: u32| -> Vec<String> {
+            (0..9)
+                .map(|c| match sheet.get_value((r, c)) {
+                    Some(Data::String(s)) => s.clone(),
+                    Some(Data::Float(f)) => format!("{f}"),
+                    _ => String::new(),
+                })
+                .collect()
+        };
+        assert_eq!(row(0)[..3], ["Carteira", "A vencer", "1 a 30 dias"]);
+        assert_eq!(row(0)[8], "Total");
+        assert_eq!(row(1)[..3], ["Loja A", "0", "100"]);
+        assert_eq!((row(2)[0].as_str(), row(2)[3].as_str()), ("Loja B", "50"));
+        assert_eq!((row(3)[0].as_str(), row(3)[8].as_str()), ("Total", "150"));
     }
 
     /// With up to 7 buckets the text is 12 units high on one line; with 12

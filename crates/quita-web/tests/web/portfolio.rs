@@ -1153,6 +1153,12 @@ pub async fn aging_and_debtor_pages(db: Db) {
         .await
         .unwrap();
     assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(
+        xlsx.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("aging-carteira-{}-2026-03-15.xlsx", cred.id))
+    );
     assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
     // Filtered by creditor.
     let html = v
