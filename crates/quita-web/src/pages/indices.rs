@@ -34,6 +34,9 @@ pub struct TableView {
     pub months: String,
     /// `2 meses faltando no intervalo`, when the table has gaps.
     pub gaps: Option<String>,
+    /// Set when the last month is older than publication explains: the
+    /// months after it count as 0 % in every update.
+    pub stale: bool,
     pub updated: String,
     /// Carteiras whose policy corrects by it.
     pub used_by: Vec<String>,
@@ -92,6 +95,8 @@ async fn indices_page(
     p.require(Role::Viewer)?;
     let org = state.app.organization(p).await?;
     let list = state.app.index_table_list(p).await?;
+    let this_month =
+        quita_core::index_table::YearMonth::of(state.app.clock.today_in(&org.time_zone));
     // Which carteiras correct by which table.
     let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for c in state.app.creditors(p.org_id).await? {
@@ -129,6 +134,8 @@ async fn indices_page(
                 format::year_month(t.last_month)
             ),
             last: format::year_month(t.last_month),
+            stale: t.last_month.months_until(this_month)
+                > quita_core::debt_update::UNPUBLISHED_MONTHS_EXPECTED,
             months: format::count(i64::try_from(t.months).unwrap_or(i64::MAX)),
             gaps: (t.gaps > 0).then(|| {
                 format!(

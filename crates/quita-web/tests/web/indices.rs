@@ -337,6 +337,12 @@ pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {
     // 05/03/2026 for March alone: said too, the table being out of date.
     let res = post_table(&t, &sup, Some(&csrf), "ipca", "2025-12;0,50\n").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The list says so too.
+    let (_, idx) = get_text(&sup, t.url("/indices")).await;
+    assert!(
+        idx.contains("<td>12/2025 <span class=\"tag warn desatualizada\""),
+        "{idx}"
+    );
     let warning = "A tabela IPCA termina em 12/2025 e não cobre 01/2026 a 03/2026: esses meses ficaram sem correção";
     let short_warning =
         "A tabela IPCA termina em 12/2025 e não cobre 03/2026: esse mês ficou sem correção";
