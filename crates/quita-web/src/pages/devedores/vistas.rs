@@ -89,9 +89,19 @@ pub(super) fn contact_view(c: &ContactRow, zone: &str) -> ContactView {
     // The database's CHECK allows only the three kinds; anything else is
     // shown as an address, as above.
     let kind_of = c.kind.parse().unwrap_or(ContactKind::Address);
+    // What this contact can carry: a landline takes no SMS, and WhatsApp
+    // only when the number has it (a mobile may); a channel already opted
+    // out of is always shown, so it can be cleared.
+    let reachable = |ch: Channel| match (kind_of, ch) {
+        (ContactKind::Phone, Channel::Sms | Channel::Whatsapp) => {
+            let mobile = Phone::parse(&c.value).is_ok_and(|p| p.is_mobile());
+            mobile || (ch == Channel::Whatsapp && c.whatsapp)
+        }
+        _ => kind_of.channels().contains(ch),
+    };
     let optouts = Channel::ALL
         .into_iter()
-        .filter(|ch| kind_of.channels().contains(*ch))
+        .filter(|ch| reachable(*ch) || opt.contains(*ch))
         .map(|ch| {
             (
                 format!("optout_{}", ch.as_str()),
@@ -470,6 +480,51 @@ mod tests {
     use quita_core::index_table::YearMonth;
 
     use super::*;
+
+    #[test]
+    fn a_contact_offers_the_opt_outs_it_can_carry() {
+        let phone = |value: &str, whatsapp: bool, opt_out: i64| ContactRow {
+            id: 1,
+            debtor_id: 1,
+            kind: "phone".into(),
+            value: value.into(),
+            whatsapp,
+            workplace: false,
+            uf: None,
+            city: None,
+            cep: None,
+            source: "teste".into(),
+            source_date: jiff::Timestamp::UNIX_EPOCH,
+            status: "unverified".into(),
+            invalid_reason: None,
+            opt_out,
+        };
+        let offered = |c: &ContactRow| -> Vec<&'static str> {
+            contact_view(c, "America/Sao_Paulo")
+                .optouts
+                .iter()
+                .map(|(_, label, _)| *label)
+                .collect()
+        };
+        // A landline: calls only.
+        assert_eq!(offered(&phone("+551133334444", false, 0)), ["ligação"]);
+        // A mobile: calls, SMS and WhatsApp.
+        assert_eq!(
+            offered(&phone("+5511987654321", false, 0)),
+            ["ligação", "SMS", "WhatsApp"]
+        );
+        // A landline marked WhatsApp (a business number) offers it too.
+        assert_eq!(
+            offered(&phone("+551133334444", true, 0)),
+            ["ligação", "WhatsApp"]
+        );
+        // A channel already opted out of stays, so it can be cleared.
+        let sms = i64::from(ChannelSet::from_iter([Channel::Sms]).bits());
+        assert_eq!(
+            offered(&phone("+551133334444", false, sms)),
+            ["ligação", "SMS"]
+        );
+    }
 
     fn ym(year: i16, month: i8) -> YearMonth {
         YearMonth::new(year, month).unwrap()
