@@ -1322,6 +1322,20 @@ pub async fn amounts_update_to_another_date(db: Db) {
         totals(&on_time).contains("R$ 250,00</td><td class=\"num\">R$ 250,00"),
         "{on_time}"
     );
+    // His title has no contract: the creditor's own terms are at hand.
+    assert!(
+        on_time.contains("Condições da carteira Loja Boa Vista</summary>"),
+        "{on_time}"
+    );
+    let terms = on_time
+        .split("Condições da carteira Loja Boa Vista")
+        .nth(1)
+        .and_then(|s| s.split("</table>").next())
+        .unwrap();
+    assert!(
+        terms.contains("<td>Multa</td><td>2%</td>") && terms.contains("da carteira"),
+        "{terms}"
+    );
     let late = page("?em=10%2F05%2F2026").await;
     assert!(totals(&late).contains("R$ 257,50"), "{late}");
     let bad = page("?em=1%2F5%2F26").await;

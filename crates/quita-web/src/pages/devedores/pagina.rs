@@ -51,6 +51,8 @@ struct DebtorPage {
     contracts: Vec<ContractView>,
     without_contract: Vec<ReceivableView>,
     has_receivables: bool,
+    /// The terms of the creditors of the receivables under no contract.
+    creditor_terms: Vec<CreditorTermsView>,
     totals: Vec<TotalView>,
     /// The sum of `totals` when there is more than one creditor.
     grand_total: Option<TotalView>,
@@ -495,6 +497,23 @@ pub async fn show(
         .iter()
         .filter_map(|i| v.receivables.get(*i))
         .collect();
+    // The terms those follow: each of their creditors' own, at hand during
+    // a call as a contract's are.
+    let mut creditor_ids: Vec<i64> = without_contract
+        .iter()
+        .map(|r| r.receivable.creditor_id)
+        .collect();
+    creditor_ids.sort_unstable();
+    creditor_ids.dedup();
+    let mut creditor_terms = Vec::new();
+    for cid in creditor_ids {
+        let c = state.app.creditor(p.org_id, cid).await?;
+        let terms = quita_app::portfolio::contracts::effective_terms(&c.policy, None);
+        creditor_terms.push(CreditorTermsView {
+            creditor: c.name,
+            terms: term_views(&terms),
+        });
+    }
     let d = &v.debtor;
     Ok(page(&DebtorPage {
         timeline,
@@ -528,6 +547,7 @@ pub async fn show(
             .collect(),
         // No contract, no fee clause: no fee is charged on them.
         without_contract_notices: calculation_notices(&without_contract, None),
+        creditor_terms,
         has_receivables: !v.receivables.is_empty(),
         grand_total: (v.totals.len() > 1)
             .then(|| v.total())
@@ -558,4 +578,10 @@ pub async fn show(
             .collect(),
         accesses,
     }))
+}
+
+/// A creditor's own terms, as the receivables under no contract follow them.
+pub struct CreditorTermsView {
+    pub creditor: String,
+    pub terms: Vec<TermView>,
 }
