@@ -34,6 +34,9 @@ pub struct Filters {
     /// [`AgingBuckets::parse`] reads them); empty = the defaults.
     #[serde(default)]
     pub faixas: String,
+    /// Debtor CPF/CNPJ (or id); empty = all: that debtor's aging only.
+    #[serde(default)]
+    pub devedor: String,
     /// Drill-down keyset: the last receivable id shown.
     #[serde(default)]
     pub depois: Option<i64>,
@@ -85,6 +88,26 @@ async fn query_of(state: &AppState, p: &Principal, f: &Filters) -> Result<AgingQ
         "" => None,
         raw => Some(super::parse_id(raw)?),
     };
+    let debtor = match f.devedor.trim() {
+        "" => None,
+        raw => Some(
+            state
+                .app
+                .find_debtor(p.org_id, raw)
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound | AppError::Invalid { .. } => AppError::invalid(
+                        "devedor",
+                        format!(
+                            "Devedor “{}” não encontrado: informe o CPF/CNPJ de um devedor desta organização.",
+                            raw.chars().take(20).collect::<String>()
+                        ),
+                    ),
+                    other => other,
+                })?
+                .id,
+        ),
+    };
     let as_of = match f.data_base.trim() {
         "" => None,
         raw => Some(format::parse_date(raw).ok_or_else(|| {
@@ -98,7 +121,7 @@ async fn query_of(state: &AppState, p: &Principal, f: &Filters) -> Result<AgingQ
         })?),
     };
     let buckets = buckets_field(&f.faixas)?;
-    aging_query(state, p, (creditor, None), as_of, buckets).await
+    aging_query(state, p, (creditor, debtor), as_of, buckets).await
 }
 
 /// At most this many bounds (so 12 buckets): the chart stays legible.
@@ -278,6 +301,10 @@ struct AgingPage {
     as_of_field: String,
     /// Why the filters typed could not be used (the report is the default).
     problem: Option<String>,
+    /// The debtor the report is limited to.
+    debtor_name: Option<String>,
+    /// The "Devedor" field as typed.
+    devedor_field: String,
     creditor_name: Option<String>,
     creditors: Vec<CreditorOption>,
     /// The "Faixas (dias)" field: blank for the defaults.
@@ -314,6 +341,9 @@ fn query_string(q: &AgingQuery) -> String {
     let mut s = format!("data_base={}", format::civil(q.as_of).replace('/', "%2F"));
     if let Some(c) = q.creditor_id {
         s.push_str(&format!("&credor={c}"));
+    }
+    if let Some(d) = q.debtor_id {
+        s.push_str(&format!("&devedor={d}"));
     }
     let faixas = buckets_text(&q.buckets);
     if !faixas.is_empty() {
@@ -359,7 +389,13 @@ pub async fn aging(
         (state.app.aging(p.org_id, &q).await?, Vec::new())
     };
     let creditors = state.app.creditors(p.org_id).await?;
+    let debtor_name = match q.debtor_id {
+        Some(id) => Some(state.app.find_debtor(p.org_id, &id.to_string()).await?.name),
+        None => None,
+    };
     Ok(page(&AgingPage {
+        debtor_name,
+        devedor_field: f.devedor.trim().to_owned(),
         layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
         as_of: format::civil(q.as_of),
         as_of_field: if problem.is_some() {

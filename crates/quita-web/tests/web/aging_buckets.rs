@@ -240,3 +240,49 @@ pub async fn aging_drill_down_names_the_business_day(db: Db) {
     assert!(html.contains("<td class=\"num\">8</td>"), "{html}");
     assert!(html.contains("Dias de atraso (desde o dia útil)"), "{html}");
 }
+
+/// One debtor's aging on the page: by CPF/CNPJ, carried into the drill-down
+/// and the exports; a debtor not found is said above the form.
+pub async fn aging_of_one_debtor(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    import(&t, a.id, cred.id, &good_csv()).await;
+    let v = client();
+    logged_in(&t, &v, &a.email("viewer")).await;
+    // On 15/03/2026 Maria owes two receivables (10 and 59 days late), José
+    // one not yet due.
+    let (status, html) = get(
+        &v,
+        &t,
+        "/relatorios/aging?data_base=15/03/2026&devedor=529.982.247-25",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("· devedor Maria Aparecida da Silva</p>"),
+        "{html}"
+    );
+    let foot = html
+        .split("<tfoot>")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{html}"));
+    assert!(
+        foot.starts_with("<tr><th>Total</th><th class=\"num\">2</th>"),
+        "{foot}"
+    );
+    let maria = quita_store::portfolio::debtors::find_by_document(&t.app.db, a.id, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        html.contains(&format!("devedor={}", maria.id)),
+        "the drill-down and exports carry it: {html}"
+    );
+    let (status, html) = get(&v, &t, "/relatorios/aging?devedor=111.444.777-35").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Devedor “111.444.777-35” não encontrado"),
+        "{html}"
+    );
+}

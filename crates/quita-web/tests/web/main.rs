@@ -57,6 +57,7 @@ both!(
     crate::uploads::bodies_over_the_limit => bodies_over_the_limit,
     crate::uploads::chunked_upload_over_the_limit => chunked_upload_over_the_limit,
     crate::aging_buckets::aging_with_custom_buckets => aging_with_custom_buckets,
+    crate::aging_buckets::aging_of_one_debtor => aging_of_one_debtor,
     crate::aging_buckets::aging_drill_down_names_the_business_day => aging_drill_down_names_the_business_day,
     crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
     crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
