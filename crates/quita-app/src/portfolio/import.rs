@@ -41,6 +41,14 @@ impl FileKind {
             FileKind::Csv
         }
     }
+
+    /// `csv` or `xlsx`, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileKind::Csv => "csv",
+            FileKind::Xlsx => "xlsx",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -3,24 +3,24 @@
 
 use axum::{
     Json,
-    body::{Body, HttpBody as _},
+    body::Body,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use quita_app::{
-    AppError,
-    portfolio::{
-        enrichment::{EnrichmentOptions, EnrichmentSummary},
-        import::{FileKind, RowProblem},
-    },
+use quita_app::portfolio::{
+    enrichment::{EnrichmentOptions, EnrichmentSummary},
+    import::RowProblem,
 };
 use quita_core::role::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::ApiQuery;
-use crate::{AppState, auth::ApiPrincipal, error::ApiError, imports::Spool};
+use super::{
+    ApiQuery,
+    upload::{file_kind, spool_body},
+};
+use crate::{AppState, auth::ApiPrincipal, error::ApiError};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -81,43 +81,10 @@ pub async fn import_contacts(
     body: Body,
 ) -> Result<Response, ApiError> {
     p.require(Role::Supervisor)?;
-    // Without `format`, the file name's extension says it.
-    let named = q.file_name.as_deref().map(FileKind::of_name);
-    let default = if named == Some(FileKind::Xlsx) {
-        "xlsx"
-    } else {
-        "csv"
+    let kind = file_kind(q.format.as_deref(), q.file_name.as_deref())?;
+    let Some(mut spool) = spool_body(body).await? else {
+        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     };
-    let kind = match q.format.as_deref().unwrap_or(default) {
-        "csv" => FileKind::Csv,
-        "xlsx" => FileKind::Xlsx,
-        other => {
-            return Err(ApiError(AppError::invalid(
-                "format",
-                format!("unknown format {other:?} (csv or xlsx)"),
-            )));
-        }
-    };
-    let mut spool = Spool::new()?;
-    let mut body = body;
-    while let Some(frame) =
-        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
-    {
-        let frame = match frame {
-            Ok(f) => f,
-            // The outer middleware answers the bare 413 with the limit named.
-            Err(e) if crate::error::is_over_limit(&e) => {
-                return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
-            }
-            Err(e) => return Err(AppError::invalid("body", e).into()),
-        };
-        if let Ok(chunk) = frame.into_data() {
-            spool.write(&chunk)?;
-        }
-    }
-    if spool.size == 0 {
-        return Err(ApiError(AppError::invalid("body", "empty file (0 bytes)")));
-    }
     let source = match q.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => s.to_owned(),
         None => default_source(q.file_name.as_deref().unwrap_or("api")),

@@ -12,6 +12,7 @@ mod portfolio;
 pub use portfolio::ReceivableDto;
 mod timeline;
 mod tokens;
+mod upload;
 mod users;
 
 use axum::{

@@ -2,14 +2,13 @@
 
 use axum::{
     Json,
-    body::{Body, HttpBody as _},
+    body::Body,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
 use quita_app::{
     AppError,
-    portfolio::import::FileKind,
     portfolio::import::{ImportOutcome, ImportSummary, RowProblem},
 };
 use quita_core::role::Role;
@@ -17,12 +16,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::creditors::creditor_named;
-use crate::api::ApiQuery;
+use crate::api::{
+    ApiQuery,
+    upload::{file_kind, spool_body},
+};
 use crate::{
     AppState,
     auth::ApiPrincipal,
     error::ApiError,
-    imports::{self, ImportRequest, Spool},
+    imports::{self, ImportRequest},
 };
 
 #[derive(Deserialize, IntoParams)]
@@ -74,48 +76,15 @@ pub async fn import(
         .filter(|c| !c.is_empty())
         .ok_or_else(|| AppError::invalid("creditor", "missing ?creditor=<id or CNPJ>"))?;
     let c = creditor_named(&state, p.org_id, raw).await?;
-    // Without `format`, the file name's extension says it.
-    let named = q.file_name.as_deref().map(FileKind::of_name);
-    let default = if named == Some(FileKind::Xlsx) {
-        "xlsx"
-    } else {
-        "csv"
-    };
-    let ext = match q.format.as_deref().unwrap_or(default) {
-        "csv" => "csv",
-        "xlsx" => "xlsx",
-        other => {
-            return Err(ApiError(AppError::invalid(
-                "format",
-                format!("unknown format {other:?} (csv or xlsx)"),
-            )));
-        }
-    };
+    let ext = file_kind(q.format.as_deref(), q.file_name.as_deref())?.extension();
     let file_name = match q.file_name {
         Some(n) if FileName::ends_with(&n, ext) => n,
         Some(n) => format!("{n}.{ext}"),
         None => format!("api.{ext}"),
     };
-    let mut spool = Spool::new()?;
-    let mut body = body;
-    while let Some(frame) =
-        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
-    {
-        let frame = match frame {
-            Ok(f) => f,
-            // The outer middleware answers the bare 413 with the limit named.
-            Err(e) if crate::error::is_over_limit(&e) => {
-                return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
-            }
-            Err(e) => return Err(AppError::invalid("body", e).into()),
-        };
-        if let Ok(chunk) = frame.into_data() {
-            spool.write(&chunk)?;
-        }
-    }
-    if spool.size == 0 {
-        return Err(ApiError(AppError::invalid("body", "empty file (0 bytes)")));
-    }
+    let Some(spool) = spool_body(body).await? else {
+        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    };
     let req = ImportRequest {
         org_id: p.org_id,
         creditor_id: c.id,
