@@ -132,6 +132,14 @@ pub struct CreditorTotal {
     pub not_updated: u64,
 }
 
+/// A creditor's own terms, which its receivables under no contract follow.
+#[derive(Debug, Clone)]
+pub struct CreditorTerms {
+    pub creditor_id: i64,
+    pub creditor_name: String,
+    pub terms: EffectiveTerms,
+}
+
 /// One of the debtor's contracts with the terms in force and its receivables.
 #[derive(Debug, Clone)]
 pub struct ContractView {
@@ -155,6 +163,8 @@ pub struct Debtor360 {
     pub contracts: Vec<ContractView>,
     /// Indices into `receivables` of those under no contract.
     pub without_contract: Vec<usize>,
+    /// The terms those follow: their creditors' own, by creditor id.
+    pub creditor_terms: Vec<CreditorTerms>,
     pub totals: Vec<CreditorTotal>,
     pub on: Date,
 }
@@ -461,12 +471,28 @@ impl App {
                 None => without_contract.push(i),
             }
         }
+        let mut creditor_ids: Vec<i64> = without_contract
+            .iter()
+            .map(|i| views[*i].receivable.creditor_id)
+            .collect();
+        creditor_ids.sort_unstable();
+        creditor_ids.dedup();
+        let creditor_terms = creditor_ids
+            .into_iter()
+            .filter_map(|id| creditors.get(&id))
+            .map(|c| CreditorTerms {
+                creditor_id: c.id,
+                creditor_name: c.name.clone(),
+                terms: effective_terms(&c.policy, None),
+            })
+            .collect();
         Ok(Debtor360 {
             debtor,
             contacts,
             receivables: views,
             contracts: contract_views,
             without_contract,
+            creditor_terms,
             totals,
             on,
         })

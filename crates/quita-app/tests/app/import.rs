@@ -1027,6 +1027,14 @@ pub async fn the_fee_clause_column_lets_the_fee_be_charged(db: Db) {
     assert!(fee_of(&m, "A-1").is_positive());
     let j = app.debtor_360(org, joao.id, on).await.unwrap();
     assert!(fee_of(&j, "B-1").is_zero() && fee_of(&j, "C-1").is_zero());
+    // C-1 is under no contract: it follows its creditor's own terms.
+    assert_eq!(
+        j.creditor_terms
+            .iter()
+            .map(|c| c.creditor_name.as_str())
+            .collect::<Vec<_>>(),
+        ["Assessoria"]
+    );
     // A later file says CT-B has the clause: granted, as its terms were none.
     let out = import(
         &app,

@@ -497,23 +497,6 @@ pub async fn show(
         .iter()
         .filter_map(|i| v.receivables.get(*i))
         .collect();
-    // The terms those follow: each of their creditors' own, at hand during
-    // a call as a contract's are.
-    let mut creditor_ids: Vec<i64> = without_contract
-        .iter()
-        .map(|r| r.receivable.creditor_id)
-        .collect();
-    creditor_ids.sort_unstable();
-    creditor_ids.dedup();
-    let mut creditor_terms = Vec::new();
-    for cid in creditor_ids {
-        let c = state.app.creditor(p.org_id, cid).await?;
-        let terms = quita_app::portfolio::contracts::effective_terms(&c.policy, None);
-        creditor_terms.push(CreditorTermsView {
-            creditor: c.name,
-            terms: term_views(&terms),
-        });
-    }
     let d = &v.debtor;
     Ok(page(&DebtorPage {
         timeline,
@@ -547,7 +530,15 @@ pub async fn show(
             .collect(),
         // No contract, no fee clause: no fee is charged on them.
         without_contract_notices: calculation_notices(&without_contract, None),
-        creditor_terms,
+        // What those follow, at hand during a call as a contract's terms are.
+        creditor_terms: v
+            .creditor_terms
+            .iter()
+            .map(|c| CreditorTermsView {
+                creditor: c.creditor_name.clone(),
+                terms: term_views(&c.terms),
+            })
+            .collect(),
         has_receivables: !v.receivables.is_empty(),
         grand_total: (v.totals.len() > 1)
             .then(|| v.total())
