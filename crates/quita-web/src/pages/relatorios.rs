@@ -681,46 +681,47 @@ pub fn aging_xlsx(
         ws.set_column_width(c, 18).map_err(internal)?;
     }
     if !per.is_empty() {
-        let ws = wb.add_worksheet();
-        ws.set_name("Por carteira").map_err(internal)?;
-        let labels: Vec<String> = report.rows().map(|(l, _)| bucket_label(l)).collect();
-        let last = u16::try_from(labels.len() + 1).map_err(|e| internal_of(&e))?;
-        ws.write_string_with_format(0, 0, "Carteira", &bold)
-            .map_err(internal)?;
-        for (c, l) in labels.iter().enumerate() {
-            let c = u16::try_from(c + 1).map_err(|e| internal_of(&e))?;
-            ws.write_string_with_format(0, c, l, &bold)
-                .map_err(internal)?;
-        }
-        ws.write_string_with_format(0, last, "Total", &bold)
-            .map_err(internal)?;
-        let mut put_line = |r: u32, name: &str, rep: &AgingReport| -> Result<(), AppError> {
-            ws.write_string(r, 0, name).map_err(internal)?;
-            for (c, (_, t)) in rep.rows().enumerate() {
-                let c = u16::try_from(c + 1).map_err(|e| internal_of(&e))?;
-                ws.write_number_with_format(r, c, cell_money(t.open_balance), &brl)
-                    .map_err(internal)?;
-            }
-            ws.write_number_with_format(r, last, cell_money(rep.total().open_balance), &brl)
-                .map_err(internal)?;
-            Ok(())
-        };
-        let mut r = 1u32;
-        for c in per {
-            put_line(r, &c.name, &c.report)?;
-            r += 1;
-        }
-        put_line(r, "Total", report)?;
-        ws.set_column_width(0, 30).map_err(internal)?;
-        for c in 1..=last {
-            ws.set_column_width(c, 16).map_err(internal)?;
-        }
+        per_creditor_sheet(&mut wb, report, per, &bold, &brl).map_err(internal)?;
     }
     wb.save_to_buffer().map_err(internal)
 }
 
-fn internal_of(e: &dyn std::fmt::Display) -> AppError {
-    AppError::Internal(anyhow::anyhow!("xlsx: {e}"))
+/// The "Por carteira" sheet: each creditor's open balance per bucket, and
+/// the total (`report`, the sum of `per`).
+fn per_creditor_sheet(
+    wb: &mut rust_xlsxwriter::Workbook,
+    report: &AgingReport,
+    per: &[quita_app::portfolio::aging::CreditorAging],
+    bold: &rust_xlsxwriter::Format,
+    brl: &rust_xlsxwriter::Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    // At most a dozen buckets: a column number always fits.
+    let col = |i: usize| u16::try_from(i).unwrap_or(u16::MAX);
+    let ws = wb.add_worksheet();
+    ws.set_name("Por carteira")?;
+    ws.write_string_with_format(0, 0, "Carteira", bold)?;
+    let mut last = 1;
+    for (c, (l, _)) in report.rows().enumerate() {
+        ws.write_string_with_format(0, col(c + 1), bucket_label(l), bold)?;
+        last = col(c + 2);
+    }
+    ws.write_string_with_format(0, last, "Total", bold)?;
+    let lines = per
+        .iter()
+        .map(|c| (c.name.as_str(), &c.report))
+        .chain(std::iter::once(("Total", report)));
+    for (r, (name, rep)) in (1u32..).zip(lines) {
+        ws.write_string(r, 0, name)?;
+        for (c, (_, t)) in rep.rows().enumerate() {
+            ws.write_number_with_format(r, col(c + 1), cell_money(t.open_balance), brl)?;
+        }
+        ws.write_number_with_format(r, last, cell_money(rep.total().open_balance), brl)?;
+    }
+    ws.set_column_width(0, 30)?;
+    for c in 1..=last {
+        ws.set_column_width(c, 16)?;
+    }
+    Ok(())
 }
 
 pub async fn aging_csv_download(
