@@ -123,22 +123,10 @@ fn stored_key(c: &ContactRow, tz: &TimeZone) -> String {
 
 impl App {
     /// Imports a file of extra contacts for existing debtors of `org_id`.
+    /// `progress` is called after each batch with how far reading has got
+    /// (rows and bytes of the file), as for
+    /// [`import_receivables`](Self::import_receivables).
     pub async fn import_contacts<R: Read + Send>(
-        &self,
-        org_id: i64,
-        kind: FileKind,
-        input: R,
-        opts: &EnrichmentOptions,
-        actor: Actor,
-    ) -> AppResult<EnrichmentOutcome> {
-        self.import_contacts_with_progress(org_id, kind, input, opts, actor, &|_| {})
-            .await
-    }
-
-    /// [`import_contacts`](Self::import_contacts), calling `progress` after
-    /// each batch with how far reading has got (rows and bytes of the file),
-    /// as [`import_receivables`](Self::import_receivables) does.
-    pub async fn import_contacts_with_progress<R: Read + Send>(
         &self,
         org_id: i64,
         kind: FileKind,
@@ -494,7 +482,7 @@ mod tests {
         };
         let input = Cursor::new(file.clone().into_bytes());
         let out = app
-            .import_contacts_with_progress(org.id, FileKind::Csv, input, &opts, Actor::Cli, &|p| {
+            .import_contacts(org.id, FileKind::Csv, input, &opts, Actor::Cli, &|p| {
                 seen.lock().unwrap().push(p)
             })
             .await

@@ -53,6 +53,7 @@ async fn enrich(app: &App, org: i64, bytes: Vec<u8>, partial: bool) -> Enrichmen
             source: "lista".into(),
         },
         Actor::Cli,
+        &|_| {},
     )
     .await
     .unwrap()

@@ -101,6 +101,7 @@ pub async fn import_contacts(
                 source,
             },
             p.actor,
+            &|_| {},
         )
         .await?;
     drop(spool);

@@ -44,7 +44,7 @@ pub async fn run(
     let report = |p: ImportProgress| progress.set(p);
     let out = state
         .app
-        .import_contacts_with_progress(
+        .import_contacts(
             req.org_id,
             FileKind::of_name(&req.file_name),
             reader,

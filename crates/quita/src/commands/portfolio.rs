@@ -324,6 +324,7 @@ async fn import_contacts(
                 source,
             },
             Actor::Cli,
+            &|_| {},
         )
         .await
         .context("--source")?;
