@@ -126,9 +126,9 @@ fn receivables_figures(s: &ImportSummary) -> Vec<Figure> {
     ]
 }
 
-/// The enrichment counts every problem in `errors`; the warnings among
-/// them are shown apart, as the receivables import shows them.
-fn contacts_figures(s: &EnrichmentSummary, warnings: u64) -> Vec<Figure> {
+/// The enrichment's figures. It has no warnings: every problem it reports
+/// is a refused value, counted in `errors`.
+fn contacts_figures(s: &EnrichmentSummary) -> Vec<Figure> {
     vec![
         figure("Linhas lidas", "linhas", s.rows),
         figure("Contatos criados", "criados", s.contacts_created),
@@ -144,8 +144,7 @@ fn contacts_figures(s: &EnrichmentSummary, warnings: u64) -> Vec<Figure> {
             "desconhecidos",
             s.unknown_debtors,
         ),
-        figure("Erros", "erros", s.errors - warnings.min(s.errors)),
-        figure("Avisos", "avisos", warnings),
+        figure("Erros", "erros", s.errors),
         Figure {
             label: "Tempo",
             key: "tempo",
@@ -157,7 +156,6 @@ fn contacts_figures(s: &EnrichmentSummary, warnings: u64) -> Vec<Figure> {
 impl SummaryView {
     fn of(out: &Outcome) -> Self {
         let problems = out.problems();
-        let warnings = problems.iter().filter(|p| p.is_warning()).count() as u64;
         let (applied, errors, file_refused, figures) = match out {
             Outcome::Receivables(o) => (
                 o.summary.applied,
@@ -167,9 +165,9 @@ impl SummaryView {
             ),
             Outcome::Contacts(o) => (
                 o.summary.applied,
-                o.summary.errors - warnings.min(o.summary.errors),
+                o.summary.errors,
                 o.file_fault,
-                contacts_figures(&o.summary, warnings),
+                contacts_figures(&o.summary),
             ),
         };
         Self {
