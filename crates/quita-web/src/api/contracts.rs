@@ -12,12 +12,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiJson, path_id};
-use crate::{AppState, auth::ApiPrincipal, error::ApiError, pages::contratos::ContractForm};
+use crate::{
+    AppState,
+    auth::ApiPrincipal,
+    error::ApiError,
+    pages::contratos::{ContractForm, ContractPageForm},
+};
 
 /// A contract and the terms agreed in it. A term left out is not agreed:
 /// the creditor's policy applies to it. Percentages as text (`"2"`, `"2,5"`
-/// or `"2.5"`); dates `aaaa-mm-dd` or `dd/mm/aaaa`.
+/// or `"2.5"`); dates `aaaa-mm-dd` or `dd/mm/aaaa`. An unknown field is
+/// refused: a misspelt term would otherwise leave the creditor's in force.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ContractBody {
     pub creditor_id: i64,
     pub number: String,
@@ -32,6 +39,12 @@ pub struct ContractBody {
     #[serde(default)]
     pub collection_fee_allowed: bool,
     pub grace_days: Option<u16>,
+    /// `simple` or `compound`.
+    pub interest_mode: Option<String>,
+    /// `none`, `ipca` or `table:NAME` (an imported index table).
+    pub correction: Option<String>,
+    /// Whether the contract is a consumer relation (fine capped at 2 %).
+    pub consumer_relation: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -81,17 +94,26 @@ pub async fn save_contract(
     p.require(Role::Supervisor)?;
     let debtor_id = path_id(&raw)?;
     let b = body.0;
-    let form = ContractForm {
-        creditor_id: b.creditor_id.to_string(),
-        number: b.number,
-        kind: b.kind,
-        product: b.product.unwrap_or_default(),
-        starts_on: b.starts_on.unwrap_or_default(),
-        late_fine: b.late_fine.unwrap_or_default(),
-        interest: b.default_interest_monthly.unwrap_or_default(),
-        fee: b.collection_fee.unwrap_or_default(),
-        fee_allowed: b.collection_fee_allowed.then(|| "on".into()),
-        grace_days: b.grace_days.map(|d| d.to_string()).unwrap_or_default(),
+    let form = ContractPageForm {
+        contract: ContractForm {
+            creditor_id: b.creditor_id.to_string(),
+            number: b.number,
+            kind: b.kind,
+            product: b.product.unwrap_or_default(),
+            starts_on: b.starts_on.unwrap_or_default(),
+            late_fine: b.late_fine.unwrap_or_default(),
+            interest: b.default_interest_monthly.unwrap_or_default(),
+            fee: b.collection_fee.unwrap_or_default(),
+            fee_allowed: b.collection_fee_allowed.then(|| "on".into()),
+            grace_days: b.grace_days.map(|d| d.to_string()).unwrap_or_default(),
+        },
+        interest_mode: b.interest_mode.unwrap_or_default(),
+        correction: b.correction.unwrap_or_default(),
+        consumer: match b.consumer_relation {
+            None => String::new(),
+            Some(true) => "sim".into(),
+            Some(false) => "nao".into(),
+        },
     };
     let contract = form.to_contract(debtor_id)?;
     let row = state.app.save_contract(&p, contract).await?;

@@ -21,9 +21,10 @@ use serde::Deserialize;
 use super::{grace_days_field, parse_id, percent_field};
 use crate::{AppState, auth::UserSession, error::PageError, format};
 
-/// A contract and its terms as the debtor page's form
-/// ([`ContractPageForm`]) and the API send them. A term left blank is not
-/// agreed in the contract: the creditor's policy applies to it.
+/// A contract and its percentage and grace terms, as the debtor page's
+/// form and the API send them (both through [`ContractPageForm`]). A term
+/// left blank is not agreed in the contract: the creditor's policy applies
+/// to it.
 #[derive(Debug, Default, Deserialize)]
 pub struct ContractForm {
     #[serde(default)]
@@ -86,8 +87,9 @@ impl ContractForm {
     }
 }
 
-/// The debtor page's form: the [`ContractForm`] the API shares, and the
-/// terms only the page sets. Blank is "not agreed" (the creditor's).
+/// The debtor page's form and the API's body: the [`ContractForm`] and the
+/// terms chosen from a list (interest mode, correction, consumer relation).
+/// Blank is "not agreed" (the creditor's).
 #[derive(Debug, Default, Deserialize)]
 pub struct ContractPageForm {
     #[serde(flatten)]

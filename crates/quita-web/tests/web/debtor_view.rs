@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use quita_app::{auth::Principal, portfolio::contracts::SaveContract};
 use quita_core::{
+    charge_policy::InterestMode,
     contract::{ContractKind, ContractTerms},
     rate::Percent,
     role::Role,
@@ -862,6 +863,81 @@ pub async fn contract_form_records_terms(db: Db) {
         .find(|k| k.contract.number == "CT-API-2")
         .unwrap();
     assert_eq!(k.terms.late_fine.value, Percent::parse("1,5").unwrap());
+
+    // The terms chosen from a list on the page are in the API too: compound
+    // interest and a consumer relation (which caps the 3 % fine at 2 %).
+    let mut rich = body("3");
+    rich["number"] = "CT-API-3".into();
+    rich["interest_mode"] = "compound".into();
+    rich["correction"] = "ipca".into();
+    rich["consumer_relation"] = true.into();
+    let res = api
+        .post(&url)
+        .bearer_auth(&admin)
+        .json(&rich)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let k: Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            &k["terms"]["interest_mode"],
+            &k["terms"]["correction"],
+            &k["terms"]["consumer_relation"]
+        ),
+        (
+            &Value::from("compound"),
+            &Value::from("ipca"),
+            &Value::from(true)
+        ),
+        "{k}"
+    );
+    let view = t
+        .app
+        .debtor_360(a.id, maria, jiff::civil::date(2026, 11, 23))
+        .await
+        .unwrap();
+    let k3 = view
+        .contracts
+        .iter()
+        .find(|k| k.contract.number == "CT-API-3")
+        .unwrap();
+    assert_eq!(k3.terms.interest_mode.value, InterestMode::Compound);
+    assert_eq!(k3.terms.late_fine.value, Percent::parse("2").unwrap());
+    assert!(k3.terms.fine_capped);
+
+    // A misspelt term or an unknown choice is refused, naming it; nothing
+    // is recorded.
+    for (field, value) in [
+        ("late_fee", Value::from("2")),
+        ("interest_mode", Value::from("composto")),
+        ("correction", Value::from("igpm")),
+    ] {
+        let mut wrong = body("1");
+        wrong["number"] = "CT-API-4".into();
+        wrong[field] = value;
+        let res = api
+            .post(&url)
+            .bearer_auth(&admin)
+            .json(&wrong)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        let problem = res.text().await.unwrap();
+        assert!(problem.contains(field), "{field}: {problem}");
+    }
+    let view = t
+        .app
+        .debtor_360(a.id, maria, jiff::civil::date(2026, 11, 23))
+        .await
+        .unwrap();
+    assert!(
+        view.contracts
+            .iter()
+            .all(|k| k.contract.number != "CT-API-4")
+    );
 }
 
 /// The marking forms of the debtor page: an agent sets alerts and tags and
