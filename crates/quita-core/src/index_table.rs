@@ -281,6 +281,34 @@ impl IndexTable {
         self.factors.get(&month).copied()
     }
 
+    /// The month's change in percent (`0.42` for a factor of `1.0042`),
+    /// if present.
+    pub fn monthly_percent(&self, month: YearMonth) -> Option<Decimal> {
+        self.monthly_factor(month)
+            .map(|f| (f - Decimal::ONE) * Decimal::ONE_HUNDRED)
+    }
+
+    /// The change accumulated over the months `from..=to`, in percent
+    /// (compounded: the product of their factors, less one); `None` if any
+    /// of them is missing or `to` is before `from`.
+    pub fn accumulated_percent(&self, from: YearMonth, to: YearMonth) -> Option<Decimal> {
+        if to < from {
+            return None;
+        }
+        let mut factor = Decimal::ONE;
+        let mut m = from;
+        loop {
+            factor = factor.checked_mul(self.monthly_factor(m)?)?;
+            if m == to {
+                break;
+            }
+            m = m.next();
+        }
+        factor
+            .checked_sub(Decimal::ONE)?
+            .checked_mul(Decimal::ONE_HUNDRED)
+    }
+
     /// How many months the table holds (at least one).
     pub fn month_count(&self) -> usize {
         self.factors.len()
@@ -721,5 +749,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn monthly_and_accumulated_percent() {
+        let t = IndexTable::parse_csv("ipca", "2024-01;0,42\n2024-02;0,83\n2024-04;0,38").unwrap();
+        let m = |y, mo| YearMonth::new(y, mo).unwrap();
+        assert_eq!(t.monthly_percent(m(2024, 2)), Some(Decimal::new(83, 2)));
+        assert_eq!(t.monthly_percent(m(2024, 3)), None);
+        // 1.0042 × 1.0083 = 1.01253486.
+        assert_eq!(
+            t.accumulated_percent(m(2024, 1), m(2024, 2)),
+            Some(Decimal::new(1_253_486, 6))
+        );
+        assert_eq!(
+            t.accumulated_percent(m(2024, 1), m(2024, 4)),
+            None,
+            "March is missing"
+        );
+        assert_eq!(t.accumulated_percent(m(2024, 2), m(2024, 1)), None);
+        assert_eq!(
+            t.accumulated_percent(m(2024, 4), m(2024, 4)),
+            Some(Decimal::new(38, 2))
+        );
     }
 }

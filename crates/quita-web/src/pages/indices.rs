@@ -15,7 +15,11 @@ use quita_app::{
     AppError,
     portfolio::index_tables::{IndexImportError, IndexTableInfo, table_name},
 };
-use quita_core::{charge_policy::CorrectionIndex, index_table::IndexParseError, role::Role};
+use quita_core::{
+    charge_policy::CorrectionIndex,
+    index_table::{IndexParseError, IndexTable, YearMonth},
+    role::Role,
+};
 use serde::Deserialize;
 
 use super::{Layout, page, render};
@@ -40,6 +44,65 @@ pub struct TableView {
     pub updated: String,
     /// Carteiras whose policy corrects by it.
     pub used_by: Vec<String>,
+    /// The months, a year a row, newest first.
+    pub years: Vec<YearRow>,
+}
+
+/// One year of a table: each month's change in % (`0,42`; blank outside
+/// the table, `falta` for a gap) and the year's accumulated change.
+pub struct YearRow {
+    pub year: i16,
+    /// Twelve cells: the text and whether the month is a gap.
+    pub months: Vec<(String, bool)>,
+    /// Compounded over the year's months in the table; `—` with a gap.
+    pub accumulated: String,
+}
+
+/// A percentage as indices are published: at least two decimals (`0,40`),
+/// at most `places`.
+fn percent(p: impl std::fmt::Display, places: usize) -> String {
+    let s = format::decimal_max(p, places);
+    match s.split_once(',') {
+        None => format!("{s},00"),
+        Some((_, frac)) if frac.len() == 1 => format!("{s}0"),
+        Some(_) => s,
+    }
+}
+
+/// The table's months as a year grid (a person checks a table against the
+/// published one a year at a time).
+fn year_rows(t: &IndexTable) -> Vec<YearRow> {
+    let Some((first, last)) = t.range() else {
+        return Vec::new();
+    };
+    (first.year()..=last.year())
+        .rev()
+        .map(|year| {
+            let in_table = |m: i8| YearMonth::new(year, m).filter(|ym| *ym >= first && *ym <= last);
+            let months = (1..=12)
+                .map(|m| match in_table(m) {
+                    None => (String::new(), false),
+                    Some(ym) => t
+                        .monthly_percent(ym)
+                        .map_or_else(|| ("falta".to_owned(), true), |p| (percent(p, 4), false)),
+                })
+                .collect();
+            let accumulated = match (
+                (1..=12).find_map(in_table),
+                (1..=12).rev().find_map(in_table),
+            ) {
+                (Some(a), Some(z)) => t
+                    .accumulated_percent(a, z)
+                    .map_or_else(|| "—".to_owned(), |p| percent(p, 2)),
+                _ => "—".to_owned(),
+            };
+            YearRow {
+                year,
+                months,
+                accumulated,
+            }
+        })
+        .collect()
 }
 
 /// An index some carteiras correct by that has no table.
@@ -105,6 +168,7 @@ async fn indices_page(
         }
     }
     let stored: HashSet<&str> = list.iter().map(|t| t.name.as_str()).collect();
+    let parsed = state.app.index_tables(p.org_id).await?;
     let notice = imported
         .and_then(table_name)
         .and_then(|n| list.iter().find(|t| t.name == n))
@@ -149,6 +213,7 @@ async fn indices_page(
             }),
             updated: format::date_time(t.updated_at, &org.time_zone),
             used_by: users.get(&t.name).cloned().unwrap_or_default(),
+            years: parsed.get(&t.name).map(year_rows).unwrap_or_default(),
         })
         .collect();
     Ok(IndicesPage {
@@ -402,5 +467,32 @@ mod tests {
         assert_eq!(c.warning.as_deref(), Some("Sem tabela INPC"));
         assert_eq!(IndexChoices::new(&tables, "none").warning, None);
         assert_eq!(IndexChoices::new(&tables, "table:igp-m").warning, None);
+    }
+
+    #[test]
+    fn a_table_as_a_year_grid() {
+        let t = IndexTable::parse_csv(
+            "ipca",
+            "2024-11;0,39\n2025-01;0,16\n2025-02;1,31\n2025-03;-0,125",
+        )
+        .unwrap();
+        let rows = year_rows(&t);
+        assert_eq!(
+            rows.iter().map(|r| r.year).collect::<Vec<_>>(),
+            [2025, 2024]
+        );
+        fn cells(r: &YearRow) -> Vec<&str> {
+            r.months.iter().map(|(m, _)| m.as_str()).collect()
+        }
+        assert_eq!(
+            cells(&rows[0]),
+            ["0,16", "1,31", "-0,125", "", "", "", "", "", "", "", "", ""]
+        );
+        // 1.0016 × 1.0131 × 0.99875 = 1.01345...
+        assert_eq!(rows[0].accumulated, "1,35");
+        // December 2024 is a gap inside the table: said, and no total.
+        assert_eq!(cells(&rows[1])[10..], ["0,39", "falta"]);
+        assert!(rows[1].months[11].1 && !rows[1].months[10].1);
+        assert_eq!(rows[1].accumulated, "—");
     }
 }

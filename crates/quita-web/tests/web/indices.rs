@@ -203,6 +203,22 @@ pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {
         "{idx}"
     );
     assert!(!idx.contains("Sem tabela IPCA"), "{idx}");
+    // Its months, a year a row, newest first, with the year's total.
+    assert!(idx.contains("<details id=\"meses-ipca\">"), "{idx}");
+    assert!(
+        idx.contains("<tr><th>2026</th><td class=\"num\">0,40</td><td class=\"num\">0,30</td><td class=\"num\"></td>"),
+        "{idx}"
+    );
+    assert!(
+        idx.contains(
+            "<td class=\"num\">0,50</td><td class=\"num\"><strong>0,50</strong></td></tr>"
+        ),
+        "{idx}"
+    );
+    assert!(
+        idx.contains("<strong>0,70</strong>"),
+        "1.004 × 1.003: {idx}"
+    );
     let entries = t.app.audit_log(&principal(a.id), None, 10).await.unwrap();
     let stored = entries
         .iter()
