@@ -14,7 +14,7 @@ use quita_store::{
     date_of, day_number, orgs,
     portfolio::{
         aging::{self, AgingScope},
-        receivables,
+        bucket_lines::{BucketLine, bucket_lines},
     },
 };
 
@@ -185,22 +185,61 @@ impl App {
         })
     }
 
-    /// The receivables of one bucket (by index), 200 at a time after id `after`.
+    /// The receivables of one bucket (by index), by id after `after`, at
+    /// most `limit` (1 to 1,000), each with its debt update on the aging's
+    /// date under its contract's or creditor's terms, as the report's
+    /// updated amounts are.
     pub async fn aging_drill_down(
         &self,
         org_id: i64,
         q: &AgingQuery,
         bucket: usize,
         after: i64,
-    ) -> AppResult<Vec<receivables::ReceivableRow>> {
+        limit: i64,
+    ) -> AppResult<Vec<DrillLine>> {
         let (lo, hi) = q.buckets.bounds(bucket).ok_or(AppError::NotFound)?;
         let as_of_day = day_number(q.as_of);
         let from_day = hi.map_or(i64::MIN / 4, |h| as_of_day - i64::from(h));
         let to_day = lo.map_or(i64::MAX / 4, |l| as_of_day - i64::from(l));
         let scope = self.aging_scope(org_id, q).await?;
-        Ok(receivables::list_by_adjusted_due(
-            &self.db, org_id, &scope, from_day, to_day, after, 200,
-        )
-        .await?)
+        let lines =
+            bucket_lines(&self.db, org_id, &scope, (from_day, to_day), after, limit).await?;
+        let creditors: HashMap<i64, _> = self
+            .creditors(org_id)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let tables = self.index_tables(org_id).await?;
+        Ok(lines
+            .into_iter()
+            .map(|line| {
+                let r = &line.receivable;
+                let updated = creditors.get(&r.creditor_id).and_then(|c| {
+                    let policy = effective_policy(&c.policy, line.contract_terms.as_ref());
+                    let index = policy.correction().table_name().and_then(|n| tables.get(n));
+                    let req = DebtUpdateRequest {
+                        principal: Money::from_centavos(r.open_balance),
+                        due_date: r.due_date,
+                        on: q.as_of,
+                        payments: Money::ZERO,
+                        policy: &policy,
+                        index,
+                    };
+                    debt_update(&req, calendar()).ok().map(|u| u.total())
+                });
+                DrillLine { line, updated }
+            })
+            .collect())
     }
+}
+
+/// A receivable of an aging bucket as the drill-down shows it.
+#[derive(Debug, Clone)]
+pub struct DrillLine {
+    pub line: BucketLine,
+    /// The debt update on the aging's date; `None` when it cannot be
+    /// worked out (an index table lacking the months), as the report then
+    /// counts the open balance and says so.
+    pub updated: Option<Money>,
 }

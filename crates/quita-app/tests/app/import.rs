@@ -11,7 +11,7 @@ use quita_app::{
         import::{FileKind, ImportOptions, ImportOutcome},
     },
 };
-use quita_core::{aging::AgingBuckets, charge_policy::ChargePolicy, rate::Percent};
+use quita_core::{aging::AgingBuckets, charge_policy::ChargePolicy, money::Money, rate::Percent};
 use quita_store::{Db, audit::Actor, portfolio::debtors};
 
 use crate::app;
@@ -236,14 +236,22 @@ pub async fn import_then_reimport_then_change(db: Db) {
         as_of: jiff::civil::date(2026, 11, 23),
         buckets: AgingBuckets::default(),
     };
-    let drill = app.aging_drill_down(org, &q, 2, 0).await.unwrap();
+    let drill = app.aging_drill_down(org, &q, 2, 0, 200).await.unwrap();
     assert_eq!(
         drill
             .iter()
-            .map(|r| r.document_number.as_str())
+            .map(|d| d.line.receivable.document_number.as_str())
             .collect::<Vec<_>>(),
         ["NF-100"]
     );
+    // Its updated amount is the bucket's, as the report worked it out.
+    assert_eq!(
+        drill[0].updated.map(|m| m.to_string()),
+        bucket("31-60")["updated_amount"]
+            .as_str()
+            .map(str::to_owned)
+    );
+    assert!(drill[0].updated > Some(Money::from_centavos(drill[0].line.receivable.open_balance)));
 
     // At a past date, Maria's receivables (issued 01/09/2026) did not exist
     // yet: neither the report nor the drill-down counts them. João's has no
@@ -258,11 +266,11 @@ pub async fn import_then_reimport_then_change(db: Db) {
         report["total"]["open_balance"], "300.50",
         "all but Maria's 1.400,00"
     );
-    let current = app.aging_drill_down(org, &past, 0, 0).await.unwrap();
+    let current = app.aging_drill_down(org, &past, 0, 0, 200).await.unwrap();
     assert_eq!(
         current
             .iter()
-            .map(|r| r.document_number.as_str())
+            .map(|d| d.line.receivable.document_number.as_str())
             .collect::<Vec<_>>(),
         ["NF-200"]
     );

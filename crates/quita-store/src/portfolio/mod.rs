@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod aging;
+pub mod bucket_lines;
 mod bulk_mode;
 pub mod contacts;
 pub mod contracts;

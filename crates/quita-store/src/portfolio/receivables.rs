@@ -201,40 +201,6 @@ pub async fn open_by_creditor(db: &Db, org_id: i64) -> Result<Vec<(i64, i64, i64
         .collect())
 }
 
-/// Collectable receivables whose adjusted due date lies in
-/// `[from_day, to_day]` (inclusive day numbers) within the aging's scope,
-/// after id `after` — the drill-down from an aging bucket, by keyset.
-pub async fn list_by_adjusted_due(
-    db: &Db,
-    org_id: i64,
-    scope: &super::aging::AgingScope,
-    from_day: i64,
-    to_day: i64,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<ReceivableRow>> {
-    let sql = format!(
-        "SELECT id, creditor_id, debtor_id, contract_id, document_number, installment, installments, issue_day, due_day, \
-         adjusted_due_day, original_amount, open_balance, status, closed_reason, closed_at FROM receivables \
-         WHERE org_id = $1 AND adjusted_due_day BETWEEN $2 AND $3 \
-           AND id > $4{} ORDER BY id LIMIT $5",
-        scope.filters("", 6)
-    );
-    let rows: Vec<Row> = on_db!(db, |p| {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(org_id)
-            .bind(from_day)
-            .bind(to_day)
-            .bind(after)
-            .bind(limit.clamp(1, 1000));
-        for v in scope.binds() {
-            q = q.bind(v);
-        }
-        q.fetch_all(p).await
-    })?;
-    rows.into_iter().map(TryInto::try_into).collect()
-}
-
 /// Headline figures of an organization's portfolio.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PortfolioCounts {

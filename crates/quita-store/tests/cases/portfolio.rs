@@ -4,6 +4,7 @@ use quita_store::{
     Db, StoreError, date_of, day_number,
     portfolio::{
         aging::{self, AgingScope},
+        bucket_lines,
         contacts::{self, NewContact},
         creditors,
         debtors::{self, SearchField},
@@ -492,15 +493,14 @@ pub async fn search_aging_and_counts(db: Db) {
             overdue_balance: 12_500
         }
     );
-    let drill = receivables::list_by_adjusted_due(
+    let drill = bucket_lines::bucket_lines(
         &db,
         a.id,
         &AgingScope {
             creditor_id: Some(c.id),
             ..AgingScope::default()
         },
-        today - 30,
-        today - 1,
+        (today - 30, today - 1),
         0,
         10,
     )
@@ -508,13 +508,23 @@ pub async fn search_aging_and_counts(db: Db) {
     .unwrap();
     assert_eq!(drill.len(), 2);
     assert!(
-        receivables::list_by_adjusted_due(
+        drill
+            .iter()
+            .all(|l| l.debtor_document == "11144477735" || l.debtor_document == "52998224725"),
+        "{drill:?}"
+    );
+    assert!(
+        drill
+            .iter()
+            .all(|l| ids[&l.debtor_document] == l.receivable.debtor_id)
+    );
+    assert!(
+        bucket_lines::bucket_lines(
             &db,
             a.id,
             &AgingScope::default(),
-            today - 30,
-            today - 1,
-            drill[1].id,
+            (today - 30, today - 1),
+            drill[1].receivable.id,
             10
         )
         .await
@@ -820,12 +830,11 @@ pub async fn aging_groups_of_contracts_with_terms(db: Db) {
         );
         let all = aging::groups(&db, a.id, &issued_by(by)).await.unwrap();
         assert_eq!(all.len(), groups, "groups issued by {by}");
-        let drill = receivables::list_by_adjusted_due(
+        let drill = bucket_lines::bucket_lines(
             &db,
             a.id,
             &issued_by(by),
-            i64::MIN / 4,
-            i64::MAX / 4,
+            (i64::MIN / 4, i64::MAX / 4),
             0,
             10,
         )
@@ -833,7 +842,7 @@ pub async fn aging_groups_of_contracts_with_terms(db: Db) {
         .unwrap();
         assert_eq!(drill.len(), drilled, "drill-down issued by {by}");
     }
-    let bias = receivables::list_by_adjusted_due(
+    let bias = bucket_lines::bucket_lines(
         &db,
         a.id,
         &AgingScope {
@@ -842,17 +851,43 @@ pub async fn aging_groups_of_contracts_with_terms(db: Db) {
             issued_by: Some(day_number(date(2026, 12, 31))),
             closed_since: None,
         },
-        i64::MIN / 4,
-        i64::MAX / 4,
+        (i64::MIN / 4, i64::MAX / 4),
         0,
         10,
     )
     .await
     .unwrap();
     assert_eq!(
-        bias.iter().map(|r| r.debtor_id).collect::<Vec<_>>(),
-        [bia],
+        bias.iter()
+            .map(|l| (
+                l.receivable.debtor_id,
+                l.debtor_name.as_str(),
+                l.contract_number.as_deref(),
+                l.contract_terms.is_some()
+            ))
+            .collect::<Vec<_>>(),
+        [(bia, "Bia", Some("CT-B"), false)],
         "the drill-down keeps to the debtor asked for"
+    );
+    let anas = bucket_lines::bucket_lines(
+        &db,
+        a.id,
+        &AgingScope {
+            debtor_id: Some(ana),
+            ..AgingScope::default()
+        },
+        (i64::MIN / 4, i64::MAX / 4),
+        0,
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(anas.len(), 2, "the paid one is not collectable");
+    assert!(
+        anas.iter()
+            .all(|l| l.contract_number.as_deref() == Some("CT-A")
+                && l.contract_terms.as_ref() == Some(&terms)),
+        "{anas:?}"
     );
     assert!(
         aging::contract_groups(&db, b.id, &AgingScope::default())
@@ -958,18 +993,10 @@ pub async fn receivables_close_once_with_their_reason(db: Db) {
     let drilled = |ms: i64| {
         let db = db.clone();
         async move {
-            receivables::list_by_adjusted_due(
-                &db,
-                a.id,
-                &since(ms),
-                i64::MIN / 4,
-                i64::MAX / 4,
-                0,
-                10,
-            )
-            .await
-            .unwrap()
-            .len()
+            bucket_lines::bucket_lines(&db, a.id, &since(ms), (i64::MIN / 4, i64::MAX / 4), 0, 10)
+                .await
+                .unwrap()
+                .len()
         }
     };
     assert_eq!((drilled(at_ms).await, drilled(at_ms + 1).await), (1, 0));

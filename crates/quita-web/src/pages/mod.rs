@@ -102,6 +102,10 @@ pub fn router() -> Router<AppState> {
             get(relatorios::aging_xlsx_download),
         )
         .route("/relatorios/aging/faixa/{index}", get(relatorios::bucket))
+        .route(
+            "/relatorios/aging/faixa/{index}/titulos.csv",
+            get(relatorios::bucket_csv),
+        )
 }
 
 /// Renders a template; a template error is a bug, logged and shown as a 500 page text.

@@ -259,7 +259,7 @@ pub async fn api_users_and_tokens(db: Db) {
 }
 
 /// The routes the API serves; the document must list exactly these.
-pub const API_ROUTES: [(&str, &str); 28] = [
+pub const API_ROUTES: [(&str, &str); 29] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/organization"),
     ("get", "/api/v1/dashboard"),
@@ -279,6 +279,7 @@ pub const API_ROUTES: [(&str, &str); 28] = [
     ("get", "/api/v1/index-tables"),
     ("put", "/api/v1/index-tables/{name}"),
     ("get", "/api/v1/aging"),
+    ("get", "/api/v1/aging/buckets/{index}/receivables"),
     ("get", "/api/v1/debtors"),
     ("get", "/api/v1/debtors/{id}"),
     ("patch", "/api/v1/debtors/{id}"),

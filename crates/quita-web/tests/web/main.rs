@@ -2,6 +2,7 @@
 //! SQLite and — with `QUITA_TEST_POSTGRES_URL` — PostgreSQL.
 
 mod aging_buckets;
+mod aging_drill_down;
 mod api;
 mod browser;
 mod closing;
@@ -59,6 +60,7 @@ both!(
     crate::aging_buckets::aging_with_custom_buckets => aging_with_custom_buckets,
     crate::aging_buckets::aging_of_one_debtor => aging_of_one_debtor,
     crate::aging_buckets::aging_drill_down_names_the_business_day => aging_drill_down_names_the_business_day,
+    crate::aging_drill_down::aging_bucket_shows_and_exports_its_receivables => aging_bucket_shows_and_exports_its_receivables,
     crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
     crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
     crate::browser::chart_and_closing_in_the_browser => browser_chart_and_closing,

@@ -1,11 +1,12 @@
 //! Relatórios → Aging: buckets with a hand-drawn SVG chart, filters,
-//! drill-down to a bucket's receivables, CSV and XLSX export.
+//! drill-down to a bucket's receivables ([`faixa`]), CSV and XLSX export.
 
-use std::collections::HashMap;
+mod faixa;
+pub use faixa::{bucket, bucket_csv};
 
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::header,
     response::{IntoResponse, Response},
 };
@@ -82,7 +83,11 @@ pub async fn aging_query(
     })
 }
 
-async fn query_of(state: &AppState, p: &Principal, f: &Filters) -> Result<AgingQuery, AppError> {
+pub(crate) async fn query_of(
+    state: &AppState,
+    p: &Principal,
+    f: &Filters,
+) -> Result<AgingQuery, AppError> {
     p.require(Role::Viewer)?;
     let creditor = match f.credor.trim() {
         "" => None,
@@ -337,7 +342,7 @@ pub struct CreditorLine {
     pub total: String,
 }
 
-fn query_string(q: &AgingQuery) -> String {
+pub(crate) fn query_string(q: &AgingQuery) -> String {
     let mut s = format!("data_base={}", format::civil(q.as_of).replace('/', "%2F"));
     if let Some(c) = q.creditor_id {
         s.push_str(&format!("&credor={c}"));
@@ -464,123 +469,8 @@ pub async fn aging(
     }))
 }
 
-pub struct DrillRow {
-    pub id: i64,
-    pub debtor_id: i64,
-    pub debtor_name: String,
-    pub creditor: String,
-    pub document_number: String,
-    pub installment: String,
-    pub due: String,
-    /// The next business day, when the due date is not one (lateness in
-    /// the aging counts from it).
-    pub payable_until: Option<String>,
-    /// `1.435`, or `a vencer` when not yet due.
-    pub days: String,
-    pub original: String,
-    pub open: String,
-}
-
-#[derive(Template)]
-#[template(path = "aging_faixa.html")]
-struct BucketPage {
-    layout: Option<Layout>,
-    label: String,
-    as_of: String,
-    creditor_name: Option<String>,
-    qs: String,
-    index: usize,
-    /// `1.234 títulos · R$ 56.789,00 em aberto`.
-    summary: Option<String>,
-    rows: Vec<DrillRow>,
-    next: Option<i64>,
-    link_debtors: bool,
-}
-
-const DRILL_PAGE: usize = 200;
-
-pub async fn bucket(
-    State(state): State<AppState>,
-    s: UserSession,
-    Path(raw): Path<String>,
-    Query(f): Query<Filters>,
-) -> Result<Response, PageError> {
-    let p = &s.0.principal;
-    let q = query_of(&state, p, &f).await?;
-    let index: usize = raw.parse().map_err(|_| PageError(AppError::NotFound))?;
-    let label = q
-        .buckets
-        .label(index)
-        .map(bucket_label)
-        .ok_or(PageError(AppError::NotFound))?;
-    let rows = state
-        .app
-        .aging_drill_down(p.org_id, &q, index, f.depois.unwrap_or(0))
-        .await?;
-    // The bucket's size, so the pages below read as part of a whole.
-    let report = state.app.aging(p.org_id, &q).await?;
-    let summary = report.rows().nth(index).map(|(_, t)| {
-        format!(
-            "{} · {} em aberto",
-            format::plural(
-                i64::try_from(t.count).unwrap_or(i64::MAX),
-                "título",
-                "títulos"
-            ),
-            format::money(t.open_balance)
-        )
-    });
-    let creditors: HashMap<i64, String> = state
-        .app
-        .creditors(p.org_id)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let ids: Vec<i64> = rows.iter().map(|r| r.debtor_id).collect();
-    let names = state.app.debtor_names(p.org_id, &ids).await?;
-    let as_of_day = quita_store::day_number(q.as_of);
-    let next = (rows.len() >= DRILL_PAGE)
-        .then(|| rows.last().map(|r| r.id))
-        .flatten();
-    Ok(page(&BucketPage {
-        layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
-        label,
-        as_of: format::civil(q.as_of),
-        creditor_name: q.creditor_id.and_then(|id| creditors.get(&id).cloned()),
-        qs: query_string(&q),
-        index,
-        summary,
-        rows: rows
-            .iter()
-            .map(|r| DrillRow {
-                id: r.id,
-                debtor_id: r.debtor_id,
-                debtor_name: names.get(&r.debtor_id).cloned().unwrap_or_default(),
-                creditor: creditors.get(&r.creditor_id).cloned().unwrap_or_default(),
-                document_number: r.document_number.clone(),
-                installment: match r.installments {
-                    Some(n) => format!("{}/{}", r.installment, n),
-                    None => r.installment.to_string(),
-                },
-                due: format::civil(r.due_date),
-                payable_until: (r.adjusted_due_date != r.due_date)
-                    .then(|| format::civil(r.adjusted_due_date)),
-                days: match as_of_day - quita_store::day_number(r.adjusted_due_date) {
-                    d if d > 0 => format::count(d),
-                    _ => "a vencer".into(),
-                },
-                original: format::centavos(r.original_amount),
-                open: format::centavos(r.open_balance),
-            })
-            .collect(),
-        next,
-        link_debtors: p.role.allows(Role::Agent),
-    }))
-}
-
 /// Decimal with a comma, for pt-BR spreadsheets (`1234,56`).
-fn csv_money(m: Money) -> String {
+pub(crate) fn csv_money(m: Money) -> String {
     m.to_string().replace('.', ",")
 }
 

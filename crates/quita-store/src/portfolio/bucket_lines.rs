@@ -1,0 +1,86 @@
+//! The receivables of one aging bucket with what a collector needs beside
+//! each (the debtor's name and CPF/CNPJ, the contract's number and terms):
+//! the drill-down page, its CSV export and the API, one query per page.
+
+use quita_core::contract::ContractTerms;
+
+use super::{
+    aging::AgingScope,
+    receivables::{ReceivableRow, Row},
+};
+use crate::{Db, Result, StoreError};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BucketLine {
+    pub receivable: ReceivableRow,
+    pub debtor_name: String,
+    /// CPF or CNPJ as stored (digits, or the alphanumeric CNPJ).
+    pub debtor_document: String,
+    pub contract_number: Option<String>,
+    /// The contract's own terms; `None` without a contract or terms (the
+    /// creditor's policy applies).
+    pub contract_terms: Option<ContractTerms>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    #[sqlx(flatten)]
+    r: Row,
+    debtor_name: String,
+    debtor_document: String,
+    contract_number: Option<String>,
+    contract_terms: Option<String>,
+}
+
+/// Collectable receivables whose adjusted due date lies in
+/// `[from_day, to_day]` (inclusive day numbers) within the aging's scope,
+/// by id after `after` (keyset), at most `limit` (1 to 1,000).
+pub async fn bucket_lines(
+    db: &Db,
+    org_id: i64,
+    scope: &AgingScope,
+    (from_day, to_day): (i64, i64),
+    after: i64,
+    limit: i64,
+) -> Result<Vec<BucketLine>> {
+    let sql = format!(
+        "SELECT r.id, r.creditor_id, r.debtor_id, r.contract_id, r.document_number, r.installment, \
+         r.installments, r.issue_day, r.due_day, r.adjusted_due_day, r.original_amount, r.open_balance, \
+         r.status, r.closed_reason, r.closed_at, d.name AS debtor_name, d.document AS debtor_document, \
+         k.number AS contract_number, k.terms AS contract_terms \
+         FROM receivables r JOIN debtors d ON d.id = r.debtor_id \
+         LEFT JOIN contracts k ON k.id = r.contract_id \
+         WHERE r.org_id = $1 AND r.adjusted_due_day BETWEEN $2 AND $3 \
+           AND r.id > $4{} ORDER BY r.id LIMIT $5",
+        scope.filters("r.", 6)
+    );
+    let rows: Vec<LineRow> = on_db!(db, |p| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(org_id)
+            .bind(from_day)
+            .bind(to_day)
+            .bind(after)
+            .bind(limit.clamp(1, 1000));
+        for v in scope.binds() {
+            q = q.bind(v);
+        }
+        q.fetch_all(p).await
+    })?;
+    rows.into_iter()
+        .map(|l| {
+            let contract_terms = match l.contract_terms {
+                Some(t) => Some(serde_json::from_str::<ContractTerms>(&t).map_err(|e| {
+                    StoreError::Corrupt(format!("contract of receivable {}: {e}", l.r.id))
+                })?),
+                None => None,
+            };
+            Ok(BucketLine {
+                receivable: l.r.try_into()?,
+                debtor_name: l.debtor_name,
+                debtor_document: l.debtor_document,
+                contract_number: l.contract_number,
+                contract_terms,
+            })
+        })
+        .collect()
+}

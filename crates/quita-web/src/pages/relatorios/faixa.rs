@@ -1,0 +1,309 @@
+//! The drill-down from an aging bucket to its receivables: a page of 200
+//! with each one's updated amount, and the whole bucket as a CSV worklist,
+//! streamed page by page so a bucket of a million rows never sits in memory.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::{
+    body::{Body, Bytes},
+    extract::{Path, Query, State},
+    http::header,
+    response::{IntoResponse, Response},
+};
+use quita_app::{
+    App, AppError, csv_text,
+    portfolio::aging::{AgingQuery, DrillLine},
+};
+use quita_core::role::Role;
+
+use super::{Filters, bucket_label, csv_money, query_of, query_string};
+use crate::{
+    AppState,
+    auth::UserSession,
+    error::PageError,
+    format,
+    pages::{
+        Layout,
+        devedores::{formatted, masked},
+        page,
+    },
+};
+
+pub struct DrillRow {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub debtor_name: String,
+    pub creditor: String,
+    pub document_number: String,
+    pub installment: String,
+    pub due: String,
+    /// The next business day, when the due date is not one (lateness in
+    /// the aging counts from it).
+    pub payable_until: Option<String>,
+    /// `1.435`, or `a vencer` when not yet due.
+    pub days: String,
+    pub original: String,
+    pub open: String,
+    /// The debt update on the data-base, or `—` when it cannot be worked
+    /// out (an index table lacking the months).
+    pub updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "aging_faixa.html")]
+struct BucketPage {
+    layout: Option<Layout>,
+    label: String,
+    as_of: String,
+    creditor_name: Option<String>,
+    qs: String,
+    index: usize,
+    /// `1.234 títulos · R$ 56.789,00 em aberto`.
+    summary: Option<String>,
+    rows: Vec<DrillRow>,
+    next: Option<i64>,
+    link_debtors: bool,
+}
+
+const DRILL_PAGE: i64 = 200;
+
+/// Days past due on the data-base, counted from the adjusted due date as
+/// the buckets are; `None` when not yet due.
+fn days_late(q: &AgingQuery, d: &DrillLine) -> Option<i64> {
+    let days = quita_store::day_number(q.as_of)
+        - quita_store::day_number(d.line.receivable.adjusted_due_date);
+    (days > 0).then_some(days)
+}
+
+fn installment(d: &DrillLine) -> String {
+    let r = &d.line.receivable;
+    match r.installments {
+        Some(n) => format!("{}/{}", r.installment, n),
+        None => r.installment.to_string(),
+    }
+}
+
+fn payable_until(d: &DrillLine) -> Option<String> {
+    let r = &d.line.receivable;
+    (r.adjusted_due_date != r.due_date).then(|| format::civil(r.adjusted_due_date))
+}
+
+async fn creditor_names(app: &App, org_id: i64) -> Result<HashMap<i64, String>, AppError> {
+    Ok(app
+        .creditors(org_id)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect())
+}
+
+/// `GET /relatorios/aging/faixa/{index}`: 200 receivables of the bucket.
+pub async fn bucket(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+    Query(f): Query<Filters>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    let q = query_of(&state, p, &f).await?;
+    let index: usize = raw.parse().map_err(|_| PageError(AppError::NotFound))?;
+    let label = q
+        .buckets
+        .label(index)
+        .map(bucket_label)
+        .ok_or(PageError(AppError::NotFound))?;
+    let lines = state
+        .app
+        .aging_drill_down(p.org_id, &q, index, f.depois.unwrap_or(0), DRILL_PAGE)
+        .await?;
+    // The bucket's size, so the pages below read as part of a whole.
+    let report = state.app.aging(p.org_id, &q).await?;
+    let summary = report.rows().nth(index).map(|(_, t)| {
+        format!(
+            "{} · {} em aberto · {} atualizado",
+            format::plural(
+                i64::try_from(t.count).unwrap_or(i64::MAX),
+                "título",
+                "títulos"
+            ),
+            format::money(t.open_balance),
+            format::money(t.updated_amount)
+        )
+    });
+    let creditors = creditor_names(&state.app, p.org_id).await?;
+    let next = (lines.len() as i64 >= DRILL_PAGE)
+        .then(|| lines.last().map(|d| d.line.receivable.id))
+        .flatten();
+    Ok(page(&BucketPage {
+        layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
+        label,
+        as_of: format::civil(q.as_of),
+        creditor_name: q.creditor_id.and_then(|id| creditors.get(&id).cloned()),
+        qs: query_string(&q),
+        index,
+        summary,
+        rows: lines
+            .iter()
+            .map(|d| {
+                let r = &d.line.receivable;
+                DrillRow {
+                    id: r.id,
+                    debtor_id: r.debtor_id,
+                    debtor_name: d.line.debtor_name.clone(),
+                    creditor: creditors.get(&r.creditor_id).cloned().unwrap_or_default(),
+                    document_number: r.document_number.clone(),
+                    installment: installment(d),
+                    due: format::civil(r.due_date),
+                    payable_until: payable_until(d),
+                    days: days_late(&q, d).map_or_else(|| "a vencer".into(), format::count),
+                    original: format::centavos(r.original_amount),
+                    open: format::centavos(r.open_balance),
+                    updated: d.updated.map_or_else(|| "—".into(), format::money),
+                }
+            })
+            .collect(),
+        next,
+        link_debtors: p.role.allows(Role::Agent),
+    }))
+}
+
+/// Rows per query of the CSV export.
+const EXPORT_PAGE: i64 = 1_000;
+
+/// The CSV's header: `;`, decimal comma, UTF-8 with BOM, as the aging's.
+fn csv_header(q: &AgingQuery) -> String {
+    format!(
+        "\u{feff}Devedor;CPF/CNPJ;Credor;Contrato;Documento;Parcela;Vencimento;Pagável até;\
+         Dias de atraso;Valor original;Em aberto;Atualizado em {}\r\n",
+        format::civil(q.as_of)
+    )
+}
+
+/// One receivable as a CSV line. Text cells go through [`csv_text`]; the
+/// CPF/CNPJ is masked for a viewer, who does not open debtors.
+fn csv_line(
+    q: &AgingQuery,
+    d: &DrillLine,
+    creditors: &HashMap<i64, String>,
+    full_document: bool,
+) -> String {
+    let r = &d.line.receivable;
+    let document = if full_document {
+        formatted(&d.line.debtor_document)
+    } else {
+        masked(&d.line.debtor_document)
+    };
+    let cells = [
+        csv_text(&d.line.debtor_name).into_owned(),
+        document,
+        csv_text(creditors.get(&r.creditor_id).map_or("", String::as_str)).into_owned(),
+        csv_text(d.line.contract_number.as_deref().unwrap_or("")).into_owned(),
+        csv_text(&r.document_number).into_owned(),
+        installment(d),
+        format::civil(r.due_date),
+        payable_until(d).unwrap_or_default(),
+        days_late(q, d).map_or_else(String::new, |n| n.to_string()),
+        csv_money(quita_core::money::Money::from_centavos(r.original_amount)),
+        csv_money(quita_core::money::Money::from_centavos(r.open_balance)),
+        d.updated.map(csv_money).unwrap_or_default(),
+    ];
+    let mut line = cells.join(";");
+    line.push_str("\r\n");
+    line
+}
+
+/// What the export stream carries from one page to the next.
+struct Export {
+    app: App,
+    org_id: i64,
+    q: AgingQuery,
+    index: usize,
+    creditors: HashMap<i64, String>,
+    full_document: bool,
+    /// The last receivable id written; `None` once the bucket is done.
+    after: Option<i64>,
+}
+
+impl Export {
+    /// The next page as CSV lines, or `None` at the end. A failure after
+    /// the first byte cannot become an error page: the body is cut, so the
+    /// download fails instead of ending short.
+    async fn next_page(mut self) -> Option<(Result<Bytes, std::io::Error>, Self)> {
+        let after = self.after?;
+        let lines = match self
+            .app
+            .aging_drill_down(self.org_id, &self.q, self.index, after, EXPORT_PAGE)
+            .await
+        {
+            Ok(lines) => lines,
+            Err(e) => {
+                tracing::error!(error = %e, "aging bucket export failed");
+                self.after = None;
+                return Some((Err(std::io::Error::other("export failed")), self));
+            }
+        };
+        self.after = (lines.len() as i64 >= EXPORT_PAGE)
+            .then(|| lines.last().map(|d| d.line.receivable.id))
+            .flatten();
+        if lines.is_empty() {
+            return None;
+        }
+        let mut chunk = String::with_capacity(lines.len() * 160);
+        for d in &lines {
+            chunk.push_str(&csv_line(&self.q, d, &self.creditors, self.full_document));
+        }
+        Some((Ok(Bytes::from(chunk)), self))
+    }
+}
+
+/// `GET /relatorios/aging/faixa/{index}/titulos.csv`: every receivable of
+/// the bucket, with the filters of the page, as a CSV worklist.
+pub async fn bucket_csv(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+    Query(f): Query<Filters>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    let q = query_of(&state, p, &f).await?;
+    let index: usize = raw.parse().map_err(|_| PageError(AppError::NotFound))?;
+    let label = q
+        .buckets
+        .label(index)
+        .ok_or(PageError(AppError::NotFound))?;
+    let file_name = format!(
+        "aging-{}{}-{}.csv",
+        match q.creditor_id {
+            Some(id) => format!("carteira-{id}-"),
+            None => String::new(),
+        },
+        label.replace('+', "mais"),
+        q.as_of
+    );
+    let export = Export {
+        creditors: creditor_names(&state.app, p.org_id).await?,
+        app: state.app.clone(),
+        org_id: p.org_id,
+        full_document: p.role.allows(Role::Agent),
+        q: q.clone(),
+        index,
+        after: Some(0),
+    };
+    let header_line = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(
+        Bytes::from(csv_header(&q)),
+    )));
+    let pages = futures_util::stream::unfold(export, Export::next_page);
+    let body = Body::from_stream(futures_util::StreamExt::chain(header_line, pages));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

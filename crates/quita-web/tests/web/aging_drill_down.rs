@@ -1,0 +1,276 @@
+//! The drill-down from an aging bucket: each receivable's updated amount on
+//! the page, and the whole bucket as a CSV worklist streamed page by page.
+
+use quita_core::{money::Money, role::Role};
+use quita_store::{Db, audit::Actor, portfolio::debtors};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+use crate::{
+    portfolio::{creditor, good_csv, import},
+    support::{TestApp, client, logged_in},
+};
+
+async fn get(c: &Client, t: &TestApp, path: &str) -> (StatusCode, String) {
+    let res = c.get(t.url(path)).send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+/// On 15/03/2026 Maria's first installment (due 15/01/2026) is the one
+/// receivable 31–60 days late: the page and the export show its debt
+/// update, the same the debtor page works out for it; a viewer's export
+/// masks the CPF; a bucket of 2,050 receivables exports whole, once each;
+/// another organization gets nothing of it.
+pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let b = t.org("beta").await;
+    let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    import(&t, a.id, cred.id, &good_csv()).await;
+    let maria = debtors::find_by_document(&t.app.db, a.id, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    let first = t
+        .app
+        .debtor_360(a.id, maria.id, jiff::civil::date(2026, 3, 15))
+        .await
+        .unwrap()
+        .receivables
+        .into_iter()
+        .find(|r| r.receivable.installment == 1)
+        .unwrap();
+    let (_, update) = t
+        .app
+        .receivable_update(a.id, first.receivable.id, jiff::civil::date(2026, 3, 15))
+        .await
+        .unwrap();
+    let updated = update.total();
+    assert!(updated > Money::from_centavos(10_000), "{updated}");
+
+    let sup = client();
+    logged_in(&t, &sup, &a.email("supervisor")).await;
+    let (status, html) = get(&sup, &t, "/relatorios/aging/faixa/2?data_base=15/03/2026").await;
+    assert_eq!(status, StatusCode::OK);
+    let money = updated.format_brl();
+    assert!(html.contains("Atualizado em 15/03/2026"), "{html}");
+    assert!(
+        html.contains(&format!("<td class=\"num\">{money}</td></tr>")),
+        "{money}: {html}"
+    );
+    assert!(
+        html.contains("titulos.csv?data_base=15%2F03%2F2026"),
+        "{html}"
+    );
+
+    let res = sup
+        .get(t.url("/relatorios/aging/faixa/2/titulos.csv?data_base=15/03/2026"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"aging-31-60-2026-03-15.csv\""
+    );
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("\u{feff}Devedor;CPF/CNPJ;Credor;Contrato;Documento;Parcela;Vencimento;Pagável até;Dias de atraso;Valor original;Em aberto;Atualizado em 15/03/2026"),
+        "{csv}"
+    );
+    assert_eq!(
+        lines[1..],
+        [format!(
+            "Maria Aparecida da Silva;529.982.247-25;Loja Boa Vista;CRD-1;CRD-1;1/2;15/01/2026;;59;100,00;100,00;{}",
+            updated.to_string().replace('.', ",")
+        )],
+        "{csv}"
+    );
+
+    // A viewer sees the aging but opens no debtor: the CPF is masked.
+    let viewer = client();
+    logged_in(&t, &viewer, &a.email("viewer")).await;
+    let (status, csv) = get(
+        &viewer,
+        &t,
+        "/relatorios/aging/faixa/2/titulos.csv?data_base=15/03/2026",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains(";***.982.247-**;"), "{csv}");
+    assert!(!csv.contains("529.982.247-25"), "{csv}");
+
+    // Bad filters and buckets change nothing and say why.
+    let (status, _) = get(&sup, &t, "/relatorios/aging/faixa/9/titulos.csv").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = get(
+        &sup,
+        &t,
+        "/relatorios/aging/faixa/2/titulos.csv?data_base=31/02/2026",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Data-base"), "{body}");
+
+    // Another organization: the creditor is not found, and its own export
+    // of the same bucket holds only the header.
+    let other = client();
+    logged_in(&t, &other, &b.email("supervisor")).await;
+    let (status, _) = get(
+        &other,
+        &t,
+        &format!(
+            "/relatorios/aging/faixa/2/titulos.csv?data_base=15/03/2026&credor={}",
+            cred.id
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, csv) = get(
+        &other,
+        &t,
+        "/relatorios/aging/faixa/2/titulos.csv?data_base=15/03/2026",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(csv.lines().count(), 1, "{csv}");
+
+    // 2,050 more in the same bucket: more than two pages of the export,
+    // each receivable once, in id order.
+    let header = good_csv().lines().next().unwrap().to_owned();
+    let mut many = header;
+    for n in 0..2_050 {
+        many.push_str(&format!(
+            "\n529.982.247-25;Maria Aparecida da Silva;;;;;;;;LOTE-{n:05};1;;;20/01/2026;10,00;"
+        ));
+    }
+    import(&t, a.id, cred.id, &many).await;
+    let (status, csv) = get(
+        &sup,
+        &t,
+        "/relatorios/aging/faixa/2/titulos.csv?data_base=15/03/2026",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2_051);
+    let documents: std::collections::HashSet<&str> =
+        rows.iter().map(|l| l.split(';').nth(4).unwrap()).collect();
+    assert_eq!(documents.len(), 2_051, "each once");
+    assert!(documents.contains("LOTE-02049") && documents.contains("CRD-1"));
+
+    // The same through the API, a page at a time by keyset.
+    let api = Client::new();
+    let admin = token(&t, a.id, Role::Admin).await;
+    let mut after: Option<i64> = None;
+    let mut seen = Vec::new();
+    loop {
+        let mut url = "/api/v1/aging/buckets/2/receivables?as_of=2026-03-15&limit=1000".to_owned();
+        if let Some(id) = after {
+            url.push_str(&format!("&after={id}"));
+        }
+        let res = api
+            .get(t.url(&url))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let page: Value = res.json().await.unwrap();
+        assert_eq!(page["bucket"], "31-60");
+        for r in page["receivables"].as_array().unwrap() {
+            seen.push(r["document_number"].as_str().unwrap().to_owned());
+        }
+        match page["next_after"].as_i64() {
+            Some(id) => after = Some(id),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 2_051);
+    assert_eq!(
+        seen.iter().collect::<std::collections::HashSet<_>>().len(),
+        2_051
+    );
+    let res = api
+        .get(t.url("/api/v1/aging/buckets/2/receivables?as_of=2026-03-15&limit=1"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    let page: Value = res.json().await.unwrap();
+    let r = &page["receivables"][0];
+    assert_eq!(
+        (
+            &r["document_number"],
+            &r["debtor_document"],
+            &r["days_past_due"],
+            &r["open_balance"],
+            &r["updated_amount"]
+        ),
+        (
+            &Value::from("CRD-1"),
+            &Value::from("529.982.247-25"),
+            &Value::from(59),
+            &Value::from("100.00"),
+            &Value::from(updated.to_string())
+        ),
+        "{page}"
+    );
+    let viewer_token = token(&t, a.id, Role::Viewer).await;
+    let page: Value = api
+        .get(t.url("/api/v1/aging/buckets/2/receivables?as_of=2026-03-15&limit=1"))
+        .bearer_auth(&viewer_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["receivables"][0]["debtor_document"], "***.982.247-**");
+    for (url, status) in [
+        ("/api/v1/aging/buckets/7/receivables", StatusCode::NOT_FOUND),
+        (
+            "/api/v1/aging/buckets/x/receivables",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/api/v1/aging/buckets/2/receivables?limit=0",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/api/v1/aging/buckets/2/receivables?as_of=31/02/2026",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let res = api
+            .get(t.url(url))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "{url}");
+    }
+    // Another organization's token sees none of it.
+    let b_admin = token(&t, b.id, Role::Admin).await;
+    let page: Value = api
+        .get(t.url("/api/v1/aging/buckets/2/receivables?as_of=2026-03-15"))
+        .bearer_auth(&b_admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["receivables"], Value::Array(Vec::new()), "{page}");
+}
+
+async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
+    t.app
+        .create_token(org_id, "erp", role, Actor::Cli, None)
+        .await
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned()
+}
