@@ -131,6 +131,8 @@ impl App {
         let terms = c.terms.filter(|t| *t != ContractTerms::default());
         if let Some(t) = &terms {
             t.validate().map_err(|e| AppError::invalid(e.field(), e))?;
+            self.require_known_table(who.org_id, t.correction.as_ref())
+                .await?;
         }
         let number =
             ContractNumber::parse(&c.number).map_err(|e| AppError::invalid("number", e))?;

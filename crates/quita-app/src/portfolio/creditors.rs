@@ -38,6 +38,8 @@ impl App {
         let name = crate::admin::person_name(name)?;
         let doc = Document::parse(document).map_err(|e| AppError::invalid("document", e))?;
         valid_policy(policy)?;
+        self.require_known_table(org_id, Some(&policy.correction))
+            .await?;
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
         let c = creditors::create(&mut tx, org_id, &name, doc.digits(), policy, now)
@@ -91,6 +93,8 @@ impl App {
         who.require(Role::Admin)?;
         let name = crate::admin::person_name(name)?;
         valid_policy(policy)?;
+        self.require_known_table(who.org_id, Some(&policy.correction))
+            .await?;
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
         let c = creditors::update_policy(&mut tx, who.org_id, id, &name, policy, now).await?;

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use quita_core::{
+    charge_policy::CorrectionIndex,
     index_table::{IndexParseError, IndexTable, YearMonth},
     role::Role,
 };
@@ -118,6 +119,29 @@ impl App {
             }
         }
         Ok(out)
+    }
+
+    /// Refuses a correction by a table the organization has not imported
+    /// (`table:NAME`): a typo there would leave every receivable it governs
+    /// without an updated amount. IPCA may be chosen before its table is
+    /// imported; the pages say "Sem tabela IPCA" until it is.
+    pub(crate) async fn require_known_table(
+        &self,
+        org_id: i64,
+        correction: Option<&CorrectionIndex>,
+    ) -> AppResult<()> {
+        let Some(CorrectionIndex::Table(name)) = correction else {
+            return Ok(());
+        };
+        if self.index_tables(org_id).await?.contains_key(name) {
+            return Ok(());
+        }
+        Err(AppError::invalid(
+            "correction",
+            format!(
+                "não há tabela de índice “{name}”: importe-a em Índices de correção (ou com quita index import) antes de corrigir por ela"
+            ),
+        ))
     }
 
     /// Stores (or replaces) a monetary-correction table after checking that it

@@ -1,6 +1,7 @@
 //! Use cases against real databases (SQLite always, PostgreSQL when configured).
 
 mod closing;
+mod corrections;
 mod debtor_view;
 mod enrichment;
 mod import;
@@ -8,6 +9,7 @@ mod marks;
 mod receivable_update;
 
 use closing::supervisors_close_receivables_once;
+use corrections::corrections_name_an_imported_table;
 use debtor_view::{contracts_terms_and_access_log, search_reads_numbers_as_stored};
 use enrichment::{
     enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources,
@@ -71,6 +73,7 @@ both!(
     search_reads_numbers_as_stored,
     rows_never_move_contracts_or_titles_between_debtors,
     the_fee_clause_column_lets_the_fee_be_charged,
+    corrections_name_an_imported_table,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {
