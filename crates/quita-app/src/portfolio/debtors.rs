@@ -546,11 +546,19 @@ impl App {
         }
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
         // `0xx31 …` and `(0XX31) …` are phones written with the carrier
-        // code's placeholder.
+        // code's placeholder; an x anywhere else (`X-3`) is a document
+        // number's, not a number to read as a phone.
+        let carrier_placeholder = q
+            .trim_start_matches('(')
+            .get(..3)
+            .is_some_and(|s| s.eq_ignore_ascii_case("0xx"));
         let only_number_chars = q
             .chars()
-            .all(|c| c.is_ascii_digit() || " .-/()+xX".contains(c))
-            && q.chars().filter(|c| matches!(c, 'x' | 'X')).count() <= 2;
+            .all(|c| c.is_ascii_digit() || " .-/()+".contains(c))
+            || (carrier_placeholder
+                && q.chars()
+                    .all(|c| c.is_ascii_digit() || " .-/()+xX".contains(c))
+                && q.chars().filter(|c| matches!(c, 'x' | 'X')).count() == 2);
         if only_number_chars && !digits.is_empty() {
             for candidate in number_candidates(q, &digits) {
                 let found = match candidate {

@@ -301,4 +301,12 @@ pub async fn search_reads_numbers_as_stored(db: Db) {
         names(app.search_debtors(org, "NF-200", 10).await.unwrap()),
         ["João Souza"]
     );
+    // One that does not exist finds nobody: its digits are no phone
+    // (Maria's start +5511) nor CPF.
+    for q in ["X-1", "x1", "XX-11"] {
+        assert!(
+            app.search_debtors(org, q, 10).await.unwrap().is_empty(),
+            "{q}"
+        );
+    }
 }
