@@ -249,7 +249,7 @@ pub async fn aging_of_one_debtor(db: Db) {
     let cred = creditor(&t, a.id, "Loja Boa Vista", "11.222.333/0001-81").await;
     import(&t, a.id, cred.id, &good_csv()).await;
     let v = client();
-    logged_in(&t, &v, &a.email("viewer")).await;
+    logged_in(&t, &v, &a.email("agent")).await;
     // On 15/03/2026 Maria owes two receivables (10 and 59 days late), José
     // one not yet due.
     let (status, html) = get(
@@ -285,4 +285,55 @@ pub async fn aging_of_one_debtor(db: Db) {
         html.contains("Devedor “111.444.777-35” não encontrado"),
         "{html}"
     );
+
+    // A viewer sees the aging but looks no debtor up by CPF: the filter is
+    // not offered, and typed in the address it is refused above the form
+    // (the report below is the whole portfolio's), as in the API.
+    let viewer = client();
+    logged_in(&t, &viewer, &a.email("viewer")).await;
+    let (status, html) = get(&viewer, &t, "/relatorios/aging?data_base=15/03/2026").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("name=\"devedor\""), "{html}");
+    let (status, html) = get(
+        &viewer,
+        &t,
+        "/relatorios/aging?data_base=15/03/2026&devedor=529.982.247-25",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Só agentes, supervisores e administradores filtram o aging por devedor."),
+        "{html}"
+    );
+    assert!(!html.contains("Maria Aparecida"), "{html}");
+    let (status, _) = get(
+        &viewer,
+        &t,
+        &format!("/relatorios/aging/faixa/1?devedor={}", maria.id),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let token = t
+        .app
+        .create_token(
+            a.id,
+            "painel",
+            quita_core::role::Role::Viewer,
+            quita_store::audit::Actor::Cli,
+            None,
+        )
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/aging?debtor=529.982.247-25",
+        "/api/v1/aging/buckets/1/receivables?debtor=529.982.247-25",
+    ] {
+        let res = reqwest::Client::new()
+            .get(t.url(path))
+            .bearer_auth(token.secret.expose())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
 }

@@ -95,6 +95,14 @@ pub(crate) async fn query_of(
     };
     let debtor = match f.devedor.trim() {
         "" => None,
+        // Looking a debtor up by CPF/CNPJ is opening the debtor: a viewer
+        // sees the portfolio's aging, not whom it is owed by.
+        _ if !p.role.allows(Role::Agent) => {
+            return Err(AppError::invalid(
+                "devedor",
+                "Só agentes, supervisores e administradores filtram o aging por devedor.",
+            ));
+        }
         raw => Some(
             state
                 .app
@@ -310,6 +318,8 @@ struct AgingPage {
     debtor_name: Option<String>,
     /// The "Devedor" field as typed.
     devedor_field: String,
+    /// Whether the "Devedor" filter is offered (agents and up).
+    debtor_filter: bool,
     creditor_name: Option<String>,
     creditors: Vec<CreditorOption>,
     /// The "Faixas (dias)" field: blank for the defaults.
@@ -401,6 +411,7 @@ pub async fn aging(
     Ok(page(&AgingPage {
         debtor_name,
         devedor_field: f.devedor.trim().to_owned(),
+        debtor_filter: p.role.allows(Role::Agent),
         layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
         as_of: format::civil(q.as_of),
         as_of_field: if problem.is_some() {
