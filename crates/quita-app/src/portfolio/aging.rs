@@ -188,7 +188,7 @@ impl App {
     /// The receivables of one bucket (by index), by id after `after`, at
     /// most `limit` (1 to 1,000), each with its debt update on the aging's
     /// date under its contract's or creditor's terms, as the report's
-    /// updated amounts are.
+    /// updated amounts are; and whether more follow.
     pub async fn aging_drill_down(
         &self,
         org_id: i64,
@@ -196,14 +196,25 @@ impl App {
         bucket: usize,
         after: i64,
         limit: i64,
-    ) -> AppResult<Vec<DrillLine>> {
+    ) -> AppResult<DrillPage> {
+        let limit = limit.clamp(1, 1000);
         let (lo, hi) = q.buckets.bounds(bucket).ok_or(AppError::NotFound)?;
         let as_of_day = day_number(q.as_of);
         let from_day = hi.map_or(i64::MIN / 4, |h| as_of_day - i64::from(h));
         let to_day = lo.map_or(i64::MAX / 4, |l| as_of_day - i64::from(l));
         let scope = self.aging_scope(org_id, q).await?;
-        let lines =
-            bucket_lines(&self.db, org_id, &scope, (from_day, to_day), after, limit).await?;
+        // One more than asked says whether another page follows.
+        let mut lines = bucket_lines(
+            &self.db,
+            org_id,
+            &scope,
+            (from_day, to_day),
+            after,
+            limit + 1,
+        )
+        .await?;
+        let more = lines.len() as i64 > limit;
+        lines.truncate(usize::try_from(limit).unwrap_or(0));
         let creditors: HashMap<i64, _> = self
             .creditors(org_id)
             .await?
@@ -211,7 +222,7 @@ impl App {
             .map(|c| (c.id, c))
             .collect();
         let tables = self.index_tables(org_id).await?;
-        Ok(lines
+        let lines = lines
             .into_iter()
             .map(|line| {
                 let r = &line.receivable;
@@ -230,8 +241,17 @@ impl App {
                 });
                 DrillLine { line, updated }
             })
-            .collect())
+            .collect();
+        Ok(DrillPage { lines, more })
     }
+}
+
+/// A page of a bucket's receivables.
+#[derive(Debug, Clone)]
+pub struct DrillPage {
+    pub lines: Vec<DrillLine>,
+    /// Whether receivables follow the last one.
+    pub more: bool,
 }
 
 /// A receivable of an aging bucket as the drill-down shows it.

@@ -34,7 +34,7 @@ struct LineRow {
 
 /// Collectable receivables whose adjusted due date lies in
 /// `[from_day, to_day]` (inclusive day numbers) within the aging's scope,
-/// by id after `after` (keyset), at most `limit` (1 to 1,000).
+/// by id after `after` (keyset), at most `limit` (1 to 5,000).
 pub async fn bucket_lines(
     db: &Db,
     org_id: i64,
@@ -60,7 +60,7 @@ pub async fn bucket_lines(
             .bind(from_day)
             .bind(to_day)
             .bind(after)
-            .bind(limit.clamp(1, 1000));
+            .bind(limit.clamp(1, 5000));
         for v in scope.binds() {
             q = q.bind(v);
         }

@@ -228,8 +228,23 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
         .await
         .unwrap();
     assert_eq!(page["receivables"][0]["debtor_document"], "***.982.247-**");
+    // A page that holds the last receivable says no more follow, even full.
+    let page: Value = api
+        .get(t.url("/api/v1/aging/buckets/1/receivables?as_of=2026-03-15&limit=1"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["receivables"].as_array().unwrap().len(), 1, "{page}");
+    assert_eq!(page["next_after"], Value::Null, "{page}");
     for (url, status) in [
-        ("/api/v1/aging/buckets/7/receivables", StatusCode::NOT_FOUND),
+        (
+            "/api/v1/aging/buckets/7/receivables",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         (
             "/api/v1/aging/buckets/x/receivables",
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -96,6 +96,9 @@ async fn resolve(
         None => AgingBuckets::default(),
     };
     let debtor = match given(debtor) {
+        // Looking a debtor up by CPF/CNPJ is opening the debtor, which a
+        // viewer does not.
+        Some(_) if !p.role.allows(Role::Agent) => return Err(AppError::Forbidden.into()),
         Some(raw) => Some(state.app.find_debtor(p.org_id, &raw).await?.id),
         None => None,
     };
@@ -161,7 +164,7 @@ pub struct BucketPage {
 #[utoipa::path(get, path = "/api/v1/aging/buckets/{index}/receivables", tag = "portfolio",
     params(("index" = usize, Path, description = "Bucket index, from 0 (`current`)"), BucketParams),
     responses((status = 200, body = BucketPage), (status = 401, body = crate::error::Problem),
-        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn bucket_receivables(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
@@ -177,17 +180,25 @@ pub async fn bucket_receivables(
     let bucket = query
         .buckets
         .label(index)
-        .ok_or(AppError::NotFound)?
+        .ok_or_else(|| {
+            let n = query.buckets.labels().count();
+            AppError::invalid(
+                "index",
+                format!("there are {n} buckets: the index goes from 0 to {}", n - 1),
+            )
+        })?
         .to_owned();
     let limit = q.limit.unwrap_or(200);
     if !(1..=1000).contains(&limit) {
         return Err(AppError::invalid("limit", "limit goes from 1 to 1000").into());
     }
-    let lines = state
+    let page = state
         .app
         .aging_drill_down(p.org_id, &query, index, q.after.unwrap_or(0), limit)
         .await?;
-    let next_after = (lines.len() as i64 >= limit)
+    let lines = page.lines;
+    let next_after = page
+        .more
         .then(|| lines.last().map(|d| d.line.receivable.id))
         .flatten();
     let full_document = p.role.allows(Role::Agent);

@@ -113,26 +113,30 @@ pub async fn bucket(
         .label(index)
         .map(bucket_label)
         .ok_or(PageError(AppError::NotFound))?;
-    let lines = state
+    let drill = state
         .app
         .aging_drill_down(p.org_id, &q, index, f.depois.unwrap_or(0), DRILL_PAGE)
         .await?;
+    let lines = drill.lines;
     // The bucket's size, so the pages below read as part of a whole.
     let report = state.app.aging(p.org_id, &q).await?;
+    // Count and open balance add up exactly over the rows below; the
+    // report's updated amount is worked out per group and may differ from
+    // the rows' own by centavos, so it is left to the aging page.
     let summary = report.rows().nth(index).map(|(_, t)| {
         format!(
-            "{} · {} em aberto · {} atualizado",
+            "{} · {} em aberto",
             format::plural(
                 i64::try_from(t.count).unwrap_or(i64::MAX),
                 "título",
                 "títulos"
             ),
-            format::money(t.open_balance),
-            format::money(t.updated_amount)
+            format::money(t.open_balance)
         )
     });
     let creditors = creditor_names(&state.app, p.org_id).await?;
-    let next = (lines.len() as i64 >= DRILL_PAGE)
+    let next = drill
+        .more
         .then(|| lines.last().map(|d| d.line.receivable.id))
         .flatten();
     Ok(page(&BucketPage {
@@ -231,19 +235,21 @@ impl Export {
     /// download fails instead of ending short.
     async fn next_page(mut self) -> Option<(Result<Bytes, std::io::Error>, Self)> {
         let after = self.after?;
-        let lines = match self
+        let page = match self
             .app
             .aging_drill_down(self.org_id, &self.q, self.index, after, EXPORT_PAGE)
             .await
         {
-            Ok(lines) => lines,
+            Ok(page) => page,
             Err(e) => {
                 tracing::error!(error = %e, "aging bucket export failed");
                 self.after = None;
                 return Some((Err(std::io::Error::other("export failed")), self));
             }
         };
-        self.after = (lines.len() as i64 >= EXPORT_PAGE)
+        let lines = page.lines;
+        self.after = page
+            .more
             .then(|| lines.last().map(|d| d.line.receivable.id))
             .flatten();
         if lines.is_empty() {
