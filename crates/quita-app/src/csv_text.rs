@@ -18,16 +18,42 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// names): numbers Quita writes itself, such as a negative amount, are not
 /// passed through it.
 pub fn csv_text(value: &str) -> Cow<'_, str> {
-    if value.starts_with(FORMULA_STARTS) {
+    if value.starts_with(FORMULA_STARTS) && !plain_number(value) {
         Cow::Owned(format!("'{value}"))
     } else {
         Cow::Borrowed(value)
     }
 }
 
+/// A signed number (`-50,00`, `+1.234,5`): a spreadsheet reads it as the
+/// number it is, which runs nothing, so it keeps its sign unquoted (a
+/// refused `-50,00` in an error report stays readable).
+fn plain_number(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix(['-', '+']) else {
+        return false;
+    };
+    rest.bytes().any(|b| b.is_ascii_digit())
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+}
+
+/// A whole `;`-separated CSV field for a text Quita did not write itself:
+/// [`csv_text`], then in double quotes (inner ones doubled) when it holds
+/// the separator, a quote or a line break, so a name such as
+/// `Maria; "Mariazinha"` stays one cell.
+pub fn csv_field(value: &str) -> Cow<'_, str> {
+    let safe = csv_text(value);
+    if safe.contains([';', '"', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", safe.replace('"', "\"\"")))
+    } else {
+        safe
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{FORMULA_STARTS, csv_text};
+    use super::{FORMULA_STARTS, csv_field, csv_text, plain_number};
     use proptest::prelude::*;
 
     #[test]
@@ -43,7 +69,8 @@ mod tests {
             ("\t=1", "'\t=1"),
             ("\r=1", "'\r=1"),
             ("=", "'="),
-            ("-5,00", "'-5,00"),
+            ("-5,00+1", "'-5,00+1"),
+            ("-", "'-"),
         ] {
             assert_eq!(csv_text(raw), safe, "{raw:?}");
         }
@@ -60,8 +87,25 @@ mod tests {
             "1.234,56",
             "data inválida",
             "Maria da Silva",
+            "-5,00",
+            "+1.234,56",
         ] {
             assert!(matches!(csv_text(raw), std::borrow::Cow::Borrowed(s) if s == raw));
+        }
+    }
+
+    #[test]
+    fn fields_stay_one_cell() {
+        for (raw, field) in [
+            ("Maria da Silva", "Maria da Silva"),
+            (
+                r#"Maria; "Mariazinha" Souza"#,
+                r#""Maria; ""Mariazinha"" Souza""#,
+            ),
+            ("linha\nquebrada", "\"linha\nquebrada\""),
+            (r#"=HYPERLINK("x";"x")"#, r#""'=HYPERLINK(""x"";""x"")""#),
+        ] {
+            assert_eq!(csv_field(raw), field, "{raw:?}");
         }
     }
 
@@ -69,8 +113,8 @@ mod tests {
         #[test]
         fn never_starts_a_formula(s in any::<String>()) {
             let out = csv_text(&s);
-            prop_assert!(!out.starts_with(FORMULA_STARTS));
-            if s.starts_with(FORMULA_STARTS) {
+            prop_assert!(!out.starts_with(FORMULA_STARTS) || plain_number(&s));
+            if s.starts_with(FORMULA_STARTS) && !plain_number(&s) {
                 prop_assert_eq!(out.as_ref(), format!("'{s}"));
             } else {
                 prop_assert_eq!(out.as_ref(), s.as_str());
@@ -83,6 +127,7 @@ mod tests {
             rest in ".*",
         ) {
             let s = format!("{first}{rest}");
+            prop_assume!(!plain_number(&s));
             let out = csv_text(&s);
             prop_assert!(out.starts_with('\''));
             prop_assert_eq!(&out[1..], s.as_str());

@@ -19,7 +19,7 @@ pub mod synthetic;
 pub mod worker;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use csv_text::csv_text;
+pub use csv_text::{csv_field, csv_text};
 pub use error::{AppError, AppResult};
 pub use secret::{Secret, hash_token, random_token};
 
