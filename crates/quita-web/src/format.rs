@@ -178,6 +178,7 @@ pub fn audit_action(action: &str) -> &str {
         "index_table_stored" => "Tabela de índice gravada",
         "debtor_marked" => "Alertas e marcadores do devedor alterados",
         "contact_marked" => "Contato marcado (situação, opt-out, trabalho)",
+        "aging_bucket_exported" => "Títulos de uma faixa do aging exportados (CSV)",
         other => other,
     }
 }

@@ -11,7 +11,7 @@ use quita_core::{
     money::Money,
 };
 use quita_store::{
-    date_of, day_number, orgs,
+    audit, date_of, day_number, orgs,
     portfolio::{
         aging::{self, AgingScope},
         bucket_lines::{BucketLine, bucket_lines},
@@ -19,7 +19,7 @@ use quita_store::{
 };
 
 use super::calendar;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, auth::Principal};
 
 /// One creditor's aging: serialized as the report with `creditor_id` and
 /// `name` beside it (the CLI's and the API's `by_creditor`).
@@ -185,7 +185,7 @@ impl App {
         })
     }
 
-    /// The receivables of one bucket (by index), by id after `after`, at
+    /// The receivables of one bucket (by index), most overdue first, after the receivable `after`, at
     /// most `limit` (1 to 1,000), each with its debt update on the aging's
     /// date under its contract's or creditor's terms, as the report's
     /// updated amounts are; and whether more follow.
@@ -243,6 +243,43 @@ impl App {
             })
             .collect();
         Ok(DrillPage { lines, more })
+    }
+}
+
+impl App {
+    /// Records who exported a bucket's receivables, with which filters and
+    /// whether with whole CPFs/CNPJs: an export carries many debtors'
+    /// personal data at once (LGPD), where the 360° logs each opening.
+    pub async fn record_bucket_export(
+        &self,
+        who: &Principal,
+        q: &AgingQuery,
+        bucket: &str,
+        whole_documents: bool,
+    ) -> AppResult<()> {
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        audit::append(
+            &mut tx,
+            &audit::NewEntry {
+                org_id: Some(who.org_id),
+                actor: who.actor,
+                action: "aging_bucket_exported",
+                target: None,
+                details: serde_json::json!({
+                    "bucket": bucket,
+                    "as_of": q.as_of.to_string(),
+                    "creditor_id": q.creditor_id,
+                    "debtor_id": q.debtor_id,
+                    "whole_documents": whole_documents,
+                }),
+                ip: None,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

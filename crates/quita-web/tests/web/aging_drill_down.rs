@@ -76,16 +76,49 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
     let csv = res.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert!(
-        lines[0].starts_with("\u{feff}Devedor;CPF/CNPJ;Credor;Contrato;Documento;Parcela;Vencimento;Pagável até;Dias de atraso;Valor original;Em aberto;Atualizado em 15/03/2026"),
+        lines[0].starts_with("\u{feff}Devedor;CPF/CNPJ;Credor;Contrato;Documento;Parcela;Total de parcelas;Vencimento;Pagável até;Dias de atraso (desde o dia útil);Valor original;Em aberto;Atualizado em 15/03/2026"),
         "{csv}"
     );
     assert_eq!(
         lines[1..],
         [format!(
-            "Maria Aparecida da Silva;529.982.247-25;Loja Boa Vista;CRD-1;CRD-1;1/2;15/01/2026;;59;100,00;100,00;{}",
+            "Maria Aparecida da Silva;529.982.247-25;Loja Boa Vista;CRD-1;CRD-1;1;2;15/01/2026;;59;100,00;100,00;{}",
             updated.to_string().replace('.', ",")
         )],
         "{csv}"
+    );
+
+    // The export of whole CPFs is in the audit log, with its filters.
+    let log = t
+        .app
+        .audit_log(
+            &quita_app::auth::Principal {
+                org_id: a.id,
+                role: Role::Admin,
+                actor: Actor::Cli,
+                name: "cli".into(),
+                user_id: None,
+            },
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    let export = log
+        .iter()
+        .find(|e| e.action == "aging_bucket_exported")
+        .expect("the export is audited");
+    assert_eq!(
+        (
+            &export.details["bucket"],
+            &export.details["as_of"],
+            &export.details["whole_documents"]
+        ),
+        (
+            &Value::from("31-60"),
+            &Value::from("2026-03-15"),
+            &Value::from(true)
+        )
     );
 
     // A viewer sees the aging but opens no debtor: the CPF is masked.
@@ -137,7 +170,7 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
     assert_eq!(csv.lines().count(), 1, "{csv}");
 
     // 2,050 more in the same bucket: more than two pages of the export,
-    // each receivable once, in id order.
+    // each receivable once.
     let header = good_csv().lines().next().unwrap().to_owned();
     let mut many = header;
     for n in 0..2_050 {

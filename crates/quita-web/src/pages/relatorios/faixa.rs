@@ -12,7 +12,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use quita_app::{
-    App, AppError, csv_text,
+    App, AppError, csv_field,
     portfolio::aging::{AgingQuery, DrillLine},
 };
 use quita_core::role::Role;
@@ -178,13 +178,13 @@ const EXPORT_PAGE: i64 = 1_000;
 /// The CSV's header: `;`, decimal comma, UTF-8 with BOM, as the aging's.
 fn csv_header(q: &AgingQuery) -> String {
     format!(
-        "\u{feff}Devedor;CPF/CNPJ;Credor;Contrato;Documento;Parcela;Vencimento;Pagável até;\
-         Dias de atraso;Valor original;Em aberto;Atualizado em {}\r\n",
+        "\u{feff}Devedor;CPF/CNPJ;Credor;Contrato;Documento;Parcela;Total de parcelas;Vencimento;\
+         Pagável até;Dias de atraso (desde o dia útil);Valor original;Em aberto;Atualizado em {}\r\n",
         format::civil(q.as_of)
     )
 }
 
-/// One receivable as a CSV line. Text cells go through [`csv_text`]; the
+/// One receivable as a CSV line. Text cells go through [`csv_field`]; the
 /// CPF/CNPJ is masked for a viewer, who does not open debtors.
 fn csv_line(
     q: &AgingQuery,
@@ -198,13 +198,16 @@ fn csv_line(
     } else {
         masked(&d.line.debtor_document)
     };
+    // The installment and its total apart: `4/6` in one cell is a date to
+    // a pt-BR spreadsheet.
     let cells = [
-        csv_text(&d.line.debtor_name).into_owned(),
+        csv_field(&d.line.debtor_name).into_owned(),
         document,
-        csv_text(creditors.get(&r.creditor_id).map_or("", String::as_str)).into_owned(),
-        csv_text(d.line.contract_number.as_deref().unwrap_or("")).into_owned(),
-        csv_text(&r.document_number).into_owned(),
-        installment(d),
+        csv_field(creditors.get(&r.creditor_id).map_or("", String::as_str)).into_owned(),
+        csv_field(d.line.contract_number.as_deref().unwrap_or("")).into_owned(),
+        csv_field(&r.document_number).into_owned(),
+        r.installment.to_string(),
+        r.installments.map(|n| n.to_string()).unwrap_or_default(),
         format::civil(r.due_date),
         payable_until(d).unwrap_or_default(),
         days_late(q, d).map_or_else(String::new, |n| n.to_string()),
@@ -287,11 +290,16 @@ pub async fn bucket_csv(
         label.replace('+', "mais"),
         q.as_of
     );
+    let full_document = p.role.allows(Role::Agent);
+    state
+        .app
+        .record_bucket_export(p, &q, label, full_document)
+        .await?;
     let export = Export {
         creditors: creditor_names(&state.app, p.org_id).await?,
         app: state.app.clone(),
         org_id: p.org_id,
-        full_document: p.role.allows(Role::Agent),
+        full_document,
         q: q.clone(),
         index,
         after: Some(0),
