@@ -276,9 +276,30 @@ pub async fn aging_of_one_debtor(db: Db) {
         .unwrap()
         .unwrap();
     assert!(
-        html.contains(&format!("devedor={}", maria.id)),
+        html.contains(&format!("id_devedor={}", maria.id)),
         "the drill-down and exports carry it: {html}"
     );
+    // The field shows the CPF, also when the filter came from a link.
+    let (_, html) = get(
+        &v,
+        &t,
+        &format!(
+            "/relatorios/aging?data_base=15/03/2026&id_devedor={}",
+            maria.id
+        ),
+    )
+    .await;
+    assert!(html.contains("value=\"529.982.247-25\""), "{html}");
+    // The start of a CPF, or an id typed in the field, is no debtor.
+    for typed in ["529982", &maria.id.to_string()] {
+        let (status, html) = get(&v, &t, &format!("/relatorios/aging?devedor={typed}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains(&format!("Devedor “{typed}” não encontrado"))
+                && !html.contains("· devedor Maria"),
+            "{typed}: {html}"
+        );
+    }
     let (status, html) = get(&v, &t, "/relatorios/aging?devedor=111.444.777-35").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -309,7 +330,7 @@ pub async fn aging_of_one_debtor(db: Db) {
     let (status, _) = get(
         &viewer,
         &t,
-        &format!("/relatorios/aging/faixa/1?devedor={}", maria.id),
+        &format!("/relatorios/aging/faixa/1?id_devedor={}", maria.id),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

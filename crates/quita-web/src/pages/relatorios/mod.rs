@@ -35,9 +35,13 @@ pub struct Filters {
     /// [`AgingBuckets::parse`] reads them); empty = the defaults.
     #[serde(default)]
     pub faixas: String,
-    /// Debtor CPF/CNPJ (or id); empty = all: that debtor's aging only.
+    /// Debtor CPF/CNPJ as typed, whole; empty = all: that debtor's aging only.
     #[serde(default)]
     pub devedor: String,
+    /// The same debtor by id, as the page's own links carry it (no CPF in
+    /// addresses and logs); used when `devedor` is empty.
+    #[serde(default)]
+    pub id_devedor: String,
     /// Drill-down keyset: the last receivable id shown.
     #[serde(default)]
     pub depois: Option<i64>,
@@ -93,8 +97,8 @@ pub(crate) async fn query_of(
         "" => None,
         raw => Some(super::parse_id(raw)?),
     };
-    let debtor = match f.devedor.trim() {
-        "" => None,
+    let debtor = match (f.devedor.trim(), f.id_devedor.trim()) {
+        ("", "") => None,
         // Looking a debtor up by CPF/CNPJ is opening the debtor: a viewer
         // sees the portfolio's aging, not whom it is owed by.
         _ if !p.role.allows(Role::Agent) => {
@@ -103,23 +107,42 @@ pub(crate) async fn query_of(
                 "Só agentes, supervisores e administradores filtram o aging por devedor.",
             ));
         }
-        raw => Some(
+        ("", id) => Some(
             state
                 .app
-                .find_debtor(p.org_id, raw)
+                .find_debtor(p.org_id, &super::parse_id(id)?.to_string())
                 .await
                 .map_err(|e| match e {
-                    AppError::NotFound | AppError::Invalid { .. } => AppError::invalid(
-                        "devedor",
-                        format!(
-                            "Devedor “{}” não encontrado: informe o CPF/CNPJ de um devedor desta organização.",
-                            raw.chars().take(20).collect::<String>()
-                        ),
-                    ),
+                    AppError::NotFound => {
+                        AppError::invalid("devedor", "Devedor não encontrado nesta organização.")
+                    }
                     other => other,
                 })?
                 .id,
         ),
+        (raw, _) => {
+            let shown = raw.chars().take(20).collect::<String>();
+            let not_found = || {
+                AppError::invalid(
+                    "devedor",
+                    format!(
+                        "Devedor “{shown}” não encontrado: informe o CPF ou CNPJ completo de um devedor desta organização."
+                    ),
+                )
+            };
+            let document = quita_core::import_row::parse_document(raw).map_err(|_| not_found())?;
+            Some(
+                state
+                    .app
+                    .find_debtor(p.org_id, document.digits())
+                    .await
+                    .map_err(|e| match e {
+                        AppError::NotFound => not_found(),
+                        other => other,
+                    })?
+                    .id,
+            )
+        }
     };
     let as_of = match f.data_base.trim() {
         "" => None,
@@ -358,7 +381,7 @@ pub(crate) fn query_string(q: &AgingQuery) -> String {
         s.push_str(&format!("&credor={c}"));
     }
     if let Some(d) = q.debtor_id {
-        s.push_str(&format!("&devedor={d}"));
+        s.push_str(&format!("&id_devedor={d}"));
     }
     let faixas = buckets_text(&q.buckets);
     if !faixas.is_empty() {
@@ -404,13 +427,20 @@ pub async fn aging(
         (state.app.aging(p.org_id, &q).await?, Vec::new())
     };
     let creditors = state.app.creditors(p.org_id).await?;
-    let debtor_name = match q.debtor_id {
-        Some(id) => Some(state.app.find_debtor(p.org_id, &id.to_string()).await?.name),
+    let debtor = match q.debtor_id {
+        Some(id) => Some(state.app.find_debtor(p.org_id, &id.to_string()).await?),
         None => None,
     };
+    // The field shows the debtor's CPF/CNPJ, also when the filter came
+    // from a link (by id); what was typed when it did not read.
+    let devedor_field = match (&debtor, &problem) {
+        (Some(d), None) => super::devedores::formatted(&d.document),
+        _ => f.devedor.trim().to_owned(),
+    };
+    let debtor_name = debtor.map(|d| d.name);
     Ok(page(&AgingPage {
         debtor_name,
-        devedor_field: f.devedor.trim().to_owned(),
+        devedor_field,
         debtor_filter: p.role.allows(Role::Agent),
         layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
         as_of: format::civil(q.as_of),
