@@ -34,7 +34,16 @@ struct LineRow {
 
 /// Collectable receivables whose adjusted due date lies in
 /// `[from_day, to_day]` (inclusive day numbers) within the aging's scope,
-/// by id after `after` (keyset), at most `limit` (1 to 5,000).
+/// most overdue first (adjusted due date, then id), after the receivable
+/// `after` (keyset; 0 or an unknown id: from the start), at most `limit`
+/// (1 to 5,000).
+///
+/// Each page is one range of `receivables_due` `(org_id, adjusted_due_day)`
+/// starting at the cursor's day, so a page deep in a bucket of a million
+/// rows costs what the first does (by id, the bucket's rows were read and
+/// sorted again for every page). One debtor's receivables are few: then the
+/// day is not offered to SQLite as an index term (`+`), which keeps it on
+/// the debtor index instead of walking the bucket.
 pub async fn bucket_lines(
     db: &Db,
     org_id: i64,
@@ -43,6 +52,13 @@ pub async fn bucket_lines(
     after: i64,
     limit: i64,
 ) -> Result<Vec<BucketLine>> {
+    let day = if scope.debtor_id.is_some() && db.backend() == crate::Backend::Sqlite {
+        "+r.adjusted_due_day"
+    } else {
+        "r.adjusted_due_day"
+    };
+    let cursor_day =
+        "(SELECT c.adjusted_due_day FROM receivables c WHERE c.id = $4 AND c.org_id = $1)";
     let sql = format!(
         "SELECT r.id, r.creditor_id, r.debtor_id, r.contract_id, r.document_number, r.installment, \
          r.installments, r.issue_day, r.due_day, r.adjusted_due_day, r.original_amount, r.open_balance, \
@@ -50,8 +66,10 @@ pub async fn bucket_lines(
          k.number AS contract_number, k.terms AS contract_terms \
          FROM receivables r JOIN debtors d ON d.id = r.debtor_id \
          LEFT JOIN contracts k ON k.id = r.contract_id \
-         WHERE r.org_id = $1 AND r.adjusted_due_day BETWEEN $2 AND $3 \
-           AND r.id > $4{} ORDER BY r.id LIMIT $5",
+         WHERE r.org_id = $1 AND {day} BETWEEN $2 AND $3 \
+           AND {day} >= COALESCE({cursor_day}, $2) \
+           AND ({day}, r.id) > (COALESCE({cursor_day}, $2 - 1), $4){} \
+         ORDER BY r.adjusted_due_day, r.id LIMIT $5",
         scope.filters("r.", 6)
     );
     let rows: Vec<LineRow> = on_db!(db, |p| {

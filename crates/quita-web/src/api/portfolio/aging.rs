@@ -160,7 +160,7 @@ pub struct BucketPage {
 }
 
 /// The receivables of one aging bucket (by its index in `buckets`, from 0),
-/// by id, a page at a time, each with its updated amount (viewer).
+/// most overdue first, a page at a time, each with its updated amount (viewer).
 #[utoipa::path(get, path = "/api/v1/aging/buckets/{index}/receivables", tag = "portfolio",
     params(("index" = usize, Path, description = "Bucket index, from 0 (`current`)"), BucketParams),
     responses((status = 200, body = BucketPage), (status = 401, body = crate::error::Problem),
