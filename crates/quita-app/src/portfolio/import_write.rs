@@ -8,7 +8,10 @@
 //! transaction's [`TxQueue`] without waiting: new rows get ids taken ahead
 //! ([`IdPool`]), so only lookups wait for the database.
 
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{HashMap, HashSet},
+    hash::BuildHasher,
+};
 
 use jiff::Timestamp;
 use quita_core::{
@@ -56,6 +59,10 @@ pub(super) struct BatchWriter<'a> {
     /// The creditor had no contracts when the import began.
     no_contracts: bool,
     debtor_ids: IdsByKey,
+    /// The name key kept for each debtor met (stored, or the first row's),
+    /// hashed: a row naming someone else under the same CPF/CNPJ is told.
+    name_keys: IdsByKey<u64>,
+    names: std::hash::RandomState,
     /// Contract numbers met so far: `(id, debtor_id)`.
     contract_ids: IdsByKey<(i64, i64)>,
     /// Contract numbers given the fee clause in this import (`honorarios`).
@@ -129,6 +136,8 @@ impl<'a> BatchWriter<'a> {
             no_debtors,
             no_contracts,
             debtor_ids: IdsByKey::default(),
+            name_keys: IdsByKey::default(),
+            names: std::hash::RandomState::new(),
             contract_ids: IdsByKey::default(),
             with_fee_clause: HashSet::new(),
             contacts_sent: FingerprintSet::default(),
@@ -211,8 +220,11 @@ impl<'a> BatchWriter<'a> {
     }
 
     /// Debtors not met yet in this import, merged by document (the first
-    /// row's name wins; existing debtors keep theirs). Returns the debtor id
-    /// of each row of the batch.
+    /// row's name wins; existing debtors keep theirs). A row whose name is
+    /// not the one kept for its CPF/CNPJ (ignoring case and accents) gets a
+    /// warning naming it: under a known document, another name is more
+    /// often a wrong CPF than a new spelling, and its contacts join that
+    /// debtor. Returns the debtor id of each row of the batch.
     async fn debtors(
         &mut self,
         queue: &TxQueue,
@@ -232,8 +244,32 @@ impl<'a> BatchWriter<'a> {
                 });
             }
         }
-        if !new.is_empty() {
-            self.insert_debtors(queue, new, out).await?;
+        let stored_names = if new.is_empty() {
+            HashMap::new()
+        } else {
+            self.insert_debtors(queue, new, out).await?
+        };
+        for (line, r) in batch {
+            let doc = r.document().digits();
+            let key = self.names.hash_one(name_key(r.name().as_str()));
+            if self.name_keys.get(doc).is_some_and(|kept| kept != key) {
+                let kept = match stored_names.get(doc) {
+                    Some(name) => format!(" (“{name}”)"),
+                    None => String::new(),
+                };
+                note_problem(
+                    &mut out.summary.warnings,
+                    &mut out.problems,
+                    RowProblem::warning(
+                        *line,
+                        "nome_devedor".into(),
+                        r.name().as_str().to_owned(),
+                        &format!(
+                            "este CPF/CNPJ já tem outro nome{kept}: o devedor mantém o nome registrado e recebe os contatos da linha; confira o documento"
+                        ),
+                    ),
+                );
+            }
         }
         batch
             .iter()
@@ -246,19 +282,26 @@ impl<'a> BatchWriter<'a> {
     }
 
     /// Inserts the batch's new debtors (looking up those the organization
-    /// may have already, unless it had none) and remembers their ids.
+    /// may have already, unless it had none), remembers their ids and the
+    /// name kept for each (the stored one, or the first row's); returns the
+    /// stored names of those that existed.
     async fn insert_debtors(
         &mut self,
         queue: &TxQueue,
         new: Vec<ImportDebtor>,
         out: &mut ImportOutcome,
-    ) -> AppResult<()> {
+    ) -> AppResult<HashMap<String, String>> {
+        let mut stored_names = HashMap::new();
         if self.no_debtors {
             // Every debtor is new: ids taken ahead, nothing to wait for.
             let ids = self
                 .debtor_pool
                 .take(queue, self.backend, new.len())
                 .await?;
+            for d in &new {
+                self.name_keys
+                    .insert(&d.document, self.names.hash_one(&d.name_key));
+            }
             let writes = store::prepare_debtors(self.backend, self.org_id, &new, &ids, self.now);
             queue.write(writes).await?;
             self.created_debtors.extend(&ids);
@@ -266,16 +309,34 @@ impl<'a> BatchWriter<'a> {
                 .extend(new.into_iter().map(|d| d.document).zip(ids));
         } else {
             let (org_id, now) = (self.org_id, self.now);
-            let (created, ids) = queue
+            let first_names: Vec<(String, String)> = new
+                .iter()
+                .map(|d| (d.document.clone(), d.name_key.clone()))
+                .collect();
+            let (created, ids, stored) = queue
                 .call(move |tx| {
-                    Box::pin(async move { Ok(store::upsert_debtors(tx, org_id, &new, now).await?) })
+                    Box::pin(async move {
+                        let documents: Vec<&str> =
+                            new.iter().map(|d| d.document.as_str()).collect();
+                        let stored = store::debtor_names(tx, org_id, &documents).await?;
+                        let (created, ids) = store::upsert_debtors(tx, org_id, &new, now).await?;
+                        Ok((created, ids, stored))
+                    })
                 })
                 .await?;
+            for (document, first_key) in first_names {
+                let key = match stored.get(&document) {
+                    Some((_, stored_key)) => stored_key,
+                    None => &first_key,
+                };
+                self.name_keys.insert(&document, self.names.hash_one(key));
+            }
+            stored_names.extend(stored.into_iter().map(|(doc, (name, _))| (doc, name)));
             self.created_debtors.extend(created.values());
             self.debtor_ids.extend(ids);
         }
         out.summary.debtors_created = self.created_debtors.len() as u64;
-        Ok(())
+        Ok(stored_names)
     }
 
     /// Phones (mobiles WhatsApp-capable), e-mail and postal address, each

@@ -1073,3 +1073,54 @@ pub async fn the_fee_clause_column_lets_the_fee_be_charged(db: Db) {
     assert!(!out.summary.applied);
     assert_eq!(out.problems[0].column, "honorarios");
 }
+
+/// Another name under a known CPF: the debtor keeps its name, the row is
+/// applied, and the report says so, naming the name kept; within one file, a
+/// second name for a CPF met earlier is told too. Case and accents are no
+/// other name.
+pub async fn another_name_under_a_known_document_is_told(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    let other = [
+        "111.444.777-35;JOÃO SOUZA;;;;;;;;NF-201;1;1;;30/12/2026;10,00;",
+        "529.982.247-25;José Conceição Araújo;;;;;;;;NF-300;1;1;;30/12/2026;10,00;",
+        "39053344705;Ana Lima;;;;;;;;NF-400;1;1;;30/12/2026;10,00;",
+        "390.533.447-05;Ana Paula Lima;;;;;;;;NF-401;1;1;;30/12/2026;10,00;",
+    ];
+    let fourth = import(&app, org, cred, csv(&other), false).await;
+    assert!(fourth.summary.applied, "{:?}", fourth.problems);
+    assert_eq!(fourth.summary.receivables_created, 4);
+    let names: Vec<(u64, &str, &str)> = fourth
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (3, "nome_devedor", "José Conceição Araújo"),
+            (5, "nome_devedor", "Ana Paula Lima")
+        ],
+        "{:?}",
+        fourth.problems
+    );
+    assert!(fourth.problems.iter().all(|p| p.is_warning()));
+    assert!(
+        fourth.problems[0]
+            .reason
+            .contains("este CPF/CNPJ já tem outro nome (“Maria da Silva”)"),
+        "{:?}",
+        fourth.problems[0]
+    );
+
+    let maria = debtors::find_by_document(&db, org, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(maria.name, "Maria da Silva");
+}

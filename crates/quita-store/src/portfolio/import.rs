@@ -145,6 +145,28 @@ pub async fn debtor_ids(
     Ok(rows.into_iter().collect())
 }
 
+/// The stored name and name key of those of the organization's debtors
+/// whose document is among `documents`, by document: an import tells a
+/// row naming someone else under a known CPF/CNPJ.
+pub async fn debtor_names(
+    tx: &mut Tx,
+    org_id: i64,
+    documents: &[&str],
+) -> Result<HashMap<String, (String, String)>> {
+    let rows: Vec<(String, String, String)> = select_by_keys(
+        tx,
+        "SELECT document, name, name_key FROM debtors WHERE org_id =",
+        org_id,
+        "document",
+        documents,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(document, name, key)| (document, (name, key)))
+        .collect())
+}
+
 /// Inserts debtors the caller knows are new (it looked them up, or the
 /// organization had none), with ids from [`reserve_ids`]; returns the id of
 /// each document. A document that exists after all fails on the unique key

@@ -67,6 +67,18 @@ pub async fn import_inserts_with_reserved_ids(db: Db) {
             .unwrap()
             .is_empty()
     );
+    let names = import::debtor_names(&mut tx, a.id, &["52998224725", "00000000191"])
+        .await
+        .unwrap();
+    assert_eq!(names.len(), 1);
+    assert_eq!(names["52998224725"], ("Ana".to_owned(), "ana".to_owned()));
+    assert!(
+        import::debtor_names(&mut tx, b.id, &["52998224725"])
+            .await
+            .unwrap()
+            .is_empty(),
+        "another organization's debtor"
+    );
 
     let contracts = import::insert_contracts(
         &mut tx,
