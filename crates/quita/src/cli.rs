@@ -221,6 +221,8 @@ pub enum BenchCommand {
     Aging(bench_cli::portfolio::QueryBenchArgs),
     /// Time debtor searches over a benchmark portfolio (`import --keep` first).
     Search(bench_cli::portfolio::QueryBenchArgs),
+    /// Read every aging bucket page by page through the drill-down (`import --keep` first).
+    Drill(bench_cli::drill::DrillBenchArgs),
 }
 
 #[cfg(test)]

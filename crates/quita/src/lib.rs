@@ -7,6 +7,7 @@
 
 mod bench_cli {
     pub mod br;
+    pub mod drill;
     pub mod generate;
     pub mod portfolio;
 }

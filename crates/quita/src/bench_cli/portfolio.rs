@@ -1,6 +1,7 @@
 //! `quita bench import | aging | search`: the portfolio benchmarks of
-//! issue 4, run against a real database (a scratch SQLite file by default,
-//! or the database given with `--database`).
+//! issue 4 (and the helpers `drill` shares), run against a real database
+//! (a scratch SQLite file by default, or the database given with
+//! `--database`).
 //!
 //! Targets: import ≥ 300,000 rows/s into SQLite and ≥ 100,000 rows/s into
 //! PostgreSQL with peak memory ≤ 300 MB; the aging report over 1,000,000
@@ -78,7 +79,7 @@ pub struct QueryBenchArgs {
     json: bool,
 }
 
-fn as_of() -> Date {
+pub(super) fn as_of() -> Date {
     AS_OF.parse().unwrap_or(jiff::civil::date(2026, 11, 23))
 }
 
@@ -90,7 +91,7 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-async fn connect(url: &DatabaseUrl) -> anyhow::Result<App> {
+pub(super) async fn connect(url: &DatabaseUrl) -> anyhow::Result<App> {
     let db = Db::connect(url, &DbOptions::default()).await?;
     db.migrate()
         .await
@@ -109,7 +110,7 @@ fn portfolio_day() -> FixedClock {
     FixedClock::new(noon)
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
@@ -233,14 +234,14 @@ pub fn import(args: ImportBenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn backend_name(url: &DatabaseUrl) -> &'static str {
+pub(super) fn backend_name(url: &DatabaseUrl) -> &'static str {
     match url {
         DatabaseUrl::Sqlite(_) => "sqlite",
         DatabaseUrl::Postgres(_) => "postgres",
     }
 }
 
-fn round3(x: f64) -> f64 {
+pub(super) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
@@ -248,7 +249,7 @@ fn tempdir_path(prefix: &str) -> PathBuf {
     std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()))
 }
 
-struct Timings(Vec<Duration>);
+pub(super) struct Timings(pub(super) Vec<Duration>);
 
 impl Timings {
     fn ms(&self, q: f64) -> f64 {
@@ -257,13 +258,13 @@ impl Timings {
         let i = ((v.len() as f64 - 1.0) * q).round() as usize;
         (v.get(i).copied().unwrap_or(0.0) * 100.0).round() / 100.0
     }
-    fn summary(&self) -> serde_json::Value {
+    pub(super) fn summary(&self) -> serde_json::Value {
         json!({"runs": self.0.len(), "min_ms": self.ms(0.0), "median_ms": self.ms(0.5),
                "p95_ms": self.ms(0.95), "max_ms": self.ms(1.0)})
     }
 }
 
-async fn bench_org(app: &App) -> anyhow::Result<i64> {
+pub(super) async fn bench_org(app: &App) -> anyhow::Result<i64> {
     Ok(app
         .find_org(BENCH_SLUG)
         .await

@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Import(a)) => return crate::bench_cli::portfolio::import(a),
         Command::Bench(BenchCommand::Aging(a)) => return crate::bench_cli::portfolio::aging(a),
         Command::Bench(BenchCommand::Search(a)) => return crate::bench_cli::portfolio::search(a),
+        Command::Bench(BenchCommand::Drill(a)) => return crate::bench_cli::drill::run(a),
         Command::Config(ConfigCommand::Example) => {
             print!("{}", crate::config::EXAMPLE);
             return Ok(ExitCode::SUCCESS);

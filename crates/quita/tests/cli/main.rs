@@ -694,6 +694,38 @@ fn bench_import_measures_a_small_portfolio() {
     );
     let search: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
     assert_eq!(search["queries"], 300);
+    // Small pages: each bucket takes many, and the bench itself fails if a
+    // bucket yields other than the aging's count.
+    let drill = quita(
+        &dir,
+        &[
+            "bench",
+            "drill",
+            "--database",
+            &url,
+            "--limit",
+            "97",
+            "--json",
+        ],
+    );
+    assert!(
+        drill.status.success(),
+        "{}",
+        String::from_utf8_lossy(&drill.stderr)
+    );
+    let drill: serde_json::Value = serde_json::from_slice(&drill.stdout).unwrap();
+    let buckets = drill["buckets"].as_array().unwrap();
+    assert_eq!(buckets.len(), 7);
+    let read: u64 = buckets
+        .iter()
+        .map(|b| b["receivables"].as_u64().unwrap())
+        .sum();
+    assert_eq!(read, 3000);
+    assert!(
+        buckets
+            .iter()
+            .all(|b| b["pages"]["runs"].as_u64().unwrap() >= 1)
+    );
     // A database that already holds a benchmark is refused, not mixed.
     let again = quita(
         &dir,
