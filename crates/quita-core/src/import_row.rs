@@ -337,8 +337,8 @@ pub enum FieldReason {
     DocumentNumber,
     #[error("parcela inválida (use 1, 2, … até o total de parcelas)")]
     Installment,
-    #[error("data inválida (use dd/mm/aaaa ou aaaa-mm-dd)")]
-    Date,
+    #[error("{}", date_problem(.0))]
+    Date(DateError),
     #[error("valor inválido (use 1.234,56 ou 1234.56)")]
     Amount,
     #[error("valor com mais de duas casas decimais")]
@@ -370,7 +370,7 @@ impl FieldReason {
             Self::FeeClauseWithoutContract => "fee_clause_without_contract",
             Self::DocumentNumber => "document_number",
             Self::Installment => "installment",
-            Self::Date => "date",
+            Self::Date(_) => "date",
             Self::Amount => "amount",
             Self::AmountDecimals => "amount_decimals",
             Self::AmountAmbiguous => "amount_ambiguous",
@@ -559,6 +559,20 @@ impl ImportHeader {
             }};
         }
         macro_rules! optional {
+            ($list:ident, $field:expr, $parse:expr, from $reason:expr) => {{
+                let v = self.cell(record, $field);
+                if v.is_empty() {
+                    None
+                } else {
+                    match $parse(v) {
+                        Ok(x) => Some(x),
+                        Err(e) => {
+                            $list.push(err($field, v, $reason(e)));
+                            None
+                        }
+                    }
+                }
+            }};
             ($list:ident, $field:expr, $parse:expr, $reason:expr) => {{
                 let v = self.cell(record, $field);
                 if v.is_empty() {
@@ -590,12 +604,12 @@ impl ImportHeader {
             DocumentNumber::parse,
             FieldReason::DocumentNumber
         );
-        let due_date = required!(ImportField::DueDate, parse_date, FieldReason::Date);
+        let due_date = required!(ImportField::DueDate, parse_date, from FieldReason::Date);
         let issue_date = optional!(
             errors,
             ImportField::IssueDate,
             parse_date,
-            FieldReason::Date
+            from FieldReason::Date
         );
         let contract = optional!(
             errors,
@@ -829,10 +843,29 @@ pub fn parse_city(cell: &str) -> Result<Option<String>, FieldReason> {
     }
 }
 
-/// A date that is not `dd/mm/aaaa` or `aaaa-mm-dd`, or does not exist.
+/// Why a date was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("invalid date (use dd/mm/aaaa or aaaa-mm-dd)")]
-pub struct DateError;
+pub enum DateError {
+    /// Not `dd/mm/aaaa` nor `aaaa-mm-dd`.
+    #[error("invalid date (use dd/mm/aaaa or aaaa-mm-dd)")]
+    Format,
+    /// Well written, but no such day (31/02, 29/02 of a common year).
+    #[error("no such day in the calendar")]
+    NoSuchDay,
+    /// A year outside 1900–2199 (`26` typed for `2026`).
+    #[error("year out of range (1900 to 2199)")]
+    Year,
+}
+
+fn date_problem(e: &DateError) -> &'static str {
+    match e {
+        DateError::Format => "data inválida (use dd/mm/aaaa ou aaaa-mm-dd)",
+        DateError::NoSuchDay => "data inexistente no calendário (dia ou mês fora do intervalo)",
+        DateError::Year => {
+            "ano fora do intervalo aceito (1900 a 2199; use o ano com quatro dígitos)"
+        }
+    }
+}
 
 /// `sim`/`não` as people write them in a spreadsheet: `sim`, `s`, `x`,
 /// `1`, `true`, `yes` or `não`, `nao`, `n`, `0`, `false`, `no`, any case.
@@ -850,28 +883,28 @@ pub fn parse_date(raw: &str) -> Result<Date, DateError> {
     let s = raw.trim();
     let num = |p: &str, min: usize, max: usize| -> Result<i16, DateError> {
         if p.len() < min || p.len() > max || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(DateError);
+            return Err(DateError::Format);
         }
-        p.parse::<i16>().map_err(|_| DateError)
+        p.parse::<i16>().map_err(|_| DateError::Format)
     };
     let (y, m, d) = if let Some((a, rest)) = s.split_once('/') {
-        let (b, c) = rest.split_once('/').ok_or(DateError)?;
+        let (b, c) = rest.split_once('/').ok_or(DateError::Format)?;
         (num(c, 4, 4)?, num(b, 1, 2)?, num(a, 1, 2)?)
     } else {
         let mut it = s.splitn(3, '-');
         let (a, b, c) = (
-            it.next().ok_or(DateError)?,
-            it.next().ok_or(DateError)?,
-            it.next().ok_or(DateError)?,
+            it.next().ok_or(DateError::Format)?,
+            it.next().ok_or(DateError::Format)?,
+            it.next().ok_or(DateError::Format)?,
         );
         (num(a, 4, 4)?, num(b, 2, 2)?, num(c, 2, 2)?)
     };
     if !(1900..=2199).contains(&y) {
-        return Err(DateError);
+        return Err(DateError::Year);
     }
-    let m = i8::try_from(m).map_err(|_| DateError)?;
-    let d = i8::try_from(d).map_err(|_| DateError)?;
-    Date::new(y, m, d).map_err(|_| DateError)
+    let m = i8::try_from(m).map_err(|_| DateError::NoSuchDay)?;
+    let d = i8::try_from(d).map_err(|_| DateError::NoSuchDay)?;
+    Date::new(y, m, d).map_err(|_| DateError::NoSuchDay)
 }
 
 /// A validated import row.
@@ -1374,14 +1407,27 @@ mod tests {
             "2026/01/05",
             "05-01-2026",
             "5/1/26",
-            "29/02/2026",
             "2026-1-05",
             "",
-            "1/1/1800",
             "a/b/c",
         ] {
-            assert_eq!(parse_date(bad), Err(DateError), "{bad}");
+            assert_eq!(parse_date(bad), Err(DateError::Format), "{bad}");
         }
+        for no_such_day in [
+            "29/02/2026",
+            "31/04/2026",
+            "00/01/2026",
+            "1/13/2026",
+            "2026-02-30",
+        ] {
+            assert_eq!(
+                parse_date(no_such_day),
+                Err(DateError::NoSuchDay),
+                "{no_such_day}"
+            );
+        }
+        assert_eq!(parse_date("1/1/1800"), Err(DateError::Year));
+        assert_eq!(parse_date("29/02/2028"), Ok(date(2028, 2, 29)));
     }
 
     proptest! {

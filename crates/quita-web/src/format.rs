@@ -135,6 +135,24 @@ pub fn parse_date(raw: &str) -> Option<jiff::civil::Date> {
     quita_core::import_row::parse_date(raw).ok()
 }
 
+/// What to tell a person whose date [`parse_date`] refused, in pt-BR: the
+/// form to use, or that the day does not exist (31/02).
+pub fn date_problem(raw: &str) -> &'static str {
+    use quita_core::import_row::DateError;
+    match quita_core::import_row::parse_date(raw) {
+        Err(DateError::NoSuchDay) => "esse dia não existe no calendário",
+        _ => "use dd/mm/aaaa, com o ano em 4 dígitos",
+    }
+}
+
+/// The same for programs (the API), in English.
+pub fn date_problem_en(raw: &str) -> String {
+    match quita_core::import_row::parse_date(raw) {
+        Err(e @ quita_core::import_row::DateError::NoSuchDay) => format!("{e}: {raw}"),
+        _ => "expected a date such as 2026-03-15".to_owned(),
+    }
+}
+
 /// `1 credor`, `2 credores`, `1.234 credores`: the count and the word in
 /// the number it takes.
 pub fn plural(n: i64, one: &str, many: &str) -> String {

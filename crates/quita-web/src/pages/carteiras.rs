@@ -3,10 +3,11 @@
 
 use std::collections::HashSet;
 
+use crate::pages::PageQuery;
 use askama::Template;
 use axum::{
     Form,
-    extract::{Multipart, Path, Query, State},
+    extract::{Multipart, Path, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
@@ -308,7 +309,7 @@ async fn list_page(
 pub async fn list(
     State(state): State<AppState>,
     s: UserSession,
-    Query(q): Query<Notice>,
+    PageQuery(q): PageQuery<Notice>,
 ) -> Result<Response, PageError> {
     let notice = match q.ok.as_deref() {
         Some("criada") => Some("Carteira criada.".to_owned()),

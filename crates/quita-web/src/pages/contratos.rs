@@ -63,7 +63,10 @@ impl ContractForm {
         let starts_on = match self.starts_on.trim() {
             "" => None,
             raw => Some(parse_date(raw).map_err(|_| {
-                AppError::invalid("starts_on", "início: informe a data como dd/mm/aaaa")
+                AppError::invalid(
+                    "starts_on",
+                    format!("início: {}", format::date_problem(raw)),
+                )
             })?),
         };
         let grace_days = grace_days_field(&self.grace_days)?;

@@ -342,3 +342,28 @@ pub async fn errors(
     )
         .into_response())
 }
+
+/// The sample files of `docs/samples` (fictitious people, valid check
+/// digits), to start a spreadsheet from; with a BOM, so a spreadsheet
+/// opens the accents right. Any signed-in user.
+pub async fn sample(s: UserSession, Path(name): Path<String>) -> Result<Response, PageError> {
+    s.0.principal.require(Role::Viewer)?;
+    let body = match name.as_str() {
+        "carteira-exemplo.csv" => include_str!("../../../../docs/samples/carteira-exemplo.csv"),
+        "enriquecimento-exemplo.csv" => {
+            include_str!("../../../../docs/samples/enriquecimento-exemplo.csv")
+        }
+        _ => return Err(PageError(AppError::NotFound)),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        format!("\u{feff}{body}"),
+    )
+        .into_response())
+}

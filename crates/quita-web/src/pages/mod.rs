@@ -79,6 +79,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/indices", get(indices::list).post(indices::import))
         .route("/importacoes/{id}", get(importacoes::show))
+        .route("/modelos/{name}", get(importacoes::sample))
         .route("/importacoes/{id}/progresso", get(importacoes::progress))
         .route("/importacoes/{id}/erros.csv", get(importacoes::errors))
         .route("/devedores", get(devedores::list))
@@ -203,6 +204,50 @@ pub async fn not_found(uri: Uri) -> Response {
     error_page(StatusCode::NOT_FOUND, "Página não encontrada.")
 }
 
+/// `Query` whose refusal is a pt-BR page naming the parameter (`?depois=abc`
+/// from an edited link), not axum's plain English text.
+pub struct PageQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for PageQuery<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = axum::response::Response;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Self(v)),
+            Err(rejection) => Err(crate::error::error_page(
+                axum::http::StatusCode::BAD_REQUEST,
+                &query_problem(&rejection.body_text()),
+            )),
+        }
+    }
+}
+
+/// `Failed to deserialize query string: depois: invalid digit…` → a pt-BR
+/// sentence naming `depois`.
+fn query_problem(body: &str) -> String {
+    let detail = body
+        .strip_prefix("Failed to deserialize query string: ")
+        .unwrap_or(body);
+    match detail.split_once(": ") {
+        Some((param, _))
+            if !param.is_empty()
+                && param.len() <= 40
+                && param.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+        {
+            format!(
+                "O endereço traz um valor inválido no parâmetro «{param}». Volte à página anterior e use os campos e links da página."
+            )
+        }
+        _ => "O endereço traz parâmetros inválidos. Volte à página anterior e use os campos e links da página.".to_owned(),
+    }
+}
+
 /// Parses an id from the path; anything else is simply "not found".
 pub fn parse_id(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>()
@@ -221,14 +266,21 @@ pub fn percent_field(
     if raw.is_empty() {
         return Ok(None);
     }
-    quita_core::rate::Percent::parse(raw)
-        .map(Some)
-        .map_err(|_| {
-            AppError::invalid(
-                field,
-                format!("{label}: informe um percentual, por exemplo 2 ou 2,5"),
-            )
-        })
+    use quita_core::rate::{Percent, RateError};
+    Percent::parse(raw).map(Some).map_err(|e| {
+        let why = match e {
+            RateError::Negative => "o percentual não pode ser negativo".to_owned(),
+            RateError::TooPrecise => "use no máximo seis casas decimais".to_owned(),
+            RateError::TooLarge => format!(
+                "o percentual passa do máximo aceito ({} %)",
+                crate::format::decimal(Percent::MAX.as_decimal())
+            ),
+            RateError::Empty | RateError::Invalid => {
+                "informe um percentual, por exemplo 2 ou 2,5".to_owned()
+            }
+        };
+        AppError::invalid(field, format!("{label}: {why}"))
+    })
 }
 
 /// Optional grace days of a form, 0 to 365; blank is `None`.

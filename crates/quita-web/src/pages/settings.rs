@@ -1,9 +1,10 @@
 //! Configurações: the organization, its users, API tokens and audit log.
 
+use crate::pages::PageQuery;
 use askama::Template;
 use axum::{
     Form,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
@@ -116,7 +117,7 @@ async fn users_page(
 pub async fn users(
     State(state): State<AppState>,
     s: UserSession,
-    Query(q): Query<Notice>,
+    PageQuery(q): PageQuery<Notice>,
 ) -> Result<Response, PageError> {
     Ok(page(
         &users_page(&state, &s, notice_text(q.ok.as_deref()), None).await?,
@@ -250,7 +251,7 @@ pub async fn user(
     State(state): State<AppState>,
     s: UserSession,
     Path(id): Path<String>,
-    Query(q): Query<Notice>,
+    PageQuery(q): PageQuery<Notice>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     Ok(page(
@@ -445,7 +446,7 @@ pub struct AuditQuery {
 pub async fn audit(
     State(state): State<AppState>,
     s: UserSession,
-    Query(q): Query<AuditQuery>,
+    PageQuery(q): PageQuery<AuditQuery>,
 ) -> Result<Response, PageError> {
     const PAGE: i64 = 100;
     let before = q.antes.as_deref().and_then(|b| b.parse::<i64>().ok());

@@ -172,7 +172,7 @@ pub async fn aging_with_custom_buckets(db: Db) {
     assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
 
     // A bad value on the aging page: said above the form, which keeps what
-    // was typed; the report below is the default one.
+    // was typed; the report below leaves that filter out.
     for (path, said, kept) in [
         (
             "/relatorios/aging?data_base=15/03/2026&faixas=60,30",
@@ -201,7 +201,7 @@ pub async fn aging_with_custom_buckets(db: Db) {
             "{path}: {html}"
         );
         assert!(html.contains(kept), "{path}: {html}");
-        assert!(html.contains("id=\"aging\""), "{path}: the default report");
+        assert!(html.contains("id=\"aging\""), "{path}: a report still");
     }
     // Elsewhere (drill-down, exports): a pt-BR page naming it.
     for path in [

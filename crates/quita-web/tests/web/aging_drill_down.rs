@@ -299,6 +299,46 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
             .unwrap();
         assert_eq!(res.status(), status, "{url}");
     }
+    // A day that does not exist is told as such, not as a wrong format.
+    let problem: Value = api
+        .get(t.url("/api/v1/aging/buckets/2/receivables?as_of=31/02/2026"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(problem["field"], "as_of", "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("no such day"),
+        "{problem}"
+    );
+    let (status, html) = get(&sup, &t, "/relatorios/aging?data_base=31/02/2026").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Data-base “31/02/2026” inválida: esse dia não existe no calendário."),
+        "{html}"
+    );
+    // Wrong buckets leave the data-base that did read in force.
+    let (status, html) = get(
+        &sup,
+        &t,
+        "/relatorios/aging?data_base=15/03/2026&faixas=abc",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("id=\"aging-filtro-invalido\"") && html.contains("data-base 15/03/2026"),
+        "{html}"
+    );
+    // An edited link gets a pt-BR page naming the parameter, not axum's text.
+    let (status, html) = get(&sup, &t, "/relatorios/aging/faixa/2?depois=abc").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("valor inválido no parâmetro «depois»") && html.contains("<html"),
+        "{html}"
+    );
     // Another organization's token sees none of it.
     let b_admin = token(&t, b.id, Role::Admin).await;
     let page: Value = api

@@ -90,6 +90,68 @@ pub async fn upload_forms_carry_the_token_first(db: Db) {
         );
     }
 
+    // Each form links its sample file, which downloads for a signed-in user
+    // and imports as it comes.
+    let page = c
+        .get(t.url(&format!("/carteiras/{}/importar", cred.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("href=\"/modelos/carteira-exemplo.csv\""),
+        "{page}"
+    );
+    let res = c
+        .get(t.url("/modelos/carteira-exemplo.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("carteira-exemplo.csv")
+    );
+    let sample = res.text().await.unwrap();
+    assert!(
+        sample.starts_with("\u{feff}documento_devedor;nome_devedor;"),
+        "{sample}"
+    );
+    // (Into another organization: the counts below are alfa's.)
+    let b = t.org("beta").await;
+    let b_cred = creditor(&t, b.id, "Loja Boa Vista", "11.222.333/0001-81").await;
+    let outcome = crate::portfolio::import(&t, b.id, b_cred.id, &sample).await;
+    assert!(outcome.summary.applied, "{:?}", outcome.problems);
+    assert!(outcome.summary.receivables_created > 0);
+    for (path, status) in [
+        ("/modelos/enriquecimento-exemplo.csv", StatusCode::OK),
+        ("/modelos/..%2FCargo.toml", StatusCode::NOT_FOUND),
+        ("/modelos/outro.csv", StatusCode::NOT_FOUND),
+    ] {
+        assert_eq!(
+            c.get(t.url(path)).send().await.unwrap().status(),
+            status,
+            "{path}"
+        );
+    }
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    assert_ne!(
+        anonymous
+            .get(t.url("/modelos/carteira-exemplo.csv"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
     // Receivables: the token missing, wrong, only in the URL, or after the
     // file is refused, and nothing is imported.
     let csv = good_csv();

@@ -23,7 +23,6 @@ use quita_br::calendar::BusinessCalendar;
 use quita_core::charge_policy::{ChargePolicy, CorrectionIndex, InterestMode};
 use quita_core::contract::{ContractTerms, effective_policy};
 use quita_core::debt_update::{DebtUpdate, DebtUpdateError, DebtUpdateRequest, debt_update};
-use quita_core::import_row::parse_date;
 use quita_core::index_table::IndexTable;
 use quita_core::money::Money;
 use quita_core::rate::Percent;
@@ -234,8 +233,7 @@ fn money_flag(flag: &str, raw: &str) -> anyhow::Result<Money> {
 }
 
 fn date_flag(flag: &str, raw: &str) -> anyhow::Result<Date> {
-    parse_date(raw)
-        .map_err(|_| anyhow!("{flag}: {raw:?} is not a date (use aaaa-mm-dd or dd/mm/aaaa)"))
+    crate::commands::portfolio::parse_date(flag, raw)
 }
 
 /// Reads an index table; its name comes from the file name (`ipca.csv` →
@@ -457,7 +455,9 @@ mod tests {
             assert!(!e.contains('\n'), "{e}");
         }
         let e = err(&["--amount", "10", "--due", "2026-02-30"]);
-        assert!(e.starts_with("--due: \"2026-02-30\" is not a date"), "{e}");
+        assert_eq!(e, "--due: \"2026-02-30\": no such day in the calendar");
+        let e = err(&["--amount", "10", "--due", "30/02/26"]);
+        assert!(e.starts_with("--due: \"30/02/26\" is not a date"), "{e}");
         let e = err(&["--amount", "10", "--due", "2026-02-03", "--on", "amanhã"]);
         assert!(e.starts_with("--on:"), "{e}");
     }

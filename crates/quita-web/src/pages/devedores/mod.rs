@@ -1,10 +1,8 @@
 //! Devedores: the list, the live search and the debtor 360° page.
 
+use crate::pages::PageQuery;
 use askama::Template;
-use axum::{
-    extract::{Query, State},
-    response::Response,
-};
+use axum::{extract::State, response::Response};
 use quita_app::{AppError, portfolio::debtors::DebtorBalance};
 use quita_core::role::Role;
 use quita_store::portfolio::debtors::DebtorRow;
@@ -216,7 +214,7 @@ async fn find(state: &AppState, s: &UserSession, q: &SearchQuery) -> Result<Foun
 pub async fn list(
     State(state): State<AppState>,
     s: UserSession,
-    Query(q): Query<SearchQuery>,
+    PageQuery(q): PageQuery<SearchQuery>,
 ) -> Result<Response, PageError> {
     let found = find(&state, &s, &q).await?;
     Ok(page(&ListPage {
@@ -235,7 +233,7 @@ pub async fn list(
 pub async fn search(
     State(state): State<AppState>,
     s: UserSession,
-    Query(q): Query<SearchQuery>,
+    PageQuery(q): PageQuery<SearchQuery>,
 ) -> Result<Response, PageError> {
     let found = find(&state, &s, &q).await?;
     Ok(page(&ListFragment {

@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
+use crate::pages::PageQuery;
 use askama::Template;
 use axum::{
     body::{Body, Bytes},
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::header,
     response::{IntoResponse, Response},
 };
@@ -103,7 +104,7 @@ pub async fn bucket(
     State(state): State<AppState>,
     s: UserSession,
     Path(raw): Path<String>,
-    Query(f): Query<Filters>,
+    PageQuery(f): PageQuery<Filters>,
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
     let q = query_of(&state, p, &f).await?;
@@ -272,7 +273,7 @@ pub async fn bucket_csv(
     State(state): State<AppState>,
     s: UserSession,
     Path(raw): Path<String>,
-    Query(f): Query<Filters>,
+    PageQuery(f): PageQuery<Filters>,
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
     let q = query_of(&state, p, &f).await?;

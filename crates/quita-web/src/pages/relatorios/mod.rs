@@ -4,9 +4,10 @@
 mod faixa;
 pub use faixa::{bucket, bucket_csv};
 
+use crate::pages::PageQuery;
 use askama::Template;
 use axum::{
-    extract::{Query, State},
+    extract::State,
     http::header,
     response::{IntoResponse, Response},
 };
@@ -150,8 +151,9 @@ pub(crate) async fn query_of(
             AppError::invalid(
                 "data_base",
                 format!(
-                    "Data-base “{}” inválida: use dd/mm/aaaa, com o ano em 4 dígitos.",
-                    raw.chars().take(20).collect::<String>()
+                    "Data-base “{}” inválida: {}.",
+                    raw.chars().take(20).collect::<String>(),
+                    format::date_problem(raw)
                 ),
             )
         })?),
@@ -397,21 +399,33 @@ pub async fn index() -> Response {
 pub async fn aging(
     State(state): State<AppState>,
     s: UserSession,
-    Query(f): Query<Filters>,
+    PageQuery(f): PageQuery<Filters>,
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
-    // A filter that does not read (a date, the buckets) is said above the
-    // form, which keeps what was typed; the report below is the default one.
-    let (q, problem) = match query_of(&state, p, &f).await {
-        Ok(q) => (q, None),
-        Err(AppError::Invalid { message, .. }) => {
-            let fallback = Filters {
-                credor: String::new(),
-                ..Filters::default()
-            };
-            (query_of(&state, p, &fallback).await?, Some(message))
+    // A filter that does not read (a date, the buckets, a debtor) is said
+    // above the form, which keeps what was typed; the report below leaves
+    // out that filter and keeps the others.
+    let (q, problem) = {
+        let mut kept = f.clone();
+        let mut problems: Vec<String> = Vec::new();
+        loop {
+            match query_of(&state, p, &kept).await {
+                Ok(q) => break (q, (!problems.is_empty()).then(|| problems.join(" "))),
+                Err(AppError::Invalid { field, message }) if problems.len() < 4 => {
+                    match field {
+                        "data_base" => kept.data_base.clear(),
+                        "faixas" => kept.faixas.clear(),
+                        "devedor" => {
+                            kept.devedor.clear();
+                            kept.id_devedor.clear();
+                        }
+                        _ => kept = Filters::default(),
+                    }
+                    problems.push(message);
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
-        Err(e) => return Err(e.into()),
     };
     // All creditors: each one's report (one index range apiece), added up
     // for the whole; one creditor: its report alone.
@@ -528,8 +542,11 @@ fn file_name(q: &AgingQuery, ext: &str) -> String {
 /// The label, the one text cell, goes through [`quita_app::csv_text`] like
 /// every text Quita writes to a CSV for people; the numbers are ours.
 pub fn aging_csv(report: &AgingReport) -> String {
-    let mut out =
-        String::from("\u{feff}faixa;quantidade;valor_original;saldo_aberto;valor_atualizado\r\n");
+    // The headers people read in the XLSX and on the page, not column ids.
+    let mut out = format!(
+        "\u{feff}Faixa;Quantidade;Valor original;Saldo em aberto;Atualizado em {}\r\n",
+        format::civil(report.as_of())
+    );
     let mut push = |label: &str, t: &AgingTotals| {
         out.push_str(&format!(
             "{};{};{};{};{}\r\n",
@@ -658,7 +675,7 @@ fn per_creditor_sheet(
 pub async fn aging_csv_download(
     State(state): State<AppState>,
     s: UserSession,
-    Query(f): Query<Filters>,
+    PageQuery(f): PageQuery<Filters>,
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
     let q = query_of(&state, p, &f).await?;
@@ -679,7 +696,7 @@ pub async fn aging_csv_download(
 pub async fn aging_xlsx_download(
     State(state): State<AppState>,
     s: UserSession,
-    Query(f): Query<Filters>,
+    PageQuery(f): PageQuery<Filters>,
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
     let q = query_of(&state, p, &f).await?;
