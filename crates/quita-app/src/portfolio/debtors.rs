@@ -60,6 +60,10 @@ pub enum UpdateProblem {
     /// The table `index` has no value for `month`, which the period needs
     /// (before the table's first month, or a gap in it).
     IndexMonthMissing { index: String, month: YearMonth },
+    /// Issued after the date asked (a past date on the debtor page): it
+    /// was not owed yet, so it has no amount then and is left out of the
+    /// totals.
+    NotYetIssued { issued: Date },
     /// Anything else (amounts too large to calculate…), in English.
     Other(String),
 }
@@ -88,16 +92,17 @@ impl UpdateProblem {
             Self::MissingIndexTable { index } | Self::IndexMonthMissing { index, .. } => {
                 Some(index)
             }
-            Self::Other(_) => None,
+            Self::NotYetIssued { .. } | Self::Other(_) => None,
         }
     }
 
     /// A stable code for the API: `missing_index_table`,
-    /// `index_month_missing` or `not_computable`.
+    /// `index_month_missing`, `not_yet_issued` or `not_computable`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::MissingIndexTable { .. } => "missing_index_table",
             Self::IndexMonthMissing { .. } => "index_month_missing",
+            Self::NotYetIssued { .. } => "not_yet_issued",
             Self::Other(_) => "not_computable",
         }
     }
@@ -112,6 +117,9 @@ impl std::fmt::Display for UpdateProblem {
             ),
             Self::IndexMonthMissing { index, month } => {
                 write!(f, "the {index} index table has no value for {month}")
+            }
+            Self::NotYetIssued { issued } => {
+                write!(f, "issued on {issued}, after the date asked")
             }
             Self::Other(m) => f.write_str(m),
         }
@@ -370,7 +378,11 @@ impl App {
         let mut views = Vec::with_capacity(rows.len());
         for r in rows {
             let creditor = creditors.get(&r.creditor_id);
+            let not_yet_issued = r.issue_date.filter(|d| *d > on);
             let computed = match (creditor, r.status.is_collectable()) {
+                (Some(_), true) if not_yet_issued.is_some() => {
+                    not_yet_issued.map(|issued| Err(UpdateProblem::NotYetIssued { issued }))
+                }
                 (Some(c), true) => {
                     let terms = r
                         .contract_id
@@ -403,7 +415,7 @@ impl App {
             };
             let name =
                 creditor.map_or_else(|| format!("credor #{}", r.creditor_id), |c| c.name.clone());
-            if r.status.is_collectable() {
+            if r.status.is_collectable() && not_yet_issued.is_none() {
                 let open = Money::from_centavos(r.open_balance);
                 let updated = update.as_ref().map_or(open, |u| u.total());
                 let not_updated = u64::from(update_problem.is_some());

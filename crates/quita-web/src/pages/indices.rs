@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::pages::PageQuery;
 use askama::Template;
 use axum::{
-    extract::{Multipart, Query, State},
+    extract::{Multipart, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
@@ -234,7 +235,7 @@ async fn indices_page(
 pub async fn list(
     State(state): State<AppState>,
     s: UserSession,
-    Query(q): Query<Notice>,
+    PageQuery(q): PageQuery<Notice>,
 ) -> Result<Response, PageError> {
     Ok(page(
         &indices_page(&state, &s, q.ok.as_deref(), None, Default::default()).await?,
@@ -367,6 +368,10 @@ pub fn update_problem_text(p: &quita_app::portfolio::debtors::UpdateProblem) -> 
             "{} para o período (falta {})",
             missing_table_text(index),
             format::year_month(*month)
+        ),
+        UpdateProblem::NotYetIssued { issued } => format!(
+            "Emitido em {}, depois desta data: ainda não era devido",
+            format::civil(*issued)
         ),
         UpdateProblem::Other(_) => "Não foi possível calcular o valor atualizado".to_owned(),
     }

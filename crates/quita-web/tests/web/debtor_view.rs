@@ -742,6 +742,13 @@ pub async fn contract_form_records_terms(db: Db) {
     let bad = post(&sup, maria, &csrf, "dois").await.unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text().await.unwrap().contains("multa"));
+    let negative = post(&sup, maria, &csrf, "-2").await.unwrap();
+    assert_eq!(negative.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = negative.text().await.unwrap();
+    assert!(
+        text.contains("multa: o percentual não pode ser negativo"),
+        "{text}"
+    );
     let (_, html) = get_text(&sup, t.url(&format!("/devedores/{maria}"))).await;
     assert!(!html.contains("CT-WEB-1"), "nothing saved from a bad form");
 
@@ -1421,6 +1428,44 @@ pub async fn amounts_update_to_another_date(db: Db) {
     );
     assert!(bad.contains("atualizados hoje"), "{bad}");
     assert!(!bad.contains("id=\"voltar-para-hoje\""), "{bad}");
+
+    // Before Maria's titles were issued (01/12/2025) nothing was owed: each
+    // says so, and the totals leave them out.
+    let maria = quita_store::portfolio::debtors::find_by_document(&t.app.db, a.id, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    let res = c
+        .get(t.url(&format!("/devedores/{}?em=15%2F11%2F2025", maria.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let before = res.text().await.unwrap();
+    assert_eq!(
+        before
+            .matches("Emitido em 01/12/2025, depois desta data: ainda não era devido")
+            .count(),
+        4,
+        "each of the two titles, in its cell and its memory row: {before}"
+    );
+    assert!(!totals(&before).contains("R$ 200,00"), "{before}");
+    let api = reqwest::Client::new();
+    let token = token(&t, a.id, Role::Agent).await;
+    let v: serde_json::Value = api
+        .get(t.url(&format!("/api/v1/debtors/{}?on=2025-11-15", maria.id)))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        v["receivables"][0]["update_problem"]["code"], "not_yet_issued",
+        "{v}"
+    );
+    assert_eq!(v["totals"], serde_json::json!([]), "{v}");
 }
 
 /// Uploads a contacts file through the page: the answer redirects to the

@@ -126,8 +126,9 @@ pub struct ReceivableWithUpdateDto {
 pub struct UpdateProblemDto {
     /// `missing_index_table` (the terms correct by an index without a
     /// table: import it with `PUT /api/v1/index-tables/{name}`),
-    /// `index_month_missing` (the table lacks a month of the period) or
-    /// `not_computable`.
+    /// `index_month_missing` (the table lacks a month of the period),
+    /// `not_yet_issued` (issued after `on`: not owed then, and left out of
+    /// `totals`) or `not_computable`.
     pub code: String,
     /// The index table's name (`ipca`), when the problem is one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -247,7 +248,7 @@ pub(super) async fn date_or_today(
 ) -> Result<jiff::civil::Date, ApiError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         Some(raw) => Ok(format::parse_date(raw)
-            .ok_or_else(|| AppError::invalid("on", "expected a date such as 2026-03-15"))?),
+            .ok_or_else(|| AppError::invalid("on", format::date_problem_en(raw)))?),
         None => Ok(state.app.today_for(p).await?),
     }
 }

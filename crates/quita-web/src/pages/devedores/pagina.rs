@@ -1,8 +1,9 @@
 //! The debtor 360° page.
 
+use crate::pages::PageQuery;
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     response::Response,
 };
 use quita_app::{
@@ -269,7 +270,11 @@ fn receivable_view(
         // Counted as the debt update counts them (`debt_update::days_late`),
         // so they show even when the update could not be computed (an index
         // month missing).
-        days_late: if rr.status.is_collectable() {
+        days_late: if rr.status.is_collectable()
+            && !matches!(
+                r.update_problem,
+                Some(quita_app::portfolio::debtors::UpdateProblem::NotYetIssued { .. })
+            ) {
             match days_late(rr.due_date, ctx.on, calendar()) {
                 0 => "a vencer".into(),
                 d => format::count(d),
@@ -385,8 +390,9 @@ impl ShowQuery {
                 None => (
                     today,
                     Some(format!(
-                        "Data “{}” inválida: use dd/mm/aaaa, com o ano em 4 dígitos. Os valores estão atualizados para hoje.",
-                        raw.chars().take(20).collect::<String>()
+                        "Data “{}” inválida: {}. Os valores estão atualizados para hoje.",
+                        raw.chars().take(20).collect::<String>(),
+                        format::date_problem(raw)
                     )),
                 ),
             },
@@ -415,7 +421,7 @@ pub async fn show(
     State(state): State<AppState>,
     s: UserSession,
     Path(raw): Path<String>,
-    Query(q): Query<ShowQuery>,
+    PageQuery(q): PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
     p.require(Role::Agent)?;
