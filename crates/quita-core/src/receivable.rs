@@ -75,6 +75,12 @@ impl ReceivableStatus {
     pub fn is_collectable(self) -> bool {
         matches!(self, Self::Open | Self::PartiallyPaid)
     }
+
+    /// Closed by a person's decision (`cancelled`, `written_off`), not by
+    /// money: an import does not undo it.
+    pub fn is_closed_by_hand(self) -> bool {
+        matches!(self, Self::Cancelled | Self::WrittenOff)
+    }
 }
 
 impl fmt::Display for ReceivableStatus {

@@ -617,6 +617,24 @@ impl<'a> BatchWriter<'a> {
             let mut rec = restore(stored)?;
             if same_links && rec.changes_from(&incoming).is_empty() {
                 out.summary.unchanged += 1;
+                // Cancelled or written off by hand while the file still
+                // lists it as owed: it stays closed, and the report says so
+                // (a silent "unchanged" reads as still being collected).
+                if rec.status().is_closed_by_hand() && r.open_amount().is_positive() {
+                    note_problem(
+                        &mut out.summary.warnings,
+                        &mut out.problems,
+                        RowProblem::warning(
+                            *line,
+                            "numero_documento".into(),
+                            key.0.clone(),
+                            &format!(
+                                "o título está {} no Quita e o arquivo ainda o traz em aberto: a importação não o reabre",
+                                rec.status().pt_br()
+                            ),
+                        ),
+                    );
+                }
                 continue;
             }
             let before = rec.clone();

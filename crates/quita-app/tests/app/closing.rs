@@ -179,4 +179,35 @@ pub async fn supervisors_close_receivables_once(db: Db) {
             .unwrap()
             .is_empty()
     );
+
+    // The same file again reopens neither, and the report says why the
+    // two rows it still lists as owed stay closed.
+    let again = import(&app, org, cred, csv(&GOOD), false).await;
+    assert!(again.summary.applied);
+    assert_eq!(again.summary.receivables_updated, 0);
+    assert_eq!(again.summary.receivables_created, 0);
+    let mut told: Vec<&str> = again
+        .problems
+        .iter()
+        .filter(|p| p.is_warning() && p.reason.contains("a importação não o reabre"))
+        .map(|p| p.reason.as_str())
+        .collect();
+    told.sort_unstable();
+    assert_eq!(told.len(), 2, "{:?}", again.problems);
+    assert!(told[0].contains("está baixado") || told[1].contains("está baixado"));
+    assert!(told.iter().any(|r| r.contains("está cancelado")));
+    let view = app.debtor_360(org, maria.id, on).await.unwrap();
+    let statuses: Vec<_> = view
+        .receivables
+        .iter()
+        .filter(|r| r.receivable.id == first.id || r.receivable.id == second.id)
+        .map(|r| r.receivable.status)
+        .collect();
+    assert!(
+        statuses.iter().all(|s| matches!(
+            s,
+            ReceivableStatus::Cancelled | ReceivableStatus::WrittenOff
+        )),
+        "{statuses:?}"
+    );
 }
