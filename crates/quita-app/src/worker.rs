@@ -200,6 +200,12 @@ impl Worker {
             }
             let ran = match self.run_once().await {
                 Ok(n) => n,
+                // The database busy with one long write (a bulk import on
+                // SQLite) is no fault: the next poll claims the jobs.
+                Err(e) if is_busy(&e) => {
+                    tracing::debug!(error = %e, "worker poll: database busy, retrying");
+                    0
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "worker poll failed");
                     0
@@ -215,6 +221,15 @@ impl Worker {
         }
         tracing::info!(worker = %self.id, "worker stopped");
     }
+}
+
+/// Whether a poll failed only because the database was busy.
+fn is_busy(e: &anyhow::Error) -> bool {
+    // The chain goes through `AppError::Internal` to the store's error.
+    e.chain().any(|c| {
+        c.downcast_ref::<quita_store::StoreError>()
+            .is_some_and(quita_store::StoreError::is_busy)
+    })
 }
 
 #[cfg(test)]

@@ -44,4 +44,50 @@ impl StoreError {
     pub fn is_conflict(&self) -> bool {
         matches!(self, StoreError::Conflict(_))
     }
+
+    /// SQLite's one writer was busy past the busy timeout (`SQLITE_BUSY`,
+    /// `SQLITE_LOCKED` and their extended codes), as while a bulk import
+    /// holds the write lock: a retry later succeeds.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => db
+                .code()
+                .and_then(|c| c.parse::<i32>().ok())
+                .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::{Connection, Executor, SqliteConnection, sqlite::SqliteConnectOptions};
+
+    use super::StoreError;
+
+    /// A write while another connection holds the write lock, with no busy
+    /// wait: busy; other errors are not.
+    #[tokio::test]
+    async fn a_held_write_lock_is_busy() {
+        let path = std::env::temp_dir().join(format!("quita-busy-{}.db", std::process::id()));
+        let opts = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .busy_timeout(std::time::Duration::ZERO);
+        let mut a = SqliteConnection::connect_with(&opts).await.unwrap();
+        let mut b = SqliteConnection::connect_with(&opts).await.unwrap();
+        a.execute("CREATE TABLE t (x INTEGER UNIQUE)")
+            .await
+            .unwrap();
+        a.execute("BEGIN IMMEDIATE").await.unwrap();
+        let locked = b.execute("INSERT INTO t VALUES (1)").await.unwrap_err();
+        assert!(StoreError::from(locked).is_busy());
+        a.execute("INSERT INTO t VALUES (1)").await.unwrap();
+        let duplicate = a.execute("INSERT INTO t VALUES (1)").await.unwrap_err();
+        let duplicate = StoreError::from(duplicate);
+        assert!(duplicate.is_conflict() && !duplicate.is_busy());
+        assert!(!StoreError::NotFound.is_busy());
+        drop((a, b));
+        let _ = std::fs::remove_file(&path);
+    }
 }
