@@ -367,3 +367,46 @@ pub async fn sample(s: UserSession, Path(name): Path<String>) -> Result<Response
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use askama::Template;
+
+    use super::{ImportStatus, ImportView};
+
+    fn running(percent: u8) -> String {
+        ImportStatus {
+            i: ImportView {
+                id: "abc".into(),
+                file_name: "carteira.csv".into(),
+                partial: false,
+                started: "01/12/2026 10:00".into(),
+                rows: "1.000.000".into(),
+                percent,
+                running: true,
+                failed: None,
+                summary: None,
+                context: "Carteira Loja".into(),
+                form_href: "/carteiras/1/importar".into(),
+                form_label: "Importar outro arquivo",
+                next_href: "/relatorios/aging".into(),
+                next_label: "Ver o aging",
+                area: "/carteiras",
+            },
+        }
+        .render()
+        .unwrap()
+    }
+
+    /// While reading, the share read; once the whole file is read, that
+    /// the rest is writing (no bar frozen at 100 % with "Importando…").
+    #[test]
+    fn progress_then_writing() {
+        let reading = running(42);
+        assert!(reading.contains("Importando…") && reading.contains("id=\"percentual\">42%"));
+        let writing = running(100);
+        assert!(writing.contains("Gravando…") && writing.contains("id=\"gravando\""));
+        assert!(!writing.contains("Importando…") && !writing.contains("value=\"100\""));
+        assert!(writing.contains("1.000.000"));
+    }
+}
