@@ -4,6 +4,7 @@
 
 pub mod aging;
 pub mod closing;
+pub mod contact_add;
 pub mod contracts;
 pub mod creditors;
 pub mod debtors;

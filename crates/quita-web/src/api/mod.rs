@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` and its OpenAPI 3.1 document, generated from
 //! the handlers themselves (a route cannot exist undocumented).
 
+mod contacts;
 mod contracts;
 mod dto;
 mod enrichment;
@@ -75,6 +76,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(enrichment::import_contacts))
         .routes(routes!(portfolio::debtor, marks::mark_debtor))
         .routes(routes!(marks::mark_contact))
+        .routes(routes!(contacts::add_contact))
         .routes(routes!(portfolio::debtor_accesses))
         .routes(routes!(timeline::debtor_timeline))
         .routes(routes!(contracts::save_contract))

@@ -1,12 +1,19 @@
-//! The debtor page's marking forms: the debtor's alerts and tags, and each
-//! contact's situation, opt-out channels and workplace mark. Agents and up.
+//! The debtor page's marking forms: the debtor's alerts and tags, each
+//! contact's situation, opt-out channels and workplace mark, and a contact
+//! learned during a call. Agents and up.
 
 use axum::{
     Form,
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
 };
-use quita_app::{AppError, portfolio::marks::ContactMarks};
+use quita_app::{
+    AppError,
+    portfolio::{
+        contact_add::{Added, ContactInput},
+        marks::ContactMarks,
+    },
+};
 use quita_core::{
     contact::{Channel, ChannelSet, ContactKind, InvalidReason, Validity},
     debtor::{DebtorFlags, Tag},
@@ -171,6 +178,78 @@ pub async fn contact(
     let marks = f.parse()?;
     state.app.mark_contact(p, id, contact, marks.into()).await?;
     Ok(Redirect::to(&format!("/devedores/{id}#contato-{contact}")).into_response())
+}
+
+/// "Adicionar contato": the kind, the value, the address's other fields,
+/// WhatsApp (`""` decides by the number: a mobile has it), the workplace
+/// mark and who gave it.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewContactForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub uf: String,
+    #[serde(default)]
+    pub cep: String,
+    #[serde(default)]
+    pub whatsapp: String,
+    pub workplace: Option<String>,
+    #[serde(default)]
+    pub source: String,
+}
+
+impl NewContactForm {
+    fn input(&self) -> Result<ContactInput, AppError> {
+        let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let whatsapp = match self.whatsapp.trim() {
+            "" => None,
+            "sim" => Some(true),
+            "nao" => Some(false),
+            _ => {
+                return Err(AppError::invalid(
+                    "whatsapp",
+                    "WhatsApp: sim, não ou em branco",
+                ));
+            }
+        };
+        Ok(ContactInput {
+            kind: self.kind.clone(),
+            value: self.value.clone(),
+            whatsapp,
+            workplace: self.workplace.is_some(),
+            city: given(&self.city),
+            uf: given(&self.uf),
+            cep: given(&self.cep),
+            source: given(&self.source),
+        })
+    }
+}
+
+/// `POST /devedores/{id}/contatos`: back to the contact added, or to the
+/// one the debtor already had, saying so.
+pub async fn add_contact(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+    Form(f): Form<NewContactForm>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    p.require(Role::Agent)?;
+    let id = parse_id(&raw)?;
+    let added = state.app.add_contact(p, id, &f.input()?).await?;
+    let notice = match added {
+        Added::Created(_) => "novo",
+        Added::AlreadyKnown(_) => "existente",
+    };
+    let contact = added.contact().id;
+    Ok(Redirect::to(&format!(
+        "/devedores/{id}?contato_adicionado={notice}#contato-{contact}"
+    ))
+    .into_response())
 }
 
 #[cfg(test)]

@@ -91,6 +91,7 @@ pub fn router() -> Router<AppState> {
             "/devedores/{id}/titulos/{receivable}/encerrar",
             post(titulos::close),
         )
+        .route("/devedores/{id}/contatos", post(marcacoes::add_contact))
         .route(
             "/devedores/{id}/contatos/{contact}",
             post(marcacoes::contact),

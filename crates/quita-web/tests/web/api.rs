@@ -259,7 +259,7 @@ pub async fn api_users_and_tokens(db: Db) {
 }
 
 /// The routes the API serves; the document must list exactly these.
-pub const API_ROUTES: [(&str, &str); 29] = [
+pub const API_ROUTES: [(&str, &str); 30] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/organization"),
     ("get", "/api/v1/dashboard"),
@@ -283,6 +283,7 @@ pub const API_ROUTES: [(&str, &str); 29] = [
     ("get", "/api/v1/debtors"),
     ("get", "/api/v1/debtors/{id}"),
     ("patch", "/api/v1/debtors/{id}"),
+    ("post", "/api/v1/debtors/{id}/contacts"),
     ("patch", "/api/v1/debtors/{id}/contacts/{contact_id}"),
     ("get", "/api/v1/debtors/{id}/accesses"),
     ("get", "/api/v1/debtors/{id}/timeline"),

@@ -1602,3 +1602,181 @@ pub async fn enrichment_report_has_every_problem(db: Db) {
         "{last}"
     );
 }
+
+/// A contact learned during a call, added through the debtor page and the
+/// API: normalised as the import does, once only (a second add changes
+/// nothing, not even a contact marked invalid), audited without its value;
+/// refused whole when bad, to viewers, and on another organization's debtor.
+pub async fn contacts_are_added_by_hand(db: Db) {
+    let t = TestApp::start(db).await;
+    let Twins {
+        a,
+        b: _,
+        cred: _,
+        maria,
+        b_maria,
+    } = twins(&t).await;
+    let listed = |debtor: i64, org: i64| {
+        let db = t.app.db.clone();
+        async move { contacts::list_for_debtor(&db, org, debtor).await.unwrap() }
+    };
+    let before = listed(maria, a.id).await.len();
+
+    let agent = client();
+    let csrf = logged_in(&t, &agent, &a.email("agent")).await;
+    let (_, html) = get_text(&agent, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(html.contains("id=\"form-novo-contato\""), "{html}");
+    let add = |c: &Client, debtor: i64, csrf: &str, kind: &str, value: &str| {
+        c.post(t.url(&format!("/devedores/{debtor}/contatos")))
+            .form(&[
+                ("_csrf", csrf),
+                ("kind", kind),
+                ("value", value),
+                ("whatsapp", ""),
+                ("source", "o próprio devedor"),
+            ])
+            .send()
+    };
+    let res = add(&agent, maria, &csrf, "phone", "(21) 99876-5432")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.contains("contato_adicionado=novo#contato-"), "{to}");
+    let (_, html) = get_text(&agent, t.url(&to)).await;
+    assert!(html.contains("id=\"contato-adicionado\""), "{html}");
+    let stored = listed(maria, a.id).await;
+    assert_eq!(stored.len(), before + 1);
+    let new = stored
+        .iter()
+        .find(|c| c.value == "+5521998765432")
+        .expect("stored as E.164");
+    assert!(new.whatsapp && new.source == "o próprio devedor" && new.status == "unverified");
+
+    // Marked invalid, then given again: it stays as marked.
+    t.app
+        .mark_contact(
+            &principal(a.id, Role::Agent),
+            maria,
+            new.id,
+            quita_app::portfolio::marks::ContactMarksPatch {
+                validity: Some(quita_core::contact::Validity::Invalid(
+                    quita_core::contact::InvalidReason::WrongNumber,
+                )),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let again = add(&agent, maria, &csrf, "phone", "21 99876 5432")
+        .await
+        .unwrap();
+    let to = again.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.contains("contato_adicionado=existente"), "{to}");
+    let stored = listed(maria, a.id).await;
+    assert_eq!(stored.len(), before + 1);
+    assert!(
+        stored
+            .iter()
+            .any(|c| c.id == new.id && c.status == "invalid")
+    );
+
+    // Bad values: a page naming the field; nothing stored.
+    for (kind, value, said) in [
+        ("phone", "99876-5432", "telefone inválido: informe o DDD"),
+        ("phone", "(20) 99876-5432", "o DDD 20 não existe"),
+        ("email", "maria@", "e-mail inválido"),
+        ("fax", "1", "tipo de contato"),
+    ] {
+        let res = add(&agent, maria, &csrf, kind, value).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{value}");
+        let text = res.text().await.unwrap();
+        assert!(text.contains(said), "{value}: {text}");
+    }
+    assert_eq!(listed(maria, a.id).await.len(), before + 1);
+    // Another organization's debtor is not found.
+    let res = add(&agent, b_maria, &csrf, "email", "nova@example.com")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // Without the session's token: refused.
+    let res = add(&agent, maria, "x", "email", "nova@example.com")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // The API: 201 then 200 with the same contact; viewers and strangers refused.
+    let api = reqwest::Client::new();
+    let post = |token: &str, debtor: i64, body: Value| {
+        api.post(t.url(&format!("/api/v1/debtors/{debtor}/contacts")))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let agent_token = token(&t, a.id, Role::Agent).await;
+    let body = json!({"kind": "address", "value": "Rua das Flores,  12", "city": "Recife",
+                      "uf": "pe", "cep": "50010-000", "workplace": true});
+    let res = post(&agent_token, maria, body.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let c: Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            &c["value"],
+            &c["uf"],
+            &c["cep"],
+            &c["source"],
+            &c["workplace"]
+        ),
+        (
+            &json!("Rua das Flores, 12"),
+            &json!("PE"),
+            &json!("50010000"),
+            &json!("agent"),
+            &json!(true)
+        ),
+        "{c}"
+    );
+    let res = post(&agent_token, maria, body.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap()["id"], c["id"]);
+    let res = post(
+        &agent_token,
+        maria,
+        json!({"kind": "email", "value": "x@", "uf": "SP"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let viewer = token(&t, a.id, Role::Viewer).await;
+    let res = post(
+        &viewer,
+        maria,
+        json!({"kind": "email", "value": "v@example.com"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = post(
+        &agent_token,
+        b_maria,
+        json!({"kind": "email", "value": "v@example.com"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(listed(maria, a.id).await.len(), before + 2);
+
+    // Audited twice (the two contacts added), without the value.
+    let log = quita_store::audit::list(&t.app.db, a.id, None, 100)
+        .await
+        .unwrap();
+    let added: Vec<_> = log.iter().filter(|e| e.action == "contact_added").collect();
+    assert_eq!(added.len(), 2, "{added:?}");
+    for e in added {
+        let text = e.details.to_string();
+        assert!(
+            !text.contains("99876") && !text.contains("Flores"),
+            "{text}"
+        );
+    }
+}

@@ -46,6 +46,7 @@ both!(
     crate::debtor_view::contract_form_records_terms => contract_form_records_terms,
     crate::debtor_view::marking_forms_change_flags_and_contacts => marking_forms_change_flags_and_contacts,
     crate::debtor_view::api_marks_debtors_and_contacts => api_marks_debtors_and_contacts,
+    crate::debtor_view::contacts_are_added_by_hand => contacts_are_added_by_hand,
     crate::debtor_view::timeline_pages_back => timeline_pages_back,
     crate::debtor_view::amounts_update_to_another_date => amounts_update_to_another_date,
     crate::closing::supervisor_closes_through_the_debtor_page => supervisor_closes_through_the_debtor_page,

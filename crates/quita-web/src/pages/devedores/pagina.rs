@@ -67,6 +67,8 @@ struct DebtorPage {
     timeline_paged: bool,
     /// `Título NF-1 parcela 1/3 encerrado.`, after the "Encerrar" form.
     closed_notice: Option<String>,
+    /// After "Adicionar contato".
+    contact_notice: Option<&'static str>,
     /// The "Registrar contrato" form, for supervisors and admins.
     contract_form: Option<ContractFormView>,
     /// What the memories of the receivables under no contract must also say.
@@ -346,6 +348,10 @@ pub struct ShowQuery {
     /// "how much if paid on the 10th?".
     #[serde(default)]
     em: Option<String>,
+    /// After "Adicionar contato": `novo`, or `existente` when the debtor
+    /// already had it.
+    #[serde(default)]
+    contato_adicionado: Option<String>,
 }
 
 impl ShowQuery {
@@ -509,6 +515,13 @@ pub async fn show(
         timeline_older,
         timeline_paged: before.is_some(),
         closed_notice,
+        contact_notice: match q.contato_adicionado.as_deref() {
+            Some("novo") => Some("Contato adicionado."),
+            Some("existente") => Some(
+                "O devedor já tinha este contato: nada foi alterado (a situação marcada continua valendo).",
+            ),
+            _ => None,
+        },
         id: d.id,
         contract_form,
         layout: Some(Layout::new(&state, &s.0, "/devedores").await?),

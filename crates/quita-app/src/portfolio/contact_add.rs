@@ -1,0 +1,281 @@
+//! A contact an agent learns during a call (a new phone, an e-mail, an
+//! address), added by hand to one debtor with where it came from and when.
+//!
+//! Exactly once: the key (debtor, kind, value) makes a second add of the
+//! same value create nothing, and a contact already known is left exactly
+//! as it is (one marked invalid by a bounce stays invalid). Audited without
+//! the value (personal data).
+
+use quita_core::{
+    contact::{Cep, ContactKind, ContactSource, Phone, PostalAddress, Uf},
+    email::Email,
+    role::Role,
+};
+use quita_store::{
+    audit,
+    portfolio::{
+        contacts::{self, ContactRow, NewContact},
+        debtors,
+    },
+};
+use serde_json::json;
+
+use crate::{App, AppError, AppResult, auth::Principal};
+
+/// A contact as a person types it; blank optional fields are `None`.
+#[derive(Debug, Clone, Default)]
+pub struct ContactInput {
+    /// `phone`, `email` or `address`.
+    pub kind: String,
+    /// The number, the e-mail, or the address line (street, number…).
+    pub value: String,
+    /// A phone's WhatsApp; `None`: a mobile is taken to have it.
+    pub whatsapp: Option<bool>,
+    pub workplace: bool,
+    pub city: Option<String>,
+    pub uf: Option<String>,
+    pub cep: Option<String>,
+    /// Who said it; `None`: `agent`.
+    pub source: Option<String>,
+}
+
+/// What adding did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    Created(ContactRow),
+    /// The debtor already had it: nothing changed.
+    AlreadyKnown(ContactRow),
+}
+
+impl Added {
+    pub fn contact(&self) -> &ContactRow {
+        match self {
+            Added::Created(c) | Added::AlreadyKnown(c) => c,
+        }
+    }
+}
+
+impl App {
+    /// Adds a contact to one debtor of the organization (agents and up).
+    pub async fn add_contact(
+        &self,
+        who: &Principal,
+        debtor_id: i64,
+        input: &ContactInput,
+    ) -> AppResult<Added> {
+        who.require(Role::Agent)?;
+        let now = self.now();
+        let mut row = new_contact(input, now)?;
+        // Another organization's debtor is simply not found.
+        let debtor = debtors::get(&self.db, who.org_id, debtor_id).await?;
+        row.debtor_id = debtor.id;
+        let (kind, value) = (row.kind, row.value.clone());
+        let mut tx = self.db.begin_write().await?;
+        let created =
+            contacts::insert_new(&mut tx, who.org_id, std::slice::from_ref(&row), now).await? == 1;
+        if created {
+            audit::append(
+                &mut tx,
+                &audit::NewEntry {
+                    org_id: Some(who.org_id),
+                    actor: who.actor,
+                    action: "contact_added",
+                    target: Some(&format!("debtor:{debtor_id}")),
+                    details: json!({"kind": kind, "source": row.source}),
+                    ip: None,
+                },
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        let stored = contacts::list_for_debtor(&self.db, who.org_id, debtor_id)
+            .await?
+            .into_iter()
+            .find(|c| c.kind == kind && c.value == value)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("added contact not found")))?;
+        Ok(if created {
+            Added::Created(stored)
+        } else {
+            Added::AlreadyKnown(stored)
+        })
+    }
+}
+
+/// The row to insert (debtor still 0), or the field at fault in pt-BR.
+fn new_contact(input: &ContactInput, now: jiff::Timestamp) -> AppResult<NewContact> {
+    let kind: ContactKind =
+        input.kind.trim().parse().map_err(|_| {
+            AppError::invalid("kind", "tipo de contato: telefone, e-mail ou endereço")
+        })?;
+    let source = match input.source.as_deref().map(str::trim) {
+        None | Some("") => ContactSource::parse("agent"),
+        Some(s) => ContactSource::parse(s),
+    }
+    .map_err(|_| AppError::invalid("source", "fonte: de 1 a 80 caracteres"))?;
+    let blank = |o: &Option<String>| {
+        o.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let (city, uf, cep) = (blank(&input.city), blank(&input.uf), blank(&input.cep));
+    if kind != ContactKind::Address && (city.is_some() || uf.is_some() || cep.is_some()) {
+        return Err(AppError::invalid(
+            "city",
+            "cidade, UF e CEP são de um endereço",
+        ));
+    }
+    if kind != ContactKind::Phone && input.whatsapp == Some(true) {
+        return Err(AppError::invalid("whatsapp", "só um telefone tem WhatsApp"));
+    }
+    let raw = input.value.trim();
+    let base = |kind: &'static str, value: String| NewContact {
+        debtor_id: 0,
+        kind,
+        value,
+        whatsapp: false,
+        workplace: input.workplace,
+        uf: None,
+        city: None,
+        cep: None,
+        source: source.as_str().to_owned(),
+        source_date: now,
+    };
+    Ok(match kind {
+        ContactKind::Phone => {
+            let p = Phone::parse(raw).map_err(|e| {
+                AppError::invalid("value", format!("telefone inválido: {}", phone_problem(&e)))
+            })?;
+            NewContact {
+                whatsapp: input.whatsapp.unwrap_or(p.is_mobile()),
+                ..base("phone", p.e164())
+            }
+        }
+        ContactKind::Email => {
+            let e = Email::parse(raw).map_err(|_| AppError::invalid("value", "e-mail inválido"))?;
+            base("email", e.as_str().to_owned())
+        }
+        ContactKind::Address => {
+            let uf = uf
+                .map(|u| Uf::parse(&u))
+                .transpose()
+                .map_err(|_| AppError::invalid("uf", "UF inválida"))?;
+            let cep = cep
+                .map(|c| Cep::parse(&c))
+                .transpose()
+                .map_err(|_| AppError::invalid("cep", "CEP inválido (8 dígitos)"))?;
+            let a = PostalAddress::new(raw, city.as_deref(), uf, cep).map_err(|_| {
+                AppError::invalid(
+                    "value",
+                    "endereço: informe rua e número, até 200 caracteres",
+                )
+            })?;
+            NewContact {
+                uf: a.uf().map(|u| u.as_str().to_owned()),
+                city: a.city().map(str::to_owned),
+                cep: a.cep().map(|c| c.digits()),
+                ..base("address", a.line().to_owned())
+            }
+        }
+    })
+}
+
+/// Why a phone was refused, in pt-BR.
+fn phone_problem(e: &quita_core::contact::PhoneError) -> String {
+    use quita_core::contact::PhoneError as P;
+    match e {
+        P::Empty => "vazio".into(),
+        P::Invalid => "use só dígitos, espaços e + ( ) - .".into(),
+        P::Foreign => "só números do Brasil (+55)".into(),
+        P::Length => "informe o DDD e o número (8 ou 9 dígitos)".into(),
+        P::Ddd(d) => format!("o DDD {d} não existe"),
+        P::NotMobile => "um número de 9 dígitos é um celular e começa com 9".into(),
+        P::NotLandline => "um fixo começa com 2, 3, 4 ou 5".into(),
+        P::Repeated => "número com um só dígito repetido".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(kind: &str, value: &str) -> ContactInput {
+        ContactInput {
+            kind: kind.into(),
+            value: value.into(),
+            ..ContactInput::default()
+        }
+    }
+
+    fn field(r: AppResult<NewContact>) -> &'static str {
+        match r {
+            Err(AppError::Invalid { field, .. }) => field,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn values_are_normalised_as_the_import_does() {
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        let p = new_contact(&input("phone", "(11) 91234-5678"), now).unwrap();
+        assert_eq!((p.value.as_str(), p.whatsapp), ("+5511912345678", true));
+        assert_eq!(p.source, "agent");
+        let fixed = new_contact(&input("phone", "11 3123-4567"), now).unwrap();
+        assert!(!fixed.whatsapp);
+        let e = new_contact(&input("email", " Maria@Example.COM "), now).unwrap();
+        assert_eq!(e.value, "maria@example.com");
+        let a = new_contact(
+            &ContactInput {
+                city: Some("São Paulo".into()),
+                uf: Some("sp".into()),
+                cep: Some("01310-100".into()),
+                source: Some("  o próprio devedor ".into()),
+                ..input("address", "Av.  Paulista, 1000")
+            },
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            (a.value.as_str(), a.uf.as_deref(), a.cep.as_deref()),
+            ("Av. Paulista, 1000", Some("SP"), Some("01310100"))
+        );
+        assert_eq!(a.source, "o próprio devedor");
+    }
+
+    #[test]
+    fn bad_values_name_their_field() {
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        assert_eq!(field(new_contact(&input("fax", "1"), now)), "kind");
+        assert_eq!(
+            field(new_contact(&input("phone", "91234-5678"), now)),
+            "value"
+        );
+        assert_eq!(
+            field(new_contact(&input("phone", "(20) 91234-5678"), now)),
+            "value"
+        );
+        assert_eq!(field(new_contact(&input("email", "maria@"), now)), "value");
+        assert_eq!(field(new_contact(&input("address", "  "), now)), "value");
+        let uf = ContactInput {
+            uf: Some("XX".into()),
+            ..input("address", "Rua A, 1")
+        };
+        assert_eq!(field(new_contact(&uf, now)), "uf");
+        let city_on_phone = ContactInput {
+            city: Some("Recife".into()),
+            ..input("phone", "(81) 99876-5432")
+        };
+        assert_eq!(field(new_contact(&city_on_phone, now)), "city");
+        let wa = ContactInput {
+            whatsapp: Some(true),
+            ..input("email", "a@b.com.br")
+        };
+        assert_eq!(field(new_contact(&wa, now)), "whatsapp");
+        let source = ContactInput {
+            source: Some("x".repeat(81)),
+            ..input("email", "a@b.com.br")
+        };
+        assert_eq!(field(new_contact(&source, now)), "source");
+    }
+}
