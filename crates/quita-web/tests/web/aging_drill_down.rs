@@ -192,6 +192,22 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
         rows.iter().map(|l| l.split(';').nth(4).unwrap()).collect();
     assert_eq!(documents.len(), 2_051, "each once");
     assert!(documents.contains("LOTE-02049") && documents.contains("CRD-1"));
+    // The page: 200 at a time, forward by "Próxima página", back to the
+    // first from any later one.
+    let (_, first) = get(&sup, &t, "/relatorios/aging/faixa/2?data_base=15/03/2026").await;
+    assert!(!first.contains("id=\"faixa-primeira\""), "{first}");
+    let next = first
+        .split("id=\"faixa-proxima\" href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("{first}"))
+        .replace("&amp;", "&");
+    let (status, second) = get(&sup, &t, &next).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        second.contains("id=\"faixa-primeira\"") && second.contains("id=\"faixa-proxima\""),
+        "{second}"
+    );
 
     // The same through the API, a page at a time by keyset.
     let api = Client::new();

@@ -64,6 +64,8 @@ struct BucketPage {
     summary: Option<String>,
     rows: Vec<DrillRow>,
     next: Option<i64>,
+    /// A page after the first: a link back to it.
+    paged: bool,
     link_debtors: bool,
 }
 
@@ -169,6 +171,7 @@ pub async fn bucket(
             })
             .collect(),
         next,
+        paged: f.depois.is_some_and(|d| d > 0),
         link_debtors: p.role.allows(Role::Agent),
     }))
 }
