@@ -44,6 +44,7 @@ conformance!(
     people_mark_debtors_and_contacts,
     bulk_import_helpers_keep_the_schema,
     aging_groups_of_contracts_with_terms,
+    aging_read_in_parts_equals_whole,
     import_inserts_with_reserved_ids,
     import_transaction_leaves_the_pool_checked,
     bulk_import_still_checks_outside_keys,

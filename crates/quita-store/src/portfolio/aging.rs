@@ -49,10 +49,17 @@ impl AgingScope {
     /// that order), each led by ` AND `. Every column they read is in the
     /// covering index `receivables_aging`.
     pub(crate) fn filters(&self, table: &str, first: usize) -> String {
+        self.filters_with(table, first, None)
+    }
+
+    /// [`AgingScope::filters`] reading only the receivables of `status`
+    /// (one collectable status) on today's aging.
+    fn filters_with(&self, table: &str, first: usize, status: Option<&str>) -> String {
         let mut n = first;
-        let mut sql = match self.closed_since {
-            None => format!(" AND {table}status IN ('open', 'partially_paid')"),
-            Some(_) => {
+        let mut sql = match (self.closed_since, status) {
+            (None, Some(status)) => format!(" AND {table}status = '{status}'"),
+            (None, None) => format!(" AND {table}status IN ('open', 'partially_paid')"),
+            (Some(_), _) => {
                 n += 1;
                 format!(
                     " AND ({table}status IN ('open', 'partially_paid') OR ({table}status IN ('cancelled', 'written_off') AND {table}closed_at >= ${first}))"
@@ -90,14 +97,153 @@ impl AgingScope {
 }
 
 /// Groups of the organization's collectable receivables, optionally of one
-/// creditor and/or one debtor.
+/// creditor and/or one debtor, ordered by creditor and due date.
 ///
 /// Grouping by status as well follows the order of the covering index
 /// `receivables_aging`, so the database streams the groups without a sort
 /// (over a million rows this halves the time); the two statuses of a
-/// (creditor, due date) pair are then added together here.
+/// (creditor, due date) pair are then added together here. A large
+/// portfolio's aging of today on SQLite is read in three parts at once,
+/// each its own range of that index on its own connection: the open
+/// receivables before and from a sampled (creditor, due date), and the
+/// partly paid ones.
 pub async fn groups(db: &Db, org_id: i64, scope: &AgingScope) -> Result<Vec<AgingGroup>> {
-    let (sums, filters) = (sums(db, ""), scope.filters("", 2));
+    groups_split_above(db, org_id, scope, SPLIT_ABOVE).await
+}
+
+/// Open receivables (estimated) above which [`groups`] reads in parts.
+pub const SPLIT_ABOVE: u64 = 100_000;
+
+/// [`groups`], reading in parts when the open receivables in scope are
+/// estimated above `split_above` (the conformance suite compares both ways).
+pub async fn groups_split_above(
+    db: &Db,
+    org_id: i64,
+    scope: &AgingScope,
+    split_above: u64,
+) -> Result<Vec<AgingGroup>> {
+    let rows = match split_point(db, org_id, scope, split_above).await? {
+        Some(at) => {
+            let (before, from, partly) = tokio::try_join!(
+                part_rows(db, org_id, scope, Part::OpenBefore(at)),
+                part_rows(db, org_id, scope, Part::OpenFrom(at)),
+                part_rows(db, org_id, scope, Part::PartlyPaid),
+            )?;
+            [before, from, partly].concat()
+        }
+        None => part_rows(db, org_id, scope, Part::Whole).await?,
+    };
+    let mut merged: Vec<AgingGroup> = Vec::with_capacity(rows.len());
+    let mut at: std::collections::HashMap<(i64, i64, i64), usize> =
+        std::collections::HashMap::with_capacity(rows.len());
+    for g in rows {
+        match at.get(&(g.creditor_id, g.due_day, g.adjusted_due_day)) {
+            Some(&i) => {
+                let m = &mut merged[i];
+                m.count += g.count;
+                m.original_amount += g.original_amount;
+                m.open_balance += g.open_balance;
+            }
+            None => {
+                at.insert((g.creditor_id, g.due_day, g.adjusted_due_day), merged.len());
+                merged.push(g);
+            }
+        }
+    }
+    merged.sort_unstable_by_key(|g| (g.creditor_id, g.due_day, g.adjusted_due_day));
+    Ok(merged)
+}
+
+/// Which receivables one query of [`groups`] reads.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// Every collectable receivable in scope.
+    Whole,
+    /// Open, (creditor, due date) before the middle.
+    OpenBefore((i64, i64)),
+    /// Open, from the middle on.
+    OpenFrom((i64, i64)),
+    PartlyPaid,
+}
+
+/// Where [`groups_split_above`] splits the open receivables in scope: the
+/// (creditor, due date) that leaves about half of the collectable ones
+/// before it, from evenly spaced ids (primary-key lookups). `None` reads in
+/// one query: on PostgreSQL (which scans in parallel itself), for a
+/// debtor's or a past date's aging, or for `split_above` collectable
+/// receivables or fewer (estimated).
+pub async fn split_point(
+    db: &Db,
+    org_id: i64,
+    scope: &AgingScope,
+    split_above: u64,
+) -> Result<Option<(i64, i64)>> {
+    const SAMPLES: i64 = 256;
+    let Db::Sqlite(pool) = db else {
+        return Ok(None);
+    };
+    if scope.debtor_id.is_some() || scope.closed_since.is_some() || scope.issued_by.is_some() {
+        return Ok(None);
+    }
+    // Two subqueries: SQLite reads one end of the key for a lone MIN or MAX only.
+    let (lo, hi): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT MIN(id) FROM receivables), (SELECT MAX(id) FROM receivables)",
+    )
+    .fetch_one(pool)
+    .await?;
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        return Ok(None);
+    };
+    let span = hi - lo + 1;
+    // Numbers made here, not input: safe to write into the statement.
+    let ids: Vec<String> = (0..SAMPLES)
+        .map(|i| (lo + span * (2 * i + 1) / (2 * SAMPLES)).to_string())
+        .collect();
+    let creditor = if scope.creditor_id.is_some() {
+        " AND +creditor_id = $2"
+    } else {
+        ""
+    };
+    // `+`: by the ids, never by an index that would walk the organization.
+    let sql = format!(
+        "SELECT status = 'open', creditor_id, due_day FROM receivables \
+         WHERE id IN ({}) AND +org_id = $1 AND +status IN ('open', 'partially_paid'){creditor}",
+        ids.join(", ")
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org_id);
+    if let Some(c) = scope.creditor_id {
+        q = q.bind(c);
+    }
+    let hits: Vec<(bool, i64, i64)> = q.fetch_all(pool).await?;
+    let estimate = u64::try_from(span).unwrap_or(0) * hits.len() as u64 / SAMPLES as u64;
+    let mut open: Vec<(i64, i64)> = hits.iter().filter(|h| h.0).map(|h| (h.1, h.2)).collect();
+    if open.is_empty() || estimate <= split_above {
+        return Ok(None);
+    }
+    open.sort_unstable();
+    // The partly paid are read beside the second half: the first takes
+    // half of all.
+    Ok(open.get((hits.len() / 2).min(open.len() - 1)).copied())
+}
+
+async fn part_rows(
+    db: &Db,
+    org_id: i64,
+    scope: &AgingScope,
+    part: Part,
+) -> Result<Vec<AgingGroup>> {
+    let status = match part {
+        Part::Whole => None,
+        Part::OpenBefore(_) | Part::OpenFrom(_) => Some("open"),
+        Part::PartlyPaid => Some("partially_paid"),
+    };
+    let (sums, filters) = (sums(db, ""), scope.filters_with("", 2, status));
+    let n = 2 + scope.binds().count();
+    let range = match part {
+        Part::OpenBefore(_) => format!(" AND (creditor_id, due_day) < (${n}, ${})", n + 1),
+        Part::OpenFrom(_) => format!(" AND (creditor_id, due_day) >= (${n}, ${})", n + 1),
+        Part::Whole | Part::PartlyPaid => String::new(),
+    };
     // One debtor's receivables are few: `+org_id` keeps SQLite (no
     // statistics) on the debtor index instead of walking every collectable
     // receivable of the organization in `receivables_aging`.
@@ -108,7 +254,7 @@ pub async fn groups(db: &Db, org_id: i64, scope: &AgingScope) -> Result<Vec<Agin
     };
     let sql = format!(
         "SELECT creditor_id, due_day, adjusted_due_day, COUNT(*), {sums} \
-         FROM receivables WHERE {org} = $1{filters} \
+         FROM receivables WHERE {org} = $1{filters}{range} \
          GROUP BY status, creditor_id, due_day, adjusted_due_day"
     );
     let rows: Vec<(i64, i64, i64, i64, i64, i64)> = on_db!(db, |p| {
@@ -116,33 +262,26 @@ pub async fn groups(db: &Db, org_id: i64, scope: &AgingScope) -> Result<Vec<Agin
         for v in scope.binds() {
             q = q.bind(v);
         }
+        if let Part::OpenBefore((c, d)) | Part::OpenFrom((c, d)) = part {
+            q = q.bind(c).bind(d);
+        }
         q.fetch_all(p).await
     })?;
-    let mut merged: Vec<AgingGroup> = Vec::with_capacity(rows.len());
-    let mut at: std::collections::HashMap<(i64, i64, i64), usize> =
-        std::collections::HashMap::with_capacity(rows.len());
-    for (creditor_id, due_day, adjusted_due_day, count, original_amount, open_balance) in rows {
-        match at.get(&(creditor_id, due_day, adjusted_due_day)) {
-            Some(&i) => {
-                let g = &mut merged[i];
-                g.count += count;
-                g.original_amount += original_amount;
-                g.open_balance += open_balance;
-            }
-            None => {
-                at.insert((creditor_id, due_day, adjusted_due_day), merged.len());
-                merged.push(AgingGroup {
+    Ok(rows
+        .into_iter()
+        .map(
+            |(creditor_id, due_day, adjusted_due_day, count, original_amount, open_balance)| {
+                AgingGroup {
                     creditor_id,
                     due_day,
                     adjusted_due_day,
                     count,
                     original_amount,
                     open_balance,
-                });
-            }
-        }
-    }
-    Ok(merged)
+                }
+            },
+        )
+        .collect())
 }
 
 /// The collectable receivables of contracts that have their own terms,

@@ -1008,3 +1008,106 @@ pub async fn receivables_close_once_with_their_reason(db: Db) {
         "never another organization's"
     );
 }
+
+/// A large aging is read in parts at once on SQLite (open before and from a
+/// sampled point, partly paid): the same groups as one query, on every
+/// scope that splits, with other statuses, creditors and organizations
+/// around.
+pub async fn aging_read_in_parts_equals_whole(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let c1 = creditor(&db, a.id, "11222333000181").await;
+    let c2 = creditor(&db, a.id, "34028316000103").await;
+    let cb = creditor(&db, b.id, "11222333000181").await;
+    let mut tx = db.begin_write().await.unwrap();
+    let (_, ids) = import::upsert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
+        .await
+        .unwrap();
+    let ana = ids["52998224725"];
+    let (_, ids) = import::upsert_debtors(&mut tx, b.id, &[debtor("52998224725", "Ana")], t0())
+        .await
+        .unwrap();
+    let b_ana = ids["52998224725"];
+    let statuses = [
+        "open",
+        "open",
+        "open",
+        "partially_paid",
+        "paid",
+        "cancelled",
+    ];
+    for (creditor_id, debtor_id, org_id) in
+        [(c1.id, ana, a.id), (c2.id, ana, a.id), (cb.id, b_ana, b.id)]
+    {
+        let rows: Vec<ImportReceivable> = (0..240)
+            .map(|i: i64| {
+                let due = date(2025, 1, 1)
+                    .checked_add(jiff::Span::new().days((i * 37) % 700))
+                    .unwrap();
+                let mut r = receivable(debtor_id, &format!("T-{i}"), 1 + i % 3, due, 1_000 + i);
+                r.status = statuses[(i % 6) as usize];
+                if r.status == "partially_paid" {
+                    r.open_balance = 500;
+                }
+                r
+            })
+            .collect();
+        import::insert_receivables(&mut tx, org_id, creditor_id, &rows, t0())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    for scope in [
+        AgingScope::default(),
+        AgingScope {
+            creditor_id: Some(c2.id),
+            ..AgingScope::default()
+        },
+    ] {
+        assert_eq!(
+            aging::split_point(&db, a.id, &scope, 0)
+                .await
+                .unwrap()
+                .is_some(),
+            db.backend() == quita_store::Backend::Sqlite,
+            "{scope:?}: splits on SQLite only"
+        );
+        let parts = aging::groups_split_above(&db, a.id, &scope, 0)
+            .await
+            .unwrap();
+        let whole = aging::groups_split_above(&db, a.id, &scope, u64::MAX)
+            .await
+            .unwrap();
+        assert_eq!(parts, whole, "{scope:?}");
+        let count: i64 = whole.iter().map(|g| g.count).sum();
+        let creditors = if scope.creditor_id.is_some() { 1 } else { 2 };
+        assert_eq!(
+            count,
+            160 * creditors,
+            "{scope:?}: open and partly paid only"
+        );
+        assert!(
+            whole
+                .windows(2)
+                .all(|w| (w[0].creditor_id, w[0].due_day) < (w[1].creditor_id, w[1].due_day))
+        );
+    }
+    // Too few to split by default; a debtor's aging never splits.
+    assert!(
+        aging::split_point(&db, a.id, &AgingScope::default(), aging::SPLIT_ABOVE)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let ana_scope = AgingScope {
+        debtor_id: Some(ana),
+        ..AgingScope::default()
+    };
+    assert!(
+        aging::split_point(&db, a.id, &ana_scope, 0)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
