@@ -21,7 +21,7 @@ use quita_core::{
 };
 use serde::Deserialize;
 
-use super::parse_id;
+use super::{devedores::NewContactView, parse_id};
 use crate::{AppState, auth::UserSession, error::PageError};
 
 /// "Alertas e marcadores": four checkboxes (present when ticked) and the
@@ -240,7 +240,29 @@ pub async fn add_contact(
     let p = &s.0.principal;
     p.require(Role::Agent)?;
     let id = parse_id(&raw)?;
-    let added = state.app.add_contact(p, id, &f.input()?).await?;
+    // A refused form comes back on the debtor page, filled in, saying why.
+    let added = match f.input() {
+        Ok(input) => state.app.add_contact(p, id, &input).await,
+        Err(e) => Err(e),
+    };
+    let added = match added {
+        Ok(added) => added,
+        Err(AppError::Invalid { message, .. }) => {
+            let view = NewContactView {
+                kind: f.kind.trim().to_owned(),
+                value: f.value.clone(),
+                city: f.city.clone(),
+                uf: f.uf.clone(),
+                cep: f.cep.clone(),
+                whatsapp: f.whatsapp.trim().to_owned(),
+                workplace: f.workplace.is_some(),
+                source: f.source.clone(),
+                error: Some(format!("Contato não adicionado: {message}.")),
+            };
+            return super::devedores::with_contact_error(&state, &s, id, view).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     let notice = match added {
         Added::Created(_) => "novo",
         Added::AlreadyKnown(_) => "existente",

@@ -1691,7 +1691,19 @@ pub async fn contacts_are_added_by_hand(db: Db) {
         let res = add(&agent, maria, &csrf, kind, value).await.unwrap();
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{value}");
         let text = res.text().await.unwrap();
-        assert!(text.contains(said), "{value}: {text}");
+        // The debtor page itself, the form open and filled in, saying why.
+        let alert = text
+            .split("id=\"contato-erro\">")
+            .nth(1)
+            .and_then(|a| a.split("</p>").next())
+            .unwrap_or_else(|| panic!("{value}: {text}"));
+        assert!(alert.contains(said), "{value}: {alert}");
+        assert!(
+            text.contains("<details id=\"novo-contato\" open>")
+                && text.contains(&format!("value=\"{value}\""))
+                && text.contains("value=\"o próprio devedor\""),
+            "{value}: {text}"
+        );
     }
     assert_eq!(listed(maria, a.id).await.len(), before + 1);
     // Another organization's debtor is not found.

@@ -69,6 +69,8 @@ struct DebtorPage {
     closed_notice: Option<String>,
     /// After "Adicionar contato".
     contact_notice: Option<&'static str>,
+    /// The "Adicionar contato" form: blank, or refused and filled in.
+    new_contact: NewContactView,
     /// The "Registrar contrato" form, for supervisors and admins.
     contract_form: Option<ContractFormView>,
     /// What the memories of the receivables under no contract must also say.
@@ -429,9 +431,52 @@ pub async fn show(
     Path(raw): Path<String>,
     PageQuery(q): PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
+    let id = parse_id(&raw)?;
+    Ok(page(
+        &debtor_page(&state, &s, id, &q, NewContactView::default()).await?,
+    ))
+}
+
+/// What the "Adicionar contato" form shows: blank, or what was sent with
+/// why it was refused (the page answers a bad form itself, filled in).
+#[derive(Debug, Default, Clone)]
+pub struct NewContactView {
+    pub kind: String,
+    pub value: String,
+    pub city: String,
+    pub uf: String,
+    pub cep: String,
+    pub whatsapp: String,
+    pub workplace: bool,
+    pub source: String,
+    pub error: Option<String>,
+}
+
+/// The debtor page with a refused "Adicionar contato" form, answered 422.
+pub async fn with_contact_error(
+    state: &AppState,
+    s: &UserSession,
+    id: i64,
+    form: NewContactView,
+) -> Result<Response, PageError> {
+    let body = debtor_page(state, s, id, &ShowQuery::default(), form).await?;
+    let answer = (
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        axum::response::Html(crate::pages::render(&body)),
+    );
+    Ok(axum::response::IntoResponse::into_response(answer))
+}
+
+async fn debtor_page(
+    state: &AppState,
+    s: &UserSession,
+    id: i64,
+    q: &ShowQuery,
+    new_contact: NewContactView,
+) -> Result<DebtorPage, PageError> {
+    let state = state.clone();
     let p = &s.0.principal;
     p.require(Role::Agent)?;
-    let id = parse_id(&raw)?;
     let before = q.before()?;
     let org = state.app.organization(p).await?;
     let today = state.app.clock.today_in(&org.time_zone);
@@ -471,7 +516,7 @@ pub async fn show(
         let editing = q
             .contract()
             .and_then(|cid| v.contracts.iter().find(|k| k.contract.id == cid));
-        let tables = crate::pages::indices::table_names(&state, &s).await?;
+        let tables = crate::pages::indices::table_names(&state, s).await?;
         Some(ContractFormView::new(
             s.0.csrf_token.clone(),
             creditors,
@@ -510,7 +555,8 @@ pub async fn show(
         .filter_map(|i| v.receivables.get(*i))
         .collect();
     let d = &v.debtor;
-    Ok(page(&DebtorPage {
+    Ok(DebtorPage {
+        new_contact,
         timeline,
         timeline_older,
         timeline_paged: before.is_some(),
@@ -587,7 +633,7 @@ pub async fn show(
             })
             .collect(),
         accesses,
-    }))
+    })
 }
 
 /// A creditor's own terms, as the receivables under no contract follow them.
