@@ -25,7 +25,7 @@ use crate::{AppState, auth::UserSession, error::PageError, format};
 /// form and the API send them (both through [`ContractPageForm`]). A term
 /// left blank is not agreed in the contract: the creditor's policy applies
 /// to it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct ContractForm {
     #[serde(default)]
     pub creditor_id: String,
@@ -93,7 +93,7 @@ impl ContractForm {
 /// The debtor page's form and the API's body: the [`ContractForm`] and the
 /// terms chosen from a list (interest mode, correction, consumer relation).
 /// Blank is "not agreed" (the creditor's).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct ContractPageForm {
     #[serde(flatten)]
     pub contract: ContractForm,
@@ -198,8 +198,19 @@ pub async fn save(
     let p = &s.0.principal;
     p.require(Role::Supervisor)?;
     let debtor_id = parse_id(&raw)?;
-    let contract = f.to_contract(debtor_id)?;
-    let row = state.app.save_contract(p, contract).await?;
+    // A refused form comes back on the debtor page, filled in, saying why.
+    let saved = match f.to_contract(debtor_id) {
+        Ok(contract) => state.app.save_contract(p, contract).await,
+        Err(e) => Err(e),
+    };
+    let row = match saved {
+        Ok(row) => row,
+        Err(AppError::Invalid { message, .. }) => {
+            let why = format!("Contrato não registrado: {message}");
+            return super::devedores::with_contract_error(&state, &s, debtor_id, f, why).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     Ok(Redirect::to(&format!("/devedores/{debtor_id}#contrato-{}", row.id)).into_response())
 }
 

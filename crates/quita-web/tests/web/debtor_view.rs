@@ -741,7 +741,20 @@ pub async fn contract_form_records_terms(db: Db) {
     };
     let bad = post(&sup, maria, &csrf, "dois").await.unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().await.unwrap().contains("multa"));
+    // The debtor page itself, the form filled in with what was sent.
+    let text = bad.text().await.unwrap();
+    let alert = text
+        .split("id=\"contrato-erro\">")
+        .nth(1)
+        .and_then(|a| a.split("</p>").next())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(alert.contains("Contrato não registrado: multa"), "{alert}");
+    assert!(
+        text.contains("value=\"CT-WEB-1\"")
+            && text.contains("value=\"dois\"")
+            && text.contains("value=\"Plano anual\""),
+        "{text}"
+    );
     let negative = post(&sup, maria, &csrf, "-2").await.unwrap();
     assert_eq!(negative.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = negative.text().await.unwrap();

@@ -97,6 +97,8 @@ struct ContractFormView {
     consumer: Vec<Choice>,
     /// The values of the text fields and the fee clause.
     form: ContractPageForm,
+    /// Why the form just sent was refused (it comes back filled in).
+    error: Option<String>,
 }
 
 /// `options` with `chosen` selected.
@@ -144,10 +146,13 @@ impl ContractFormView {
         v: &Debtor360,
         editing: Option<&AppContractView>,
         tables: &std::collections::HashSet<String>,
+        refused: Option<(ContractPageForm, String)>,
     ) -> Self {
-        let form = match editing {
-            Some(k) => ContractPageForm::of(&k.contract),
-            None => ContractPageForm {
+        let (refused, error) = refused.map_or((None, None), |(f, e)| (Some(f), Some(e)));
+        let form = match (refused, editing) {
+            (Some(f), _) => f,
+            (None, Some(k)) => ContractPageForm::of(&k.contract),
+            (None, None) => ContractPageForm {
                 contract: ContractForm {
                     creditor_id: likely_creditor(v)
                         .map(|id| id.to_string())
@@ -212,6 +217,7 @@ impl ContractFormView {
                 &form.consumer,
             ),
             form,
+            error,
         }
     }
 }
@@ -433,7 +439,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
     Ok(page(
-        &debtor_page(&state, &s, id, &q, NewContactView::default()).await?,
+        &debtor_page(&state, &s, id, &q, NewContactView::default(), None).await?,
     ))
 }
 
@@ -459,7 +465,31 @@ pub async fn with_contact_error(
     id: i64,
     form: NewContactView,
 ) -> Result<Response, PageError> {
-    let body = debtor_page(state, s, id, &ShowQuery::default(), form).await?;
+    let body = debtor_page(state, s, id, &ShowQuery::default(), form, None).await?;
+    let answer = (
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        axum::response::Html(crate::pages::render(&body)),
+    );
+    Ok(axum::response::IntoResponse::into_response(answer))
+}
+
+/// The debtor page with a refused contract form, answered 422.
+pub async fn with_contract_error(
+    state: &AppState,
+    s: &UserSession,
+    id: i64,
+    form: ContractPageForm,
+    why: String,
+) -> Result<Response, PageError> {
+    let body = debtor_page(
+        state,
+        s,
+        id,
+        &ShowQuery::default(),
+        NewContactView::default(),
+        Some((form, why)),
+    )
+    .await?;
     let answer = (
         axum::http::StatusCode::UNPROCESSABLE_ENTITY,
         axum::response::Html(crate::pages::render(&body)),
@@ -473,6 +503,7 @@ async fn debtor_page(
     id: i64,
     q: &ShowQuery,
     new_contact: NewContactView,
+    refused_contract: Option<(ContractPageForm, String)>,
 ) -> Result<DebtorPage, PageError> {
     let state = state.clone();
     let p = &s.0.principal;
@@ -513,9 +544,16 @@ async fn debtor_page(
             .into_iter()
             .map(|c| (c.id, c.name))
             .collect();
-        let editing = q
-            .contract()
-            .and_then(|cid| v.contracts.iter().find(|k| k.contract.id == cid));
+        // A refused form changing a recorded contract keeps it fixed.
+        let editing = match &refused_contract {
+            Some((f, _)) => v.contracts.iter().find(|k| {
+                k.contract.creditor_id.to_string() == f.contract.creditor_id.trim()
+                    && k.contract.number == f.contract.number.trim()
+            }),
+            None => q
+                .contract()
+                .and_then(|cid| v.contracts.iter().find(|k| k.contract.id == cid)),
+        };
         let tables = crate::pages::indices::table_names(&state, s).await?;
         Some(ContractFormView::new(
             s.0.csrf_token.clone(),
@@ -523,6 +561,7 @@ async fn debtor_page(
             &v,
             editing,
             &tables,
+            refused_contract,
         ))
     } else {
         None
