@@ -1379,6 +1379,26 @@ pub async fn aging_and_debtor_pages(db: Db) {
         "{table}"
     );
     assert_eq!(table.matches("R$ 450,00").count(), 2, "{table}");
+    // Each carteira's total updated to the data-base, and theirs together
+    // as the page's own total row says.
+    assert!(
+        table.contains("<th class=\"num\">Atualizado em 15/03/2026</th>"),
+        "{table}"
+    );
+    let page_updated = html
+        .split("<table id=\"aging\">")
+        .nth(1)
+        .and_then(|t| t.split("<tfoot>").nth(1))
+        .and_then(|f| f.split("</tr>").next())
+        .and_then(|r| r.rsplit("<th class=\"num\">").next())
+        .map(|c| c.trim_end_matches("</th>").to_owned())
+        .unwrap_or_else(|| panic!("{html}"));
+    assert!(page_updated.starts_with("R$ "), "{page_updated}");
+    let carteiras_foot = table.split("<tfoot>").nth(1).unwrap();
+    assert!(
+        carteiras_foot.contains(&format!("<th class=\"num\">{page_updated}</th>")),
+        "{page_updated}: {carteiras_foot}"
+    );
     let foot = table
         .split("<tfoot>")
         .nth(1)

@@ -375,6 +375,8 @@ pub struct CreditorLine {
     pub name: String,
     pub open: Vec<String>,
     pub total: String,
+    /// The whole open balance updated to the as-of date.
+    pub updated: String,
 }
 
 pub(crate) fn query_string(q: &AgingQuery) -> String {
@@ -519,6 +521,7 @@ pub async fn aging(
                     .map(|(_, t)| format::money(t.open_balance))
                     .collect(),
                 total: format::money(c.report.total().open_balance),
+                updated: format::money(c.report.total().updated_amount),
             })
             .collect(),
     }))
