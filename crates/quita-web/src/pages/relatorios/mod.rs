@@ -637,8 +637,9 @@ pub fn aging_xlsx(
     wb.save_to_buffer().map_err(internal)
 }
 
-/// The "Por carteira" sheet: each creditor's open balance per bucket, and
-/// the total (`report`, the sum of `per`).
+/// The "Por carteira" sheet: each creditor's open balance per bucket, its
+/// total and its total updated to the data-base, and the total line
+/// (`report`, the sum of `per`), as the page shows them.
 fn per_creditor_sheet(
     wb: &mut rust_xlsxwriter::Workbook,
     report: &AgingReport,
@@ -657,6 +658,13 @@ fn per_creditor_sheet(
         last = col(c + 2);
     }
     ws.write_string_with_format(0, last, "Total", bold)?;
+    let updated = last + 1;
+    ws.write_string_with_format(
+        0,
+        updated,
+        format!("Atualizado em {}", format::civil(report.as_of())),
+        bold,
+    )?;
     let lines = per
         .iter()
         .map(|c| (c.name.as_str(), &c.report))
@@ -667,9 +675,10 @@ fn per_creditor_sheet(
             ws.write_number_with_format(r, col(c + 1), cell_money(t.open_balance), brl)?;
         }
         ws.write_number_with_format(r, last, cell_money(rep.total().open_balance), brl)?;
+        ws.write_number_with_format(r, updated, cell_money(rep.total().updated_amount), brl)?;
     }
     ws.set_column_width(0, 30)?;
-    for c in 1..=last {
+    for c in 1..=updated {
         ws.set_column_width(c, 16)?;
     }
     Ok(())
@@ -764,7 +773,9 @@ mod tests {
         let per = |id: i64, name: &str, bucket: usize, c: i64| {
             let mut report =
                 AgingReport::new(jiff::civil::date(2026, 3, 15), AgingBuckets::default());
-            report.add_totals(bucket, t(c)).unwrap();
+            let mut totals = t(c);
+            totals.updated_amount = Money::from_centavos(c + 100);
+            report.add_totals(bucket, totals).unwrap();
             quita_app::portfolio::aging::CreditorAging {
                 creditor_id: id,
                 name: name.into(),
@@ -782,7 +793,7 @@ mod tests {
         assert_eq!(book.sheet_names(), ["Aging", "Por carteira"]);
         let sheet = book.worksheet_range("Por carteira").unwrap();
         let row = |r: u32| -> Vec<String> {
-            (0..9)
+            (0..10)
                 .map(|c| match sheet.get_value((r, c)) {
                     Some(Data::String(s)) => s.clone(),
                     Some(Data::Float(f)) => format!("{f}"),
@@ -792,9 +803,13 @@ mod tests {
         };
         assert_eq!(row(0)[..3], ["Carteira", "A vencer", "1 a 30 dias"]);
         assert_eq!(row(0)[8], "Total");
+        assert_eq!(row(0)[9], "Atualizado em 15/03/2026");
         assert_eq!(row(1)[..3], ["Loja A", "0", "100"]);
+        assert_eq!(row(1)[9], "101");
         assert_eq!((row(2)[0].as_str(), row(2)[3].as_str()), ("Loja B", "50"));
+        assert_eq!(row(2)[9], "51");
         assert_eq!((row(3)[0].as_str(), row(3)[8].as_str()), ("Total", "150"));
+        assert_eq!(row(3)[9], "150");
     }
 
     /// With up to 7 buckets the text is 12 units high on one line; with 12
