@@ -131,25 +131,22 @@ pub fn decimal_max(d: impl std::fmt::Display, places: usize) -> String {
 /// A date typed by a person: `dd/mm/aaaa` or ISO `aaaa-mm-dd`, years 1900
 /// to 2199 — the rule of the import and the CLI, so `1/6/26` is refused
 /// rather than read as the year 26.
-pub fn parse_date(raw: &str) -> Option<jiff::civil::Date> {
-    quita_core::import_row::parse_date(raw).ok()
-}
+pub use quita_core::import_row::{DateError, parse_date};
 
 /// What to tell a person whose date [`parse_date`] refused, in pt-BR: the
 /// form to use, or that the day does not exist (31/02).
-pub fn date_problem(raw: &str) -> &'static str {
-    use quita_core::import_row::DateError;
-    match quita_core::import_row::parse_date(raw) {
-        Err(DateError::NoSuchDay) => "esse dia não existe no calendário",
-        _ => "use dd/mm/aaaa, com o ano em 4 dígitos",
+pub fn date_problem(e: DateError) -> &'static str {
+    match e {
+        DateError::NoSuchDay => "esse dia não existe no calendário",
+        DateError::Format | DateError::Year => "use dd/mm/aaaa, com o ano em 4 dígitos",
     }
 }
 
 /// The same for programs (the API), in English.
-pub fn date_problem_en(raw: &str) -> String {
-    match quita_core::import_row::parse_date(raw) {
-        Err(e @ quita_core::import_row::DateError::NoSuchDay) => format!("{e}: {raw}"),
-        _ => "expected a date such as 2026-03-15".to_owned(),
+pub fn date_problem_en(e: DateError, raw: &str) -> String {
+    match e {
+        DateError::NoSuchDay => format!("{e}: {raw}"),
+        DateError::Format | DateError::Year => "expected a date such as 2026-03-15".to_owned(),
     }
 }
 
@@ -272,11 +269,11 @@ mod tests {
         assert_eq!(audit_action("login"), "Entrou no sistema");
         let d = jiff::civil::date(2026, 3, 5);
         assert_eq!(civil(d), "05/03/2026");
-        assert_eq!(parse_date("05/03/2026"), Some(d));
-        assert_eq!(parse_date("2026-03-05"), Some(d));
-        assert_eq!(parse_date("32/03/2026"), None);
+        assert_eq!(parse_date("05/03/2026"), Ok(d));
+        assert_eq!(parse_date("2026-03-05"), Ok(d));
+        assert_eq!(parse_date("32/03/2026"), Err(DateError::NoSuchDay));
         for two_digit_or_far in ["1/6/26", "01/06/0026", "9999-12-31", "1800-01-01"] {
-            assert_eq!(parse_date(two_digit_or_far), None, "{two_digit_or_far}");
+            assert!(parse_date(two_digit_or_far).is_err(), "{two_digit_or_far}");
         }
         assert_eq!(decimal("2.50"), "2,5");
         assert_eq!(decimal("1"), "1");

@@ -11,7 +11,6 @@ use quita_app::{AppError, portfolio::contracts::SaveContract};
 use quita_core::{
     charge_policy::{CorrectionIndex, InterestMode},
     contract::{ContractKind, ContractTerms},
-    import_row::parse_date,
     rate::Percent,
     role::Role,
 };
@@ -62,11 +61,8 @@ impl ContractForm {
             .map_err(|_| AppError::invalid("kind", "tipo de contrato desconhecido"))?;
         let starts_on = match self.starts_on.trim() {
             "" => None,
-            raw => Some(parse_date(raw).map_err(|_| {
-                AppError::invalid(
-                    "starts_on",
-                    format!("início: {}", format::date_problem(raw)),
-                )
+            raw => Some(format::parse_date(raw).map_err(|e| {
+                AppError::invalid("starts_on", format!("início: {}", format::date_problem(e)))
             })?),
         };
         let grace_days = grace_days_field(&self.grace_days)?;

@@ -87,7 +87,7 @@ async fn resolve(
     let as_of = match given(as_of) {
         Some(raw) => Some(
             format::parse_date(&raw)
-                .ok_or_else(|| AppError::invalid("as_of", format::date_problem_en(&raw)))?,
+                .map_err(|e| AppError::invalid("as_of", format::date_problem_en(e, &raw)))?,
         ),
         None => None,
     };

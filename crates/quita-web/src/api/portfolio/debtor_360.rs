@@ -248,7 +248,7 @@ pub(super) async fn date_or_today(
 ) -> Result<jiff::civil::Date, ApiError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         Some(raw) => Ok(format::parse_date(raw)
-            .ok_or_else(|| AppError::invalid("on", format::date_problem_en(raw)))?),
+            .map_err(|e| AppError::invalid("on", format::date_problem_en(e, raw)))?),
         None => Ok(state.app.today_for(p).await?),
     }
 }

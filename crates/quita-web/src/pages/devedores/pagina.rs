@@ -400,13 +400,13 @@ impl ShowQuery {
         match self.em.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
             None => (today, None),
             Some(raw) => match format::parse_date(raw) {
-                Some(d) => (d, None),
-                None => (
+                Ok(d) => (d, None),
+                Err(e) => (
                     today,
                     Some(format!(
                         "Data “{}” inválida: {}. Os valores estão atualizados para hoje.",
                         raw.chars().take(20).collect::<String>(),
-                        format::date_problem(raw)
+                        format::date_problem(e)
                     )),
                 ),
             },

@@ -147,13 +147,13 @@ pub(crate) async fn query_of(
     };
     let as_of = match f.data_base.trim() {
         "" => None,
-        raw => Some(format::parse_date(raw).ok_or_else(|| {
+        raw => Some(format::parse_date(raw).map_err(|e| {
             AppError::invalid(
                 "data_base",
                 format!(
                     "Data-base “{}” inválida: {}.",
                     raw.chars().take(20).collect::<String>(),
-                    format::date_problem(raw)
+                    format::date_problem(e)
                 ),
             )
         })?),
