@@ -203,7 +203,8 @@ pub async fn save(
         Ok(row) => row,
         Err(AppError::Invalid { message, .. }) => {
             let why = format!("Contrato não registrado: {message}");
-            return super::devedores::with_contract_error(&state, &s, debtor_id, f, why).await;
+            let refused = super::devedores::RefusedForm::Contract(f, why);
+            return super::devedores::with_refused_form(&state, &s, debtor_id, refused).await;
         }
         Err(e) => return Err(e.into()),
     };

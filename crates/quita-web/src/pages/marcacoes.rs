@@ -259,7 +259,8 @@ pub async fn add_contact(
                 source: f.source.clone(),
                 error: Some(format!("Contato não adicionado: {message}.")),
             };
-            return super::devedores::with_contact_error(&state, &s, id, view).await;
+            let refused = super::devedores::RefusedForm::Contact(view);
+            return super::devedores::with_refused_form(&state, &s, id, refused).await;
         }
         Err(e) => return Err(e.into()),
     };

@@ -438,9 +438,7 @@ pub async fn show(
     PageQuery(q): PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    Ok(page(
-        &debtor_page(&state, &s, id, &q, NewContactView::default(), None).await?,
-    ))
+    Ok(page(&debtor_page(&state, &s, id, &q, None).await?))
 }
 
 /// What the "Adicionar contato" form shows: blank, or what was sent with
@@ -458,38 +456,23 @@ pub struct NewContactView {
     pub error: Option<String>,
 }
 
-/// The debtor page with a refused "Adicionar contato" form, answered 422.
-pub async fn with_contact_error(
-    state: &AppState,
-    s: &UserSession,
-    id: i64,
-    form: NewContactView,
-) -> Result<Response, PageError> {
-    let body = debtor_page(state, s, id, &ShowQuery::default(), form, None).await?;
-    let answer = (
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-        axum::response::Html(crate::pages::render(&body)),
-    );
-    Ok(axum::response::IntoResponse::into_response(answer))
+/// A form of the debtor page that was refused: it comes back on the page,
+/// filled in with what was sent, saying why.
+pub enum RefusedForm {
+    /// "Adicionar contato" (its view carries the reason).
+    Contact(NewContactView),
+    /// "Registrar contrato", and why.
+    Contract(ContractPageForm, String),
 }
 
-/// The debtor page with a refused contract form, answered 422.
-pub async fn with_contract_error(
+/// The debtor page with a refused form, answered 422.
+pub async fn with_refused_form(
     state: &AppState,
     s: &UserSession,
     id: i64,
-    form: ContractPageForm,
-    why: String,
+    form: RefusedForm,
 ) -> Result<Response, PageError> {
-    let body = debtor_page(
-        state,
-        s,
-        id,
-        &ShowQuery::default(),
-        NewContactView::default(),
-        Some((form, why)),
-    )
-    .await?;
+    let body = debtor_page(state, s, id, &ShowQuery::default(), Some(form)).await?;
     let answer = (
         axum::http::StatusCode::UNPROCESSABLE_ENTITY,
         axum::response::Html(crate::pages::render(&body)),
@@ -502,10 +485,13 @@ async fn debtor_page(
     s: &UserSession,
     id: i64,
     q: &ShowQuery,
-    new_contact: NewContactView,
-    refused_contract: Option<(ContractPageForm, String)>,
+    refused: Option<RefusedForm>,
 ) -> Result<DebtorPage, PageError> {
-    let state = state.clone();
+    let (new_contact, refused_contract) = match refused {
+        Some(RefusedForm::Contact(view)) => (view, None),
+        Some(RefusedForm::Contract(form, why)) => (NewContactView::default(), Some((form, why))),
+        None => (NewContactView::default(), None),
+    };
     let p = &s.0.principal;
     p.require(Role::Agent)?;
     let before = q.before()?;
