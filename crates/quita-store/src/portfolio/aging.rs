@@ -122,7 +122,7 @@ pub async fn groups_split_above(
     scope: &AgingScope,
     split_above: u64,
 ) -> Result<Vec<AgingGroup>> {
-    let rows = match split_point(db, org_id, scope, split_above).await? {
+    let mut groups = match split_point(db, org_id, scope, split_above).await? {
         Some(at) => {
             let (before, from, partly) = tokio::try_join!(
                 part_rows(db, org_id, scope, Part::OpenBefore(at)),
@@ -133,25 +133,21 @@ pub async fn groups_split_above(
         }
         None => part_rows(db, org_id, scope, Part::Whole).await?,
     };
-    let mut merged: Vec<AgingGroup> = Vec::with_capacity(rows.len());
-    let mut at: std::collections::HashMap<(i64, i64, i64), usize> =
-        std::collections::HashMap::with_capacity(rows.len());
-    for g in rows {
-        match at.get(&(g.creditor_id, g.due_day, g.adjusted_due_day)) {
-            Some(&i) => {
-                let m = &mut merged[i];
-                m.count += g.count;
-                m.original_amount += g.original_amount;
-                m.open_balance += g.open_balance;
-            }
-            None => {
-                at.insert((g.creditor_id, g.due_day, g.adjusted_due_day), merged.len());
-                merged.push(g);
-            }
+    // The statuses of one (creditor, due date) come apart, and so may a
+    // group split between two parts: sorted by the key, equal neighbours
+    // are added together.
+    let key = |g: &AgingGroup| (g.creditor_id, g.due_day, g.adjusted_due_day);
+    groups.sort_unstable_by_key(key);
+    groups.dedup_by(|next, kept| {
+        let same = key(next) == key(kept);
+        if same {
+            kept.count += next.count;
+            kept.original_amount += next.original_amount;
+            kept.open_balance += next.open_balance;
         }
-    }
-    merged.sort_unstable_by_key(|g| (g.creditor_id, g.due_day, g.adjusted_due_day));
-    Ok(merged)
+        same
+    });
+    Ok(groups)
 }
 
 /// Which receivables one query of [`groups`] reads.
