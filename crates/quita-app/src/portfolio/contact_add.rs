@@ -7,8 +7,9 @@
 //! the value (personal data).
 
 use quita_core::{
-    contact::{Cep, ContactKind, ContactSource, Phone, PostalAddress, Uf},
+    contact::{Cep, ContactKind, ContactSource, ContactValue, Phone, PostalAddress, Uf},
     email::Email,
+    import_row::parse_city,
     role::Role,
 };
 use quita_store::{
@@ -130,31 +131,19 @@ fn new_contact(input: &ContactInput, now: jiff::Timestamp) -> AppResult<NewConta
         return Err(AppError::invalid("whatsapp", "só um telefone tem WhatsApp"));
     }
     let raw = input.value.trim();
-    let base = |kind: &'static str, value: String| NewContact {
-        debtor_id: 0,
-        kind,
-        value,
-        whatsapp: false,
-        workplace: input.workplace,
-        uf: None,
-        city: None,
-        cep: None,
-        source: source.as_str().to_owned(),
-        source_date: now,
-    };
-    Ok(match kind {
+    let (value, whatsapp) = match kind {
         ContactKind::Phone => {
             let p = Phone::parse(raw).map_err(|e| {
                 AppError::invalid("value", format!("telefone inválido: {}", phone_problem(&e)))
             })?;
-            NewContact {
-                whatsapp: input.whatsapp.unwrap_or(p.is_mobile()),
-                ..base("phone", p.e164())
-            }
+            (
+                ContactValue::Phone(p),
+                input.whatsapp.unwrap_or(p.is_mobile()),
+            )
         }
         ContactKind::Email => {
             let e = Email::parse(raw).map_err(|_| AppError::invalid("value", "e-mail inválido"))?;
-            base("email", e.as_str().to_owned())
+            (ContactValue::Email(e), false)
         }
         ContactKind::Address => {
             let uf = uf
@@ -165,20 +154,59 @@ fn new_contact(input: &ContactInput, now: jiff::Timestamp) -> AppResult<NewConta
                 .map(|c| Cep::parse(&c))
                 .transpose()
                 .map_err(|_| AppError::invalid("cep", "CEP inválido (8 dígitos)"))?;
+            // The city as the enrichment reads it (no control characters).
+            let city = city
+                .map(|c| parse_city(&c))
+                .transpose()
+                .map_err(|_| AppError::invalid("city", "cidade inválida (até 100 caracteres)"))?
+                .flatten();
             let a = PostalAddress::new(raw, city.as_deref(), uf, cep).map_err(|_| {
                 AppError::invalid(
                     "value",
                     "endereço: informe rua e número, até 200 caracteres",
                 )
             })?;
-            NewContact {
-                uf: a.uf().map(|u| u.as_str().to_owned()),
-                city: a.city().map(str::to_owned),
-                cep: a.cep().map(|c| c.digits()),
-                ..base("address", a.line().to_owned())
-            }
+            (ContactValue::Address(a), false)
         }
-    })
+    };
+    Ok(contact_row(&value, whatsapp, input.workplace, &source, now))
+}
+
+/// The row that stores a contact (debtor still 0): a phone in E.164 with
+/// its WhatsApp flag, an e-mail, an address with its UF, city and CEP.
+/// Shared with the enrichment import, so both store a value alike.
+pub(super) fn contact_row(
+    value: &ContactValue,
+    whatsapp: bool,
+    workplace: bool,
+    source: &ContactSource,
+    now: jiff::Timestamp,
+) -> NewContact {
+    let base = |kind: &'static str, value: String| NewContact {
+        debtor_id: 0,
+        kind,
+        value,
+        whatsapp: false,
+        workplace,
+        uf: None,
+        city: None,
+        cep: None,
+        source: source.as_str().to_owned(),
+        source_date: now,
+    };
+    match value {
+        ContactValue::Phone(p) => NewContact {
+            whatsapp,
+            ..base("phone", p.e164())
+        },
+        ContactValue::Email(e) => base("email", e.as_str().to_owned()),
+        ContactValue::Address(a) => NewContact {
+            uf: a.uf().map(|u| u.as_str().to_owned()),
+            city: a.city().map(str::to_owned),
+            cep: a.cep().map(|c| c.digits()),
+            ..base("address", a.line().to_owned())
+        },
+    }
 }
 
 /// Why a phone was refused, in pt-BR.
@@ -267,6 +295,11 @@ mod tests {
             ..input("phone", "(81) 99876-5432")
         };
         assert_eq!(field(new_contact(&city_on_phone, now)), "city");
+        let bell_in_city = ContactInput {
+            city: Some("Rec\u{7}ife".into()),
+            ..input("address", "Rua A, 1")
+        };
+        assert_eq!(field(new_contact(&bell_in_city, now)), "city");
         let wa = ContactInput {
             whatsapp: Some(true),
             ..input("email", "a@b.com.br")

@@ -13,6 +13,8 @@ use quita_core::{
 };
 use quita_store::portfolio::contacts::NewContact;
 
+use super::contact_add::contact_row;
+
 use super::{
     enrichment::EnrichmentOutcome,
     import::{RowProblem, file_problem, note_problem},
@@ -281,51 +283,22 @@ fn parse_row(
     }
 
     let mut out = Vec::new();
-    let base = |kind: &'static str, value: String| NewContact {
-        debtor_id: 0,
-        kind,
-        value,
-        whatsapp: false,
-        workplace,
-        uf: None,
-        city: None,
-        cep: None,
-        source: source.as_str().to_owned(),
-        source_date: now,
-    };
-    let domain = |value: ContactValue, whatsapp: bool| {
-        let mut c = Contact::new(value, source.clone(), collected_on);
-        let _ = c.set_whatsapp(whatsapp);
-        c.set_workplace(workplace);
-        c
+    let mut push = |value: ContactValue, whatsapp: bool| {
+        let row = contact_row(&value, whatsapp, workplace, &source, now);
+        let mut contact = Contact::new(value, source.clone(), collected_on);
+        let _ = contact.set_whatsapp(whatsapp);
+        contact.set_workplace(workplace);
+        out.push(Incoming { contact, row });
     };
     for p in phones {
         // Like the receivables import: a mobile is WhatsApp-capable unless the file says not.
-        let wa = whatsapp.unwrap_or(p.is_mobile());
-        out.push(Incoming {
-            contact: domain(ContactValue::Phone(p), wa),
-            row: NewContact {
-                whatsapp: wa,
-                ..base("phone", p.e164())
-            },
-        });
+        push(ContactValue::Phone(p), whatsapp.unwrap_or(p.is_mobile()));
     }
     if let Some(e) = email {
-        out.push(Incoming {
-            row: base("email", e.as_str().to_owned()),
-            contact: domain(ContactValue::Email(e), false),
-        });
+        push(ContactValue::Email(e), false);
     }
     if let Some(a) = address {
-        out.push(Incoming {
-            row: NewContact {
-                uf: a.uf().map(|u| u.as_str().to_owned()),
-                city: a.city().map(str::to_owned),
-                cep: a.cep().map(|c| c.digits()),
-                ..base("address", a.line().to_owned())
-            },
-            contact: domain(ContactValue::Address(a), false),
-        });
+        push(ContactValue::Address(a), false);
     }
     Ok(Row {
         line,
