@@ -540,7 +540,7 @@ async fn debtor_page(
                 .contract()
                 .and_then(|cid| v.contracts.iter().find(|k| k.contract.id == cid)),
         };
-        let tables = crate::pages::indices::table_names(&state, s).await?;
+        let tables = crate::pages::indices::table_names(state, s).await?;
         Some(ContractFormView::new(
             s.0.csrf_token.clone(),
             creditors,
@@ -595,7 +595,7 @@ async fn debtor_page(
         },
         id: d.id,
         contract_form,
-        layout: Some(Layout::new(&state, &s.0, "/devedores").await?),
+        layout: Some(Layout::new(state, &s.0, "/devedores").await?),
         name: d.name.clone(),
         kind: kind_label(&d.kind),
         document_masked: masked(&d.document),
