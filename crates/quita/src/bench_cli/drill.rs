@@ -7,12 +7,12 @@
 use std::{collections::HashSet, process::ExitCode, time::Instant};
 
 use anyhow::{Context, bail};
-use quita_app::portfolio::aging::AgingQuery;
-use quita_core::aging::AgingBuckets;
 use quita_store::DatabaseUrl;
 use serde_json::json;
 
-use super::portfolio::{Timings, as_of, backend_name, bench_org, connect, round3, runtime};
+use super::portfolio::{
+    Timings, backend_name, bench_org, connect, finish, round3, runtime, todays_aging,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct DrillBenchArgs {
@@ -33,12 +33,7 @@ pub fn run(args: DrillBenchArgs) -> anyhow::Result<ExitCode> {
     let report = runtime()?.block_on(async {
         let app = connect(&url).await?;
         let org = bench_org(&app).await?;
-        let q = AgingQuery {
-            creditor_id: None,
-            debtor_id: None,
-            as_of: as_of(),
-            buckets: AgingBuckets::default(),
-        };
+        let q = todays_aging();
         let aging = app.aging(org, &q).await?;
         let counts: Vec<u64> = aging.rows().map(|(_, t)| t.count).collect();
         let mut buckets = Vec::new();
@@ -90,8 +85,5 @@ pub fn run(args: DrillBenchArgs) -> anyhow::Result<ExitCode> {
             "buckets": buckets,
         }))
     })?;
-    crate::output::print(args.json, &report, || {
-        serde_json::to_string_pretty(&report).unwrap_or_default()
-    })?;
-    Ok(ExitCode::SUCCESS)
+    finish(args.json, &report)
 }

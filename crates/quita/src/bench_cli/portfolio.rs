@@ -228,10 +228,7 @@ pub fn import(args: ImportBenchArgs) -> anyhow::Result<ExitCode> {
         let _ = std::fs::remove_dir_all(&scratch);
     }
     let report = report?;
-    crate::output::print(args.json, &report, || {
-        serde_json::to_string_pretty(&report).unwrap_or_default()
-    })?;
-    Ok(ExitCode::SUCCESS)
+    finish(args.json, &report)
 }
 
 pub(super) fn backend_name(url: &DatabaseUrl) -> &'static str {
@@ -264,6 +261,26 @@ impl Timings {
     }
 }
 
+/// The aging every benchmark reads: all creditors, default buckets, on
+/// the portfolio's day.
+pub(super) fn todays_aging() -> AgingQuery {
+    AgingQuery {
+        creditor_id: None,
+        debtor_id: None,
+        as_of: as_of(),
+        buckets: AgingBuckets::default(),
+    }
+}
+
+/// Prints a benchmark's report (one JSON line with `--json`, else
+/// indented) and ends well.
+pub(super) fn finish(json: bool, report: &serde_json::Value) -> anyhow::Result<ExitCode> {
+    crate::output::print(json, report, || {
+        serde_json::to_string_pretty(report).unwrap_or_default()
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(super) async fn bench_org(app: &App) -> anyhow::Result<i64> {
     Ok(app
         .find_org(BENCH_SLUG)
@@ -277,12 +294,7 @@ pub fn aging(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
     let report = runtime()?.block_on(async {
         let app = connect(&url).await?;
         let org = bench_org(&app).await?;
-        let q = AgingQuery {
-            creditor_id: None,
-            debtor_id: None,
-            as_of: as_of(),
-            buckets: AgingBuckets::default(),
-        };
+        let q = todays_aging();
         let mut times = Vec::new();
         let mut count = 0;
         for _ in 0..args.repeat.max(1) {
@@ -300,10 +312,7 @@ pub fn aging(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
             "target_ms": 300,
         }))
     })?;
-    crate::output::print(args.json, &report, || {
-        serde_json::to_string_pretty(&report).unwrap_or_default()
-    })?;
-    Ok(ExitCode::SUCCESS)
+    finish(args.json, &report)
 }
 
 /// Search terms of the kinds a user types, taken from the head of the same
@@ -435,8 +444,5 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
             "target_ms": 50,
         }))
     })?;
-    crate::output::print(args.json, &report, || {
-        serde_json::to_string_pretty(&report).unwrap_or_default()
-    })?;
-    Ok(ExitCode::SUCCESS)
+    finish(args.json, &report)
 }
