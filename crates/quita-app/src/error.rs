@@ -15,6 +15,14 @@ pub enum AppError {
     },
     #[error("not found")]
     NotFound,
+    /// A field names a record the caller cannot see: which field and what
+    /// it named (answered as not found, never saying whether it exists
+    /// elsewhere).
+    #[error("{field}: {message}")]
+    Absent {
+        field: &'static str,
+        message: String,
+    },
     #[error("authentication required")]
     Unauthenticated,
     #[error("e-mail or password is wrong")]
@@ -42,7 +50,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Invalid { .. } => "invalid_input",
-            AppError::NotFound => "not_found",
+            AppError::NotFound | AppError::Absent { .. } => "not_found",
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad_credentials",
             AppError::Throttled { .. } => "too_many_attempts",

@@ -30,7 +30,7 @@ pub struct Problem {
 pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::NotFound | AppError::Absent { .. } => StatusCode::NOT_FOUND,
         AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
         AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden => StatusCode::FORBIDDEN,
@@ -84,7 +84,9 @@ impl IntoResponse for ApiError {
             );
         }
         let field = match &self.0 {
-            AppError::Invalid { field, .. } => Some((*field).to_owned()),
+            AppError::Invalid { field, .. } | AppError::Absent { field, .. } => {
+                Some((*field).to_owned())
+            }
             _ => None,
         };
         problem(status, self.0.code(), self.0.to_string(), field)
@@ -105,7 +107,9 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = status_of(&self.0);
         let message = match &self.0 {
-            AppError::NotFound => "Página ou registro não encontrado.".to_owned(),
+            AppError::NotFound | AppError::Absent { .. } => {
+                "Página ou registro não encontrado.".to_owned()
+            }
             AppError::Forbidden => "Seu perfil não tem permissão para esta ação.".to_owned(),
             AppError::Unauthenticated => "Entre novamente para continuar.".to_owned(),
             AppError::Internal(e) => {

@@ -671,12 +671,18 @@ pub async fn portfolio_api(db: Db) {
         post(&sup, "", good_csv()).await.unwrap().status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    assert_eq!(
-        post(&sup, "creditor=999999", good_csv())
-            .await
+    // None of the organization's: 404 naming the field and the value.
+    let res = post(&sup, "creditor=999999", good_csv()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let problem = res.json::<Value>().await.unwrap();
+    assert_eq!(problem["field"], "creditor", "{problem}");
+    assert_eq!(problem["code"], "not_found", "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
             .unwrap()
-            .status(),
-        StatusCode::NOT_FOUND
+            .contains("no creditor \"999999\""),
+        "{problem}"
     );
     // A value that names no creditor at all: 422 saying why.
     for query in ["creditor=abc", "creditor=11.111.111%2F1111-11"] {

@@ -122,13 +122,20 @@ pub async fn creditor(
 
 /// A creditor named in a query parameter or body field: a value that names
 /// no creditor at all (`abc`, a CNPJ with a wrong check digit) is a 422
-/// saying why; one that names none of the organization's is a 404.
+/// saying why; one that names none of the organization's is a 404 naming
+/// the field and the value.
 pub(super) async fn creditor_named(
     state: &AppState,
     org_id: i64,
     raw: &str,
 ) -> Result<Creditor, ApiError> {
-    Ok(state.app.find_creditor(org_id, raw).await?)
+    match state.app.find_creditor(org_id, raw).await {
+        Err(AppError::NotFound) => Err(ApiError(AppError::Absent {
+            field: "creditor",
+            message: format!("no creditor {:?} in this organization", raw.trim()),
+        })),
+        other => Ok(other?),
+    }
 }
 
 /// A creditor named in the path: anything that is not one of the
