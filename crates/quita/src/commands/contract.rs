@@ -189,6 +189,9 @@ pub async fn run(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The API's contract document (`terms`: what the contract agrees, null
+/// when it follows the creditor) plus `effective`: each term in force and
+/// where it comes from.
 fn contract_json(c: &ContractRow, effective: &EffectiveTerms) -> Value {
     json!({
         "id": c.id,
@@ -198,7 +201,7 @@ fn contract_json(c: &ContractRow, effective: &EffectiveTerms) -> Value {
         "kind": c.kind.as_str(),
         "product": c.product,
         "starts_on": c.starts_on.map(|d| d.to_string()),
-        "agreed": c.terms,
+        "terms": c.terms,
         "effective": effective,
     })
 }

@@ -28,7 +28,7 @@ fn contract_terms_from_the_shell() {
         .iter()
         .find(|c| c["number"] == "CRD-2025-0001")
         .unwrap_or_else(|| panic!("{before}"));
-    assert_eq!(imported["agreed"], serde_json::Value::Null, "{imported}");
+    assert_eq!(imported["terms"], serde_json::Value::Null, "{imported}");
     assert_eq!(imported["effective"]["late_fine"]["origin"], "creditor");
 
     // `contract save` for the creditor, a debtor and a number, then `extra`.
@@ -61,6 +61,9 @@ fn contract_terms_from_the_shell() {
         ],
     ));
     assert_eq!(saved["id"], imported["id"], "same contract: {saved}");
+    // `terms` as the API gives them: what the contract agrees.
+    assert_eq!(saved["terms"]["grace_days"], 5, "{saved}");
+    assert_eq!(saved["terms"]["late_fine"], serde_json::Value::Null);
     let e = &saved["effective"];
     assert_eq!(
         e["default_interest_monthly"]["origin"], "contract",
