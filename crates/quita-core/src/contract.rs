@@ -21,15 +21,17 @@ pub enum ContractKind {
     Recurring,
 }
 
+/// Why a contract cannot be recorded; the number's messages are pt-BR, as
+/// the pages, the API and the CLI show them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContractError {
     #[error("unknown contract kind {0:?} (use one_off, installment_plan or recurring)")]
     Kind(String),
-    #[error("contract number is empty")]
+    #[error("número do contrato em branco")]
     EmptyNumber,
-    #[error("contract number is longer than 60 characters")]
+    #[error("número do contrato com mais de 60 caracteres")]
     NumberTooLong,
-    #[error("contract number contains a control character")]
+    #[error("número do contrato com caractere de controle")]
     NumberControl,
     #[error("contract ends before it starts")]
     EndsBeforeStart,
@@ -147,6 +149,31 @@ impl ContractTerms {
             self.default_interest_monthly,
             self.collection_fee,
         )
+    }
+
+    /// [`validate`](Self::validate), and under the creditor's policy: a
+    /// contract that agrees a fine, or a consumer relation, may not make a
+    /// consumer fine above the cap (CDC art. 52, § 1º). Refused rather than
+    /// capped, as a creditor's policy is, so that what the contract shows is
+    /// what is charged. A fine above the cap that only the creditor's
+    /// (older) policy brings is not the contract's doing and is capped.
+    pub fn validate_under(
+        &self,
+        creditor: &crate::charge_policy::ChargePolicy,
+    ) -> Result<(), crate::charge_policy::ChargePolicyError> {
+        self.validate()?;
+        let consumer = self.consumer_relation.unwrap_or(creditor.consumer_relation);
+        let fine = self.late_fine.unwrap_or(creditor.late_fine);
+        let contract_says = self.late_fine.is_some() || self.consumer_relation == Some(true);
+        if contract_says && consumer && fine > creditor.consumer_fine_cap {
+            return Err(
+                crate::charge_policy::ChargePolicyError::ConsumerFineAboveCap {
+                    fine,
+                    cap: creditor.consumer_fine_cap,
+                },
+            );
+        }
+        Ok(())
     }
 }
 
@@ -284,6 +311,50 @@ mod tests {
         assert_eq!(p.late_fine(), pct("2"));
         assert!(p.fine_capped());
         assert_eq!(p.collection_fee(), Percent::ZERO);
+    }
+
+    #[test]
+    fn a_contract_may_not_agree_a_consumer_fine_above_the_cap() {
+        use crate::charge_policy::ChargePolicyError;
+        let business = ChargePolicy {
+            consumer_relation: false,
+            ..creditor()
+        };
+        let terms = |fine: Option<&str>, consumer: Option<bool>| ContractTerms {
+            late_fine: fine.map(pct),
+            consumer_relation: consumer,
+            ..ContractTerms::default()
+        };
+        let above = Err(ChargePolicyError::ConsumerFineAboveCap {
+            fine: pct("5"),
+            cap: pct("2"),
+        });
+        // The contract's fine under a consumer creditor, or with the
+        // contract's own consumer flag: refused.
+        assert_eq!(terms(Some("5"), None).validate_under(&creditor()), above);
+        assert_eq!(
+            terms(Some("5"), Some(true)).validate_under(&business),
+            above
+        );
+        // The creditor's 10 % made consumer by the contract: refused too.
+        assert!(terms(None, Some(true)).validate_under(&business).is_err());
+        // At the cap, or not a consumer relation: saved.
+        assert_eq!(
+            terms(Some("2"), Some(true)).validate_under(&business),
+            Ok(())
+        );
+        assert_eq!(
+            terms(Some("5"), Some(false)).validate_under(&creditor()),
+            Ok(())
+        );
+        assert_eq!(terms(Some("5"), None).validate_under(&business), Ok(()));
+        // The contract says nothing of the fine: the creditor's own (older)
+        // policy above the cap is capped when charging, not refused here.
+        let interest_only = ContractTerms {
+            default_interest_monthly: Some(pct("2")),
+            ..ContractTerms::default()
+        };
+        assert_eq!(interest_only.validate_under(&creditor()), Ok(()));
     }
 
     #[test]

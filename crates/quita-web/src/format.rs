@@ -193,6 +193,7 @@ pub fn audit_action(action: &str) -> &str {
         "index_table_stored" => "Tabela de índice gravada",
         "debtor_marked" => "Alertas e marcadores do devedor alterados",
         "contact_marked" => "Contato marcado (situação, opt-out, trabalho)",
+        "contact_added" => "Contato adicionado à mão",
         "aging_bucket_exported" => "Títulos de uma faixa do aging exportados (CSV)",
         other => other,
     }
@@ -226,6 +227,8 @@ mod tests {
     #[test]
     fn every_audited_action_and_target_reads_in_portuguese() {
         for action in [
+            "aging_bucket_exported",
+            "contact_added",
             "contact_marked",
             "contacts_imported",
             "contract_saved",

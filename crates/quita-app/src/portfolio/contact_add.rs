@@ -74,6 +74,7 @@ impl App {
         let mut tx = self.db.begin_write().await?;
         let created =
             contacts::insert_new(&mut tx, who.org_id, std::slice::from_ref(&row), now).await? == 1;
+        let stored = contacts::find(&mut tx, who.org_id, debtor_id, kind, &value).await?;
         if created {
             audit::append(
                 &mut tx,
@@ -82,7 +83,7 @@ impl App {
                     actor: who.actor,
                     action: "contact_added",
                     target: Some(&format!("debtor:{debtor_id}")),
-                    details: json!({"kind": kind, "source": row.source}),
+                    details: json!({"kind": kind, "source": row.source, "contact_id": stored.id}),
                     ip: None,
                 },
                 now,
@@ -90,11 +91,6 @@ impl App {
             .await?;
         }
         tx.commit().await?;
-        let stored = contacts::list_for_debtor(&self.db, who.org_id, debtor_id)
-            .await?
-            .into_iter()
-            .find(|c| c.kind == kind && c.value == value)
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("added contact not found")))?;
         Ok(if created {
             Added::Created(stored)
         } else {
@@ -103,6 +99,9 @@ impl App {
     }
 }
 
+/// The source of a contact added by hand without one.
+pub const BY_HAND: &str = "agente";
+
 /// The row to insert (debtor still 0), or the field at fault in pt-BR.
 fn new_contact(input: &ContactInput, now: jiff::Timestamp) -> AppResult<NewContact> {
     let kind: ContactKind =
@@ -110,7 +109,7 @@ fn new_contact(input: &ContactInput, now: jiff::Timestamp) -> AppResult<NewConta
             AppError::invalid("kind", "tipo de contato: telefone, e-mail ou endereço")
         })?;
     let source = match input.source.as_deref().map(str::trim) {
-        None | Some("") => ContactSource::parse("agent"),
+        None | Some("") => ContactSource::parse(BY_HAND),
         Some(s) => ContactSource::parse(s),
     }
     .map_err(|_| AppError::invalid("source", "fonte: de 1 a 80 caracteres"))?;
@@ -248,7 +247,7 @@ mod tests {
         let now = jiff::Timestamp::UNIX_EPOCH;
         let p = new_contact(&input("phone", "(11) 91234-5678"), now).unwrap();
         assert_eq!((p.value.as_str(), p.whatsapp), ("+5511912345678", true));
-        assert_eq!(p.source, "agent");
+        assert_eq!(p.source, "agente");
         let fixed = new_contact(&input("phone", "11 3123-4567"), now).unwrap();
         assert!(!fixed.whatsapp);
         let e = new_contact(&input("email", " Maria@Example.COM "), now).unwrap();

@@ -10,7 +10,10 @@ use quita_core::{
 };
 use quita_store::{
     audit,
-    portfolio::contracts::{self, ContractRow, NewContract},
+    portfolio::{
+        contracts::{self, ContractRow, NewContract},
+        creditors,
+    },
 };
 use serde::Serialize;
 use serde_json::json;
@@ -131,6 +134,10 @@ impl App {
         let terms = c.terms.filter(|t| *t != ContractTerms::default());
         if let Some(t) = &terms {
             t.validate().map_err(|e| AppError::invalid(e.field(), e))?;
+            // Another organization's creditor is simply not found.
+            let creditor = creditors::get(&self.db, who.org_id, c.creditor_id).await?;
+            t.validate_under(&creditor.policy)
+                .map_err(|e| AppError::invalid(e.field(), e))?;
             self.require_known_table(who.org_id, t.correction.as_ref())
                 .await?;
         }

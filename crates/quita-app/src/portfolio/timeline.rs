@@ -27,14 +27,19 @@ pub struct TimelineEvent {
 }
 
 /// What happened, with the ids the 360° view can name. Serialized with
-/// its `kind` (`debtor_marked`, `contact_marked`, `contract_saved`,
-/// `receivable_closed`, `other`) beside its fields.
+/// its `kind` (`debtor_marked`, `contact_added`, `contact_marked`,
+/// `contract_saved`, `receivable_closed`, `other`) beside its fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TimelineWhat {
     DebtorMarked {
         flags: DebtorFlags,
         tags: Vec<String>,
+    },
+    /// A contact added by hand, with the source given.
+    ContactAdded {
+        contact_id: i64,
+        source: String,
     },
     /// A contact's marks as they were set: validity, the channels the
     /// debtor opted out of, and the workplace mark.
@@ -94,6 +99,10 @@ fn event(e: NamedEntry) -> TimelineEvent {
             reason: text("reason"),
             opt_out: serde_json::from_value(d["opt_out"].clone()).unwrap_or_default(),
             workplace: d["workplace"].as_bool().unwrap_or(false),
+        },
+        ("contact_added", Some(_)) if d["contact_id"].is_i64() => TimelineWhat::ContactAdded {
+            contact_id: d["contact_id"].as_i64().unwrap_or_default(),
+            source: text("source").unwrap_or_default(),
         },
         ("contract_saved", Some(contract_id)) => TimelineWhat::ContractSaved { contract_id },
         ("receivable_closed", Some(receivable_id)) => {

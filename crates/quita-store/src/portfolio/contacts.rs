@@ -291,6 +291,27 @@ pub async fn get(tx: &mut Tx, org_id: i64, debtor_id: i64, id: i64) -> Result<Co
     row.map(Into::into).ok_or(StoreError::NotFound)
 }
 
+/// The debtor's contact of this kind and value, read inside the caller's
+/// transaction (the row [`insert_new`] just added, or the one it found).
+pub async fn find(
+    tx: &mut Tx,
+    org_id: i64,
+    debtor_id: i64,
+    kind: &str,
+    value: &str,
+) -> Result<ContactRow> {
+    const SQL: &str = "SELECT id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, invalid_reason, opt_out \
+         FROM contacts WHERE org_id = $1 AND debtor_id = $2 AND kind = $3 AND value = $4";
+    let row: Option<Row> = on_tx!(tx, |t| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(debtor_id)
+        .bind(kind)
+        .bind(value)
+        .fetch_optional(&mut **t)
+        .await)?;
+    row.map(Into::into).ok_or(StoreError::NotFound)
+}
+
 /// Applies `change` to the contact `id` of the debtor `debtor_id` of
 /// `org_id`; a contact of another debtor or organization is not found.
 pub async fn change(

@@ -548,8 +548,25 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
     contacts::change(&mut tx, a.id, maria, phone.id, &wrong, at(90))
         .await
         .unwrap();
-    // Read back inside the same transaction, before the commit.
+    // Read back inside the same transaction, before the commit, by id and
+    // by kind and value; through another debtor or organization, not found.
     let seen = contacts::get(&mut tx, a.id, maria, phone.id).await.unwrap();
+    assert_eq!(
+        contacts::find(&mut tx, a.id, maria, &phone.kind, &phone.value)
+            .await
+            .unwrap(),
+        seen
+    );
+    for (org_id, debtor_id, kind) in [
+        (a.id, jose, "phone"),
+        (b.id, maria, "phone"),
+        (a.id, maria, "email"),
+    ] {
+        assert!(matches!(
+            contacts::find(&mut tx, org_id, debtor_id, kind, &phone.value).await,
+            Err(StoreError::NotFound)
+        ));
+    }
     tx.commit().await.unwrap();
     let after = contacts::list_for_debtor(&db, a.id, maria).await.unwrap()[0].clone();
     assert_eq!(seen, after);

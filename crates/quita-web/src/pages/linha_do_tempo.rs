@@ -120,6 +120,13 @@ fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
                 .map_or_else(|| format!("#{contact_id}"), |c| c.value.clone());
             contact_sentence(&value, status, reason.as_deref(), opt_out, *workplace)
         }
+        TimelineWhat::ContactAdded { contact_id, source } => {
+            let value = contacts
+                .iter()
+                .find(|c| c.id == *contact_id)
+                .map_or_else(|| format!("#{contact_id}"), |c| c.value.clone());
+            format!("Contato {value} adicionado (fonte: {source}).")
+        }
         TimelineWhat::ContractSaved { contract_id } => {
             let number = v
                 .contracts

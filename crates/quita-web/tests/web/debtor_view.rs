@@ -4,7 +4,10 @@
 
 use std::collections::HashSet;
 
-use quita_app::{auth::Principal, portfolio::contracts::SaveContract};
+use quita_app::{
+    auth::Principal,
+    portfolio::contracts::{SaveContract, TermOrigin},
+};
 use quita_core::{
     charge_policy::InterestMode,
     contract::{ContractKind, ContractTerms},
@@ -236,28 +239,59 @@ pub async fn debtor_360_contracts_and_access_log(db: Db) {
     assert_eq!(after.len(), before);
     assert_eq!(after[0].channel, AccessChannel::Web);
 
-    // A contract's fine above 2% under this consumer creditor is not
-    // refused (contract terms are not the creditor's policy) but charged at
-    // the cap, which the page says with the law written in full; the JSON
-    // keeps the domain's label.
-    t.app
-        .save_contract(
-            &principal(a.id, Role::Supervisor),
-            SaveContract {
-                creditor_id: cred.id,
-                debtor_id: maria,
-                number: "CRD-1".into(),
-                kind: ContractKind::InstallmentPlan,
-                product: Some("Sofá retrátil".into()),
-                starts_on: Some(jiff::civil::date(2025, 12, 1)),
-                terms: Some(ContractTerms {
-                    late_fine: Some(Percent::whole(5)),
-                    ..ContractTerms::default()
-                }),
-            },
-        )
+    // A contract's fine above 2% under this consumer creditor is refused,
+    // as the creditor's own policy would be, and nothing is saved.
+    let sofa = |fine: u32| SaveContract {
+        creditor_id: cred.id,
+        debtor_id: maria,
+        number: "CRD-1".into(),
+        kind: ContractKind::InstallmentPlan,
+        product: Some("Sofá retrátil".into()),
+        starts_on: Some(jiff::civil::date(2025, 12, 1)),
+        terms: Some(ContractTerms {
+            late_fine: Some(Percent::whole(fine)),
+            ..ContractTerms::default()
+        }),
+    };
+    let refused = t
+        .app
+        .save_contract(&principal(a.id, Role::Supervisor), sofa(5))
         .await
-        .unwrap();
+        .unwrap_err();
+    assert!(
+        matches!(&refused, quita_app::AppError::Invalid { field: "late_fine", message }
+            if message == "Relação de consumo: a multa não pode passar de 2% (CDC art. 52, § 1º)"),
+        "{refused:?}"
+    );
+    let kept = t.app.debtor_contracts(a.id, maria).await.unwrap();
+    assert!(
+        kept.iter().all(|(k, _)| k
+            .terms
+            .as_ref()
+            .is_none_or(|t| t.late_fine != Some(Percent::whole(5)))),
+        "{kept:?}"
+    );
+    // One stored before that rule is charged at the cap, which the page
+    // says with the law written in full; the JSON keeps the domain's label.
+    let mut tx = t.app.db.begin_write().await.unwrap();
+    let s = sofa(5);
+    quita_store::portfolio::contracts::upsert(
+        &mut tx,
+        a.id,
+        &quita_store::portfolio::contracts::NewContract {
+            creditor_id: s.creditor_id,
+            debtor_id: s.debtor_id,
+            number: s.number,
+            kind: s.kind,
+            product: s.product,
+            starts_on: s.starts_on,
+            terms: s.terms,
+        },
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
     let (_, html) = get_text(&agent, t.url(&format!("/devedores/{maria}"))).await;
     assert!(
         html.contains("2% (limitada, CDC art. 52, § 1º)")
@@ -762,6 +796,31 @@ pub async fn contract_form_records_terms(db: Db) {
         text.contains("multa: o percentual não pode ser negativo"),
         "{text}"
     );
+    // Above the consumer cap: refused as the creditor's policy would be,
+    // the fine typed kept in the form.
+    let above = post(&sup, maria, &csrf, "5").await.unwrap();
+    assert_eq!(above.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = above.text().await.unwrap();
+    assert!(
+        text.contains("Relação de consumo: a multa não pode passar de 2% (CDC art. 52, § 1º)")
+            && text.contains("name=\"late_fine\" value=\"5\""),
+        "{text}"
+    );
+    // A number of spaces only: in Portuguese.
+    let blank = sup
+        .post(t.url(&format!("/devedores/{maria}/contratos")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("creditor_id", &cred.id.to_string()),
+            ("number", "   "),
+            ("kind", "one_off"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = blank.text().await.unwrap();
+    assert!(text.contains("número do contrato em branco"), "{text}");
     let (_, html) = get_text(&sup, t.url(&format!("/devedores/{maria}"))).await;
     assert!(!html.contains("CT-WEB-1"), "nothing saved from a bad form");
 
@@ -885,12 +944,23 @@ pub async fn contract_form_records_terms(db: Db) {
     assert_eq!(k.terms.late_fine.value, Percent::parse("1,5").unwrap());
 
     // The terms chosen from a list on the page are in the API too: compound
-    // interest and a consumer relation (which caps the 3 % fine at 2 %).
+    // interest and a consumer relation, under which a 3 % fine is refused
+    // (CDC art. 52, § 1º) and 2 % is recorded.
     let mut rich = body("3");
     rich["number"] = "CT-API-3".into();
     rich["interest_mode"] = "compound".into();
     rich["correction"] = "ipca".into();
     rich["consumer_relation"] = true.into();
+    let res = api
+        .post(&url)
+        .bearer_auth(&admin)
+        .json(&rich)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json::<Value>().await.unwrap()["field"], "late_fine");
+    rich["late_fine"] = "2".into();
     let res = api
         .post(&url)
         .bearer_auth(&admin)
@@ -925,7 +995,7 @@ pub async fn contract_form_records_terms(db: Db) {
         .unwrap();
     assert_eq!(k3.terms.interest_mode.value, InterestMode::Compound);
     assert_eq!(k3.terms.late_fine.value, Percent::parse("2").unwrap());
-    assert!(k3.terms.fine_capped);
+    assert_eq!(k3.terms.late_fine.origin, TermOrigin::Contract);
 
     // A misspelt term or an unknown choice is refused, naming it; nothing
     // is recorded.
@@ -1658,6 +1728,12 @@ pub async fn contacts_are_added_by_hand(db: Db) {
     assert!(to.contains("contato_adicionado=novo#contato-"), "{to}");
     let (_, html) = get_text(&agent, t.url(&to)).await;
     assert!(html.contains("id=\"contato-adicionado\""), "{html}");
+    // The timeline names the contact and its source, in Portuguese.
+    assert!(
+        html.contains("Contato (21) 99876-5432 adicionado (fonte: o próprio devedor)."),
+        "{html}"
+    );
+    assert!(!html.contains("contact_added"), "{html}");
     let stored = listed(maria, a.id).await;
     assert_eq!(stored.len(), before + 1);
     let new = stored
@@ -1756,7 +1832,7 @@ pub async fn contacts_are_added_by_hand(db: Db) {
             &json!("Rua das Flores, 12"),
             &json!("PE"),
             &json!("50010000"),
-            &json!("agent"),
+            &json!("agente"),
             &json!(true)
         ),
         "{c}"
