@@ -347,6 +347,12 @@ pub enum FieldReason {
     AmountAmbiguous,
     #[error("valor deve ser maior que zero")]
     NonPositiveAmount,
+    /// Above [`MAX_AMOUNT`]: a typo or a filler, not a title.
+    #[error("valor acima do máximo aceito por título (R$ 10.000.000.000,00)")]
+    AmountTooLarge,
+    /// `parcela` `2/10` beside a different `total_parcelas`.
+    #[error("total de parcelas diferente do informado na parcela ({0})")]
+    InstallmentsDiffer(String),
     #[error("valor em aberto deve estar entre zero e o valor")]
     OpenAmountRange,
     #[error("vencimento anterior à emissão")]
@@ -375,6 +381,8 @@ impl FieldReason {
             Self::AmountDecimals => "amount_decimals",
             Self::AmountAmbiguous => "amount_ambiguous",
             Self::NonPositiveAmount => "non_positive_amount",
+            Self::AmountTooLarge => "amount_too_large",
+            Self::InstallmentsDiffer(_) => "installments_differ",
             Self::OpenAmountRange => "open_amount_range",
             Self::DueBeforeIssue => "due_before_issue",
         }
@@ -638,6 +646,14 @@ impl ImportHeader {
         // Amounts.
         let amount_txt = self.cell(record, ImportField::Amount);
         let amount = match Money::parse(amount_txt) {
+            Ok(m) if m > MAX_AMOUNT => {
+                errors.push(err(
+                    ImportField::Amount,
+                    amount_txt,
+                    FieldReason::AmountTooLarge,
+                ));
+                None
+            }
             Ok(m) if m.is_positive() => Some(m),
             Ok(_) => {
                 errors.push(err(
@@ -693,6 +709,20 @@ impl ImportHeader {
         } else {
             total_txt
         };
+        let differ = match (inline_total, total_txt.is_empty()) {
+            (Some(inline), false) => match (inline.parse::<u16>(), total_txt.parse::<u16>()) {
+                (Ok(a), Ok(b)) => a != b,
+                _ => inline != total_txt,
+            },
+            _ => false,
+        };
+        if differ {
+            errors.push(err(
+                ImportField::Installments,
+                total_txt,
+                FieldReason::InstallmentsDiffer(n_txt.chars().take(12).collect()),
+            ));
+        }
         let number = if n_part.is_empty() {
             Ok(1)
         } else {
@@ -906,6 +936,11 @@ pub fn parse_date(raw: &str) -> Result<Date, DateError> {
     let d = i8::try_from(d).map_err(|_| DateError::NoSuchDay)?;
     Date::new(y, m, d).map_err(|_| DateError::NoSuchDay)
 }
+
+/// The largest amount a title may have: R$ 10 billion. Far above any real
+/// title, and low enough that sums over millions of them stay within the
+/// 64-bit centavos the reports add in.
+pub const MAX_AMOUNT: Money = Money::from_centavos(1_000_000_000_000);
 
 /// A validated import row.
 ///
@@ -1330,6 +1365,29 @@ mod tests {
                 (ImportField::Amount, "amount_ambiguous")
             ]
         );
+        // Up to R$ 10 billion a title; one centavo more is refused, so that
+        // no report's sum can overflow.
+        let mut row = good();
+        row[14] = "10.000.000.000,00";
+        let h = ImportHeader::parse(HEADER).unwrap();
+        assert_eq!(h.parse_row(&row).unwrap().amount(), MAX_AMOUNT);
+        let mut row = good();
+        row[14] = "10.000.000.000,01";
+        assert_eq!(reasons(row), [(ImportField::Amount, "amount_too_large")]);
+        let mut row = good();
+        row[14] = "92233720368547758,07";
+        assert_eq!(reasons(row), [(ImportField::Amount, "amount_too_large")]);
+        // `2/10` beside another total: which one is meant is unknown.
+        let mut row = good();
+        row[10] = "2/10";
+        row[11] = "12";
+        assert_eq!(
+            reasons(row),
+            [(ImportField::Installments, "installments_differ")]
+        );
+        let mut row = good();
+        row[10] = "2/3";
+        assert!(h.parse_row(&row).is_ok());
         // A short record: missing cells are empty.
         assert_eq!(
             reasons(vec!["529.982.247-25", "Maria"]),

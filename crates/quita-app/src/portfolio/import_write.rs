@@ -61,7 +61,7 @@ pub(super) struct BatchWriter<'a> {
     debtor_ids: IdsByKey,
     /// The name key kept for each debtor met (stored, or the first row's),
     /// hashed: a row naming someone else under the same CPF/CNPJ is told.
-    name_keys: IdsByKey<u64>,
+    name_keys: IdsByKey<(u64, u32)>,
     names: std::hash::RandomState,
     /// Contract numbers met so far: `(id, debtor_id)`.
     contract_ids: IdsByKey<(i64, i64)>,
@@ -231,11 +231,12 @@ impl<'a> BatchWriter<'a> {
         batch: &[(u64, ImportRow)],
         out: &mut ImportOutcome,
     ) -> AppResult<Vec<i64>> {
-        let mut new = Vec::new();
+        let (mut new, mut lines) = (Vec::new(), Vec::new());
         let mut in_batch = HashSet::new();
-        for (_, r) in batch {
+        for (line, r) in batch {
             let doc = r.document().digits();
             if !self.debtor_ids.contains(doc) && in_batch.insert(doc) {
+                lines.push(u32::try_from(*line).unwrap_or(u32::MAX));
                 new.push(ImportDebtor {
                     document: doc.to_owned(),
                     kind: DebtorKind::of(r.document()).as_str(),
@@ -247,15 +248,21 @@ impl<'a> BatchWriter<'a> {
         let stored_names = if new.is_empty() {
             HashMap::new()
         } else {
-            self.insert_debtors(queue, new, out).await?
+            self.insert_debtors(queue, new, &lines, out).await?
         };
         for (line, r) in batch {
             let doc = r.document().digits();
             let key = self.names.hash_one(name_key(r.name().as_str()));
-            if self.name_keys.get(doc).is_some_and(|kept| kept != key) {
-                let kept = match stored_names.get(doc) {
-                    Some(name) => format!(" (“{name}”)"),
-                    None => String::new(),
+            let Some((kept_key, first_line)) = self.name_keys.get(doc) else {
+                continue;
+            };
+            if kept_key != key {
+                // The name kept: read now, else the line that gave it, else
+                // the one registered before (read in an earlier batch).
+                let kept = match (stored_names.get(doc), first_line) {
+                    (Some(name), _) => format!(" (“{name}”)"),
+                    (None, 0) => " (o já registrado)".to_owned(),
+                    (None, n) => format!(" (o da linha {n})"),
                 };
                 note_problem(
                     &mut out.summary.warnings,
@@ -289,6 +296,7 @@ impl<'a> BatchWriter<'a> {
         &mut self,
         queue: &TxQueue,
         new: Vec<ImportDebtor>,
+        lines: &[u32],
         out: &mut ImportOutcome,
     ) -> AppResult<HashMap<String, String>> {
         let mut stored_names = HashMap::new();
@@ -298,9 +306,9 @@ impl<'a> BatchWriter<'a> {
                 .debtor_pool
                 .take(queue, self.backend, new.len())
                 .await?;
-            for d in &new {
+            for (d, line) in new.iter().zip(lines) {
                 self.name_keys
-                    .insert(&d.document, self.names.hash_one(&d.name_key));
+                    .insert(&d.document, (self.names.hash_one(&d.name_key), *line));
             }
             let writes = store::prepare_debtors(self.backend, self.org_id, &new, &ids, self.now);
             queue.write(writes).await?;
@@ -309,9 +317,10 @@ impl<'a> BatchWriter<'a> {
                 .extend(new.into_iter().map(|d| d.document).zip(ids));
         } else {
             let (org_id, now) = (self.org_id, self.now);
-            let first_names: Vec<(String, String)> = new
+            let first_names: Vec<(String, String, u32)> = new
                 .iter()
-                .map(|d| (d.document.clone(), d.name_key.clone()))
+                .zip(lines)
+                .map(|(d, line)| (d.document.clone(), d.name_key.clone(), *line))
                 .collect();
             let (created, ids, stored) = queue
                 .call(move |tx| {
@@ -324,12 +333,13 @@ impl<'a> BatchWriter<'a> {
                     })
                 })
                 .await?;
-            for (document, first_key) in first_names {
-                let key = match stored.get(&document) {
-                    Some((_, stored_key)) => stored_key,
-                    None => &first_key,
+            for (document, first_key, line) in first_names {
+                let (key, line) = match stored.get(&document) {
+                    Some((_, stored_key)) => (stored_key, 0),
+                    None => (&first_key, line),
                 };
-                self.name_keys.insert(&document, self.names.hash_one(key));
+                self.name_keys
+                    .insert(&document, (self.names.hash_one(key), line));
             }
             stored_names.extend(stored.into_iter().map(|(doc, (name, _))| (doc, name)));
             self.created_debtors.extend(created.values());

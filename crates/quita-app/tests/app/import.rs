@@ -1117,6 +1117,14 @@ pub async fn another_name_under_a_known_document_is_told(db: Db) {
         "{:?}",
         fourth.problems[0]
     );
+    // Met earlier in the same file: the line whose name is kept.
+    assert!(
+        fourth.problems[1]
+            .reason
+            .contains("este CPF/CNPJ já tem outro nome (o da linha 4)"),
+        "{:?}",
+        fourth.problems[1]
+    );
 
     let maria = debtors::find_by_document(&db, org, "52998224725")
         .await
