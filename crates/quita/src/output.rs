@@ -1,21 +1,28 @@
 //! How commands report: one JSON document with `--json`, text otherwise;
 //! failures are one line on stderr (and an error document with `--json`).
 
-use std::process::ExitCode;
+use std::{io::Write, process::ExitCode};
 
 use serde::Serialize;
 
+/// A reader that stops early (`quita … --json | head`) closes the pipe:
+/// that ends the output quietly, as it does for other Unix tools, instead
+/// of `println!`'s panic.
 pub fn print<T: Serialize>(
     json: bool,
     value: &T,
     human: impl FnOnce() -> String,
 ) -> anyhow::Result<()> {
-    if json {
-        println!("{}", serde_json::to_string(value)?);
+    let text = if json {
+        serde_json::to_string(value)?
     } else {
-        println!("{}", human());
+        human()
+    };
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
-    Ok(())
 }
 
 /// One line on stderr, exit code 1.

@@ -651,3 +651,33 @@ fn bad_input_is_one_line_naming_the_flag() {
     assert!(j["error"].as_str().unwrap().starts_with("--amount:"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A reader that closes the pipe first (`quita … --json | head -c 0`)
+/// ends the output quietly: exit 0, no panic on stderr.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let dir = workdir("pipe");
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_quita"))
+        .current_dir(&dir)
+        .env_remove("QUITA_DATABASE_URL")
+        .env_remove("QUITA_CONFIG")
+        .args([
+            "calc",
+            "update",
+            "--amount",
+            "1000.00",
+            "--due",
+            "2026-01-10",
+            "--on",
+            "2026-03-15",
+            "--json",
+        ])
+        .stdout(writer)
+        .output()
+        .expect("run quita");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
