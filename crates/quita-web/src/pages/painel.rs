@@ -3,12 +3,15 @@
 use askama::Template;
 use axum::{extract::State, response::Response};
 use quita_app::dashboard::Dashboard;
+use quita_core::role::Role;
 
 use super::{Layout, page};
 use crate::{AppState, auth::UserSession, error::PageError, format};
 
-/// The figures, formatted pt-BR.
+/// The figures, formatted pt-BR. Sessions, tokens, logins and audit
+/// events are the administrator's business: the cards show only to admins.
 struct Numbers {
+    admin: bool,
     creditors: String,
     debtors: String,
     receivables_open: String,
@@ -29,12 +32,13 @@ struct Numbers {
     jobs_dead: String,
 }
 
-impl From<&Dashboard> for Numbers {
-    fn from(d: &Dashboard) -> Self {
+impl Numbers {
+    fn of(d: &Dashboard, admin: bool) -> Self {
         let c = &d.counts;
         let p = &d.portfolio;
         let brl = |v: i64| quita_core::money::Money::from_centavos(v).format_brl();
         Self {
+            admin,
             creditors: format::plural(p.creditors, "credor", "credores"),
             debtors: format::count(p.debtors),
             receivables_open: format::count(p.receivables_open),
@@ -84,7 +88,7 @@ pub async fn show(State(state): State<AppState>, s: UserSession) -> Result<Respo
         org_name: layout.org_name.clone(),
         updated_at: format::date_time(state.app.now(), &org.time_zone),
         layout: Some(layout),
-        n: Numbers::from(&d),
+        n: Numbers::of(&d, s.0.principal.role.allows(Role::Admin)),
     }))
 }
 
@@ -92,6 +96,6 @@ pub async fn show(State(state): State<AppState>, s: UserSession) -> Result<Respo
 pub async fn numbers(State(state): State<AppState>, s: UserSession) -> Result<Response, PageError> {
     let d = state.app.dashboard(&s.0.principal).await?;
     Ok(page(&PainelNumbers {
-        n: Numbers::from(&d),
+        n: Numbers::of(&d, s.0.principal.role.allows(Role::Admin)),
     }))
 }

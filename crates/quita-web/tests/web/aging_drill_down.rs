@@ -121,18 +121,21 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
         )
     );
 
-    // A viewer sees the aging but opens no debtor: the CPF is masked.
-    let viewer = client();
-    logged_in(&t, &viewer, &a.email("viewer")).await;
-    let (status, csv) = get(
-        &viewer,
-        &t,
-        "/relatorios/aging/faixa/2/titulos.csv?data_base=15/03/2026",
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(csv.contains(";***.982.247-**;"), "{csv}");
-    assert!(!csv.contains("529.982.247-25"), "{csv}");
+    // A viewer sees the aging but opens no debtor, and an agent works one
+    // debtor at a time: in the whole bucket's file the CPF is masked.
+    for role in ["viewer", "agent"] {
+        let user = client();
+        logged_in(&t, &user, &a.email(role)).await;
+        let (status, csv) = get(
+            &user,
+            &t,
+            "/relatorios/aging/faixa/2/titulos.csv?data_base=15/03/2026",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{role}");
+        assert!(csv.contains(";***.982.247-**;"), "{role}: {csv}");
+        assert!(!csv.contains("529.982.247-25"), "{role}: {csv}");
+    }
 
     // Bad filters and buckets change nothing and say why.
     let (status, _) = get(&sup, &t, "/relatorios/aging/faixa/9/titulos.csv").await;

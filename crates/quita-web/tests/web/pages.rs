@@ -84,6 +84,32 @@ pub async fn login_page_and_painel(db: Db) {
         .await
         .unwrap();
     assert!(fragment.contains(r#"data-count="users_active">4<"#) && !fragment.contains("<html"));
+    assert!(fragment.contains("Sessões ativas"), "{fragment}");
+
+    // Sessions, tokens, logins and audit events are for admins only.
+    for role in ["viewer", "agent", "supervisor"] {
+        let other = client();
+        logged_in(&t, &other, &a.email(role)).await;
+        for path in ["/painel", "/painel/numeros"] {
+            let html = other
+                .get(t.url(path))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(html.contains("Carteira em aberto"), "{role} {path}: {html}");
+            for admin_only in [
+                "Sessões ativas",
+                "Tokens de API ativos",
+                "logins_24h",
+                "Eventos de auditoria",
+            ] {
+                assert!(!html.contains(admin_only), "{role} {path}: {html}");
+            }
+        }
+    }
 
     // Logout ends the session.
     let csrf = csrf_in(&painel);

@@ -189,7 +189,7 @@ fn csv_header(q: &AgingQuery) -> String {
 }
 
 /// One receivable as a CSV line. Text cells go through [`csv_field`]; the
-/// CPF/CNPJ is masked for a viewer, who does not open debtors.
+/// CPF/CNPJ is masked below supervisor.
 fn csv_line(
     q: &AgingQuery,
     d: &DrillLine,
@@ -294,7 +294,9 @@ pub async fn bucket_csv(
         label.replace('+', "mais"),
         q.as_of
     );
-    let full_document = p.role.allows(Role::Agent);
+    // A whole bucket of CPFs leaves in one file: supervisors and up only
+    // (an agent opens debtors one at a time, each access logged).
+    let full_document = p.role.allows(Role::Supervisor);
     state
         .app
         .record_bucket_export(p, &q, label, full_document)
