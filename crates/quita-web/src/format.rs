@@ -138,15 +138,16 @@ pub use quita_core::import_row::{DateError, parse_date};
 pub fn date_problem(e: DateError) -> &'static str {
     match e {
         DateError::NoSuchDay => "esse dia não existe no calendário",
-        DateError::Format | DateError::Year => "use dd/mm/aaaa, com o ano em 4 dígitos",
+        DateError::Format => "use dd/mm/aaaa, com o ano em 4 dígitos",
+        DateError::Year => "o ano deve estar entre 1900 e 2199",
     }
 }
 
 /// The same for programs (the API), in English.
 pub fn date_problem_en(e: DateError, raw: &str) -> String {
     match e {
-        DateError::NoSuchDay => format!("{e}: {raw}"),
-        DateError::Format | DateError::Year => "expected a date such as 2026-03-15".to_owned(),
+        DateError::NoSuchDay | DateError::Year => format!("{e}: {raw}"),
+        DateError::Format => "expected a date such as 2026-03-15".to_owned(),
     }
 }
 

@@ -210,12 +210,9 @@ impl PolicyForm {
             ("interest", "Juros", &self.interest),
             ("fee", "Honorários", &self.fee),
         ] {
-            match percent_field(field, label, raw) {
-                Err(AppError::Invalid { message, .. }) => out.push(message),
-                Ok(Some(p)) if p > Percent::whole(100) => {
-                    out.push(format!("{label}: no máximo 100%"));
-                }
-                _ => {}
+            // Above 100 % is the domain's rule, said once below.
+            if let Err(AppError::Invalid { message, .. }) = percent_field(field, label, raw) {
+                out.push(message);
             }
         }
         if CorrectionIndex::from_db(&self.correction).is_err() {
@@ -421,6 +418,8 @@ struct ImportFormPage {
     csrf: String,
     c: CreditorView,
     error: Option<String>,
+    /// The "only the valid rows" box as sent, kept after a refusal.
+    partial: bool,
     recent: Vec<ImportView>,
 }
 
@@ -429,12 +428,14 @@ async fn import_form_page(
     s: &UserSession,
     c: &Creditor,
     error: Option<String>,
+    partial: bool,
 ) -> Result<ImportFormPage, PageError> {
     Ok(ImportFormPage {
         layout: Some(Layout::new(state, &s.0, "/carteiras").await?),
         csrf: s.0.csrf_token.clone(),
         c: CreditorView::of(c),
         error,
+        partial,
         recent: importacoes::recent(state, s, |j| j.creditor_id() == Some(c.id)).await?,
     })
 }
@@ -446,7 +447,7 @@ pub async fn import_form(
 ) -> Result<Response, PageError> {
     s.0.principal.require(Role::Supervisor)?;
     let c = creditor_of(&state, &s, &raw).await?;
-    Ok(page(&import_form_page(&state, &s, &c, None).await?))
+    Ok(page(&import_form_page(&state, &s, &c, None, false).await?))
 }
 
 /// The upload: the file is spooled to disk, then imported in a spawned task.
@@ -517,7 +518,7 @@ pub async fn import_upload(
         _ => None,
     });
     if let Some(msg) = refused {
-        let t = import_form_page(&state, &s, &c, Some(msg)).await?;
+        let t = import_form_page(&state, &s, &c, Some(msg), partial).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&t))).into_response());
     }
     let Some((sp, file_name)) = spool else {

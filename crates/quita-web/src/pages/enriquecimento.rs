@@ -34,6 +34,10 @@ struct EnrichPage {
     layout: Option<Layout>,
     csrf: String,
     error: Option<String>,
+    /// The form as sent (source typed, the "only the valid rows" box), kept
+    /// after a refusal.
+    source: String,
+    partial: bool,
     /// The organization's contact imports, newest first.
     recent: Vec<ImportView>,
 }
@@ -42,11 +46,14 @@ async fn page_of(
     state: &AppState,
     s: &UserSession,
     error: Option<String>,
+    (source, partial): (String, bool),
 ) -> Result<EnrichPage, PageError> {
     Ok(EnrichPage {
         layout: Some(Layout::new(state, &s.0, "/devedores").await?),
         csrf: s.0.csrf_token.clone(),
         error,
+        source,
+        partial,
         recent: importacoes::recent(state, s, |j| {
             matches!(j.target, ImportTarget::Contacts { .. })
         })
@@ -56,7 +63,8 @@ async fn page_of(
 
 pub async fn form(State(state): State<AppState>, s: UserSession) -> Result<Response, PageError> {
     s.0.principal.require(Role::Supervisor)?;
-    Ok(Html(render(&page_of(&state, &s, None).await?)).into_response())
+    let blank = (String::new(), false);
+    Ok(Html(render(&page_of(&state, &s, None, blank).await?)).into_response())
 }
 
 /// The upload: spooled to disk, imported in a spawned task, and answered
@@ -121,6 +129,7 @@ pub async fn upload(
             break;
         }
     }
+    let typed = source.clone();
     let source = match (source.trim(), &spool) {
         ("", Some((_, file_name))) => default_contacts_source(file_name),
         (typed, _) => typed.to_owned(),
@@ -136,7 +145,7 @@ pub async fn upload(
         _ => None,
     });
     let Some((sp, file_name)) = spool.filter(|_| refused.is_none()) else {
-        let t = page_of(&state, &s, refused).await?;
+        let t = page_of(&state, &s, refused, (typed, partial)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&t))).into_response());
     };
     let job = contacts::start(

@@ -94,6 +94,9 @@ fn count(n: u64) -> String {
 }
 
 fn seconds(ms: u64) -> String {
+    if ms < 100 {
+        return "menos de 0,1 s".to_owned();
+    }
     format!(
         "{} s",
         format::decimal(format!("{:.1}", ms as f64 / 1000.0))

@@ -185,6 +185,11 @@ pub async fn aging_with_custom_buckets(db: Db) {
             "value=\"1/6/26\"",
         ),
         (
+            "/relatorios/aging?data_base=01/01/1800",
+            "Data-base “01/01/1800” inválida: o ano deve estar entre 1900 e 2199.",
+            "value=\"01/01/1800\"",
+        ),
+        (
             "/relatorios/aging?faixas=30,dias",
             "“dias” não é um número de dias",
             "value=\"30,dias\"",

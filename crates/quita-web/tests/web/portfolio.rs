@@ -186,6 +186,31 @@ pub async fn creditors_and_import_through_pages(db: Db) {
         html.contains("Dias de carência: informe um número de 0 a 365"),
         "{html}"
     );
+    // A fee above 100%: said once, by the domain's rule.
+    let res = c
+        .post(t.url("/carteiras"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Loja X"),
+            ("document", "11.222.333/0001-81"),
+            ("late_fine", "2"),
+            ("interest", "1"),
+            ("correction", "none"),
+            ("fee", "200"),
+            ("grace_days", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert_eq!(
+        html.matches("Honorários acima de 100% do débito: confira o valor")
+            .count(),
+        1,
+        "{html}"
+    );
+    assert!(!html.contains("no máximo 100%"), "{html}");
     // A consumer creditor's fine above 2% is refused, not capped silently;
     // the form keeps what was typed.
     let create = |fine: &'static str| {
@@ -356,11 +381,13 @@ pub async fn creditors_and_import_through_pages(db: Db) {
         .await
         .unwrap();
     assert!(
-        form.contains("Recusada") && form.contains("Aplicada"),
+        form.contains("Recusada") && form.contains("<td>Aplicada</td>"),
         "{form}"
     );
-    // An empty upload is refused on the spot.
-    let (ct, body) = multipart(Some(&csrf), "vazio.csv", b"", false);
+    // The partial import that left rows out says so.
+    assert!(form.contains("Aplicada em parte ("), "{form}");
+    // An empty upload is refused on the spot; the box ticked stays ticked.
+    let (ct, body) = multipart(Some(&csrf), "vazio.csv", b"", true);
     let res = c
         .post(t.url(&format!("/carteiras/{}/importar", cred.id)))
         .header("content-type", ct)
@@ -369,6 +396,12 @@ pub async fn creditors_and_import_through_pages(db: Db) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("O arquivo está vazio (0 bytes).")
+            && html.contains("name=\"partial\" value=\"on\" checked"),
+        "{html}"
+    );
     // Without the CSRF token the upload is refused.
     let (ct, body) = multipart(None, "x.csv", good_csv().as_bytes(), false);
     let res = c
