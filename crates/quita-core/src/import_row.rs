@@ -525,6 +525,13 @@ impl ImportHeader {
     /// Reads one record (cells in file order; missing trailing cells count as
     /// empty, extra cells are ignored). `Ok` may still carry warnings.
     pub fn parse_row(&self, record: &[&str]) -> Result<ImportRow, Vec<FieldError>> {
+        self.read_row(record).map_err(|r| r.errors)
+    }
+
+    /// [`parse_row`](Self::parse_row), and for a refused row the warnings
+    /// its optional values would have had as well, so that a report lists
+    /// every problem of the row at once.
+    pub fn read_row(&self, record: &[&str]) -> Result<ImportRow, RefusedRow> {
         let mut errors: Vec<FieldError> = Vec::new();
         let mut warnings: Vec<FieldError> = Vec::new();
         let err = |field: ImportField, value: &str, reason: FieldReason| FieldError {
@@ -840,9 +847,16 @@ impl ImportHeader {
                 open_amount,
                 warnings,
             }),
-            _ => Err(errors),
+            _ => Err(RefusedRow { errors, warnings }),
         }
     }
+}
+
+/// A row refused: its errors, and the warnings of its optional values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedRow {
+    pub errors: Vec<FieldError>,
+    pub warnings: Vec<FieldError>,
 }
 
 /// The phones of a `telefones` cell (`|`-separated), each to E.164, without
@@ -1310,6 +1324,28 @@ mod tests {
         let r = row("", "sim").unwrap();
         assert_eq!(r.fee_clause(), None);
         assert_eq!(r.warnings()[0].reason.code(), "fee_clause_without_contract");
+    }
+
+    #[test]
+    fn a_refused_row_keeps_the_warnings_of_its_contacts() {
+        let h = ImportHeader::parse(HEADER).unwrap();
+        let mut row = good();
+        row[2] = "bad@";
+        row[4] = "ZZ";
+        row[14] = "1.234";
+        let refused = h.read_row(&row).unwrap_err();
+        let codes = |v: &[FieldError]| -> Vec<(ImportField, &'static str)> {
+            v.iter().map(|e| (e.column, e.reason.code())).collect()
+        };
+        assert_eq!(
+            codes(&refused.errors),
+            [(ImportField::Amount, "amount_ambiguous")]
+        );
+        assert_eq!(
+            codes(&refused.warnings),
+            [(ImportField::Email, "email"), (ImportField::State, "state")]
+        );
+        assert_eq!(h.parse_row(&row).unwrap_err(), refused.errors);
     }
 
     #[test]

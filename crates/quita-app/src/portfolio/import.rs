@@ -286,9 +286,11 @@ impl App {
         let backend = self.db.backend();
         let mut writer =
             BatchWriter::start(&queue, backend, org_id, creditor_id, opts, now).await?;
-        // False once a bad row refuses the file: reading goes on, for the
-        // report, but nothing more is written.
-        let mut writing = true;
+        // A bad row refuses the whole file unless `partial`, but the valid
+        // rows are still written (and rolled back at the end) so that the
+        // report lists every problem: those only the stored portfolio shows
+        // (a receivable closed by hand, another debtor's title, another name
+        // under a known CPF) as well as the file's own.
         let mut read = ImportProgress::default();
         while let Some(parsed) = batches.recv().await {
             match parsed {
@@ -316,17 +318,11 @@ impl App {
                     for w in warnings {
                         note_problem(&mut out.summary.warnings, &mut out.problems, w);
                     }
-                    if !problems.is_empty() {
-                        writing &= opts.partial;
-                        for p in problems {
-                            self.problem(&mut out, p);
-                        }
+                    for p in problems {
+                        self.problem(&mut out, p);
                     }
-                    if writing && !rows.is_empty() {
+                    if !rows.is_empty() {
                         writer.write(&queue, &rows, &mut out).await?;
-                        // A row the stored receivable refuses (one already
-                        // closed) refuses the file too, unless `partial`.
-                        writing &= opts.partial || out.summary.errors == 0;
                     }
                     progress(read);
                 }
@@ -344,7 +340,7 @@ impl App {
             out.file_fault = true;
             return Ok((out, false));
         }
-        if !writing {
+        if !opts.partial && out.summary.errors > 0 {
             out.summary = ImportSummary {
                 rows: read.rows,
                 errors: out.summary.errors,

@@ -100,7 +100,7 @@ pub(super) fn read_rows<R: Read>(
             problems.push(overflow.problem(record.line));
         } else {
             let refs: Vec<&str> = record.fields.iter().map(String::as_str).collect();
-            match header.parse_row(&refs) {
+            match header.read_row(&refs) {
                 Ok(row) => {
                     let (number, installment) = row.identity();
                     if let Some(first) = seen.first(number.as_str(), installment, record.line) {
@@ -123,12 +123,22 @@ pub(super) fn read_rows<R: Read>(
                         rows.push((record.line, row));
                     }
                 }
-                Err(errors) => problems.extend(errors.into_iter().map(|e| RowProblem {
-                    line: record.line,
-                    column: e.column.to_string(),
-                    value: e.value.clone(),
-                    reason: e.reason.to_string(),
-                })),
+                Err(refused) => {
+                    problems.extend(refused.errors.into_iter().map(|e| RowProblem {
+                        line: record.line,
+                        column: e.column.to_string(),
+                        value: e.value.clone(),
+                        reason: e.reason.to_string(),
+                    }));
+                    warnings.extend(refused.warnings.iter().map(|w| {
+                        RowProblem::warning(
+                            record.line,
+                            w.column.to_string(),
+                            w.value.clone(),
+                            &w.reason.to_string(),
+                        )
+                    }));
+                }
             }
         }
         if rows.len() + problems.len() >= BATCH {

@@ -1092,6 +1092,35 @@ pub async fn another_name_under_a_known_document_is_told(db: Db) {
         "39053344705;Ana Lima;;;;;;;;NF-400;1;1;;30/12/2026;10,00;",
         "390.533.447-05;Ana Paula Lima;;;;;;;;NF-401;1;1;;30/12/2026;10,00;",
     ];
+    // With one bad row besides, the file is refused, and its report still
+    // lists every problem: the names only the stored debtors reveal, the
+    // bad row's error and the warning of its e-mail.
+    let mut with_bad = other.to_vec();
+    with_bad.push("111.444.777-35;João Souza;joao@;;;;;;;NF-402;1;1;;30/12/2026;1.234;");
+    let refused = import(&app, org, cred, csv(&with_bad), false).await;
+    assert!(!refused.summary.applied);
+    assert_eq!(refused.summary.receivables_created, 0);
+    let found: Vec<(u64, &str, bool)> = refused
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str(), p.is_warning()))
+        .collect();
+    for expected in [
+        (3, "nome_devedor", true),
+        (5, "nome_devedor", true),
+        (6, "valor", false),
+        (6, "email", true),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} in {found:?}");
+    }
+    assert_eq!(
+        debtors::find_by_document(&db, org, "39053344705")
+            .await
+            .unwrap(),
+        None,
+        "nothing written"
+    );
+
     let fourth = import(&app, org, cred, csv(&other), false).await;
     assert!(fourth.summary.applied, "{:?}", fourth.problems);
     assert_eq!(fourth.summary.receivables_created, 4);
