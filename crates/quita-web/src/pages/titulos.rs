@@ -11,7 +11,10 @@ use quita_app::{AppError, portfolio::closing::Closing};
 use quita_core::role::Role;
 use serde::Deserialize;
 
-use super::parse_id;
+use super::{
+    devedores::{RefusedClosing, RefusedForm, with_refused_form},
+    parse_id,
+};
 use crate::{AppState, auth::UserSession, error::PageError};
 
 /// The "Encerrar" form: `acao` is a [`Closing`] (`cancel` or `write_off`),
@@ -56,11 +59,30 @@ pub async fn close(
     let p = &s.0.principal;
     p.require(Role::Supervisor)?;
     let (id, rid) = (parse_id(&raw)?, parse_id(&raw_receivable)?);
-    let closing = f.closing()?;
-    state
-        .app
-        .close_receivable(p, rid, Some(id), closing, &f.motivo)
-        .await?;
+    let closed = match f.closing() {
+        Ok(closing) => {
+            state
+                .app
+                .close_receivable(p, rid, Some(id), closing, &f.motivo)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match closed {
+        Ok(_) => {}
+        // A bad action or reason: the debtor page again, this receivable's
+        // form open and filled in, saying why.
+        Err(AppError::Invalid { message, .. }) => {
+            let refused = RefusedForm::Closing(RefusedClosing {
+                receivable_id: rid,
+                action: f.acao,
+                reason: f.motivo,
+                why: message,
+            });
+            return with_refused_form(&state, &s, id, refused).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     // Back to the receivable, with a notice saying it was closed.
     Ok(Redirect::to(&format!("/devedores/{id}?encerrado={rid}#titulo-{rid}")).into_response())
 }

@@ -212,7 +212,8 @@ pub async fn supervisor_closes_through_the_debtor_page(db: Db) {
     let res = close_form(&t, &sup, maria, r1, &write_off("nao-e-o-token")).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(res.text().await.unwrap().contains("Recarregue a página"));
-    // Bad forms: a 422 page that names the fault.
+    // Bad forms: the debtor page again (422), the receivable's form open,
+    // naming the fault and keeping what was sent.
     for (acao, motivo, needle) in [
         ("write_off", "   ", "motivo"),
         ("pagar", "quitado", "cancelar ou baixar"),
@@ -227,8 +228,18 @@ pub async fn supervisor_closes_through_the_debtor_page(db: Db) {
         .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{acao}");
         let body = res.text().await.unwrap();
+        let alert = body
+            .split("id=\"encerrar-erro\">")
+            .nth(1)
+            .and_then(|a| a.split("</p>").next())
+            .unwrap_or_else(|| panic!("{body}"));
         assert!(
-            body.contains(needle) && body.contains("Voltar e corrigir"),
+            alert.starts_with("Título não encerrado: ") && alert.contains(needle),
+            "{alert}"
+        );
+        assert!(
+            body.contains("<details class=\"encerrar\" open>")
+                && body.contains(&format!("value=\"{motivo}\"")),
             "{body}"
         );
     }

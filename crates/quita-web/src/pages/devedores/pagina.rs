@@ -238,6 +238,11 @@ fn receivable_view(
                 action: format!("/devedores/{}/titulos/{}/encerrar", rr.debtor_id, rr.id),
                 csrf: csrf.clone(),
                 options: crate::pages::titulos::closing_options(),
+                refused: ctx
+                    .refused_closing
+                    .as_ref()
+                    .filter(|f| f.receivable_id == rr.id)
+                    .cloned(),
             }),
             _ => None,
         },
@@ -305,6 +310,8 @@ struct Viewer {
     zone: String,
     /// The session's CSRF token when the user may close receivables.
     close_csrf: Option<String>,
+    /// A refused "Encerrar" form, shown again on its receivable.
+    refused_closing: Option<RefusedClosing>,
 }
 
 fn contract_view(k: &AppContractView, v: &Debtor360, ctx: &Viewer) -> ContractView {
@@ -463,6 +470,8 @@ pub enum RefusedForm {
     Contact(NewContactView),
     /// "Registrar contrato", and why.
     Contract(ContractPageForm, String),
+    /// "Encerrar" on one receivable (it carries the reason).
+    Closing(RefusedClosing),
 }
 
 /// The debtor page with a refused form, answered 422.
@@ -487,11 +496,14 @@ async fn debtor_page(
     q: &ShowQuery,
     refused: Option<RefusedForm>,
 ) -> Result<DebtorPage, PageError> {
-    let (new_contact, refused_contract) = match refused {
-        Some(RefusedForm::Contact(view)) => (view, None),
-        Some(RefusedForm::Contract(form, why)) => (NewContactView::default(), Some((form, why))),
-        None => (NewContactView::default(), None),
-    };
+    let (mut new_contact, mut refused_contract, mut refused_closing) =
+        (NewContactView::default(), None, None);
+    match refused {
+        Some(RefusedForm::Contact(view)) => new_contact = view,
+        Some(RefusedForm::Contract(form, why)) => refused_contract = Some((form, why)),
+        Some(RefusedForm::Closing(f)) => refused_closing = Some(f),
+        None => {}
+    }
     let p = &s.0.principal;
     p.require(Role::Agent)?;
     let before = q.before()?;
@@ -559,6 +571,7 @@ async fn debtor_page(
             .role
             .allows(Role::Supervisor)
             .then(|| s.0.csrf_token.clone()),
+        refused_closing,
     };
     let contacts: Vec<ContactView> = v
         .contacts

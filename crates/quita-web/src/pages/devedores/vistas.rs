@@ -173,6 +173,18 @@ pub struct CloseFormView {
     pub csrf: String,
     /// The "Ação" select: value, label.
     pub options: Vec<(&'static str, &'static str)>,
+    /// A refused submission: the action and reason sent, and why (the
+    /// form then shows open, filled in).
+    pub refused: Option<RefusedClosing>,
+}
+
+/// The "Encerrar" form of one receivable as sent, and why it was refused.
+#[derive(Debug, Clone, Default)]
+pub struct RefusedClosing {
+    pub receivable_id: i64,
+    pub action: String,
+    pub reason: String,
+    pub why: String,
 }
 
 pub fn status_label(s: ReceivableStatus) -> &'static str {
