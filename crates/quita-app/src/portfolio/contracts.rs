@@ -154,6 +154,12 @@ impl App {
                 "produto com mais de 200 caracteres",
             ));
         }
+        // Whether this records a new contract or changes one (the
+        // timeline's wording only: read before the write).
+        let existed = contracts::list_for_debtor(&self.db, who.org_id, c.debtor_id)
+            .await?
+            .iter()
+            .any(|k| k.creditor_id == c.creditor_id && k.number == number.as_str());
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
         let row = contracts::upsert(
@@ -184,7 +190,7 @@ impl App {
                 actor: who.actor,
                 action: "contract_saved",
                 target: Some(&format!("contract:{}", row.id)),
-                details: json!({"creditor_id": row.creditor_id, "debtor_id": row.debtor_id, "kind": row.kind, "terms": terms}),
+                details: json!({"creditor_id": row.creditor_id, "debtor_id": row.debtor_id, "kind": row.kind, "terms": terms, "changed": existed}),
                 ip: None,
             },
             now,

@@ -37,10 +37,7 @@ pub enum TimelineWhat {
         tags: Vec<String>,
     },
     /// A contact added by hand, with the source given.
-    ContactAdded {
-        contact_id: i64,
-        source: String,
-    },
+    ContactAdded { contact_id: i64, source: String },
     /// A contact's marks as they were set: validity, the channels the
     /// debtor opted out of, and the workplace mark.
     ContactMarked {
@@ -53,6 +50,9 @@ pub enum TimelineWhat {
     },
     ContractSaved {
         contract_id: i64,
+        /// An existing contract's terms replaced (false: recorded anew,
+        /// or recorded before this was kept).
+        changed: bool,
     },
     ReceivableClosed {
         receivable_id: i64,
@@ -60,9 +60,7 @@ pub enum TimelineWhat {
         reason: String,
     },
     /// An action this version does not describe (kept, not hidden).
-    Other {
-        action: String,
-    },
+    Other { action: String },
 }
 
 /// The audit targets of a debtor and of its contacts, contracts and
@@ -104,7 +102,10 @@ fn event(e: NamedEntry) -> TimelineEvent {
             contact_id: d["contact_id"].as_i64().unwrap_or_default(),
             source: text("source").unwrap_or_default(),
         },
-        ("contract_saved", Some(contract_id)) => TimelineWhat::ContractSaved { contract_id },
+        ("contract_saved", Some(contract_id)) => TimelineWhat::ContractSaved {
+            contract_id,
+            changed: d["changed"].as_bool().unwrap_or(false),
+        },
         ("receivable_closed", Some(receivable_id)) => {
             match serde_json::from_value::<ReceivableStatus>(d["to"].clone()) {
                 Ok(to) => TimelineWhat::ReceivableClosed {

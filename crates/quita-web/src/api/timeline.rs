@@ -38,7 +38,7 @@ pub struct TimelineEventDto {
     pub actor_name: Option<String>,
     /// `{kind, …}`: `debtor_marked` {flags, tags}, `contact_added`
     /// {contact_id, source}, `contact_marked` {contact_id, status, reason},
-    /// `contract_saved` {contract_id},
+    /// `contract_saved` {contract_id, changed},
     /// `receivable_closed` {receivable_id, to, reason}, `other` {action}.
     #[schema(value_type = Object)]
     pub event: TimelineWhat,

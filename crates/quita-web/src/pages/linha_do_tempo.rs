@@ -127,13 +127,20 @@ fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
                 .map_or_else(|| format!("#{contact_id}"), |c| c.value.clone());
             format!("Contato {value} adicionado (fonte: {source}).")
         }
-        TimelineWhat::ContractSaved { contract_id } => {
+        TimelineWhat::ContractSaved {
+            contract_id,
+            changed,
+        } => {
             let number = v
                 .contracts
                 .iter()
                 .find(|k| k.contract.id == *contract_id)
                 .map_or_else(|| format!("#{contract_id}"), |k| k.contract.number.clone());
-            format!("Contrato {number} registrado com suas condições.")
+            if *changed {
+                format!("Contrato {number}: condições alteradas.")
+            } else {
+                format!("Contrato {number} registrado com suas condições.")
+            }
         }
         TimelineWhat::ReceivableClosed {
             receivable_id,

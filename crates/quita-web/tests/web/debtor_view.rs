@@ -843,6 +843,18 @@ pub async fn contract_form_records_terms(db: Db) {
         "{html}"
     );
     assert!(html.contains("01/02/2026"), "{html}");
+    assert!(
+        html.contains("Contrato CT-WEB-1 registrado com suas condições."),
+        "{html}"
+    );
+    // Sent again with another fine: the timeline says it changed.
+    let again = post(&sup, maria, &csrf, "1").await.unwrap();
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get_text(&sup, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(
+        html.contains("Contrato CT-WEB-1: condições alteradas."),
+        "{html}"
+    );
 
     // Agents see the contract but not the form, and cannot post it.
     let agent = client();
