@@ -129,14 +129,39 @@ where
                     None,
                 ))
             }
-            Err(rejection) => Err(crate::error::problem(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                rejection.body_text(),
-                None,
-            )),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                let field = body_field(&text).map(str::to_owned);
+                Err(crate::error::problem(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_body",
+                    text,
+                    field,
+                ))
+            }
         }
     }
+}
+
+/// The field a refused JSON body names: `` unknown field `late_fee` ``,
+/// `` missing field `number` ``, or the path before the reason
+/// (`late_fine: invalid type: …`).
+fn body_field(text: &str) -> Option<&str> {
+    for marker in ["unknown field `", "missing field `"] {
+        if let Some((_, rest)) = text.split_once(marker) {
+            return rest.split_once('`').map(|(name, _)| name);
+        }
+    }
+    let detail = text
+        .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+        .unwrap_or(text);
+    let (path, _) = detail.split_once(": ")?;
+    (!path.is_empty()
+        && path.len() <= 60
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.[]".contains(&b)))
+    .then_some(path)
 }
 
 /// `Query` whose refusal is problem JSON (422 `invalid_query`, saying
@@ -156,12 +181,16 @@ where
     ) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(Self(v)),
-            Err(rejection) => Err(crate::error::problem(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_query",
-                rejection.body_text(),
-                None,
-            )),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                let field = crate::pages::query_param(&text).map(str::to_owned);
+                Err(crate::error::problem(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_query",
+                    text,
+                    field,
+                ))
+            }
         }
     }
 }
@@ -169,4 +198,33 @@ where
 /// Maps the path id; a non-number is simply not found.
 pub fn path_id(raw: &str) -> Result<i64, ApiError> {
     crate::pages::parse_id(raw).map_err(ApiError)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::body_field;
+
+    #[test]
+    fn a_refused_body_names_its_field() {
+        for (text, field) in [
+            (
+                "Failed to deserialize the JSON body into the target type: unknown field `late_fee`, expected one of `number`, `kind` at line 1 column 12",
+                Some("late_fee"),
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: missing field `number` at line 1 column 2",
+                Some("number"),
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: grace_days: invalid type: string \"x\", expected u16 at line 1 column 20",
+                Some("grace_days"),
+            ),
+            (
+                "Failed to parse the request body as JSON: expected value at line 1 column 1",
+                None,
+            ),
+        ] {
+            assert_eq!(body_field(text), field, "{text}");
+        }
+    }
 }

@@ -232,21 +232,27 @@ where
 /// `Failed to deserialize query string: depois: invalid digit…` → a pt-BR
 /// sentence naming `depois`.
 fn query_problem(body: &str) -> String {
+    match query_param(body) {
+        Some(param) => format!(
+            "O endereço traz um valor inválido no parâmetro «{param}». Volte à página anterior e use os campos e links da página."
+        ),
+        None => "O endereço traz parâmetros inválidos. Volte à página anterior e use os campos e links da página.".to_owned(),
+    }
+}
+
+/// The parameter a refused query string names (`Failed to deserialize
+/// query string: depois: invalid digit…` → `depois`), if it names one.
+pub fn query_param(body: &str) -> Option<&str> {
     let detail = body
         .strip_prefix("Failed to deserialize query string: ")
         .unwrap_or(body);
-    match detail.split_once(": ") {
-        Some((param, _))
-            if !param.is_empty()
-                && param.len() <= 40
-                && param.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
-        {
-            format!(
-                "O endereço traz um valor inválido no parâmetro «{param}». Volte à página anterior e use os campos e links da página."
-            )
-        }
-        _ => "O endereço traz parâmetros inválidos. Volte à página anterior e use os campos e links da página.".to_owned(),
-    }
+    let (param, _) = detail.split_once(": ")?;
+    (!param.is_empty()
+        && param.len() <= 40
+        && param
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    .then_some(param)
 }
 
 /// Parses an id from the path; anything else is simply "not found".

@@ -723,6 +723,20 @@ pub async fn portfolio_api(db: Db) {
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{query}");
         assert_eq!(res.json::<Value>().await.unwrap()["field"], "creditor");
     }
+    // A parameter that does not read: the problem names it.
+    let res = post(&sup, &format!("creditor={id}&partial=talvez"), good_csv())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json::<Value>().await.unwrap()["field"], "partial");
+    let res = c
+        .get(t.url("/api/v1/debtors?limit=abc"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json::<Value>().await.unwrap()["field"], "limit");
     let res = c
         .get(t.url("/api/v1/aging?creditor=abc"))
         .bearer_auth(&viewer)
