@@ -68,6 +68,22 @@ pub enum PhoneError {
     Repeated,
 }
 
+impl PhoneError {
+    /// Why, in pt-BR, as the import report and the forms say it.
+    pub fn pt_br(&self) -> String {
+        match self {
+            Self::Empty => "vazio".into(),
+            Self::Invalid => "use só dígitos, espaços e + ( ) - .".into(),
+            Self::Foreign => "só números do Brasil (+55)".into(),
+            Self::Length => "informe o DDD e o número (8 ou 9 dígitos)".into(),
+            Self::Ddd(d) => format!("o DDD {d} não existe"),
+            Self::NotMobile => "um número de 9 dígitos é um celular e começa com 9".into(),
+            Self::NotLandline => "um fixo começa com 2, 3, 4 ou 5".into(),
+            Self::Repeated => "número com um só dígito repetido".into(),
+        }
+    }
+}
+
 impl Phone {
     /// Normalises a phone written in any usual way: `+55 (11) 91234-5678`,
     /// `11912345678`, `(11) 3123-4567`, `011 91234 5678` (trunk 0),

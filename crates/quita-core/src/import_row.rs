@@ -317,8 +317,8 @@ pub enum FieldReason {
     Name,
     #[error("e-mail inválido")]
     Email,
-    #[error("telefone inválido")]
-    Phone,
+    #[error("telefone inválido: {}", .0.pt_br())]
+    Phone(crate::contact::PhoneError),
     #[error("UF inválida")]
     State,
     #[error("CEP inválido (8 dígitos)")]
@@ -367,7 +367,7 @@ impl FieldReason {
             Self::Document(_) => "document",
             Self::Name => "name",
             Self::Email => "email",
-            Self::Phone => "phone",
+            Self::Phone(_) => "phone",
             Self::State => "state",
             Self::Zip => "zip",
             Self::Address => "address",
@@ -785,8 +785,8 @@ impl ImportHeader {
             FieldReason::Email
         );
         let (phones, bad_phones) = parse_phone_list(self.cell(record, ImportField::Phones));
-        for p in bad_phones {
-            warnings.push(err(ImportField::Phones, p, FieldReason::Phone));
+        for (p, why) in bad_phones {
+            warnings.push(err(ImportField::Phones, p, FieldReason::Phone(why)));
         }
         let state = optional!(warnings, ImportField::State, Uf::parse, FieldReason::State);
         let zip = optional!(warnings, ImportField::Zip, Cep::parse, FieldReason::Zip);
@@ -861,14 +861,14 @@ pub struct RefusedRow {
 
 /// The phones of a `telefones` cell (`|`-separated), each to E.164, without
 /// duplicates, and the parts that are not phones (as written).
-pub fn parse_phone_list(cell: &str) -> (Vec<Phone>, Vec<&str>) {
+pub fn parse_phone_list(cell: &str) -> (Vec<Phone>, Vec<(&str, crate::contact::PhoneError)>) {
     let mut phones = Vec::new();
     let mut bad = Vec::new();
     for p in cell.split('|').map(str::trim).filter(|p| !p.is_empty()) {
         match Phone::parse(p) {
             Ok(ph) if !phones.contains(&ph) => phones.push(ph),
             Ok(_) => {}
-            Err(_) => bad.push(p),
+            Err(e) => bad.push((p, e)),
         }
     }
     (phones, bad)
@@ -1324,6 +1324,22 @@ mod tests {
         let r = row("", "sim").unwrap();
         assert_eq!(r.fee_clause(), None);
         assert_eq!(r.warnings()[0].reason.code(), "fee_clause_without_contract");
+    }
+
+    #[test]
+    fn a_bad_phone_says_why() {
+        let h = ImportHeader::parse(HEADER).unwrap();
+        let mut row = good();
+        row[3] = "(20) 91234-5678|11 1234";
+        let r = h.parse_row(&row).unwrap();
+        let reasons: Vec<String> = r.warnings().iter().map(|w| w.reason.to_string()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "telefone inválido: o DDD 20 não existe",
+                "telefone inválido: informe o DDD e o número (8 ou 9 dígitos)"
+            ]
+        );
     }
 
     #[test]

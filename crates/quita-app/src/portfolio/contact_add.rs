@@ -133,7 +133,7 @@ fn new_contact(input: &ContactInput, now: jiff::Timestamp) -> AppResult<NewConta
     let (value, whatsapp) = match kind {
         ContactKind::Phone => {
             let p = Phone::parse(raw).map_err(|e| {
-                AppError::invalid("value", format!("telefone inválido: {}", phone_problem(&e)))
+                AppError::invalid("value", format!("telefone inválido: {}", e.pt_br()))
             })?;
             (
                 ContactValue::Phone(p),
@@ -209,20 +209,6 @@ pub(super) fn contact_row(
 }
 
 /// Why a phone was refused, in pt-BR.
-fn phone_problem(e: &quita_core::contact::PhoneError) -> String {
-    use quita_core::contact::PhoneError as P;
-    match e {
-        P::Empty => "vazio".into(),
-        P::Invalid => "use só dígitos, espaços e + ( ) - .".into(),
-        P::Foreign => "só números do Brasil (+55)".into(),
-        P::Length => "informe o DDD e o número (8 ou 9 dígitos)".into(),
-        P::Ddd(d) => format!("o DDD {d} não existe"),
-        P::NotMobile => "um número de 9 dígitos é um celular e começa com 9".into(),
-        P::NotLandline => "um fixo começa com 2, 3, 4 ou 5".into(),
-        P::Repeated => "número com um só dígito repetido".into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

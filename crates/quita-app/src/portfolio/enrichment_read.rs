@@ -217,8 +217,9 @@ fn parse_row(
         }
     };
     let (phones, bad_phones) = parse_phone_list(h.cell(record, Col::Phones));
-    for p in bad_phones {
-        problems.push(problem(line, Col::Phones, p, "telefone inválido"));
+    for (p, why) in bad_phones {
+        let reason = format!("telefone inválido: {}", why.pt_br());
+        problems.push(problem(line, Col::Phones, p, reason));
     }
     if whatsapp == Some(true) && phones.is_empty() {
         problems.push(problem(

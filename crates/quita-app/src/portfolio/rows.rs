@@ -344,9 +344,15 @@ impl<R: Read> RowSource<R> {
                         }
                         let multi_line = record.iter().any(|f| f.contains(&b'\n'));
                         if multi_line && !is_multi_line_cell(record, *delimiter, *header_len) {
+                            // The first field that runs over a line break is
+                            // the one whose quote did not close.
+                            let column = record
+                                .iter()
+                                .position(|f| f.contains(&b'\n'))
+                                .map_or(1, |i| i + 1);
                             return Err(FileError::Malformed {
                                 line,
-                                message: "aspas não fechadas: o campo aberto nesta linha vai até o fim do arquivo ou de outra linha".into(),
+                                message: format!("aspas não fechadas na coluna {column}: o campo aberto nesta linha vai até o fim do arquivo ou de outra linha"),
                             });
                         }
                         let header = *header_len.get_or_insert(record.len());

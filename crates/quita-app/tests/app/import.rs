@@ -335,7 +335,7 @@ pub async fn bad_files_change_nothing(db: Db) {
                 "\"52998224725;Ana;;;;;;;;X-1;1;;;10/10/2026;10,00;",
                 GOOD[2],
             ]),
-            "aspas",
+            "aspas não fechadas na coluna 1",
         ),
     ];
     for (name, bytes, needle) in cases {
