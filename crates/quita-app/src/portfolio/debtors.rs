@@ -228,7 +228,9 @@ enum Candidate {
 /// the start of a phone, with or without the country code.
 fn number_candidates(q: &str, digits: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
-    if !q.contains(['x', 'X', '+']) {
+    // `+55`, a carrier placeholder or a DDD in parentheses is a phone: no
+    // CPF or CNPJ is written that way.
+    if !q.contains(['x', 'X', '+', '(', ')']) {
         out.push(Candidate::Document(digits.to_owned()));
         if matches!(digits.len(), 9 | 10 | 12 | 13)
             && let Ok(d) = quita_core::import_row::parse_document(digits)
@@ -749,5 +751,9 @@ mod tests {
                 .any(|c| matches!(c, Document(_))),
             "a + is a phone"
         );
+        // So is a DDD in parentheses, however short the rest.
+        let c = candidates("(11) 9123");
+        assert!(!c.iter().any(|c| matches!(c, Document(_))), "{c:?}");
+        assert!(c.contains(&Phone("+55119123".into())), "{c:?}");
     }
 }
