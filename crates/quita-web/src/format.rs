@@ -34,6 +34,15 @@ pub fn money(m: quita_core::money::Money) -> String {
     m.format_brl()
 }
 
+/// `1.234,56`: an amount in a table whose heading says it is in reais.
+pub fn reais(m: quita_core::money::Money) -> String {
+    let brl = m.format_brl();
+    match brl.split_once("R$ ") {
+        Some((sign, digits)) => format!("{sign}{digits}"),
+        None => brl,
+    }
+}
+
 /// `R$ 1.234,56` from centavos.
 pub fn centavos(c: i64) -> String {
     quita_core::money::Money::from_centavos(c).format_brl()
@@ -256,6 +265,13 @@ mod tests {
         assert_eq!(audit_target("index:ipca"), "índice IPCA");
         assert_eq!(audit_target("odd"), "odd");
         assert_eq!(audit_target("thing:1"), "thing:1");
+    }
+
+    #[test]
+    fn reais_drop_the_symbol_keep_the_sign() {
+        use quita_core::money::Money;
+        assert_eq!(reais(Money::from_centavos(123_456)), "1.234,56");
+        assert_eq!(reais(Money::from_centavos(-5)), "-0,05");
     }
 
     #[test]

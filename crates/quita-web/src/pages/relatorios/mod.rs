@@ -366,6 +366,8 @@ struct AgingPage {
     labels: Vec<String>,
     /// Each creditor's open balance per bucket (all creditors only).
     by_creditor: Vec<CreditorLine>,
+    /// The "Por carteira" table's total line (amounts in reais, no `R$`).
+    by_creditor_total: CreditorLine,
 }
 
 /// One line of the per-creditor table.
@@ -518,12 +520,22 @@ pub async fn aging(
                 open: c
                     .report
                     .rows()
-                    .map(|(_, t)| format::money(t.open_balance))
+                    .map(|(_, t)| format::reais(t.open_balance))
                     .collect(),
-                total: format::money(c.report.total().open_balance),
-                updated: format::money(c.report.total().updated_amount),
+                total: format::reais(c.report.total().open_balance),
+                updated: format::reais(c.report.total().updated_amount),
             })
             .collect(),
+        by_creditor_total: CreditorLine {
+            href: String::new(),
+            name: "Total".into(),
+            open: report
+                .rows()
+                .map(|(_, t)| format::reais(t.open_balance))
+                .collect(),
+            total: format::reais(report.total().open_balance),
+            updated: format::reais(report.total().updated_amount),
+        },
     }))
 }
 
