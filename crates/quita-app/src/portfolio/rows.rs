@@ -352,7 +352,9 @@ impl<R: Read> RowSource<R> {
                                 .map_or(1, |i| i + 1);
                             return Err(FileError::Malformed {
                                 line,
-                                message: format!("aspas não fechadas na coluna {column}: o campo aberto nesta linha vai até o fim do arquivo ou de outra linha"),
+                                message: format!(
+                                    "aspas não fechadas na coluna {column}: o campo aberto nesta linha vai até o fim do arquivo ou de outra linha"
+                                ),
                             });
                         }
                         let header = *header_len.get_or_insert(record.len());
