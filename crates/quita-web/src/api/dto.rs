@@ -134,11 +134,18 @@ pub struct DashboardDto {
     pub supervisors: i64,
     pub agents: i64,
     pub viewers: i64,
-    pub api_tokens_active: i64,
-    pub audit_events_24h: i64,
-    pub logins_24h: i64,
-    pub failed_logins_24h: i64,
-    pub sessions_live: i64,
+    /// Tokens, audit events, logins and sessions: for admins only, as on
+    /// the Painel (left out for other roles).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_tokens_active: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_events_24h: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logins_24h: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_logins_24h: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions_live: Option<i64>,
     pub jobs_queued: i64,
     pub jobs_dead: i64,
     pub creditors: i64,

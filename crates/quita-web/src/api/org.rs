@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use super::ApiQuery;
 use super::dto::{AuditEntryDto, DashboardDto, MeDto, OrganizationDto};
 use crate::{AppState, auth::ApiPrincipal, error::ApiError};
-use quita_core::money::Money;
+use quita_core::{money::Money, role::Role};
 
 /// Who the caller is and in which organization.
 #[utoipa::path(get, path = "/api/v1/me", tag = "organization",
@@ -51,6 +51,7 @@ pub async fn dashboard(
 ) -> Result<Json<DashboardDto>, ApiError> {
     let d = state.app.dashboard(&p).await?;
     let c = d.counts;
+    let admin = |n: i64| p.role.allows(Role::Admin).then_some(n);
     Ok(Json(DashboardDto {
         users_active: c.users_active,
         users_inactive: c.users_inactive,
@@ -58,11 +59,11 @@ pub async fn dashboard(
         supervisors: c.supervisors,
         agents: c.agents,
         viewers: c.viewers,
-        api_tokens_active: c.api_tokens_active,
-        audit_events_24h: c.audit_events_24h,
-        logins_24h: c.logins_24h,
-        failed_logins_24h: c.failed_logins_24h,
-        sessions_live: d.sessions_live,
+        api_tokens_active: admin(c.api_tokens_active),
+        audit_events_24h: admin(c.audit_events_24h),
+        logins_24h: admin(c.logins_24h),
+        failed_logins_24h: admin(c.failed_logins_24h),
+        sessions_live: admin(d.sessions_live),
         jobs_queued: d.jobs_queued,
         jobs_dead: d.jobs_dead,
         creditors: d.portfolio.creditors,

@@ -189,6 +189,16 @@ pub async fn api_users_and_tokens(db: Db) {
         .await
         .unwrap();
     assert_eq!(dash["users_active"], 4);
+    // Sessions, tokens, logins and audit events are for admins.
+    for key in [
+        "sessions_live",
+        "api_tokens_active",
+        "logins_24h",
+        "failed_logins_24h",
+        "audit_events_24h",
+    ] {
+        assert!(dash.get(key).is_none(), "{key}: {dash}");
+    }
     assert_eq!(
         (
             &dash["receivables_open"],

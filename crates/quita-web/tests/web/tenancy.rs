@@ -157,6 +157,9 @@ pub async fn organizations_cannot_see_each_other(db: Db) {
         .await
         .unwrap();
     assert_eq!(dash["users_active"], 4);
+    // An admin's token gets the admin's counts too.
+    assert!(dash["sessions_live"].is_i64(), "{dash}");
+    assert!(dash["api_tokens_active"].as_i64() >= Some(1), "{dash}");
 
     // Beta is untouched.
     assert_eq!(users::list(&t.app.db, b.id).await.unwrap(), b_users_before);
