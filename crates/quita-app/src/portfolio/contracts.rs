@@ -61,6 +61,9 @@ pub struct EffectiveTerms {
     /// Whether the contract has a clause allowing a collection fee.
     pub collection_fee_allowed: bool,
     pub grace_days: Term<u16>,
+    /// Whether the receivables are charged as a consumer relation (CDC:
+    /// the fine's cap), as the contract says or else the creditor.
+    pub consumer_relation: Term<bool>,
 }
 
 fn origin<T>(agreed: &Option<T>) -> TermOrigin {
@@ -108,6 +111,10 @@ pub fn effective_terms(creditor: &ChargePolicy, terms: Option<&ContractTerms>) -
         grace_days: Term {
             value: p.grace_days(),
             origin: origin(&t.grace_days),
+        },
+        consumer_relation: Term {
+            value: p.consumer_relation(),
+            origin: origin(&t.consumer_relation),
         },
     }
 }
@@ -233,5 +240,23 @@ mod tests {
         assert_eq!(t.collection_fee.value, Percent::whole(10));
         assert_eq!(t.collection_fee.origin, TermOrigin::Creditor);
         assert_eq!(TermOrigin::Contract.label_pt(), "do contrato");
+        assert_eq!(
+            (t.consumer_relation.value, t.consumer_relation.origin),
+            (true, TermOrigin::Creditor)
+        );
+        let business = ContractTerms {
+            consumer_relation: Some(false),
+            ..terms
+        };
+        let b = effective_terms(&policy, Some(&business));
+        assert_eq!(
+            (b.consumer_relation.value, b.consumer_relation.origin),
+            (false, TermOrigin::Contract)
+        );
+        assert_eq!(
+            b.late_fine.value,
+            Percent::whole(10),
+            "no cap outside the CDC"
+        );
     }
 }

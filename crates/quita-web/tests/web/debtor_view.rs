@@ -1514,6 +1514,13 @@ pub async fn amounts_update_to_another_date(db: Db) {
         terms.contains("<td>Multa</td><td>2%</td>") && terms.contains("da carteira"),
         "{terms}"
     );
+    // Whether the CDC applies is among the terms at hand.
+    assert!(
+        terms.contains(
+            "<td>Relação de consumo</td><td>sim (multa limitada, CDC art. 52, § 1º)</td>"
+        ),
+        "{terms}"
+    );
     let late = page("?em=10%2F05%2F2026").await;
     assert!(totals(&late).contains("R$ 257,50"), "{late}");
     let bad = page("?em=1%2F5%2F26").await;

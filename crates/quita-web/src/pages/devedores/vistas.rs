@@ -464,6 +464,15 @@ pub fn term_views(t: &EffectiveTerms) -> Vec<TermView> {
             format::plural(i64::from(t.grace_days.value), "dia", "dias"),
             t.grace_days.origin,
         ),
+        view(
+            "Relação de consumo",
+            if t.consumer_relation.value {
+                "sim (multa limitada, CDC art. 52, § 1º)".into()
+            } else {
+                "não".into()
+            },
+            t.consumer_relation.origin,
+        ),
     ]
 }
 
