@@ -258,6 +258,16 @@ impl Money {
 
     /// pt-BR presentation: `R$ 1.234,56`; negatives as `-R$ 1.234,56`.
     pub fn format_brl(self) -> String {
+        self.format_pt_br("R$ ")
+    }
+
+    /// The same without the symbol, for a table whose heading says the
+    /// amounts are in reais: `1.234,56`, `-0,05`.
+    pub fn format_reais(self) -> String {
+        self.format_pt_br("")
+    }
+
+    fn format_pt_br(self, symbol: &str) -> String {
         let abs = self.0.unsigned_abs();
         let reais = abs / 100;
         let cents = abs % 100;
@@ -266,7 +276,7 @@ impl Money {
         if self.0 < 0 {
             out.push('-');
         }
-        out.push_str("R$ ");
+        out.push_str(symbol);
         for (i, ch) in digits.chars().enumerate() {
             if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push('.');
@@ -401,6 +411,8 @@ mod tests {
         assert_eq!(m(5).format_brl(), "R$ 0,05");
         assert_eq!(m(100_000_000).format_brl(), "R$ 1.000.000,00");
         assert_eq!(m(i64::MIN).format_brl(), "-R$ 92.233.720.368.547.758,08");
+        assert_eq!(m(-123456).format_reais(), "-1.234,56");
+        assert_eq!(m(5).format_reais(), "0,05");
     }
 
     #[test]
@@ -435,6 +447,11 @@ mod tests {
         fn brl_form_round_trips(c in any::<i64>()) {
             prop_assume!(c != i64::MIN);
             prop_assert_eq!(Money::parse(&m(c).format_brl()), Ok(m(c)));
+        }
+
+        #[test]
+        fn reais_form_is_the_brl_form_without_the_symbol(c in any::<i64>()) {
+            prop_assert_eq!(m(c).format_reais(), m(c).format_brl().replacen("R$ ", "", 1));
         }
 
         #[test]

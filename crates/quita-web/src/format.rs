@@ -36,11 +36,7 @@ pub fn money(m: quita_core::money::Money) -> String {
 
 /// `1.234,56`: an amount in a table whose heading says it is in reais.
 pub fn reais(m: quita_core::money::Money) -> String {
-    let brl = m.format_brl();
-    match brl.split_once("R$ ") {
-        Some((sign, digits)) => format!("{sign}{digits}"),
-        None => brl,
-    }
+    m.format_reais()
 }
 
 /// `R$ 1.234,56` from centavos.
