@@ -370,15 +370,32 @@ struct AgingPage {
     by_creditor_total: CreditorLine,
 }
 
-/// One line of the per-creditor table.
+/// One line of the per-creditor table, amounts in reais (the heading
+/// gives the symbol).
 pub struct CreditorLine {
-    /// This creditor's aging at the same as-of date.
+    /// This creditor's aging at the same as-of date (empty on the total
+    /// line).
     pub href: String,
     pub name: String,
     pub open: Vec<String>,
     pub total: String,
     /// The whole open balance updated to the as-of date.
     pub updated: String,
+}
+
+impl CreditorLine {
+    fn of(name: String, href: String, report: &AgingReport) -> Self {
+        Self {
+            href,
+            name,
+            open: report
+                .rows()
+                .map(|(_, t)| format::reais(t.open_balance))
+                .collect(),
+            total: format::reais(report.total().open_balance),
+            updated: format::reais(report.total().updated_amount),
+        }
+    }
 }
 
 pub(crate) fn query_string(q: &AgingQuery) -> String {
@@ -508,34 +525,18 @@ pub async fn aging(
         labels: report.rows().map(|(l, _)| bucket_label(l)).collect(),
         by_creditor: per
             .iter()
-            .map(|c| CreditorLine {
-                href: format!(
+            .map(|c| {
+                let href = format!(
                     "/relatorios/aging?{}",
                     query_string(&AgingQuery {
                         creditor_id: Some(c.creditor_id),
                         ..q.clone()
                     })
-                ),
-                name: c.name.clone(),
-                open: c
-                    .report
-                    .rows()
-                    .map(|(_, t)| format::reais(t.open_balance))
-                    .collect(),
-                total: format::reais(c.report.total().open_balance),
-                updated: format::reais(c.report.total().updated_amount),
+                );
+                CreditorLine::of(c.name.clone(), href, &c.report)
             })
             .collect(),
-        by_creditor_total: CreditorLine {
-            href: String::new(),
-            name: "Total".into(),
-            open: report
-                .rows()
-                .map(|(_, t)| format::reais(t.open_balance))
-                .collect(),
-            total: format::reais(report.total().open_balance),
-            updated: format::reais(report.total().updated_amount),
-        },
+        by_creditor_total: CreditorLine::of("Total".into(), String::new(), &report),
     }))
 }
 
