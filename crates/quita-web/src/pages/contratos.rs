@@ -17,7 +17,10 @@ use quita_core::{
 use quita_store::portfolio::contracts::ContractRow;
 use serde::Deserialize;
 
-use super::{grace_days_field, parse_id, percent_field};
+use super::{
+    devedores::{RefusedForm, or_refused},
+    grace_days_field, parse_id, percent_field,
+};
 use crate::{AppState, auth::UserSession, error::PageError, format};
 
 /// A contract and its percentage and grace terms, as the debtor page's
@@ -195,18 +198,11 @@ pub async fn save(
     p.require(Role::Supervisor)?;
     let debtor_id = parse_id(&raw)?;
     // A refused form comes back on the debtor page, filled in, saying why.
-    let saved = match f.to_contract(debtor_id) {
-        Ok(contract) => state.app.save_contract(p, contract).await,
-        Err(e) => Err(e),
-    };
-    let row = match saved {
+    let saved = async { state.app.save_contract(p, f.to_contract(debtor_id)?).await }.await;
+    let refused = |why| RefusedForm::Contract(f, format!("Contrato não registrado: {why}"));
+    let row = match or_refused(&state, &s, debtor_id, saved, refused).await? {
         Ok(row) => row,
-        Err(AppError::Invalid { message, .. }) => {
-            let why = format!("Contrato não registrado: {message}");
-            let refused = super::devedores::RefusedForm::Contract(f, why);
-            return super::devedores::with_refused_form(&state, &s, debtor_id, refused).await;
-        }
-        Err(e) => return Err(e.into()),
+        Err(page) => return Ok(page),
     };
     Ok(Redirect::to(&format!("/devedores/{debtor_id}#contrato-{}", row.id)).into_response())
 }

@@ -21,7 +21,10 @@ use quita_core::{
 };
 use serde::Deserialize;
 
-use super::{devedores::NewContactView, parse_id};
+use super::{
+    devedores::{NewContactView, RefusedForm, or_refused},
+    parse_id,
+};
 use crate::{AppState, auth::UserSession, error::PageError};
 
 /// "Alertas e marcadores": four checkboxes (present when ticked) and the
@@ -241,28 +244,23 @@ pub async fn add_contact(
     p.require(Role::Agent)?;
     let id = parse_id(&raw)?;
     // A refused form comes back on the debtor page, filled in, saying why.
-    let added = match f.input() {
-        Ok(input) => state.app.add_contact(p, id, &input).await,
-        Err(e) => Err(e),
+    let added = async { state.app.add_contact(p, id, &f.input()?).await }.await;
+    let refused = |why| {
+        RefusedForm::Contact(NewContactView {
+            kind: f.kind.trim().to_owned(),
+            value: f.value.clone(),
+            city: f.city.clone(),
+            uf: f.uf.clone(),
+            cep: f.cep.clone(),
+            whatsapp: f.whatsapp.trim().to_owned(),
+            workplace: f.workplace.is_some(),
+            source: f.source.clone(),
+            error: Some(format!("Contato não adicionado: {why}.")),
+        })
     };
-    let added = match added {
+    let added = match or_refused(&state, &s, id, added, refused).await? {
         Ok(added) => added,
-        Err(AppError::Invalid { message, .. }) => {
-            let view = NewContactView {
-                kind: f.kind.trim().to_owned(),
-                value: f.value.clone(),
-                city: f.city.clone(),
-                uf: f.uf.clone(),
-                cep: f.cep.clone(),
-                whatsapp: f.whatsapp.trim().to_owned(),
-                workplace: f.workplace.is_some(),
-                source: f.source.clone(),
-                error: Some(format!("Contato não adicionado: {message}.")),
-            };
-            let refused = super::devedores::RefusedForm::Contact(view);
-            return super::devedores::with_refused_form(&state, &s, id, refused).await;
-        }
-        Err(e) => return Err(e.into()),
+        Err(page) => return Ok(page),
     };
     let notice = match added {
         Added::Created(_) => "novo",

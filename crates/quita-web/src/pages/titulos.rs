@@ -12,7 +12,7 @@ use quita_core::role::Role;
 use serde::Deserialize;
 
 use super::{
-    devedores::{RefusedClosing, RefusedForm, with_refused_form},
+    devedores::{RefusedClosing, RefusedForm, or_refused},
     parse_id,
 };
 use crate::{AppState, auth::UserSession, error::PageError};
@@ -59,29 +59,26 @@ pub async fn close(
     let p = &s.0.principal;
     p.require(Role::Supervisor)?;
     let (id, rid) = (parse_id(&raw)?, parse_id(&raw_receivable)?);
-    let closed = match f.closing() {
-        Ok(closing) => {
-            state
-                .app
-                .close_receivable(p, rid, Some(id), closing, &f.motivo)
-                .await
-        }
-        Err(e) => Err(e),
+    let closed = async {
+        let closing = f.closing()?;
+        state
+            .app
+            .close_receivable(p, rid, Some(id), closing, &f.motivo)
+            .await
+    }
+    .await;
+    // A bad action or reason: the debtor page again, this receivable's
+    // form open and filled in, saying why.
+    let refused = |why| {
+        RefusedForm::Closing(RefusedClosing {
+            receivable_id: rid,
+            action: f.acao,
+            reason: f.motivo,
+            why,
+        })
     };
-    match closed {
-        Ok(_) => {}
-        // A bad action or reason: the debtor page again, this receivable's
-        // form open and filled in, saying why.
-        Err(AppError::Invalid { message, .. }) => {
-            let refused = RefusedForm::Closing(RefusedClosing {
-                receivable_id: rid,
-                action: f.acao,
-                reason: f.motivo,
-                why: message,
-            });
-            return with_refused_form(&state, &s, id, refused).await;
-        }
-        Err(e) => return Err(e.into()),
+    if let Err(page) = or_refused(&state, &s, id, closed, refused).await? {
+        return Ok(page);
     }
     // Back to the receivable, with a notice saying it was closed.
     Ok(Redirect::to(&format!("/devedores/{id}?encerrado={rid}#titulo-{rid}")).into_response())

@@ -474,6 +474,25 @@ pub enum RefusedForm {
     Closing(RefusedClosing),
 }
 
+/// What a debtor-page form's use case answered: `Ok(value)` when done, or
+/// `Err(page)`: refused for bad input, the debtor page again (422) with the
+/// form `refused` builds from the reason. Any other error goes on as is.
+pub async fn or_refused<T>(
+    state: &AppState,
+    s: &UserSession,
+    id: i64,
+    result: Result<T, AppError>,
+    refused: impl FnOnce(String) -> RefusedForm,
+) -> Result<Result<T, Response>, PageError> {
+    match result {
+        Ok(value) => Ok(Ok(value)),
+        Err(AppError::Invalid { message, .. }) => {
+            Ok(Err(with_refused_form(state, s, id, refused(message)).await?))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The debtor page with a refused form, answered 422.
 pub async fn with_refused_form(
     state: &AppState,
