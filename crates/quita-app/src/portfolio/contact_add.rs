@@ -208,7 +208,6 @@ pub(super) fn contact_row(
     }
 }
 
-/// Why a phone was refused, in pt-BR.
 #[cfg(test)]
 mod tests {
     use super::*;

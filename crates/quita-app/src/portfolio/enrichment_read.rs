@@ -9,7 +9,9 @@ use jiff::{Timestamp, civil::Date};
 use quita_core::{
     contact::{Cep, Contact, ContactSource, ContactValue, PostalAddress, Uf},
     email::Email,
-    import_row::{ImportField, normalise_header, parse_city, parse_document, parse_phone_list},
+    import_row::{
+        FieldReason, ImportField, normalise_header, parse_city, parse_document, parse_phone_list,
+    },
 };
 use quita_store::portfolio::contacts::NewContact;
 
@@ -218,7 +220,7 @@ fn parse_row(
     };
     let (phones, bad_phones) = parse_phone_list(h.cell(record, Col::Phones));
     for (p, why) in bad_phones {
-        let reason = format!("telefone inválido: {}", why.pt_br());
+        let reason = FieldReason::Phone(why).to_string();
         problems.push(problem(line, Col::Phones, p, reason));
     }
     if whatsapp == Some(true) && phones.is_empty() {
