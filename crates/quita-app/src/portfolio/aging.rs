@@ -13,12 +13,13 @@ use quita_core::{
 use quita_store::{
     audit, date_of, day_number, orgs,
     portfolio::{
+        Keyset,
         aging::{self, AgingScope},
         bucket_lines::{BucketLine, bucket_lines},
     },
 };
 
-use super::calendar;
+use super::{calendar, keyset_page};
 use crate::{App, AppError, AppResult, auth::Principal};
 
 /// One creditor's aging: serialized as the report with `creditor_id` and
@@ -194,7 +195,7 @@ impl App {
         org_id: i64,
         q: &AgingQuery,
         bucket: usize,
-        after: i64,
+        cursor: Keyset,
         limit: i64,
     ) -> AppResult<DrillPage> {
         let limit = limit.clamp(1, 1000);
@@ -204,17 +205,18 @@ impl App {
         let to_day = lo.map_or(i64::MAX / 4, |l| as_of_day - i64::from(l));
         let scope = self.aging_scope(org_id, q).await?;
         // One more than asked says whether another page follows.
-        let mut lines = bucket_lines(
+        let lines = bucket_lines(
             &self.db,
             org_id,
             &scope,
             (from_day, to_day),
-            after,
+            cursor,
             limit + 1,
         )
         .await?;
-        let more = lines.len() as i64 > limit;
-        lines.truncate(usize::try_from(limit).unwrap_or(0));
+        let page = keyset_page::cut(lines, cursor, usize::try_from(limit).unwrap_or(0), |l| {
+            l.receivable.id
+        });
         let creditors: HashMap<i64, _> = self
             .creditors(org_id)
             .await?
@@ -222,7 +224,8 @@ impl App {
             .map(|c| (c.id, c))
             .collect();
         let tables = self.index_tables(org_id).await?;
-        let lines = lines
+        let lines = page
+            .rows
             .into_iter()
             .map(|line| {
                 let r = &line.receivable;
@@ -242,7 +245,11 @@ impl App {
                 DrillLine { line, updated }
             })
             .collect();
-        Ok(DrillPage { lines, more })
+        Ok(DrillPage {
+            lines,
+            next: page.next,
+            previous: page.previous,
+        })
     }
 }
 
@@ -287,8 +294,10 @@ impl App {
 #[derive(Debug, Clone)]
 pub struct DrillPage {
     pub lines: Vec<DrillLine>,
-    /// Whether receivables follow the last one.
-    pub more: bool,
+    /// `Keyset::After` this id reads the next page, if there is one.
+    pub next: Option<i64>,
+    /// `Keyset::Before` this id reads the previous page, if there is one.
+    pub previous: Option<i64>,
 }
 
 /// A receivable of an aging bucket as the drill-down shows it.

@@ -12,6 +12,7 @@ use quita_core::{
     money::Money,
 };
 use quita_store::portfolio::{
+    Keyset,
     access::{self, AccessChannel, AccessRow},
     contacts::{self, ContactRow},
     contracts::{self, ContractRow},
@@ -24,7 +25,7 @@ use serde::Serialize;
 use super::{
     IdOrDocument, calendar,
     contracts::{EffectiveTerms, effective_terms},
-    name_key,
+    keyset_page, name_key,
 };
 use crate::{App, AppError, AppResult, auth::Principal};
 
@@ -211,6 +212,9 @@ pub struct DebtorPage {
     pub debtors: Vec<DebtorRow>,
     /// The cursor of the next page (the last debtor's id), if there is one.
     pub next: Option<i64>,
+    /// The cursor of the previous page (`Keyset::Before` the first
+    /// debtor's id), if there is one.
+    pub previous: Option<i64>,
 }
 
 /// What a search made of digits may be, in the order tried.
@@ -306,26 +310,24 @@ impl App {
         Ok(access::list_for_debtor(&self.db, who.org_id, id, before_id, limit).await?)
     }
 
-    /// A page of the organization's debtors by name then id (agent), after
-    /// the debtor `after` (the previous page's `next`).
+    /// A page of the organization's debtors by name then id (agent), from
+    /// `cursor` (a previous page's `next` or `previous`).
     pub async fn debtors_page(
         &self,
         who: &Principal,
-        after: Option<i64>,
+        cursor: Keyset,
         limit: i64,
     ) -> AppResult<DebtorPage> {
         who.require(Role::Agent)?;
         let limit = limit.clamp(1, 200);
-        let mut rows = debtors::page_after(&self.db, who.org_id, after, limit + 1).await?;
-        let more = rows.len() as i64 > limit;
-        rows.truncate(usize::try_from(limit).unwrap_or(200));
+        let rows = debtors::page(&self.db, who.org_id, cursor, limit + 1).await?;
+        let page = keyset_page::cut(rows, cursor, usize::try_from(limit).unwrap_or(200), |d| {
+            d.id
+        });
         Ok(DebtorPage {
-            next: if more {
-                rows.last().map(|d| d.id)
-            } else {
-                None
-            },
-            debtors: rows,
+            debtors: page.rows,
+            next: page.next,
+            previous: page.previous,
         })
     }
 

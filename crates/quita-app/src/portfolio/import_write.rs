@@ -177,10 +177,11 @@ impl<'a> BatchWriter<'a> {
             && self.rows_changed >= BULK_AFTER
             && self.rows_changed >= self.rows_before
         {
-            let deferred = queue
+            // `None` while another transaction uses the tables: the next
+            // batch tries again.
+            self.deferred = queue
                 .call(|tx| Box::pin(async move { Ok(store::defer_indexes(tx).await?) }))
                 .await?;
-            self.deferred = Some(deferred);
         }
         Ok(())
     }

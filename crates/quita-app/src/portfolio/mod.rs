@@ -16,6 +16,7 @@ pub mod import;
 mod import_read;
 mod import_write;
 pub mod index_tables;
+pub mod keyset_page;
 pub mod marks;
 mod rows;
 pub mod timeline;

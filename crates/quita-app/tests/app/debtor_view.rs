@@ -19,7 +19,7 @@ use quita_core::{
 use quita_store::{
     Db,
     audit::Actor,
-    portfolio::{access::AccessChannel, debtors},
+    portfolio::{Keyset, access::AccessChannel, debtors},
 };
 
 use crate::import::{GOOD, csv, import, setup};
@@ -224,24 +224,35 @@ pub async fn contracts_terms_and_access_log(db: Db) {
 
     // The list of debtors, page by page: each exactly once.
     let mut seen = Vec::new();
-    let mut after = None;
-    loop {
-        let page = app.debtors_page(&agent, after, 2).await.unwrap();
+    let mut cursor = Keyset::START;
+    let last = loop {
+        let page = app.debtors_page(&agent, cursor, 2).await.unwrap();
         assert!(page.debtors.len() <= 2);
+        assert_eq!(page.previous.is_some(), !seen.is_empty());
         seen.extend(page.debtors.iter().map(|d| d.id));
         match page.next {
-            Some(n) => after = Some(n),
-            None => break,
+            Some(n) => cursor = Keyset::After(n),
+            None => break page,
         }
-    }
+    };
     assert_eq!(seen.len(), 3);
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 3);
+    // "Anterior" from the last page: the first two, and no page before them.
+    let back = app
+        .debtors_page(&agent, Keyset::Before(last.previous.unwrap()), 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        back.debtors.iter().map(|d| d.id).collect::<Vec<_>>(),
+        seen[..2]
+    );
+    assert_eq!((back.previous, back.next), (None, Some(seen[1])));
     assert!(matches!(
-        app.debtors_page(&viewer, None, 2).await,
+        app.debtors_page(&viewer, Keyset::START, 2).await,
         Err(AppError::Forbidden)
     ));
     assert!(
-        app.debtors_page(&other, None, 10)
+        app.debtors_page(&other, Keyset::START, 10)
             .await
             .unwrap()
             .debtors

@@ -20,8 +20,8 @@ use import::{
     error_report_cells_are_never_formulas, import_then_reimport_then_change,
     large_import_defers_indexes_and_reports_progress, partial_counts_add_up,
     rows_never_move_contracts_or_titles_between_debtors,
-    the_fee_clause_column_lets_the_fee_be_charged, warnings_and_closed_receivables,
-    xlsx_and_latin1_files_import,
+    the_fee_clause_column_lets_the_fee_be_charged, two_organizations_import_at_once,
+    warnings_and_closed_receivables, xlsx_and_latin1_files_import,
 };
 use marks::people_mark_debtors_and_contacts;
 use receivable_update::only_collectable_receivables_have_an_update;
@@ -43,7 +43,7 @@ use quita_core::{
     password::NewPassword,
     role::Role,
 };
-use quita_store::{Db, audit::Actor, jobs};
+use quita_store::{Db, audit::Actor, jobs, portfolio::Keyset};
 
 macro_rules! both {
     ($($case:ident),* $(,)?) => {
@@ -54,6 +54,7 @@ macro_rules! both {
 
 both!(
     large_import_defers_indexes_and_reports_progress,
+    two_organizations_import_at_once,
     login_throttle_and_sessions,
     admin_changes_stay_in_their_org,
     worker_runs_retries_and_sweeps,
@@ -327,7 +328,7 @@ async fn demo_seed_is_idempotent(db: Db) {
     // The demo's first debtor has a history: flagged in dispute, one
     // receivable written off, both on its timeline (seeded once).
     let who = quita_app::auth::Principal::cli(first.org_id);
-    let page = app.debtors_page(&who, None, 1).await.unwrap();
+    let page = app.debtors_page(&who, Keyset::START, 1).await.unwrap();
     let debtor = &page.debtors[0];
     assert!(debtor.dispute);
     let events = app

@@ -5,6 +5,7 @@
 use quita_core::contract::ContractTerms;
 
 use super::{
+    Keyset,
     aging::AgingScope,
     receivables::{ReceivableRow, Row},
 };
@@ -34,9 +35,9 @@ struct LineRow {
 
 /// Collectable receivables whose adjusted due date lies in
 /// `[from_day, to_day]` (inclusive day numbers) within the aging's scope,
-/// most overdue first (adjusted due date, then id), after the receivable
-/// `after` (keyset; 0 or an unknown id: from the start), at most `limit`
-/// (1 to 5,000).
+/// most overdue first (adjusted due date, then id), at most `limit` (1 to
+/// 5,000) from `cursor`: after a receivable (0 or an unknown id: from the
+/// start), or just before one (an unknown id: the bucket's last page).
 ///
 /// Each page is one range of `receivables_due` `(org_id, adjusted_due_day)`
 /// starting at the cursor's day, so a page deep in a bucket of a million
@@ -49,7 +50,7 @@ pub async fn bucket_lines(
     org_id: i64,
     scope: &AgingScope,
     (from_day, to_day): (i64, i64),
-    after: i64,
+    cursor: Keyset,
     limit: i64,
 ) -> Result<Vec<BucketLine>> {
     let day = if scope.debtor_id.is_some() && db.backend() == crate::Backend::Sqlite {
@@ -59,6 +60,11 @@ pub async fn bucket_lines(
     };
     let cursor_day =
         "(SELECT c.adjusted_due_day FROM receivables c WHERE c.id = $4 AND c.org_id = $1)";
+    // Backwards: the same range read from its other end, then turned round.
+    let (first_day, cmp, edge, beyond, order) = match cursor {
+        Keyset::After(_) => ("$2", ">=", "$2 - 1", ">", ""),
+        Keyset::Before(_) => ("$3", "<=", "$3 + 1", "<", " DESC"),
+    };
     let sql = format!(
         "SELECT r.id, r.creditor_id, r.debtor_id, r.contract_id, r.document_number, r.installment, \
          r.installments, r.issue_day, r.due_day, r.adjusted_due_day, r.original_amount, r.open_balance, \
@@ -67,23 +73,26 @@ pub async fn bucket_lines(
          FROM receivables r JOIN debtors d ON d.id = r.debtor_id \
          LEFT JOIN contracts k ON k.id = r.contract_id \
          WHERE r.org_id = $1 AND {day} BETWEEN $2 AND $3 \
-           AND {day} >= COALESCE({cursor_day}, $2) \
-           AND ({day}, r.id) > (COALESCE({cursor_day}, $2 - 1), $4){} \
-         ORDER BY r.adjusted_due_day, r.id LIMIT $5",
+           AND {day} {cmp} COALESCE({cursor_day}, {first_day}) \
+           AND ({day}, r.id) {beyond} (COALESCE({cursor_day}, {edge}), $4){} \
+         ORDER BY r.adjusted_due_day{order}, r.id{order} LIMIT $5",
         scope.filters("r.", 6)
     );
-    let rows: Vec<LineRow> = on_db!(db, |p| {
+    let mut rows: Vec<LineRow> = on_db!(db, |p| {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(org_id)
             .bind(from_day)
             .bind(to_day)
-            .bind(after)
+            .bind(cursor.id())
             .bind(limit.clamp(1, 5000));
         for v in scope.binds() {
             q = q.bind(v);
         }
         q.fetch_all(p).await
     })?;
+    if cursor.is_backwards() {
+        rows.reverse();
+    }
     rows.into_iter()
         .map(|l| {
             let contract_terms = match l.contract_terms {

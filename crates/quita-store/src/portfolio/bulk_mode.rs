@@ -59,7 +59,15 @@ type OutsideKey = (String, String, String, String, String);
 /// SQLite readers keep their snapshot (WAL); on PostgreSQL the dropped
 /// objects' tables are locked until the commit, which is why the importer
 /// does this only when it brings more rows than the tables hold.
-pub async fn defer_indexes(tx: &mut Tx) -> Result<DeferredIndexes> {
+///
+/// PostgreSQL: `None`, and nothing changed, when another transaction is
+/// using a portfolio table at that moment (another organization's import,
+/// an enrichment, a page being read). The four tables are locked at once
+/// without waiting, or not at all: waiting for them while this import holds
+/// its own row locks could deadlock with the other transaction, and one of
+/// the two would fail. The import goes on keeping its indexes and may try
+/// again later.
+pub async fn defer_indexes(tx: &mut Tx) -> Result<Option<DeferredIndexes>> {
     match tx {
         Tx::Sqlite(t) => {
             let sql = format!(
@@ -75,12 +83,15 @@ pub async fn defer_indexes(tx: &mut Tx) -> Result<DeferredIndexes> {
                     .execute(&mut **t)
                     .await?;
             }
-            Ok(DeferredIndexes {
+            Ok(Some(DeferredIndexes {
                 indexes: found.into_iter().map(|(_, sql)| sql).collect(),
                 ..DeferredIndexes::default()
-            })
+            }))
         }
         Tx::Pg(t) => {
+            if !lock_without_waiting(t).await? {
+                return Ok(None);
+            }
             // Building an index over a million rows can outlast the limit
             // meant for requests.
             sqlx::query("SET LOCAL statement_timeout = 0")
@@ -138,12 +149,45 @@ pub async fn defer_indexes(tx: &mut Tx) -> Result<DeferredIndexes> {
                     .execute(&mut **t)
                     .await?;
             }
-            Ok(DeferredIndexes {
+            Ok(Some(DeferredIndexes {
                 indexes: indexes.into_iter().map(|(_, sql)| sql).collect(),
                 foreign_keys,
                 outside_keys,
-            })
+            }))
         }
+    }
+}
+
+/// Locks the portfolio tables for the rest of the transaction if no other
+/// transaction holds a lock on any of them; otherwise takes none and leaves
+/// the transaction usable (the failed attempt is undone to a savepoint).
+async fn lock_without_waiting(t: &mut sqlx::Transaction<'static, sqlx::Postgres>) -> Result<bool> {
+    sqlx::query("SAVEPOINT bulk_mode").execute(&mut **t).await?;
+    let sql = format!(
+        "LOCK TABLE {} IN ACCESS EXCLUSIVE MODE NOWAIT",
+        BULK_TABLES.replace('\'', "")
+    );
+    match sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&mut **t)
+        .await
+    {
+        Ok(_) => {
+            sqlx::query("RELEASE SAVEPOINT bulk_mode")
+                .execute(&mut **t)
+                .await?;
+            Ok(true)
+        }
+        // lock_not_available
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55P03") => {
+            sqlx::query("ROLLBACK TO SAVEPOINT bulk_mode")
+                .execute(&mut **t)
+                .await?;
+            sqlx::query("RELEASE SAVEPOINT bulk_mode")
+                .execute(&mut **t)
+                .await?;
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 
+use super::Keyset;
 use crate::{Db, Result, Tx, ms, ts};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -664,33 +665,37 @@ pub async fn names(
     Ok(out)
 }
 
-/// A page of the organization's debtors by name key then id, after the
-/// debtor `after_id` (keyset; the cursor is a debtor id, so no name travels
-/// in a URL). A cursor that is not a debtor of `org_id` gives an empty page.
-/// Served by the `(org_id, name_key)` index (SQLite appends the rowid;
+/// A page of the organization's debtors by name key then id, from `cursor`
+/// (keyset: after a debtor, `After(0)` from the first, or just before one;
+/// the cursor is a debtor id, so no name travels in a URL). A cursor that is
+/// not a debtor of `org_id` gives an empty page. Served by the
+/// `(org_id, name_key)` index in either direction (SQLite appends the rowid;
 /// PostgreSQL's holds `id`); the cursor's key is a scalar subquery so that
 /// PostgreSQL can seek to it.
-pub async fn page_after(
-    db: &Db,
-    org_id: i64,
-    after_id: Option<i64>,
-    limit: i64,
-) -> Result<Vec<DebtorRow>> {
+pub async fn page(db: &Db, org_id: i64, cursor: Keyset, limit: i64) -> Result<Vec<DebtorRow>> {
     let limit = limit.clamp(1, 500);
-    let Some(after) = after_id else {
-        return list_page(db, org_id, None, limit).await;
-    };
-    const SQL: &str = "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
+    const COLUMNS: &str = "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
          FROM debtors d \
-         WHERE d.org_id = $1 AND (d.name_key, d.id) > ((SELECT name_key FROM debtors WHERE org_id = $1 AND id = $2), $2) \
-         ORDER BY d.name_key, d.id LIMIT $3";
-    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+         WHERE d.org_id = $1 AND (d.name_key, d.id)";
+    const CURSOR: &str = "((SELECT name_key FROM debtors WHERE org_id = $1 AND id = $2), $2)";
+    let sql = match cursor {
+        Keyset::After(0) => return list_page(db, org_id, None, limit).await,
+        Keyset::After(_) => format!("{COLUMNS} > {CURSOR} ORDER BY d.name_key, d.id LIMIT $3"),
+        Keyset::Before(_) => {
+            format!("{COLUMNS} < {CURSOR} ORDER BY d.name_key DESC, d.id DESC LIMIT $3")
+        }
+    };
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(org_id)
-        .bind(after)
+        .bind(cursor.id())
         .bind(limit)
         .fetch_all(p)
         .await)?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    let mut page: Vec<DebtorRow> = rows.into_iter().map(Into::into).collect();
+    if cursor.is_backwards() {
+        page.reverse();
+    }
+    Ok(page)
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ mod copy;
 pub mod creditors;
 pub mod debtors;
 pub mod import;
+mod keyset;
+pub use keyset::Keyset;
 mod new_rows;
 pub use new_rows::PreparedWrite;
 pub mod receivables;

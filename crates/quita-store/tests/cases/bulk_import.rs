@@ -223,7 +223,7 @@ pub async fn bulk_import_still_checks_outside_keys(db: Db) {
     } else {
         db.begin_write().await.unwrap()
     };
-    let deferred = import::defer_indexes(&mut tx).await.unwrap();
+    let deferred = import::defer_indexes(&mut tx).await.unwrap().unwrap();
     let ids = import::insert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
         .await
         .unwrap();
@@ -245,4 +245,45 @@ pub async fn bulk_import_still_checks_outside_keys(db: Db) {
         matches!(&err, StoreError::Corrupt(m) if m.contains("receivables_creditor_id_fkey")),
         "{err:?}"
     );
+}
+
+/// PostgreSQL: while another transaction uses a portfolio table (here
+/// another organization's import), bulk mode is declined at once instead of
+/// waiting, which could deadlock, and the import's transaction goes on; once
+/// the other commits, it is taken. SQLite's writers take turns: always taken.
+pub async fn bulk_mode_never_waits_for_another_transaction(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    if db.backend() == quita_store::Backend::Sqlite {
+        let mut tx = db.begin_import(a.id).await.unwrap();
+        assert!(import::defer_indexes(&mut tx).await.unwrap().is_some());
+        return;
+    }
+    let mut other = db.begin_import(b.id).await.unwrap();
+    import::insert_debtors(&mut other, b.id, &[debtor("11144477735", "Bia")], t0())
+        .await
+        .unwrap();
+    let mut tx = db.begin_import(a.id).await.unwrap();
+    import::insert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
+        .await
+        .unwrap();
+    assert!(import::defer_indexes(&mut tx).await.unwrap().is_none());
+    import::insert_debtors(&mut tx, a.id, &[debtor("39053344705", "Caio")], t0())
+        .await
+        .unwrap();
+    other.commit().await.unwrap();
+    let deferred = import::defer_indexes(&mut tx)
+        .await
+        .unwrap()
+        .expect("no one else uses the tables now");
+    import::rebuild_indexes(&mut tx, deferred).await.unwrap();
+    tx.commit().await.unwrap();
+    for (org, n) in [(a.id, 2), (b.id, 1)] {
+        assert_eq!(
+            quita_store::portfolio::debtors::count(&db, org)
+                .await
+                .unwrap(),
+            n
+        );
+    }
 }

@@ -13,6 +13,7 @@ use quita_store::{
     Db, StoreError,
     audit::Actor,
     portfolio::{
+        Keyset,
         access::{self, AccessChannel},
         contacts,
         contracts::{self, NewContract},
@@ -324,17 +325,33 @@ pub async fn debtor_pages_visit_each_once(db: Db) {
     let ids = debtor_ids(&db, a.id, &refs).await;
     debtor_ids(&db, b.id, &[("52998224725", "Aaa Beta")]).await;
     let mut seen = Vec::new();
-    let mut after = None;
+    let mut pages = Vec::new();
+    let mut cursor = Keyset::START;
     loop {
-        let page = debtors::page_after(&db, a.id, after, 4).await.unwrap();
+        let page = debtors::page(&db, a.id, cursor, 4).await.unwrap();
         if page.is_empty() {
             break;
         }
         assert!(page.len() <= 4);
         assert!(page.iter().all(|d| d.org_id == a.id));
-        after = page.last().map(|d| d.id);
+        cursor = Keyset::After(page.last().unwrap().id);
+        pages.push(page.iter().map(|d| d.id).collect::<Vec<_>>());
         seen.extend(page.into_iter().map(|d| (d.name, d.id)));
     }
+    // "Anterior" from each page's first debtor gives back the page before,
+    // in the same order.
+    for pair in pages.windows(2) {
+        let back = debtors::page(&db, a.id, Keyset::Before(pair[1][0]), 4)
+            .await
+            .unwrap();
+        assert_eq!(back.iter().map(|d| d.id).collect::<Vec<_>>(), pair[0]);
+    }
+    assert!(
+        debtors::page(&db, a.id, Keyset::Before(pages[0][0]), 4)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(seen.len(), ids.len());
     let unique: HashSet<i64> = seen.iter().map(|(_, id)| *id).collect();
     assert_eq!(unique, ids.iter().copied().collect::<HashSet<_>>());
@@ -342,20 +359,24 @@ pub async fn debtor_pages_visit_each_once(db: Db) {
     sorted.sort();
     assert_eq!(seen, sorted, "by name then id");
     // Beta's debtor as a cursor in alfa: an empty page, nothing leaks.
-    let beta = debtors::page_after(&db, b.id, None, 10).await.unwrap();
+    let beta = debtors::page(&db, b.id, Keyset::START, 10).await.unwrap();
     assert_eq!(beta.len(), 1);
-    assert!(
-        debtors::page_after(&db, a.id, Some(beta[0].id), 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert!(
-        debtors::page_after(&db, b.id, Some(ids[0]), 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    for cursor in [Keyset::After(beta[0].id), Keyset::Before(beta[0].id)] {
+        assert!(
+            debtors::page(&db, a.id, cursor, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+    for cursor in [Keyset::After(ids[0]), Keyset::Before(ids[0])] {
+        assert!(
+            debtors::page(&db, b.id, cursor, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
     // Documents to ids, scoped.
     let mut tx = db.begin_write().await.unwrap();
     let found = import::debtor_ids(&mut tx, a.id, &[&people[0].0, "52998224725", "nope"])

@@ -195,22 +195,37 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
         rows.iter().map(|l| l.split(';').nth(4).unwrap()).collect();
     assert_eq!(documents.len(), 2_051, "each once");
     assert!(documents.contains("LOTE-02049") && documents.contains("CRD-1"));
-    // The page: 200 at a time, forward by "Próxima página", back to the
-    // first from any later one.
+    // The page: 200 at a time, forward by "Próxima página", back by "Página
+    // anterior", to the first from any later one.
     let (_, first) = get(&sup, &t, "/relatorios/aging/faixa/2?data_base=15/03/2026").await;
     assert!(!first.contains("id=\"faixa-primeira\""), "{first}");
-    let next = first
-        .split("id=\"faixa-proxima\" href=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_else(|| panic!("{first}"))
-        .replace("&amp;", "&");
-    let (status, second) = get(&sup, &t, &next).await;
+    assert!(!first.contains("id=\"faixa-anterior\""), "{first}");
+    let link = |html: &str, id: &str| {
+        html.split(&format!("id=\"{id}\" href=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("{id} in {html}"))
+            .replace("&amp;", "&")
+    };
+    let rows = |html: &str| {
+        html.split("<tr id=\"titulo-")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows(&first).len(), 200);
+    let (status, second) = get(&sup, &t, &link(&first, "faixa-proxima")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         second.contains("id=\"faixa-primeira\"") && second.contains("id=\"faixa-proxima\""),
         "{second}"
     );
+    let (_, third) = get(&sup, &t, &link(&second, "faixa-proxima")).await;
+    let (_, back) = get(&sup, &t, &link(&third, "faixa-anterior")).await;
+    assert_eq!(rows(&back), rows(&second));
+    let (_, back) = get(&sup, &t, &link(&back, "faixa-anterior")).await;
+    assert_eq!(rows(&back), rows(&first));
+    assert!(!back.contains("id=\"faixa-anterior\""), "{back}");
 
     // The same through the API, a page at a time by keyset.
     let api = Client::new();
@@ -244,6 +259,45 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
         seen.iter().collect::<std::collections::HashSet<_>>().len(),
         2_051
     );
+    // Backwards from the last page by `previous_before`: the same pages.
+    let mut before = None;
+    let mut back = Vec::new();
+    let first_page = loop {
+        let mut url = "/api/v1/aging/buckets/2/receivables?as_of=2026-03-15&limit=1000".to_owned();
+        url.push_str(&match before {
+            Some(id) => format!("&before={id}"),
+            None => format!("&after={}", after.unwrap()),
+        });
+        let page: Value = api
+            .get(t.url(&url))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let docs: Vec<String> = page["receivables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["document_number"].as_str().unwrap().to_owned())
+            .collect();
+        back.splice(0..0, docs);
+        match page["previous_before"].as_i64() {
+            Some(id) => before = Some(id),
+            None => break page,
+        }
+    };
+    assert_eq!(back, seen);
+    assert!(first_page["next_after"].as_i64().is_some());
+    let both = api
+        .get(t.url("/api/v1/aging/buckets/2/receivables?after=1&before=2"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(both.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = api
         .get(t.url("/api/v1/aging/buckets/2/receivables?as_of=2026-03-15&limit=1"))
         .bearer_auth(&admin)

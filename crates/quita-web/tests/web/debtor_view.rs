@@ -18,6 +18,7 @@ use quita_store::{
     Db,
     audit::Actor,
     portfolio::{
+        Keyset,
         access::AccessChannel,
         contacts,
         import::{self as writer, ImportDebtor},
@@ -362,17 +363,47 @@ pub async fn debtors_are_paged(db: Db) {
     }
     assert_eq!(seen.len(), total, "each debtor once");
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), total);
-    let bad = api
-        .get(t.url("/api/v1/debtors?after=abc"))
+    // `previous` of the second page reads the first again.
+    let second: Value = api
+        .get(t.url(&format!("/api/v1/debtors?limit=7&after={}", seen[6])))
         .bearer_auth(&tok)
         .send()
         .await
+        .unwrap()
+        .json()
+        .await
         .unwrap();
-    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let previous = second["previous"].as_str().unwrap();
+    let first: Value = api
+        .get(t.url(&format!("/api/v1/debtors?limit=7&before={previous}")))
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = first["debtors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, seen[..7]);
+    assert_eq!(first["previous"], Value::Null);
+    for query in ["after=abc", "before=abc", "after=1&before=2"] {
+        let bad = api
+            .get(t.url(&format!("/api/v1/debtors?{query}")))
+            .bearer_auth(&tok)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+    }
     // A beta debtor as the cursor: an empty page, nothing of beta's.
     let b_first = t
         .app
-        .debtors_page(&principal(b.id, Role::Agent), None, 1)
+        .debtors_page(&principal(b.id, Role::Agent), Keyset::START, 1)
         .await
         .unwrap()
         .debtors[0]
@@ -392,18 +423,34 @@ pub async fn debtors_are_paged(db: Db) {
     // Pages: "Próxima página" until there is none (50 per page).
     let c = client();
     logged_in(&t, &c, &a.email("agent")).await;
-    let mut page_ids = Vec::new();
+    let mut pages = Vec::new();
     let mut url = "/devedores".to_owned();
-    for _ in 0..10 {
+    let link = |html: &str, id: &str| {
+        html.split(&format!("id=\"{id}\" href=\""))
+            .nth(1)
+            .map(|rest| rest.split('"').next().unwrap().to_owned())
+    };
+    let last = loop {
         let (status, html) = get_text(&c, t.url(&url)).await;
         assert_eq!(status, StatusCode::OK);
         assert!(!html.contains("Zanzibar"));
-        page_ids.extend(debtor_links(&html));
-        match html.split("id=\"proxima-pagina\" href=\"").nth(1) {
-            Some(rest) => url = rest.split('"').next().unwrap().to_owned(),
-            None => break,
+        assert_eq!(pages.is_empty(), link(&html, "pagina-anterior").is_none());
+        pages.push(debtor_links(&html));
+        match link(&html, "proxima-pagina") {
+            Some(next) if pages.len() < 10 => url = next,
+            _ => break html,
         }
+    };
+    assert!(pages.len() > 1, "{total} debtors in one page");
+    // "Página anterior" from the last page gives back each page before it.
+    let mut html = last;
+    for expected in pages.iter().rev().skip(1) {
+        let back = link(&html, "pagina-anterior").unwrap();
+        html = get_text(&c, t.url(&back)).await.1;
+        assert_eq!(&debtor_links(&html), expected);
     }
+    assert!(link(&html, "pagina-anterior").is_none());
+    let page_ids: Vec<i64> = pages.concat();
     assert_eq!(page_ids.len(), total);
     assert_eq!(
         page_ids.iter().collect::<HashSet<_>>(),

@@ -7,7 +7,7 @@
 use std::{collections::HashSet, process::ExitCode, time::Instant};
 
 use anyhow::{Context, bail};
-use quita_store::DatabaseUrl;
+use quita_store::{DatabaseUrl, portfolio::Keyset};
 use serde_json::json;
 
 use super::portfolio::{
@@ -42,11 +42,11 @@ pub fn run(args: DrillBenchArgs) -> anyhow::Result<ExitCode> {
             let mut pages = Vec::new();
             let mut first_page_ms = 0.0;
             let mut seen = HashSet::new();
-            let mut after = 0;
+            let mut cursor = Keyset::START;
             loop {
                 let page_started = Instant::now();
                 let page = app
-                    .aging_drill_down(org, &q, index, after, args.limit)
+                    .aging_drill_down(org, &q, index, cursor, args.limit)
                     .await?;
                 pages.push(page_started.elapsed());
                 if pages.len() == 1 {
@@ -57,9 +57,9 @@ pub fn run(args: DrillBenchArgs) -> anyhow::Result<ExitCode> {
                         bail!("bucket {label}: receivable {} read twice", l.line.receivable.id);
                     }
                 }
-                match page.lines.last() {
-                    Some(last) if page.more => after = last.line.receivable.id,
-                    _ => break,
+                match page.next {
+                    Some(next) => cursor = Keyset::After(next),
+                    None => break,
                 }
             }
             let expected = counts.get(index).copied().unwrap_or(0);

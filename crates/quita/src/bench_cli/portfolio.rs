@@ -34,7 +34,11 @@ use quita_core::{
     org::{OrgMode, OrgName, Slug},
     rate::Percent,
 };
-use quita_store::{DatabaseUrl, Db, DbOptions, audit::Actor, portfolio::debtors};
+use quita_store::{
+    DatabaseUrl, Db, DbOptions,
+    audit::Actor,
+    portfolio::{Keyset, debtors},
+};
 use serde_json::json;
 
 /// The reference date of generated portfolios and of the aging report.
@@ -419,7 +423,7 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
                     // keyset read behind "próxima página", mid-list) with
                     // what each of its debtors owes, as the page shows it.
                     let started = Instant::now();
-                    let page = debtors::page_after(&app.db, org, Some(first.id), 51).await?;
+                    let page = debtors::page(&app.db, org, Keyset::After(first.id), 51).await?;
                     let ids: Vec<i64> = page.iter().map(|d| d.id).collect();
                     app.debtor_balances(org, &ids, as_of()).await?;
                     pages.push(started.elapsed());

@@ -7,6 +7,7 @@ use axum::{
 };
 use quita_app::{AppError, auth::Principal, portfolio::aging::AgingQuery};
 use quita_core::{aging::AgingBuckets, money::Money, role::Role};
+use quita_store::portfolio::Keyset;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -118,6 +119,9 @@ pub struct BucketParams {
     debtor: Option<String>,
     /// Keyset: the `next_after` of the previous page; from the start when missing.
     after: Option<i64>,
+    /// Keyset, backwards: the `previous_before` of the current page, for
+    /// the page before it (not with `after`).
+    before: Option<i64>,
     /// Receivables per page, 1 to 1000 (default 200).
     limit: Option<i64>,
 }
@@ -157,6 +161,8 @@ pub struct BucketPage {
     receivables: Vec<BucketReceivable>,
     /// Pass as `after` for the next page; null on the last one.
     next_after: Option<i64>,
+    /// Pass as `before` for the previous page; null on the first one.
+    previous_before: Option<i64>,
 }
 
 /// The receivables of one aging bucket (by its index in `buckets`, from 0),
@@ -192,15 +198,18 @@ pub async fn bucket_receivables(
     if !(1..=1000).contains(&limit) {
         return Err(AppError::invalid("limit", "limit goes from 1 to 1000").into());
     }
+    let cursor = match (q.after, q.before) {
+        (Some(_), Some(_)) => {
+            return Err(AppError::invalid("before", "give after or before, not both").into());
+        }
+        (_, Some(before)) => Keyset::Before(before),
+        (after, None) => Keyset::After(after.unwrap_or(0)),
+    };
     let page = state
         .app
-        .aging_drill_down(p.org_id, &query, index, q.after.unwrap_or(0), limit)
+        .aging_drill_down(p.org_id, &query, index, cursor, limit)
         .await?;
     let lines = page.lines;
-    let next_after = page
-        .more
-        .then(|| lines.last().map(|d| d.line.receivable.id))
-        .flatten();
     let full_document = p.role.allows(Role::Agent);
     let as_of_day = quita_store::day_number(query.as_of);
     let receivables = lines
@@ -234,6 +243,7 @@ pub async fn bucket_receivables(
         bucket,
         as_of: query.as_of.to_string(),
         receivables,
-        next_after,
+        next_after: page.next,
+        previous_before: page.previous,
     }))
 }

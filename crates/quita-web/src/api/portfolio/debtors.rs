@@ -53,6 +53,9 @@ pub struct DebtorSearch {
     q: Option<String>,
     /// The `next` of the previous page (listing only).
     after: Option<String>,
+    /// The `previous` of the current page, for the page before it (listing
+    /// only; not with `after`).
+    before: Option<String>,
     /// At most this many (1–100, default 20).
     limit: Option<i64>,
 }
@@ -85,6 +88,8 @@ pub struct DebtorListDto {
     pub debtors: Vec<DebtorLineDto>,
     /// Cursor for the next page (`?after=`); null on the last page and for searches.
     pub next: Option<String>,
+    /// Cursor for the previous page (`?before=`); null on the first page and for searches.
+    pub previous: Option<String>,
     /// The search found more debtors than `limit` (refine it to see them);
     /// always false for a page of the list, which has `next` instead.
     pub truncated: bool,
@@ -107,19 +112,25 @@ pub async fn debtors(
         return Ok(Json(DebtorListDto {
             debtors: with_balances(&state, &p, &found.debtors).await?,
             next: None,
+            previous: None,
             truncated: found.truncated,
         }));
     }
-    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-        Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
-            AppError::invalid("after", "invalid cursor (use the previous page's next)")
-        })?),
-        None => None,
-    };
-    let page = state.app.debtors_page(&p, after, limit).await?;
+    let cursor =
+        devedores::cursor(q.after.as_deref(), q.before.as_deref()).map_err(|e| match e {
+            devedores::BadCursor::NotAnId(field) => AppError::invalid(
+                field,
+                "invalid cursor (use the current page's next or previous)",
+            ),
+            devedores::BadCursor::Both => {
+                AppError::invalid("before", "give after or before, not both")
+            }
+        })?;
+    let page = state.app.debtors_page(&p, cursor, limit).await?;
     Ok(Json(DebtorListDto {
         debtors: with_balances(&state, &p, &page.debtors).await?,
         next: page.next.map(|n| n.to_string()),
+        previous: page.previous.map(|n| n.to_string()),
         truncated: false,
     }))
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::{extract::State, response::Response};
 use quita_app::{AppError, portfolio::debtors::DebtorBalance};
 use quita_core::role::Role;
-use quita_store::portfolio::debtors::DebtorRow;
+use quita_store::portfolio::{Keyset, debtors::DebtorRow};
 use serde::Deserialize;
 
 use crate::pages::{Layout, page};
@@ -140,6 +140,7 @@ struct ListPage {
     searched: bool,
     paged: bool,
     next: Option<i64>,
+    previous: Option<i64>,
     /// The search found more than it shows: how many it shows.
     limited: Option<i64>,
     can_enrich: bool,
@@ -152,6 +153,7 @@ struct ListFragment {
     searched: bool,
     paged: bool,
     next: Option<i64>,
+    previous: Option<i64>,
     limited: Option<i64>,
 }
 
@@ -168,11 +170,42 @@ pub struct SearchQuery {
     /// The cursor of the next page (a debtor id, from "Próxima página").
     #[serde(default)]
     after: Option<String>,
+    /// The cursor of the previous page (a debtor id, from "Página
+    /// anterior").
+    #[serde(default)]
+    before: Option<String>,
+}
+
+/// Why a page's `after` or `before` does not read.
+pub enum BadCursor {
+    /// The named parameter is not a debtor id.
+    NotAnId(&'static str),
+    /// Both were given.
+    Both,
+}
+
+/// Where a page of the debtor list starts, from the `after` or `before`
+/// of a link or an API call (at most one of them; blank is absent).
+pub fn cursor(after: Option<&str>, before: Option<&str>) -> Result<Keyset, BadCursor> {
+    let read = |field: &'static str, raw: Option<&str>| match raw.map(str::trim) {
+        Some(raw) if !raw.is_empty() => raw
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| BadCursor::NotAnId(field)),
+        _ => Ok(None),
+    };
+    match (read("after", after)?, read("before", before)?) {
+        (Some(_), Some(_)) => Err(BadCursor::Both),
+        (Some(id), None) => Ok(Keyset::After(id)),
+        (None, Some(id)) => Ok(Keyset::Before(id)),
+        (None, None) => Ok(Keyset::START),
+    }
 }
 
 struct Found {
     debtors: Vec<DebtorLine>,
     next: Option<i64>,
+    previous: Option<i64>,
     paged: bool,
     /// `Some(SEARCH_LIMIT)` when the search found more than that.
     limited: Option<i64>,
@@ -183,18 +216,18 @@ async fn find(state: &AppState, s: &UserSession, q: &SearchQuery) -> Result<Foun
     p.require(Role::Agent)?;
     if q.q.trim().is_empty() {
         // Every debtor, by name, one page at a time (keyset).
-        let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-            Some(raw) => Some(
-                raw.parse::<i64>()
-                    .map_err(|_| PageError(AppError::invalid("after", "cursor inválido")))?,
-            ),
-            None => None,
-        };
-        let pg = state.app.debtors_page(p, after, PAGE).await?;
+        let cursor = cursor(q.after.as_deref(), q.before.as_deref()).map_err(|e| {
+            PageError(match e {
+                BadCursor::NotAnId(field) => AppError::invalid(field, "cursor inválido"),
+                BadCursor::Both => AppError::invalid("before", "use after ou before, não os dois"),
+            })
+        })?;
+        let pg = state.app.debtors_page(p, cursor, PAGE).await?;
         Ok(Found {
             debtors: lines(state, s, &pg.debtors).await?,
             next: pg.next,
-            paged: after.is_some(),
+            previous: pg.previous,
+            paged: cursor != Keyset::START,
             limited: None,
         })
     } else {
@@ -205,6 +238,7 @@ async fn find(state: &AppState, s: &UserSession, q: &SearchQuery) -> Result<Foun
         Ok(Found {
             debtors: lines(state, s, &found.debtors).await?,
             next: None,
+            previous: None,
             paged: false,
             limited: found.truncated.then_some(SEARCH_LIMIT),
         })
@@ -224,6 +258,7 @@ pub async fn list(
         debtors: found.debtors,
         paged: found.paged,
         next: found.next,
+        previous: found.previous,
         limited: found.limited,
         can_enrich: s.0.principal.role.allows(Role::Supervisor),
     }))
@@ -241,6 +276,7 @@ pub async fn search(
         searched: !q.q.trim().is_empty(),
         paged: found.paged,
         next: found.next,
+        previous: found.previous,
         limited: found.limited,
     }))
 }

@@ -17,6 +17,7 @@ use quita_app::{
     portfolio::aging::{AgingQuery, DrillLine},
 };
 use quita_core::role::Role;
+use quita_store::portfolio::Keyset;
 
 use super::{Filters, bucket_label, csv_money, query_of, query_string};
 use crate::{
@@ -63,9 +64,11 @@ struct BucketPage {
     /// `1.234 títulos · R$ 56.789,00 em aberto`.
     summary: Option<String>,
     rows: Vec<DrillRow>,
+    /// `depois` of the next page, if there is one.
     next: Option<i64>,
-    /// A page after the first: a link back to it.
-    paged: bool,
+    /// `antes` of the previous page, if there is one (and then a link to
+    /// the first, too).
+    previous: Option<i64>,
     link_debtors: bool,
 }
 
@@ -116,9 +119,13 @@ pub async fn bucket(
         .label(index)
         .map(bucket_label)
         .ok_or(PageError(AppError::NotFound))?;
+    let cursor = match (f.antes, f.depois) {
+        (Some(before), _) => Keyset::Before(before),
+        (None, after) => Keyset::After(after.unwrap_or(0)),
+    };
     let drill = state
         .app
-        .aging_drill_down(p.org_id, &q, index, f.depois.unwrap_or(0), DRILL_PAGE)
+        .aging_drill_down(p.org_id, &q, index, cursor, DRILL_PAGE)
         .await?;
     let lines = drill.lines;
     // The bucket's size, so the pages below read as part of a whole.
@@ -138,10 +145,6 @@ pub async fn bucket(
         )
     });
     let creditors = creditor_names(&state.app, p.org_id).await?;
-    let next = drill
-        .more
-        .then(|| lines.last().map(|d| d.line.receivable.id))
-        .flatten();
     Ok(page(&BucketPage {
         layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
         label,
@@ -170,8 +173,8 @@ pub async fn bucket(
                 }
             })
             .collect(),
-        next,
-        paged: f.depois.is_some_and(|d| d > 0),
+        next: drill.next,
+        previous: drill.previous,
         link_debtors: p.role.allows(Role::Agent),
     }))
 }
@@ -244,7 +247,13 @@ impl Export {
         let after = self.after?;
         let page = match self
             .app
-            .aging_drill_down(self.org_id, &self.q, self.index, after, EXPORT_PAGE)
+            .aging_drill_down(
+                self.org_id,
+                &self.q,
+                self.index,
+                Keyset::After(after),
+                EXPORT_PAGE,
+            )
             .await
         {
             Ok(page) => page,
@@ -255,10 +264,7 @@ impl Export {
             }
         };
         let lines = page.lines;
-        self.after = page
-            .more
-            .then(|| lines.last().map(|d| d.line.receivable.id))
-            .flatten();
+        self.after = page.next;
         if lines.is_empty() {
             return None;
         }

@@ -43,9 +43,13 @@ pub struct Filters {
     /// addresses and logs); used when `devedor` is empty.
     #[serde(default)]
     pub id_devedor: String,
-    /// Drill-down keyset: the last receivable id shown.
+    /// Drill-down keyset: the last receivable id shown ("Próxima página").
     #[serde(default)]
     pub depois: Option<i64>,
+    /// Drill-down keyset: the first receivable id shown ("Página
+    /// anterior"); wins over `depois`.
+    #[serde(default)]
+    pub antes: Option<i64>,
 }
 
 /// pt-BR label of a bucket (`A vencer`, `1 a 30 dias`, `1 dia`,
