@@ -323,17 +323,23 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
         ),
         "{page}"
     );
-    let viewer_token = token(&t, a.id, Role::Viewer).await;
-    let page: Value = api
-        .get(t.url("/api/v1/aging/buckets/2/receivables?as_of=2026-03-15&limit=1"))
-        .bearer_auth(&viewer_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(page["receivables"][0]["debtor_document"], "***.982.247-**");
+    // Masked below a supervisor, as in the bucket's CSV.
+    for role in [Role::Viewer, Role::Agent] {
+        let masked_token = token(&t, a.id, role).await;
+        let page: Value = api
+            .get(t.url("/api/v1/aging/buckets/2/receivables?as_of=2026-03-15&limit=1"))
+            .bearer_auth(&masked_token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            page["receivables"][0]["debtor_document"], "***.982.247-**",
+            "{role:?}"
+        );
+    }
     // A page that holds the last receivable says no more follow, even full.
     let page: Value = api
         .get(t.url("/api/v1/aging/buckets/1/receivables?as_of=2026-03-15&limit=1"))

@@ -133,7 +133,8 @@ pub struct BucketReceivable {
     creditor_id: i64,
     debtor_id: i64,
     debtor_name: String,
-    /// CPF/CNPJ formatted; masked (`***.982.247-**`) for a viewer.
+    /// CPF/CNPJ formatted; masked (`***.982.247-**`) for a viewer or an
+    /// agent: a bucket's CPFs in bulk are for supervisors and up, as in its CSV.
     debtor_document: String,
     contract_number: Option<String>,
     document_number: String,
@@ -210,7 +211,7 @@ pub async fn bucket_receivables(
         .aging_drill_down(p.org_id, &query, index, cursor, limit)
         .await?;
     let lines = page.lines;
-    let full_document = p.role.allows(Role::Agent);
+    let full_document = p.role.allows(Role::Supervisor);
     let as_of_day = quita_store::day_number(query.as_of);
     let receivables = lines
         .into_iter()
