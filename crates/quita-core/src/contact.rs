@@ -58,7 +58,7 @@ pub enum PhoneError {
     Foreign,
     #[error("phone must have a DDD and 8 or 9 digits")]
     Length,
-    #[error("DDD {0} does not exist")]
+    #[error("DDD {0:02} does not exist")]
     Ddd(u8),
     #[error("a 9-digit number must be a mobile starting with 9")]
     NotMobile,
@@ -76,7 +76,7 @@ impl PhoneError {
             Self::Invalid => "use só dígitos, espaços e + ( ) - .".into(),
             Self::Foreign => "só números do Brasil (+55)".into(),
             Self::Length => "informe o DDD e o número (8 ou 9 dígitos)".into(),
-            Self::Ddd(d) => format!("o DDD {d} não existe"),
+            Self::Ddd(d) => format!("o DDD {d:02} não existe"),
             Self::NotMobile => "um número de 9 dígitos é um celular e começa com 9".into(),
             Self::NotLandline => "um fixo começa com 2, 3, 4 ou 5".into(),
             Self::Repeated => "número com um só dígito repetido".into(),
@@ -111,6 +111,9 @@ impl Phone {
         let mut digits = [0u8; 20];
         let mut n = 0usize;
         let plus = s.starts_with('+');
+        // Digits before and inside the first pair of parentheses: `(DD)`
+        // names the DDD as typed.
+        let mut group: Option<(usize, Option<usize>)> = None;
         for (i, b) in s.bytes().enumerate() {
             match b {
                 b'0'..=b'9' => {
@@ -121,12 +124,32 @@ impl Phone {
                     n += 1;
                 }
                 b'+' if i == 0 => {}
-                b' ' | b'(' | b')' | b'-' | b'.' => {}
+                b'(' => {
+                    group.get_or_insert((n, None));
+                }
+                b')' => {
+                    if let Some((_, end @ None)) = &mut group {
+                        *end = Some(n);
+                    }
+                }
+                b' ' | b'-' | b'.' => {}
                 _ => return Err(PhoneError::Invalid),
             }
         }
         let mut d = &digits[..n];
-        if skipped {
+        let mut written = [0u8; 11];
+        if let Some(ddd) = group.and_then(|(start, end)| written_ddd(d, start, end?)) {
+            // `(11) 91234-5678`, `+55 (11) …`, `(011) …`: the DDD is the one
+            // in parentheses, so a wrong one is named as typed (`(00)` is
+            // DDD 00, not a trunk 0 and DDD 09).
+            let local = &digits[ddd.1..n];
+            if local.len() != 8 && local.len() != 9 {
+                return Err(PhoneError::Length);
+            }
+            written[..2].copy_from_slice(&ddd.0);
+            written[2..2 + local.len()].copy_from_slice(local);
+            d = &written[..2 + local.len()];
+        } else if skipped {
             // Nothing but the DDD and the number may follow the placeholder.
         } else if plus {
             match d {
@@ -223,6 +246,20 @@ impl Phone {
             })
             .collect();
         format!("{head}{tail}")
+    }
+}
+
+/// The DDD written in parentheses, and where the number after it starts
+/// (in `digits`): `(11)` after nothing, `55` or `+55`; `(011)`, a trunk 0
+/// inside them. The group runs over `digits[start..end]`.
+fn written_ddd(digits: &[u8], start: usize, end: usize) -> Option<([u8; 2], usize)> {
+    let before = digits.get(..start)?;
+    if !(before.is_empty() || before == [5, 5]) {
+        return None;
+    }
+    match digits.get(start..end)? {
+        [a, b] | [0, a, b] => Some(([*a, *b], end)),
+        _ => None,
     }
 }
 
@@ -955,6 +992,9 @@ mod tests {
         assert_eq!(ph("(11) 3123-4567").as_deref(), Ok("+551131234567"));
         assert_eq!(ph("551131234567").as_deref(), Ok("+551131234567"));
         assert_eq!(ph("(0XX21) 3123-4567").as_deref(), Ok("+552131234567"));
+        assert_eq!(ph("(011) 3123-4567").as_deref(), Ok("+551131234567"));
+        assert_eq!(ph("55 (21) 3123-4567").as_deref(), Ok("+552131234567"));
+        assert_eq!(ph("(55) 99123-4567").as_deref(), Ok("+5555991234567"));
         // Old 8-digit mobile gets the ninth digit.
         assert_eq!(ph("(21) 8765-4321").as_deref(), Ok("+5521987654321"));
         // DDD 55 (RS) without country code.
@@ -986,9 +1026,27 @@ mod tests {
             ("0xx 21 11 91234-5678", PhoneError::Length),
             ("0x11 91234-5678", PhoneError::Invalid),
             ("0xx+5511912345678", PhoneError::Length),
+            // The DDD in parentheses is the one typed, never read as a
+            // trunk 0 and part of the number.
+            ("(00) 91234-5678", PhoneError::Ddd(0)),
+            ("(01) 91234-5678", PhoneError::Ddd(1)),
+            ("(01) 3123-4567", PhoneError::Ddd(1)),
+            ("+55 (00) 91234-5678", PhoneError::Ddd(0)),
+            ("(010) 91234-5678", PhoneError::Ddd(10)),
+            ("(11) 9123-456", PhoneError::Length),
+            ("(11) 1234-56789", PhoneError::NotMobile),
         ] {
             assert_eq!(Phone::parse(raw), Err(e), "{raw}");
         }
+        assert_eq!(
+            Phone::parse("(00) 91234-5678").unwrap_err().pt_br(),
+            "o DDD 00 não existe"
+        );
+        assert_eq!(
+            Phone::parse("(01) 91234-5678").unwrap_err().pt_br(),
+            "o DDD 01 não existe"
+        );
+        assert_eq!(PhoneError::Ddd(20).pt_br(), "o DDD 20 não existe");
     }
 
     #[test]
