@@ -480,13 +480,20 @@ impl RowSource<std::io::Empty> {
         let Some(range) = range else {
             return Err(FileError::Empty);
         };
+        // Excel for Mac's workbooks count days from 1904 (`date1904` in
+        // workbook.xml): the same serial is 1,462 days later.
+        let epoch = if book.has_1904_epoch() {
+            Epoch::Mac1904
+        } else {
+            Epoch::Excel1900
+        };
         let text = |c: &Data, date_column: bool| match c {
             Data::Empty => String::new(),
             Data::String(s) => s.clone(),
             // A date typed into a cell formatted as General (or as a number)
             // is stored as its serial day: in a date column it means the date.
-            Data::Int(i) if date_column && is_excel_serial(*i as f64) => excel_date(*i as f64),
-            Data::Float(f) if date_column && is_excel_serial(*f) => excel_date(*f),
+            Data::Int(i) if date_column && epoch.is_serial(*i as f64) => epoch.date(*i as f64),
+            Data::Float(f) if date_column && epoch.is_serial(*f) => epoch.date(*f),
             Data::Int(i) => i.to_string(),
             Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
                 format!("{}", f.trunc() as i64)
@@ -502,7 +509,7 @@ impl RowSource<std::io::Empty> {
                 }
             }
             Data::Bool(b) => b.to_string(),
-            Data::DateTime(d) => excel_date(d.as_f64()),
+            Data::DateTime(d) => epoch.date(d.as_f64()),
             Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
             Data::Error(e) => format!("#{e:?}"),
         };
@@ -541,22 +548,43 @@ fn is_date_column(header: &str) -> bool {
         .any(|f| f.names().contains(&name.as_str()))
 }
 
-/// A whole number Excel could have stored for a date: serial 1 is
-/// 01/01/1900, 2958465 is 31/12/9999. A fraction (a time of day) is also
-/// a date; anything else is left as the number it is.
-fn is_excel_serial(value: f64) -> bool {
-    (1.0..2_958_466.0).contains(&value)
+/// Where a workbook counts its serial days from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Epoch {
+    /// Serial 1 is 01/01/1900 (with Lotus's phantom 29/02/1900).
+    Excel1900,
+    /// Serial 0 is 01/01/1904 (Excel for Mac before 2011, and any workbook
+    /// saved with "Use 1904 date system").
+    Mac1904,
 }
 
-/// An Excel serial day (1900 system, with its phantom 29/02/1900) as dd/mm/aaaa.
-fn excel_date(serial: f64) -> String {
-    let days = serial.floor() as i64;
-    // Serial 60 is the non-existent 1900-02-29; later serials are one day ahead.
-    let offset = if days >= 60 { days - 1 } else { days };
-    let base = jiff::civil::date(1899, 12, 31);
-    match base.checked_add(jiff::Span::new().days(offset)) {
-        Ok(d) => d.strftime("%d/%m/%Y").to_string(),
-        Err(_) => serial.to_string(),
+impl Epoch {
+    /// Whether a number is one Excel could have stored for a date: from
+    /// the epoch's first day to 31/12/9999. A fraction (a time of day) is
+    /// also a date; anything else is left as the number it is.
+    fn is_serial(self, value: f64) -> bool {
+        match self {
+            Epoch::Excel1900 => (1.0..2_958_466.0).contains(&value),
+            Epoch::Mac1904 => (0.0..2_957_004.0).contains(&value),
+        }
+    }
+
+    /// A serial day as dd/mm/aaaa.
+    fn date(self, serial: f64) -> String {
+        let days = serial.floor() as i64;
+        let (base, offset) = match self {
+            // Serial 60 is the non-existent 1900-02-29; later serials are one
+            // day ahead.
+            Epoch::Excel1900 => (
+                jiff::civil::date(1899, 12, 31),
+                if days >= 60 { days - 1 } else { days },
+            ),
+            Epoch::Mac1904 => (jiff::civil::date(1904, 1, 1), days),
+        };
+        match base.checked_add(jiff::Span::new().days(offset)) {
+            Ok(d) => d.strftime("%d/%m/%Y").to_string(),
+            Err(_) => serial.to_string(),
+        }
     }
 }
 
@@ -796,8 +824,43 @@ mod tests {
 
     #[test]
     fn excel_serials() {
-        assert_eq!(excel_date(45658.0), "01/01/2025");
-        assert_eq!(excel_date(1.0), "01/01/1900");
+        assert_eq!(Epoch::Excel1900.date(45658.0), "01/01/2025");
+        assert_eq!(Epoch::Excel1900.date(1.0), "01/01/1900");
+        assert_eq!(Epoch::Excel1900.date(61.0), "01/03/1900");
+        // The same day is 1,462 serials less from 1904.
+        assert_eq!(Epoch::Mac1904.date(45658.0 - 1462.0), "01/01/2025");
+        assert_eq!(Epoch::Mac1904.date(0.0), "01/01/1904");
+        assert!(Epoch::Mac1904.is_serial(0.0) && !Epoch::Excel1900.is_serial(0.0));
+    }
+
+    /// A workbook saved with the 1904 date system (Excel for Mac): its dates,
+    /// formatted or typed as serials into a General cell, are the days shown
+    /// in Excel, not 4 years and a day earlier. The fixture was made with
+    /// openpyxl (`tests/fixtures/README.md`).
+    #[test]
+    fn a_1904_workbook_keeps_its_dates() {
+        let bytes = include_bytes!("../../tests/fixtures/mac1904.xlsx").to_vec();
+        let mut src = RowSource::xlsx(bytes).unwrap();
+        let header = src.next_record().unwrap().unwrap().fields;
+        assert_eq!(header[3..5], ["Emissão", "Vencimento"]);
+        let row = src.next_record().unwrap().unwrap().fields;
+        assert_eq!(row[3..5], ["05/01/2026", "10/01/2026"]);
+        // A 1900 workbook with the same day formatted as a date.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "vencimento").unwrap();
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 1, 10).unwrap();
+        let format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        sheet
+            .write_datetime_with_format(1, 0, &day, &format)
+            .unwrap();
+        sheet.write_number(2, 0, 46032.0).unwrap();
+        let mut src = RowSource::xlsx(book.save_to_buffer().unwrap()).unwrap();
+        src.next_record().unwrap();
+        let cells: Vec<String> = std::iter::from_fn(|| src.next_record().unwrap())
+            .map(|r| r.fields[0].clone())
+            .collect();
+        assert_eq!(cells, ["10/01/2026", "10/01/2026"]);
     }
 
     #[test]
@@ -814,7 +877,8 @@ mod tests {
         for h in ["valor", "parcela", "numero_documento", ""] {
             assert!(!is_date_column(h), "{h}");
         }
-        assert!(is_excel_serial(46_280.0) && is_excel_serial(46_280.5));
-        assert!(!is_excel_serial(0.0) && !is_excel_serial(20_260_915.0));
+        let e = Epoch::Excel1900;
+        assert!(e.is_serial(46_280.0) && e.is_serial(46_280.5));
+        assert!(!e.is_serial(0.0) && !e.is_serial(20_260_915.0));
     }
 }

@@ -497,6 +497,38 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
             .map(|r| r.receivable.due_date)
             .collect::<Vec<_>>()
     );
+    // Saved with the 1904 date system (Excel for Mac): its dates are those
+    // Excel shows, not 4 years and a day earlier.
+    let mac = include_bytes!("../fixtures/mac1904.xlsx").to_vec();
+    let out = app
+        .import_receivables(
+            org,
+            cred,
+            FileKind::Xlsx,
+            Cursor::new(mac),
+            &ImportOptions {
+                partial: false,
+                source: "mac.xlsx".into(),
+            },
+            Actor::Cli,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert!(out.summary.applied, "{:?}", out.problems);
+    let mac = app.search_debtors(org, "mac excel", 5).await.unwrap();
+    let view = app
+        .debtor_360(org, mac[0].id, jiff::civil::date(2026, 1, 1))
+        .await
+        .unwrap();
+    let r = &view.receivables[0].receivable;
+    assert_eq!(
+        (r.issue_date, r.due_date),
+        (
+            Some(jiff::civil::date(2026, 1, 5)),
+            jiff::civil::date(2026, 1, 10)
+        )
+    );
     let bad = app
         .import_receivables(
             org,
