@@ -211,7 +211,7 @@ impl PolicyForm {
             ("fee", "Honorários", &self.fee),
         ] {
             // Above 100 % is the domain's rule, said once below.
-            if let Err(AppError::Invalid { message, .. }) = percent_field(field, label, raw) {
+            if let Err(AppError::Invalid { message, .. }) = policy_percent(field, label, raw) {
                 out.push(message);
             }
         }
@@ -231,10 +231,7 @@ impl PolicyForm {
 
     /// The policy, on top of `base` (fields the form does not show are kept).
     fn policy(&self, base: &ChargePolicy) -> Result<ChargePolicy, AppError> {
-        // Blank means zero here: the policy has every term.
-        let pct = |field: &'static str, label: &str, raw: &str| {
-            percent_field(field, label, raw).map(|p| p.unwrap_or(Percent::ZERO))
-        };
+        let pct = policy_percent;
         let correction = CorrectionIndex::from_db(&self.correction)
             .map_err(|_| AppError::invalid("correction", UNKNOWN_INDEX))?;
         let grace_days = grace_days_field(&self.grace_days)?.unwrap_or(0);
@@ -247,6 +244,21 @@ impl PolicyForm {
             consumer_relation: self.is_consumer(),
             ..base.clone()
         })
+    }
+}
+
+/// A rate of the policy form. The fine and the interest must be typed ("0"
+/// when there is none): a field left blank, or a space that passed the
+/// browser's `required`, must not take the rate off a whole portfolio.
+/// A blank fee is none: most portfolios charge none.
+fn policy_percent(field: &'static str, label: &str, raw: &str) -> Result<Percent, AppError> {
+    match percent_field(field, label, raw)? {
+        Some(p) => Ok(p),
+        None if field == "fee" => Ok(Percent::ZERO),
+        None => Err(AppError::invalid(
+            field,
+            format!("{label}: informe um percentual (0 se não houver), por exemplo 2 ou 2,5"),
+        )),
     }
 }
 

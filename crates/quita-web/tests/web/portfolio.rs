@@ -284,6 +284,32 @@ pub async fn creditors_and_import_through_pages(db: Db) {
         "the form keeps its values: {html}"
     );
     assert_eq!(t.app.creditor(a.id, cred.id).await.unwrap(), *cred);
+    // A blank (or a space that passed the browser's `required`) fine or
+    // interest is refused, not saved as 0 %; a blank fee is none.
+    for (fine, interest, wrong) in [(" ", "1", "Multa"), ("2", "", "Juros")] {
+        let res = c
+            .post(t.url(&format!("/carteiras/{}", cred.id)))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "Loja Boa Vista"),
+                ("late_fine", fine),
+                ("interest", interest),
+                ("correction", "none"),
+                ("fee", ""),
+                ("grace_days", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains(&format!("{wrong}: informe um percentual (0 se não houver)")),
+            "{html}"
+        );
+        assert!(!html.contains("Honorários: informe"), "{html}");
+        assert_eq!(t.app.creditor(a.id, cred.id).await.unwrap(), *cred);
+    }
     // Edit it.
     let res = c
         .post(t.url(&format!("/carteiras/{}", cred.id)))
