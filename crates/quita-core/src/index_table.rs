@@ -138,6 +138,9 @@ pub struct IndexTable {
 pub enum IndexParseError {
     #[error("line {line}: expected MONTH;VALUE")]
     Columns { line: usize },
+    /// A control character (NUL, …) other than a tab: not a text file.
+    #[error("line {line}: a control character; is this a text file?")]
+    Control { line: usize },
     #[error("line {line}: invalid month {value:?} (use 2026-01 or 01/2026)")]
     Month { line: usize, value: String },
     #[error("line {line}: invalid value {value:?} (use 0,42 or 0.42%)")]
@@ -212,6 +215,12 @@ impl IndexTable {
         let mut seen_data_or_header = false;
         for (i, raw_line) in text.lines().enumerate() {
             let line_no = i + 1;
+            if raw_line
+                .chars()
+                .any(|c| c.is_control() && c != '\t' && c != '\r')
+            {
+                return Err(IndexParseError::Control { line: line_no });
+            }
             let line = raw_line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -446,6 +455,15 @@ mod tests {
 
     fn ym(y: i16, m: i8) -> YearMonth {
         YearMonth::new(y, m).unwrap()
+    }
+
+    #[test]
+    fn control_characters_name_their_line() {
+        assert_eq!(
+            IndexTable::parse_csv("ipca", "mes;ipca\n2024-01;0,42\0\n"),
+            Err(IndexParseError::Control { line: 2 })
+        );
+        assert!(IndexTable::parse_csv("ipca", "mes\tipca\r\n2024-01\t0,42\r\n").is_ok());
     }
 
     #[test]

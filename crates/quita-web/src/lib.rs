@@ -16,6 +16,7 @@ mod format;
 mod health;
 mod imports;
 mod metrics;
+mod no_nul;
 mod pages;
 mod server;
 mod state;
@@ -45,6 +46,10 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(assets::router())
         .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            no_nul::refuse_nul,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(middleware::from_fn(metrics::track))

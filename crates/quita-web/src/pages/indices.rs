@@ -249,6 +249,9 @@ pub fn parse_error_text(e: &IndexParseError) -> String {
         IndexParseError::Columns { line } => format!(
             "Linha {line}: cada linha deve ter duas colunas, MÊS;VARIAÇÃO (por exemplo 2026-01;0,42)."
         ),
+        IndexParseError::Control { line } => {
+            format!("Linha {line}: caractere de controle; o arquivo não parece ser texto (CSV).")
+        }
         IndexParseError::Month { line, value } => format!(
             "Linha {line}, coluna 1 (mês): \"{value}\" não é um mês; use 2026-01 ou 01/2026."
         ),

@@ -432,3 +432,75 @@ pub async fn health_and_metrics(db: Db) {
         StatusCode::OK
     );
 }
+
+/// A NUL character (U+0000) in a query, a form or a JSON body is refused
+/// with 422 naming the field, before any handler runs, on both databases
+/// (PostgreSQL failed with a 500; SQLite stored it); an index table holding
+/// one names its line. Nothing is stored.
+pub async fn nul_characters_are_refused_by_field(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let admin = token(&t, a.id, Role::Admin).await;
+    let c = reqwest::Client::new();
+    let res = c
+        .post(t.url("/api/v1/creditors"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "La\u{0}b", "document": "06.990.590/0001-23"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(
+        (p["code"].as_str(), p["field"].as_str()),
+        (Some("invalid_input"), Some("name"))
+    );
+    let res = c
+        .get(t.url("/api/v1/debtors?q=a%00b"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json::<Value>().await.unwrap()["field"], "q");
+    let res = c
+        .put(t.url("/api/v1/index-tables/ipca"))
+        .bearer_auth(&admin)
+        .body("mes;ipca\n2024-01;0,42\u{0}\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("line 2"));
+
+    let browser = crate::support::client();
+    let csrf = crate::support::logged_in(&t, &browser, &a.email("admin")).await;
+    let res = browser
+        .post(t.url("/carteiras"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Loja\u{0}X"),
+            ("document", "06.990.590/0001-23"),
+            ("late_fine", "2"),
+            ("interest", "1"),
+            ("correction", "none"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("O campo «name» traz um caractere inválido")
+    );
+    let res = browser
+        .get(t.url("/devedores?q=a%00b"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(t.app.creditors(a.id).await.unwrap().is_empty());
+    assert!(t.app.index_tables(a.id).await.unwrap().is_empty());
+}

@@ -32,6 +32,7 @@ both!(
     crate::pages::admin_manages_users_and_tokens => admin_manages_users_and_tokens,
     crate::api::api_authentication_and_problems => api_authentication_and_problems,
     crate::api::api_users_and_tokens => api_users_and_tokens,
+    crate::api::nul_characters_are_refused_by_field => nul_characters_are_refused_by_field,
     crate::api::openapi_lists_every_route => openapi_lists_every_route,
     crate::api::health_and_metrics => health_and_metrics,
     crate::tenancy::organizations_cannot_see_each_other => organizations_cannot_see_each_other,
