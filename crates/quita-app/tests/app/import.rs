@@ -287,6 +287,27 @@ pub async fn import_then_reimport_then_change(db: Db) {
             .collect::<Vec<_>>(),
         ["NF-200"]
     );
+
+    // Today (23/11/2026) likewise: an installment issued next year is not
+    // in today's aging, as the debtor 360° has no update for it yet; it is
+    // in an aging dated after its issue.
+    let future = import(
+        &app,
+        org,
+        cred,
+        csv(&["111.444.777-35;João Souza;;;;;;;;NF-300;1;1;13/01/2027;10/02/2027;50,00;"]),
+        false,
+    )
+    .await;
+    assert!(future.summary.applied, "{:?}", future.problems);
+    let today = serde_json::to_value(app.aging(org, &q).await.unwrap()).unwrap();
+    assert_eq!(today["total"]["count"], 4, "{today}");
+    let later = AgingQuery {
+        as_of: jiff::civil::date(2027, 1, 20),
+        ..q.clone()
+    };
+    let later = serde_json::to_value(app.aging(org, &later).await.unwrap()).unwrap();
+    assert_eq!(later["total"]["count"], 5, "{later}");
 }
 
 pub async fn bad_files_change_nothing(db: Db) {
@@ -1255,4 +1276,80 @@ pub async fn two_organizations_import_at_once(db: Db) {
         };
         assert_eq!(app.aging(org, &q).await.unwrap().total().count, 16_000);
     }
+}
+
+/// Headings as spreadsheets write them: a currency mark never hides a
+/// column (`Saldo (R$)` is the open amount, which was ignored and every
+/// título imported fully open), every phone column is read (`Telefone 1`,
+/// `Telefone 2`, `Celular`), the first e-mail column is and a second is
+/// ignored with a warning; two amounts are still refused.
+pub async fn spreadsheet_headings_are_read(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    let file = "CPF;Nome;Nº Documento;Vencimento;Valor (R$);Saldo (R$);Telefone 1;Telefone 2;Celular;E-mail 1;E-mail 2;Observação\n\
+                529.982.247-25;Maria;NF-1;10/10/2026;1.000,00;250,00;(11) 3333-4444;(00) 3333-4444;(11) 98765-4321;maria@exemplo.com.br;outra@exemplo.com.br;ligar\n";
+    let out = import(&app, org, cred, file.as_bytes().to_vec(), false).await;
+    let s = &out.summary;
+    assert!(s.applied, "{:?}", out.problems);
+    assert_eq!((s.receivables_created, s.errors), (1, 0));
+    let found: Vec<(u64, &str, &str, &str)> = out
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                p.line,
+                p.column.as_str(),
+                p.value.as_str(),
+                p.reason.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                1,
+                "E-mail 2",
+                "",
+                "aviso: coluna 11 ignorada: só um e-mail por linha é lido, o da coluna 10"
+            ),
+            (
+                1,
+                "Observação",
+                "",
+                "aviso: coluna 12 desconhecida, ignorada"
+            ),
+            (
+                2,
+                "telefones",
+                "(00) 3333-4444",
+                "aviso: telefone inválido: o DDD 00 não existe, valor descartado"
+            ),
+        ]
+    );
+    assert_eq!(s.warnings, 3);
+    let maria = debtors::find_by_document(&db, org, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    let view = app
+        .debtor_360(org, maria.id, jiff::civil::date(2026, 11, 23))
+        .await
+        .unwrap();
+    let r = &view.receivables[0].receivable;
+    assert_eq!((r.original_amount, r.open_balance), (100_000, 25_000));
+    let mut contacts: Vec<&str> = view.contacts.iter().map(|c| c.value.as_str()).collect();
+    contacts.sort_unstable();
+    assert_eq!(
+        contacts,
+        ["+551133334444", "+5511987654321", "maria@exemplo.com.br"]
+    );
+
+    let twice = "CPF;Nome;Nº Documento;Vencimento;Valor (R$);Valor\n\
+                 529.982.247-25;Maria;NF-2;10/10/2026;10,00;20,00\n";
+    let out = import(&app, org, cred, twice.as_bytes().to_vec(), false).await;
+    assert!(!out.summary.applied);
+    assert_eq!(
+        out.problems[0].reason,
+        "coluna valor aparece duas vezes (colunas 5 e 6)"
+    );
 }
