@@ -6,10 +6,13 @@
 //!
 //! Two steps, so a million-row file pays the header work once:
 //! 1. [`ImportHeader::parse`] maps header names to fields. Names are matched
-//!    case-insensitively, ignoring accents, surrounding spaces and a BOM, with
-//!    spaces or `-` read as `_`; pt-BR names and English aliases are accepted
-//!    (see [`ImportField::names`]). A missing required column or two columns
-//!    for one field are [`HeaderError`]s; unknown columns are ignored and
+//!    case-insensitively, ignoring accents, surrounding spaces, a BOM and a
+//!    currency mark (`R$`), with spaces or `-` read as `_`; pt-BR names and
+//!    English aliases are accepted (see [`ImportField::names`]), phone and
+//!    e-mail names also numbered (`Telefone 2`). A missing required column
+//!    or two columns for one field are [`HeaderError`]s, except that every
+//!    phone column is read and an e-mail column after the first is ignored
+//!    ([`ImportHeader::ignored_columns`]); unknown columns are ignored and
 //!    listed by [`ImportHeader::unknown_columns`].
 //! 2. [`ImportHeader::parse_row`] reads one record. It returns **every**
 //!    error of the row, not just the first.
@@ -134,6 +137,18 @@ impl ImportField {
                 "phone",
                 "celular",
                 "fone",
+                "celulares",
+                "tel",
+                "mobile",
+                "telefone_fixo",
+                "telefone_celular",
+                "telefone_residencial",
+                "telefone_comercial",
+                "telefone_contato",
+                "fone_fixo",
+                "fone_celular",
+                "fone_residencial",
+                "fone_comercial",
             ],
             Self::State => &["uf", "state", "estado"],
             Self::City => &["cidade", "city", "municipio"],
@@ -195,6 +210,11 @@ impl ImportField {
                 "saldo",
                 "saldo_devedor",
                 "saldo_em_aberto",
+                "saldo_aberto",
+                "saldo_atual",
+                "saldo_pendente",
+                "valor_pendente",
+                "em_aberto",
             ],
             Self::FeeClause => &[
                 "honorarios",
@@ -218,10 +238,31 @@ impl ImportField {
         )
     }
 
+    /// The field a header cell names, as written (see [`normalise_header`]):
+    /// one of its [`names`](Self::names), or for phones and e-mail one of
+    /// them numbered (`Telefone 2`, `E-mail 1`, `celular2`).
+    pub fn of_header(raw: &str) -> Option<Self> {
+        Self::from_header(&normalise_header(raw))
+    }
+
     fn from_header(normalised: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.names().contains(&normalised))
+        let named = |name: &str| Self::ALL.into_iter().find(|f| f.names().contains(&name));
+        named(normalised).or_else(|| {
+            let unnumbered = normalised
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .trim_end_matches('_');
+            (unnumbered.len() < normalised.len())
+                .then(|| named(unnumbered))
+                .flatten()
+                .filter(|f| f.is_multiple())
+        })
+    }
+
+    /// Fields a file may give in several columns: every phone column is
+    /// read; the first e-mail column is, and the others are ignored with a
+    /// warning (a row holds one e-mail).
+    pub fn is_multiple(self) -> bool {
+        matches!(self, Self::Phones | Self::Email)
     }
 }
 
@@ -426,17 +467,63 @@ impl fmt::Display for FieldError {
 pub struct ImportHeader {
     /// 0-based position of each field's column, indexed by `ImportField as usize`.
     positions: [Option<usize>; FIELD_COUNT],
+    /// 0-based positions of every phone column, in file order.
+    phones: Vec<usize>,
     unknown: Vec<(usize, String)>,
+    ignored: Vec<IgnoredColumn>,
+}
+
+/// A column of a known field that is not read: an e-mail column after the
+/// first (a row holds one e-mail). Positions are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredColumn {
+    pub position: usize,
+    /// As written in the header.
+    pub name: String,
+    pub field: ImportField,
+    /// The column that is read for the field.
+    pub read: usize,
+}
+
+impl IgnoredColumn {
+    /// Why it is ignored, in pt-BR, for the report's warning.
+    pub fn reason(&self) -> String {
+        format!(
+            "coluna {} ignorada: só um {} por linha é lido, o da coluna {}",
+            self.position,
+            match self.field {
+                ImportField::Email => "e-mail",
+                other => other.canonical(),
+            },
+            self.read
+        )
+    }
 }
 
 /// `"  Emissão "` → `"emissao"`, `"Data Vencimento"` → `"data_vencimento"`,
-/// `"CPF/CNPJ"` → `"cpf_cnpj"`, `"Valor (R$)"` → `"valor_r"`, `"Nº Documento"`
+/// `"CPF/CNPJ"` → `"cpf_cnpj"`, `"Valor (R$)"` → `"valor"`, `"Nº Documento"`
 /// → `"n_documento"`: accents folded, lower case, every run of other
-/// characters one `_`, none at either end. Shared with the other import layouts (the enrichment of contacts).
+/// characters one `_`, none at either end; a currency mark is no part of
+/// the name (`R$` anywhere, or a trailing `BRL`/`reais`, with an `em` before
+/// it: `Saldo em R$` → `"saldo"`). Shared with the other import layouts (the
+/// enrichment of contacts).
 pub fn normalise_header(raw: &str) -> String {
     let s = raw.trim_start_matches('\u{feff}').trim();
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut currency = false;
+    let mut chars = s.chars().peekable();
+    let mut after_word = false;
+    while let Some(c) = chars.next() {
+        if matches!(c, 'r' | 'R') && !after_word && chars.peek() == Some(&'$') {
+            chars.next();
+            currency = true;
+            after_word = false;
+            if !(out.is_empty() || out.ends_with('_')) {
+                out.push('_');
+            }
+            continue;
+        }
+        after_word = c.is_alphanumeric();
         let c = match c {
             'á' | 'à' | 'â' | 'ã' | 'ä' | 'Á' | 'À' | 'Â' | 'Ã' | 'Ä' => 'a',
             'é' | 'ê' | 'è' | 'É' | 'Ê' | 'È' => 'e',
@@ -454,6 +541,15 @@ pub fn normalise_header(raw: &str) -> String {
     while out.ends_with('_') {
         out.pop();
     }
+    for mark in ["_brl", "_reais"] {
+        if out.len() > mark.len() && out.ends_with(mark) {
+            out.truncate(out.len() - mark.len());
+            currency = true;
+        }
+    }
+    if currency && out.len() > "_em".len() && out.ends_with("_em") {
+        out.truncate(out.len() - "_em".len());
+    }
     out
 }
 
@@ -467,14 +563,25 @@ impl ImportHeader {
             return Err(vec![HeaderError::Empty]);
         }
         let mut positions = [None; FIELD_COUNT];
+        let mut phones = Vec::new();
         let mut unknown = Vec::new();
+        let mut ignored = Vec::new();
         let mut errors = Vec::new();
         for (i, raw) in header.iter().enumerate() {
-            let name = normalise_header(raw);
-            match ImportField::from_header(&name) {
+            match ImportField::of_header(raw) {
                 Some(field) => {
+                    if field == ImportField::Phones {
+                        phones.push(i);
+                    }
                     let slot = &mut positions[field as usize];
                     match slot {
+                        Some(_) if field == ImportField::Phones => {}
+                        Some(first) if field.is_multiple() => ignored.push(IgnoredColumn {
+                            position: i + 1,
+                            name: raw.trim().to_owned(),
+                            field,
+                            read: *first + 1,
+                        }),
                         Some(first) => errors.push(HeaderError::DuplicateColumn {
                             field,
                             first: *first + 1,
@@ -500,13 +607,19 @@ impl ImportHeader {
             });
         }
         if errors.is_empty() {
-            Ok(Self { positions, unknown })
+            Ok(Self {
+                positions,
+                phones,
+                unknown,
+                ignored,
+            })
         } else {
             Err(errors)
         }
     }
 
-    /// 1-based position of a field's column in the file.
+    /// 1-based position of a field's column in the file (for phones, the
+    /// first of their columns).
     pub fn column_of(&self, field: ImportField) -> Option<usize> {
         self.positions[field as usize].map(|p| p + 1)
     }
@@ -514,6 +627,12 @@ impl ImportHeader {
     /// Columns not recognised (1-based position, name as written): ignored.
     pub fn unknown_columns(&self) -> &[(usize, String)] {
         &self.unknown
+    }
+
+    /// Columns of a known field that are not read (an e-mail column after
+    /// the first): ignored, to be reported as warnings.
+    pub fn ignored_columns(&self) -> &[IgnoredColumn] {
+        &self.ignored
     }
 
     fn cell<'r>(&self, record: &[&'r str], field: ImportField) -> &'r str {
@@ -784,9 +903,16 @@ impl ImportHeader {
             Email::parse,
             FieldReason::Email
         );
-        let (phones, bad_phones) = parse_phone_list(self.cell(record, ImportField::Phones));
-        for (p, why) in bad_phones {
-            warnings.push(err(ImportField::Phones, p, FieldReason::Phone(why)));
+        let cells = self
+            .phones
+            .iter()
+            .map(|&p| (p + 1, record.get(p).map_or("", |s| s.trim())));
+        let (phones, bad_phones) = parse_phone_cells(cells);
+        for (column, p, why) in bad_phones {
+            warnings.push(FieldError {
+                column_index: Some(column),
+                ..err(ImportField::Phones, p, FieldReason::Phone(why))
+            });
         }
         let state = optional!(warnings, ImportField::State, Uf::parse, FieldReason::State);
         let zip = optional!(warnings, ImportField::Zip, Cep::parse, FieldReason::Zip);
@@ -862,13 +988,29 @@ pub struct RefusedRow {
 /// The phones of a `telefones` cell (`|`-separated), each to E.164, without
 /// duplicates, and the parts that are not phones (as written).
 pub fn parse_phone_list(cell: &str) -> (Vec<Phone>, Vec<(&str, crate::contact::PhoneError)>) {
+    let (phones, bad) = parse_phone_cells([(0, cell)]);
+    (phones, bad.into_iter().map(|(_, p, e)| (p, e)).collect())
+}
+
+/// The phones of a row's phone cells (`telefone`, `celular`, `Telefone 2`…:
+/// `(column, cell)`, each cell `|`-separated), each to E.164, without
+/// duplicates across the cells, and the parts that are not phones (with
+/// their column, as written).
+pub fn parse_phone_cells<'c>(
+    cells: impl IntoIterator<Item = (usize, &'c str)>,
+) -> (
+    Vec<Phone>,
+    Vec<(usize, &'c str, crate::contact::PhoneError)>,
+) {
     let mut phones = Vec::new();
     let mut bad = Vec::new();
-    for p in cell.split('|').map(str::trim).filter(|p| !p.is_empty()) {
-        match Phone::parse(p) {
-            Ok(ph) if !phones.contains(&ph) => phones.push(ph),
-            Ok(_) => {}
-            Err(e) => bad.push((p, e)),
+    for (column, cell) in cells {
+        for p in cell.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+            match Phone::parse(p) {
+                Ok(ph) if !phones.contains(&ph) => phones.push(ph),
+                Ok(_) => {}
+                Err(e) => bad.push((column, p, e)),
+            }
         }
     }
     (phones, bad)
@@ -1159,7 +1301,7 @@ mod tests {
     #[test]
     fn erp_headers_are_read() {
         assert_eq!(normalise_header("CPF/CNPJ"), "cpf_cnpj");
-        assert_eq!(normalise_header(" Valor (R$) "), "valor_r");
+        assert_eq!(normalise_header(" Valor (R$) "), "valor");
         assert_eq!(normalise_header("Nº Documento"), "n_documento");
         assert_eq!(
             normalise_header("\u{feff}Data de Vencimento"),
@@ -1187,6 +1329,157 @@ mod tests {
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), n);
+    }
+
+    /// A currency mark is no part of a column's name: `Saldo (R$)` is the
+    /// open amount, as `Valor (R$)` is the amount (it was an unknown
+    /// column, and every título was imported fully open).
+    #[test]
+    fn a_currency_mark_never_hides_a_column() {
+        for (raw, name) in [
+            ("Valor (R$)", "valor"),
+            ("Saldo (R$)", "saldo"),
+            ("Valor em Aberto (R$)", "valor_em_aberto"),
+            ("R$ Saldo Devedor", "saldo_devedor"),
+            ("Saldo em Aberto R$", "saldo_em_aberto"),
+            ("Valor Aberto em R$", "valor_aberto"),
+            ("Valor Original (BRL)", "valor_original"),
+            ("Saldo em reais", "saldo"),
+            ("Valor R", "valor_r"),
+            ("Reais", "reais"),
+            ("Em aberto", "em_aberto"),
+            ("VALOR$", "valor"),
+        ] {
+            assert_eq!(normalise_header(raw), name, "{raw}");
+        }
+        for raw in [
+            "Saldo (R$)",
+            "Valor em Aberto (R$)",
+            "Saldo Devedor (R$)",
+            "Saldo em Aberto (R$)",
+            "Valor Aberto (R$)",
+        ] {
+            let h = ImportHeader::parse(&[
+                "CPF",
+                "Nome",
+                "Nº Documento",
+                "Vencimento",
+                "Valor (R$)",
+                raw,
+            ])
+            .unwrap();
+            assert_eq!(h.column_of(ImportField::OpenAmount), Some(6), "{raw}");
+            assert!(h.unknown_columns().is_empty(), "{raw}");
+            let r = h
+                .parse_row(&[
+                    "529.982.247-25",
+                    "Ana",
+                    "NF-1",
+                    "10/01/2026",
+                    "1.000,00",
+                    "250,00",
+                ])
+                .unwrap();
+            assert_eq!(r.open_amount(), Money::from_centavos(25_000), "{raw}");
+        }
+        // Two amounts are still one too many.
+        let errs =
+            ImportHeader::parse(&["cpf", "nome", "titulo", "vencimento", "Valor (R$)", "Valor"])
+                .unwrap_err();
+        assert!(errs.contains(&HeaderError::DuplicateColumn {
+            field: ImportField::Amount,
+            first: 5,
+            second: 6
+        }));
+    }
+
+    /// Every phone column of a row is read, each bad value reported at its
+    /// own column; the first e-mail column is read and any other ignored.
+    #[test]
+    fn several_phone_columns_are_all_read() {
+        let h = ImportHeader::parse(&[
+            "cpf",
+            "nome",
+            "titulo",
+            "vencimento",
+            "valor",
+            "Telefone 1",
+            "Telefone 2",
+            "Celular",
+            "Telefone Fixo",
+            "E-mail 1",
+            "Email2",
+            "fone3",
+        ])
+        .unwrap();
+        assert!(h.unknown_columns().is_empty(), "{:?}", h.unknown_columns());
+        assert_eq!(h.column_of(ImportField::Email), Some(10));
+        assert_eq!(
+            h.ignored_columns(),
+            [IgnoredColumn {
+                position: 11,
+                name: "Email2".into(),
+                field: ImportField::Email,
+                read: 10
+            }]
+        );
+        assert_eq!(
+            h.ignored_columns()[0].reason(),
+            "coluna 11 ignorada: só um e-mail por linha é lido, o da coluna 10"
+        );
+        let r = h
+            .parse_row(&[
+                "529.982.247-25",
+                "Ana",
+                "NF-1",
+                "10/01/2026",
+                "10,00",
+                "(11) 91234-5678",
+                "(00) 3123-4567",
+                "11 91234-5678|(21) 98765-4321",
+                "(11) 3123-4567",
+                "ana@exemplo.com",
+                "outro@exemplo.com",
+                "",
+            ])
+            .unwrap();
+        let phones: Vec<String> = r.phones().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            phones,
+            ["+5511912345678", "+5521987654321", "+551131234567"]
+        );
+        assert_eq!(r.email().unwrap().as_str(), "ana@exemplo.com");
+        let w: Vec<_> = r
+            .warnings()
+            .iter()
+            .map(|w| {
+                (
+                    w.column,
+                    w.column_index,
+                    w.value.as_str(),
+                    w.reason.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            w,
+            [(
+                ImportField::Phones,
+                Some(7),
+                "(00) 3123-4567",
+                "telefone inválido: o DDD 00 não existe".to_owned()
+            )]
+        );
+        // Numbers are for phones and e-mails only: `Valor 2` is unknown.
+        let h = ImportHeader::parse(&["cpf", "nome", "titulo", "vencimento", "valor", "Valor 2"])
+            .unwrap();
+        assert_eq!(h.unknown_columns(), [(6, "Valor 2".to_owned())]);
+        assert_eq!(
+            ImportField::of_header("Telefone Residencial 2"),
+            Some(ImportField::Phones)
+        );
+        assert_eq!(ImportField::of_header("e_mail_1"), Some(ImportField::Email));
+        assert_eq!(ImportField::of_header("Parcela 1"), None);
     }
 
     #[test]

@@ -76,14 +76,7 @@ pub(super) fn read_rows<R: Read>(
     let mut seen = FirstLines::default();
     let mut rows = Vec::with_capacity(BATCH);
     let mut problems = Vec::new();
-    let mut warnings: Vec<RowProblem> = header
-        .unknown_columns()
-        .iter()
-        .map(|(position, name)| {
-            let reason = format!("coluna {position} desconhecida, ignorada");
-            RowProblem::warning(1, name.clone(), String::new(), &reason)
-        })
-        .collect();
+    let mut warnings = column_warnings(&header);
     let mut read = ImportProgress::default();
     loop {
         let record = match source.next_record() {
@@ -161,6 +154,30 @@ pub(super) fn read_rows<R: Read>(
         warnings,
         read,
     });
+}
+
+/// The header's columns that are not read, as warnings at line 1 (in file
+/// order): unknown ones, and an e-mail column after the first.
+fn column_warnings(header: &ImportHeader) -> Vec<RowProblem> {
+    let mut columns: Vec<(usize, String, String)> = header
+        .unknown_columns()
+        .iter()
+        .map(|(position, name)| {
+            let reason = format!("coluna {position} desconhecida, ignorada");
+            (*position, name.clone(), reason)
+        })
+        .chain(
+            header
+                .ignored_columns()
+                .iter()
+                .map(|c| (c.position, c.name.clone(), c.reason())),
+        )
+        .collect();
+    columns.sort_by_key(|(position, ..)| *position);
+    columns
+        .into_iter()
+        .map(|(_, name, reason)| RowProblem::warning(1, name, String::new(), &reason))
+        .collect()
 }
 
 /// Why a row is refused when its receivable (document number and

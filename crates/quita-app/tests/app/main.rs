@@ -19,7 +19,7 @@ use import::{
     another_name_under_a_known_document_is_told, bad_files_change_nothing,
     error_report_cells_are_never_formulas, import_then_reimport_then_change,
     large_import_defers_indexes_and_reports_progress, partial_counts_add_up,
-    rows_never_move_contracts_or_titles_between_debtors,
+    rows_never_move_contracts_or_titles_between_debtors, spreadsheet_headings_are_read,
     the_fee_clause_column_lets_the_fee_be_charged, two_organizations_import_at_once,
     warnings_and_closed_receivables, xlsx_and_latin1_files_import,
 };
@@ -77,6 +77,7 @@ both!(
     the_fee_clause_column_lets_the_fee_be_charged,
     corrections_name_an_imported_table,
     another_name_under_a_known_document_is_told,
+    spreadsheet_headings_are_read,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {
