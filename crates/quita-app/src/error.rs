@@ -34,6 +34,11 @@ pub enum AppError {
     /// A uniqueness rule was hit (e.g. e-mail already in use).
     #[error("{0}")]
     Conflict(String),
+    /// The database was busy with another write past the wait allowed (an
+    /// import holding SQLite's write lock, or the organization's import
+    /// lock on PostgreSQL): nothing was changed, and a retry succeeds.
+    #[error("busy with another write (an import?); nothing was changed, try again shortly")]
+    Busy,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -56,6 +61,7 @@ impl AppError {
             AppError::Throttled { .. } => "too_many_attempts",
             AppError::Forbidden => "forbidden",
             AppError::Conflict(_) => "conflict",
+            AppError::Busy => "busy",
             AppError::Internal(_) => "internal",
         }
     }
@@ -66,6 +72,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(what) => AppError::Conflict(format!("already exists ({what})")),
+            other if other.is_busy() => AppError::Busy,
             other => AppError::Internal(other.into()),
         }
     }

@@ -152,13 +152,9 @@ impl Db {
                 ))
             }
             Db::Pg(p) => {
-                let mut t = p.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1, ($2 % 2147483647)::INT)")
-                    .bind(IMPORT_LOCK_CLASS)
-                    .bind(org_id)
-                    .execute(&mut *t)
-                    .await?;
-                Ok(Tx::Pg(t))
+                let mut tx = Tx::Pg(p.begin().await?);
+                tx.lock_imports(org_id).await?;
+                Ok(tx)
             }
         }
     }
@@ -188,6 +184,48 @@ impl Tx {
             Tx::Sqlite(_) => Backend::Sqlite,
             Tx::Pg(_) => Backend::Postgres,
         }
+    }
+
+    /// PostgreSQL: waits for, then holds until the end of the transaction,
+    /// the organization's import lock, which every import of receivables
+    /// or contacts takes, so that two never interleave their writes to the
+    /// same debtors and contacts. SQLite: nothing (its write lock already
+    /// serializes them).
+    pub async fn lock_imports(&mut self, org_id: i64) -> Result<()> {
+        if let Tx::Pg(t) = self {
+            sqlx::query("SELECT pg_advisory_xact_lock($1, ($2 % 2147483647)::INT)")
+                .bind(IMPORT_LOCK_CLASS)
+                .bind(org_id)
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// PostgreSQL: waits up to `wait` for no import of the organization to
+    /// be running, then keeps imports out until the end of this transaction
+    /// (shared with other such writes); past `wait`, a busy error
+    /// ([`StoreError::is_busy`](crate::StoreError::is_busy)). For writes by
+    /// hand that may add a row an import in progress is about to add (a
+    /// contract in a creditor the import found empty), which would make
+    /// that import fail on the unique key. SQLite: nothing (its write lock
+    /// and busy timeout do the same).
+    pub async fn wait_for_imports(&mut self, org_id: i64, wait: std::time::Duration) -> Result<()> {
+        if let Tx::Pg(t) = self {
+            let set = format!("SET LOCAL lock_timeout = {}", wait.as_millis());
+            sqlx::query(sqlx::AssertSqlSafe(set))
+                .execute(&mut **t)
+                .await?;
+            sqlx::query("SELECT pg_advisory_xact_lock_shared($1, ($2 % 2147483647)::INT)")
+                .bind(IMPORT_LOCK_CLASS)
+                .bind(org_id)
+                .execute(&mut **t)
+                .await?;
+            sqlx::query("SET LOCAL lock_timeout = 0")
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn commit(self) -> Result<()> {

@@ -47,13 +47,16 @@ impl StoreError {
 
     /// SQLite's one writer was busy past the busy timeout (`SQLITE_BUSY`,
     /// `SQLITE_LOCKED` and their extended codes), as while a bulk import
-    /// holds the write lock: a retry later succeeds.
+    /// holds the write lock, or a PostgreSQL lock was not had within
+    /// `lock_timeout` (`55P03`, see [`Tx::wait_for_imports`](crate::Tx::wait_for_imports)):
+    /// a retry later succeeds.
     pub fn is_busy(&self) -> bool {
         match self {
-            StoreError::Database(sqlx::Error::Database(db)) => db
-                .code()
-                .and_then(|c| c.parse::<i32>().ok())
-                .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
+            StoreError::Database(sqlx::Error::Database(db)) => match db.code().as_deref() {
+                Some("55P03") => true,
+                Some(code) => code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)),
+                None => false,
+            },
             _ => false,
         }
     }

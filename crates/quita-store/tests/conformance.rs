@@ -50,6 +50,7 @@ conformance!(
     import_transaction_leaves_the_pool_checked,
     bulk_import_still_checks_outside_keys,
     bulk_mode_never_waits_for_another_transaction,
+    hand_writes_wait_for_imports,
     search_names_by_any_word,
     search_limit_and_truncated,
     search_keeps_organizations_apart,

@@ -35,6 +35,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -112,6 +113,7 @@ impl IntoResponse for PageError {
             }
             AppError::Forbidden => "Seu perfil não tem permissão para esta ação.".to_owned(),
             AppError::Unauthenticated => "Entre novamente para continuar.".to_owned(),
+            AppError::Busy => "Outra gravação (uma importação, por exemplo) está em andamento nesta base. Nada foi alterado: tente de novo em instantes.".to_owned(),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 "Ocorreu um erro interno. Tente novamente; se persistir, avise o administrador."
@@ -132,6 +134,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         413 => "Envio grande demais",
         422 => "Dados inválidos",
         429 => "Muitas tentativas",
+        503 => "Tente de novo em instantes",
         500..=599 => "Erro interno",
         _ => "Não foi possível concluir",
     };
@@ -279,6 +282,13 @@ pub fn respond(path: &str, e: AppError) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn busy_is_try_again_later() {
+        assert_eq!(status_of(&AppError::Busy), StatusCode::SERVICE_UNAVAILABLE);
+        let page = PageError(AppError::Busy).into_response();
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
 
     #[test]
     fn limits_are_named_per_route() {

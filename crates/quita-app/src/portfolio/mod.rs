@@ -25,6 +25,11 @@ mod utf16;
 
 use quita_br::calendar::BusinessCalendar;
 
+/// How long a write by hand that may collide with an import in progress
+/// waits for it (PostgreSQL; SQLite's busy timeout is the same) before it
+/// is answered "busy, try again" instead.
+const IMPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The bank calendar used to move due dates that fall on non-business days.
 pub fn calendar() -> &'static BusinessCalendar {
     static CAL: std::sync::OnceLock<BusinessCalendar> = std::sync::OnceLock::new();
