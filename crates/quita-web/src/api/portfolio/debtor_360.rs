@@ -177,14 +177,14 @@ pub struct Debtor360Dto {
     #[schema(value_type = Vec<Object>)]
     pub totals: Vec<quita_app::portfolio::debtors::CreditorTotal>,
     /// The debtor's contracts with their effective terms and receivables.
-    pub contracts: Vec<ContractDto>,
+    pub contracts: Vec<DebtorContractDto>,
     /// Ids of the receivables under no contract (the creditor's policy applies).
     pub receivables_without_contract: Vec<i64>,
 }
 
 /// A contract and the terms in force for its receivables.
 #[derive(Serialize, ToSchema)]
-pub struct ContractDto {
+pub struct DebtorContractDto {
     pub id: i64,
     pub number: String,
     /// `one_off`, `installment_plan` (crediário) or `recurring`.
@@ -206,7 +206,7 @@ pub struct ContractDto {
     pub receivable_ids: Vec<i64>,
 }
 
-impl ContractDto {
+impl DebtorContractDto {
     fn of(
         k: &quita_app::portfolio::debtors::ContractView,
         v: &quita_app::portfolio::debtors::Debtor360,
@@ -272,7 +272,11 @@ pub async fn debtor(
         .open_debtor_360(&p, id, on, AccessChannel::Api)
         .await?;
     let base = DebtorDto::from(&v.debtor);
-    let contracts = v.contracts.iter().map(|k| ContractDto::of(k, &v)).collect();
+    let contracts = v
+        .contracts
+        .iter()
+        .map(|k| DebtorContractDto::of(k, &v))
+        .collect();
     let receivables_without_contract = v
         .without_contract
         .iter()
