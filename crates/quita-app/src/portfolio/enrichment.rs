@@ -63,6 +63,9 @@ pub struct EnrichmentSummary {
     pub unknown_debtors: u64,
     /// Problems found (each with line and column).
     pub errors: u64,
+    /// Columns not read (unknown ones, an e-mail column after the first):
+    /// in the report at line 1, refusing nothing.
+    pub warnings: u64,
     pub elapsed_ms: u64,
     /// False when the file was refused and nothing was written.
     pub applied: bool,
@@ -317,7 +320,7 @@ async fn known_debtors(
                     problem(
                         r.line,
                         Col::Document,
-                        &r.document,
+                        &r.document_as_found,
                         "devedor não cadastrado nesta organização (importe os títulos antes)",
                     ),
                 );

@@ -10,7 +10,8 @@ use quita_core::{
     contact::{Cep, Contact, ContactSource, ContactValue, PostalAddress, Uf},
     email::Email,
     import_row::{
-        FieldReason, ImportField, normalise_header, parse_city, parse_document, parse_phone_list,
+        FieldReason, IgnoredColumn, ImportField, normalise_header, parse_city, parse_document,
+        parse_phone_cells, parse_yes_no,
     },
 };
 use quita_store::portfolio::contacts::NewContact;
@@ -71,52 +72,107 @@ impl Col {
     fn canonical(self) -> &'static str {
         self.names()[0]
     }
+
+    /// The column a header cell names: one of this layout's own, or one it
+    /// shares with the receivables import, matched the same way
+    /// ([`ImportField::of_header`]: currency marks, numbered phones…).
+    fn of_header(raw: &str) -> Option<Col> {
+        let name = normalise_header(raw);
+        [Col::Whatsapp, Col::Workplace, Col::Source]
+            .into_iter()
+            .find(|c| c.names().contains(&name.as_str()))
+            .or_else(|| match ImportField::of_header(raw)? {
+                ImportField::DebtorDocument => Some(Col::Document),
+                ImportField::Email => Some(Col::Email),
+                ImportField::Phones => Some(Col::Phones),
+                ImportField::State => Some(Col::State),
+                ImportField::City => Some(Col::City),
+                ImportField::Zip => Some(Col::Zip),
+                ImportField::Address => Some(Col::Address),
+                _ => None,
+            })
+    }
+
+    fn index(self) -> usize {
+        COLS.iter().position(|c| *c == self).unwrap_or(0)
+    }
 }
 
 pub(super) struct Header {
+    /// 0-based position of each column (for phones, the first of them).
     positions: [Option<usize>; COLS.len()],
+    /// Every phone column (`telefone`, `celular`, `Telefone 2`…), in file order.
+    phones: Vec<usize>,
+    /// Columns not read, as the receivables import reports them: `(1-based
+    /// position, name as written, why)`, in file order.
+    not_read: Vec<(usize, String, String)>,
 }
 
 impl Header {
     fn parse(fields: &[String]) -> Result<Self, Vec<String>> {
         let mut positions = [None; COLS.len()];
+        let mut phones = Vec::new();
+        let mut not_read = Vec::new();
         let mut errors = Vec::new();
         for (i, raw) in fields.iter().enumerate() {
-            let name = normalise_header(raw);
-            if let Some(k) = COLS.iter().position(|c| c.names().contains(&name.as_str())) {
-                match positions[k] {
-                    Some(first) => errors.push(format!(
-                        "coluna {} aparece duas vezes (colunas {} e {})",
-                        COLS[k].canonical(),
-                        first + 1,
-                        i + 1
-                    )),
-                    None => positions[k] = Some(i),
+            let Some(col) = Col::of_header(raw) else {
+                let reason = format!("coluna {} desconhecida, ignorada", i + 1);
+                not_read.push((i + 1, raw.trim().to_owned(), reason));
+                continue;
+            };
+            if col == Col::Phones {
+                phones.push(i);
+            }
+            match positions[col.index()] {
+                Some(_) if col == Col::Phones => {}
+                // A row holds one e-mail: the first column's.
+                Some(first) if col == Col::Email => {
+                    let ignored = IgnoredColumn {
+                        position: i + 1,
+                        name: raw.trim().to_owned(),
+                        field: ImportField::Email,
+                        read: first + 1,
+                    };
+                    not_read.push((i + 1, ignored.name.clone(), ignored.reason()));
                 }
+                Some(first) => errors.push(format!(
+                    "coluna {} aparece duas vezes (colunas {} e {})",
+                    col.canonical(),
+                    first + 1,
+                    i + 1
+                )),
+                None => positions[col.index()] = Some(i),
             }
         }
         if positions[0].is_none() {
             errors.push("coluna obrigatória ausente: documento_devedor".into());
         }
         let contact_cols = [Col::Email, Col::Phones, Col::Address];
-        if !contact_cols
-            .iter()
-            .any(|c| positions[COLS.iter().position(|x| x == c).unwrap_or(0)].is_some())
-        {
+        if !contact_cols.iter().any(|c| positions[c.index()].is_some()) {
             errors.push("nenhuma coluna de contato (email, telefones ou endereco)".into());
         }
         if errors.is_empty() {
-            Ok(Self { positions })
+            Ok(Self {
+                positions,
+                phones,
+                not_read,
+            })
         } else {
             Err(errors)
         }
     }
 
     fn cell<'r>(&self, record: &'r [String], col: Col) -> &'r str {
-        let k = COLS.iter().position(|c| *c == col).unwrap_or(0);
-        self.positions[k]
+        self.positions[col.index()]
             .and_then(|p| record.get(p))
             .map_or("", |s| s.trim())
+    }
+
+    /// The row's phone cells, with their 1-based column.
+    fn phone_cells<'r>(&self, record: &'r [String]) -> impl Iterator<Item = (usize, &'r str)> {
+        self.phones
+            .iter()
+            .map(|&p| (p + 1, record.get(p).map_or("", |s| s.trim())))
     }
 }
 
@@ -130,15 +186,17 @@ pub(super) struct Row {
     pub line: u64,
     /// CPF/CNPJ digits.
     pub document: String,
+    /// The CPF/CNPJ as found in the file, for the report.
+    pub document_as_found: String,
     pub contacts: Vec<Incoming>,
 }
 
+/// `sim`/`não` as the receivables import reads them; empty is `None`.
 fn yes_no(raw: &str) -> Result<Option<bool>, ()> {
-    match normalise_header(raw).as_str() {
-        "" => Ok(None),
-        "sim" | "s" | "yes" | "y" | "true" | "1" | "x" => Ok(Some(true)),
-        "nao" | "n" | "no" | "false" | "0" => Ok(Some(false)),
-        _ => Err(()),
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_yes_no(raw).map(Some).ok_or(())
     }
 }
 
@@ -218,8 +276,8 @@ fn parse_row(
             }
         }
     };
-    let (phones, bad_phones) = parse_phone_list(h.cell(record, Col::Phones));
-    for (p, why) in bad_phones {
+    let (phones, bad_phones) = parse_phone_cells(h.phone_cells(record));
+    for (_, p, why) in bad_phones {
         let reason = FieldReason::Phone(why).to_string();
         problems.push(problem(line, Col::Phones, p, reason));
     }
@@ -270,7 +328,8 @@ fn parse_row(
             .map_err(|_| problems.push(problem(line, Col::Address, line_txt, "endereço inválido")))
             .ok()
     };
-    if email_txt.is_empty() && h.cell(record, Col::Phones).is_empty() && line_txt.is_empty() {
+    let no_phone = h.phone_cells(record).all(|(_, c)| c.is_empty());
+    if email_txt.is_empty() && no_phone && line_txt.is_empty() {
         problems.push(RowProblem {
             line,
             column: String::new(),
@@ -306,12 +365,18 @@ fn parse_row(
     Ok(Row {
         line,
         document,
+        document_as_found: doc_txt.to_owned(),
         contacts: out,
     })
 }
 
 pub(super) fn report(out: &mut EnrichmentOutcome, p: RowProblem) {
     note_problem(&mut out.summary.errors, &mut out.problems, p);
+}
+
+/// Something ignored that refuses nothing (a column not read).
+fn warn(out: &mut EnrichmentOutcome, p: RowProblem) {
+    note_problem(&mut out.summary.warnings, &mut out.problems, p);
 }
 
 /// Rows read, then decided and written, per round trip to the database.
@@ -324,7 +389,17 @@ pub(super) fn read_header<R: Read>(
 ) -> Option<Header> {
     match source.next_record() {
         Ok(Some(r)) => match Header::parse(&r.fields) {
-            Ok(h) => Some(h),
+            Ok(h) => {
+                // As in the receivables import: each column not read is a
+                // warning at the header's line.
+                for (_, name, reason) in &h.not_read {
+                    warn(
+                        out,
+                        RowProblem::warning(r.line, name.clone(), String::new(), reason),
+                    );
+                }
+                Some(h)
+            }
             Err(msgs) => {
                 for reason in msgs {
                     report(
@@ -415,10 +490,103 @@ mod tests {
         assert!(e[0].contains("documento_devedor"), "{e:?}");
         let e = header(&["documento_devedor", "fonte"]).err().unwrap();
         assert!(e[0].contains("nenhuma coluna de contato"), "{e:?}");
-        let e = header(&["documento_devedor", "email", "e_mail"])
+        let e = header(&["documento_devedor", "email", "uf", "Estado"])
             .err()
             .unwrap();
-        assert!(e[0].contains("duas vezes"), "{e:?}");
+        assert_eq!(e, ["coluna uf aparece duas vezes (colunas 3 e 4)"]);
+    }
+
+    /// The header is matched as the receivables import's: currency marks
+    /// and numbered phones, every phone column read, the first e-mail
+    /// column read, and whatever is not read listed with why.
+    #[test]
+    fn columns_not_read_are_listed_and_phone_columns_all_read() {
+        let h = header(&[
+            "CPF",
+            "Telefone 1",
+            "Telefone 2",
+            "Celular",
+            "Telefone Fixo",
+            "E-mail",
+            "Email Comercial",
+            "E-mail 2",
+            "Observação",
+            "Nome",
+        ])
+        .unwrap();
+        let not_read: Vec<_> = h
+            .not_read
+            .iter()
+            .map(|(p, n, r)| (*p, n.as_str(), r.as_str()))
+            .collect();
+        assert_eq!(
+            not_read,
+            [
+                (7, "Email Comercial", "coluna 7 desconhecida, ignorada"),
+                (
+                    8,
+                    "E-mail 2",
+                    "coluna 8 ignorada: só um e-mail por linha é lido, o da coluna 6"
+                ),
+                (9, "Observação", "coluna 9 desconhecida, ignorada"),
+                (10, "Nome", "coluna 10 desconhecida, ignorada"),
+            ]
+        );
+        let src = ContactSource::parse("lista").unwrap();
+        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
+        let rec: Vec<String> = [
+            "277.113.153-68",
+            "(11) 95555-4444",
+            "(11) 96666-5555",
+            "11 95555-4444",
+            "(11) 3333-2222",
+            "a@exemplo.com",
+            "b@exemplo.com",
+            "c@exemplo.com",
+            "ligar à tarde",
+            "Ana",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let today = jiff::civil::date(2026, 11, 23);
+        let r = parse_row(&h, 2, &rec, &src, today, now).unwrap();
+        let values: Vec<_> = r
+            .contacts
+            .iter()
+            .map(|c| (c.row.value.as_str(), c.row.whatsapp))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("+5511955554444", true),
+                ("+5511966665555", true),
+                ("+551133332222", false),
+                ("a@exemplo.com", false),
+            ]
+        );
+        // A row whose only contact is in a later phone column has one; a
+        // bad phone there is named at the phones' column.
+        let mut rec = vec![String::new(); 10];
+        rec[0] = "277.113.153-68".into();
+        rec[4] = "(00) 3333-2222".into();
+        let e = parse_row(&h, 3, &rec, &src, today, now).err().unwrap();
+        let found: Vec<_> = e
+            .iter()
+            .map(|p| (p.column.as_str(), p.reason.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [("telefones", "telefone inválido: o DDD 00 não existe")]
+        );
+        rec[4] = "(11) 3333-2222".into();
+        assert_eq!(
+            parse_row(&h, 3, &rec, &src, today, now)
+                .unwrap()
+                .contacts
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -314,3 +314,68 @@ pub async fn enrichment_streams_a_long_file_all_or_nothing(db: Db) {
     assert_eq!((s.contacts_created, s.unchanged, s.errors), (11_999, 1, 1));
     assert_eq!(all_contacts(&db, org).await.len(), before.len() + 11_999);
 }
+
+/// The enrichment reads its header as the receivables import does: each
+/// column it does not read is a warning at line 1 (they were dropped
+/// silently), every phone column is read (`Telefone 2`, `Celular`,
+/// `Telefone Fixo`), and an unknown debtor is reported with its CPF/CNPJ as
+/// typed, not normalised.
+pub async fn enrichment_reads_its_header_as_the_import_does(db: Db) {
+    let (app, org) = with_portfolio(&db).await;
+    let before = all_contacts(&db, org).await.len();
+    let unknown = b"documento_devedor;telefones;Telefone 2;Email Comercial;Observa\xc3\xa7\xc3\xa3o\n\
+                    111.444.777-35;(11) 95555-4444;(11) 96666-5555;comercial@example.com;ligar \xc3\xa0 tarde\n"
+        .to_vec();
+    let out = enrich(&app, org, unknown, false).await;
+    let s = &out.summary;
+    assert!(s.applied, "{:?}", out.problems);
+    assert_eq!((s.contacts_created, s.errors, s.warnings), (2, 0, 2));
+    let found: Vec<(u64, &str, &str)> = out
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str(), p.reason.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                1,
+                "Email Comercial",
+                "aviso: coluna 4 desconhecida, ignorada"
+            ),
+            (1, "Observação", "aviso: coluna 5 desconhecida, ignorada"),
+        ]
+    );
+
+    let cel = "CPF;E-mail;Celular;Telefone Fixo\n\
+               529.982.247-25;bureau1@example.com;(11) 95555-4444;(11) 3333-2222\n\
+               318.447.092-05;;(11) 97777-1234;\n";
+    let out = enrich(&app, org, cel.as_bytes().to_vec(), true).await;
+    let s = &out.summary;
+    assert!(s.applied, "{:?}", out.problems);
+    assert_eq!(
+        (s.contacts_created, s.errors, s.warnings, s.unknown_debtors),
+        (3, 1, 0, 1)
+    );
+    let p = &out.problems[0];
+    assert_eq!(
+        (p.line, p.column.as_str(), p.value.as_str()),
+        (3, "documento_devedor", "318.447.092-05"),
+        "the value as found"
+    );
+    let values: Vec<String> = all_contacts(&db, org)
+        .await
+        .into_iter()
+        .map(|c| c.value)
+        .collect();
+    assert_eq!(values.len(), before + 5);
+    for v in [
+        "+5511955554444",
+        "+5511966665555",
+        "+5511955554444",
+        "+551133332222",
+        "bureau1@example.com",
+    ] {
+        assert!(values.iter().any(|x| x == v), "{v}: {values:?}");
+    }
+}

@@ -13,7 +13,7 @@ use corrections::corrections_name_an_imported_table;
 use debtor_view::{contracts_terms_and_access_log, search_reads_numbers_as_stored};
 use enrichment::{
     enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources,
-    enrichment_streams_a_long_file_all_or_nothing,
+    enrichment_reads_its_header_as_the_import_does, enrichment_streams_a_long_file_all_or_nothing,
 };
 use import::{
     another_name_under_a_known_document_is_told, bad_files_change_nothing,
@@ -78,6 +78,7 @@ both!(
     corrections_name_an_imported_table,
     another_name_under_a_known_document_is_told,
     spreadsheet_headings_are_read,
+    enrichment_reads_its_header_as_the_import_does,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

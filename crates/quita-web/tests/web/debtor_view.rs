@@ -561,7 +561,7 @@ pub async fn enrichment_through_page_and_api(db: Db) {
         report_of(&c, &t, &refused).await,
         [
             "linha;coluna;valor;motivo",
-            "2;documento_devedor;11144477735;devedor não cadastrado nesta organização (importe os títulos antes)",
+            "2;documento_devedor;111.444.777-35;devedor não cadastrado nesta organização (importe os títulos antes)",
         ]
     );
 
