@@ -157,10 +157,8 @@ impl App {
         Ok(out)
     }
 
-    /// What an aging reads. Receivables issued after its date do not exist
-    /// yet on it and stay out (today's too: an installment issued next
-    /// month, as the debtor 360° has no update for it), and at a past
-    /// date those cancelled or written off by
+    /// What an aging reads. At a past date, receivables issued after it did
+    /// not exist yet and stay out, and those cancelled or written off by
     /// hand after it (from the next day on, in the organization's time
     /// zone) were still owed and count, with the balance they kept. Open
     /// balances are otherwise today's: payments recorded after a past date
@@ -183,7 +181,7 @@ impl App {
         Ok(AgingScope {
             creditor_id: q.creditor_id,
             debtor_id: q.debtor_id,
-            issued_by: Some(day_number(q.as_of)),
+            issued_by: past.then(|| day_number(q.as_of)),
             closed_since,
         })
     }

@@ -178,9 +178,7 @@ pub async fn split_point(
     let Db::Sqlite(pool) = db else {
         return Ok(None);
     };
-    // At a past date the parts' status filter gives way to the closing
-    // one, which reads every status: only the whole is read then.
-    if scope.debtor_id.is_some() || scope.closed_since.is_some() {
+    if scope.debtor_id.is_some() || scope.closed_since.is_some() || scope.issued_by.is_some() {
         return Ok(None);
     }
     // Two subqueries: SQLite reads one end of the key for a lone MIN or MAX only.
