@@ -222,6 +222,9 @@ impl Run {
         // as unchanged), not with the rows. SQLite's write lock is held
         // while the file is read, as in the receivables import.
         let mut tx = db.begin_write().await?;
+        // After any import of receivables of the organization, never beside
+        // it (PostgreSQL; SQLite's write lock already does this).
+        tx.lock_imports(org_id).await?;
         let mut seen = FingerprintSet::default();
         loop {
             let Some((rows, ended)) =
