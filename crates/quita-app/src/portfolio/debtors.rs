@@ -369,7 +369,12 @@ impl App {
     /// Everything about one debtor of `org_id`, amounts updated to `on`, in
     /// a fixed number of queries (debtor, contacts, receivables, contracts,
     /// creditors, index tables), whatever the number of receivables.
+    /// As in the aging, a receivable issued after a past `on` was not owed
+    /// then and is left out; on today or later, one issued after it (the
+    /// next installments of a plan) counts, updated as not yet due.
     pub async fn debtor_360(&self, org_id: i64, id: i64, on: Date) -> AppResult<Debtor360> {
+        let org = quita_store::orgs::get(&self.db, org_id).await?;
+        let past = on < self.clock.today_in(&org.time_zone);
         let debtor = debtors::get(&self.db, org_id, id).await?;
         let contacts = contacts::list_for_debtor(&self.db, org_id, id).await?;
         let rows = receivables::list_for_debtor(&self.db, org_id, id).await?;
@@ -382,7 +387,7 @@ impl App {
         let mut views = Vec::with_capacity(rows.len());
         for r in rows {
             let creditor = creditors.get(&r.creditor_id);
-            let not_yet_issued = r.issue_date.filter(|d| *d > on);
+            let not_yet_issued = r.issue_date.filter(|d| past && *d > on);
             let computed = match (creditor, r.status.is_collectable()) {
                 (Some(_), true) if not_yet_issued.is_some() => {
                     not_yet_issued.map(|issued| Err(UpdateProblem::NotYetIssued { issued }))

@@ -321,3 +321,61 @@ pub async fn search_reads_numbers_as_stored(db: Db) {
         );
     }
 }
+
+/// An installment issued after today (the next ones of a plan) counts
+/// today in the 360° as in the aging, updated as not yet due; at a past
+/// date before its issue it was not owed, in both.
+pub async fn issued_later_counts_today_as_in_the_aging(db: Db) {
+    use quita_app::portfolio::aging::AgingQuery;
+    use quita_core::aging::AgingBuckets;
+    let (app, org, cred) = setup(db).await;
+    let out = import(
+        &app,
+        org,
+        cred,
+        csv(&[
+            "111.444.777-35;João Souza;;;;;;;;NF-300;1;2;01/10/2026;10/11/2026;100,00;",
+            "111.444.777-35;João Souza;;;;;;;;NF-300;2;2;13/01/2027;10/02/2027;50,00;",
+        ]),
+        false,
+    )
+    .await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    let joao = debtors::find_by_document(&app.db, org, "11144477735")
+        .await
+        .unwrap()
+        .unwrap();
+    let counts = |on: jiff::civil::Date| {
+        let app = app.clone();
+        async move {
+            let view = app.debtor_360(org, joao.id, on).await.unwrap();
+            let aging = app
+                .aging(
+                    org,
+                    &AgingQuery {
+                        creditor_id: None,
+                        debtor_id: Some(joao.id),
+                        as_of: on,
+                        buckets: AgingBuckets::default(),
+                    },
+                )
+                .await
+                .unwrap();
+            (view.total().map_or(0, |t| t.count), aging.total().count)
+        }
+    };
+    let today = jiff::civil::date(2026, 11, 23);
+    assert_eq!(counts(today).await, (2, 2));
+    let view = app.debtor_360(org, joao.id, today).await.unwrap();
+    let later = view
+        .receivables
+        .iter()
+        .find(|r| r.receivable.installment == 2)
+        .unwrap();
+    assert!(later.update_problem.is_none(), "{:?}", later.update_problem);
+    assert_eq!(
+        later.update.as_ref().map(|u| u.total().to_string()),
+        Some("50.00".into())
+    );
+    assert_eq!(counts(jiff::civil::date(2026, 11, 20)).await, (1, 1));
+}

@@ -10,7 +10,10 @@ mod receivable_update;
 
 use closing::supervisors_close_receivables_once;
 use corrections::corrections_name_an_imported_table;
-use debtor_view::{contracts_terms_and_access_log, search_reads_numbers_as_stored};
+use debtor_view::{
+    contracts_terms_and_access_log, issued_later_counts_today_as_in_the_aging,
+    search_reads_numbers_as_stored,
+};
 use enrichment::{
     enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources,
     enrichment_reads_its_header_as_the_import_does, enrichment_streams_a_long_file_all_or_nothing,
@@ -66,6 +69,7 @@ both!(
     partial_counts_add_up,
     error_report_cells_are_never_formulas,
     contracts_terms_and_access_log,
+    issued_later_counts_today_as_in_the_aging,
     enrichment_keeps_bounces_and_sources,
     enrichment_bad_rows_change_nothing,
     enrichment_streams_a_long_file_all_or_nothing,
