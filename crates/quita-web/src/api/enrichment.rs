@@ -42,7 +42,8 @@ pub struct ContactsImportParams {
 #[derive(Serialize, ToSchema)]
 pub struct ContactsImportResultDto {
     /// `rows`, `contacts_created`, `contacts_refreshed`, `unchanged`,
-    /// `skipped_invalid`, `unknown_debtors`, `errors`, `elapsed_ms`, `applied`.
+    /// `skipped_invalid`, `unknown_debtors`, `errors`, `warnings` (columns
+    /// not read, refusing nothing), `elapsed_ms`, `applied`.
     #[schema(value_type = Object)]
     pub summary: EnrichmentSummary,
     /// `{line, column, value, reason}` per problem.

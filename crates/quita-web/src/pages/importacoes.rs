@@ -129,8 +129,8 @@ fn receivables_figures(s: &ImportSummary) -> Vec<Figure> {
     ]
 }
 
-/// The enrichment's figures. It has no warnings: every problem it reports
-/// is a refused value, counted in `errors`.
+/// The enrichment's figures: refused values in `errors`, and the columns it
+/// did not read in `warnings` (refusing nothing).
 fn contacts_figures(s: &EnrichmentSummary) -> Vec<Figure> {
     vec![
         figure("Linhas lidas", "linhas", s.rows),
@@ -148,6 +148,7 @@ fn contacts_figures(s: &EnrichmentSummary) -> Vec<Figure> {
             s.unknown_debtors,
         ),
         figure("Erros", "erros", s.errors),
+        figure("Avisos", "avisos", s.warnings),
         Figure {
             label: "Tempo",
             key: "tempo",
