@@ -331,6 +331,14 @@ for (const a of boxes) if (a.l < svg.left || a.r > svg.right || a.t < svg.top ||
 return [boxes.length, out];
 "#;
 
+/// At a phone's width: whether the page scrolls sideways, and the height in
+/// CSS pixels of the chart's smallest label.
+const NARROW: &str = r#"
+const heights = Array.from(document.querySelectorAll('svg.chart text'))
+  .map(t => t.getBoundingClientRect().height);
+return [document.documentElement.scrollWidth > window.innerWidth, Math.min(...heights)];
+"#;
+
 /// Text running out of its box (the reasons of closed receivables, the
 /// timeline's lines), and the widest reason in CSS pixels: a long unbroken
 /// word wraps instead of stretching its column.
@@ -416,6 +424,14 @@ pub async fn chart_and_closing_in_the_browser(db: Db) {
             b.set_window_size(1280, 1000).await?;
             charts.push(b.execute(OVERLAPS, vec![]).await?);
         }
+        // A phone's width: the page does not scroll sideways and the
+        // chart's labels stay readable (it scrolls inside itself).
+        b.set_window_size(390, 844).await?;
+        b.goto(&t.url("/relatorios/aging?data_base=20%2F03%2F2026"))
+            .await?;
+        b.wait().for_element(Locator::Css("svg.chart")).await?;
+        let narrow = b.execute(NARROW, vec![]).await?;
+        b.set_window_size(1280, 1000).await?;
 
         b.goto(&t.url(&format!("/devedores/{maria}"))).await?;
         let row = format!("//tr[@id='titulo-{}']", first.id);
@@ -443,6 +459,7 @@ pub async fn chart_and_closing_in_the_browser(db: Db) {
         let over = b.execute(RUNS_OVER, vec![]).await?;
         Ok::<_, fantoccini::error::CmdError>((
             charts,
+            narrow,
             asked,
             after_no,
             open_after_no,
@@ -455,8 +472,17 @@ pub async fn chart_and_closing_in_the_browser(db: Db) {
     let _ = b.close().await;
     let _ = driver.kill().await;
     let _ = std::fs::remove_dir_all(&profile);
-    let (charts, asked, after_no, open_after_no, notice, landed, over) =
+    let (charts, narrow, asked, after_no, open_after_no, notice, landed, over) =
         result.expect("browser session");
+    assert_eq!(
+        narrow[0],
+        serde_json::json!(false),
+        "the page scrolls sideways: {narrow}"
+    );
+    assert!(
+        narrow[1].as_f64().unwrap() >= 8.0,
+        "chart labels too small: {narrow}"
+    );
     for (chart, texts) in charts.iter().zip([14, 24, 24]) {
         assert_eq!(chart[0], texts, "a label and a value per bar: {chart}");
         assert_eq!(chart[1], serde_json::json!([]), "overlapping: {chart}");
