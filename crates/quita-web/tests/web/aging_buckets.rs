@@ -295,6 +295,33 @@ pub async fn aging_of_one_debtor(db: Db) {
     )
     .await;
     assert!(html.contains("value=\"529.982.247-25\""), "{html}");
+    // The drill-down and the exports under that filter name the debtor.
+    let (status, html) = get(
+        &v,
+        &t,
+        &format!(
+            "/relatorios/aging/faixa/0?data_base=15/03/2026&id_devedor={}",
+            maria.id
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("· devedor Maria"), "{html}");
+    let res = v
+        .get(t.url(&format!(
+            "/relatorios/aging.xlsx?data_base=15/03/2026&id_devedor={}",
+            maria.id
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["content-disposition"].to_str().unwrap(),
+        format!(
+            "attachment; filename=\"aging-devedor-{}-2026-03-15.xlsx\"",
+            maria.id
+        )
+    );
     // The start of a CPF, or an id typed in the field, is no debtor.
     for typed in ["529982", &maria.id.to_string()] {
         let (status, html) = get(&v, &t, &format!("/relatorios/aging?devedor={typed}")).await;

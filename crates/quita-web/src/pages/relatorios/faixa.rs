@@ -59,6 +59,7 @@ struct BucketPage {
     label: String,
     as_of: String,
     creditor_name: Option<String>,
+    debtor_name: Option<String>,
     qs: String,
     index: usize,
     /// `1.234 títulos · R$ 56.789,00 em aberto`.
@@ -150,6 +151,7 @@ pub async fn bucket(
         label,
         as_of: format::civil(q.as_of),
         creditor_name: q.creditor_id.and_then(|id| creditors.get(&id).cloned()),
+        debtor_name: super::debtor_name_of(&state, p.org_id, &q).await?,
         qs: query_string(&q),
         index,
         summary,

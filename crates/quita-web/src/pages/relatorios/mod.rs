@@ -549,13 +549,31 @@ pub(crate) fn csv_money(m: Money) -> String {
     m.to_string().replace('.', ",")
 }
 
-/// `aging-2026-03-15.csv`, or `aging-carteira-3-2026-03-15.csv` for one
-/// creditor, so two exports of a day do not take each other's name.
+/// `aging-2026-03-15.csv`, `aging-carteira-3-2026-03-15.csv` for one
+/// creditor, `aging-devedor-42-2026-03-15.csv` for one debtor (both when
+/// both), so two exports of a day never take each other's name and one
+/// debtor's file never passes for the organization's.
 fn file_name(q: &AgingQuery, ext: &str) -> String {
-    match q.creditor_id {
-        Some(id) => format!("aging-carteira-{id}-{}.{ext}", q.as_of),
-        None => format!("aging-{}.{ext}", q.as_of),
+    let mut name = String::from("aging-");
+    if let Some(id) = q.creditor_id {
+        name.push_str(&format!("carteira-{id}-"));
     }
+    if let Some(id) = q.debtor_id {
+        name.push_str(&format!("devedor-{id}-"));
+    }
+    format!("{name}{}.{ext}", q.as_of)
+}
+
+/// The name of the debtor an aging is filtered by, if it is.
+async fn debtor_name_of(
+    state: &AppState,
+    org_id: i64,
+    q: &AgingQuery,
+) -> Result<Option<String>, AppError> {
+    Ok(match q.debtor_id {
+        Some(id) => Some(state.app.find_debtor(org_id, &id.to_string()).await?.name),
+        None => None,
+    })
 }
 
 /// The buckets as CSV (`;`, decimal comma, UTF-8 with BOM for spreadsheets).
@@ -596,7 +614,7 @@ fn cell_money(m: Money) -> f64 {
 /// creditor's open balance per bucket and a total row, as the page shows.
 pub fn aging_xlsx(
     report: &AgingReport,
-    creditor: Option<&str>,
+    (creditor, debtor): (Option<&str>, Option<&str>),
     per: &[quita_app::portfolio::aging::CreditorAging],
 ) -> Result<Vec<u8>, AppError> {
     use rust_xlsxwriter::{Format, Workbook};
@@ -616,6 +634,10 @@ pub fn aging_xlsx(
     .map_err(internal)?;
     ws.write_string(2, 0, format!("Carteira: {}", creditor.unwrap_or("todas")))
         .map_err(internal)?;
+    if let Some(name) = debtor {
+        ws.write_string(3, 0, format!("Devedor: {name}"))
+            .map_err(internal)?;
+    }
     let headers = [
         "Faixa",
         "Quantidade",
@@ -739,7 +761,8 @@ pub async fn aging_xlsx_download(
     };
     // One creditor alone: its table would repeat the first sheet.
     let per = if per.len() > 1 { per } else { Vec::new() };
-    let bytes = aging_xlsx(&report, creditor.as_deref(), &per)?;
+    let debtor = debtor_name_of(&state, p.org_id, &q).await?;
+    let bytes = aging_xlsx(&report, (creditor.as_deref(), debtor.as_deref()), &per)?;
     Ok((
         [
             (
@@ -784,8 +807,30 @@ mod tests {
         let csv = aging_csv(&r);
         assert!(csv.contains("1 a 30 dias;1;100,00;100,00;100,00"), "{csv}");
         assert!(csv.contains("Total;2;150,00;150,00;150,00"), "{csv}");
-        let x = aging_xlsx(&r, None, &[]).unwrap();
+        let x = aging_xlsx(&r, (None, Some("Ana Souza")), &[]).unwrap();
         assert_eq!(&x[..2], b"PK");
+        {
+            use calamine::{Data, Reader, Xlsx};
+            let mut book: Xlsx<_> =
+                calamine::open_workbook_from_rs(std::io::Cursor::new(x)).unwrap();
+            let sheet = book.worksheet_range("Aging").unwrap();
+            assert_eq!(
+                sheet.get_value((3, 0)),
+                Some(&Data::String("Devedor: Ana Souza".into())),
+                "one debtor's aging says so"
+            );
+        }
+        let q = |creditor_id, debtor_id| AgingQuery {
+            creditor_id,
+            debtor_id,
+            as_of: jiff::civil::date(2026, 3, 15),
+            buckets: AgingBuckets::default(),
+        };
+        assert_eq!(file_name(&q(None, None), "csv"), "aging-2026-03-15.csv");
+        assert_eq!(
+            file_name(&q(Some(3), Some(42)), "xlsx"),
+            "aging-carteira-3-devedor-42-2026-03-15.xlsx"
+        );
         // All creditors: a second sheet with each one's line and a total.
         let per = |id: i64, name: &str, bucket: usize, c: i64| {
             let mut report =
@@ -801,7 +846,7 @@ mod tests {
         };
         let x = aging_xlsx(
             &r,
-            None,
+            (None, None),
             &[per(1, "Loja A", 1, 10_000), per(2, "Loja B", 2, 5_000)],
         )
         .unwrap();
