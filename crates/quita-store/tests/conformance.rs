@@ -40,6 +40,7 @@ conformance!(
     debtor_access_is_append_only_and_scoped,
     contracts_keep_their_terms,
     debtor_pages_visit_each_once,
+    debtors_are_renamed_and_found_by_the_new_name,
     bucket_pages_walk_both_ways,
     contacts_refresh_only_unverified,
     people_mark_debtors_and_contacts,

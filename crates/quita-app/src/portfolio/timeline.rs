@@ -27,7 +27,7 @@ pub struct TimelineEvent {
 }
 
 /// What happened, with the ids the 360° view can name. Serialized with
-/// its `kind` (`debtor_marked`, `contact_added`, `contact_marked`,
+/// its `kind` (`debtor_marked`, `debtor_renamed`, `contact_added`, `contact_marked`,
 /// `contract_saved`, `receivable_closed`, `other`) beside its fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -36,6 +36,8 @@ pub enum TimelineWhat {
         flags: DebtorFlags,
         tags: Vec<String>,
     },
+    /// The name corrected by hand.
+    DebtorRenamed { from: String, to: String },
     /// A contact added by hand, with the source given.
     ContactAdded { contact_id: i64, source: String },
     /// A contact's marks as they were set: validity, the channels the
@@ -90,6 +92,10 @@ fn event(e: NamedEntry) -> TimelineEvent {
         ("debtor_marked", Some(_)) => TimelineWhat::DebtorMarked {
             flags: serde_json::from_value(d["flags"].clone()).unwrap_or_default(),
             tags: serde_json::from_value(d["tags"].clone()).unwrap_or_default(),
+        },
+        ("debtor_renamed", Some(_)) => TimelineWhat::DebtorRenamed {
+            from: text("from").unwrap_or_default(),
+            to: text("to").unwrap_or_default(),
         },
         ("contact_marked", Some(contact_id)) => TimelineWhat::ContactMarked {
             contact_id,

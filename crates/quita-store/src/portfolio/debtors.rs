@@ -123,6 +123,31 @@ pub async fn set_flags(
     Ok(())
 }
 
+/// Corrects one debtor's name (and its search key; the name index follows:
+/// SQLite's by trigger, PostgreSQL's is on the column).
+pub async fn rename(
+    tx: &mut Tx,
+    org_id: i64,
+    id: i64,
+    (name, name_key): (&str, &str),
+    now: Timestamp,
+) -> Result<()> {
+    const SQL: &str = "UPDATE debtors SET name = $3, name_key = $4, updated_at = $5 WHERE org_id = $1 AND id = $2";
+    let n = on_tx!(tx, |t| sqlx::query(SQL)
+        .bind(org_id)
+        .bind(id)
+        .bind(name)
+        .bind(name_key)
+        .bind(ms(now))
+        .execute(&mut **t)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(crate::StoreError::NotFound);
+    }
+    Ok(())
+}
+
 /// What a search is matched against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchField {

@@ -602,3 +602,61 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
         ("invalid", Some("wrong_number"), 6, true, "+5511912345678")
     );
 }
+
+/// A corrected name is stored with its key and found by search (by any word
+/// of it, not by the old one) on both databases; another organization's
+/// debtor is not found.
+pub async fn debtors_are_renamed_and_found_by_the_new_name(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let mut tx = db.begin_write().await.unwrap();
+    let (_, ids) = import::upsert_debtors(
+        &mut tx,
+        a.id,
+        &[ImportDebtor {
+            document: "52998224725".into(),
+            kind: "pf",
+            name: "Maria Teste".into(),
+            name_key: "maria teste".into(),
+        }],
+        t0(),
+    )
+    .await
+    .unwrap();
+    let id = ids["52998224725"];
+    debtors::rename(
+        &mut tx,
+        a.id,
+        id,
+        ("Maria Aparecida da Silva", "maria aparecida da silva"),
+        t0(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        debtors::rename(&mut tx, b.id, id, ("Outra", "outra"), t0())
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("not found")
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(
+        debtors::get(&db, a.id, id).await.unwrap().name,
+        "Maria Aparecida da Silva"
+    );
+    let found = |q: &'static str| {
+        let db = db.clone();
+        async move {
+            debtors::search(&db, a.id, debtors::SearchField::Name, q, 10)
+                .await
+                .unwrap()
+                .iter()
+                .map(|d| d.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("aparecida").await, [id]);
+    assert_eq!(found("silva maria").await, [id]);
+    assert!(found("teste").await.is_empty(), "the old name is gone");
+}

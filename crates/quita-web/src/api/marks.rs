@@ -36,10 +36,13 @@ pub struct DebtorMarksBody {
     /// Replaces every tag (at most 20; up to 40 letters, digits, spaces,
     /// `-` or `_` each; stored lower-case, deduplicated and sorted).
     pub tags: Option<Vec<String>>,
+    /// Corrects the name (supervisor and up), normalised as an import
+    /// does; the old and new names go to the audit log and the timeline.
+    pub name: Option<String>,
 }
 
 /// Sets a debtor's alerts (deceased, do not contact, over-indebtedness,
-/// dispute) and tags (agent; audited).
+/// dispute) and tags (agent), or corrects its name (supervisor); audited.
 #[utoipa::path(patch, path = "/api/v1/debtors/{id}", tag = "portfolio",
     params(("id" = i64, Path, description = "Debtor id")), request_body = DebtorMarksBody,
     responses((status = 200, body = DebtorDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
@@ -57,6 +60,18 @@ pub async fn mark_debtor(
         .tags
         .map(|t| t.iter().map(|t| parse_tag(t)).collect())
         .transpose()?;
+    let marks = b.deceased.is_some()
+        || b.do_not_contact.is_some()
+        || b.over_indebtedness.is_some()
+        || b.dispute.is_some()
+        || tags.is_some();
+    let renamed = match &b.name {
+        Some(name) => Some(state.app.rename_debtor(&p, id, name).await?),
+        None => None,
+    };
+    if let (Some(row), false) = (&renamed, marks) {
+        return Ok(Json(DebtorDto::from(row)));
+    }
     let patch = DebtorMarksPatch {
         deceased: b.deceased,
         do_not_contact: b.do_not_contact,

@@ -107,6 +107,9 @@ pub(super) fn receivable_title(r: &ReceivableRow) -> String {
 fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
     match &e.what {
         TimelineWhat::DebtorMarked { flags, tags } => flags_sentence(flags, tags),
+        TimelineWhat::DebtorRenamed { from, to } => {
+            format!("Nome corrigido: “{from}” → “{to}”.")
+        }
         TimelineWhat::ContactMarked {
             contact_id,
             status,

@@ -168,6 +168,32 @@ pub async fn debtor(
     Ok(Redirect::to(&format!("/devedores/{id}")).into_response())
 }
 
+/// "Corrigir nome".
+#[derive(Debug, Default, Deserialize)]
+pub struct NameForm {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `POST /devedores/{id}/nome` (supervisor): back to the page under the
+/// corrected name, or to the form, filled in, saying why not.
+pub async fn rename(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+    Form(f): Form<NameForm>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    p.require(Role::Supervisor)?;
+    let id = parse_id(&raw)?;
+    let renamed = state.app.rename_debtor(p, id, &f.name).await;
+    let refused = |why| RefusedForm::Name(f.name.clone(), why);
+    if let Err(page) = or_refused(&state, &s, id, renamed, refused).await? {
+        return Ok(page);
+    }
+    Ok(Redirect::to(&format!("/devedores/{id}")).into_response())
+}
+
 /// `POST /devedores/{id}/contatos/{contact}`.
 pub async fn contact(
     State(state): State<AppState>,

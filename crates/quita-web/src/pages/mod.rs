@@ -87,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .route("/devedores/{id}", get(devedores::show))
         .route("/devedores/{id}/contratos", post(contratos::save))
         .route("/devedores/{id}/alertas", post(marcacoes::debtor))
+        .route("/devedores/{id}/nome", post(marcacoes::rename))
         .route(
             "/devedores/{id}/titulos/{receivable}/encerrar",
             post(titulos::close),

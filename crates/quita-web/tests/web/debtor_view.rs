@@ -1947,3 +1947,101 @@ pub async fn contacts_are_added_by_hand(db: Db) {
         );
     }
 }
+
+/// "Corrigir nome" (supervisor): a blank name comes back on the page,
+/// filled in, saying why; a good one is normalised, shown, on the timeline
+/// with the old one, and found by search. The API's `name` does the same;
+/// an agent may not, and another organization's debtor is not found.
+pub async fn supervisors_correct_a_debtor_name(db: Db) {
+    let t = TestApp::start(db).await;
+    let Twins {
+        a, maria, b_maria, ..
+    } = twins(&t).await;
+    let c = client();
+    let csrf = logged_in(&t, &c, &a.email("supervisor")).await;
+    let (_, page) = get_text(&c, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(page.contains("id=\"form-nome\""), "{page}");
+    let post = |name: &'static str| {
+        c.post(t.url(&format!("/devedores/{maria}/nome")))
+            .form(&[("_csrf", csrf.as_str()), ("name", name)])
+            .send()
+    };
+    let res = post("   ").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Nome não corrigido: informe o nome.")
+            && html.contains("<details id=\"corrigir-nome\" open>"),
+        "{html}"
+    );
+    let res = post("MARIA  APARECIDA da silva SANTOS").await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = get_text(&c, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(
+        page.contains("<h1 id=\"devedor-nome\">Maria Aparecida da Silva Santos</h1>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "Nome corrigido: “Maria Aparecida da Silva” → “Maria Aparecida da Silva Santos”."
+        ),
+        "{page}"
+    );
+    assert_eq!(
+        t.app.search_debtors(a.id, "santos maria", 5).await.unwrap()[0].id,
+        maria
+    );
+    // An agent sees no form and may not post it.
+    let agent = client();
+    let agent_csrf = logged_in(&t, &agent, &a.email("agent")).await;
+    let (_, page) = get_text(&agent, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(!page.contains("id=\"form-nome\""));
+    let res = agent
+        .post(t.url(&format!("/devedores/{maria}/nome")))
+        .form(&[("_csrf", agent_csrf.as_str()), ("name", "Outra")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let api = reqwest::Client::new();
+    let patch = |token: String, id: i64, body: Value| {
+        api.patch(t.url(&format!("/api/v1/debtors/{id}")))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let sup = token(&t, a.id, Role::Supervisor).await;
+    let res = patch(sup.clone(), maria, json!({"name": "maria aparecida"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["name"],
+        "Maria Aparecida"
+    );
+    let res = patch(sup.clone(), maria, json!({"name": "123"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json::<Value>().await.unwrap()["field"], "name");
+    let res = patch(
+        token(&t, a.id, Role::Agent).await,
+        maria,
+        json!({"name": "X Y"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = patch(sup, b_maria, json!({"name": "X Y"})).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.app
+            .debtor_360(a.id, maria, t.app.clock.today_in("America/Sao_Paulo"))
+            .await
+            .unwrap()
+            .debtor
+            .name,
+        "Maria Aparecida"
+    );
+}

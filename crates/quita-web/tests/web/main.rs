@@ -47,6 +47,7 @@ both!(
     crate::debtor_view::contract_form_records_terms => contract_form_records_terms,
     crate::debtor_view::marking_forms_change_flags_and_contacts => marking_forms_change_flags_and_contacts,
     crate::debtor_view::api_marks_debtors_and_contacts => api_marks_debtors_and_contacts,
+    crate::debtor_view::supervisors_correct_a_debtor_name => supervisors_correct_a_debtor_name,
     crate::debtor_view::contacts_are_added_by_hand => contacts_are_added_by_hand,
     crate::debtor_view::timeline_pages_back => timeline_pages_back,
     crate::debtor_view::amounts_update_to_another_date => amounts_update_to_another_date,

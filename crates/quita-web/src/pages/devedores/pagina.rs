@@ -73,6 +73,9 @@ struct DebtorPage {
     new_contact: NewContactView,
     /// The "Registrar contrato" form, for supervisors and admins.
     contract_form: Option<ContractFormView>,
+    /// "Corrigir nome", for supervisors and admins: what is in the field
+    /// and, when refused, why.
+    rename: Option<(String, Option<String>)>,
     /// What the memories of the receivables under no contract must also say.
     without_contract_notices: Vec<NoticeView>,
 }
@@ -472,6 +475,8 @@ pub enum RefusedForm {
     Contract(ContractPageForm, String),
     /// "Encerrar" on one receivable (it carries the reason).
     Closing(RefusedClosing),
+    /// "Corrigir nome": what was typed, and why it was refused.
+    Name(String, String),
 }
 
 /// What a debtor-page form's use case answered: `Ok(value)` when done, or
@@ -515,12 +520,13 @@ async fn debtor_page(
     q: &ShowQuery,
     refused: Option<RefusedForm>,
 ) -> Result<DebtorPage, PageError> {
-    let (mut new_contact, mut refused_contract, mut refused_closing) =
-        (NewContactView::default(), None, None);
+    let (mut new_contact, mut refused_contract, mut refused_closing, mut refused_name) =
+        (NewContactView::default(), None, None, None);
     match refused {
         Some(RefusedForm::Contact(view)) => new_contact = view,
         Some(RefusedForm::Contract(form, why)) => refused_contract = Some((form, why)),
         Some(RefusedForm::Closing(f)) => refused_closing = Some(f),
+        Some(RefusedForm::Name(typed, why)) => refused_name = Some((typed, Some(why))),
         None => {}
     }
     let p = &s.0.principal;
@@ -627,6 +633,10 @@ async fn debtor_page(
         },
         id: d.id,
         contract_form,
+        rename: p
+            .role
+            .allows(Role::Supervisor)
+            .then(|| refused_name.unwrap_or_else(|| (d.name.clone(), None))),
         layout: Some(Layout::new(state, &s.0, "/devedores").await?),
         name: d.name.clone(),
         kind: kind_label(&d.kind),
