@@ -10,6 +10,7 @@ mod marks;
 pub use enrichment::default_source as default_contacts_source;
 mod org;
 mod portfolio;
+mod problems;
 pub use portfolio::ReceivableDto;
 mod timeline;
 mod tokens;
@@ -82,7 +83,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contracts::save_contract))
         .routes(routes!(portfolio::receivable_update))
         .routes(routes!(portfolio::close_receivable));
-    let (_, openapi) = doc.clone().split_for_parts();
+    let openapi = problems::with_problems(doc.clone().split_for_parts().1);
     let json = serde_json::to_string(&openapi).unwrap_or_else(|_| "{}".into());
     doc.route(
         "/api/openapi.json",
@@ -100,7 +101,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document (also served at `/api/openapi.json`).
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    router().split_for_parts().1
+    problems::with_problems(router().split_for_parts().1)
 }
 
 /// A file sent as the whole request body: binary in the OpenAPI document

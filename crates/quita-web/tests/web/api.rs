@@ -327,6 +327,29 @@ pub async fn openapi_lists_every_route(db: Db) {
         .collect();
     expected.insert(("delete".into(), "/api/v1/tokens/{id}".into()));
     assert_eq!(listed, expected);
+    // Every operation names the problems any call may meet, as problem JSON.
+    for (method, path) in &listed {
+        let responses = &doc["paths"][path][method]["responses"];
+        for code in ["401", "403", "422", "500", "503"] {
+            assert_eq!(
+                responses[code]["content"]["application/problem+json"]["schema"]["$ref"],
+                "#/components/schemas/Problem",
+                "{method} {path} {code}"
+            );
+        }
+        for (code, r) in responses.as_object().unwrap() {
+            let json_problem = &r["content"]["application/json"]["schema"]["$ref"];
+            assert_ne!(
+                json_problem, "#/components/schemas/Problem",
+                "{method} {path} {code}: problems are application/problem+json"
+            );
+        }
+    }
+    let refused = &doc["paths"]["/api/v1/imports"]["post"]["responses"]["422"]["content"];
+    assert_eq!(
+        refused["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ImportResultDto"
+    );
     // A path parameter is in its path; everything else is in the query, and
     // a file body is binary, not an array of numbers.
     for (path, item) in doc["paths"].as_object().unwrap() {
