@@ -196,6 +196,19 @@ where
     }
 }
 
+/// A page size asked for: `default` when absent, refused (422 naming
+/// `limit`) outside 1 to `max`, as every list of the API does.
+pub fn page_limit(asked: Option<i64>, default: i64, max: i64) -> Result<i64, ApiError> {
+    match asked {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError(quita_app::AppError::invalid(
+            "limit",
+            format!("limit goes from 1 to {max}"),
+        ))),
+    }
+}
+
 /// Maps the path id; a non-number is simply not found.
 pub fn path_id(raw: &str) -> Result<i64, ApiError> {
     crate::pages::parse_id(raw).map_err(ApiError)

@@ -94,7 +94,7 @@ pub async fn audit(
 ) -> Result<Json<Vec<AuditEntryDto>>, ApiError> {
     let entries = state
         .app
-        .audit_log(&p, q.before, q.limit.unwrap_or(100))
+        .audit_log(&p, q.before, crate::api::page_limit(q.limit, 100, 500)?)
         .await?;
     Ok(Json(
         entries

@@ -71,7 +71,7 @@ pub async fn debtor_timeline(
     let id = path_id(&raw)?;
     let events = state
         .app
-        .debtor_timeline_of(&p, id, q.before, q.limit.unwrap_or(50))
+        .debtor_timeline_of(&p, id, q.before, crate::api::page_limit(q.limit, 50, 500)?)
         .await?;
     Ok(Json(events.into_iter().map(Into::into).collect()))
 }

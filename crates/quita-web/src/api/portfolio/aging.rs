@@ -195,10 +195,7 @@ pub async fn bucket_receivables(
             )
         })?
         .to_owned();
-    let limit = q.limit.unwrap_or(200);
-    if !(1..=1000).contains(&limit) {
-        return Err(AppError::invalid("limit", "limit goes from 1 to 1000").into());
-    }
+    let limit = crate::api::page_limit(q.limit, 200, 1000)?;
     let cursor = match (q.after, q.before) {
         (Some(_), Some(_)) => {
             return Err(AppError::invalid("before", "give after or before, not both").into());

@@ -350,7 +350,7 @@ pub async fn debtor_accesses(
     let id = path_id(&raw)?;
     let rows = state
         .app
-        .debtor_accesses(&p, id, q.before, q.limit.unwrap_or(50))
+        .debtor_accesses(&p, id, q.before, crate::api::page_limit(q.limit, 50, 500)?)
         .await?;
     Ok(Json(
         rows.iter()

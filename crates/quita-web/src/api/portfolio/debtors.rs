@@ -105,7 +105,7 @@ pub async fn debtors(
     ApiQuery(q): ApiQuery<DebtorSearch>,
 ) -> Result<Json<DebtorListDto>, ApiError> {
     p.require(Role::Agent)?;
-    let limit = q.limit.unwrap_or(20).clamp(1, 100);
+    let limit = crate::api::page_limit(q.limit, 20, 100)?;
     let query = q.q.as_deref().map(str::trim).unwrap_or("");
     if !query.is_empty() {
         let found = state.app.debtor_search(p.org_id, query, limit).await?;
