@@ -59,6 +59,8 @@ pub enum ImportField {
     DebtorName,
     Email,
     Phones,
+    /// A DDD given in a column of its own, for phones written without one.
+    AreaCode,
     State,
     City,
     Zip,
@@ -75,7 +77,7 @@ pub enum ImportField {
     FeeClause,
 }
 
-const FIELD_COUNT: usize = 17;
+const FIELD_COUNT: usize = 18;
 
 impl ImportField {
     pub const ALL: [ImportField; FIELD_COUNT] = [
@@ -83,6 +85,7 @@ impl ImportField {
         Self::DebtorName,
         Self::Email,
         Self::Phones,
+        Self::AreaCode,
         Self::State,
         Self::City,
         Self::Zip,
@@ -150,6 +153,7 @@ impl ImportField {
                 "fone_residencial",
                 "fone_comercial",
             ],
+            Self::AreaCode => &["ddd", "codigo_de_area", "cod_area", "area_code"],
             Self::State => &["uf", "state", "estado"],
             Self::City => &["cidade", "city", "municipio"],
             Self::Zip => &["cep", "zip", "zip_code", "postal_code"],
@@ -360,6 +364,11 @@ pub enum FieldReason {
     Email,
     #[error("telefone inválido: {}", .0.pt_br())]
     Phone(crate::contact::PhoneError),
+    /// The `ddd` column: not a two-digit area code.
+    #[error(
+        "DDD inválido (use dois dígitos, como 11): os telefones da linha sem DDD ficaram de fora"
+    )]
+    AreaCode,
     #[error("UF inválida")]
     State,
     #[error("CEP inválido (8 dígitos)")]
@@ -409,6 +418,7 @@ impl FieldReason {
             Self::Name => "name",
             Self::Email => "email",
             Self::Phone(_) => "phone",
+            Self::AreaCode => "area_code",
             Self::State => "state",
             Self::Zip => "zip",
             Self::Address => "address",
@@ -907,7 +917,15 @@ impl ImportHeader {
             .phones
             .iter()
             .map(|&p| (p + 1, record.get(p).map_or("", |s| s.trim())));
-        let (phones, bad_phones) = parse_phone_cells(cells);
+        let area_txt = self.cell(record, ImportField::AreaCode);
+        let area = match area_code(area_txt) {
+            Ok(area) => area,
+            Err(why) => {
+                warnings.push(err(ImportField::AreaCode, area_txt, why));
+                None
+            }
+        };
+        let (phones, bad_phones) = parse_phone_cells(cells, area.as_deref());
         for (column, p, why) in bad_phones {
             warnings.push(FieldError {
                 column_index: Some(column),
@@ -988,16 +1006,36 @@ pub struct RefusedRow {
 /// The phones of a `telefones` cell (`|`-separated), each to E.164, without
 /// duplicates, and the parts that are not phones (as written).
 pub fn parse_phone_list(cell: &str) -> (Vec<Phone>, Vec<(&str, crate::contact::PhoneError)>) {
-    let (phones, bad) = parse_phone_cells([(0, cell)]);
+    let (phones, bad) = parse_phone_cells([(0, cell)], None);
     (phones, bad.into_iter().map(|(_, p, e)| (p, e)).collect())
+}
+
+/// The DDD of a `ddd` cell: `None` when blank; two digits 11–99, written
+/// `11`, `(11)` or `011`; anything else is refused.
+pub fn area_code(cell: &str) -> Result<Option<String>, FieldReason> {
+    let digits: String = cell.chars().filter(|c| !"() ".contains(*c)).collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    let digits = match digits.strip_prefix('0') {
+        Some(rest) if rest.len() == 2 => rest,
+        _ => digits.as_str(),
+    };
+    if digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') {
+        Ok(Some(digits.to_owned()))
+    } else {
+        Err(FieldReason::AreaCode)
+    }
 }
 
 /// The phones of a row's phone cells (`telefone`, `celular`, `Telefone 2`…:
 /// `(column, cell)`, each cell `|`-separated), each to E.164, without
 /// duplicates across the cells, and the parts that are not phones (with
-/// their column, as written).
+/// their column, as written). With `area` (the row's `ddd` column), a
+/// number written without a DDD (8 or 9 digits) takes that one.
 pub fn parse_phone_cells<'c>(
     cells: impl IntoIterator<Item = (usize, &'c str)>,
+    area: Option<&str>,
 ) -> (
     Vec<Phone>,
     Vec<(usize, &'c str, crate::contact::PhoneError)>,
@@ -1006,7 +1044,12 @@ pub fn parse_phone_cells<'c>(
     let mut bad = Vec::new();
     for (column, cell) in cells {
         for p in cell.split('|').map(str::trim).filter(|p| !p.is_empty()) {
-            match Phone::parse(p) {
+            let local = p.chars().filter(char::is_ascii_digit).count();
+            let parsed = match area {
+                Some(ddd) if (8..=9).contains(&local) => Phone::parse(&format!("({ddd}) {p}")),
+                _ => Phone::parse(p),
+            };
+            match parsed {
                 Ok(ph) if !phones.contains(&ph) => phones.push(ph),
                 Ok(_) => {}
                 Err(e) => bad.push((column, p, e)),
@@ -1395,6 +1438,67 @@ mod tests {
 
     /// Every phone column of a row is read, each bad value reported at its
     /// own column; the first e-mail column is read and any other ignored.
+    /// A `DDD` column gives its area code to the row's phones written
+    /// without one; a phone with its own keeps it; a bad DDD is a warning
+    /// and those phones are left out as before.
+    #[test]
+    fn a_ddd_column_completes_local_numbers() {
+        assert_eq!(area_code(""), Ok(None));
+        assert_eq!(area_code("(011)"), Ok(Some("11".into())));
+        assert_eq!(area_code(" 21 "), Ok(Some("21".into())));
+        for bad in ["1", "0", "01", "123", "ab", "1 1 1"] {
+            assert_eq!(area_code(bad), Err(FieldReason::AreaCode), "{bad}");
+        }
+        let h = ImportHeader::parse(&[
+            "cpf",
+            "nome",
+            "titulo",
+            "vencimento",
+            "valor",
+            "DDD",
+            "Telefone",
+            "Celular",
+        ])
+        .unwrap();
+        assert!(h.unknown_columns().is_empty(), "{:?}", h.unknown_columns());
+        let row = |ddd: &'static str| {
+            h.parse_row(&[
+                "529.982.247-25",
+                "Ana",
+                "NF-1",
+                "10/01/2026",
+                "10,00",
+                ddd,
+                "3123-4567",
+                "91234-5678|(21) 98765-4321",
+            ])
+            .unwrap()
+        };
+        let r = row("11");
+        let phones: Vec<String> = r.phones().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            phones,
+            ["+551131234567", "+5511912345678", "+5521987654321"]
+        );
+        assert!(r.warnings().is_empty(), "{:?}", r.warnings());
+        let r = row("1");
+        let phones: Vec<String> = r.phones().iter().map(ToString::to_string).collect();
+        assert_eq!(phones, ["+5521987654321"]);
+        let w: Vec<_> = r
+            .warnings()
+            .iter()
+            .map(|w| (w.column, w.reason.code()))
+            .collect();
+        assert_eq!(
+            w,
+            [
+                (ImportField::AreaCode, "area_code"),
+                (ImportField::Phones, "phone"),
+                (ImportField::Phones, "phone")
+            ]
+        );
+    }
+
     #[test]
     fn several_phone_columns_are_all_read() {
         let h = ImportHeader::parse(&[

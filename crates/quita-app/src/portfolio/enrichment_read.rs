@@ -10,8 +10,8 @@ use quita_core::{
     contact::{Cep, Contact, ContactSource, ContactValue, PostalAddress, Uf},
     email::Email,
     import_row::{
-        FieldReason, IgnoredColumn, ImportField, normalise_header, parse_city, parse_document,
-        parse_phone_cells, parse_yes_no,
+        FieldReason, IgnoredColumn, ImportField, area_code, normalise_header, parse_city,
+        parse_document, parse_phone_cells, parse_yes_no,
     },
 };
 use quita_store::portfolio::contacts::NewContact;
@@ -30,6 +30,8 @@ pub(super) enum Col {
     Document,
     Email,
     Phones,
+    /// A DDD in a column of its own, for phones written without one.
+    AreaCode,
     Whatsapp,
     State,
     City,
@@ -39,10 +41,11 @@ pub(super) enum Col {
     Source,
 }
 
-const COLS: [Col; 10] = [
+const COLS: [Col; 11] = [
     Col::Document,
     Col::Email,
     Col::Phones,
+    Col::AreaCode,
     Col::Whatsapp,
     Col::State,
     Col::City,
@@ -60,6 +63,7 @@ impl Col {
             Col::Document => ImportField::DebtorDocument.names(),
             Col::Email => ImportField::Email.names(),
             Col::Phones => ImportField::Phones.names(),
+            Col::AreaCode => ImportField::AreaCode.names(),
             Col::State => ImportField::State.names(),
             Col::City => ImportField::City.names(),
             Col::Zip => ImportField::Zip.names(),
@@ -85,6 +89,7 @@ impl Col {
                 ImportField::DebtorDocument => Some(Col::Document),
                 ImportField::Email => Some(Col::Email),
                 ImportField::Phones => Some(Col::Phones),
+                ImportField::AreaCode => Some(Col::AreaCode),
                 ImportField::State => Some(Col::State),
                 ImportField::City => Some(Col::City),
                 ImportField::Zip => Some(Col::Zip),
@@ -276,7 +281,12 @@ fn parse_row(
             }
         }
     };
-    let (phones, bad_phones) = parse_phone_cells(h.phone_cells(record));
+    let area_txt = h.cell(record, Col::AreaCode);
+    let area = area_code(area_txt).unwrap_or_else(|why| {
+        problems.push(problem(line, Col::AreaCode, area_txt, why.to_string()));
+        None
+    });
+    let (phones, bad_phones) = parse_phone_cells(h.phone_cells(record), area.as_deref());
     for (_, p, why) in bad_phones {
         let reason = FieldReason::Phone(why).to_string();
         problems.push(problem(line, Col::Phones, p, reason));

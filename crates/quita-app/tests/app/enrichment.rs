@@ -378,4 +378,17 @@ pub async fn enrichment_reads_its_header_as_the_import_does(db: Db) {
     ] {
         assert!(values.iter().any(|x| x == v), "{v}: {values:?}");
     }
+
+    // A DDD column completes the numbers written without one.
+    let ddd = "CPF;DDD;Telefone\n529.982.247-25;(021);98888-7777|(31) 3222-1111\n";
+    let out = enrich(&app, org, ddd.as_bytes().to_vec(), false).await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    assert_eq!(out.summary.contacts_created, 2);
+    let values: Vec<String> = all_contacts(&db, org)
+        .await
+        .into_iter()
+        .map(|c| c.value)
+        .collect();
+    assert!(values.contains(&"+5521988887777".to_owned()), "{values:?}");
+    assert!(values.contains(&"+553132221111".to_owned()), "{values:?}");
 }
