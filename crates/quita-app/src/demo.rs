@@ -216,7 +216,7 @@ impl App {
         use quita_core::debtor::{DebtorFlags, Tag};
 
         use crate::portfolio::closing::Closing;
-        let page = self.debtors_page(who, Keyset::START, 1).await?;
+        let page = self.debtors_page(who, (Keyset::START, None), 1).await?;
         let Some(debtor) = page.debtors.first() else {
             return Ok(());
         };

@@ -193,6 +193,28 @@ pub async fn for_targets(
         .collect()
 }
 
+/// The organization's first entry about `target` with `action` recorded
+/// after `since`: what a record was like then, where the entry keeps the
+/// old value (a renamed debtor's former name).
+pub async fn first_after(
+    db: &Db,
+    org_id: i64,
+    (target, action): (&str, &str),
+    since: Timestamp,
+) -> Result<Option<Entry>> {
+    const SQL: &str = "SELECT id, org_id, actor_kind, actor_id, action, target, details, ip, created_at \
+         FROM audit_log WHERE org_id = $1 AND target = $2 AND action = $3 AND created_at > $4 \
+         ORDER BY id LIMIT 1";
+    let row: Option<Row> = on_db!(db, |p| sqlx::query_as(SQL)
+        .bind(org_id)
+        .bind(target)
+        .bind(action)
+        .bind(ms(since))
+        .fetch_optional(p)
+        .await)?;
+    row.map(Entry::try_from).transpose()
+}
+
 pub async fn count_since(db: &Db, org_id: i64, since: Timestamp) -> Result<i64> {
     const SQL: &str = "SELECT COUNT(*) FROM audit_log WHERE org_id = $1 AND created_at >= $2";
     Ok(on_db!(db, |p| sqlx::query_scalar(SQL)

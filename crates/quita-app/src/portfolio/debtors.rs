@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use jiff::civil::Date;
+use jiff::{Timestamp, civil::Date};
 use quita_core::role::Role;
 use quita_core::{
     contract::effective_policy,
@@ -11,6 +11,7 @@ use quita_core::{
     index_table::{IndexError, YearMonth},
     money::Money,
 };
+use quita_store::audit;
 use quita_store::portfolio::{
     Keyset,
     access::{self, AccessChannel, AccessRow},
@@ -215,6 +216,9 @@ pub struct DebtorPage {
     /// The cursor of the previous page (`Keyset::Before` the first
     /// debtor's id), if there is one.
     pub previous: Option<i64>,
+    /// When the page was read: give it back with either cursor, so that a
+    /// debtor renamed since keeps its place ([`App::debtors_page`]).
+    pub read_at: Timestamp,
 }
 
 /// What a search made of digits may be, in the order tried.
@@ -311,16 +315,24 @@ impl App {
     }
 
     /// A page of the organization's debtors by name then id (agent), from
-    /// `cursor` (a previous page's `next` or `previous`).
+    /// `cursor` (a previous page's `next` or `previous`, with its
+    /// `read_at`). The cursor is a debtor id; its place in the list is the
+    /// name it had when that page was read: renamed since ("Corrigir
+    /// nome"), it would otherwise move, and the next page skip or repeat.
     pub async fn debtors_page(
         &self,
         who: &Principal,
-        cursor: Keyset,
+        (cursor, read_at): (Keyset, Option<Timestamp>),
         limit: i64,
     ) -> AppResult<DebtorPage> {
         who.require(Role::Agent)?;
         let limit = limit.clamp(1, 200);
-        let rows = debtors::page(&self.db, who.org_id, cursor, limit + 1).await?;
+        let now = self.now();
+        let key = match read_at {
+            Some(at) if cursor.id() != 0 => self.name_key_at(who.org_id, cursor.id(), at).await?,
+            _ => None,
+        };
+        let rows = debtors::page(&self.db, who.org_id, (cursor, key.as_deref()), limit + 1).await?;
         let page = keyset_page::cut(rows, cursor, usize::try_from(limit).unwrap_or(200), |d| {
             d.id
         });
@@ -328,7 +340,16 @@ impl App {
             debtors: page.rows,
             next: page.next,
             previous: page.previous,
+            read_at: now,
         })
+    }
+
+    /// The name key a debtor had at `at`, if it was renamed since (the
+    /// first rename after it keeps the former name); `None`: as now.
+    async fn name_key_at(&self, org_id: i64, id: i64, at: Timestamp) -> AppResult<Option<String>> {
+        let target = format!("debtor:{id}");
+        let renamed = audit::first_after(&self.db, org_id, (&target, "debtor_renamed"), at).await?;
+        Ok(renamed.and_then(|e| e.details["from"].as_str().map(name_key)))
     }
 
     /// What each of the given debtors of `org_id` owes on `as_of` (debtors

@@ -226,7 +226,7 @@ pub async fn contracts_terms_and_access_log(db: Db) {
     let mut seen = Vec::new();
     let mut cursor = Keyset::START;
     let last = loop {
-        let page = app.debtors_page(&agent, cursor, 2).await.unwrap();
+        let page = app.debtors_page(&agent, (cursor, None), 2).await.unwrap();
         assert!(page.debtors.len() <= 2);
         assert_eq!(page.previous.is_some(), !seen.is_empty());
         seen.extend(page.debtors.iter().map(|d| d.id));
@@ -239,7 +239,11 @@ pub async fn contracts_terms_and_access_log(db: Db) {
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 3);
     // "Anterior" from the last page: the first two, and no page before them.
     let back = app
-        .debtors_page(&agent, Keyset::Before(last.previous.unwrap()), 2)
+        .debtors_page(
+            &agent,
+            (Keyset::Before(last.previous.unwrap()), Some(last.read_at)),
+            2,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -248,11 +252,11 @@ pub async fn contracts_terms_and_access_log(db: Db) {
     );
     assert_eq!((back.previous, back.next), (None, Some(seen[1])));
     assert!(matches!(
-        app.debtors_page(&viewer, Keyset::START, 2).await,
+        app.debtors_page(&viewer, (Keyset::START, None), 2).await,
         Err(AppError::Forbidden)
     ));
     assert!(
-        app.debtors_page(&other, Keyset::START, 10)
+        app.debtors_page(&other, (Keyset::START, None), 10)
             .await
             .unwrap()
             .debtors
@@ -378,4 +382,51 @@ pub async fn issued_later_counts_today_as_in_the_aging(db: Db) {
         Some("50.00".into())
     );
     assert_eq!(counts(jiff::civil::date(2026, 11, 20)).await, (1, 1));
+}
+
+/// A page's cursor keeps its place when its debtor is renamed after the
+/// page was read: the next page is the one that followed then (without the
+/// instant, it would move with the new name and skip the rest).
+pub async fn a_renamed_cursor_keeps_its_place(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    let supervisor = principal(org, Role::Supervisor, 1);
+    let first = app
+        .debtors_page(&supervisor, (Keyset::START, None), 1)
+        .await
+        .unwrap();
+    let all: Vec<i64> = {
+        let mut ids = Vec::new();
+        let mut cursor = (Keyset::START, None);
+        loop {
+            let page = app.debtors_page(&supervisor, cursor, 1).await.unwrap();
+            ids.extend(page.debtors.iter().map(|d| d.id));
+            match page.next {
+                Some(n) => cursor = (Keyset::After(n), Some(page.read_at)),
+                None => break ids,
+            }
+        }
+    };
+    assert_eq!(all.len(), 3);
+    let cursor = first.next.unwrap();
+    // The page was read a moment before the rename.
+    let read_at = first.read_at - jiff::SignedDuration::from_millis(1);
+    app.rename_debtor(&supervisor, cursor, "Zuleica Falcão")
+        .await
+        .unwrap();
+    let next = app
+        .debtors_page(&supervisor, (Keyset::After(cursor), Some(read_at)), 1)
+        .await
+        .unwrap();
+    assert_eq!(next.debtors[0].id, all[1], "the page that followed");
+    let moved = app
+        .debtors_page(&supervisor, (Keyset::After(cursor), None), 1)
+        .await
+        .unwrap();
+    assert!(moved.debtors.is_empty(), "by today's name it is last");
 }

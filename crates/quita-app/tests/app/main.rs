@@ -11,8 +11,8 @@ mod receivable_update;
 use closing::supervisors_close_receivables_once;
 use corrections::corrections_name_an_imported_table;
 use debtor_view::{
-    contracts_terms_and_access_log, issued_later_counts_today_as_in_the_aging,
-    search_reads_numbers_as_stored,
+    a_renamed_cursor_keeps_its_place, contracts_terms_and_access_log,
+    issued_later_counts_today_as_in_the_aging, search_reads_numbers_as_stored,
 };
 use enrichment::{
     enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources,
@@ -70,6 +70,7 @@ both!(
     error_report_cells_are_never_formulas,
     contracts_terms_and_access_log,
     issued_later_counts_today_as_in_the_aging,
+    a_renamed_cursor_keeps_its_place,
     enrichment_keeps_bounces_and_sources,
     enrichment_bad_rows_change_nothing,
     enrichment_streams_a_long_file_all_or_nothing,
@@ -334,7 +335,10 @@ async fn demo_seed_is_idempotent(db: Db) {
     // The demo's first debtor has a history: flagged in dispute, one
     // receivable written off, both on its timeline (seeded once).
     let who = quita_app::auth::Principal::cli(first.org_id);
-    let page = app.debtors_page(&who, Keyset::START, 1).await.unwrap();
+    let page = app
+        .debtors_page(&who, (Keyset::START, None), 1)
+        .await
+        .unwrap();
     let debtor = &page.debtors[0];
     assert!(debtor.dispute);
     let events = app

@@ -692,17 +692,24 @@ pub async fn names(
 
 /// A page of the organization's debtors by name key then id, from `cursor`
 /// (keyset: after a debtor, `After(0)` from the first, or just before one;
-/// the cursor is a debtor id, so no name travels in a URL). A cursor that is
+/// the cursor is a debtor id, so no name travels in a URL). The cursor's
+/// place is its debtor's name key now, or `key` when given (the key it had
+/// when the page was read, had it been renamed since). A cursor that is
 /// not a debtor of `org_id` gives an empty page. Served by the
 /// `(org_id, name_key)` index in either direction (SQLite appends the rowid;
 /// PostgreSQL's holds `id`); the cursor's key is a scalar subquery so that
 /// PostgreSQL can seek to it.
-pub async fn page(db: &Db, org_id: i64, cursor: Keyset, limit: i64) -> Result<Vec<DebtorRow>> {
+pub async fn page(
+    db: &Db,
+    org_id: i64,
+    (cursor, key): (Keyset, Option<&str>),
+    limit: i64,
+) -> Result<Vec<DebtorRow>> {
     let limit = limit.clamp(1, 500);
     const COLUMNS: &str = "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
          FROM debtors d \
          WHERE d.org_id = $1 AND (d.name_key, d.id)";
-    const CURSOR: &str = "((SELECT name_key FROM debtors WHERE org_id = $1 AND id = $2), $2)";
+    const CURSOR: &str = "((SELECT CASE WHEN $4 IS NULL THEN name_key ELSE $4 END FROM debtors WHERE org_id = $1 AND id = $2), $2)";
     let sql = match cursor {
         Keyset::After(0) => return list_page(db, org_id, None, limit).await,
         Keyset::After(_) => format!("{COLUMNS} > {CURSOR} ORDER BY d.name_key, d.id LIMIT $3"),
@@ -714,6 +721,7 @@ pub async fn page(db: &Db, org_id: i64, cursor: Keyset, limit: i64) -> Result<Ve
         .bind(org_id)
         .bind(cursor.id())
         .bind(limit)
+        .bind(key)
         .fetch_all(p)
         .await)?;
     let mut page: Vec<DebtorRow> = rows.into_iter().map(Into::into).collect();

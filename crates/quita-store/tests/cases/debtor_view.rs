@@ -328,7 +328,7 @@ pub async fn debtor_pages_visit_each_once(db: Db) {
     let mut pages = Vec::new();
     let mut cursor = Keyset::START;
     loop {
-        let page = debtors::page(&db, a.id, cursor, 4).await.unwrap();
+        let page = debtors::page(&db, a.id, (cursor, None), 4).await.unwrap();
         if page.is_empty() {
             break;
         }
@@ -341,13 +341,13 @@ pub async fn debtor_pages_visit_each_once(db: Db) {
     // "Anterior" from each page's first debtor gives back the page before,
     // in the same order.
     for pair in pages.windows(2) {
-        let back = debtors::page(&db, a.id, Keyset::Before(pair[1][0]), 4)
+        let back = debtors::page(&db, a.id, (Keyset::Before(pair[1][0]), None), 4)
             .await
             .unwrap();
         assert_eq!(back.iter().map(|d| d.id).collect::<Vec<_>>(), pair[0]);
     }
     assert!(
-        debtors::page(&db, a.id, Keyset::Before(pages[0][0]), 4)
+        debtors::page(&db, a.id, (Keyset::Before(pages[0][0]), None), 4)
             .await
             .unwrap()
             .is_empty()
@@ -359,11 +359,13 @@ pub async fn debtor_pages_visit_each_once(db: Db) {
     sorted.sort();
     assert_eq!(seen, sorted, "by name then id");
     // Beta's debtor as a cursor in alfa: an empty page, nothing leaks.
-    let beta = debtors::page(&db, b.id, Keyset::START, 10).await.unwrap();
+    let beta = debtors::page(&db, b.id, (Keyset::START, None), 10)
+        .await
+        .unwrap();
     assert_eq!(beta.len(), 1);
     for cursor in [Keyset::After(beta[0].id), Keyset::Before(beta[0].id)] {
         assert!(
-            debtors::page(&db, a.id, cursor, 10)
+            debtors::page(&db, a.id, (cursor, None), 10)
                 .await
                 .unwrap()
                 .is_empty()
@@ -371,7 +373,7 @@ pub async fn debtor_pages_visit_each_once(db: Db) {
     }
     for cursor in [Keyset::After(ids[0]), Keyset::Before(ids[0])] {
         assert!(
-            debtors::page(&db, b.id, cursor, 10)
+            debtors::page(&db, b.id, (cursor, None), 10)
                 .await
                 .unwrap()
                 .is_empty()

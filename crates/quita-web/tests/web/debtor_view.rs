@@ -410,7 +410,7 @@ pub async fn debtors_are_paged(db: Db) {
     // A beta debtor as the cursor: an empty page, nothing of beta's.
     let b_first = t
         .app
-        .debtors_page(&principal(b.id, Role::Agent), Keyset::START, 1)
+        .debtors_page(&principal(b.id, Role::Agent), (Keyset::START, None), 1)
         .await
         .unwrap()
         .debtors[0]

@@ -423,7 +423,8 @@ pub fn search(args: QueryBenchArgs) -> anyhow::Result<ExitCode> {
                     // keyset read behind "próxima página", mid-list) with
                     // what each of its debtors owes, as the page shows it.
                     let started = Instant::now();
-                    let page = debtors::page(&app.db, org, Keyset::After(first.id), 51).await?;
+                    let page =
+                        debtors::page(&app.db, org, (Keyset::After(first.id), None), 51).await?;
                     let ids: Vec<i64> = page.iter().map(|d| d.id).collect();
                     app.debtor_balances(org, &ids, as_of()).await?;
                     pages.push(started.elapsed());

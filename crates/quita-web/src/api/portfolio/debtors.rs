@@ -129,8 +129,10 @@ pub async fn debtors(
     let page = state.app.debtors_page(&p, cursor, limit).await?;
     Ok(Json(DebtorListDto {
         debtors: with_balances(&state, &p, &page.debtors).await?,
-        next: page.next.map(|n| n.to_string()),
-        previous: page.previous.map(|n| n.to_string()),
+        next: page.next.map(|n| devedores::cursor_text(n, page.read_at)),
+        previous: page
+            .previous
+            .map(|n| devedores::cursor_text(n, page.read_at)),
         truncated: false,
     }))
 }

@@ -3,6 +3,7 @@
 use crate::pages::PageQuery;
 use askama::Template;
 use axum::{extract::State, response::Response};
+use jiff::Timestamp;
 use quita_app::{AppError, portfolio::debtors::DebtorBalance};
 use quita_core::role::Role;
 use quita_store::portfolio::{Keyset, debtors::DebtorRow};
@@ -139,8 +140,8 @@ struct ListPage {
     debtors: Vec<DebtorLine>,
     searched: bool,
     paged: bool,
-    next: Option<i64>,
-    previous: Option<i64>,
+    next: Option<String>,
+    previous: Option<String>,
     /// The search found more than it shows: how many it shows.
     limited: Option<i64>,
     can_enrich: bool,
@@ -152,8 +153,8 @@ struct ListFragment {
     debtors: Vec<DebtorLine>,
     searched: bool,
     paged: bool,
-    next: Option<i64>,
-    previous: Option<i64>,
+    next: Option<String>,
+    previous: Option<String>,
     limited: Option<i64>,
 }
 
@@ -184,28 +185,52 @@ pub enum BadCursor {
     Both,
 }
 
+/// A list cursor as links and the API carry it: the debtor id, then when
+/// the page was read (milliseconds), `2622.1764650000000`, so that a
+/// debtor renamed since keeps its place (no name in the address).
+pub fn cursor_text(id: i64, read_at: Timestamp) -> String {
+    format!("{id}.{}", read_at.as_millisecond())
+}
+
 /// Where a page of the debtor list starts, from the `after` or `before`
-/// of a link or an API call (at most one of them; blank is absent).
-pub fn cursor(after: Option<&str>, before: Option<&str>) -> Result<Keyset, BadCursor> {
+/// of a link or an API call (at most one of them; blank is absent): the
+/// id, and when its page was read if the cursor says ([`cursor_text`]).
+pub fn cursor(
+    after: Option<&str>,
+    before: Option<&str>,
+) -> Result<(Keyset, Option<Timestamp>), BadCursor> {
     let read = |field: &'static str, raw: Option<&str>| match raw.map(str::trim) {
-        Some(raw) if !raw.is_empty() => raw
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| BadCursor::NotAnId(field)),
+        Some(raw) if !raw.is_empty() => {
+            let (id, at) = match raw.split_once('.') {
+                Some((id, ms)) => (id, Some(ms)),
+                None => (raw, None),
+            };
+            let id = id.parse::<i64>().map_err(|_| BadCursor::NotAnId(field))?;
+            let at = match at {
+                Some(ms) => Some(
+                    ms.parse::<i64>()
+                        .ok()
+                        .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+                        .ok_or(BadCursor::NotAnId(field))?,
+                ),
+                None => None,
+            };
+            Ok(Some((id, at)))
+        }
         _ => Ok(None),
     };
     match (read("after", after)?, read("before", before)?) {
         (Some(_), Some(_)) => Err(BadCursor::Both),
-        (Some(id), None) => Ok(Keyset::After(id)),
-        (None, Some(id)) => Ok(Keyset::Before(id)),
-        (None, None) => Ok(Keyset::START),
+        (Some((id, at)), None) => Ok((Keyset::After(id), at)),
+        (None, Some((id, at))) => Ok((Keyset::Before(id), at)),
+        (None, None) => Ok((Keyset::START, None)),
     }
 }
 
 struct Found {
     debtors: Vec<DebtorLine>,
-    next: Option<i64>,
-    previous: Option<i64>,
+    next: Option<String>,
+    previous: Option<String>,
     paged: bool,
     /// `Some(SEARCH_LIMIT)` when the search found more than that.
     limited: Option<i64>,
@@ -225,9 +250,9 @@ async fn find(state: &AppState, s: &UserSession, q: &SearchQuery) -> Result<Foun
         let pg = state.app.debtors_page(p, cursor, PAGE).await?;
         Ok(Found {
             debtors: lines(state, s, &pg.debtors).await?,
-            next: pg.next,
-            previous: pg.previous,
-            paged: cursor != Keyset::START,
+            next: pg.next.map(|id| cursor_text(id, pg.read_at)),
+            previous: pg.previous.map(|id| cursor_text(id, pg.read_at)),
+            paged: cursor.0 != Keyset::START,
             limited: None,
         })
     } else {
