@@ -159,6 +159,34 @@ impl Db {
         }
     }
 
+    /// A write transaction for a write by hand that may add a row an import
+    /// in progress is about to add (a contract in a creditor the import
+    /// found empty, which would make it fail on the unique key): on
+    /// PostgreSQL it holds the organization's import lock shared, so no
+    /// import runs beside it. While an import holds that lock it tries again
+    /// every 100 ms for up to `wait`, holding no pooled connection between
+    /// tries (ten such writes waiting must not starve every other request),
+    /// then [`StoreError::Busy`]. SQLite: [`Db::begin_write`] (its write lock
+    /// and busy timeout do the same).
+    pub async fn begin_write_beside_imports(
+        &self,
+        org_id: i64,
+        wait: std::time::Duration,
+    ) -> Result<Tx> {
+        let started = std::time::Instant::now();
+        loop {
+            let mut tx = self.begin_write().await?;
+            if tx.try_share_imports(org_id).await? {
+                return Ok(tx);
+            }
+            drop(tx);
+            if started.elapsed() >= wait {
+                return Err(StoreError::Busy);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn close(&self) {
         on_db!(self, |p| p.close().await)
     }
@@ -202,30 +230,19 @@ impl Tx {
         Ok(())
     }
 
-    /// PostgreSQL: waits up to `wait` for no import of the organization to
-    /// be running, then keeps imports out until the end of this transaction
-    /// (shared with other such writes); past `wait`, a busy error
-    /// ([`StoreError::is_busy`](crate::StoreError::is_busy)). For writes by
-    /// hand that may add a row an import in progress is about to add (a
-    /// contract in a creditor the import found empty), which would make
-    /// that import fail on the unique key. SQLite: nothing (its write lock
-    /// and busy timeout do the same).
-    pub async fn wait_for_imports(&mut self, org_id: i64, wait: std::time::Duration) -> Result<()> {
-        if let Tx::Pg(t) = self {
-            let set = format!("SET LOCAL lock_timeout = {}", wait.as_millis());
-            sqlx::query(sqlx::AssertSqlSafe(set))
-                .execute(&mut **t)
-                .await?;
-            sqlx::query("SELECT pg_advisory_xact_lock_shared($1, ($2 % 2147483647)::INT)")
-                .bind(IMPORT_LOCK_CLASS)
-                .bind(org_id)
-                .execute(&mut **t)
-                .await?;
-            sqlx::query("SET LOCAL lock_timeout = 0")
-                .execute(&mut **t)
-                .await?;
+    /// PostgreSQL: takes the organization's import lock shared if no import
+    /// holds it; `false` (and nothing taken) if one does.
+    async fn try_share_imports(&mut self, org_id: i64) -> Result<bool> {
+        match self {
+            Tx::Pg(t) => Ok(sqlx::query_scalar(
+                "SELECT pg_try_advisory_xact_lock_shared($1, ($2 % 2147483647)::INT)",
+            )
+            .bind(IMPORT_LOCK_CLASS)
+            .bind(org_id)
+            .fetch_one(&mut **t)
+            .await?),
+            Tx::Sqlite(_) => Ok(true),
         }
-        Ok(())
     }
 
     pub async fn commit(self) -> Result<()> {

@@ -16,6 +16,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
+    /// Another write held what this one needed for longer than it may wait.
+    #[error("busy with another write")]
+    Busy,
     #[error(transparent)]
     Database(sqlx::Error),
 }
@@ -47,11 +50,12 @@ impl StoreError {
 
     /// SQLite's one writer was busy past the busy timeout (`SQLITE_BUSY`,
     /// `SQLITE_LOCKED` and their extended codes), as while a bulk import
-    /// holds the write lock, or a PostgreSQL lock was not had within
-    /// `lock_timeout` (`55P03`, see [`Tx::wait_for_imports`](crate::Tx::wait_for_imports)):
-    /// a retry later succeeds.
+    /// holds the write lock, a PostgreSQL lock not had in time (`55P03`,
+    /// [`Db::begin_write_beside_imports`](crate::Db::begin_write_beside_imports)),
+    /// or no pooled connection free in time: a retry later succeeds.
     pub fn is_busy(&self) -> bool {
         match self {
+            StoreError::Busy | StoreError::Database(sqlx::Error::PoolTimedOut) => true,
             StoreError::Database(sqlx::Error::Database(db)) => match db.code().as_deref() {
                 Some("55P03") => true,
                 Some(code) => code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)),

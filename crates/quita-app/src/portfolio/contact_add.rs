@@ -71,8 +71,10 @@ impl App {
         let debtor = debtors::get(&self.db, who.org_id, debtor_id).await?;
         row.debtor_id = debtor.id;
         let (kind, value) = (row.kind, row.value.clone());
-        let mut tx = self.db.begin_write().await?;
-        tx.wait_for_imports(who.org_id, super::IMPORT_WAIT).await?;
+        let mut tx = self
+            .db
+            .begin_write_beside_imports(who.org_id, super::IMPORT_WAIT)
+            .await?;
         let created =
             contacts::insert_new(&mut tx, who.org_id, std::slice::from_ref(&row), now).await? == 1;
         let stored = contacts::find(&mut tx, who.org_id, debtor_id, kind, &value).await?;

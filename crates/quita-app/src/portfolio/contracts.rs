@@ -168,8 +168,10 @@ impl App {
             .iter()
             .any(|k| k.creditor_id == c.creditor_id && k.number == number.as_str());
         let now = self.now();
-        let mut tx = self.db.begin_write().await?;
-        tx.wait_for_imports(who.org_id, super::IMPORT_WAIT).await?;
+        let mut tx = self
+            .db
+            .begin_write_beside_imports(who.org_id, super::IMPORT_WAIT)
+            .await?;
         let row = contracts::upsert(
             &mut tx,
             who.org_id,

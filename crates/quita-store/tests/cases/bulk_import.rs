@@ -291,32 +291,43 @@ pub async fn bulk_mode_never_waits_for_another_transaction(db: Db) {
 /// PostgreSQL: a write by hand that may collide with an import waits for
 /// the organization's import, and past its wait is told busy (a retry
 /// succeeds) instead of making the import fail on a unique key later;
-/// another organization's import, or another such write, does not hold it.
-/// SQLite: nothing to wait for beyond its own write lock.
+/// while it waits it holds no pooled connection; another organization's
+/// import, or another such write, does not hold it. SQLite: a plain write
+/// transaction.
 pub async fn hand_writes_wait_for_imports(db: Db) {
     use std::time::Duration;
     let a = org(&db, "alfa").await;
     let b = org(&db, "beta").await;
-    let wait = Duration::from_millis(200);
+    let wait = Duration::from_millis(300);
     if db.backend() == quita_store::Backend::Sqlite {
-        let mut tx = db.begin_write().await.unwrap();
-        tx.wait_for_imports(a.id, wait).await.unwrap();
+        let tx = db.begin_write_beside_imports(a.id, wait).await.unwrap();
+        drop(tx);
         return;
     }
     let import = db.begin_import(a.id).await.unwrap();
-    let mut hand = db.begin_write().await.unwrap();
-    let err = hand.wait_for_imports(a.id, wait).await.unwrap_err();
-    assert!(err.is_busy(), "{err:?}");
-    drop(hand);
-    let mut elsewhere = db.begin_write().await.unwrap();
-    elsewhere.wait_for_imports(b.id, wait).await.unwrap();
+    // More waiting writers than the pool has connections: each is told
+    // busy, none starves the others of a connection.
+    let waiting = (0..12).map(|_| {
+        let db = db.clone();
+        async move { db.begin_write_beside_imports(a.id, wait).await.map(drop) }
+    });
+    let handles: Vec<_> = waiting.map(tokio::spawn).collect();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let read = tokio::time::timeout(Duration::from_millis(200), db.ping()).await;
+    assert_eq!(
+        read,
+        Ok(true),
+        "a read meanwhile finds a connection at once"
+    );
+    for h in handles {
+        let err = h.await.unwrap().unwrap_err();
+        assert!(matches!(err, quita_store::StoreError::Busy), "{err:?}");
+    }
+    let elsewhere = db.begin_write_beside_imports(b.id, wait).await.unwrap();
     drop(elsewhere);
     drop(import);
-    let mut first = db.begin_write().await.unwrap();
-    first.wait_for_imports(a.id, wait).await.unwrap();
-    let mut second = db.begin_write().await.unwrap();
-    second.wait_for_imports(a.id, wait).await.unwrap();
-    // The transaction goes on after the wait (its lock timeout is reset).
+    let first = db.begin_write_beside_imports(a.id, wait).await.unwrap();
+    let mut second = db.begin_write_beside_imports(a.id, wait).await.unwrap();
     import::insert_debtors(&mut second, a.id, &[debtor("52998224725", "Ana")], t0())
         .await
         .unwrap();
