@@ -28,12 +28,14 @@ impl App {
     ) -> AppResult<DebtorRow> {
         who.require(Role::Supervisor)?;
         let name = PersonName::parse(raw).map_err(|e| AppError::invalid("name", why(&e)))?;
-        let before = debtors::get(&self.db, who.org_id, debtor_id).await?;
+        // Read in the write transaction, holding the debtor: the name
+        // recorded as the former one is the one replaced.
+        let mut tx = self.db.begin_write().await?;
+        let before = debtors::get_for_update(&mut tx, who.org_id, debtor_id).await?;
         if before.name == name.as_str() {
             return Ok(before);
         }
         let now = self.now();
-        let mut tx = self.db.begin_write().await?;
         debtors::rename(
             &mut tx,
             who.org_id,

@@ -38,8 +38,9 @@ pub struct DebtorMarksPatch {
 
 impl App {
     /// Changes the marks `patch` names on one debtor of the organization,
-    /// keeping the others as stored (read just before; the last of two
-    /// concurrent changes wins), through [`mark_debtor`](Self::mark_debtor).
+    /// keeping the others as stored: read and written in one transaction
+    /// that holds the debtor, so two concurrent patches of different marks
+    /// both land.
     pub async fn patch_debtor_marks(
         &self,
         who: &Principal,
@@ -47,7 +48,8 @@ impl App {
         patch: DebtorMarksPatch,
     ) -> AppResult<DebtorRow> {
         who.require(Role::Agent)?;
-        let now = debtors::get(&self.db, who.org_id, debtor_id).await?;
+        let mut tx = self.db.begin_write().await?;
+        let now = debtors::get_for_update(&mut tx, who.org_id, debtor_id).await?;
         let flags = DebtorFlags {
             deceased: patch.deceased.unwrap_or(now.deceased),
             do_not_contact: patch.do_not_contact.unwrap_or(now.do_not_contact),
@@ -66,7 +68,10 @@ impl App {
                 })
                 .collect::<AppResult<_>>()?,
         };
-        self.mark_debtor(who, debtor_id, flags, &tags).await
+        self.mark_debtor_in(&mut tx, who, debtor_id, flags, &tags)
+            .await?;
+        tx.commit().await?;
+        Ok(debtors::get(&self.db, who.org_id, debtor_id).await?)
     }
 
     /// Sets the collection flags and tags of one debtor of the organization
@@ -79,6 +84,23 @@ impl App {
         tags: &[Tag],
     ) -> AppResult<DebtorRow> {
         who.require(Role::Agent)?;
+        let mut tx = self.db.begin_write().await?;
+        self.mark_debtor_in(&mut tx, who, debtor_id, flags, tags)
+            .await?;
+        tx.commit().await?;
+        Ok(debtors::get(&self.db, who.org_id, debtor_id).await?)
+    }
+
+    /// [`mark_debtor`](Self::mark_debtor) inside the caller's transaction.
+    async fn mark_debtor_in(
+        &self,
+        tx: &mut quita_store::Tx,
+        who: &Principal,
+        debtor_id: i64,
+        flags: DebtorFlags,
+        tags: &[Tag],
+    ) -> AppResult<()> {
+        who.require(Role::Agent)?;
         let mut tags: Vec<&str> = tags.iter().map(Tag::as_str).collect();
         tags.sort_unstable();
         tags.dedup();
@@ -89,9 +111,8 @@ impl App {
             ));
         }
         let now = self.now();
-        let mut tx = self.db.begin_write().await?;
         debtors::set_flags(
-            &mut tx,
+            tx,
             who.org_id,
             debtor_id,
             [
@@ -105,7 +126,7 @@ impl App {
         )
         .await?;
         audit::append(
-            &mut tx,
+            tx,
             &audit::NewEntry {
                 org_id: Some(who.org_id),
                 actor: who.actor,
@@ -117,8 +138,7 @@ impl App {
             now,
         )
         .await?;
-        tx.commit().await?;
-        Ok(debtors::get(&self.db, who.org_id, debtor_id).await?)
+        Ok(())
     }
 
     /// Changes the marks `patch` names on one contact of one debtor of the

@@ -26,7 +26,7 @@ use import::{
     the_fee_clause_column_lets_the_fee_be_charged, two_organizations_import_at_once,
     warnings_and_closed_receivables, xlsx_and_latin1_files_import,
 };
-use marks::people_mark_debtors_and_contacts;
+use marks::{concurrent_patches_both_land, people_mark_debtors_and_contacts};
 use receivable_update::only_collectable_receivables_have_an_update;
 use std::sync::{
     Arc,
@@ -75,6 +75,7 @@ both!(
     enrichment_bad_rows_change_nothing,
     enrichment_streams_a_long_file_all_or_nothing,
     people_mark_debtors_and_contacts,
+    concurrent_patches_both_land,
     supervisors_close_receivables_once,
     only_collectable_receivables_have_an_update,
     search_reads_numbers_as_stored,

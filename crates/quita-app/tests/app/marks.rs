@@ -229,3 +229,87 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
     );
     assert_eq!(debtor_entry.details["flags"]["dispute"], true);
 }
+
+/// Two people patching different marks of one debtor, or of one contact,
+/// at the same moment: both changes land (each patch reads and writes in a
+/// transaction that holds the row), on both databases.
+pub async fn concurrent_patches_both_land(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    let maria = app.search_debtors(org, "maria", 5).await.unwrap()[0].clone();
+    let agent = principal(org, Role::Agent, 1);
+    let phone = contacts::list_for_debtor(&app.db, org, maria.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == "phone")
+        .unwrap();
+    for round in 0..8 {
+        let on = round % 2 == 0;
+        let (a, b, c, d) = tokio::join!(
+            app.patch_debtor_marks(
+                &agent,
+                maria.id,
+                DebtorMarksPatch {
+                    do_not_contact: Some(on),
+                    ..DebtorMarksPatch::default()
+                }
+            ),
+            app.patch_debtor_marks(
+                &agent,
+                maria.id,
+                DebtorMarksPatch {
+                    tags: Some(vec![Tag::parse(&format!("rodada {round}")).unwrap()]),
+                    ..DebtorMarksPatch::default()
+                }
+            ),
+            app.mark_contact(
+                &agent,
+                maria.id,
+                phone.id,
+                ContactMarksPatch {
+                    validity: Some(if on {
+                        Validity::Invalid(InvalidReason::WrongNumber)
+                    } else {
+                        Validity::Valid
+                    }),
+                    ..ContactMarksPatch::default()
+                }
+            ),
+            app.mark_contact(
+                &agent,
+                maria.id,
+                phone.id,
+                ContactMarksPatch {
+                    workplace: Some(on),
+                    ..ContactMarksPatch::default()
+                }
+            ),
+        );
+        for r in [a, b] {
+            r.unwrap();
+        }
+        for r in [c, d] {
+            r.unwrap();
+        }
+        let now = app.search_debtors(org, "maria", 5).await.unwrap()[0].clone();
+        assert_eq!(now.do_not_contact, on, "round {round}");
+        assert_eq!(now.tags, [format!("rodada {round}")], "round {round}");
+        let stored = contacts::list_for_debtor(&app.db, org, maria.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.id == phone.id)
+            .unwrap();
+        assert_eq!(
+            (stored.status.as_str(), stored.workplace),
+            (if on { "invalid" } else { "valid" }, on),
+            "round {round}"
+        );
+    }
+}

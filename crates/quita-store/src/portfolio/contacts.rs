@@ -280,9 +280,14 @@ pub struct ContactChange<'a> {
 /// caller's transaction; a contact of another debtor or organization is not
 /// found.
 pub async fn get(tx: &mut Tx, org_id: i64, debtor_id: i64, id: i64) -> Result<ContactRow> {
-    const SQL: &str = "SELECT id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, invalid_reason, opt_out \
-         FROM contacts WHERE org_id = $1 AND debtor_id = $2 AND id = $3";
-    let row: Option<Row> = on_tx!(tx, |t| sqlx::query_as(SQL)
+    // Locked on PostgreSQL until the transaction ends, so that marks worked
+    // out from it cannot overwrite another change made meanwhile.
+    let lock = if tx.is_sqlite() { "" } else { " FOR UPDATE" };
+    let sql = format!(
+        "SELECT id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, invalid_reason, opt_out \
+         FROM contacts WHERE org_id = $1 AND debtor_id = $2 AND id = $3{lock}"
+    );
+    let row: Option<Row> = on_tx!(tx, |t| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(org_id)
         .bind(debtor_id)
         .bind(id)

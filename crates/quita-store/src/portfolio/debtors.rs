@@ -75,6 +75,25 @@ pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<DebtorRow> {
     Ok(row.into())
 }
 
+/// One debtor of the organization read inside a write transaction and, on
+/// PostgreSQL, locked until it ends (`FOR UPDATE`), so that a change worked
+/// out from it (a patch of some marks, a rename) cannot overwrite another
+/// made meanwhile; SQLite's write transaction already keeps other writers
+/// out.
+pub async fn get_for_update(tx: &mut Tx, org_id: i64, id: i64) -> Result<DebtorRow> {
+    let lock = if tx.is_sqlite() { "" } else { " FOR UPDATE" };
+    let sql = format!(
+        "SELECT id, org_id, document, kind, name, deceased, do_not_contact, over_indebtedness, dispute, tags, created_at \
+         FROM debtors WHERE org_id = $1 AND id = $2{lock}"
+    );
+    let row: Option<Row> = on_tx!(tx, |t| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(org_id)
+        .bind(id)
+        .fetch_optional(&mut **t)
+        .await)?;
+    row.map(Into::into).ok_or(crate::StoreError::NotFound)
+}
+
 pub async fn find_by_document(db: &Db, org_id: i64, document: &str) -> Result<Option<DebtorRow>> {
     const SQL: &str = "SELECT id, org_id, document, kind, name, deceased, do_not_contact, over_indebtedness, dispute, tags, created_at \
          FROM debtors WHERE org_id = $1 AND document = $2";

@@ -626,6 +626,17 @@ pub async fn debtors_are_renamed_and_found_by_the_new_name(db: Db) {
     .await
     .unwrap();
     let id = ids["52998224725"];
+    assert_eq!(
+        debtors::get_for_update(&mut tx, a.id, id)
+            .await
+            .unwrap()
+            .name,
+        "Maria Teste"
+    );
+    assert!(matches!(
+        debtors::get_for_update(&mut tx, b.id, id).await,
+        Err(StoreError::NotFound)
+    ));
     debtors::rename(
         &mut tx,
         a.id,
