@@ -40,7 +40,8 @@ pub struct CreatedToken {
 }
 
 pub fn person_name(raw: &str) -> AppResult<String> {
-    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = quita_core::text::one_line(raw)
+        .ok_or_else(|| AppError::invalid("name", "tem caracteres de controle; escreva só texto"))?;
     match name.chars().count() {
         0 => Err(AppError::invalid("name", "is empty")),
         n if n > 120 => Err(AppError::invalid("name", "is longer than 120 characters")),

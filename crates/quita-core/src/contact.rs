@@ -317,6 +317,8 @@ pub enum AddressError {
     Empty,
     #[error("address field is longer than {0} characters")]
     TooLong(usize),
+    #[error("address field has a control character")]
+    Control,
 }
 
 impl Uf {
@@ -406,17 +408,6 @@ pub struct PostalAddress {
     cep: Option<Cep>,
 }
 
-fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for (i, w) in s.split_whitespace().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
-
 impl PostalAddress {
     pub fn new(
         line: &str,
@@ -424,14 +415,18 @@ impl PostalAddress {
         uf: Option<Uf>,
         cep: Option<Cep>,
     ) -> Result<Self, AddressError> {
-        let line = collapse(line);
+        let line = crate::text::one_line(line).ok_or(AddressError::Control)?;
         if line.is_empty() {
             return Err(AddressError::Empty);
         }
         if line.chars().count() > 200 {
             return Err(AddressError::TooLong(200));
         }
-        let city = city.map(collapse).filter(|c| !c.is_empty());
+        let city = match city {
+            Some(c) => Some(crate::text::one_line(c).ok_or(AddressError::Control)?),
+            None => None,
+        }
+        .filter(|c| !c.is_empty());
         if city.as_ref().is_some_and(|c| c.chars().count() > 100) {
             return Err(AddressError::TooLong(100));
         }

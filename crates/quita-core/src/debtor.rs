@@ -51,6 +51,10 @@ impl PersonName {
     /// Normalises `raw` (see the type's invariant). `"  MARIA  DA silva "` →
     /// `"Maria da Silva"`.
     pub fn parse(raw: &str) -> Result<Self, NameError> {
+        // What shows: a zero-width space parts words, other invisible and
+        // bidirectional characters go (they hid a name from search).
+        let shown = crate::text::visible(raw);
+        let raw = shown.as_str();
         if raw.chars().any(char::is_control) {
             // Whitespace controls (tab, newline) are just spaces.
             if raw.chars().any(|c| c.is_control() && !c.is_whitespace()) {

@@ -25,8 +25,52 @@ pub fn search_key(s: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Characters that show nothing (zero-width, soft hyphen) or turn the text
+/// around (bidirectional controls): a name or a reason keeps what is shown.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{AD}')
+}
+
+/// `raw` as it shows: a zero-width space read as a space (it separates
+/// words), the other invisible characters dropped.
+pub fn visible(raw: &str) -> String {
+    raw.chars()
+        .filter_map(|c| match c {
+            '\u{200B}' => Some(' '),
+            c if is_invisible(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// One line of text typed by a person (a name, a product, an address):
+/// [`visible`], whitespace runs as one space, trimmed; `None` when it holds
+/// another control character (an escape sequence would reach terminals and
+/// exports as is).
+pub fn one_line(raw: &str) -> Option<String> {
+    let text = visible(raw);
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!line.chars().any(char::is_control)).then_some(line)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lines_keep_what_shows() {
+        use super::one_line;
+        assert_eq!(
+            one_line(" Zé\u{200B}Zero \t Largura\n").as_deref(),
+            Some("Zé Zero Largura")
+        );
+        assert_eq!(
+            one_line("Maria\u{202E}Silva").as_deref(),
+            Some("MariaSilva")
+        );
+        assert_eq!(one_line("Loja \u{1b}[31m"), None);
+        assert_eq!(one_line("a\u{7f}"), None);
+        assert_eq!(one_line("a\u{1}b"), None);
+    }
+
     #[test]
     fn folds() {
         assert_eq!(

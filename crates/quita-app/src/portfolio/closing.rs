@@ -61,18 +61,14 @@ impl Closing {
     }
 }
 
-/// Characters that show nothing (zero-width) or turn the text around
-/// (bidirectional controls): dropped from a reason, so what is kept reads
-/// as what is shown.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{AD}')
-}
-
 /// A reason as kept: invisible characters dropped, whitespace runs (line
 /// breaks and tabs too) as one space, trimmed; not blank, no other control
 /// character, at most [`MAX_REASON_CHARS`] characters.
 fn reason_of(raw: &str) -> AppResult<String> {
-    let visible: String = raw.chars().filter(|c| !is_invisible(*c)).collect();
+    let visible: String = raw
+        .chars()
+        .filter(|c| !quita_core::text::is_invisible(*c))
+        .collect();
     let reason = visible.split_whitespace().collect::<Vec<_>>().join(" ");
     if reason.is_empty() {
         return Err(AppError::invalid(

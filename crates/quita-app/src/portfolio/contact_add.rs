@@ -7,7 +7,9 @@
 //! the value (personal data).
 
 use quita_core::{
-    contact::{Cep, ContactKind, ContactSource, ContactValue, Phone, PostalAddress, Uf},
+    contact::{
+        AddressError, Cep, ContactKind, ContactSource, ContactValue, Phone, PostalAddress, Uf,
+    },
     email::Email,
     import_row::parse_city,
     role::Role,
@@ -162,10 +164,15 @@ fn new_contact(input: &ContactInput, now: jiff::Timestamp) -> AppResult<NewConta
                 .transpose()
                 .map_err(|_| AppError::invalid("city", "cidade inválida (até 100 caracteres)"))?
                 .flatten();
-            let a = PostalAddress::new(raw, city.as_deref(), uf, cep).map_err(|_| {
+            let a = PostalAddress::new(raw, city.as_deref(), uf, cep).map_err(|e| {
                 AppError::invalid(
                     "value",
-                    "endereço: informe rua e número, até 200 caracteres",
+                    match e {
+                        AddressError::Control => {
+                            "endereço com caracteres de controle; escreva só texto"
+                        }
+                        _ => "endereço: informe rua e número, até 200 caracteres",
+                    },
                 )
             })?;
             (ContactValue::Address(a), false)

@@ -150,11 +150,16 @@ impl App {
         }
         let number =
             ContractNumber::parse(&c.number).map_err(|e| AppError::invalid("number", e))?;
-        let product = c
-            .product
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty());
+        let product = match c.product.as_deref() {
+            Some(raw) => Some(quita_core::text::one_line(raw).ok_or_else(|| {
+                AppError::invalid(
+                    "product",
+                    "produto com caracteres de controle; escreva só texto",
+                )
+            })?),
+            None => None,
+        };
+        let product = product.as_deref().filter(|p| !p.is_empty());
         if product.is_some_and(|p| p.chars().count() > 200) {
             return Err(AppError::invalid(
                 "product",

@@ -535,3 +535,70 @@ pub async fn nul_characters_are_refused_by_field(db: Db) {
     assert!(t.app.creditors(a.id).await.unwrap().is_empty());
     assert!(t.app.index_tables(a.id).await.unwrap().is_empty());
 }
+
+/// Control characters (an escape sequence, DEL, U+0001) are refused in
+/// every text a person types, naming the field: creditor names, contract
+/// products, address contacts (they reached terminals and exports as is);
+/// invisible and bidirectional characters are dropped from debtor names,
+/// which stay searchable by each word.
+pub async fn control_characters_are_refused_in_every_text_field(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let cred = crate::portfolio::creditor(&t, a.id, "Loja", "11.222.333/0001-81").await;
+    assert!(
+        crate::portfolio::import(&t, a.id, cred.id, &crate::portfolio::good_csv())
+            .await
+            .summary
+            .applied
+    );
+    let maria = t.app.search_debtors(a.id, "maria", 5).await.unwrap()[0].id;
+    let admin = token(&t, a.id, Role::Admin).await;
+    let c = reqwest::Client::new();
+    for bad in ["\u{1b}[31m", "\u{7f}", "\u{1}"] {
+        let cases = [
+            (
+                c.patch(t.url(&format!("/api/v1/creditors/{}", cred.id)))
+                    .json(&json!({"name": format!("Loja {bad}")})),
+                "name",
+            ),
+            (
+                c.post(t.url(&format!("/api/v1/debtors/{maria}/contracts")))
+                    .json(&json!({"creditor_id": cred.id, "number": "CT-9", "kind": "one_off", "product": format!("P{bad}x")})),
+                "product",
+            ),
+            (
+                c.post(t.url(&format!("/api/v1/debtors/{maria}/contacts")))
+                    .json(&json!({"kind": "address", "value": format!("Rua {bad} X, 10")})),
+                "value",
+            ),
+        ];
+        for (req, field) in cases {
+            let res = req.bearer_auth(&admin).send().await.unwrap();
+            assert_eq!(
+                res.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{field} {bad:?}"
+            );
+            assert_eq!(
+                res.json::<Value>().await.unwrap()["field"],
+                field,
+                "{bad:?}"
+            );
+        }
+    }
+    assert_eq!(t.app.creditors(a.id).await.unwrap()[0].name, "Loja");
+    let res = c
+        .patch(t.url(&format!("/api/v1/debtors/{maria}")))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Zé\u{200B}Zero \u{202E}Largura"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["name"],
+        "Zé Zero Largura"
+    );
+    let found = t.app.search_debtors(a.id, "zero", 5).await.unwrap();
+    assert_eq!(found.iter().map(|d| d.id).collect::<Vec<_>>(), [maria]);
+}

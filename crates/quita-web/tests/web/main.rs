@@ -33,6 +33,7 @@ both!(
     crate::api::api_authentication_and_problems => api_authentication_and_problems,
     crate::api::api_users_and_tokens => api_users_and_tokens,
     crate::api::nul_characters_are_refused_by_field => nul_characters_are_refused_by_field,
+    crate::api::control_characters_are_refused_in_every_text_field => control_characters_are_refused_in_every_text_field,
     crate::api::openapi_lists_every_route => openapi_lists_every_route,
     crate::api::health_and_metrics => health_and_metrics,
     crate::tenancy::organizations_cannot_see_each_other => organizations_cannot_see_each_other,
