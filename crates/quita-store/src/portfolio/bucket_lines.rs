@@ -36,8 +36,9 @@ struct LineRow {
 /// Collectable receivables whose adjusted due date lies in
 /// `[from_day, to_day]` (inclusive day numbers) within the aging's scope,
 /// most overdue first (adjusted due date, then id), at most `limit` (1 to
-/// 5,000) from `cursor`: after a receivable (0 or an unknown id: from the
-/// start), or just before one (an unknown id: the bucket's last page).
+/// 5,000) from `cursor`: after a receivable (`After(0)`: from the start),
+/// or just before one (`Before(0)`: the bucket's last page). A cursor that
+/// is not a receivable of `org_id` gives an empty page.
 ///
 /// Each page is one range of `receivables_due` `(org_id, adjusted_due_day)`
 /// starting at the cursor's day, so a page deep in a bucket of a million
@@ -74,7 +75,8 @@ pub async fn bucket_lines(
          LEFT JOIN contracts k ON k.id = r.contract_id \
          WHERE r.org_id = $1 AND {day} BETWEEN $2 AND $3 \
            AND {day} {cmp} COALESCE({cursor_day}, {first_day}) \
-           AND ({day}, r.id) {beyond} (COALESCE({cursor_day}, {edge}), $4){} \
+           AND ({day}, r.id) {beyond} (COALESCE({cursor_day}, {edge}), $4) \
+           AND ($4 = 0 OR {cursor_day} IS NOT NULL){} \
          ORDER BY r.adjusted_due_day{order}, r.id{order} LIMIT $5",
         scope.filters("r.", 6)
     );

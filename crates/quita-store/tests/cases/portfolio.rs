@@ -1121,8 +1121,8 @@ pub async fn aging_read_in_parts_equals_whole(db: Db) {
 }
 
 /// A bucket walked forward by pages, then backward from each page ("Anterior"),
-/// gives the same pages; `Before` an id outside the bucket is its last page;
-/// another organization's receivable as a cursor shows nothing of it.
+/// gives the same pages; `Before(0)` is its last page; another
+/// organization's receivable as a cursor gives an empty page.
 pub async fn bucket_pages_walk_both_ways(db: Db) {
     let a = org(&db, "alfa").await;
     let b = org(&db, "beta").await;
@@ -1199,7 +1199,6 @@ pub async fn bucket_pages_walk_both_ways(db: Db) {
         assert_eq!(page(Keyset::Before(pair[1][0])).await, pair[0]);
     }
     assert!(page(Keyset::Before(pages[0][0])).await.is_empty());
-    // A cursor that is no receivable of this organization: from either end.
     assert_eq!(page(Keyset::Before(0)).await, walked[walked.len() - 3..]);
     let other = ids_of(
         bucket_lines::bucket_lines(&db, b.id, &scope, range, Keyset::START, 3)
@@ -1207,9 +1206,7 @@ pub async fn bucket_pages_walk_both_ways(db: Db) {
             .unwrap(),
     );
     assert_eq!(other.len(), 1);
-    assert_eq!(
-        page(Keyset::Before(other[0])).await,
-        walked[walked.len() - 3..]
-    );
-    assert_eq!(page(Keyset::After(other[0])).await, walked[..3]);
+    assert!(page(Keyset::Before(other[0])).await.is_empty());
+    assert!(page(Keyset::After(other[0])).await.is_empty());
+    assert!(page(Keyset::After(987_654)).await.is_empty());
 }
