@@ -238,12 +238,15 @@ pub fn multipart_over_limit(e: &axum::extract::multipart::MultipartError) -> boo
 
 /// Middleware outside the body limits: their bare `413` (tower-http's
 /// `RequestBodyLimit`, an axum extractor over `DefaultBodyLimit`) becomes
-/// [`payload_too_large`]. A 413 already answered as a page or as problem
-/// JSON passes unchanged.
+/// [`payload_too_large`], and the router's bare `405` under `/api/` a
+/// problem like every other API answer. One already answered as a page or
+/// as problem JSON passes unchanged.
 pub async fn too_large(State(state): State<crate::AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
+    let method = req.method().clone();
     let res = next.run(req).await;
-    if res.status() != StatusCode::PAYLOAD_TOO_LARGE {
+    let status = res.status();
+    if status != StatusCode::PAYLOAD_TOO_LARGE && status != StatusCode::METHOD_NOT_ALLOWED {
         return res;
     }
     let shaped = res
@@ -255,6 +258,22 @@ pub async fn too_large(State(state): State<crate::AppState>, req: Request, next:
         });
     if shaped {
         return res;
+    }
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        if !path.starts_with("/api/") {
+            return res;
+        }
+        let allow = res.headers().get(header::ALLOW).cloned();
+        let mut answer = problem(
+            status,
+            "method_not_allowed",
+            format!("{path} does not take {method}"),
+            None,
+        );
+        if let Some(allow) = allow {
+            answer.headers_mut().insert(header::ALLOW, allow);
+        }
+        return answer;
     }
     payload_too_large(&path, state.settings.body_limit)
 }

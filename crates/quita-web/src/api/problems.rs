@@ -40,6 +40,22 @@ fn is_problem(c: &RefOr<Content>) -> bool {
 }
 
 fn complete(op: &mut Operation) {
+    if op.request_body.is_some() {
+        op.responses
+            .responses
+            .entry("413".into())
+            .or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description("The body is over the route's limit")
+                        .content(
+                            PROBLEM_TYPE,
+                            Content::new(Some(Ref::from_schema_name("Problem"))),
+                        )
+                        .build(),
+                )
+            });
+    }
     for response in op.responses.responses.values_mut() {
         if let RefOr::T(r) = response
             && r.content.get("application/json").is_some_and(is_problem)

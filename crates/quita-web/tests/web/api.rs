@@ -337,6 +337,13 @@ pub async fn openapi_lists_every_route(db: Db) {
                 "{method} {path} {code}"
             );
         }
+        if !doc["paths"][path][method]["requestBody"].is_null() {
+            assert_eq!(
+                responses["413"]["content"]["application/problem+json"]["schema"]["$ref"],
+                "#/components/schemas/Problem",
+                "{method} {path} 413"
+            );
+        }
         for (code, r) in responses.as_object().unwrap() {
             let json_problem = &r["content"]["application/json"]["schema"]["$ref"];
             assert_ne!(
@@ -345,6 +352,15 @@ pub async fn openapi_lists_every_route(db: Db) {
             );
         }
     }
+    // A method a route does not take is a problem too, saying which it takes.
+    let res = reqwest::Client::new()
+        .delete(t.url("/api/v1/debtors/1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    assert!(res.headers().contains_key("allow"));
     let refused = &doc["paths"]["/api/v1/imports"]["post"]["responses"]["422"]["content"];
     assert_eq!(
         refused["application/json"]["schema"]["$ref"],
