@@ -11,9 +11,9 @@
 //!    English aliases are accepted (see [`ImportField::names`]), phone and
 //!    e-mail names also numbered (`Telefone 2`). A missing required column
 //!    or two columns for one field are [`HeaderError`]s, except that every
-//!    phone column is read and an e-mail column after the first is ignored
-//!    ([`ImportHeader::ignored_columns`]); unknown columns are ignored and
-//!    listed by [`ImportHeader::unknown_columns`].
+//!    phone and e-mail column is read (a row keeps its first good e-mail
+//!    and names any other); unknown columns are ignored and listed by
+//!    [`ImportHeader::unknown_columns`].
 //! 2. [`ImportHeader::parse_row`] reads one record. It returns **every**
 //!    error of the row, not just the first.
 //!
@@ -263,8 +263,8 @@ impl ImportField {
     }
 
     /// Fields a file may give in several columns: every phone column is
-    /// read; the first e-mail column is, and the others are ignored with a
-    /// warning (a row holds one e-mail).
+    /// read, and every e-mail column (a row keeps its first good e-mail,
+    /// whichever column holds it, and names any other on the row).
     pub fn is_multiple(self) -> bool {
         matches!(self, Self::Phones | Self::Email)
     }
@@ -362,6 +362,9 @@ pub enum FieldReason {
     Name,
     #[error("e-mail inválido")]
     Email,
+    /// A second good e-mail on a row: one is kept per row.
+    #[error("outro e-mail na linha, não lido (um e-mail por linha: fica o primeiro)")]
+    ExtraEmail,
     #[error("telefone inválido: {}", .0.pt_br())]
     Phone(crate::contact::PhoneError),
     /// The `ddd` column: not a two-digit area code.
@@ -417,6 +420,7 @@ impl FieldReason {
             Self::Document(_) => "document",
             Self::Name => "name",
             Self::Email => "email",
+            Self::ExtraEmail => "extra_email",
             Self::Phone(_) => "phone",
             Self::AreaCode => "area_code",
             Self::State => "state",
@@ -479,6 +483,8 @@ pub struct ImportHeader {
     positions: [Option<usize>; FIELD_COUNT],
     /// 0-based positions of every phone column, in file order.
     phones: Vec<usize>,
+    /// 0-based positions of every e-mail column, in file order.
+    emails: Vec<usize>,
     unknown: Vec<(usize, String)>,
     ignored: Vec<IgnoredColumn>,
 }
@@ -574,6 +580,7 @@ impl ImportHeader {
         }
         let mut positions = [None; FIELD_COUNT];
         let mut phones = Vec::new();
+        let mut emails = Vec::new();
         let mut unknown = Vec::new();
         let mut ignored = Vec::new();
         let mut errors = Vec::new();
@@ -583,9 +590,12 @@ impl ImportHeader {
                     if field == ImportField::Phones {
                         phones.push(i);
                     }
+                    if field == ImportField::Email {
+                        emails.push(i);
+                    }
                     let slot = &mut positions[field as usize];
                     match slot {
-                        Some(_) if field == ImportField::Phones => {}
+                        Some(_) if matches!(field, ImportField::Phones | ImportField::Email) => {}
                         Some(first) if field.is_multiple() => ignored.push(IgnoredColumn {
                             position: i + 1,
                             name: raw.trim().to_owned(),
@@ -620,6 +630,7 @@ impl ImportHeader {
             Ok(Self {
                 positions,
                 phones,
+                emails,
                 unknown,
                 ignored,
             })
@@ -906,13 +917,28 @@ impl ImportHeader {
             errors.push(err(ImportField::DueDate, v, FieldReason::DueBeforeIssue));
         }
 
-        // Optional contact data: problems are warnings.
-        let email = optional!(
-            warnings,
-            ImportField::Email,
-            Email::parse,
-            FieldReason::Email
-        );
+        // Optional contact data: problems are warnings. A row's e-mail is
+        // its first good one, whichever e-mail column holds it; another
+        // good one is named on the row (a row keeps one e-mail).
+        let mut email = None;
+        for &i in &self.emails {
+            let v = record.get(i).map_or("", |s| s.trim());
+            if v.is_empty() {
+                continue;
+            }
+            let here = |reason| FieldError {
+                column_index: Some(i + 1),
+                ..err(ImportField::Email, v, reason)
+            };
+            match (Email::parse(v), &email) {
+                (Ok(e), None) => email = Some(e),
+                (Ok(e), Some(kept)) if e != *kept => {
+                    warnings.push(here(FieldReason::ExtraEmail));
+                }
+                (Ok(_), Some(_)) => {}
+                (Err(_), _) => warnings.push(here(FieldReason::Email)),
+            }
+        }
         let cells = self
             .phones
             .iter()
@@ -1518,18 +1544,9 @@ mod tests {
         .unwrap();
         assert!(h.unknown_columns().is_empty(), "{:?}", h.unknown_columns());
         assert_eq!(h.column_of(ImportField::Email), Some(10));
-        assert_eq!(
-            h.ignored_columns(),
-            [IgnoredColumn {
-                position: 11,
-                name: "Email2".into(),
-                field: ImportField::Email,
-                read: 10
-            }]
-        );
-        assert_eq!(
-            h.ignored_columns()[0].reason(),
-            "coluna 11 ignorada: só um e-mail por linha é lido, o da coluna 10"
+        assert!(
+            h.ignored_columns().is_empty(),
+            "every e-mail column is read"
         );
         let r = h
             .parse_row(&[
@@ -1567,13 +1584,42 @@ mod tests {
             .collect();
         assert_eq!(
             w,
-            [(
-                ImportField::Phones,
-                Some(7),
-                "(00) 3123-4567",
-                "telefone inválido: o DDD 00 não existe".to_owned()
-            )]
+            [
+                (
+                    ImportField::Email,
+                    Some(11),
+                    "outro@exemplo.com",
+                    "outro e-mail na linha, não lido (um e-mail por linha: fica o primeiro)"
+                        .to_owned()
+                ),
+                (
+                    ImportField::Phones,
+                    Some(7),
+                    "(00) 3123-4567",
+                    "telefone inválido: o DDD 00 não existe".to_owned()
+                )
+            ]
         );
+        // The first e-mail column blank or bad: the row's e-mail is the next
+        // good one.
+        let r = h
+            .parse_row(&[
+                "529.982.247-25",
+                "Ana",
+                "NF-1",
+                "10/01/2026",
+                "10,00",
+                "",
+                "",
+                "",
+                "",
+                "ana@",
+                "outro@exemplo.com",
+                "",
+            ])
+            .unwrap();
+        assert_eq!(r.email().unwrap().as_str(), "outro@exemplo.com");
+        assert_eq!(r.warnings().len(), 1, "the bad one is named");
         // Numbers are for phones and e-mails only: `Valor 2` is unknown.
         let h = ImportHeader::parse(&["cpf", "nome", "titulo", "vencimento", "valor", "Valor 2"])
             .unwrap();

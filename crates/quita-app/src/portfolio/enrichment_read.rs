@@ -10,8 +10,8 @@ use quita_core::{
     contact::{Cep, Contact, ContactSource, ContactValue, PostalAddress, Uf},
     email::Email,
     import_row::{
-        FieldReason, IgnoredColumn, ImportField, area_code, normalise_header, parse_city,
-        parse_document, parse_phone_cells, parse_yes_no,
+        FieldReason, ImportField, area_code, normalise_header, parse_city, parse_document,
+        parse_phone_cells, parse_yes_no,
     },
 };
 use quita_store::portfolio::contacts::NewContact;
@@ -108,6 +108,8 @@ pub(super) struct Header {
     positions: [Option<usize>; COLS.len()],
     /// Every phone column (`telefone`, `celular`, `Telefone 2`…), in file order.
     phones: Vec<usize>,
+    /// Every e-mail column (`email`, `E-mail 1`, `E-mail 2`…), in file order.
+    emails: Vec<usize>,
     /// Columns not read, as the receivables import reports them: `(1-based
     /// position, name as written, why)`, in file order.
     not_read: Vec<(usize, String, String)>,
@@ -117,6 +119,7 @@ impl Header {
     fn parse(fields: &[String]) -> Result<Self, Vec<String>> {
         let mut positions = [None; COLS.len()];
         let mut phones = Vec::new();
+        let mut emails = Vec::new();
         let mut not_read = Vec::new();
         let mut errors = Vec::new();
         for (i, raw) in fields.iter().enumerate() {
@@ -128,18 +131,12 @@ impl Header {
             if col == Col::Phones {
                 phones.push(i);
             }
+            if col == Col::Email {
+                emails.push(i);
+            }
             match positions[col.index()] {
-                Some(_) if col == Col::Phones => {}
-                // A row holds one e-mail: the first column's.
-                Some(first) if col == Col::Email => {
-                    let ignored = IgnoredColumn {
-                        position: i + 1,
-                        name: raw.trim().to_owned(),
-                        field: ImportField::Email,
-                        read: first + 1,
-                    };
-                    not_read.push((i + 1, ignored.name.clone(), ignored.reason()));
-                }
+                // Every phone and e-mail column is read.
+                Some(_) if matches!(col, Col::Phones | Col::Email) => {}
                 Some(first) => errors.push(format!(
                     "coluna {} aparece duas vezes (colunas {} e {})",
                     col.canonical(),
@@ -160,6 +157,7 @@ impl Header {
             Ok(Self {
                 positions,
                 phones,
+                emails,
                 not_read,
             })
         } else {
@@ -174,6 +172,12 @@ impl Header {
     }
 
     /// The row's phone cells, with their 1-based column.
+    fn email_cells<'r>(&self, record: &'r [String]) -> impl Iterator<Item = &'r str> {
+        self.emails
+            .iter()
+            .map(|&p| record.get(p).map_or("", |s| s.trim()))
+    }
+
     fn phone_cells<'r>(&self, record: &'r [String]) -> impl Iterator<Item = (usize, &'r str)> {
         self.phones
             .iter()
@@ -269,18 +273,16 @@ fn parse_row(
     let whatsapp = flag(Col::Whatsapp, &mut problems);
     let workplace = flag(Col::Workplace, &mut problems).unwrap_or(false);
 
-    let email_txt = h.cell(record, Col::Email);
-    let email = if email_txt.is_empty() {
-        None
-    } else {
-        match Email::parse(email_txt) {
-            Ok(e) => Some(e),
-            Err(_) => {
-                problems.push(problem(line, Col::Email, email_txt, "e-mail inválido"));
-                None
-            }
+    // Every e-mail column is read: each good address is a contact.
+    let mut emails: Vec<Email> = Vec::new();
+    for e_txt in h.email_cells(record).filter(|c| !c.is_empty()) {
+        match Email::parse(e_txt) {
+            Ok(e) if !emails.contains(&e) => emails.push(e),
+            Ok(_) => {}
+            Err(_) => problems.push(problem(line, Col::Email, e_txt, "e-mail inválido")),
         }
-    };
+    }
+    let no_email = h.email_cells(record).all(str::is_empty);
     let area_txt = h.cell(record, Col::AreaCode);
     let area = area_code(area_txt).unwrap_or_else(|why| {
         problems.push(problem(line, Col::AreaCode, area_txt, why.to_string()));
@@ -339,7 +341,7 @@ fn parse_row(
             .ok()
     };
     let no_phone = h.phone_cells(record).all(|(_, c)| c.is_empty());
-    if email_txt.is_empty() && no_phone && line_txt.is_empty() {
+    if no_email && no_phone && line_txt.is_empty() {
         problems.push(RowProblem {
             line,
             column: String::new(),
@@ -366,7 +368,7 @@ fn parse_row(
         // Like the receivables import: a mobile is WhatsApp-capable unless the file says not.
         push(ContactValue::Phone(p), whatsapp.unwrap_or(p.is_mobile()));
     }
-    if let Some(e) = email {
+    for e in emails {
         push(ContactValue::Email(e), false);
     }
     if let Some(a) = address {
@@ -533,11 +535,6 @@ mod tests {
             not_read,
             [
                 (7, "Email Comercial", "coluna 7 desconhecida, ignorada"),
-                (
-                    8,
-                    "E-mail 2",
-                    "coluna 8 ignorada: só um e-mail por linha é lido, o da coluna 6"
-                ),
                 (9, "Observação", "coluna 9 desconhecida, ignorada"),
                 (10, "Nome", "coluna 10 desconhecida, ignorada"),
             ]
@@ -573,6 +570,7 @@ mod tests {
                 ("+5511966665555", true),
                 ("+551133332222", false),
                 ("a@exemplo.com", false),
+                ("c@exemplo.com", false),
             ]
         );
         // A row whose only contact is in a later phone column has one; a

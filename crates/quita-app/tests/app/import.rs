@@ -1260,8 +1260,9 @@ pub async fn two_organizations_import_at_once(db: Db) {
 /// Headings as spreadsheets write them: a currency mark never hides a
 /// column (`Saldo (R$)` is the open amount, which was ignored and every
 /// título imported fully open), every phone column is read (`Telefone 1`,
-/// `Telefone 2`, `Celular`), the first e-mail column is and a second is
-/// ignored with a warning; two amounts are still refused.
+/// `Telefone 2`, `Celular`), a row's e-mail is its first good one in any
+/// e-mail column (another is named on the row); two amounts are still
+/// refused.
 pub async fn spreadsheet_headings_are_read(db: Db) {
     let (app, org, cred) = setup(db.clone()).await;
     let file = "CPF;Nome;Nº Documento;Vencimento;Valor (R$);Saldo (R$);Telefone 1;Telefone 2;Celular;E-mail 1;E-mail 2;Observação\n\
@@ -1287,15 +1288,15 @@ pub async fn spreadsheet_headings_are_read(db: Db) {
         [
             (
                 1,
-                "E-mail 2",
-                "",
-                "aviso: coluna 11 ignorada: só um e-mail por linha é lido, o da coluna 10"
-            ),
-            (
-                1,
                 "Observação",
                 "",
                 "aviso: coluna 12 desconhecida, ignorada"
+            ),
+            (
+                2,
+                "email",
+                "outra@exemplo.com.br",
+                "aviso: outro e-mail na linha, não lido (um e-mail por linha: fica o primeiro), valor descartado"
             ),
             (
                 2,
