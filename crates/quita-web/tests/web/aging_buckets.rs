@@ -322,6 +322,19 @@ pub async fn aging_of_one_debtor(db: Db) {
             maria.id
         )
     );
+    let res = v
+        .get(t.url(&format!(
+            "/relatorios/aging/faixa/0/titulos.csv?data_base=15/03/2026&id_devedor={}",
+            maria.id
+        )))
+        .send()
+        .await
+        .unwrap();
+    let disposition = res.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.contains(&format!("aging-devedor-{}-", maria.id)),
+        "{disposition}"
+    );
     // The start of a CPF, or an id typed in the field, is no debtor.
     for typed in ["529982", &maria.id.to_string()] {
         let (status, html) = get(&v, &t, &format!("/relatorios/aging?devedor={typed}")).await;

@@ -293,10 +293,16 @@ pub async fn bucket_csv(
         .buckets
         .label(index)
         .ok_or(PageError(AppError::NotFound))?;
+    // Named by every filter, as the aging's own exports are: one debtor's
+    // bucket never passes for the organization's.
     let file_name = format!(
-        "aging-{}{}-{}.csv",
+        "aging-{}{}{}-{}.csv",
         match q.creditor_id {
             Some(id) => format!("carteira-{id}-"),
+            None => String::new(),
+        },
+        match q.debtor_id {
+            Some(id) => format!("devedor-{id}-"),
             None => String::new(),
         },
         label.replace('+', "mais"),
