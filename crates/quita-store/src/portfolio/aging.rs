@@ -290,28 +290,35 @@ pub struct ContractAgingGroup {
     pub group: AgingGroup,
 }
 
-pub async fn contract_groups(
-    db: &Db,
-    org_id: i64,
-    scope: &AgingScope,
-) -> Result<Vec<ContractAgingGroup>> {
-    // Contracts with terms are few: read them first (partial index
-    // `contracts_with_terms`), then their receivables by debtor. SQLite's
-    // CROSS JOIN fixes that order; without statistics it would scan the
-    // receivables instead.
+/// The statement of [`contract_groups`]. Contracts with terms are few: read
+/// them first (partial index `contracts_with_terms`), then their
+/// receivables by debtor. On SQLite, without statistics, the CROSS JOIN fixes
+/// that order and `INDEXED BY` the index: left to itself it took
+/// `receivables_aging` (organization and status) and walked every open
+/// receivable once per contract, minutes over 1.8M receivables and 506
+/// contracts with terms.
+pub fn contract_groups_sql(db: &Db, scope: &AgingScope) -> String {
     let from = if db.backend() == crate::Backend::Postgres {
         "contracts k, receivables r"
     } else {
-        "contracts k CROSS JOIN receivables r"
+        "contracts k CROSS JOIN receivables r INDEXED BY receivables_debtor"
     };
     let (sums, filters) = (sums(db, "r."), scope.filters("r.", 2));
-    let sql = format!(
+    format!(
         "SELECT k.id, k.terms, r.creditor_id, r.due_day, r.adjusted_due_day, COUNT(*), {sums} \
          FROM {from} \
          WHERE k.org_id = $1 AND k.terms IS NOT NULL AND r.debtor_id = k.debtor_id AND r.contract_id = k.id AND r.org_id = $1 \
           {filters} \
          GROUP BY k.id, k.terms, r.creditor_id, r.due_day, r.adjusted_due_day"
-    );
+    )
+}
+
+pub async fn contract_groups(
+    db: &Db,
+    org_id: i64,
+    scope: &AgingScope,
+) -> Result<Vec<ContractAgingGroup>> {
+    let sql = contract_groups_sql(db, scope);
     type Raw = (i64, String, i64, i64, i64, i64, i64, i64);
     let rows: Vec<Raw> = on_db!(db, |p| {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
