@@ -486,34 +486,6 @@ pub struct ImportHeader {
     /// 0-based positions of every e-mail column, in file order.
     emails: Vec<usize>,
     unknown: Vec<(usize, String)>,
-    ignored: Vec<IgnoredColumn>,
-}
-
-/// A column of a known field that is not read: an e-mail column after the
-/// first (a row holds one e-mail). Positions are 1-based.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IgnoredColumn {
-    pub position: usize,
-    /// As written in the header.
-    pub name: String,
-    pub field: ImportField,
-    /// The column that is read for the field.
-    pub read: usize,
-}
-
-impl IgnoredColumn {
-    /// Why it is ignored, in pt-BR, for the report's warning.
-    pub fn reason(&self) -> String {
-        format!(
-            "coluna {} ignorada: só um {} por linha é lido, o da coluna {}",
-            self.position,
-            match self.field {
-                ImportField::Email => "e-mail",
-                other => other.canonical(),
-            },
-            self.read
-        )
-    }
 }
 
 /// `"  Emissão "` → `"emissao"`, `"Data Vencimento"` → `"data_vencimento"`,
@@ -582,26 +554,19 @@ impl ImportHeader {
         let mut phones = Vec::new();
         let mut emails = Vec::new();
         let mut unknown = Vec::new();
-        let mut ignored = Vec::new();
         let mut errors = Vec::new();
         for (i, raw) in header.iter().enumerate() {
             match ImportField::of_header(raw) {
                 Some(field) => {
-                    if field == ImportField::Phones {
-                        phones.push(i);
-                    }
-                    if field == ImportField::Email {
-                        emails.push(i);
+                    match field {
+                        ImportField::Phones => phones.push(i),
+                        ImportField::Email => emails.push(i),
+                        _ => {}
                     }
                     let slot = &mut positions[field as usize];
                     match slot {
-                        Some(_) if matches!(field, ImportField::Phones | ImportField::Email) => {}
-                        Some(first) if field.is_multiple() => ignored.push(IgnoredColumn {
-                            position: i + 1,
-                            name: raw.trim().to_owned(),
-                            field,
-                            read: *first + 1,
-                        }),
+                        // Every phone and e-mail column is read.
+                        Some(_) if field.is_multiple() => {}
                         Some(first) => errors.push(HeaderError::DuplicateColumn {
                             field,
                             first: *first + 1,
@@ -632,7 +597,6 @@ impl ImportHeader {
                 phones,
                 emails,
                 unknown,
-                ignored,
             })
         } else {
             Err(errors)
@@ -648,12 +612,6 @@ impl ImportHeader {
     /// Columns not recognised (1-based position, name as written): ignored.
     pub fn unknown_columns(&self) -> &[(usize, String)] {
         &self.unknown
-    }
-
-    /// Columns of a known field that are not read (an e-mail column after
-    /// the first): ignored, to be reported as warnings.
-    pub fn ignored_columns(&self) -> &[IgnoredColumn] {
-        &self.ignored
     }
 
     fn cell<'r>(&self, record: &[&'r str], field: ImportField) -> &'r str {
@@ -1463,7 +1421,7 @@ mod tests {
     }
 
     /// Every phone column of a row is read, each bad value reported at its
-    /// own column; the first e-mail column is read and any other ignored.
+    /// own column; every e-mail column is read, a row keeping its first good one.
     /// A `DDD` column gives its area code to the row's phones written
     /// without one; a phone with its own keeps it; a bad DDD is a warning
     /// and those phones are left out as before.
@@ -1544,10 +1502,9 @@ mod tests {
         .unwrap();
         assert!(h.unknown_columns().is_empty(), "{:?}", h.unknown_columns());
         assert_eq!(h.column_of(ImportField::Email), Some(10));
-        assert!(
-            h.ignored_columns().is_empty(),
-            "every e-mail column is read"
-        );
+        // `Email2` (column 11) is read, not set aside: its address is the
+        // row's second e-mail, named below.
+        assert!(h.unknown_columns().iter().all(|(p, _)| *p != 11));
         let r = h
             .parse_row(&[
                 "529.982.247-25",

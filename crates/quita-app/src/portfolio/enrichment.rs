@@ -63,8 +63,8 @@ pub struct EnrichmentSummary {
     pub unknown_debtors: u64,
     /// Problems found (each with line and column).
     pub errors: u64,
-    /// Columns not read (unknown ones, an e-mail column after the first):
-    /// in the report at line 1, refusing nothing.
+    /// Columns not read (unknown ones): in the report at line 1, refusing
+    /// nothing.
     pub warnings: u64,
     pub elapsed_ms: u64,
     /// False when the file was refused and nothing was written.

@@ -156,27 +156,15 @@ pub(super) fn read_rows<R: Read>(
     });
 }
 
-/// The header's columns that are not read, as warnings at line 1 (in file
-/// order): unknown ones, and an e-mail column after the first.
+/// The header's unknown columns, as warnings at line 1, in file order.
 fn column_warnings(header: &ImportHeader) -> Vec<RowProblem> {
-    let mut columns: Vec<(usize, String, String)> = header
+    header
         .unknown_columns()
         .iter()
         .map(|(position, name)| {
             let reason = format!("coluna {position} desconhecida, ignorada");
-            (*position, name.clone(), reason)
+            RowProblem::warning(1, name.clone(), String::new(), &reason)
         })
-        .chain(
-            header
-                .ignored_columns()
-                .iter()
-                .map(|c| (c.position, c.name.clone(), c.reason())),
-        )
-        .collect();
-    columns.sort_by_key(|(position, ..)| *position);
-    columns
-        .into_iter()
-        .map(|(_, name, reason)| RowProblem::warning(1, name, String::new(), &reason))
         .collect()
 }
 
