@@ -204,6 +204,27 @@ impl Phone {
         Ok(Phone { ddd, number, kind })
     }
 
+    /// A number written without its DDD (`91234-5678`, `3123-4567`; only
+    /// digits, spaces, `-` and `.`) under every DDD in use: what a search for
+    /// a local number may mean. Empty when it is no local number.
+    pub fn under_every_ddd(local: &str) -> Vec<Phone> {
+        let local = local.trim();
+        if !local
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -.".contains(c))
+        {
+            return Vec::new();
+        }
+        let digits: String = local.chars().filter(char::is_ascii_digit).collect();
+        if !matches!(digits.len(), 8 | 9) {
+            return Vec::new();
+        }
+        VALID_DDD
+            .iter()
+            .filter_map(|ddd| Phone::parse(&format!("{ddd}{digits}")).ok())
+            .collect()
+    }
+
     pub fn ddd(self) -> u8 {
         self.ddd
     }
@@ -962,6 +983,34 @@ mod tests {
     use super::*;
     use jiff::civil::date;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_local_number_is_read_under_every_ddd() {
+        let mobile = Phone::under_every_ddd("91234-5678");
+        assert_eq!(mobile.len(), VALID_DDD.len());
+        assert!(mobile.iter().all(|p| p.is_mobile()));
+        assert!(mobile.iter().any(|p| p.e164() == "+5511912345678"));
+        assert!(mobile.iter().any(|p| p.e164() == "+5599912345678"));
+        // Eight digits from 6 to 9: a mobile from before the ninth digit.
+        assert!(
+            Phone::under_every_ddd("8765 4321")
+                .iter()
+                .any(|p| p.e164() == "+5521987654321")
+        );
+        let landline = Phone::under_every_ddd("3123.4567");
+        assert_eq!(landline[0].e164(), "+551131234567");
+        for not_local in [
+            "11912345678",
+            "1234567",
+            "(11) 91234-5678",
+            "+5591234567",
+            "0000-0000",
+            "91234-567x",
+            "",
+        ] {
+            assert!(Phone::under_every_ddd(not_local).is_empty(), "{not_local}");
+        }
+    }
 
     fn ph(s: &str) -> Result<String, PhoneError> {
         Phone::parse(s).map(|p| p.to_string())

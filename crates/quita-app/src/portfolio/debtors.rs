@@ -228,12 +228,15 @@ enum Candidate {
     Document(String),
     /// An E.164 phone or its start, by prefix.
     Phone(String),
+    /// A number written without its DDD: exactly one of these phones.
+    LocalPhone(Vec<String>),
 }
 
 /// The readings of a search made of digits (and `.-/()+ x`): the CPF/CNPJ
 /// by prefix; the CPF/CNPJ a spreadsheet stripped of its leading zeros;
-/// the whole phone as the import stores it (ninth digit and all); then
-/// the start of a phone, with or without the country code.
+/// the whole phone as the import stores it (ninth digit and all); a number
+/// written without its DDD, under every DDD; then the start of a phone,
+/// with or without the country code.
 fn number_candidates(q: &str, digits: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
     // `+55`, a carrier placeholder or a DDD in parentheses is a phone: no
@@ -248,6 +251,12 @@ fn number_candidates(q: &str, digits: &str) -> Vec<Candidate> {
     }
     if let Ok(phone) = quita_core::contact::Phone::parse(q) {
         out.push(Candidate::Phone(phone.e164()));
+    }
+    let local = quita_core::contact::Phone::under_every_ddd(q);
+    if !local.is_empty() {
+        out.push(Candidate::LocalPhone(
+            local.into_iter().map(|p| p.e164()).collect(),
+        ));
     }
     let prefix = if q.starts_with('+') || (digits.starts_with("55") && digits.len() >= 12) {
         format!("+{digits}")
@@ -610,6 +619,9 @@ impl App {
                     Candidate::Phone(p) => {
                         debtors::find(&self.db, org_id, SearchField::Contact, &p, limit).await?
                     }
+                    Candidate::LocalPhone(phones) => {
+                        debtors::find_by_contact_values(&self.db, org_id, &phones, limit).await?
+                    }
                 };
                 if !found.debtors.is_empty() {
                     return Ok(found);
@@ -783,5 +795,14 @@ mod tests {
         let c = candidates("(11) 9123");
         assert!(!c.iter().any(|c| matches!(c, Document(_))), "{c:?}");
         assert!(c.contains(&Phone("+55119123".into())), "{c:?}");
+        // A number without its DDD is tried under every DDD, before it is
+        // read as the start of a phone whose DDD are its first digits.
+        let c = candidates("91234-5678");
+        let local = c
+            .iter()
+            .position(|c| matches!(c, Candidate::LocalPhone(p) if p.contains(&"+5521912345678".to_owned())))
+            .expect("a local number");
+        let prefix = c.iter().position(|c| c == &Phone("+55912345678".into()));
+        assert!(prefix.is_some_and(|p| p > local), "{c:?}");
     }
 }

@@ -266,7 +266,7 @@ pub async fn contracts_terms_and_access_log(db: Db) {
 
 /// Debtor search reads a number every way the import stores it: a phone
 /// with the country code but no `+`, with the carrier placeholder `0xx`,
-/// and one word that is no name as the start of an e-mail.
+/// without its DDD, and one word that is no name as the start of an e-mail.
 pub async fn search_reads_numbers_as_stored(db: Db) {
     let (app, org, cred) = setup(db.clone()).await;
     assert!(
@@ -287,6 +287,15 @@ pub async fn search_reads_numbers_as_stored(db: Db) {
         assert_eq!(
             names(app.search_debtors(org, q, 10).await.unwrap()),
             [who],
+            "{q}"
+        );
+    }
+    // A number without its DDD finds it under any DDD: Maria's (11) and
+    // the bakery's (21) share one.
+    for q in ["98765-4321", "987654321", "8765-4321"] {
+        assert_eq!(
+            names(app.search_debtors(org, q, 10).await.unwrap()),
+            ["Maria da Silva", "Padaria Pão Quente LTDA"],
             "{q}"
         );
     }

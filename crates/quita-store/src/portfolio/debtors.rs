@@ -339,6 +339,50 @@ async fn by_prefix(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// Debtors with a contact whose value is exactly one of `values` (at most
+/// 100: a local phone number under each DDD), by name, at most `limit`
+/// (1–200), and whether there were more. One index probe per value.
+pub async fn find_by_contact_values(
+    db: &Db,
+    org_id: i64,
+    values: &[String],
+    limit: i64,
+) -> Result<Found> {
+    const MAX_VALUES: usize = 100;
+    let limit = limit.clamp(1, SEARCH_LIMIT_MAX);
+    let values = &values[..values.len().min(MAX_VALUES)];
+    if values.is_empty() {
+        return Ok(Found::default());
+    }
+    let rows: Vec<Row> = match db {
+        Db::Sqlite(p) => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c \
+                 WHERE c.org_id = ? AND c.value IN ({}) LIMIT 200) ORDER BY d.name_key, d.id LIMIT ?",
+                vec!["?"; values.len()].join(", ")
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org_id);
+            for v in values {
+                q = q.bind(v);
+            }
+            q.bind(limit + 1).fetch_all(p).await?
+        }
+        Db::Pg(p) => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c \
+                 WHERE c.org_id = $1 AND c.value = ANY($2) LIMIT 200) ORDER BY d.name_key, d.id LIMIT $3"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(org_id)
+                .bind(values)
+                .bind(limit + 1)
+                .fetch_all(p)
+                .await?
+        }
+    };
+    Ok(Found::of(rows.into_iter().map(Into::into).collect(), limit))
+}
+
 /// The most words of a name search that are matched (after those implied
 /// by a longer one are dropped); a longer search matches on its first ones.
 const MAX_WORDS: usize = 8;

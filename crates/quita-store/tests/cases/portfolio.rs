@@ -427,6 +427,27 @@ pub async fn search_aging_and_counts(db: Db) {
         ),
         ["maria"]
     );
+    let local = ["+5511987654321", "+5521987654321", "+5531987654321"].map(String::from);
+    let found = debtors::find_by_contact_values(&db, a.id, &local, 10)
+        .await
+        .unwrap();
+    assert_eq!(names(found.debtors), ["maria"]);
+    assert!(!found.truncated);
+    assert!(
+        debtors::find_by_contact_values(&db, b.id, &local, 10)
+            .await
+            .unwrap()
+            .debtors
+            .is_empty(),
+        "another organization's contacts stay out"
+    );
+    assert!(
+        debtors::find_by_contact_values(&db, a.id, &[], 10)
+            .await
+            .unwrap()
+            .debtors
+            .is_empty()
+    );
     assert_eq!(
         names(
             debtors::search(&db, a.id, SearchField::DocumentNumber, "BOL", 10)
