@@ -37,6 +37,7 @@ conformance!(
     import_writes_are_idempotent,
     contacts_keep_invalid_status,
     search_aging_and_counts,
+    aging_by_debtor_sums_and_pages,
     debtor_access_is_append_only_and_scoped,
     contracts_keep_their_terms,
     debtor_pages_visit_each_once,

@@ -202,6 +202,7 @@ pub fn audit_action(action: &str) -> &str {
         "contact_marked" => "Contato marcado (situação, opt-out, trabalho)",
         "contact_added" => "Contato adicionado à mão",
         "aging_bucket_exported" => "Títulos de uma faixa do aging exportados (CSV)",
+        "aging_by_debtor_exported" => "Aging por devedor exportado (CSV)",
         other => other,
     }
 }
@@ -235,6 +236,7 @@ mod tests {
     fn every_audited_action_and_target_reads_in_portuguese() {
         for action in [
             "aging_bucket_exported",
+            "aging_by_debtor_exported",
             "contact_added",
             "contact_marked",
             "contacts_imported",

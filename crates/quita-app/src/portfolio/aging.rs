@@ -163,7 +163,7 @@ impl App {
     /// zone) were still owed and count, with the balance they kept. Open
     /// balances are otherwise today's: payments recorded after a past date
     /// are not undone (a receivable an import settled is not brought back).
-    async fn aging_scope(&self, org_id: i64, q: &AgingQuery) -> AppResult<AgingScope> {
+    pub(super) async fn aging_scope(&self, org_id: i64, q: &AgingQuery) -> AppResult<AgingScope> {
         let org = orgs::get(&self.db, org_id).await?;
         let today = self.clock.today_in(&org.time_zone);
         let past = q.as_of < today;

@@ -7,6 +7,7 @@ pub mod closing;
 pub mod contact_add;
 pub mod contracts;
 pub mod creditors;
+pub mod debtor_aging;
 mod debtor_name;
 pub mod debtors;
 pub mod enrichment;

@@ -2,6 +2,7 @@
 
 mod closing;
 mod corrections;
+mod debtor_aging;
 mod debtor_view;
 mod enrichment;
 mod import;
@@ -10,6 +11,7 @@ mod receivable_update;
 
 use closing::supervisors_close_receivables_once;
 use corrections::corrections_name_an_imported_table;
+use debtor_aging::aging_by_debtor_adds_up_to_the_aging;
 use debtor_view::{
     a_renamed_cursor_keeps_its_place, contracts_terms_and_access_log,
     issued_later_counts_today_as_in_the_aging, search_reads_numbers_as_stored,
@@ -85,6 +87,7 @@ both!(
     another_name_under_a_known_document_is_told,
     spreadsheet_headings_are_read,
     enrichment_reads_its_header_as_the_import_does,
+    aging_by_debtor_adds_up_to_the_aging,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod contracts;
 mod copy;
 pub mod creditors;
+pub mod debtor_aging;
 pub mod debtors;
 pub mod import;
 mod keyset;

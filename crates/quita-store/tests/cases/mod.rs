@@ -2,6 +2,7 @@
 //! fresh migrated database.
 
 mod bulk_import;
+mod debtor_aging;
 mod debtor_view;
 mod jobs;
 mod people;
@@ -10,6 +11,7 @@ mod portfolio;
 mod search;
 
 pub use bulk_import::*;
+pub use debtor_aging::*;
 pub use debtor_view::*;
 pub use jobs::*;
 pub use people::*;

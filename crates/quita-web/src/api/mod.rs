@@ -73,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(indices::import))
         .routes(routes!(portfolio::aging))
         .routes(routes!(portfolio::bucket_receivables))
+        .routes(routes!(portfolio::debtor_aging))
         .routes(routes!(portfolio::debtors))
         .routes(routes!(enrichment::import_contacts))
         .routes(routes!(portfolio::debtor, marks::mark_debtor))

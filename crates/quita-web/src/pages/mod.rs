@@ -104,6 +104,11 @@ pub fn router() -> Router<AppState> {
             "/relatorios/aging.xlsx",
             get(relatorios::aging_xlsx_download),
         )
+        .route("/relatorios/aging/devedores", get(relatorios::debtors))
+        .route(
+            "/relatorios/aging/devedores.csv",
+            get(relatorios::debtors_csv),
+        )
         .route("/relatorios/aging/faixa/{index}", get(relatorios::bucket))
         .route(
             "/relatorios/aging/faixa/{index}/titulos.csv",

@@ -269,7 +269,7 @@ pub async fn api_users_and_tokens(db: Db) {
 }
 
 /// The routes the API serves; the document must list exactly these.
-pub const API_ROUTES: [(&str, &str); 30] = [
+pub const API_ROUTES: [(&str, &str); 31] = [
     ("get", "/api/v1/me"),
     ("get", "/api/v1/organization"),
     ("get", "/api/v1/dashboard"),
@@ -290,6 +290,7 @@ pub const API_ROUTES: [(&str, &str); 30] = [
     ("put", "/api/v1/index-tables/{name}"),
     ("get", "/api/v1/aging"),
     ("get", "/api/v1/aging/buckets/{index}/receivables"),
+    ("get", "/api/v1/aging/debtors"),
     ("get", "/api/v1/debtors"),
     ("get", "/api/v1/debtors/{id}"),
     ("patch", "/api/v1/debtors/{id}"),

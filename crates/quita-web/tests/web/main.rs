@@ -2,6 +2,7 @@
 //! SQLite and — with `QUITA_TEST_POSTGRES_URL` — PostgreSQL.
 
 mod aging_buckets;
+mod aging_by_debtor;
 mod aging_drill_down;
 mod api;
 mod browser;
@@ -65,6 +66,7 @@ both!(
     crate::aging_buckets::aging_of_one_debtor => aging_of_one_debtor,
     crate::aging_buckets::aging_drill_down_names_the_business_day => aging_drill_down_names_the_business_day,
     crate::aging_drill_down::aging_bucket_shows_and_exports_its_receivables => aging_bucket_shows_and_exports_its_receivables,
+    crate::aging_by_debtor::aging_by_debtor_page_csv_and_api => aging_by_debtor_page_csv_and_api,
     crate::browser::demo_admin_sees_the_painel => browser_demo_admin_sees_the_painel,
     crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
     crate::browser::chart_and_closing_in_the_browser => browser_chart_and_closing,

@@ -13,6 +13,7 @@ use quita_app::{
     App,
     portfolio::{
         aging::AgingQuery,
+        debtor_aging::{DebtorAging, DebtorAgingAfter},
         enrichment::EnrichmentOptions,
         import::{FileKind, ImportOptions, RowProblem},
     },
@@ -151,9 +152,18 @@ pub struct AgingArgs {
     /// Only this debtor (id or CPF/CNPJ).
     #[arg(long)]
     pub debtor: Option<String>,
-    /// Also each creditor's own aging (`by_creditor` in the JSON).
-    #[arg(long, value_parser = ["creditor"])]
+    /// Also each creditor's own aging (`by_creditor` in the JSON), or each
+    /// debtor's open balance by bucket, the most overdue first
+    /// (`by_debtor`, `--limit` lines after `--after`; `next_after` when more
+    /// follow).
+    #[arg(long, value_parser = ["creditor", "debtor"])]
     pub by: Option<String>,
+    /// With `--by debtor`: how many debtors (1 to 1000).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=1000))]
+    pub limit: i64,
+    /// With `--by debtor`: start after this line (`next_after` of the page before).
+    #[arg(long, value_name = "CURSOR")]
+    pub after: Option<String>,
     /// Print one JSON document on stdout.
     #[arg(long)]
     pub json: bool,
@@ -419,14 +429,37 @@ pub async fn report(
         as_of,
         buckets,
     };
+    let after = match a.after.as_deref() {
+        Some(raw) if a.by.as_deref() != Some("debtor") => {
+            anyhow::bail!("--after {raw}: only with --by debtor")
+        }
+        Some(raw) => Some(DebtorAgingAfter::parse(raw).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--after {raw}: not a cursor (the next_after of a page, e.g. 123456.42)"
+            )
+        })?),
+        None => None,
+    };
     let report = app.aging(org.id, &query).await?;
-    let per = match a.by {
-        Some(_) => app.aging_by_creditor(org.id, &query).await?,
-        None => Vec::new(),
+    let per = match a.by.as_deref() {
+        Some("creditor") => app.aging_by_creditor(org.id, &query).await?,
+        _ => Vec::new(),
+    };
+    let debtors = match a.by.as_deref() {
+        Some("debtor") => Some(app.aging_by_debtor(org.id, &query, after, a.limit).await?),
+        _ => None,
     };
     let mut body = serde_json::to_value(&report)?;
-    if a.by.is_some() {
+    if a.by.as_deref() == Some("creditor") {
         body["by_creditor"] = serde_json::to_value(&per)?;
+    }
+    if let Some(page) = &debtors {
+        body["by_debtor"] = page
+            .lines
+            .iter()
+            .map(|l| debtor_aging_json(l, &query.buckets))
+            .collect();
+        body["next_after"] = json!(page.next.map(|n| n.to_string()));
     }
     output::print(a.json, &body, || {
         let mut lines = vec![format!("Aging em {}", as_of.strftime("%d/%m/%Y"))];
@@ -458,9 +491,46 @@ pub async fn report(
                 c.report.total().open_balance.format_brl()
             ));
         }
+        if let Some(page) = &debtors {
+            lines.push(String::new());
+            for l in &page.lines {
+                lines.push(format!(
+                    "{:>8}  {:<30}  {:>16} em atraso  {:>5} dias",
+                    l.debtor_id,
+                    l.name,
+                    l.overdue_balance.format_brl(),
+                    l.days_past_due.max(0)
+                ));
+            }
+            if let Some(next) = page.next {
+                lines.push(format!("mais devedores: --after {next}"));
+            }
+        }
         lines.join("\n")
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line of the aging by debtor as the CLI prints it in JSON: amounts as
+/// decimal strings, as the report's, and each bucket by its label.
+fn debtor_aging_json(l: &DebtorAging, buckets: &AgingBuckets) -> serde_json::Value {
+    let by_bucket: Vec<_> = buckets
+        .labels()
+        .zip(&l.by_bucket)
+        .map(|(label, m)| json!({"bucket": label, "open_balance": m.to_string()}))
+        .collect();
+    json!({
+        "debtor_id": l.debtor_id,
+        "name": l.name,
+        "document": l.document,
+        "count": l.count,
+        "original_amount": l.original_amount.to_string(),
+        "open_balance": l.open_balance.to_string(),
+        "overdue_balance": l.overdue_balance.to_string(),
+        "days_past_due": l.days_past_due.max(0),
+        "oldest_due": l.oldest_due.to_string(),
+        "buckets": by_bucket,
+    })
 }
 
 /// `quita calc update --receivable ID`: the debt update of a stored receivable.

@@ -779,7 +779,7 @@ fn errors_report_path_is_checked_before_importing() {
     assert_eq!(ok["receivables_created"], 1, "{ok}");
 }
 
-/// The aging by creditor and for one debtor, from the shell.
+/// The aging by creditor, for one debtor and by debtor, from the shell.
 #[test]
 fn aging_by_creditor_and_by_debtor() {
     let dir = tempdir("aging-by");
@@ -823,6 +823,48 @@ fn aging_by_creditor_and_by_debtor() {
         ],
     );
     assert_one_line_error(&out, "--debtor");
+
+    // Each debtor's line, most overdue first, a page at a time; the pages
+    // add up to the aging.
+    let mut lines = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut extra = vec!["--by", "debtor", "--limit", "3"];
+        if let Some(a) = &after {
+            extra.extend(["--after", a.as_str()]);
+        }
+        let page = aging(&extra);
+        lines.extend(page["by_debtor"].as_array().unwrap().clone());
+        match page["next_after"].as_str() {
+            Some(n) => after = Some(n.to_owned()),
+            None => break,
+        }
+    }
+    let count: u64 = lines.iter().map(|l| l["count"].as_u64().unwrap()).sum();
+    assert_eq!(count, all["total"]["count"].as_u64().unwrap());
+    let overdue: Vec<f64> = lines
+        .iter()
+        .map(|l| l["overdue_balance"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(overdue.windows(2).all(|w| w[0] >= w[1]), "{overdue:?}");
+    assert_eq!(lines[0]["buckets"][0]["bucket"], "current");
+    for bad in [
+        &["--by", "debtor", "--after", "x"][..],
+        &["--after", "1.2"],
+        &["--by", "debtor", "--limit", "0"],
+    ] {
+        let mut args = vec!["--org", "alfa", "report", "aging"];
+        args.extend_from_slice(bad);
+        let out = quita(&dir, &args);
+        assert!(!out.status.success(), "{bad:?}");
+    }
+    let out = quita(
+        &dir,
+        &[
+            "--org", "alfa", "report", "aging", "--by", "debtor", "--after", "x",
+        ],
+    );
+    assert_one_line_error(&out, "--after");
 }
 
 /// A negative rate (given as `--fine -1`, not only `--fine=-1`) or one

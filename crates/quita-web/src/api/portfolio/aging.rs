@@ -70,7 +70,7 @@ pub async fn aging(
 
 /// The aging's filters (creditor, as-of date, buckets, debtor) as the
 /// query parameters give them, resolved within the caller's organization.
-async fn resolve(
+pub(super) async fn resolve(
     state: &AppState,
     p: &Principal,
     [creditor, as_of, buckets, debtor]: [&Option<String>; 4],

@@ -4,6 +4,7 @@
 mod aging;
 mod creditors;
 mod debtor_360;
+mod debtor_aging;
 mod debtors;
 mod import;
 mod receivables;
@@ -11,6 +12,7 @@ mod receivables;
 pub use aging::*;
 pub use creditors::*;
 pub use debtor_360::*;
+pub use debtor_aging::*;
 pub use debtors::*;
 pub use import::*;
 pub use receivables::*;

@@ -2,7 +2,9 @@
 //! drill-down to a bucket's receivables ([`faixa`]), CSV and XLSX export.
 
 mod faixa;
+mod por_devedor;
 pub use faixa::{bucket, bucket_csv};
+pub use por_devedor::{debtors, debtors_csv};
 
 use crate::pages::PageQuery;
 use askama::Template;
@@ -50,6 +52,9 @@ pub struct Filters {
     /// anterior"); wins over `depois`.
     #[serde(default)]
     pub antes: Option<i64>,
+    /// Aging by debtor: where the next page starts (`OVERDUE.ID`).
+    #[serde(default)]
+    pub depois_de: String,
 }
 
 /// pt-BR label of a bucket (`A vencer`, `1 a 30 dias`, `1 dia`,

@@ -1,0 +1,118 @@
+//! The aging by debtor adds up to the aging, bucket by bucket, on a
+//! synthetic portfolio with every bucket, today and at a past date.
+
+use quita_app::portfolio::{
+    aging::AgingQuery,
+    debtor_aging::{DebtorAgingAfter, MAX_BUCKETS},
+};
+use quita_core::{aging::AgingBuckets, money::Money};
+use quita_store::Db;
+
+use crate::import::{import, setup};
+
+pub async fn aging_by_debtor_adds_up_to_the_aging(db: Db) {
+    let (app, org, cred) = setup(db).await;
+    let spec = quita_app::synthetic::SyntheticPortfolio {
+        receivables: 3_000,
+        seed: quita_app::synthetic::DEFAULT_SEED,
+        as_of: jiff::civil::date(2026, 11, 23),
+    };
+    let mut bytes = Vec::new();
+    quita_app::synthetic::write_portfolio(&spec, &mut bytes).unwrap();
+    let out = import(&app, org, cred, bytes, false).await;
+    assert!(out.summary.applied, "{:?}", out.problems.first());
+
+    for (as_of, buckets) in [
+        (spec.as_of, AgingBuckets::default()),
+        (
+            jiff::civil::date(2026, 6, 30),
+            AgingBuckets::parse("15,45").unwrap(),
+        ),
+    ] {
+        let q = AgingQuery {
+            creditor_id: None,
+            debtor_id: None,
+            as_of,
+            buckets,
+        };
+        let report = app.aging(org, &q).await.unwrap();
+        // Page by page: each debtor once, most overdue first.
+        let mut lines = Vec::new();
+        let mut after = None;
+        loop {
+            let page = app.aging_by_debtor(org, &q, after, 250).await.unwrap();
+            lines.extend(page.lines);
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        assert_eq!(lines, app.aging_by_debtor_all(org, &q).await.unwrap());
+        let mut ids: Vec<i64> = lines.iter().map(|l| l.debtor_id).collect();
+        assert!(
+            lines
+                .windows(2)
+                .all(|w| (w[0].overdue_balance, -w[0].debtor_id)
+                    > (w[1].overdue_balance, -w[1].debtor_id)),
+            "most overdue first, then by id"
+        );
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), lines.len(), "each debtor once");
+
+        let sum = |f: &dyn Fn(&quita_app::portfolio::debtor_aging::DebtorAging) -> i64| {
+            lines.iter().map(f).sum::<i64>()
+        };
+        let total = report.total();
+        assert_eq!(sum(&|l| l.count), i64::try_from(total.count).unwrap());
+        assert_eq!(
+            Money::from_centavos(sum(&|l| l.original_amount.centavos())),
+            total.original_amount
+        );
+        assert_eq!(
+            Money::from_centavos(sum(&|l| l.open_balance.centavos())),
+            total.open_balance
+        );
+        for (i, (label, t)) in report.rows().enumerate() {
+            assert_eq!(
+                Money::from_centavos(sum(&|l| l.by_bucket[i].centavos())),
+                t.open_balance,
+                "{as_of} {label}"
+            );
+        }
+        // Overdue is every bucket but `current`.
+        let overdue: i64 = report
+            .rows()
+            .skip(1)
+            .map(|(_, t)| t.open_balance.centavos())
+            .sum();
+        assert_eq!(sum(&|l| l.overdue_balance.centavos()), overdue);
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.days_past_due > 0 || l.overdue_balance.centavos() == 0)
+        );
+    }
+
+    // Too many buckets to sum per debtor are refused, naming the field.
+    let many: Vec<String> = (1..=MAX_BUCKETS).map(|i| (i * 10).to_string()).collect();
+    let q = AgingQuery {
+        creditor_id: None,
+        debtor_id: None,
+        as_of: spec.as_of,
+        buckets: AgingBuckets::parse(&many.join(",")).unwrap(),
+    };
+    let err = app.aging_by_debtor(org, &q, None, 10).await.unwrap_err();
+    assert!(err.to_string().contains("buckets"), "{err}");
+    // A cursor past the end is an empty last page.
+    let end = DebtorAgingAfter {
+        overdue_centavos: 0,
+        debtor_id: i64::MAX,
+    };
+    let q = AgingQuery {
+        buckets: AgingBuckets::default(),
+        ..q
+    };
+    let page = app.aging_by_debtor(org, &q, Some(end), 10).await.unwrap();
+    assert!(page.lines.is_empty() && page.next.is_none());
+}

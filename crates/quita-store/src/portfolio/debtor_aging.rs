@@ -1,0 +1,194 @@
+//! The aging by debtor: each debtor's collectable open balance by range of
+//! business-day-adjusted due days, the most overdue first — the list an
+//! operation works down to decide whom to call. The database sums each
+//! debtor's receivables; the domain names the ranges (buckets).
+
+use super::aging::AgingScope;
+use crate::{Backend, Db, Result};
+
+/// One debtor's collectable receivables in an aging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebtorAgingLine {
+    pub debtor_id: i64,
+    /// CPF/CNPJ digits.
+    pub document: String,
+    pub name: String,
+    pub count: i64,
+    pub original_amount: i64,
+    pub open_balance: i64,
+    /// Open balance due before the aging's day (adjusted due day).
+    pub overdue_balance: i64,
+    /// The earliest adjusted due day among them.
+    pub oldest_due_day: i64,
+    /// Open balance in each range asked for, in order.
+    pub by_range: Vec<i64>,
+}
+
+/// A page of the aging by debtor starts after this line (most overdue
+/// first, then by debtor id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebtorAgingCursor {
+    pub overdue_balance: i64,
+    pub debtor_id: i64,
+}
+
+/// Each debtor's collectable receivables in `scope`, at most `limit` lines
+/// after `after`, by overdue balance (descending) then debtor id. Overdue
+/// means an adjusted due day before `today`; `ranges` are inclusive ranges
+/// of adjusted due days, one sum each (the caller bounds their number).
+///
+/// Every page sums the whole scope again (one pass over its receivables,
+/// grouped by debtor): the order is by a sum, which no index holds.
+pub async fn debtor_lines(
+    db: &Db,
+    org_id: i64,
+    scope: &AgingScope,
+    today: i64,
+    ranges: &[(i64, i64)],
+    after: Option<DebtorAgingCursor>,
+    limit: i64,
+) -> Result<Vec<DebtorAgingLine>> {
+    let sql = statement(db.backend(), scope, ranges.len(), after.is_some());
+    let binds = binds(org_id, scope, today, ranges, after, limit);
+    let n = ranges.len();
+    match db {
+        Db::Sqlite(p) => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for v in binds {
+                q = q.bind(v);
+            }
+            let rows = q.fetch_all(p).await?;
+            Ok(rows
+                .iter()
+                .map(|r| line_of(r, n))
+                .collect::<std::result::Result<_, _>>()?)
+        }
+        Db::Pg(p) => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for v in binds {
+                q = q.bind(v);
+            }
+            let rows = q.fetch_all(p).await?;
+            Ok(rows
+                .iter()
+                .map(|r| line_of(r, n))
+                .collect::<std::result::Result<_, _>>()?)
+        }
+    }
+}
+
+/// The statement of [`debtor_lines`]: parameters `$1` the organization, then
+/// the scope's, then `today`, two per range, the cursor's two, the limit.
+fn statement(backend: Backend, scope: &AgingScope, ranges: usize, after: bool) -> String {
+    let cast = if backend == Backend::Postgres {
+        "::BIGINT"
+    } else {
+        ""
+    };
+    let filters = scope.filters("r.", 2);
+    let mut n = 2 + scope.binds().count();
+    let today = n;
+    n += 1;
+    let mut sums = format!(
+        "SUM(r.original_amount){cast} AS original, SUM(r.open_balance){cast} AS open, \
+         SUM(CASE WHEN r.adjusted_due_day < ${today} THEN r.open_balance ELSE 0 END){cast} AS overdue"
+    );
+    let mut columns = String::new();
+    for i in 0..ranges {
+        sums.push_str(&format!(
+            ", SUM(CASE WHEN r.adjusted_due_day BETWEEN ${} AND ${} THEN r.open_balance ELSE 0 END){cast} AS b{i}",
+            n,
+            n + 1
+        ));
+        columns.push_str(&format!(", g.b{i}"));
+        n += 2;
+    }
+    let cursor = if after {
+        let s = format!(
+            " WHERE (g.overdue < ${n} OR (g.overdue = ${n} AND g.debtor_id > ${}))",
+            n + 1
+        );
+        n += 2;
+        s
+    } else {
+        String::new()
+    };
+    format!(
+        "SELECT g.debtor_id, d.document, d.name, g.n, g.original, g.open, g.overdue, g.oldest{columns} \
+         FROM (SELECT r.debtor_id, COUNT(*) AS n, MIN(r.adjusted_due_day) AS oldest, {sums} \
+               FROM receivables r WHERE r.org_id = $1{filters} GROUP BY r.debtor_id) g \
+         JOIN debtors d ON d.id = g.debtor_id{cursor} \
+         ORDER BY g.overdue DESC, g.debtor_id LIMIT ${n}"
+    )
+}
+
+/// The values of [`statement`]'s parameters, in order.
+fn binds(
+    org_id: i64,
+    scope: &AgingScope,
+    today: i64,
+    ranges: &[(i64, i64)],
+    after: Option<DebtorAgingCursor>,
+    limit: i64,
+) -> Vec<i64> {
+    let mut out = vec![org_id];
+    out.extend(scope.binds());
+    out.push(today);
+    for (from, to) in ranges {
+        out.extend([*from, *to]);
+    }
+    if let Some(c) = after {
+        out.extend([c.overdue_balance, c.debtor_id]);
+    }
+    out.push(limit);
+    out
+}
+
+fn line_of<R>(row: &R, ranges: usize) -> std::result::Result<DebtorAgingLine, sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    const FIXED: usize = 8;
+    Ok(DebtorAgingLine {
+        debtor_id: row.try_get(0)?,
+        document: row.try_get(1)?,
+        name: row.try_get(2)?,
+        count: row.try_get(3)?,
+        original_amount: row.try_get(4)?,
+        open_balance: row.try_get(5)?,
+        overdue_balance: row.try_get(6)?,
+        oldest_due_day: row.try_get(7)?,
+        by_range: (FIXED..FIXED + ranges)
+            .map(|i| row.try_get(i))
+            .collect::<std::result::Result<_, _>>()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_numbered_as_bound() {
+        let scope = AgingScope {
+            creditor_id: Some(7),
+            ..AgingScope::default()
+        };
+        let cursor = DebtorAgingCursor {
+            overdue_balance: 500,
+            debtor_id: 9,
+        };
+        let sql = statement(Backend::Sqlite, &scope, 2, true);
+        let b = binds(1, &scope, 100, &[(90, 99), (0, 89)], Some(cursor), 50);
+        assert_eq!(b, [1, 7, 100, 90, 99, 0, 89, 500, 9, 50]);
+        // Every number from $1 to the last is used, and none beyond.
+        for i in 1..=b.len() {
+            assert!(sql.contains(&format!("${i}")), "${i} in {sql}");
+        }
+        assert!(!sql.contains(&format!("${}", b.len() + 1)));
+        assert!(statement(Backend::Postgres, &scope, 2, false).contains("::BIGINT"));
+    }
+}
