@@ -37,8 +37,9 @@ pub struct DebtorAgingCursor {
 /// means an adjusted due day before `today`; `ranges` are inclusive ranges
 /// of adjusted due days, one sum each (the caller bounds their number).
 ///
-/// Every page sums the whole scope again (one pass over its receivables,
-/// grouped by debtor): the order is by a sum, which no index holds.
+/// Every page sums the whole scope again (one pass over the organization's
+/// debtors and their receivables): the order is by a sum, which no index
+/// holds.
 pub async fn debtor_lines(
     db: &Db,
     org_id: i64,
@@ -113,11 +114,20 @@ fn statement(backend: Backend, scope: &AgingScope, ranges: usize, after: bool) -
     } else {
         String::new()
     };
+    // SQLite, without statistics, would read `receivables_aging` and sort
+    // every receivable by debtor in a temporary tree (2 s over a million);
+    // walking the organization's debtors in id order and each one's
+    // receivables by `receivables_debtor` needs no sort (0.6 s).
+    let from = if backend == Backend::Postgres {
+        "debtors d JOIN receivables r ON r.debtor_id = d.id WHERE d.org_id = $1 AND r.org_id = $1"
+    } else {
+        "debtors d CROSS JOIN receivables r INDEXED BY receivables_debtor \
+         WHERE +d.org_id = $1 AND r.debtor_id = d.id AND +r.org_id = $1"
+    };
     format!(
-        "SELECT g.debtor_id, d.document, d.name, g.n, g.original, g.open, g.overdue, g.oldest{columns} \
-         FROM (SELECT r.debtor_id, COUNT(*) AS n, MIN(r.adjusted_due_day) AS oldest, {sums} \
-               FROM receivables r WHERE r.org_id = $1{filters} GROUP BY r.debtor_id) g \
-         JOIN debtors d ON d.id = g.debtor_id{cursor} \
+        "SELECT g.debtor_id, g.document, g.name, g.n, g.original, g.open, g.overdue, g.oldest{columns} \
+         FROM (SELECT d.id AS debtor_id, d.document, d.name, COUNT(*) AS n, MIN(r.adjusted_due_day) AS oldest, {sums} \
+               FROM {from}{filters} GROUP BY d.id) g{cursor} \
          ORDER BY g.overdue DESC, g.debtor_id LIMIT ${n}"
     )
 }
