@@ -235,7 +235,7 @@ enum Candidate {
 /// The readings of a search made of digits (and `.-/()+ x`): the CPF/CNPJ
 /// by prefix; the CPF/CNPJ a spreadsheet stripped of its leading zeros;
 /// the whole phone as the import stores it (ninth digit and all); a number
-/// written without its DDD, under every DDD; then the start of a phone,
+/// written without its DDD, under every DDD, or else the start of a phone,
 /// with or without the country code.
 fn number_candidates(q: &str, digits: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
@@ -257,6 +257,10 @@ fn number_candidates(q: &str, digits: &str) -> Vec<Candidate> {
         out.push(Candidate::LocalPhone(
             local.into_iter().map(|p| p.e164()).collect(),
         ));
+        // A whole local number is no start of a phone whose DDD are its
+        // first two digits.
+        out.dedup();
+        return out;
     }
     let prefix = if q.starts_with('+') || (digits.starts_with("55") && digits.len() >= 12) {
         format!("+{digits}")
@@ -564,8 +568,8 @@ impl App {
 
     /// Debtors matching a search, at most `limit` (1–200), and whether more
     /// matched. With `@`, an e-mail by prefix. Only digits and `.-/()+ x`:
-    /// the readings of [`number_candidates`] (CPF/CNPJ, phone), else a
-    /// document number. Letters and digits that may start an alphanumeric
+    /// the debtors of every reading of [`number_candidates`] (CPF/CNPJ,
+    /// phone) and of a document number, in that order, each once. Letters and digits that may start an alphanumeric
     /// CNPJ: that CNPJ first. Anything else: a name — those that start with the
     /// text, then those where each word typed starts a word of the name, in
     /// any order, ignoring case and accents
@@ -611,6 +615,19 @@ impl App {
                     .all(|c| c.is_ascii_digit() || " .-/()+xX".contains(c))
                 && q.chars().filter(|c| matches!(c, 'x' | 'X')).count() == 2);
         if only_number_chars && !digits.is_empty() {
+            // Every reading, in order, each debtor once: a CPF that starts
+            // with a phone's digits must not hide the phone's owner, nor
+            // either hide a receivable numbered so.
+            let mut all = debtors::Found::default();
+            let mut seen = std::collections::HashSet::new();
+            let mut add = |found: debtors::Found, all: &mut debtors::Found| {
+                all.truncated |= found.truncated;
+                for d in found.debtors {
+                    if seen.insert(d.id) {
+                        all.debtors.push(d);
+                    }
+                }
+            };
             for candidate in number_candidates(q, &digits) {
                 let found = match candidate {
                     Candidate::Document(d) => {
@@ -623,13 +640,15 @@ impl App {
                         debtors::find_by_contact_values(&self.db, org_id, &phones, limit).await?
                     }
                 };
-                if !found.debtors.is_empty() {
-                    return Ok(found);
-                }
+                add(found, &mut all);
             }
-            return Ok(
-                debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?,
-            );
+            let by_number =
+                debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?;
+            add(by_number, &mut all);
+            let limit = usize::try_from(limit.clamp(1, debtors::SEARCH_LIMIT_MAX)).unwrap_or(1);
+            all.truncated |= all.debtors.len() > limit;
+            all.debtors.truncate(limit);
+            return Ok(all);
         }
         // The start of an alphanumeric CNPJ (`12.ABC.345/01DE-35`, stored
         // `12ABC34501DE35`), in either case.
@@ -795,14 +814,14 @@ mod tests {
         let c = candidates("(11) 9123");
         assert!(!c.iter().any(|c| matches!(c, Document(_))), "{c:?}");
         assert!(c.contains(&Phone("+55119123".into())), "{c:?}");
-        // A number without its DDD is tried under every DDD, before it is
-        // read as the start of a phone whose DDD are its first digits.
+        // A number without its DDD is tried under every DDD, and is not
+        // the start of a phone whose DDD are its first digits.
         let c = candidates("91234-5678");
-        let local = c
-            .iter()
-            .position(|c| matches!(c, Candidate::LocalPhone(p) if p.contains(&"+5521912345678".to_owned())))
-            .expect("a local number");
-        let prefix = c.iter().position(|c| c == &Phone("+55912345678".into()));
-        assert!(prefix.is_some_and(|p| p > local), "{c:?}");
+        assert!(
+            c.iter().any(|c| matches!(c, Candidate::LocalPhone(p) if p.contains(&"+5521912345678".to_owned()))),
+            "{c:?}"
+        );
+        assert!(!c.contains(&Phone("+55912345678".into())), "{c:?}");
+        assert_eq!(c[0], Document("912345678".into()), "a CPF prefix too");
     }
 }

@@ -299,6 +299,26 @@ pub async fn search_reads_numbers_as_stored(db: Db) {
             "{q}"
         );
     }
+    // A CPF that starts with those digits, and a receivable numbered so,
+    // hide neither the phones' owners nor each other.
+    let cpf = "987.654.321-00;Colisão de Cpf;;;;;;;;98765432;1;;;30/12/2026;10,00;";
+    assert!(
+        import(&app, org, cred, csv(&[cpf]), false)
+            .await
+            .summary
+            .applied
+    );
+    assert_eq!(
+        names(app.search_debtors(org, "98765-4321", 10).await.unwrap()),
+        [
+            "Colisão de Cpf",
+            "Maria da Silva",
+            "Padaria Pão Quente LTDA"
+        ]
+    );
+    let found = app.debtor_search(org, "987654321", 2).await.unwrap();
+    assert_eq!(found.debtors.len(), 2);
+    assert!(found.truncated, "three match, two asked for");
     // An alphanumeric CNPJ, masked or bare, whole or its start, any case.
     let tech = "12.ABC.345/01DE-35;Tech Nova Informática S.A.;;;;;;;;TN-1;1;;;30/12/2026;10,00;";
     assert!(
