@@ -64,6 +64,15 @@ fn complete(op: &mut Operation) {
             r.content.insert(PROBLEM_TYPE.into(), problem_content());
         }
     }
+    // OpenAPI requires a description on every response; a handler's
+    // `(status = 404, body = Problem)` has none of its own.
+    for (code, response) in op.responses.responses.iter_mut() {
+        if let RefOr::T(r) = response
+            && r.description.trim().is_empty()
+        {
+            r.description = described(code).to_owned();
+        }
+    }
     for (code, why) in COMMON {
         let response = op
             .responses
@@ -77,6 +86,24 @@ fn complete(op: &mut Operation) {
         {
             r.content.insert(PROBLEM_TYPE.into(), problem_content());
         }
+    }
+}
+
+/// What a status answers, for a response its handler left undescribed.
+fn described(code: &str) -> &'static str {
+    if let Some((_, why)) = COMMON.iter().find(|(c, _)| *c == code) {
+        return why;
+    }
+    match code {
+        "200" => "OK",
+        "201" => "Created",
+        "204" => "Done; no body",
+        "400" => "The request does not read",
+        "404" => "Not found in the caller's organization",
+        "405" => "Method not allowed on this path",
+        "409" => "Conflicts with the current state",
+        "413" => "The body is over the route's limit",
+        _ => "See the body",
     }
 }
 

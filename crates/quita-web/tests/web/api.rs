@@ -351,6 +351,13 @@ pub async fn openapi_lists_every_route(db: Db) {
                 json_problem, "#/components/schemas/Problem",
                 "{method} {path} {code}: problems are application/problem+json"
             );
+            // OpenAPI requires every response to be described.
+            assert!(
+                r["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.trim().is_empty()),
+                "{method} {path} {code}: no description"
+            );
         }
     }
     // A method a route does not take is a problem too, saying which it takes.
