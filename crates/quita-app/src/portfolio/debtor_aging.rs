@@ -11,8 +11,9 @@ use quita_store::{
 use super::aging::AgingQuery;
 use crate::{App, AppError, AppResult, auth::Principal};
 
-/// The most buckets the aging by debtor sums per line.
-pub const MAX_BUCKETS: usize = 16;
+/// The most buckets the aging by debtor sums per line (as the aging page
+/// takes: ten limits).
+pub const MAX_BUCKETS: usize = 12;
 
 /// One debtor's line of the aging by debtor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,15 +37,16 @@ pub struct DebtorAging {
     pub by_bucket: Vec<Money>,
 }
 
-/// Where the next page of the aging by debtor starts: after this line.
-/// Written `OVERDUE_CENTAVOS.DEBTOR_ID` in links and the API.
+/// A line of the aging by debtor, as a page cursor: the next page starts
+/// after it, the previous one ends before it. Written
+/// `OVERDUE_CENTAVOS.DEBTOR_ID` in links and the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DebtorAgingAfter {
+pub struct DebtorAgingKey {
     pub overdue_centavos: i64,
     pub debtor_id: i64,
 }
 
-impl DebtorAgingAfter {
+impl DebtorAgingKey {
     /// Reads `OVERDUE_CENTAVOS.DEBTOR_ID`; `None` when it is not one.
     pub fn parse(raw: &str) -> Option<Self> {
         let (overdue, id) = raw.trim().split_once('.')?;
@@ -55,45 +57,93 @@ impl DebtorAgingAfter {
     }
 }
 
-impl std::fmt::Display for DebtorAgingAfter {
+impl std::fmt::Display for DebtorAgingKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}", self.overdue_centavos, self.debtor_id)
     }
+}
+
+/// Where a page of the aging by debtor starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebtorAgingFrom {
+    Start,
+    After(DebtorAgingKey),
+    Before(DebtorAgingKey),
 }
 
 /// A page of the aging by debtor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DebtorAgingPage {
     pub lines: Vec<DebtorAging>,
-    /// The cursor of the next page, if more lines follow.
-    pub next: Option<DebtorAgingAfter>,
+    /// The cursor of the next page (`After`), if more lines follow.
+    pub next: Option<DebtorAgingKey>,
+    /// The cursor of the previous page (`Before`), if lines come before.
+    pub previous: Option<DebtorAgingKey>,
+    /// Debtors in the whole list (0 on an empty page).
+    pub debtors: i64,
 }
 
 impl App {
     /// The aging by debtor of `q` (creditor, debtor, date, buckets as the
     /// aging has them): each debtor with collectable receivables, the
     /// largest overdue balance first (then by id), at most `limit` (1 to
-    /// 1,000) after `after`. The lines add up to the aging's counts, original
+    /// 1,000) from `from`. The lines add up to the aging's counts, original
     /// amounts and open balances, bucket by bucket.
     pub async fn aging_by_debtor(
         &self,
         org_id: i64,
         q: &AgingQuery,
-        after: Option<DebtorAgingAfter>,
+        from: DebtorAgingFrom,
         limit: i64,
     ) -> AppResult<DebtorAgingPage> {
         let limit = limit.clamp(1, 1000);
-        let mut lines = self.debtor_aging_lines(org_id, q, after, limit + 1).await?;
-        let more = lines.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        lines.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        let next = more
-            .then(|| lines.last())
-            .flatten()
-            .map(|l| DebtorAgingAfter {
-                overdue_centavos: l.overdue_balance.centavos(),
-                debtor_id: l.debtor_id,
-            });
-        Ok(DebtorAgingPage { lines, next })
+        let shown = usize::try_from(limit).unwrap_or(usize::MAX);
+        let cursor = match from {
+            DebtorAgingFrom::Start => DebtorAgingCursor::Start,
+            DebtorAgingFrom::After(k) => DebtorAgingCursor::After {
+                overdue_balance: k.overdue_centavos,
+                debtor_id: k.debtor_id,
+            },
+            DebtorAgingFrom::Before(k) => DebtorAgingCursor::Before {
+                overdue_balance: k.overdue_centavos,
+                debtor_id: k.debtor_id,
+            },
+        };
+        // One more than asked says whether another page follows (or, going
+        // back, comes before).
+        let (mut lines, debtors) = self
+            .debtor_aging_lines(org_id, q, cursor, limit + 1)
+            .await?;
+        let more = lines.len() > shown;
+        if more {
+            match from {
+                DebtorAgingFrom::Before(_) => {
+                    lines.remove(0);
+                }
+                _ => lines.truncate(shown),
+            }
+        }
+        let key = |l: &DebtorAging| DebtorAgingKey {
+            overdue_centavos: l.overdue_balance.centavos(),
+            debtor_id: l.debtor_id,
+        };
+        let (next, previous) = match from {
+            DebtorAgingFrom::Start => (more.then(|| lines.last().map(key)).flatten(), None),
+            DebtorAgingFrom::After(_) => (
+                more.then(|| lines.last().map(key)).flatten(),
+                lines.first().map(key),
+            ),
+            DebtorAgingFrom::Before(_) => (
+                lines.last().map(key),
+                more.then(|| lines.first().map(key)).flatten(),
+            ),
+        };
+        Ok(DebtorAgingPage {
+            lines,
+            next,
+            previous,
+            debtors,
+        })
     }
 
     /// Every line of the aging by debtor of `q`, in its order: for an
@@ -104,16 +154,20 @@ impl App {
         org_id: i64,
         q: &AgingQuery,
     ) -> AppResult<Vec<DebtorAging>> {
-        self.debtor_aging_lines(org_id, q, None, i64::MAX).await
+        Ok(self
+            .debtor_aging_lines(org_id, q, DebtorAgingCursor::Start, i64::MAX)
+            .await?
+            .0)
     }
 
+    /// The lines from `cursor` and the whole list's count of debtors.
     async fn debtor_aging_lines(
         &self,
         org_id: i64,
         q: &AgingQuery,
-        after: Option<DebtorAgingAfter>,
+        cursor: DebtorAgingCursor,
         limit: i64,
-    ) -> AppResult<Vec<DebtorAging>> {
+    ) -> AppResult<(Vec<DebtorAging>, i64)> {
         if q.buckets.len() > MAX_BUCKETS {
             return Err(AppError::invalid(
                 "buckets",
@@ -131,14 +185,11 @@ impl App {
                 )
             })
             .collect();
-        let cursor = after.map(|a| DebtorAgingCursor {
-            overdue_balance: a.overdue_centavos,
-            debtor_id: a.debtor_id,
-        });
-        let rows =
+        let found =
             debtor_aging::debtor_lines(&self.db, org_id, &scope, today, &ranges, cursor, limit)
                 .await?;
-        Ok(rows
+        let lines = found
+            .lines
             .into_iter()
             .map(|l| DebtorAging {
                 debtor_id: l.debtor_id,
@@ -152,7 +203,8 @@ impl App {
                 oldest_due: date_of(l.oldest_due_day),
                 by_bucket: l.by_range.into_iter().map(Money::from_centavos).collect(),
             })
-            .collect())
+            .collect();
+        Ok((lines, found.debtors))
     }
 
     /// Records that the whole aging by debtor of `q` left in a file (who,
@@ -195,21 +247,21 @@ mod tests {
 
     #[test]
     fn the_cursor_reads_what_it_writes() {
-        let a = DebtorAgingAfter {
+        let a = DebtorAgingKey {
             overdue_centavos: 123_456,
             debtor_id: 42,
         };
         assert_eq!(a.to_string(), "123456.42");
-        assert_eq!(DebtorAgingAfter::parse("123456.42"), Some(a));
+        assert_eq!(DebtorAgingKey::parse("123456.42"), Some(a));
         assert_eq!(
-            DebtorAgingAfter::parse("0.7"),
-            Some(DebtorAgingAfter {
+            DebtorAgingKey::parse("0.7"),
+            Some(DebtorAgingKey {
                 overdue_centavos: 0,
                 debtor_id: 7
             })
         );
         for bad in ["", "42", "-1.4", "1.0", "1.x", "1.2.3", "a.b"] {
-            assert_eq!(DebtorAgingAfter::parse(bad), None, "{bad}");
+            assert_eq!(DebtorAgingKey::parse(bad), None, "{bad}");
         }
     }
 }

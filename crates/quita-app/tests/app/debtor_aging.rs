@@ -3,7 +3,7 @@
 
 use quita_app::portfolio::{
     aging::AgingQuery,
-    debtor_aging::{DebtorAgingAfter, MAX_BUCKETS},
+    debtor_aging::{DebtorAgingFrom, DebtorAgingKey, MAX_BUCKETS},
 };
 use quita_core::{aging::AgingBuckets, money::Money};
 use quita_store::Db;
@@ -38,16 +38,42 @@ pub async fn aging_by_debtor_adds_up_to_the_aging(db: Db) {
         let report = app.aging(org, &q).await.unwrap();
         // Page by page: each debtor once, most overdue first.
         let mut lines = Vec::new();
-        let mut after = None;
+        let mut from = DebtorAgingFrom::Start;
+        let mut pages = Vec::new();
         loop {
-            let page = app.aging_by_debtor(org, &q, after, 250).await.unwrap();
+            let page = app.aging_by_debtor(org, &q, from, 250).await.unwrap();
+            assert_eq!(page.previous.is_some(), !pages.is_empty());
+            pages.push(page.lines.clone());
             lines.extend(page.lines);
             match page.next {
-                Some(n) => after = Some(n),
+                Some(n) => from = DebtorAgingFrom::After(n),
+                None => break,
+            }
+            assert_eq!(
+                usize::try_from(page.debtors).unwrap(),
+                app.aging_by_debtor_all(org, &q).await.unwrap().len()
+            );
+        }
+        assert!(pages.len() > 2, "{} pages", pages.len());
+        assert_eq!(lines, app.aging_by_debtor_all(org, &q).await.unwrap());
+        // And back from the last page, page by page, to the first.
+        let mut back = pages.len() - 1;
+        let mut from = DebtorAgingFrom::After(DebtorAgingKey {
+            overdue_centavos: pages[back - 1].last().unwrap().overdue_balance.centavos(),
+            debtor_id: pages[back - 1].last().unwrap().debtor_id,
+        });
+        loop {
+            let page = app.aging_by_debtor(org, &q, from, 250).await.unwrap();
+            assert_eq!(page.lines, pages[back], "page {back}");
+            match page.previous {
+                Some(p) => {
+                    from = DebtorAgingFrom::Before(p);
+                    back -= 1;
+                }
                 None => break,
             }
         }
-        assert_eq!(lines, app.aging_by_debtor_all(org, &q).await.unwrap());
+        assert_eq!(back, 0);
         let mut ids: Vec<i64> = lines.iter().map(|l| l.debtor_id).collect();
         assert!(
             lines
@@ -102,17 +128,20 @@ pub async fn aging_by_debtor_adds_up_to_the_aging(db: Db) {
         as_of: spec.as_of,
         buckets: AgingBuckets::parse(&many.join(",")).unwrap(),
     };
-    let err = app.aging_by_debtor(org, &q, None, 10).await.unwrap_err();
+    let err = app
+        .aging_by_debtor(org, &q, DebtorAgingFrom::Start, 10)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("buckets"), "{err}");
     // A cursor past the end is an empty last page.
-    let end = DebtorAgingAfter {
+    let end = DebtorAgingFrom::After(DebtorAgingKey {
         overdue_centavos: 0,
         debtor_id: i64::MAX,
-    };
+    });
     let q = AgingQuery {
         buckets: AgingBuckets::default(),
         ..q
     };
-    let page = app.aging_by_debtor(org, &q, Some(end), 10).await.unwrap();
+    let page = app.aging_by_debtor(org, &q, end, 10).await.unwrap();
     assert!(page.lines.is_empty() && page.next.is_none());
 }

@@ -3,6 +3,8 @@
 //! operation works down to decide whom to call. The database sums each
 //! debtor's receivables; the domain names the ranges (buckets).
 
+use sqlx::Row;
+
 use super::aging::AgingScope;
 use crate::{Backend, Db, Result};
 
@@ -24,16 +26,34 @@ pub struct DebtorAgingLine {
     pub by_range: Vec<i64>,
 }
 
-/// A page of the aging by debtor starts after this line (most overdue
-/// first, then by debtor id).
+/// Where a page of the aging by debtor starts (most overdue first, then by
+/// debtor id): at the top, after a line, or just before one (the page
+/// before it, read from its other end and turned round).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DebtorAgingCursor {
-    pub overdue_balance: i64,
-    pub debtor_id: i64,
+pub enum DebtorAgingCursor {
+    Start,
+    After {
+        overdue_balance: i64,
+        debtor_id: i64,
+    },
+    Before {
+        overdue_balance: i64,
+        debtor_id: i64,
+    },
+}
+
+/// Lines of the aging by debtor, in its order, and how many debtors the
+/// whole list has.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DebtorLines {
+    pub lines: Vec<DebtorAgingLine>,
+    /// Debtors in the whole list, whatever the page (0 when the page is
+    /// empty).
+    pub debtors: i64,
 }
 
 /// Each debtor's collectable receivables in `scope`, at most `limit` lines
-/// after `after`, by overdue balance (descending) then debtor id. Overdue
+/// from `cursor`, by overdue balance (descending) then debtor id. Overdue
 /// means an adjusted due day before `today`; `ranges` are inclusive ranges
 /// of adjusted due days, one sum each (the caller bounds their number).
 ///
@@ -46,41 +66,49 @@ pub async fn debtor_lines(
     scope: &AgingScope,
     today: i64,
     ranges: &[(i64, i64)],
-    after: Option<DebtorAgingCursor>,
+    cursor: DebtorAgingCursor,
     limit: i64,
-) -> Result<Vec<DebtorAgingLine>> {
-    let sql = statement(db.backend(), scope, ranges.len(), after.is_some());
-    let binds = binds(org_id, scope, today, ranges, after, limit);
+) -> Result<DebtorLines> {
+    let sql = statement(db.backend(), scope, ranges.len(), cursor);
+    let binds = binds(org_id, scope, today, ranges, cursor, limit);
     let n = ranges.len();
+    let mut out = DebtorLines::default();
     match db {
         Db::Sqlite(p) => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for v in binds {
                 q = q.bind(v);
             }
-            let rows = q.fetch_all(p).await?;
-            Ok(rows
-                .iter()
-                .map(|r| line_of(r, n))
-                .collect::<std::result::Result<_, _>>()?)
+            for r in q.fetch_all(p).await? {
+                out.debtors = r.try_get(FIXED)?;
+                out.lines.push(line_of(&r, n)?);
+            }
         }
         Db::Pg(p) => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for v in binds {
                 q = q.bind(v);
             }
-            let rows = q.fetch_all(p).await?;
-            Ok(rows
-                .iter()
-                .map(|r| line_of(r, n))
-                .collect::<std::result::Result<_, _>>()?)
+            for r in q.fetch_all(p).await? {
+                out.debtors = r.try_get(FIXED)?;
+                out.lines.push(line_of(&r, n)?);
+            }
         }
     }
+    if matches!(cursor, DebtorAgingCursor::Before { .. }) {
+        out.lines.reverse();
+    }
+    Ok(out)
 }
 
 /// The statement of [`debtor_lines`]: parameters `$1` the organization, then
 /// the scope's, then `today`, two per range, the cursor's two, the limit.
-fn statement(backend: Backend, scope: &AgingScope, ranges: usize, after: bool) -> String {
+fn statement(
+    backend: Backend,
+    scope: &AgingScope,
+    ranges: usize,
+    cursor: DebtorAgingCursor,
+) -> String {
     let cast = if backend == Backend::Postgres {
         "::BIGINT"
     } else {
@@ -104,16 +132,26 @@ fn statement(backend: Backend, scope: &AgingScope, ranges: usize, after: bool) -
         columns.push_str(&format!(", g.b{i}"));
         n += 2;
     }
-    let cursor = if after {
-        let s = format!(
-            " WHERE (g.overdue < ${n} OR (g.overdue = ${n} AND g.debtor_id > ${}))",
-            n + 1
-        );
-        n += 2;
-        s
-    } else {
-        String::new()
+    let (filter, order) = match cursor {
+        DebtorAgingCursor::Start => (String::new(), "g.overdue DESC, g.debtor_id"),
+        DebtorAgingCursor::After { .. } => (
+            format!(
+                " WHERE (g.overdue < ${n} OR (g.overdue = ${n} AND g.debtor_id > ${}))",
+                n + 1
+            ),
+            "g.overdue DESC, g.debtor_id",
+        ),
+        DebtorAgingCursor::Before { .. } => (
+            format!(
+                " WHERE (g.overdue > ${n} OR (g.overdue = ${n} AND g.debtor_id < ${}))",
+                n + 1
+            ),
+            "g.overdue, g.debtor_id DESC",
+        ),
     };
+    if cursor != DebtorAgingCursor::Start {
+        n += 2;
+    }
     // SQLite, without statistics, would read `receivables_aging` and sort
     // every receivable by debtor in a temporary tree (2 s over a million);
     // walking the organization's debtors in id order and each one's
@@ -125,10 +163,11 @@ fn statement(backend: Backend, scope: &AgingScope, ranges: usize, after: bool) -
          WHERE +d.org_id = $1 AND r.debtor_id = d.id AND +r.org_id = $1"
     };
     format!(
-        "SELECT g.debtor_id, g.document, g.name, g.n, g.original, g.open, g.overdue, g.oldest{columns} \
-         FROM (SELECT d.id AS debtor_id, d.document, d.name, COUNT(*) AS n, MIN(r.adjusted_due_day) AS oldest, {sums} \
-               FROM {from}{filters} GROUP BY d.id) g{cursor} \
-         ORDER BY g.overdue DESC, g.debtor_id LIMIT ${n}"
+        "SELECT g.debtor_id, g.document, g.name, g.n, g.original, g.open, g.overdue, g.oldest, g.debtors{columns} \
+         FROM (SELECT d.id AS debtor_id, d.document, d.name, COUNT(*) AS n, MIN(r.adjusted_due_day) AS oldest, \
+                      COUNT(*) OVER () AS debtors, {sums} \
+               FROM {from}{filters} GROUP BY d.id) g{filter} \
+         ORDER BY {order} LIMIT ${n}"
     )
 }
 
@@ -138,7 +177,7 @@ fn binds(
     scope: &AgingScope,
     today: i64,
     ranges: &[(i64, i64)],
-    after: Option<DebtorAgingCursor>,
+    cursor: DebtorAgingCursor,
     limit: i64,
 ) -> Vec<i64> {
     let mut out = vec![org_id];
@@ -147,12 +186,23 @@ fn binds(
     for (from, to) in ranges {
         out.extend([*from, *to]);
     }
-    if let Some(c) = after {
-        out.extend([c.overdue_balance, c.debtor_id]);
+    if let DebtorAgingCursor::After {
+        overdue_balance,
+        debtor_id,
+    }
+    | DebtorAgingCursor::Before {
+        overdue_balance,
+        debtor_id,
+    } = cursor
+    {
+        out.extend([overdue_balance, debtor_id]);
     }
     out.push(limit);
     out
 }
+
+/// The columns before the count of debtors and the sums per range.
+const FIXED: usize = 8;
 
 fn line_of<R>(row: &R, ranges: usize) -> std::result::Result<DebtorAgingLine, sqlx::Error>
 where
@@ -161,7 +211,6 @@ where
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    const FIXED: usize = 8;
     Ok(DebtorAgingLine {
         debtor_id: row.try_get(0)?,
         document: row.try_get(1)?,
@@ -171,7 +220,7 @@ where
         open_balance: row.try_get(5)?,
         overdue_balance: row.try_get(6)?,
         oldest_due_day: row.try_get(7)?,
-        by_range: (FIXED..FIXED + ranges)
+        by_range: (FIXED + 1..=FIXED + ranges)
             .map(|i| row.try_get(i))
             .collect::<std::result::Result<_, _>>()?,
     })
@@ -187,18 +236,27 @@ mod tests {
             creditor_id: Some(7),
             ..AgingScope::default()
         };
-        let cursor = DebtorAgingCursor {
-            overdue_balance: 500,
-            debtor_id: 9,
-        };
-        let sql = statement(Backend::Sqlite, &scope, 2, true);
-        let b = binds(1, &scope, 100, &[(90, 99), (0, 89)], Some(cursor), 50);
-        assert_eq!(b, [1, 7, 100, 90, 99, 0, 89, 500, 9, 50]);
-        // Every number from $1 to the last is used, and none beyond.
-        for i in 1..=b.len() {
-            assert!(sql.contains(&format!("${i}")), "${i} in {sql}");
+        for cursor in [
+            DebtorAgingCursor::After {
+                overdue_balance: 500,
+                debtor_id: 9,
+            },
+            DebtorAgingCursor::Before {
+                overdue_balance: 500,
+                debtor_id: 9,
+            },
+        ] {
+            let sql = statement(Backend::Sqlite, &scope, 2, cursor);
+            let b = binds(1, &scope, 100, &[(90, 99), (0, 89)], cursor, 50);
+            assert_eq!(b, [1, 7, 100, 90, 99, 0, 89, 500, 9, 50]);
+            // Every number from $1 to the last is used, and none beyond.
+            for i in 1..=b.len() {
+                assert!(sql.contains(&format!("${i}")), "${i} in {sql}");
+            }
+            assert!(!sql.contains(&format!("${}", b.len() + 1)));
         }
-        assert!(!sql.contains(&format!("${}", b.len() + 1)));
-        assert!(statement(Backend::Postgres, &scope, 2, false).contains("::BIGINT"));
+        let start = DebtorAgingCursor::Start;
+        assert_eq!(binds(1, &scope, 100, &[], start, 50), [1, 7, 100, 50]);
+        assert!(statement(Backend::Postgres, &scope, 2, start).contains("::BIGINT"));
     }
 }

@@ -6,7 +6,10 @@ use quita_store::{
     Db, day_number,
     portfolio::{
         aging::AgingScope,
-        debtor_aging::{DebtorAgingCursor, debtor_lines},
+        debtor_aging::{
+            DebtorAgingCursor::{After, Before, Start},
+            debtor_lines,
+        },
         import::{self, ImportReceivable},
     },
 };
@@ -98,9 +101,11 @@ pub async fn aging_by_debtor_sums_and_pages(db: Db) {
         (i64::MIN / 4, today - 31),
     ];
     let all = AgingScope::default();
-    let lines = debtor_lines(&db, a.id, &all, today, &ranges, None, 100)
+    let found = debtor_lines(&db, a.id, &all, today, &ranges, Start, 100)
         .await
         .unwrap();
+    assert_eq!(found.debtors, 4);
+    let lines = found.lines;
     type Seen<'a> = (&'a str, i64, i64, i64, i64, Vec<i64>);
     let seen: Vec<Seen> = lines
         .iter()
@@ -129,39 +134,62 @@ pub async fn aging_by_debtor_sums_and_pages(db: Db) {
     assert_eq!(lines[0].document, "52998224725");
     assert_eq!(lines[1].oldest_due_day, day_number(date(2026, 9, 1)));
 
-    // Page by page, each debtor once, in the same order.
+    // Page by page, each debtor once, in the same order, and back.
     let mut walked = Vec::new();
-    let mut after = None;
+    let mut cursor = Start;
     loop {
-        let page = debtor_lines(&db, a.id, &all, today, &ranges, after, 1)
+        let page = debtor_lines(&db, a.id, &all, today, &ranges, cursor, 1)
             .await
             .unwrap();
-        let Some(l) = page.first() else { break };
+        let Some(l) = page.lines.first() else { break };
+        assert_eq!(page.debtors, 4, "the whole list's count on every page");
         walked.push(l.debtor_id);
-        after = Some(DebtorAgingCursor {
+        cursor = After {
             overdue_balance: l.overdue_balance,
             debtor_id: l.debtor_id,
-        });
+        };
     }
     assert_eq!(walked, [joao, joana, maria, zeca]);
+    let before_zeca = debtor_lines(
+        &db,
+        a.id,
+        &all,
+        today,
+        &ranges,
+        Before {
+            overdue_balance: 0,
+            debtor_id: zeca,
+        },
+        2,
+    )
+    .await
+    .unwrap();
+    let ids: Vec<i64> = before_zeca.lines.iter().map(|l| l.debtor_id).collect();
+    assert_eq!(
+        ids,
+        [joana, maria],
+        "the two just before, in the list's order"
+    );
 
     // One creditor: maria's receivable is the other creditor's.
     let c1_only = AgingScope {
         creditor_id: Some(c1.id),
         ..AgingScope::default()
     };
-    let names: Vec<String> = debtor_lines(&db, a.id, &c1_only, today, &ranges, None, 100)
+    let names: Vec<String> = debtor_lines(&db, a.id, &c1_only, today, &ranges, Start, 100)
         .await
         .unwrap()
+        .lines
         .into_iter()
         .map(|l| l.name)
         .collect();
     assert_eq!(names, ["joao", "joana", "zeca"]);
 
     // The other organization sees only its own.
-    let theirs = debtor_lines(&db, b.id, &all, today, &ranges, None, 100)
+    let theirs = debtor_lines(&db, b.id, &all, today, &ranges, Start, 100)
         .await
-        .unwrap();
+        .unwrap()
+        .lines;
     assert_eq!(theirs.len(), 1);
     assert_eq!(theirs[0].overdue_balance, 99_999);
 }

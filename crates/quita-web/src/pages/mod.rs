@@ -109,6 +109,10 @@ pub fn router() -> Router<AppState> {
             "/relatorios/aging/devedores.csv",
             get(relatorios::debtors_csv),
         )
+        .route(
+            "/relatorios/aging/devedores.xlsx",
+            get(relatorios::debtors_xlsx),
+        )
         .route("/relatorios/aging/faixa/{index}", get(relatorios::bucket))
         .route(
             "/relatorios/aging/faixa/{index}/titulos.csv",

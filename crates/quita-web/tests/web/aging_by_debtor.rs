@@ -65,6 +65,38 @@ pub async fn aging_by_debtor_page_csv_and_api(db: quita_store::Db) {
         "another organization's debtor"
     );
     assert!(!html.contains("por-devedor-proxima"), "one page");
+    assert!(
+        html.contains("<strong id=\"por-devedor-total\">2 devedores</strong>"),
+        "{html}"
+    );
+
+    // The XLSX holds the same lines.
+    let res = sup
+        .get(t.url("/relatorios/aging/devedores.xlsx?data_base=15/03/2026"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"aging-por-devedor-2026-03-15.xlsx\""
+    );
+    let bytes = res.bytes().await.unwrap();
+    {
+        use calamine::{Data, Reader, Xlsx};
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let sheet = book.worksheet_range("Aging por devedor").unwrap();
+        let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned();
+        assert_eq!(cell(3, 2), Some(Data::String("Em atraso".into())));
+        assert_eq!(
+            cell(4, 0),
+            Some(Data::String("Maria Aparecida da Silva".into()))
+        );
+        assert_eq!(cell(4, 2), Some(Data::Float(200.0)));
+        assert_eq!(cell(4, 3), Some(Data::Float(59.0)));
+        assert_eq!(cell(5, 4), Some(Data::Float(250.0)), "José's open balance");
+    }
 
     // The whole list as CSV, recorded.
     let res = sup
@@ -82,9 +114,9 @@ pub async fn aging_by_debtor_page_csv_and_api(db: quita_store::Db) {
     assert_eq!(
         lines,
         [
-            "\u{feff}Devedor;CPF/CNPJ;Títulos;A vencer;1 a 30 dias;31 a 60 dias;61 a 90 dias;91 a 180 dias;181 a 360 dias;361+ dias;Em aberto;Em atraso;Dias de atraso do mais antigo;Valor original;Vencimento mais antigo (dia útil)",
-            "Maria Aparecida da Silva;529.982.247-25;2;0,00;100,00;100,00;0,00;0,00;0,00;0,00;200,00;200,00;59;200,00;15/01/2026",
-            "José Carlos dos Santos;318.447.092-05;1;250,00;0,00;0,00;0,00;0,00;0,00;0,00;250,00;0,00;0;250,00;10/04/2026",
+            "\u{feff}Devedor;CPF/CNPJ;Em atraso;Dias de atraso do mais antigo;Em aberto;Títulos;A vencer;1 a 30 dias;31 a 60 dias;61 a 90 dias;91 a 180 dias;181 a 360 dias;361+ dias;Valor original;Vencimento mais antigo (dia útil)",
+            "Maria Aparecida da Silva;529.982.247-25;200,00;59;200,00;2;0,00;100,00;100,00;0,00;0,00;0,00;0,00;200,00;15/01/2026",
+            "José Carlos dos Santos;318.447.092-05;0,00;0;250,00;1;250,00;0,00;0,00;0,00;0,00;0,00;0,00;250,00;10/04/2026",
         ]
     );
     let log = t
@@ -139,6 +171,7 @@ pub async fn aging_by_debtor_page_csv_and_api(db: quita_store::Db) {
     for path in [
         "/relatorios/aging/devedores",
         "/relatorios/aging/devedores.csv",
+        "/relatorios/aging/devedores.xlsx",
     ] {
         assert_eq!(
             get(&viewer, &t, path).await.0,
@@ -171,6 +204,22 @@ pub async fn aging_by_debtor_page_csv_and_api(db: quita_store::Db) {
     let second: Value = page(Some(next)).await.unwrap().json().await.unwrap();
     assert_eq!(second["debtors"][0]["name"], "José Carlos dos Santos");
     assert_eq!(second["next_after"], Value::Null);
+    assert_eq!(second["debtor_count"], 2);
+    // And back.
+    let before = second["previous_before"].as_str().unwrap().to_owned();
+    let back: Value = api
+        .get(t.url(&format!(
+            "/api/v1/aging/debtors?as_of=2026-03-15&limit=1&before={before}"
+        )))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(back["debtors"][0]["name"], "Maria Aparecida da Silva");
+    assert_eq!(back["previous_before"], Value::Null);
     let res = page(Some("1.x".into())).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let viewer_token = token(&t, a.id, Role::Viewer).await;

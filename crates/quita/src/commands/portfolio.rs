@@ -13,7 +13,7 @@ use quita_app::{
     App,
     portfolio::{
         aging::AgingQuery,
-        debtor_aging::{DebtorAging, DebtorAgingAfter},
+        debtor_aging::{DebtorAging, DebtorAgingFrom, DebtorAgingKey},
         enrichment::EnrichmentOptions,
         import::{FileKind, ImportOptions, RowProblem},
     },
@@ -158,9 +158,9 @@ pub struct AgingArgs {
     /// follow).
     #[arg(long, value_parser = ["creditor", "debtor"])]
     pub by: Option<String>,
-    /// With `--by debtor`: how many debtors (1 to 1000).
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=1000))]
-    pub limit: i64,
+    /// With `--by debtor`: how many debtors (1 to 1000) [default: 50].
+    #[arg(long, value_parser = clap::value_parser!(i64).range(1..=1000))]
+    pub limit: Option<i64>,
     /// With `--by debtor`: start after this line (`next_after` of the page before).
     #[arg(long, value_name = "CURSOR")]
     pub after: Option<String>,
@@ -433,12 +433,19 @@ pub async fn report(
         Some(raw) if a.by.as_deref() != Some("debtor") => {
             anyhow::bail!("--after {raw}: only with --by debtor")
         }
-        Some(raw) => Some(DebtorAgingAfter::parse(raw).ok_or_else(|| {
+        Some(raw) => DebtorAgingFrom::After(DebtorAgingKey::parse(raw).ok_or_else(|| {
             anyhow::anyhow!(
                 "--after {raw}: not a cursor (the next_after of a page, e.g. 123456.42)"
             )
         })?),
-        None => None,
+        None => DebtorAgingFrom::Start,
+    };
+    let limit = match a.limit {
+        Some(n) if a.by.as_deref() != Some("debtor") => {
+            anyhow::bail!("--limit {n}: only with --by debtor")
+        }
+        Some(n) => n,
+        None => 50,
     };
     let report = app.aging(org.id, &query).await?;
     let per = match a.by.as_deref() {
@@ -446,7 +453,7 @@ pub async fn report(
         _ => Vec::new(),
     };
     let debtors = match a.by.as_deref() {
-        Some("debtor") => Some(app.aging_by_debtor(org.id, &query, after, a.limit).await?),
+        Some("debtor") => Some(app.aging_by_debtor(org.id, &query, after, limit).await?),
         _ => None,
     };
     let mut body = serde_json::to_value(&report)?;
@@ -460,6 +467,7 @@ pub async fn report(
             .map(|l| debtor_aging_json(l, &query.buckets))
             .collect();
         body["next_after"] = json!(page.next.map(|n| n.to_string()));
+        body["debtor_count"] = json!(page.debtors);
     }
     output::print(a.json, &body, || {
         let mut lines = vec![format!("Aging em {}", as_of.strftime("%d/%m/%Y"))];

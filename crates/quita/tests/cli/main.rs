@@ -842,6 +842,10 @@ fn aging_by_creditor_and_by_debtor() {
     }
     let count: u64 = lines.iter().map(|l| l["count"].as_u64().unwrap()).sum();
     assert_eq!(count, all["total"]["count"].as_u64().unwrap());
+    assert_eq!(
+        u64::try_from(lines.len()).unwrap(),
+        aging(&["--by", "debtor"])["debtor_count"].as_u64().unwrap()
+    );
     let overdue: Vec<f64> = lines
         .iter()
         .map(|l| l["overdue_balance"].as_str().unwrap().parse().unwrap())
@@ -851,6 +855,7 @@ fn aging_by_creditor_and_by_debtor() {
     for bad in [
         &["--by", "debtor", "--after", "x"][..],
         &["--after", "1.2"],
+        &["--limit", "5"],
         &["--by", "debtor", "--limit", "0"],
     ] {
         let mut args = vec!["--org", "alfa", "report", "aging"];

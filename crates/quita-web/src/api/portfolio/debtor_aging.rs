@@ -2,7 +2,10 @@
 //! overdue balance first, a page at a time.
 
 use axum::{Json, extract::State};
-use quita_app::{AppError, portfolio::debtor_aging::DebtorAgingAfter};
+use quita_app::{
+    AppError,
+    portfolio::debtor_aging::{DebtorAgingFrom, DebtorAgingKey},
+};
 use quita_core::role::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,10 +21,13 @@ pub struct DebtorAgingParams {
     creditor: Option<String>,
     /// As-of date (`2026-03-15` or `15/03/2026`); today in the organization's zone when missing.
     as_of: Option<String>,
-    /// Buckets, as for `/api/v1/aging` (at most 16).
+    /// Buckets, as for `/api/v1/aging` (at most 12).
     buckets: Option<String>,
     /// The `next_after` of the previous page; from the start when missing.
     after: Option<String>,
+    /// The `previous_before` of the current page, for the page before it
+    /// (not with `after`).
+    before: Option<String>,
     /// Debtors per page, 1 to 1000 (default 100).
     limit: Option<i64>,
 }
@@ -62,6 +68,12 @@ pub struct DebtorAgingPage {
     debtors: Vec<DebtorAgingLine>,
     /// Pass as `after` for the next page; null on the last one.
     next_after: Option<String>,
+    /// Pass as `before` for the previous page; null on the first one.
+    previous_before: Option<String>,
+    /// Debtors in the whole list (0 on an empty page). Each page is read
+    /// when asked: a debtor whose overdue balance changed between pages
+    /// may move.
+    debtor_count: i64,
 }
 
 /// The aging by debtor: each debtor with collectable receivables, the
@@ -78,18 +90,31 @@ pub async fn debtor_aging(
     p.require(Role::Agent)?;
     let query = resolve(&state, &p, [&q.creditor, &q.as_of, &q.buckets, &None]).await?;
     let limit = crate::api::page_limit(q.limit, 100, 1000)?;
-    let after = match q.after.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(raw) => Some(DebtorAgingAfter::parse(raw).ok_or_else(|| {
+    let key = |field: &'static str, raw: &str| {
+        DebtorAgingKey::parse(raw).ok_or_else(|| {
             AppError::invalid(
-                "after",
-                "not a cursor: give the next_after of the previous page",
+                field,
+                "not a cursor: give the next_after or previous_before of a page",
             )
-        })?),
+        })
+    };
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let from = match (given(&q.after), given(&q.before)) {
+        (Some(_), Some(_)) => {
+            return Err(AppError::invalid("before", "give after or before, not both").into());
+        }
+        (Some(a), None) => DebtorAgingFrom::After(key("after", &a)?),
+        (None, Some(b)) => DebtorAgingFrom::Before(key("before", &b)?),
+        (None, None) => DebtorAgingFrom::Start,
     };
     let page = state
         .app
-        .aging_by_debtor(p.org_id, &query, after, limit)
+        .aging_by_debtor(p.org_id, &query, from, limit)
         .await?;
     let full_document = p.role.allows(Role::Supervisor);
     let debtors = page
@@ -124,5 +149,7 @@ pub async fn debtor_aging(
         as_of: query.as_of.to_string(),
         debtors,
         next_after: page.next.map(|n| n.to_string()),
+        previous_before: page.previous.map(|n| n.to_string()),
+        debtor_count: page.debtors,
     }))
 }

@@ -4,7 +4,7 @@
 mod faixa;
 mod por_devedor;
 pub use faixa::{bucket, bucket_csv};
-pub use por_devedor::{debtors, debtors_csv};
+pub use por_devedor::{debtors, debtors_csv, debtors_xlsx};
 
 use crate::pages::PageQuery;
 use askama::Template;
@@ -55,6 +55,10 @@ pub struct Filters {
     /// Aging by debtor: where the next page starts (`OVERDUE.ID`).
     #[serde(default)]
     pub depois_de: String,
+    /// Aging by debtor: where the previous page ends (`OVERDUE.ID`); wins
+    /// over `depois_de`.
+    #[serde(default)]
+    pub antes_de: String,
 }
 
 /// pt-BR label of a bucket (`A vencer`, `1 a 30 dias`, `1 dia`,
@@ -609,7 +613,7 @@ pub fn aging_csv(report: &AgingReport) -> String {
 
 /// Money as a spreadsheet number. Spreadsheet cells are IEEE doubles; this
 /// conversion happens only here, at the export edge, never in a calculation.
-fn cell_money(m: Money) -> f64 {
+pub(super) fn cell_money(m: Money) -> f64 {
     let c = m.centavos();
     (c / 100) as f64 + (c % 100) as f64 / 100.0
 }

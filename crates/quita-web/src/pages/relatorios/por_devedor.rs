@@ -1,6 +1,6 @@
 //! The aging by debtor: a page of debtors, the largest overdue balance
 //! first, with their open balance in each bucket, and the whole list as a
-//! CSV worklist. Agents and up: it says whom the portfolio is owed by.
+//! CSV or XLSX worklist. Agents and up: it says whom the portfolio is owed by.
 
 use askama::Template;
 use axum::{
@@ -12,12 +12,12 @@ use quita_app::{
     AppError, csv_field,
     portfolio::{
         aging::AgingQuery,
-        debtor_aging::{DebtorAging, DebtorAgingAfter},
+        debtor_aging::{DebtorAging, DebtorAgingFrom, DebtorAgingKey},
     },
 };
 use quita_core::role::Role;
 
-use super::{Filters, bucket_label, csv_money, query_of, query_string};
+use super::{Filters, bucket_label, cell_money, csv_money, query_of, query_string};
 use crate::{
     AppState,
     auth::UserSession,
@@ -49,33 +49,41 @@ struct DebtorsPage {
     layout: Option<Layout>,
     as_of: String,
     creditor_name: Option<String>,
+    debtor_name: Option<String>,
     qs: String,
     labels: Vec<String>,
     lines: Vec<DebtorLine>,
+    /// `2.662 devedores`.
+    debtors: String,
     /// `depois_de` of the next page, if there is one.
     next: Option<String>,
-    /// Not the first page: a link back to it.
-    later_page: bool,
+    /// `antes_de` of the previous page, if there is one (and then a link
+    /// to the first, too).
+    previous: Option<String>,
 }
 
 const PAGE: i64 = 100;
 
-/// The query of the page, refused to viewers, and the cursor typed.
+/// The query of the page, refused to viewers, and where the page starts.
 async fn query(
     state: &AppState,
     s: &UserSession,
     f: &Filters,
-) -> Result<(AgingQuery, Option<DebtorAgingAfter>), AppError> {
+) -> Result<(AgingQuery, DebtorAgingFrom), AppError> {
     let p = &s.0.principal;
     p.require(Role::Agent)?;
     let q = query_of(state, p, f).await?;
-    let after = match f.depois_de.trim() {
-        "" => None,
-        raw => Some(DebtorAgingAfter::parse(raw).ok_or_else(|| {
+    let key = |raw: &str| {
+        DebtorAgingKey::parse(raw).ok_or_else(|| {
             AppError::invalid("depois_de", "Página inválida: volte à primeira página.")
-        })?),
+        })
     };
-    Ok((q, after))
+    let from = match (f.antes_de.trim(), f.depois_de.trim()) {
+        ("", "") => DebtorAgingFrom::Start,
+        ("", after) => DebtorAgingFrom::After(key(after)?),
+        (before, _) => DebtorAgingFrom::Before(key(before)?),
+    };
+    Ok((q, from))
 }
 
 fn days(l: &DebtorAging) -> String {
@@ -86,16 +94,24 @@ fn days(l: &DebtorAging) -> String {
     }
 }
 
+fn document(l: &DebtorAging, whole: bool) -> String {
+    if whole {
+        formatted(&l.document)
+    } else {
+        masked(&l.document)
+    }
+}
+
 /// `GET /relatorios/aging/devedores`: a page of the aging by debtor.
 pub async fn debtors(
     State(state): State<AppState>,
     s: UserSession,
     crate::pages::PageQuery(f): crate::pages::PageQuery<Filters>,
 ) -> Result<Response, PageError> {
-    let (q, after) = query(&state, &s, &f).await?;
+    let (q, from) = query(&state, &s, &f).await?;
     let p = &s.0.principal;
-    let aging = state.app.aging_by_debtor(p.org_id, &q, after, PAGE).await?;
-    let full_document = p.role.allows(Role::Supervisor);
+    let aging = state.app.aging_by_debtor(p.org_id, &q, from, PAGE).await?;
+    let whole = p.role.allows(Role::Supervisor);
     let creditor_name = match q.creditor_id {
         Some(id) => Some(state.app.creditor(p.org_id, id).await?.name),
         None => None,
@@ -104,6 +120,7 @@ pub async fn debtors(
         layout: Some(Layout::new(&state, &s.0, "/relatorios").await?),
         as_of: format::civil(q.as_of),
         creditor_name,
+        debtor_name: super::debtor_name_of(&state, p.org_id, &q).await?,
         qs: query_string(&q),
         labels: q.buckets.labels().map(bucket_label).collect(),
         lines: aging
@@ -112,11 +129,7 @@ pub async fn debtors(
             .map(|l| DebtorLine {
                 id: l.debtor_id,
                 name: l.name.clone(),
-                document: if full_document {
-                    formatted(&l.document)
-                } else {
-                    masked(&l.document)
-                },
+                document: document(l, whole),
                 count: format::count(l.count),
                 buckets: l
                     .by_bucket
@@ -134,73 +147,162 @@ pub async fn debtors(
                 days: days(l),
             })
             .collect(),
+        debtors: format::plural(aging.debtors, "devedor", "devedores"),
         next: aging.next.map(|n| n.to_string()),
-        later_page: after.is_some(),
+        previous: aging.previous.map(|n| n.to_string()),
     }))
 }
 
+/// The export's headings, in the page's order, and the file's name.
+fn headings(q: &AgingQuery) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "Devedor",
+        "CPF/CNPJ",
+        "Em atraso",
+        "Dias de atraso do mais antigo",
+        "Em aberto",
+        "Títulos",
+    ]
+    .map(String::from)
+    .into();
+    h.extend(q.buckets.labels().map(bucket_label));
+    h.push("Valor original".into());
+    h.push("Vencimento mais antigo (dia útil)".into());
+    h
+}
+
+fn file_name(q: &AgingQuery, ext: &str) -> String {
+    let mut name = String::from("aging-por-devedor-");
+    if let Some(id) = q.creditor_id {
+        name.push_str(&format!("carteira-{id}-"));
+    }
+    if let Some(id) = q.debtor_id {
+        name.push_str(&format!("devedor-{id}-"));
+    }
+    format!("{name}{}.{ext}", q.as_of)
+}
+
+/// Every line of the list, with the export recorded (CPF/CNPJ whole for
+/// supervisors and up only).
+async fn export_lines(
+    state: &AppState,
+    s: &UserSession,
+    f: &Filters,
+) -> Result<(AgingQuery, Vec<DebtorAging>, bool), AppError> {
+    let (q, _) = query(state, s, f).await?;
+    let p = &s.0.principal;
+    let whole = p.role.allows(Role::Supervisor);
+    let lines = state.app.aging_by_debtor_all(p.org_id, &q).await?;
+    state.app.record_debtor_aging_export(p, &q, whole).await?;
+    Ok((q, lines, whole))
+}
+
+fn download(content_type: &str, name: String, body: impl IntoResponse) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// `GET /relatorios/aging/devedores.csv`: every debtor of the aging by
-/// debtor, in the page's order (`;`, decimal comma, UTF-8 with BOM). The
-/// export is recorded; CPF/CNPJ whole for supervisors and up only.
+/// debtor, in the page's order (`;`, decimal comma, UTF-8 with BOM) — one
+/// pass over the portfolio, so one consistent picture, unlike pages read
+/// while balances change.
 pub async fn debtors_csv(
     State(state): State<AppState>,
     s: UserSession,
     crate::pages::PageQuery(f): crate::pages::PageQuery<Filters>,
 ) -> Result<Response, PageError> {
-    let (q, _) = query(&state, &s, &f).await?;
-    let p = &s.0.principal;
-    let full_document = p.role.allows(Role::Supervisor);
-    let lines = state.app.aging_by_debtor_all(p.org_id, &q).await?;
-    state
-        .app
-        .record_debtor_aging_export(p, &q, full_document)
-        .await?;
-    let mut out = String::with_capacity(120 + lines.len() * 160);
-    out.push_str("\u{feff}Devedor;CPF/CNPJ;Títulos");
-    for label in q.buckets.labels() {
-        out.push(';');
-        out.push_str(&bucket_label(label));
-    }
-    out.push_str(
-        ";Em aberto;Em atraso;Dias de atraso do mais antigo;Valor original;Vencimento mais antigo (dia útil)\r\n",
-    );
+    let (q, lines, whole) = export_lines(&state, &s, &f).await?;
+    let mut out = String::with_capacity(200 + lines.len() * 160);
+    out.push('\u{feff}');
+    out.push_str(&headings(&q).join(";"));
+    out.push_str("\r\n");
     for l in &lines {
-        let document = if full_document {
-            formatted(&l.document)
-        } else {
-            masked(&l.document)
-        };
-        out.push_str(&csv_field(&l.name));
-        out.push(';');
-        out.push_str(&document);
-        out.push_str(&format!(";{}", l.count));
-        for m in &l.by_bucket {
-            out.push(';');
-            out.push_str(&csv_money(*m));
-        }
-        out.push_str(&format!(
-            ";{};{};{};{};{}\r\n",
-            csv_money(l.open_balance),
+        let mut cells = vec![
+            csv_field(&l.name).into_owned(),
+            document(l, whole),
             csv_money(l.overdue_balance),
-            l.days_past_due.max(0),
-            csv_money(l.original_amount),
-            format::civil(l.oldest_due)
-        ));
+            l.days_past_due.max(0).to_string(),
+            csv_money(l.open_balance),
+            l.count.to_string(),
+        ];
+        cells.extend(l.by_bucket.iter().map(|m| csv_money(*m)));
+        cells.push(csv_money(l.original_amount));
+        cells.push(format::civil(l.oldest_due));
+        out.push_str(&cells.join(";"));
+        out.push_str("\r\n");
     }
-    let mut name = String::from("aging-por-devedor-");
-    if let Some(id) = q.creditor_id {
-        name.push_str(&format!("carteira-{id}-"));
-    }
-    name.push_str(&q.as_of.to_string());
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ),
-        ],
+    Ok(download(
+        "text/csv; charset=utf-8",
+        file_name(&q, "csv"),
         out,
-    )
-        .into_response())
+    ))
+}
+
+/// `GET /relatorios/aging/devedores.xlsx`: the same as a workbook, amounts
+/// as numbers in reais.
+pub async fn debtors_xlsx(
+    State(state): State<AppState>,
+    s: UserSession,
+    crate::pages::PageQuery(f): crate::pages::PageQuery<Filters>,
+) -> Result<Response, PageError> {
+    let (q, lines, whole) = export_lines(&state, &s, &f).await?;
+    let bytes = workbook(&q, &lines, whole).map_err(|e| {
+        PageError(AppError::Internal(anyhow::anyhow!(
+            "aging by debtor xlsx: {e}"
+        )))
+    })?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        file_name(&q, "xlsx"),
+        bytes,
+    ))
+}
+
+fn workbook(
+    q: &AgingQuery,
+    lines: &[DebtorAging],
+    whole: bool,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let brl = Format::new().set_num_format("\"R$\" #,##0.00");
+    let ws = wb.add_worksheet();
+    ws.set_name("Aging por devedor")?;
+    ws.write_string_with_format(0, 0, "Aging por devedor", &bold)?;
+    ws.write_string(1, 0, format!("Data-base: {}", format::civil(q.as_of)))?;
+    let col = |i: usize| u16::try_from(i).unwrap_or(u16::MAX);
+    for (c, h) in headings(q).iter().enumerate() {
+        ws.write_string_with_format(3, col(c), h, &bold)?;
+    }
+    let buckets = q.buckets.len();
+    for (r, l) in (4u32..).zip(lines) {
+        // Spreadsheet cells are doubles: money turns into them only here.
+        let n = |i: i64| i as f64;
+        ws.write_string(r, 0, &l.name)?;
+        ws.write_string(r, 1, document(l, whole))?;
+        ws.write_number_with_format(r, 2, cell_money(l.overdue_balance), &brl)?;
+        ws.write_number(r, 3, n(l.days_past_due.max(0)))?;
+        ws.write_number_with_format(r, 4, cell_money(l.open_balance), &brl)?;
+        ws.write_number(r, 5, n(l.count))?;
+        for (i, m) in l.by_bucket.iter().enumerate() {
+            ws.write_number_with_format(r, col(6 + i), cell_money(*m), &brl)?;
+        }
+        ws.write_number_with_format(r, col(6 + buckets), cell_money(l.original_amount), &brl)?;
+        ws.write_string(r, col(7 + buckets), format::civil(l.oldest_due))?;
+    }
+    ws.set_column_width(0, 36)?;
+    for c in 1..=7 + buckets {
+        ws.set_column_width(col(c), 16)?;
+    }
+    wb.save_to_buffer()
 }
