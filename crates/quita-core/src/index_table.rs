@@ -251,11 +251,11 @@ impl IndexTable {
             }
             let month = month.ok_or_else(|| IndexParseError::Month {
                 line: line_no,
-                value: month_txt.trim().to_owned(),
+                value: crate::text::excerpt(month_txt.trim(), 40),
             })?;
             let value = parse_signed_decimal(value_txt).map_err(|_| IndexParseError::Value {
                 line: line_no,
-                value: value_txt.trim().to_owned(),
+                value: crate::text::excerpt(value_txt.trim(), 40),
             })?;
             let factor = if values_are_factors {
                 value

@@ -25,6 +25,15 @@ pub fn search_key(s: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// At most `max` characters of `raw`, with `…` when it was longer: what an
+/// error message quotes of a bad value, so a 10 MB cell makes one short line.
+pub fn excerpt(raw: &str, max: usize) -> String {
+    match raw.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &raw[..end]),
+        None => raw.to_owned(),
+    }
+}
+
 /// Characters that show nothing (zero-width, soft hyphen) or turn the text
 /// around (bidirectional controls): a name or a reason keeps what is shown.
 pub fn is_invisible(c: char) -> bool {
@@ -55,6 +64,15 @@ pub fn one_line(raw: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn excerpts_are_short() {
+        use super::excerpt;
+        assert_eq!(excerpt("abc", 3), "abc");
+        assert_eq!(excerpt("abcd", 3), "abc…");
+        assert_eq!(excerpt("ãéíõú", 2), "ãé…");
+        assert_eq!(excerpt(&"0".repeat(10_000_000), 40).chars().count(), 41);
+    }
+
     #[test]
     fn lines_keep_what_shows() {
         use super::one_line;

@@ -118,10 +118,10 @@ pub async fn run(
     let CalcCommand::Update(args) = cmd;
     let today = SystemClock.today_in(DEFAULT_TIME_ZONE);
     if let Some(raw) = &args.receivable {
-        let id: i64 = raw
-            .trim()
-            .parse()
-            .map_err(|_| anyhow!("--receivable: {raw:?} is not a receivable id (a number)"))?;
+        let id: i64 = raw.trim().parse().map_err(|_| {
+            let shown = quita_core::text::excerpt(raw, 40);
+            anyhow!("--receivable: {shown:?} is not a receivable id (a number)")
+        })?;
         let on = args
             .on
             .as_deref()
@@ -161,7 +161,8 @@ fn stateless(args: &UpdateArgs, today: Date) -> anyhow::Result<DebtUpdate> {
     };
     let rate = |flag: &str, v: &Option<String>| -> anyhow::Result<Percent> {
         match v {
-            Some(s) => Percent::parse(s).map_err(|e| anyhow!("{flag}: {e} (got {s:?})")),
+            Some(s) => Percent::parse(s)
+                .map_err(|e| anyhow!("{flag}: {e} (got {:?})", quita_core::text::excerpt(s, 40))),
             None => Ok(Percent::ZERO),
         }
     };
@@ -229,7 +230,10 @@ fn stateless(args: &UpdateArgs, today: Date) -> anyhow::Result<DebtUpdate> {
 }
 
 fn money_flag(flag: &str, raw: &str) -> anyhow::Result<Money> {
-    Money::parse(raw).map_err(|e| anyhow!("{flag}: {e} (got {raw:?}; use 1234.56 or 1.234,56)"))
+    Money::parse(raw).map_err(|e| {
+        let shown = quita_core::text::excerpt(raw, 40);
+        anyhow!("{flag}: {e} (got {shown:?}; use 1234.56 or 1.234,56)")
+    })
 }
 
 fn date_flag(flag: &str, raw: &str) -> anyhow::Result<Date> {

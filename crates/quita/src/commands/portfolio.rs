@@ -175,6 +175,10 @@ pub(super) fn percent(flag: &str, raw: &str) -> anyhow::Result<Percent> {
 
 pub fn parse_date(flag: &str, raw: &str) -> anyhow::Result<jiff::civil::Date> {
     quita_core::import_row::parse_date(raw).map_err(|e| match e {
+        _ if raw.chars().count() > 40 => {
+            let shown = quita_core::text::excerpt(raw, 40);
+            anyhow::anyhow!("{flag}: {shown:?} is not a date (use aaaa-mm-dd or dd/mm/aaaa)")
+        }
         quita_core::import_row::DateError::Format => {
             anyhow::anyhow!("{flag}: {raw:?} is not a date (use aaaa-mm-dd or dd/mm/aaaa)")
         }

@@ -681,3 +681,49 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A huge bad value (a 100 kB flag, a 1 MB index value) is quoted short:
+/// the error stays one short line on stderr, not the value echoed whole.
+#[test]
+fn huge_bad_values_are_quoted_short() {
+    let dir = workdir("huge");
+    let huge = format!("1{}x", "0".repeat(1_000_000));
+    std::fs::write(
+        dir.join("long.csv"),
+        format!("mes;ipca\n2026-01;0,5{huge}\n"),
+    )
+    .unwrap();
+    let base = [
+        "calc",
+        "update",
+        "--due",
+        "2026-01-10",
+        "--on",
+        "2026-03-15",
+    ];
+    for extra in [
+        vec!["--amount", huge.as_str()],
+        vec!["--amount", "1000", "--index", "long.csv"],
+        vec!["--amount", "1000", "--fine", huge.as_str()],
+    ] {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend(extra.iter().copied());
+        let out = quita(&dir, &args);
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.lines().count(),
+            1,
+            "{}",
+            &stderr[..200.min(stderr.len())]
+        );
+        assert!(
+            stderr.len() < 400,
+            "{} bytes: {}…",
+            stderr.len(),
+            &stderr[..200]
+        );
+        assert!(stderr.contains('…'), "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
