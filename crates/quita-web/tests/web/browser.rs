@@ -290,6 +290,20 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
             .await
             .is_ok();
         let url = b.current_url().await?;
+        // Back to the aging → "Aging por devedor" → the most overdue debtor.
+        b.back().await?;
+        b.back().await?;
+        b.wait().for_element(Locator::Css("svg.chart")).await?;
+        click_on(&b, Locator::Css("a#aging-por-devedor")).await?;
+        b.wait()
+            .for_element(Locator::Css("table#aging-por-devedor"))
+            .await?;
+        shot(&b, "aging-por-devedor").await;
+        let count = text_of(&b, Locator::Css("#por-devedor-total")).await?;
+        let most_overdue = Locator::Css("table#aging-por-devedor tbody tr td a");
+        let top_name = text_of(&b, most_overdue).await?;
+        click_on(&b, most_overdue).await?;
+        let top_h1 = text_of(&b, Locator::Css("h1#devedor-nome")).await?;
         Ok::<_, fantoccini::error::CmdError>((
             heading,
             created,
@@ -298,14 +312,17 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
             masked,
             timeline,
             url.path().to_owned(),
+            (count, top_name, top_h1),
         ))
     }
     .await;
     let _ = b.close().await;
     let _ = driver.kill().await;
     let _ = std::fs::remove_dir_all(&profile);
-    let (heading, created, debtor_name, h1, masked, timeline, path) =
+    let (heading, created, debtor_name, h1, masked, timeline, path, (count, top_name, top_h1)) =
         result.expect("browser session");
+    assert!(count.ends_with(" devedores"), "{count}");
+    assert_eq!(top_h1, top_name, "the aging by debtor links each debtor");
     assert_eq!(heading, "Importação concluída");
     assert_ne!(created, "0");
     assert_eq!(h1, debtor_name);
