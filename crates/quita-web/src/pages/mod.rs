@@ -101,6 +101,10 @@ pub fn router() -> Router<AppState> {
         .route("/relatorios/aging", get(relatorios::aging))
         .route("/relatorios/aging.csv", get(relatorios::aging_csv_download))
         .route(
+            "/relatorios/aging/carteiras.csv",
+            get(relatorios::aging_by_creditor_csv_download),
+        )
+        .route(
             "/relatorios/aging.xlsx",
             get(relatorios::aging_xlsx_download),
         )

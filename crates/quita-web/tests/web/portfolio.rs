@@ -1462,7 +1462,30 @@ pub async fn aging_and_debtor_pages(db: Db) {
         "{table}"
     );
     // Amounts in reais without the symbol, which the heading gives.
-    assert!(html.contains("Por carteira <span class=\"muted small\">(valores em R$)</span>"));
+    assert!(html.contains("Por carteira <span class=\"muted small\">(valores em R$) · "));
+    // The same table as CSV.
+    let res = v
+        .get(t.url("/relatorios/aging/carteiras.csv?data_base=15/03/2026"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"aging-por-carteira-2026-03-15.csv\""
+    );
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}Carteira;A vencer;1 a 30 dias;31 a 60 dias;61 a 90 dias;91 a 180 dias;181 a 360 dias;361+ dias;Total;Atualizado em 15/03/2026"
+    );
+    assert_eq!(lines.len(), 4, "two carteiras and the total: {csv}");
+    assert!(
+        lines[1].starts_with("Loja Boa Vista;250,00;100,00;100,00;"),
+        "{csv}"
+    );
+    assert!(lines[3].starts_with("Total;500,00;200,00;200,00;"), "{csv}");
     assert!(!table.contains("R$"), "{table}");
     assert_eq!(table.matches(">450,00<").count(), 2, "{table}");
     // Each carteira's total updated to the data-base, and theirs together

@@ -611,6 +611,70 @@ pub fn aging_csv(report: &AgingReport) -> String {
     out
 }
 
+/// The "Por carteira" table as CSV: each creditor's open balance per
+/// bucket, its total and its total updated to the as-of date, then the
+/// total line (`report`, the sum of `per`), as the page and the XLSX's
+/// second sheet show them.
+pub fn aging_by_creditor_csv(
+    report: &AgingReport,
+    per: &[quita_app::portfolio::aging::CreditorAging],
+) -> String {
+    let mut out = String::from("\u{feff}Carteira");
+    for (label, _) in report.rows() {
+        out.push(';');
+        out.push_str(&bucket_label(label));
+    }
+    out.push_str(&format!(
+        ";Total;Atualizado em {}\r\n",
+        format::civil(report.as_of())
+    ));
+    let lines = per
+        .iter()
+        .map(|c| (c.name.as_str(), &c.report))
+        .chain(std::iter::once(("Total", report)));
+    for (name, rep) in lines {
+        out.push_str(&quita_app::csv_field(name));
+        for (_, t) in rep.rows() {
+            out.push(';');
+            out.push_str(&csv_money(t.open_balance));
+        }
+        out.push_str(&format!(
+            ";{};{}\r\n",
+            csv_money(rep.total().open_balance),
+            csv_money(rep.total().updated_amount)
+        ));
+    }
+    out
+}
+
+/// `GET /relatorios/aging/carteiras.csv`: the "Por carteira" table of the
+/// aging of every creditor.
+pub async fn aging_by_creditor_csv_download(
+    State(state): State<AppState>,
+    s: UserSession,
+    PageQuery(f): PageQuery<Filters>,
+) -> Result<Response, PageError> {
+    let p = &s.0.principal;
+    let q = AgingQuery {
+        creditor_id: None,
+        ..query_of(&state, p, &f).await?
+    };
+    let report = state.app.aging(p.org_id, &q).await?;
+    let per = state.app.aging_by_creditor(p.org_id, &q).await?;
+    let name = file_name(&q, "csv").replacen("aging-", "aging-por-carteira-", 1);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        aging_by_creditor_csv(&report, &per),
+    )
+        .into_response())
+}
+
 /// Money as a spreadsheet number. Spreadsheet cells are IEEE doubles; this
 /// conversion happens only here, at the export edge, never in a calculation.
 pub(super) fn cell_money(m: Money) -> f64 {
