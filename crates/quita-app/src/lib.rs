@@ -6,6 +6,7 @@
 //! own outputs; internal failures carry the source for logs, never for users.
 #![forbid(unsafe_code)]
 
+pub mod access_spool;
 pub mod admin;
 pub mod auth;
 mod clock;
@@ -33,11 +34,26 @@ pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub auth: auth::AuthSettings,
+    /// SQLite: where a debtor access goes while an import holds the writer
+    /// ([`access_spool`]); `None`: accesses wait for the writer.
+    pub access_spool: Option<access_spool::AccessSpool>,
 }
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>, auth: auth::AuthSettings) -> Self {
-        Self { db, clock, auth }
+        Self {
+            db,
+            clock,
+            auth,
+            access_spool: None,
+        }
+    }
+
+    /// The same, recording debtor accesses in `spool` while SQLite's writer
+    /// is busy.
+    pub fn with_access_spool(mut self, spool: access_spool::AccessSpool) -> Self {
+        self.access_spool = Some(spool);
+        self
     }
 
     pub fn now(&self) -> jiff::Timestamp {

@@ -66,7 +66,7 @@ impl Db {
                     .create_if_missing(true)
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(10))
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     // A large import (or one refused and rolled back) grows
                     // the WAL to the size of what it wrote; once the WAL
                     // starts over, it is cut back to this instead of staying
@@ -126,6 +126,42 @@ impl Db {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Pg(p) => Tx::Pg(p.begin().await?),
         })
+    }
+
+    /// A write transaction if one can start within `wait`, else `None`.
+    /// SQLite: `BEGIN IMMEDIATE` on a pooled connection whose busy timeout
+    /// is `wait` for that statement only (the pool's connections keep
+    /// theirs), so a write that has somewhere else to go (the access spool)
+    /// need not wait the whole import out. PostgreSQL: [`Db::begin_write`]
+    /// (its writers do not exclude one another).
+    pub async fn try_begin_write(&self, wait: Duration) -> Result<Option<Tx>> {
+        use sqlx::SqlSafeStr;
+        let p = match self {
+            Db::Sqlite(p) => p,
+            Db::Pg(_) => return Ok(Some(self.begin_write().await?)),
+        };
+        let timeout = |d: Duration| format!("PRAGMA busy_timeout = {}", d.as_millis());
+        let mut conn = p.acquire().await?;
+        sqlx::query(sqlx::AssertSqlSafe(timeout(wait)))
+            .execute(&mut *conn)
+            .await?;
+        let began = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await;
+        sqlx::query(sqlx::AssertSqlSafe(timeout(SQLITE_BUSY_TIMEOUT)))
+            .execute(&mut *conn)
+            .await?;
+        match began.map_err(StoreError::from) {
+            Err(e) if e.is_busy() => Ok(None),
+            Err(e) => Err(e),
+            // The transaction is open: sqlx takes it over, its "begin" a
+            // statement that changes nothing.
+            Ok(_) => Ok(Some(Tx::Sqlite(
+                sqlx::Transaction::begin(
+                    conn,
+                    Some(sqlx::AssertSqlSafe("SELECT 1").into_sql_str()),
+                )
+                .await?,
+            ))),
+        }
     }
 
     /// Starts the write transaction of an import. SQLite: on a connection
@@ -191,6 +227,9 @@ impl Db {
         on_db!(self, |p| p.close().await)
     }
 }
+
+/// How long a SQLite write waits for the one writer before it is busy.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The first key of PostgreSQL's advisory lock for imports (the second is
 /// the organization).

@@ -39,6 +39,8 @@ conformance!(
     search_aging_and_counts,
     aging_by_debtor_sums_and_pages,
     debtor_access_is_append_only_and_scoped,
+    spooled_accesses_are_recorded_once,
+    try_begin_write_does_not_wait,
     contracts_keep_their_terms,
     debtor_pages_visit_each_once,
     debtors_are_renamed_and_found_by_the_new_name,

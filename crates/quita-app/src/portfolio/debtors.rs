@@ -28,7 +28,11 @@ use super::{
     contracts::{EffectiveTerms, effective_terms},
     keyset_page, name_key,
 };
-use crate::{App, AppError, AppResult, auth::Principal};
+use crate::{
+    App, AppError, AppResult,
+    access_spool::{SPOOL_AFTER, SpooledAccess},
+    auth::Principal,
+};
 
 /// What a listed debtor owes on a date: the debtor list's balance columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -308,9 +312,26 @@ impl App {
     ) -> AppResult<Debtor360> {
         who.require(Role::Agent)?;
         let view = self.debtor_360(who.org_id, id, on).await?;
-        let mut tx = self.db.begin_write().await?;
-        access::record(&mut tx, who.org_id, id, who.actor, channel, self.now()).await?;
-        tx.commit().await?;
+        let Some(spool) = &self.access_spool else {
+            let mut tx = self.db.begin_write().await?;
+            access::record(&mut tx, who.org_id, id, who.actor, channel, self.now()).await?;
+            tx.commit().await?;
+            return Ok(view);
+        };
+        match self.db.try_begin_write(SPOOL_AFTER).await? {
+            Some(mut tx) => {
+                access::record(&mut tx, who.org_id, id, who.actor, channel, self.now()).await?;
+                tx.commit().await?;
+                // The writer is free: accesses spooled meanwhile join the log.
+                if let Err(e) = spool.drain(&self.db).await {
+                    tracing::warn!(error = %e, "access spool not moved");
+                }
+            }
+            None => {
+                let access = SpooledAccess::new(who.org_id, id, who.actor, channel, self.now());
+                spool.append(&access).await?;
+            }
+        }
         Ok(view)
     }
 
@@ -324,6 +345,13 @@ impl App {
     ) -> AppResult<Vec<AccessRow>> {
         who.require(Role::Supervisor)?;
         debtors::get(&self.db, who.org_id, id).await?;
+        // Accesses still in the spool join the log first, if the writer is
+        // free by now.
+        if let Some(spool) = &self.access_spool
+            && let Err(e) = spool.drain(&self.db).await
+        {
+            tracing::warn!(error = %e, "access spool not moved");
+        }
         Ok(access::list_for_debtor(&self.db, who.org_id, id, before_id, limit).await?)
     }
 

@@ -1,5 +1,6 @@
 //! Use cases against real databases (SQLite always, PostgreSQL when configured).
 
+mod access_spool;
 mod closing;
 mod corrections;
 mod debtor_aging;
@@ -9,6 +10,7 @@ mod import;
 mod marks;
 mod receivable_update;
 
+use access_spool::a_debtor_opened_during_an_import_is_recorded_once;
 use closing::supervisors_close_receivables_once;
 use corrections::corrections_name_an_imported_table;
 use debtor_aging::aging_by_debtor_adds_up_to_the_aging;
@@ -88,6 +90,7 @@ both!(
     spreadsheet_headings_are_read,
     enrichment_reads_its_header_as_the_import_does,
     aging_by_debtor_adds_up_to_the_aging,
+    a_debtor_opened_during_an_import_is_recorded_once,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

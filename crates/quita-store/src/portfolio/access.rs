@@ -118,6 +118,49 @@ pub async fn record(
     row.ok_or(StoreError::NotFound)
 }
 
+/// Appends an access first kept in the access spool, under the spool's
+/// `key`: `true` if recorded now, `false` if that key already was (a spool
+/// moved twice). An access to a debtor that is not the organization's is
+/// `NotFound`, and nothing is written.
+pub async fn record_spooled(
+    tx: &mut Tx,
+    org_id: i64,
+    debtor_id: i64,
+    (actor, channel): (Actor, AccessChannel),
+    at: Timestamp,
+    key: &str,
+) -> Result<bool> {
+    const SQL: &str = "INSERT INTO debtor_access (org_id, debtor_id, actor_kind, actor_id, channel, accessed_at, spool_key) \
+         SELECT $1, d.id, $3, $4, $5, $6, $7 FROM debtors d WHERE d.org_id = $1 AND d.id = $2 \
+         ON CONFLICT DO NOTHING";
+    const KNOWN: &str = "SELECT EXISTS (SELECT 1 FROM debtors WHERE org_id = $1 AND id = $2)";
+    let (kind, id) = actor_parts(actor);
+    let written = on_tx!(tx, |t| sqlx::query(SQL)
+        .bind(org_id)
+        .bind(debtor_id)
+        .bind(kind)
+        .bind(id)
+        .bind(channel.as_str())
+        .bind(ms(at))
+        .bind(key)
+        .execute(&mut **t)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if written == 1 {
+        return Ok(true);
+    }
+    let known: bool = on_tx!(tx, |t| sqlx::query_scalar(KNOWN)
+        .bind(org_id)
+        .bind(debtor_id)
+        .fetch_one(&mut **t)
+        .await)?;
+    if known {
+        Ok(false)
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
 /// The newest accesses to one debtor of `org_id`, older than `before_id`
 /// when given (keyset), at most `limit` (1–500).
 pub async fn list_for_debtor(

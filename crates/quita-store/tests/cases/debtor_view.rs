@@ -673,3 +673,75 @@ pub async fn debtors_are_renamed_and_found_by_the_new_name(db: Db) {
     assert_eq!(found("silva maria").await, [id]);
     assert!(found("teste").await.is_empty(), "the old name is gone");
 }
+
+/// An access moved from the spool is recorded once under its key, however
+/// often the spool is moved; another organization's debtor is refused.
+pub async fn spooled_accesses_are_recorded_once(db: Db) {
+    let a = org(&db, "alfa").await;
+    let b = org(&db, "beta").await;
+    let [maria] = debtor_ids(&db, a.id, &[("52998224725", "Maria")]).await[..] else {
+        unreachable!()
+    };
+    for _ in 0..2 {
+        let mut tx = db.begin_write().await.unwrap();
+        let first = access::record_spooled(
+            &mut tx,
+            a.id,
+            maria,
+            (Actor::User(7), AccessChannel::Web),
+            at(30),
+            "k-1",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let seen = access::list_for_debtor(&db, a.id, maria, None, 10)
+            .await
+            .unwrap();
+        assert_eq!(seen.len(), 1, "once, first: {first}");
+        assert_eq!((seen[0].at, seen[0].actor), (at(30), Actor::User(7)));
+    }
+    let mut tx = db.begin_write().await.unwrap();
+    assert!(matches!(
+        access::record_spooled(
+            &mut tx,
+            b.id,
+            maria,
+            (Actor::Cli, AccessChannel::Api),
+            at(40),
+            "k-2"
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    drop(tx);
+}
+
+/// A write that may not wait: `None` while another holds SQLite's write
+/// lock, a transaction once it is free (and at once on PostgreSQL).
+pub async fn try_begin_write_does_not_wait(db: Db) {
+    let wait = std::time::Duration::from_millis(200);
+    let holder = db.begin_write().await.unwrap();
+    let started = std::time::Instant::now();
+    let tried = db.try_begin_write(wait).await.unwrap();
+    if db.backend() == quita_store::Backend::Sqlite {
+        assert!(tried.is_none(), "SQLite's one writer is taken");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    } else {
+        assert!(tried.is_some());
+    }
+    drop(tried);
+    drop(holder);
+    let tx = db.try_begin_write(wait).await.unwrap().expect("free now");
+    tx.commit().await.unwrap();
+    // The pool's connections kept their own busy timeout: a plain write
+    // still waits for a writer that finishes within it.
+    let holder = db.begin_write().await.unwrap();
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        holder.commit().await.unwrap();
+    });
+    let tx = db.begin_write().await.expect("waits 600 ms, not 200");
+    tx.commit().await.unwrap();
+    release.await.unwrap();
+}

@@ -108,7 +108,16 @@ pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// The app on the configured database; on a SQLite file, with the access
+/// spool beside it (a debtor page opened while an import holds the writer
+/// is recorded there, then moved into the log).
 pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     let db = open_db(config).await?;
-    Ok(App::new(db, Arc::new(SystemClock), config.auth_settings()))
+    let app = App::new(db, Arc::new(SystemClock), config.auth_settings());
+    Ok(match config.database_url()? {
+        quita_store::DatabaseUrl::Sqlite(path) => {
+            app.with_access_spool(quita_app::access_spool::AccessSpool::beside(&path))
+        }
+        quita_store::DatabaseUrl::Postgres(_) => app,
+    })
 }

@@ -111,6 +111,14 @@ async fn run(
             ..WebSettings::default()
         },
     );
+    // Accesses a previous run spooled while an import held the writer.
+    if let Some(spool) = &app.access_spool {
+        match spool.drain(&app.db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(accesses = n, "access spool moved into the log"),
+            Err(e) => tracing::warn!(error = %e, "access spool not moved"),
+        }
+    }
     tracing::info!(%addr, backend = ?app.db.backend(), workers = with_workers, "quita serving");
     let shutdown = async move {
         signals.wait().await;
