@@ -435,6 +435,40 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
+/// The most a workbook may hold unzipped, all its parts together: about
+/// 300,000 rows of the import's columns. The sheet is read whole into
+/// memory, so a few MB zipped must not unzip into gigabytes (a zip bomb).
+pub const XLSX_UNZIPPED_MAX: u64 = 256 * 1024 * 1024;
+
+/// Refuses a workbook whose parts unzip to more than `max` bytes (the
+/// import's [`XLSX_UNZIPPED_MAX`]), measured by unzipping them (what the
+/// archive declares may lie), a buffer at a time, stopping at the limit.
+fn within_unzipped_limit(bytes: &[u8], max: u64) -> Result<(), FileError> {
+    use std::io::Read;
+    let not_xlsx =
+        || FileError::Xlsx("o arquivo não abre como planilha (corrompido, ou não é .xlsx)".into());
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| not_xlsx())?;
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|_| not_xlsx())?;
+        loop {
+            let n = part.read(&mut buf).map_err(|_| not_xlsx())?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            if total > max {
+                return Err(FileError::Xlsx(format!(
+                    "descompactada, a planilha passa de {} MB; envie as linhas em CSV (sem limite de tamanho) ou em planilhas menores",
+                    max.div_ceil(1024 * 1024)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl RowSource<std::io::Empty> {
     /// Reads the first non-empty sheet of an XLSX workbook. Cells become text the way
     /// the CSV would carry them: dates as dd/mm/aaaa, numbers without
@@ -451,6 +485,7 @@ impl RowSource<std::io::Empty> {
         if is_html(&bytes[..bytes.len().min(64)]) {
             return Err(FileError::Html);
         }
+        within_unzipped_limit(&bytes, XLSX_UNZIPPED_MAX)?;
         let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
             .map_err(|e: calamine::XlsxError| {
                 tracing::debug!(error = %e, "workbook refused");
@@ -798,6 +833,33 @@ mod tests {
             RowSource::csv(&b"PK\x03\x04\x14\x00"[..]).err(),
             Some(FileError::Zipped)
         );
+    }
+
+    /// A workbook is measured unzipped before it is read: over the limit it
+    /// is refused, saying why; within it, read as before.
+    #[test]
+    fn a_workbook_too_large_unzipped_is_refused() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "nome").unwrap();
+        for r in 1..200u32 {
+            sheet
+                .write_string(r, 0, format!("{r} {}", "A".repeat(1000)))
+                .unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let e = within_unzipped_limit(&bytes, 64 * 1024).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("descompactada, a planilha passa de 1 MB"),
+            "{e}"
+        );
+        assert!(within_unzipped_limit(&bytes, XLSX_UNZIPPED_MAX).is_ok());
+        assert!(RowSource::xlsx(bytes).is_ok());
+        assert!(matches!(
+            within_unzipped_limit(b"PK\x03\x04 not really a zip", XLSX_UNZIPPED_MAX),
+            Err(FileError::Xlsx(_))
+        ));
     }
 
     #[test]
