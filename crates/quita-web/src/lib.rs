@@ -27,20 +27,32 @@ pub use api::openapi_document;
 pub use server::serve;
 pub use state::{AppState, WebSettings};
 
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::{Router, extract::DefaultBodyLimit, middleware};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     limit::RequestBodyLimitLayer,
     request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
+
+/// Headers on every response: no other site may frame a page (a form in a
+/// hidden frame would carry its own CSRF token: clickjacking), no content
+/// type is guessed, and no address leaves in a Referer.
+const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "same-origin"),
+];
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     // Install the metrics recorder before the first request is counted.
     metrics::handle();
     let (api, _) = api::router().split_for_parts();
-    Router::new()
+    let router = Router::new()
         .merge(pages::router())
         .merge(api)
         .merge(health::router())
@@ -66,7 +78,16 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             error::too_large,
         ))
-        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(CatchPanicLayer::custom(error::panic_response));
+    let router = SECURITY_HEADERS
+        .into_iter()
+        .fold(router, |r, (name, value)| {
+            r.layer(SetResponseHeaderLayer::if_not_present(
+                name,
+                HeaderValue::from_static(value),
+            ))
+        });
+    router
         .layer(TraceLayer::new_for_http().make_span_with(server::span_for))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(server::NewRequestId))

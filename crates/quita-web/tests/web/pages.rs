@@ -9,6 +9,19 @@ pub async fn login_page_and_painel(db: Db) {
     let c = client();
     let page = c.get(t.url("/entrar")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
+    // No other site may frame a page (clickjacking), on pages, the API and errors alike.
+    for (name, value) in [
+        ("x-frame-options", "DENY"),
+        ("content-security-policy", "frame-ancestors 'none'"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "same-origin"),
+    ] {
+        assert_eq!(page.headers()[name], value, "{name}");
+        for path in ["/api/v1/me", "/nao-existe"] {
+            let other = c.get(t.url(path)).send().await.unwrap();
+            assert_eq!(other.headers()[name], value, "{path} {name}");
+        }
+    }
     let html = page.text().await.unwrap();
     for label in [
         ">E-mail</label>",
