@@ -181,8 +181,12 @@ impl SummaryView {
             figures,
             has_report: !problems.is_empty(),
             file_refused,
+            // Errors first: they are why a file was refused, and a file may
+            // warn on thousands of lines before its first error.
             first_problems: problems
                 .iter()
+                .filter(|p| !p.is_warning())
+                .chain(problems.iter().filter(|p| p.is_warning()))
                 .take(SHOWN_PROBLEMS)
                 .map(ProblemView::of)
                 .collect(),

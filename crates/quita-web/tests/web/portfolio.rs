@@ -364,6 +364,29 @@ pub async fn creditors_and_import_through_pages(db: Db) {
     );
     assert!(report.lines().any(|l| l.starts_with("4;")), "{report}");
 
+    // Thirty lines that only warn, then the one error that refuses the
+    // file: the page lists the error first.
+    let mut warned = good_csv().lines().next().unwrap().to_owned();
+    for i in 0..30 {
+        warned.push_str(&format!(
+            "\n529.982.247-25;Maria;x@@y;;;;;;;W-{i};1;;;2026-04-10;10,00;"
+        ));
+    }
+    warned.push_str("\n529.982.247-25;Maria;;;;;;;;W-X;1;;;2026-04-10;abc;\n");
+    let (_, html) = upload(&t, &c, &csrf, cred.id, &warned, false).await;
+    assert!(html.contains("Arquivo recusado"), "{html}");
+    assert!(html.contains("erros antes dos avisos"), "{html}");
+    let first_row = html
+        .split("id=\"problemas\"")
+        .nth(1)
+        .and_then(|t| t.split("<tbody>").nth(1))
+        .and_then(|b| b.split("</tr>").next())
+        .unwrap_or_else(|| panic!("{html}"));
+    assert!(
+        first_row.contains("<td class=\"num\">32</td>") && first_row.contains("abc"),
+        "{first_row}"
+    );
+
     // Partial: the valid rows are applied.
     let (_, html) = upload(&t, &c, &csrf, cred.id, &bad_csv(), true).await;
     assert!(
