@@ -167,11 +167,21 @@ impl App {
             ));
         }
         // Whether this records a new contract or changes one (the
-        // timeline's wording only: read before the write).
-        let existed = contracts::list_for_debtor(&self.db, who.org_id, c.debtor_id)
+        // timeline's wording: read before the write); the very same contract
+        // saved again changes nothing and records nothing.
+        let existing = contracts::list_for_debtor(&self.db, who.org_id, c.debtor_id)
             .await?
-            .iter()
-            .any(|k| k.creditor_id == c.creditor_id && k.number == number.as_str());
+            .into_iter()
+            .find(|k| k.creditor_id == c.creditor_id && k.number == number.as_str());
+        if let Some(k) = &existing
+            && k.kind == c.kind
+            && k.product.as_deref() == product
+            && k.starts_on == c.starts_on
+            && k.terms == terms
+        {
+            return Ok(k.clone());
+        }
+        let existed = existing.is_some();
         let now = self.now();
         let mut tx = self
             .db

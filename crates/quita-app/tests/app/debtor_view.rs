@@ -110,7 +110,21 @@ pub async fn contracts_terms_and_access_log(db: Db) {
         .await
         .unwrap();
     assert_eq!(blank.terms, None);
-    app.save_contract(&supervisor, save.clone()).await.unwrap();
+    let saved = app.save_contract(&supervisor, save.clone()).await.unwrap();
+    // The very same contract saved again changes nothing and records nothing.
+    let saves = |log: Vec<quita_store::audit::Entry>| {
+        log.iter().filter(|e| e.action == "contract_saved").count()
+    };
+    let admin = principal(org, Role::Admin, sup.id);
+    let saves_before = saves(app.audit_log(&admin, None, 100).await.unwrap());
+    assert_eq!(
+        app.save_contract(&supervisor, save.clone()).await.unwrap(),
+        saved
+    );
+    assert_eq!(
+        saves(app.audit_log(&admin, None, 100).await.unwrap()),
+        saves_before
+    );
     // Another organization cannot attach it to its own creditor.
     let other = principal(org + 1000, Role::Admin, sup.id);
     assert!(matches!(

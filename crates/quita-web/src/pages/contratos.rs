@@ -199,7 +199,7 @@ pub async fn save(
     let debtor_id = parse_id(&raw)?;
     // A refused form comes back on the debtor page, filled in, saying why.
     let saved = async { state.app.save_contract(p, f.to_contract(debtor_id)?).await }.await;
-    let refused = |why| RefusedForm::Contract(f, format!("Contrato não registrado: {why}"));
+    let refused = |why| RefusedForm::Contract(f, format!("Contrato não salvo: {why}"));
     let row = match or_refused(&state, &s, debtor_id, saved, refused).await? {
         Ok(row) => row,
         Err(page) => return Ok(page),

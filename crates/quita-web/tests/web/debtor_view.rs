@@ -836,7 +836,7 @@ pub async fn contract_form_records_terms(db: Db) {
         .nth(1)
         .and_then(|a| a.split("</p>").next())
         .unwrap_or_else(|| panic!("{text}"));
-    assert!(alert.contains("Contrato não registrado: multa"), "{alert}");
+    assert!(alert.contains("Contrato não salvo: multa"), "{alert}");
     assert!(
         text.contains("value=\"CT-WEB-1\"")
             && text.contains("value=\"dois\"")
