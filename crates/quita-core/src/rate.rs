@@ -33,6 +33,11 @@ pub enum RateError {
     TooPrecise,
     #[error("rate is too large")]
     TooLarge,
+    /// `10.000`: ten in the English way, ten thousand in the Brazilian one.
+    #[error(
+        "rate is ambiguous: a point before three digits reads as thousands in pt-BR (use 10 or 2,5)"
+    )]
+    Ambiguous,
 }
 
 /// Millionths of a percent in one percent.
@@ -56,6 +61,26 @@ impl Percent {
     pub fn parse(raw: &str) -> Result<Percent, RateError> {
         let d = parse_signed_decimal(raw)?;
         Percent::from_decimal(d)
+    }
+
+    /// [`Percent::parse`] for a rate a person typed in a pt-BR form:
+    /// `10.000` or `2.500` (a point before exactly three digits, after a
+    /// whole part other than 0) is thousands to a Brazilian and decimals to
+    /// the rest, so it is refused as ambiguous; `0.333`, `2,500` and
+    /// `1.5` are not in doubt. Stored and API values keep [`Percent::parse`].
+    pub fn parse_typed(raw: &str) -> Result<Percent, RateError> {
+        let bare = raw.trim().trim_end_matches('%').trim_end();
+        let bare = bare.strip_prefix(['-', '+']).unwrap_or(bare);
+        if let Some((whole, decimals)) = bare.split_once('.')
+            && decimals.len() == 3
+            && decimals.bytes().all(|b| b.is_ascii_digit())
+            && !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && whole.bytes().any(|b| b != b'0')
+        {
+            return Err(RateError::Ambiguous);
+        }
+        Percent::parse(raw)
     }
 
     /// From a value in percent units (`Decimal 2` = 2 %).
@@ -207,6 +232,33 @@ mod tests {
         assert_eq!(p("2.000").to_string(), "2");
         assert_eq!(p("2,50").pt_br(), "2,5");
         assert_eq!(p("2").pt_br(), "2");
+    }
+
+    #[test]
+    fn typed_thousands_are_ambiguous() {
+        for raw in ["10.000", "2.500", "1.000%", " 12.345 "] {
+            assert_eq!(
+                Percent::parse_typed(raw),
+                Err(RateError::Ambiguous),
+                "{raw}"
+            );
+            assert!(
+                Percent::parse(raw).is_ok(),
+                "stored and API values read: {raw}"
+            );
+        }
+        for (raw, want) in [
+            ("0.333", "0.333"),
+            ("2,500", "2.5"),
+            ("1.5", "1.5"),
+            ("2", "2"),
+        ] {
+            assert_eq!(
+                Percent::parse_typed(raw).unwrap().to_string(),
+                want,
+                "{raw}"
+            );
+        }
     }
 
     #[test]

@@ -288,7 +288,7 @@ pub fn percent_field(
         return Ok(None);
     }
     use quita_core::rate::{Percent, RateError};
-    Percent::parse(raw).map(Some).map_err(|e| {
+    Percent::parse_typed(raw).map(Some).map_err(|e| {
         let why = match e {
             RateError::Negative => "o percentual não pode ser negativo".to_owned(),
             RateError::TooPrecise => "use no máximo seis casas decimais".to_owned(),
@@ -296,6 +296,10 @@ pub fn percent_field(
                 "o percentual passa do máximo aceito ({} %)",
                 crate::format::decimal(Percent::MAX.as_decimal())
             ),
+            RateError::Ambiguous => {
+                "ponto antes de três algarismos é milhar: use vírgula para decimais, por exemplo 2,5"
+                    .to_owned()
+            }
             RateError::Empty | RateError::Invalid => {
                 "informe um percentual, por exemplo 2 ou 2,5".to_owned()
             }
