@@ -96,6 +96,13 @@ pub async fn aging_by_debtor_page_csv_and_api(db: quita_store::Db) {
         assert_eq!(cell(4, 2), Some(Data::Float(200.0)));
         assert_eq!(cell(4, 3), Some(Data::Float(59.0)));
         assert_eq!(cell(5, 4), Some(Data::Float(250.0)), "José's open balance");
+        assert_eq!(cell(2, 0), Some(Data::String("Carteira: todas".into())));
+        // The oldest due date is a date cell (15/01/2026), not text.
+        assert!(
+            matches!(cell(4, 14), Some(Data::DateTime(d)) if d.as_f64() == 46037.0),
+            "{:?}",
+            cell(4, 14)
+        );
     }
 
     // The whole list as CSV, recorded.

@@ -255,7 +255,11 @@ pub async fn debtors_xlsx(
     crate::pages::PageQuery(f): crate::pages::PageQuery<Filters>,
 ) -> Result<Response, PageError> {
     let (q, lines, whole) = export_lines(&state, &s, &f).await?;
-    let bytes = workbook(&q, &lines, whole).map_err(|e| {
+    let creditor = match q.creditor_id {
+        Some(id) => Some(state.app.creditor(s.0.principal.org_id, id).await?.name),
+        None => None,
+    };
+    let bytes = workbook(&q, creditor.as_deref(), &lines, whole).map_err(|e| {
         PageError(AppError::Internal(anyhow::anyhow!(
             "aging by debtor xlsx: {e}"
         )))
@@ -269,17 +273,20 @@ pub async fn debtors_xlsx(
 
 fn workbook(
     q: &AgingQuery,
+    creditor: Option<&str>,
     lines: &[DebtorAging],
     whole: bool,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let brl = Format::new().set_num_format("\"R$\" #,##0.00");
+    let day = Format::new().set_num_format("dd/mm/yyyy");
     let ws = wb.add_worksheet();
     ws.set_name("Aging por devedor")?;
     ws.write_string_with_format(0, 0, "Aging por devedor", &bold)?;
     ws.write_string(1, 0, format!("Data-base: {}", format::civil(q.as_of)))?;
+    ws.write_string(2, 0, format!("Carteira: {}", creditor.unwrap_or("todas")))?;
     let col = |i: usize| u16::try_from(i).unwrap_or(u16::MAX);
     for (c, h) in headings(q).iter().enumerate() {
         ws.write_string_with_format(3, col(c), h, &bold)?;
@@ -298,7 +305,13 @@ fn workbook(
             ws.write_number_with_format(r, col(6 + i), cell_money(*m), &brl)?;
         }
         ws.write_number_with_format(r, col(6 + buckets), cell_money(l.original_amount), &brl)?;
-        ws.write_string(r, col(7 + buckets), format::civil(l.oldest_due))?;
+        // A date cell, so the spreadsheet sorts and filters it as one.
+        let oldest = ExcelDateTime::from_ymd(
+            u16::try_from(l.oldest_due.year()).unwrap_or(1900),
+            u8::try_from(l.oldest_due.month()).unwrap_or(1),
+            u8::try_from(l.oldest_due.day()).unwrap_or(1),
+        )?;
+        ws.write_datetime_with_format(r, col(7 + buckets), &oldest, &day)?;
     }
     ws.set_column_width(0, 36)?;
     for c in 1..=7 + buckets {
