@@ -121,8 +121,9 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
         )
     );
 
-    // A viewer sees the aging but opens no debtor, and an agent works one
-    // debtor at a time: in the whole bucket's file the CPF is masked.
+    // An agent works one debtor at a time: in the whole bucket's file the
+    // CPF is masked. A viewer sees the portfolio, not whom it is owed by:
+    // neither name nor CPF, on the page or in the file.
     for role in ["viewer", "agent"] {
         let user = client();
         logged_in(&t, &user, &a.email(role)).await;
@@ -133,8 +134,19 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{role}");
-        assert!(csv.contains(";***.982.247-**;"), "{role}: {csv}");
         assert!(!csv.contains("529.982.247-25"), "{role}: {csv}");
+        let (_, page) = get(&user, &t, "/relatorios/aging/faixa/2?data_base=15/03/2026").await;
+        if role == "agent" {
+            assert!(csv.contains(";***.982.247-**;"), "{role}: {csv}");
+            assert!(page.contains("Maria Aparecida da Silva"), "{page}");
+        } else {
+            assert!(
+                csv.lines().nth(1).unwrap().starts_with(";;Loja Boa Vista;"),
+                "{csv}"
+            );
+            assert!(!csv.contains("Maria") && !page.contains("Maria"), "{csv}");
+            assert!(csv.contains(";100,00;100,00;"), "the amounts stay: {csv}");
+        }
     }
 
     // Bad filters and buckets change nothing and say why.
@@ -323,22 +335,31 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
         ),
         "{page}"
     );
-    // Masked below a supervisor, as in the bucket's CSV.
-    for role in [Role::Viewer, Role::Agent] {
-        let masked_token = token(&t, a.id, role).await;
+    // Masked for an agent, as in the bucket's CSV; a viewer gets the
+    // receivables without their debtors.
+    for (role, name, document) in [
+        (
+            Role::Agent,
+            Value::from("Maria Aparecida da Silva"),
+            Value::from("***.982.247-**"),
+        ),
+        (Role::Viewer, Value::Null, Value::Null),
+    ] {
+        let role_token = token(&t, a.id, role).await;
         let page: Value = api
             .get(t.url("/api/v1/aging/buckets/2/receivables?as_of=2026-03-15&limit=1"))
-            .bearer_auth(&masked_token)
+            .bearer_auth(&role_token)
             .send()
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
-        assert_eq!(
-            page["receivables"][0]["debtor_document"], "***.982.247-**",
-            "{role:?}"
-        );
+        let r = &page["receivables"][0];
+        assert_eq!(r["debtor_document"], document, "{role:?}");
+        assert_eq!(r["debtor_name"], name, "{role:?}");
+        assert_eq!(r["debtor_id"].is_null(), role == Role::Viewer, "{role:?}");
+        assert_eq!(r["open_balance"], "100.00", "{role:?} sees the amounts");
     }
     // A page that holds the last receivable says no more follow, even full.
     let page: Value = api

@@ -1730,7 +1730,9 @@ pub async fn enrichment_report_has_every_problem(db: Db) {
     // No column went unread: no warnings.
     assert_eq!(figure_of(&html, "avisos"), "0");
     assert!(
-        html.contains(&format!("Primeiros problemas (20 de {problems})")),
+        html.contains(&format!(
+            "Primeiros problemas (20 de {problems}, erros antes dos avisos)"
+        )),
         "{html}"
     );
     let table = html.split("id=\"problemas\"").nth(1).unwrap();

@@ -131,11 +131,14 @@ pub struct BucketParams {
 pub struct BucketReceivable {
     id: i64,
     creditor_id: i64,
-    debtor_id: i64,
-    debtor_name: String,
-    /// CPF/CNPJ formatted; masked (`***.982.247-**`) for a viewer or an
-    /// agent: a bucket's CPFs in bulk are for supervisors and up, as in its CSV.
-    debtor_document: String,
+    /// Null for a viewer, who sees the portfolio, not whom it is owed by.
+    debtor_id: Option<i64>,
+    /// Null for a viewer.
+    debtor_name: Option<String>,
+    /// CPF/CNPJ formatted; masked (`***.982.247-**`) for an agent: a
+    /// bucket's CPFs in bulk are for supervisors and up, as in its CSV.
+    /// Null for a viewer.
+    debtor_document: Option<String>,
     contract_number: Option<String>,
     document_number: String,
     installment: i64,
@@ -167,7 +170,8 @@ pub struct BucketPage {
 }
 
 /// The receivables of one aging bucket (by its index in `buckets`, from 0),
-/// most overdue first, a page at a time, each with its updated amount (viewer).
+/// most overdue first, a page at a time, each with its updated amount
+/// (viewer, without the debtors).
 #[utoipa::path(get, path = "/api/v1/aging/buckets/{index}/receivables", tag = "portfolio",
     params(("index" = usize, Path, description = "Bucket index, from 0 (`current`)"), BucketParams),
     responses((status = 200, body = BucketPage), (status = 401, body = crate::error::Problem),
@@ -208,7 +212,7 @@ pub async fn bucket_receivables(
         .aging_drill_down(p.org_id, &query, index, cursor, limit)
         .await?;
     let lines = page.lines;
-    let full_document = p.role.allows(Role::Supervisor);
+    let shown = relatorios::DebtorShown::to(p.role);
     let as_of_day = quita_store::day_number(query.as_of);
     let receivables = lines
         .into_iter()
@@ -217,13 +221,18 @@ pub async fn bucket_receivables(
             BucketReceivable {
                 id: r.id,
                 creditor_id: r.creditor_id,
-                debtor_id: r.debtor_id,
-                debtor_name: d.line.debtor_name,
-                debtor_document: if full_document {
-                    devedores::formatted(&d.line.debtor_document)
-                } else {
-                    devedores::masked(&d.line.debtor_document)
+                debtor_id: (shown != relatorios::DebtorShown::Hidden).then_some(r.debtor_id),
+                debtor_document: match shown {
+                    relatorios::DebtorShown::Whole => {
+                        Some(devedores::formatted(&d.line.debtor_document))
+                    }
+                    relatorios::DebtorShown::Masked => {
+                        Some(devedores::masked(&d.line.debtor_document))
+                    }
+                    relatorios::DebtorShown::Hidden => None,
                 },
+                debtor_name: (shown != relatorios::DebtorShown::Hidden)
+                    .then_some(d.line.debtor_name),
                 contract_number: d.line.contract_number,
                 document_number: r.document_number,
                 installment: r.installment,

@@ -75,6 +75,30 @@ struct BucketPage {
 
 const DRILL_PAGE: i64 = 200;
 
+/// How much of each receivable's debtor a role sees in a bucket's
+/// receivables (its CSV, the API): supervisors and up the CPF/CNPJ whole,
+/// an agent (who opens debtors one at a time, each access logged) masked,
+/// a viewer (who sees the portfolio, not whom it is owed by) neither name
+/// nor document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebtorShown {
+    Whole,
+    Masked,
+    Hidden,
+}
+
+impl DebtorShown {
+    pub fn to(role: Role) -> Self {
+        if role.allows(Role::Supervisor) {
+            Self::Whole
+        } else if role.allows(Role::Agent) {
+            Self::Masked
+        } else {
+            Self::Hidden
+        }
+    }
+}
+
 /// Days past due on the data-base, counted from the adjusted due date as
 /// the buckets are; `None` when not yet due.
 fn days_late(q: &AgingQuery, d: &DrillLine) -> Option<i64> {
@@ -162,7 +186,12 @@ pub async fn bucket(
                 DrillRow {
                     id: r.id,
                     debtor_id: r.debtor_id,
-                    debtor_name: d.line.debtor_name.clone(),
+                    // A viewer sees the portfolio, not whom it is owed by.
+                    debtor_name: if p.role.allows(Role::Agent) {
+                        d.line.debtor_name.clone()
+                    } else {
+                        "—".into()
+                    },
                     creditor: creditors.get(&r.creditor_id).cloned().unwrap_or_default(),
                     document_number: r.document_number.clone(),
                     installment: installment(d),
@@ -199,18 +228,24 @@ fn csv_line(
     q: &AgingQuery,
     d: &DrillLine,
     creditors: &HashMap<i64, String>,
-    full_document: bool,
+    shown: DebtorShown,
 ) -> String {
     let r = &d.line.receivable;
-    let document = if full_document {
-        formatted(&d.line.debtor_document)
-    } else {
-        masked(&d.line.debtor_document)
+    let (name, document) = match shown {
+        DebtorShown::Whole => (
+            csv_field(&d.line.debtor_name).into_owned(),
+            formatted(&d.line.debtor_document),
+        ),
+        DebtorShown::Masked => (
+            csv_field(&d.line.debtor_name).into_owned(),
+            masked(&d.line.debtor_document),
+        ),
+        DebtorShown::Hidden => (String::new(), String::new()),
     };
     // The installment and its total apart: `4/6` in one cell is a date to
     // a pt-BR spreadsheet.
     let cells = [
-        csv_field(&d.line.debtor_name).into_owned(),
+        name,
         document,
         csv_field(creditors.get(&r.creditor_id).map_or("", String::as_str)).into_owned(),
         csv_field(d.line.contract_number.as_deref().unwrap_or("")).into_owned(),
@@ -236,7 +271,7 @@ struct Export {
     q: AgingQuery,
     index: usize,
     creditors: HashMap<i64, String>,
-    full_document: bool,
+    shown: DebtorShown,
     /// The last receivable id written; `None` once the bucket is done.
     after: Option<i64>,
 }
@@ -272,7 +307,7 @@ impl Export {
         }
         let mut chunk = String::with_capacity(lines.len() * 160);
         for d in &lines {
-            chunk.push_str(&csv_line(&self.q, d, &self.creditors, self.full_document));
+            chunk.push_str(&csv_line(&self.q, d, &self.creditors, self.shown));
         }
         Some((Ok(Bytes::from(chunk)), self))
     }
@@ -310,7 +345,8 @@ pub async fn bucket_csv(
     );
     // A whole bucket of CPFs leaves in one file: supervisors and up only
     // (an agent opens debtors one at a time, each access logged).
-    let full_document = p.role.allows(Role::Supervisor);
+    let shown = DebtorShown::to(p.role);
+    let full_document = shown == DebtorShown::Whole;
     state
         .app
         .record_bucket_export(p, &q, label, full_document)
@@ -319,7 +355,7 @@ pub async fn bucket_csv(
         creditors: creditor_names(&state.app, p.org_id).await?,
         app: state.app.clone(),
         org_id: p.org_id,
-        full_document,
+        shown,
         q: q.clone(),
         index,
         after: Some(0),

@@ -3,7 +3,7 @@
 
 mod faixa;
 mod por_devedor;
-pub use faixa::{bucket, bucket_csv};
+pub use faixa::{DebtorShown, bucket, bucket_csv};
 pub use por_devedor::{debtors, debtors_csv, debtors_xlsx};
 
 use crate::pages::PageQuery;
