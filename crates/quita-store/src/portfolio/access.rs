@@ -161,8 +161,10 @@ pub async fn record_spooled(
     }
 }
 
-/// The newest accesses to one debtor of `org_id`, older than `before_id`
-/// when given (keyset), at most `limit` (1–500).
+/// The newest accesses to one debtor of `org_id`, by time then id (an
+/// access moved in from the spool later keeps its own place), after the
+/// access `before_id` in that order when given (keyset), at most `limit`
+/// (1–500).
 pub async fn list_for_debtor(
     db: &Db,
     org_id: i64,
@@ -175,11 +177,14 @@ pub async fn list_for_debtor(
          FROM debtor_access a \
          LEFT JOIN users u ON a.actor_kind = 'user' AND u.id = a.actor_id AND u.org_id = a.org_id \
          LEFT JOIN api_tokens k ON a.actor_kind = 'token' AND k.id = a.actor_id AND k.org_id = a.org_id \
-         WHERE a.org_id = $1 AND a.debtor_id = $2 AND a.id < $3 ORDER BY a.id DESC LIMIT $4";
+         WHERE a.org_id = $1 AND a.debtor_id = $2 \
+           AND ($3 = 0 OR EXISTS (SELECT 1 FROM debtor_access b WHERE b.id = $3 AND b.org_id = $1 \
+                AND (a.accessed_at < b.accessed_at OR (a.accessed_at = b.accessed_at AND a.id < b.id)))) \
+         ORDER BY a.accessed_at DESC, a.id DESC LIMIT $4";
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(SQL)
         .bind(org_id)
         .bind(debtor_id)
-        .bind(before_id.unwrap_or(i64::MAX))
+        .bind(before_id.unwrap_or(0))
         .bind(limit.clamp(1, 500))
         .fetch_all(p)
         .await)?;

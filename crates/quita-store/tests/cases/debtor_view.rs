@@ -701,6 +701,37 @@ pub async fn spooled_accesses_are_recorded_once(db: Db) {
         assert_eq!(seen.len(), 1, "once, first: {first}");
         assert_eq!((seen[0].at, seen[0].actor), (at(30), Actor::User(7)));
     }
+    // A later access recorded directly, then one spooled earlier still:
+    // the log reads by time, and pages by it.
+    let mut tx = db.begin_write().await.unwrap();
+    access::record(&mut tx, a.id, maria, Actor::Cli, AccessChannel::Api, at(90))
+        .await
+        .unwrap();
+    access::record_spooled(
+        &mut tx,
+        a.id,
+        maria,
+        (Actor::User(8), AccessChannel::Web),
+        at(10),
+        "k-0",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let seen = access::list_for_debtor(&db, a.id, maria, None, 10)
+        .await
+        .unwrap();
+    let times: Vec<_> = seen.iter().map(|s| s.at).collect();
+    assert_eq!(times, [at(90), at(30), at(10)]);
+    let next = access::list_for_debtor(&db, a.id, maria, Some(seen[0].id), 1)
+        .await
+        .unwrap();
+    assert_eq!(next[0].at, at(30));
+    let last = access::list_for_debtor(&db, a.id, maria, Some(next[0].id), 5)
+        .await
+        .unwrap();
+    assert_eq!(last.iter().map(|s| s.at).collect::<Vec<_>>(), [at(10)]);
+
     let mut tx = db.begin_write().await.unwrap();
     assert!(matches!(
         access::record_spooled(
