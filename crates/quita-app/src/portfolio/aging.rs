@@ -264,6 +264,24 @@ impl App {
         bucket: &str,
         whole_documents: bool,
     ) -> AppResult<()> {
+        let details = serde_json::json!({
+            "bucket": bucket,
+            "as_of": q.as_of.to_string(),
+            "creditor_id": q.creditor_id,
+            "debtor_id": q.debtor_id,
+            "whole_documents": whole_documents,
+        });
+        self.record_export(who, "aging_bucket_exported", details)
+            .await
+    }
+
+    /// Appends the audit entry of an export of many debtors' data.
+    pub(super) async fn record_export(
+        &self,
+        who: &Principal,
+        action: &'static str,
+        details: serde_json::Value,
+    ) -> AppResult<()> {
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
         audit::append(
@@ -271,15 +289,9 @@ impl App {
             &audit::NewEntry {
                 org_id: Some(who.org_id),
                 actor: who.actor,
-                action: "aging_bucket_exported",
+                action,
                 target: None,
-                details: serde_json::json!({
-                    "bucket": bucket,
-                    "as_of": q.as_of.to_string(),
-                    "creditor_id": q.creditor_id,
-                    "debtor_id": q.debtor_id,
-                    "whole_documents": whole_documents,
-                }),
+                details,
                 ip: None,
             },
             now,

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use quita_core::money::Money;
 use quita_store::{
-    audit, date_of, day_number,
+    date_of, day_number,
     portfolio::debtor_aging::{self, DebtorAgingCursor},
 };
 
@@ -216,28 +216,14 @@ impl App {
         q: &AgingQuery,
         whole_documents: bool,
     ) -> AppResult<()> {
-        let now = self.now();
-        let mut tx = self.db.begin_write().await?;
-        audit::append(
-            &mut tx,
-            &audit::NewEntry {
-                org_id: Some(who.org_id),
-                actor: who.actor,
-                action: "aging_by_debtor_exported",
-                target: None,
-                details: serde_json::json!({
-                    "as_of": q.as_of.to_string(),
-                    "creditor_id": q.creditor_id,
-                    "buckets": q.buckets.labels().collect::<Vec<_>>(),
-                    "whole_documents": whole_documents,
-                }),
-                ip: None,
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let details = serde_json::json!({
+            "as_of": q.as_of.to_string(),
+            "creditor_id": q.creditor_id,
+            "buckets": q.buckets.labels().collect::<Vec<_>>(),
+            "whole_documents": whole_documents,
+        });
+        self.record_export(who, "aging_by_debtor_exported", details)
+            .await
     }
 }
 
