@@ -69,6 +69,12 @@ pub async fn login_page_and_painel(db: Db) {
         .await
         .unwrap();
     assert!(painel.contains("<h1>Painel</h1>"));
+    // A keyboard user can skip the navigation.
+    assert!(
+        painel.contains(r##"<a class="pular" href="#conteudo">Pular para o conteúdo</a>"##)
+            && painel.contains(r#"<main id="conteudo""#),
+        "{painel}"
+    );
     // Real counts: four active users, one login (this one) in the last 24 h.
     assert!(
         painel.contains(r#"data-count="users_active">4<"#),
