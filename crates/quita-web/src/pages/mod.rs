@@ -260,7 +260,11 @@ pub fn query_param(body: &str) -> Option<&str> {
     let detail = body
         .strip_prefix("Failed to deserialize query string: ")
         .unwrap_or(body);
-    let (param, _) = detail.split_once(": ")?;
+    // `unknown field `asof`, expected one of …`: the parameter not known.
+    let param = match detail.strip_prefix("unknown field `") {
+        Some(rest) => rest.split_once('`')?.0,
+        None => detail.split_once(": ")?.0,
+    };
     (!param.is_empty()
         && param.len() <= 40
         && param

@@ -633,6 +633,12 @@ pub async fn closing_through_the_api(db: Db) {
         timeline(&viewer, maria, "").await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
+    // A parameter no operation knows (a typo: `limt`) is refused naming it,
+    // not silently ignored.
+    let res = timeline(&agent, maria, "?limt=1").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["field"], "limt", "{problem}");
     // A bad query parameter is a problem document naming it, like any
     // other API error.
     let res = timeline(&agent, maria, "?limit=abc").await.unwrap();

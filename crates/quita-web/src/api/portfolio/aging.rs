@@ -22,6 +22,7 @@ use crate::{
 };
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AgingParams {
     /// Creditor id or CNPJ; all creditors when missing.
@@ -107,6 +108,7 @@ pub(super) async fn resolve(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct BucketParams {
     /// Creditor id or CNPJ; all creditors when missing.

@@ -15,6 +15,7 @@ use crate::api::ApiQuery;
 use crate::{AppState, auth::ApiPrincipal, error::ApiError, pages::devedores};
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DebtorAgingParams {
     /// Creditor id or CNPJ; all creditors when missing.

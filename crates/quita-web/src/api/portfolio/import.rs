@@ -28,6 +28,7 @@ use crate::{
 };
 
 #[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// Creditor id or CNPJ/CPF.
