@@ -44,7 +44,7 @@ impl From<IndexTableInfo> for IndexTableDto {
 }
 
 /// The organization's monetary-correction tables (viewer).
-#[utoipa::path(get, path = "/api/v1/index-tables", tag = "portfolio",
+#[utoipa::path(get, path = "/api/v1/index-tables", tag = "portfolio", operation_id = "list_index_tables",
     responses((status = 200, body = [IndexTableDto]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn list(
 /// `fator`/`factor` as the second header for factors (`1.0042`). A table
 /// that does not parse is refused with 422 naming the line, and nothing is
 /// stored.
-#[utoipa::path(put, path = "/api/v1/index-tables/{name}", tag = "portfolio",
+#[utoipa::path(put, path = "/api/v1/index-tables/{name}", tag = "portfolio", operation_id = "import_index_table",
     params(("name" = String, Path, description = "Table name: ipca, igp-m… (letters, digits, - or _; stored lower-case)")),
     request_body(content = String, content_type = "text/csv", description = "MONTH;PERCENT per line, e.g. 2026-01;0,42"),
     responses((status = 200, body = IndexTableDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),

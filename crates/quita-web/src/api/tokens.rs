@@ -15,7 +15,7 @@ use super::{
 use crate::{AppState, auth::ApiPrincipal, error::ApiError};
 
 /// The organization's tokens (secrets are never listed).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", operation_id = "list_tokens",
     responses((status = 200, body = [TokenDto]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -33,7 +33,7 @@ pub async fn list(
 }
 
 /// Issues a token; its secret appears only in this response.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewTokenBody,
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", operation_id = "create_token", request_body = NewTokenBody,
     responses((status = 201, body = CreatedTokenDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -56,7 +56,7 @@ pub async fn create(
 }
 
 /// Revokes a token of the caller's organization.
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(("id" = i64, Path, description = "Token id")),
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", operation_id = "revoke_token", params(("id" = i64, Path, description = "Token id")),
     responses((status = 200, body = TokenDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn revoke(
     State(state): State<AppState>,

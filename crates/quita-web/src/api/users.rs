@@ -16,7 +16,7 @@ use super::{
 use crate::{AppState, auth::ApiPrincipal, error::ApiError};
 
 /// The organization's users.
-#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", operation_id = "list_users",
     responses((status = 200, body = [UserDto]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -34,7 +34,7 @@ pub async fn list(
 }
 
 /// Creates a user in the caller's organization.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserBody,
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", operation_id = "create_user", request_body = NewUserBody,
     responses((status = 201, body = UserDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
         (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create(

@@ -328,6 +328,19 @@ pub async fn openapi_lists_every_route(db: Db) {
         .collect();
     expected.insert(("delete".into(), "/api/v1/tokens/{id}".into()));
     assert_eq!(listed, expected);
+    // Operation ids are unique, as OpenAPI requires (client generators name
+    // functions by them).
+    let mut ids = BTreeSet::new();
+    for (method, path) in &listed {
+        let id = doc["paths"][path][method]["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {path}: no operationId"))
+            .to_owned();
+        assert!(
+            ids.insert(id.clone()),
+            "{method} {path}: operationId {id} twice"
+        );
+    }
     // Every operation names the problems any call may meet, as problem JSON.
     for (method, path) in &listed {
         let responses = &doc["paths"][path][method]["responses"];

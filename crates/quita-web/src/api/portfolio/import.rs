@@ -59,7 +59,7 @@ pub struct ImportResultDto {
 /// body is the file itself (CSV or XLSX, up to 200 MB). All or nothing
 /// unless `partial=true`: a refused file answers 422 with the same shape
 /// and `summary.applied = false`, and nothing is written.
-#[utoipa::path(post, path = "/api/v1/imports", tag = "portfolio", params(ImportParams),
+#[utoipa::path(post, path = "/api/v1/imports", tag = "portfolio", operation_id = "import_receivables", params(ImportParams),
     request_body(content = crate::api::FileBody, content_type = "text/csv", description = "The file (CSV, or XLSX with format=xlsx)"),
     responses((status = 200, body = ImportResultDto), (status = 422, body = ImportResultDto, description = "Refused; nothing written"),
         (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
