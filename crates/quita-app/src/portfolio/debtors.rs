@@ -771,6 +771,21 @@ impl App {
                 r.status.pt_br()
             )));
         }
+        // At a past date a receivable issued after it was not owed yet, as
+        // the 360° and the aging say (today, the next installments of a
+        // plan count, updated as not yet due).
+        if let Some(issued) = r.issue_date.filter(|d| *d > on) {
+            let org = quita_store::orgs::get(&self.db, org_id).await?;
+            if on < self.clock.today_in(&org.time_zone) {
+                return Err(AppError::invalid(
+                    "on",
+                    format!(
+                        "o título foi emitido em {}, depois desta data: não havia débito a atualizar",
+                        issued.strftime("%d/%m/%Y")
+                    ),
+                ));
+            }
+        }
         let c = self.creditor(org_id, r.creditor_id).await?;
         let tables = self.index_tables(org_id).await?;
         let contract = match r.contract_id {

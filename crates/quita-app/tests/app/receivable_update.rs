@@ -76,6 +76,16 @@ pub async fn only_collectable_receivables_have_an_update(db: Db) {
     assert!(u.total().centavos() > first.open_balance, "{u:?}");
     let (_, u) = app.receivable_update(org, second.id, on).await.unwrap();
     assert_eq!(u.principal().centavos(), 40_000);
+    // At a date before it was issued (01/09/2026) it was not owed yet, as
+    // the 360° says: refused naming the date; today it is updated.
+    let before_issue = jiff::civil::date(2026, 8, 1);
+    match app.receivable_update(org, first.id, before_issue).await {
+        Err(AppError::Invalid { field, message }) => {
+            assert_eq!(field, "on");
+            assert!(message.contains("emitido em 01/09/2026"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
 
     // Closed by hand.
     let supervisor = principal(org, Role::Supervisor, 1);

@@ -28,7 +28,7 @@ pub struct NewContactBody {
     pub city: Option<String>,
     pub uf: Option<String>,
     pub cep: Option<String>,
-    /// Where it came from (1 to 80 characters); left out, `agent`.
+    /// Where it came from (1 to 80 characters); left out, `agente`.
     pub source: Option<String>,
 }
 

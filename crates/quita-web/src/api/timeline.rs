@@ -37,7 +37,7 @@ pub struct TimelineEventDto {
     pub actor_id: Option<i64>,
     /// The user's or token's name.
     pub actor_name: Option<String>,
-    /// `{kind, …}`: `debtor_marked` {flags, tags}, `contact_added`
+    /// `{kind, …}`: `debtor_marked` {flags, tags}, `debtor_renamed` {from, to}, `contact_added`
     /// {contact_id, source}, `contact_marked` {contact_id, status, reason},
     /// `contract_saved` {contract_id, changed},
     /// `receivable_closed` {receivable_id, to, reason}, `other` {action}.
