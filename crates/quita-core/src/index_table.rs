@@ -149,6 +149,11 @@ pub enum IndexParseError {
     Duplicate { line: usize, month: YearMonth },
     #[error("line {line}: a monthly change of -100% or less is impossible")]
     OutOfRange { line: usize },
+    /// Brazil's worst month (March 1990) was about 80 %: a change above
+    /// 1,000 % is a typing or column mistake, and its factors would overflow
+    /// a later calculation.
+    #[error("line {line}: a monthly change above 1000% is no index value")]
+    TooLarge { line: usize },
     #[error("the index table has no months")]
     Empty,
 }
@@ -170,6 +175,9 @@ pub struct Correction {
     pub deflation_floored: bool,
 }
 
+/// The largest monthly factor a table may hold: a change of 1,000 %.
+const MAX_MONTHLY_FACTOR: Decimal = Decimal::from_parts(11, 0, 0, false, 0);
+
 /// Why a correction factor could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IndexError {
@@ -190,6 +198,9 @@ impl IndexTable {
             let f = Decimal::ONE + pct / Decimal::ONE_HUNDRED;
             if f <= Decimal::ZERO {
                 return Err(IndexParseError::OutOfRange { line: i + 1 });
+            }
+            if f > MAX_MONTHLY_FACTOR {
+                return Err(IndexParseError::TooLarge { line: i + 1 });
             }
             if factors.insert(ym, f).is_some() {
                 return Err(IndexParseError::Duplicate {
@@ -264,6 +275,9 @@ impl IndexTable {
             };
             if factor <= Decimal::ZERO {
                 return Err(IndexParseError::OutOfRange { line: line_no });
+            }
+            if factor > MAX_MONTHLY_FACTOR {
+                return Err(IndexParseError::TooLarge { line: line_no });
             }
             if factors.insert(month, factor).is_some() {
                 return Err(IndexParseError::Duplicate {
@@ -544,6 +558,14 @@ mod tests {
             Err(IndexParseError::OutOfRange { line: 1 })
         );
         assert_eq!(
+            IndexTable::parse_csv("x", "2026-01;0,5\n2026-02;999999999999"),
+            Err(IndexParseError::TooLarge { line: 2 })
+        );
+        assert!(
+            IndexTable::parse_csv("x", "2026-01;1000").is_ok(),
+            "1,000 % still reads"
+        );
+        assert_eq!(
             IndexTable::parse_csv("x", "mes;taxa\n"),
             Err(IndexParseError::Empty)
         );
@@ -593,12 +615,14 @@ mod tests {
 
     #[test]
     fn huge_factors_are_an_error_not_a_panic() {
-        let text: String = (1..=12)
-            .map(|m| format!("2026-{m:02};100000000\n"))
+        // The largest change a table takes (1,000 % a month), for three
+        // years: 11³⁶ is beyond any decimal.
+        let text: String = (2024..=2026)
+            .flat_map(|y| (1..=12).map(move |m| format!("{y}-{m:02};1000\n")))
             .collect();
         let t = IndexTable::parse_csv("x", &text).unwrap();
         assert_eq!(
-            t.correction_factor(date(2026, 1, 1), date(2026, 12, 31)),
+            t.correction_factor(date(2024, 1, 1), date(2026, 12, 31)),
             Err(IndexError::Overflow { index: "x".into() })
         );
     }

@@ -265,6 +265,9 @@ pub fn parse_error_text(e: &IndexParseError) -> String {
         IndexParseError::OutOfRange { line } => format!(
             "Linha {line}, coluna 2 (variação): uma variação mensal de -100% ou menos é impossível."
         ),
+        IndexParseError::TooLarge { line } => format!(
+            "Linha {line}: uma variação mensal acima de 1.000% não é valor de índice (confira a coluna e a vírgula)."
+        ),
         IndexParseError::Empty => "O arquivo não tem nenhum mês.".to_owned(),
     };
     format!("{what} Nada foi gravado.")
