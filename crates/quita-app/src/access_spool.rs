@@ -159,10 +159,12 @@ impl AccessSpool {
                 .open(&path)
                 .map_err(|e| io("open", &path, e))?;
             f.lock().map_err(|e| io("lock", &path, e))?;
-            let mut text = String::new();
-            f.read_to_string(&mut text)
+            // A line damaged on disk (bytes that are no UTF-8) must not
+            // stop the rest: it reads as a line that does not parse.
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes)
                 .map_err(|e| io("read", &path, e))?;
-            Ok((f, text))
+            Ok((f, String::from_utf8_lossy(&bytes).into_owned()))
         })
         .await
         .map_err(|e| AppError::Internal(e.into()))??;

@@ -52,6 +52,11 @@ pub use db::{Backend, Db, DbOptions, Tx};
 pub use error::{Result, StoreError};
 pub use url::{DatabaseUrl, DatabaseUrlError};
 
+/// How long the bookkeeping of a request (a session's or token's last use)
+/// waits for SQLite's writer before it is skipped: a long import holds the
+/// writer, and the page must not wait for it.
+pub const TOUCH_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Milliseconds since the Unix epoch: the stored form of an instant.
 pub(crate) fn ms(t: jiff::Timestamp) -> i64 {
     t.as_millisecond()

@@ -86,16 +86,22 @@ pub async fn load(
     Ok(Some((session, r.user.try_into()?)))
 }
 
-/// Records activity; a single-statement write.
-pub async fn touch(db: &Db, token_hash: &str, now: Timestamp) -> Result<()> {
+/// Records activity, unless the write cannot start within [`TOUCH_WAIT`]
+/// (SQLite's one writer held by a long import): `false`, nothing written,
+/// and the request goes on; the next one records it.
+pub async fn touch(db: &Db, token_hash: &str, now: Timestamp) -> Result<bool> {
     const SQL: &str = "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1";
-    on_db!(db, |p| sqlx::query(SQL)
+    let Some(mut tx) = db.try_begin_write(crate::TOUCH_WAIT).await? else {
+        return Ok(false);
+    };
+    on_tx!(&mut tx, |t| sqlx::query(SQL)
         .bind(token_hash)
         .bind(ms(now))
-        .execute(p)
+        .execute(&mut **t)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub async fn delete(db: &Db, token_hash: &str) -> Result<bool> {

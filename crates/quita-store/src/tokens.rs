@@ -89,17 +89,34 @@ pub async fn find_active(db: &Db, token_hash: &str) -> Result<Option<ApiToken>> 
     row.map(TryInto::try_into).transpose()
 }
 
-/// Notes a use, at most once a minute per token to spare writes.
-pub async fn touch(db: &Db, id: i64, now: Timestamp) -> Result<()> {
+/// Notes a use, at most once a minute per token to spare writes, unless
+/// the write cannot start within [`TOUCH_WAIT`](crate::TOUCH_WAIT) (a long
+/// import holding SQLite's writer): `false`, nothing written, and the
+/// request goes on.
+pub async fn touch(db: &Db, id: i64, now: Timestamp) -> Result<bool> {
     const SQL: &str = "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)";
-    on_db!(db, |p| sqlx::query(SQL)
+    const FRESH: &str = "SELECT 1 FROM api_tokens WHERE id = $1 AND last_used_at >= $2";
+    // Used within the minute: nothing to write, no writer to wait for.
+    let fresh: Option<i32> = on_db!(db, |p| sqlx::query_scalar(FRESH)
+        .bind(id)
+        .bind(ms(now) - 60_000)
+        .fetch_optional(p)
+        .await)?;
+    if fresh.is_some() {
+        return Ok(true);
+    }
+    let Some(mut tx) = db.try_begin_write(crate::TOUCH_WAIT).await? else {
+        return Ok(false);
+    };
+    on_tx!(&mut tx, |t| sqlx::query(SQL)
         .bind(id)
         .bind(ms(now))
         .bind(ms(now) - 60_000)
-        .execute(p)
+        .execute(&mut **t)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub async fn list(db: &Db, org_id: i64) -> Result<Vec<ApiToken>> {

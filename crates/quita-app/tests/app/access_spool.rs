@@ -63,14 +63,15 @@ pub async fn a_debtor_opened_during_an_import_is_recorded_once(db: Db) {
     assert!(!spool.is_pending());
 
     // A move repeated (a crash after the commit, before the spool was
-    // emptied) records nothing twice; a line cut short is dropped.
+    // emptied) records nothing twice; a byte that is no UTF-8 and a line
+    // cut short are dropped, not stopping the rest.
     let again = SpooledAccess::new(org, maria, Actor::User(5), AccessChannel::Api, app.now());
     spool.append(&again).await.unwrap();
     spool.append(&again).await.unwrap();
     std::fs::OpenOptions::new()
         .append(true)
         .open(spool.path())
-        .and_then(|mut f| std::io::Write::write_all(&mut f, b"{\"key\":\"cut"))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"\xc3\n{\"key\":\"cut"))
         .unwrap();
     assert_eq!(spool.drain(&db).await.unwrap(), 1);
     spool.append(&again).await.unwrap();

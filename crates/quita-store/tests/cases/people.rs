@@ -183,7 +183,15 @@ pub async fn sessions_lifecycle_and_expiry(db: Db) {
         sessions::load(&db, "h1", at(100), at(50)).await.unwrap(),
         None
     );
-    sessions::touch(&db, "h1", at(100)).await.unwrap();
+    // While another write holds SQLite's writer (a long import), a touch
+    // is skipped at once instead of waiting for it.
+    let held = db.begin_write().await.unwrap();
+    let started = std::time::Instant::now();
+    let touched = sessions::touch(&db, "h1", at(90)).await.unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(touched, db.backend() != quita_store::Backend::Sqlite);
+    drop(held);
+    assert!(sessions::touch(&db, "h1", at(100)).await.unwrap());
     assert!(
         sessions::load(&db, "h1", at(120), at(50))
             .await
@@ -302,6 +310,16 @@ pub async fn tokens_scoped_hashed_and_revocable(db: Db) {
     let listed = tokens::list(&db, a.id).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].last_used_at, Some(at(10)));
+    // While another write holds SQLite's writer, a touch is skipped at once.
+    let held = db.begin_write().await.unwrap();
+    let sqlite = db.backend() == quita_store::Backend::Sqlite;
+    assert_eq!(tokens::touch(&db, tok.id, at(100)).await.unwrap(), !sqlite);
+    drop(held);
+    let listed = tokens::list(&db, a.id).await.unwrap();
+    assert_eq!(
+        listed[0].last_used_at,
+        Some(if sqlite { at(10) } else { at(100) })
+    );
     assert!(tokens::list(&db, b.id).await.unwrap().is_empty());
 
     let mut tx = db.begin_write().await.unwrap();
