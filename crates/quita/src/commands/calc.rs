@@ -161,7 +161,7 @@ fn stateless(args: &UpdateArgs, today: Date) -> anyhow::Result<DebtUpdate> {
     };
     let rate = |flag: &str, v: &Option<String>| -> anyhow::Result<Percent> {
         match v {
-            Some(s) => Percent::parse(s)
+            Some(s) => Percent::parse_typed(s)
                 .map_err(|e| anyhow!("{flag}: {e} (got {:?})", quita_core::text::excerpt(s, 40))),
             None => Ok(Percent::ZERO),
         }

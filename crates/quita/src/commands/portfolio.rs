@@ -170,7 +170,7 @@ pub struct AgingArgs {
 }
 
 pub(super) fn percent(flag: &str, raw: &str) -> anyhow::Result<Percent> {
-    Percent::parse(raw).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+    Percent::parse_typed(raw).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
 }
 
 pub fn parse_date(flag: &str, raw: &str) -> anyhow::Result<jiff::civil::Date> {

@@ -725,3 +725,39 @@ fn huge_bad_values_are_quoted_short() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `10.000` is ten to some and ten thousand to a Brazilian: a rate flag
+/// refuses it, naming the flag; `10`, `2,5` and `0.333` read.
+#[test]
+fn a_rate_with_a_thousands_point_is_ambiguous() {
+    let dir = workdir("ambiguous");
+    let run = |rate: &str| {
+        quita(
+            &dir,
+            &[
+                "calc",
+                "update",
+                "--amount",
+                "1000",
+                "--due",
+                "2026-01-10",
+                "--on",
+                "2026-03-15",
+                "--interest",
+                rate,
+                "--json",
+            ],
+        )
+    };
+    let out = run("10.000");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--interest") && stderr.contains("ambiguous"),
+        "{stderr}"
+    );
+    for ok in ["10", "2,5", "0.333"] {
+        assert!(run(ok).status.success(), "{ok}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
