@@ -1,11 +1,15 @@
 //! The aging by debtor: each debtor's collectable open balance by bucket,
 //! the most overdue first, a page at a time — whom to work first.
 
+use futures_util::stream::BoxStream;
 use jiff::civil::Date;
 use quita_core::money::Money;
 use quita_store::{
     date_of, day_number,
-    portfolio::debtor_aging::{self, DebtorAgingCursor},
+    portfolio::{
+        aging::AgingScope,
+        debtor_aging::{self, DebtorAgingCursor},
+    },
 };
 
 use super::aging::AgingQuery;
@@ -83,6 +87,22 @@ pub struct DebtorAgingPage {
     pub debtors: i64,
 }
 
+/// A stored line in money and dates, its days past due counted at `today`.
+fn line(l: debtor_aging::DebtorAgingLine, today: i64) -> DebtorAging {
+    DebtorAging {
+        debtor_id: l.debtor_id,
+        document: l.document,
+        name: l.name,
+        count: l.count,
+        original_amount: Money::from_centavos(l.original_amount),
+        open_balance: Money::from_centavos(l.open_balance),
+        overdue_balance: Money::from_centavos(l.overdue_balance),
+        days_past_due: today - l.oldest_due_day,
+        oldest_due: date_of(l.oldest_due_day),
+        by_bucket: l.by_range.into_iter().map(Money::from_centavos).collect(),
+    }
+}
+
 impl App {
     /// The aging by debtor of `q` (creditor, debtor, date, buckets as the
     /// aging has them): each debtor with collectable receivables, the
@@ -146,9 +166,10 @@ impl App {
         })
     }
 
-    /// Every line of the aging by debtor of `q`, in its order: for an
-    /// export, one pass over the receivables instead of one per page (a
-    /// line per debtor in memory, about 200 bytes each).
+    /// Every line of the aging by debtor of `q`, in its order: one pass
+    /// over the receivables instead of one per page (a line per debtor in
+    /// memory, about 200 bytes each; an export streams instead,
+    /// [`aging_by_debtor_stream`](Self::aging_by_debtor_stream)).
     pub async fn aging_by_debtor_all(
         &self,
         org_id: i64,
@@ -160,14 +181,30 @@ impl App {
             .0)
     }
 
-    /// The lines from `cursor` and the whole list's count of debtors.
-    async fn debtor_aging_lines(
+    /// Every line of the aging by debtor of `q`, in its order, as the
+    /// database yields them: the exports write each as it comes, so the
+    /// list is never held whole in memory.
+    pub async fn aging_by_debtor_stream(
         &self,
         org_id: i64,
         q: &AgingQuery,
-        cursor: DebtorAgingCursor,
-        limit: i64,
-    ) -> AppResult<(Vec<DebtorAging>, i64)> {
+    ) -> AppResult<BoxStream<'_, AppResult<DebtorAging>>> {
+        use futures_util::StreamExt;
+        let (scope, today, ranges) = self.debtor_aging_scope(org_id, q).await?;
+        Ok(
+            debtor_aging::debtor_lines_stream(&self.db, org_id, &scope, today, &ranges)
+                .map(move |l| Ok(line(l?, today)))
+                .boxed(),
+        )
+    }
+
+    /// What the aging by debtor of `q` reads: its scope, its day and the
+    /// adjusted due days of each bucket; refused over [`MAX_BUCKETS`].
+    async fn debtor_aging_scope(
+        &self,
+        org_id: i64,
+        q: &AgingQuery,
+    ) -> AppResult<(AgingScope, i64, Vec<(i64, i64)>)> {
         if q.buckets.len() > MAX_BUCKETS {
             return Err(AppError::invalid(
                 "buckets",
@@ -185,25 +222,22 @@ impl App {
                 )
             })
             .collect();
+        Ok((scope, today, ranges))
+    }
+
+    /// The lines from `cursor` and the whole list's count of debtors.
+    async fn debtor_aging_lines(
+        &self,
+        org_id: i64,
+        q: &AgingQuery,
+        cursor: DebtorAgingCursor,
+        limit: i64,
+    ) -> AppResult<(Vec<DebtorAging>, i64)> {
+        let (scope, today, ranges) = self.debtor_aging_scope(org_id, q).await?;
         let found =
             debtor_aging::debtor_lines(&self.db, org_id, &scope, today, &ranges, cursor, limit)
                 .await?;
-        let lines = found
-            .lines
-            .into_iter()
-            .map(|l| DebtorAging {
-                debtor_id: l.debtor_id,
-                document: l.document,
-                name: l.name,
-                count: l.count,
-                original_amount: Money::from_centavos(l.original_amount),
-                open_balance: Money::from_centavos(l.open_balance),
-                overdue_balance: Money::from_centavos(l.overdue_balance),
-                days_past_due: today - l.oldest_due_day,
-                oldest_due: date_of(l.oldest_due_day),
-                by_bucket: l.by_range.into_iter().map(Money::from_centavos).collect(),
-            })
-            .collect();
+        let lines = found.lines.into_iter().map(|l| line(l, today)).collect();
         Ok((lines, found.debtors))
     }
 

@@ -3,6 +3,7 @@
 //! operation works down to decide whom to call. The database sums each
 //! debtor's receivables; the domain names the ranges (buckets).
 
+use futures_util::stream::BoxStream;
 use sqlx::Row;
 
 use super::aging::AgingScope;
@@ -99,6 +100,39 @@ pub async fn debtor_lines(
         out.lines.reverse();
     }
     Ok(out)
+}
+
+/// Every line of the aging by debtor of `scope`, in its order, as the
+/// database yields them: an export reads the whole list in one pass
+/// without holding it in memory.
+pub fn debtor_lines_stream<'a>(
+    db: &'a Db,
+    org_id: i64,
+    scope: &AgingScope,
+    today: i64,
+    ranges: &[(i64, i64)],
+) -> BoxStream<'a, Result<DebtorAgingLine>> {
+    use futures_util::StreamExt;
+    let cursor = DebtorAgingCursor::Start;
+    let sql = statement(db.backend(), scope, ranges.len(), cursor);
+    let binds = binds(org_id, scope, today, ranges, cursor, i64::MAX);
+    let n = ranges.len();
+    match db {
+        Db::Sqlite(p) => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for v in binds {
+                q = q.bind(v);
+            }
+            q.fetch(p).map(move |row| Ok(line_of(&row?, n)?)).boxed()
+        }
+        Db::Pg(p) => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for v in binds {
+                q = q.bind(v);
+            }
+            q.fetch(p).map(move |row| Ok(line_of(&row?, n)?)).boxed()
+        }
+    }
 }
 
 /// The statement of [`debtor_lines`]: parameters `$1` the organization, then

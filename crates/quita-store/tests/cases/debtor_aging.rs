@@ -8,7 +8,7 @@ use quita_store::{
         aging::AgingScope,
         debtor_aging::{
             DebtorAgingCursor::{After, Before, Start},
-            debtor_lines,
+            debtor_lines, debtor_lines_stream,
         },
         import::{self, ImportReceivable},
     },
@@ -132,6 +132,15 @@ pub async fn aging_by_debtor_sums_and_pages(db: Db) {
         ]
     );
     assert_eq!(lines[0].document, "52998224725");
+    // The stream the exports read yields the same lines, in the same order.
+    let streamed: Vec<_> = futures_util::StreamExt::collect::<Vec<_>>(debtor_lines_stream(
+        &db, a.id, &all, today, &ranges,
+    ))
+    .await
+    .into_iter()
+    .map(Result::unwrap)
+    .collect();
+    assert_eq!(streamed, lines);
     assert_eq!(lines[1].oldest_due_day, day_number(date(2026, 9, 1)));
 
     // Page by page, each debtor once, in the same order, and back.

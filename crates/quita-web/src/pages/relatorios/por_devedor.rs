@@ -4,6 +4,7 @@
 
 use askama::Template;
 use axum::{
+    body::{Body, Bytes},
     extract::State,
     http::header,
     response::{IntoResponse, Response},
@@ -182,19 +183,18 @@ fn file_name(q: &AgingQuery, ext: &str) -> String {
     format!("{name}{}.{ext}", q.as_of)
 }
 
-/// Every line of the list, with the export recorded (CPF/CNPJ whole for
-/// supervisors and up only).
-async fn export_lines(
+/// The query of an export, recorded (CPF/CNPJ whole for supervisors and
+/// up only, as the returned flag says).
+async fn export_of(
     state: &AppState,
     s: &UserSession,
     f: &Filters,
-) -> Result<(AgingQuery, Vec<DebtorAging>, bool), AppError> {
+) -> Result<(AgingQuery, bool), AppError> {
     let (q, _) = query(state, s, f).await?;
     let p = &s.0.principal;
     let whole = p.role.allows(Role::Supervisor);
-    let lines = state.app.aging_by_debtor_all(p.org_id, &q).await?;
     state.app.record_debtor_aging_export(p, &q, whole).await?;
-    Ok((q, lines, whole))
+    Ok((q, whole))
 }
 
 fn download(content_type: &str, name: String, body: impl IntoResponse) -> Response {
@@ -211,40 +211,81 @@ fn download(content_type: &str, name: String, body: impl IntoResponse) -> Respon
         .into_response()
 }
 
+/// One debtor as a CSV line.
+fn csv_line(l: &DebtorAging, whole: bool) -> String {
+    let mut cells = vec![
+        csv_field(&l.name).into_owned(),
+        document(l, whole),
+        csv_money(l.overdue_balance),
+        l.days_past_due.max(0).to_string(),
+        csv_money(l.open_balance),
+        l.count.to_string(),
+    ];
+    cells.extend(l.by_bucket.iter().map(|m| csv_money(*m)));
+    cells.push(csv_money(l.original_amount));
+    cells.push(format::civil(l.oldest_due));
+    let mut line = cells.join(";");
+    line.push_str("\r\n");
+    line
+}
+
 /// `GET /relatorios/aging/devedores.csv`: every debtor of the aging by
 /// debtor, in the page's order (`;`, decimal comma, UTF-8 with BOM) — one
 /// pass over the portfolio, so one consistent picture, unlike pages read
-/// while balances change.
+/// while balances change. Streamed as the database yields the lines, 64 kB
+/// at a time: a failure after the first byte cuts the download instead of
+/// ending it short.
 pub async fn debtors_csv(
     State(state): State<AppState>,
     s: UserSession,
     crate::pages::PageQuery(f): crate::pages::PageQuery<Filters>,
 ) -> Result<Response, PageError> {
-    let (q, lines, whole) = export_lines(&state, &s, &f).await?;
-    let mut out = String::with_capacity(200 + lines.len() * 160);
-    out.push('\u{feff}');
-    out.push_str(&headings(&q).join(";"));
-    out.push_str("\r\n");
-    for l in &lines {
-        let mut cells = vec![
-            csv_field(&l.name).into_owned(),
-            document(l, whole),
-            csv_money(l.overdue_balance),
-            l.days_past_due.max(0).to_string(),
-            csv_money(l.open_balance),
-            l.count.to_string(),
-        ];
-        cells.extend(l.by_bucket.iter().map(|m| csv_money(*m)));
-        cells.push(csv_money(l.original_amount));
-        cells.push(format::civil(l.oldest_due));
-        out.push_str(&cells.join(";"));
-        out.push_str("\r\n");
-    }
-    Ok(download(
-        "text/csv; charset=utf-8",
-        file_name(&q, "csv"),
-        out,
-    ))
+    use futures_util::StreamExt;
+    let (q, whole) = export_of(&state, &s, &f).await?;
+    let org_id = s.0.principal.org_id;
+    let name = file_name(&q, "csv");
+    let mut head = String::from('\u{feff}');
+    head.push_str(&headings(&q).join(";"));
+    head.push_str("\r\n");
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let app = state.app.clone();
+    tokio::spawn(async move {
+        let mut lines = match app.aging_by_debtor_stream(org_id, &q).await {
+            Ok(lines) => lines,
+            Err(e) => {
+                tracing::error!(error = %e, "aging by debtor export failed");
+                let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                return;
+            }
+        };
+        let mut chunk = head;
+        while let Some(next) = lines.next().await {
+            match next {
+                Ok(l) => chunk.push_str(&csv_line(&l, whole)),
+                Err(e) => {
+                    tracing::error!(error = %e, "aging by debtor export failed");
+                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                    return;
+                }
+            }
+            if chunk.len() >= 64 * 1024
+                && tx
+                    .send(Ok(Bytes::from(std::mem::take(&mut chunk))))
+                    .await
+                    .is_err()
+            {
+                // The client went away.
+                return;
+            }
+        }
+        if !chunk.is_empty() {
+            let _ = tx.send(Ok(Bytes::from(chunk))).await;
+        }
+    });
+    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }));
+    Ok(download("text/csv; charset=utf-8", name, body))
 }
 
 /// `GET /relatorios/aging/devedores.xlsx`: the same as a workbook, amounts
@@ -254,16 +295,14 @@ pub async fn debtors_xlsx(
     s: UserSession,
     crate::pages::PageQuery(f): crate::pages::PageQuery<Filters>,
 ) -> Result<Response, PageError> {
-    let (q, lines, whole) = export_lines(&state, &s, &f).await?;
+    let (q, whole) = export_of(&state, &s, &f).await?;
+    let org_id = s.0.principal.org_id;
     let creditor = match q.creditor_id {
-        Some(id) => Some(state.app.creditor(s.0.principal.org_id, id).await?.name),
+        Some(id) => Some(state.app.creditor(org_id, id).await?.name),
         None => None,
     };
-    let bytes = workbook(&q, creditor.as_deref(), &lines, whole).map_err(|e| {
-        PageError(AppError::Internal(anyhow::anyhow!(
-            "aging by debtor xlsx: {e}"
-        )))
-    })?;
+    let lines = state.app.aging_by_debtor_stream(org_id, &q).await?;
+    let bytes = workbook(&q, creditor.as_deref(), lines, whole).await?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         file_name(&q, "xlsx"),
@@ -271,51 +310,77 @@ pub async fn debtors_xlsx(
     ))
 }
 
-fn workbook(
+/// The workbook, its sheet kept on disk while the lines stream in (the
+/// writer's constant-memory mode), so a list of 300,000 debtors never sits
+/// in memory as cells.
+async fn workbook(
     q: &AgingQuery,
     creditor: Option<&str>,
-    lines: &[DebtorAging],
+    mut lines: futures_util::stream::BoxStream<'_, Result<DebtorAging, AppError>>,
     whole: bool,
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+) -> Result<Vec<u8>, AppError> {
+    use futures_util::StreamExt;
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let internal = |e: rust_xlsxwriter::XlsxError| {
+        AppError::Internal(anyhow::anyhow!("aging by debtor xlsx: {e}"))
+    };
+    // The rows a sheet holds, less the four of the heading.
+    const MAX_LINES: u32 = 1_048_576 - 4;
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let brl = Format::new().set_num_format("\"R$\" #,##0.00");
     let day = Format::new().set_num_format("dd/mm/yyyy");
-    let ws = wb.add_worksheet();
-    ws.set_name("Aging por devedor")?;
-    ws.write_string_with_format(0, 0, "Aging por devedor", &bold)?;
-    ws.write_string(1, 0, format!("Data-base: {}", format::civil(q.as_of)))?;
-    ws.write_string(2, 0, format!("Carteira: {}", creditor.unwrap_or("todas")))?;
-    let col = |i: usize| u16::try_from(i).unwrap_or(u16::MAX);
-    for (c, h) in headings(q).iter().enumerate() {
-        ws.write_string_with_format(3, col(c), h, &bold)?;
-    }
     let buckets = q.buckets.len();
-    for (r, l) in (4u32..).zip(lines) {
+    let col = |i: usize| u16::try_from(i).unwrap_or(u16::MAX);
+    let ws = wb.add_worksheet_with_constant_memory().map_err(internal)?;
+    ws.set_name("Aging por devedor").map_err(internal)?;
+    ws.set_column_width(0, 36).map_err(internal)?;
+    for c in 1..=7 + buckets {
+        ws.set_column_width(col(c), 16).map_err(internal)?;
+    }
+    ws.write_string_with_format(0, 0, "Aging por devedor", &bold)
+        .map_err(internal)?;
+    ws.write_string(1, 0, format!("Data-base: {}", format::civil(q.as_of)))
+        .map_err(internal)?;
+    ws.write_string(2, 0, format!("Carteira: {}", creditor.unwrap_or("todas")))
+        .map_err(internal)?;
+    for (c, h) in headings(q).iter().enumerate() {
+        ws.write_string_with_format(3, col(c), h, &bold)
+            .map_err(internal)?;
+    }
+    let mut r = 4u32;
+    while let Some(l) = lines.next().await {
+        let l = l?;
+        if r - 4 >= MAX_LINES {
+            return Err(AppError::invalid(
+                "xlsx",
+                "a lista passa das linhas de uma planilha: baixe o CSV",
+            ));
+        }
         // Spreadsheet cells are doubles: money turns into them only here.
         let n = |i: i64| i as f64;
-        ws.write_string(r, 0, &l.name)?;
-        ws.write_string(r, 1, document(l, whole))?;
-        ws.write_number_with_format(r, 2, cell_money(l.overdue_balance), &brl)?;
-        ws.write_number(r, 3, n(l.days_past_due.max(0)))?;
-        ws.write_number_with_format(r, 4, cell_money(l.open_balance), &brl)?;
-        ws.write_number(r, 5, n(l.count))?;
-        for (i, m) in l.by_bucket.iter().enumerate() {
-            ws.write_number_with_format(r, col(6 + i), cell_money(*m), &brl)?;
-        }
-        ws.write_number_with_format(r, col(6 + buckets), cell_money(l.original_amount), &brl)?;
-        // A date cell, so the spreadsheet sorts and filters it as one.
-        let oldest = ExcelDateTime::from_ymd(
-            u16::try_from(l.oldest_due.year()).unwrap_or(1900),
-            u8::try_from(l.oldest_due.month()).unwrap_or(1),
-            u8::try_from(l.oldest_due.day()).unwrap_or(1),
-        )?;
-        ws.write_datetime_with_format(r, col(7 + buckets), &oldest, &day)?;
+        let mut put = || -> Result<(), rust_xlsxwriter::XlsxError> {
+            ws.write_string(r, 0, &l.name)?;
+            ws.write_string(r, 1, document(&l, whole))?;
+            ws.write_number_with_format(r, 2, cell_money(l.overdue_balance), &brl)?;
+            ws.write_number(r, 3, n(l.days_past_due.max(0)))?;
+            ws.write_number_with_format(r, 4, cell_money(l.open_balance), &brl)?;
+            ws.write_number(r, 5, n(l.count))?;
+            for (i, m) in l.by_bucket.iter().enumerate() {
+                ws.write_number_with_format(r, col(6 + i), cell_money(*m), &brl)?;
+            }
+            ws.write_number_with_format(r, col(6 + buckets), cell_money(l.original_amount), &brl)?;
+            // A date cell, so the spreadsheet sorts and filters it as one.
+            let oldest = ExcelDateTime::from_ymd(
+                u16::try_from(l.oldest_due.year()).unwrap_or(1900),
+                u8::try_from(l.oldest_due.month()).unwrap_or(1),
+                u8::try_from(l.oldest_due.day()).unwrap_or(1),
+            )?;
+            ws.write_datetime_with_format(r, col(7 + buckets), &oldest, &day)?;
+            Ok(())
+        };
+        put().map_err(internal)?;
+        r += 1;
     }
-    ws.set_column_width(0, 36)?;
-    for c in 1..=7 + buckets {
-        ws.set_column_width(col(c), 16)?;
-    }
-    wb.save_to_buffer()
+    wb.save_to_buffer().map_err(internal)
 }
