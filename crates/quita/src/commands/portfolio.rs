@@ -380,8 +380,14 @@ pub async fn index(
     cmd: IndexCommand,
 ) -> anyhow::Result<ExitCode> {
     let IndexCommand::Import(a) = cmd;
-    let content = std::fs::read_to_string(&a.file)
-        .with_context(|| format!("cannot read {}", a.file.display()))?;
+    let bytes =
+        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
+    let content = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text: an index table is a CSV file (MONTH;PERCENT per line), saved as UTF-8",
+            a.file.display()
+        )
+    })?;
     let app = open_app(config).await?;
     let org = target_org(&app, global).await?;
     app.store_index_table(org.id, &a.name, &content, Actor::Cli)
