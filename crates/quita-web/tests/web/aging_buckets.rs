@@ -3,17 +3,12 @@
 //! with a pt-BR message naming it.
 
 use quita_store::Db;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 
 use crate::{
     portfolio::{creditor, good_csv, import},
-    support::{TestApp, client, logged_in},
+    support::{TestApp, client, get, logged_in},
 };
-
-async fn get(c: &Client, t: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = c.get(t.url(path)).send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
 
 /// The rows of the `#aging` table: (bucket, count).
 fn table_rows(html: &str) -> Vec<(String, String)> {

@@ -8,23 +8,8 @@ use serde_json::Value;
 
 use crate::{
     portfolio::{creditor, good_csv, import},
-    support::{TestApp, client, logged_in},
+    support::{TestApp, client, get, logged_in, token},
 };
-
-async fn get(c: &Client, t: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = c.get(t.url(path)).send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
-
-async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
-    t.app
-        .create_token(org_id, "erp", role, Actor::Cli, None)
-        .await
-        .unwrap()
-        .secret
-        .expose()
-        .to_owned()
-}
 
 /// On 15/03/2026 Maria owes R$ 200,00 overdue (31–60 and 1–30 days) and
 /// José R$ 250,00 not yet due: Maria comes first.

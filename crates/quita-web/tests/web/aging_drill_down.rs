@@ -8,13 +8,8 @@ use serde_json::Value;
 
 use crate::{
     portfolio::{creditor, good_csv, import},
-    support::{TestApp, client, logged_in},
+    support::{TestApp, client, get, logged_in, token},
 };
-
-async fn get(c: &Client, t: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = c.get(t.url(path)).send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
 
 /// On 15/03/2026 Maria's first installment (due 15/01/2026) is the one
 /// receivable 31–60 days late: the page and the export show its debt
@@ -451,14 +446,4 @@ pub async fn aging_bucket_shows_and_exports_its_receivables(db: Db) {
         .await
         .unwrap();
     assert_eq!(page["receivables"], Value::Array(Vec::new()), "{page}");
-}
-
-async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
-    t.app
-        .create_token(org_id, "erp", role, Actor::Cli, None)
-        .await
-        .unwrap()
-        .secret
-        .expose()
-        .to_owned()
 }

@@ -174,3 +174,20 @@ pub async fn logged_in(t: &TestApp, c: &Client, email: &str) -> String {
         .unwrap();
     csrf_in(&painel)
 }
+
+/// A page's status and text.
+pub async fn get(c: &Client, t: &TestApp, path: &str) -> (StatusCode, String) {
+    let res = c.get(t.url(path)).send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+/// A new API token of the organization with the role, as its secret.
+pub async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
+    t.app
+        .create_token(org_id, "erp", role, Actor::Cli, None)
+        .await
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned()
+}
