@@ -51,7 +51,12 @@ const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
 pub fn router(state: AppState) -> Router {
     // Install the metrics recorder before the first request is counted.
     metrics::handle();
-    let (api, _) = api::router().split_for_parts();
+    let (api, doc) = api::router().split_for_parts();
+    // After routing (a layer of the API's routes), so the operation is known.
+    let known = api::known_params::of(&doc);
+    let api = api.layer(middleware::from_fn(move |req, next| {
+        api::known_params::refuse_unknown(known.clone(), req, next)
+    }));
     let router = Router::new()
         .merge(pages::router())
         .merge(api)

@@ -6,10 +6,12 @@ mod contracts;
 mod dto;
 mod enrichment;
 mod indices;
+pub mod known_params;
 mod marks;
 pub use enrichment::default_source as default_contacts_source;
 mod org;
 mod portfolio;
+
 mod problems;
 pub use portfolio::ReceivableDto;
 mod timeline;

@@ -454,6 +454,17 @@ pub async fn closing_through_the_api(db: Db) {
             .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
     }
+    // A parameter the close does not take is refused before it acts: a
+    // client asking for a dry run must not close the receivable.
+    let res = api
+        .post(t.url(&format!("/api/v1/receivables/{r1}/close?dry_run=1")))
+        .bearer_auth(&sup)
+        .json(&json!({"action": "cancel", "reason": "engano"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem(res).await["field"], "dry_run");
     for (body, field) in [
         (json!({"action": "pay", "reason": "x"}), "action"),
         (json!({"reason": "x"}), "action"),
@@ -633,6 +644,17 @@ pub async fn closing_through_the_api(db: Db) {
         timeline(&viewer, maria, "").await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
+    // An operation without query parameters refuses one too, before it
+    // acts: `/me?zzz=1`.
+    let res = reqwest::Client::new()
+        .get(t.url("/api/v1/me?zzz=1"))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["field"], "zzz", "{problem}");
     // A parameter no operation knows (a typo: `limt`) is refused naming it,
     // not silently ignored.
     let res = timeline(&agent, maria, "?limt=1").await.unwrap();
