@@ -238,7 +238,10 @@ impl App {
         let Some((s, user)) = sessions::load(&self.db, &token_hash, now, idle_cutoff).await? else {
             return Ok(None);
         };
-        if now.duration_since(s.last_seen_at) > SignedDuration::from_secs(60) {
+        // Written at most once a minute, or a quarter of the idle timeout
+        // when that is shorter, so a session in use never looks idle.
+        let every = SignedDuration::from_secs(60).min(self.auth.idle_timeout / 4);
+        if now.duration_since(s.last_seen_at) > every {
             sessions::touch(&self.db, &token_hash, now).await?;
         }
         Ok(Some(SessionInfo {

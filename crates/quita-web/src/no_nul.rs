@@ -115,6 +115,13 @@ fn json_field_with_nul(raw: &[u8]) -> Option<String> {
 }
 
 fn refuse(path: &str, field: &str) -> Response {
+    // A file sent as a form (no Content-Type) reads as one huge "field":
+    // name the body, never echo its bytes.
+    let field = if field.chars().count() <= 60 && !field.chars().any(char::is_control) {
+        field
+    } else {
+        "body"
+    };
     if path.starts_with("/api/") {
         return crate::error::problem(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -133,7 +140,26 @@ fn refuse(path: &str, field: &str) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::{form_field_with_nul, json_field_with_nul};
+    use super::{form_field_with_nul, json_field_with_nul, refuse};
+
+    /// A file sent as a form reads as one huge key: the problem names the
+    /// body and never echoes the file's bytes.
+    #[tokio::test]
+    async fn a_file_sent_as_a_form_is_named_body() {
+        let binary = format!("PK\u{3}\u{4}{}", "\u{1}x".repeat(500));
+        let res = refuse("/api/v1/imports", &binary);
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(problem["field"], "body", "{problem}");
+        assert!(bytes.len() < 400, "{problem}");
+        let res = refuse("/api/v1/debtors", "name");
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        assert!(String::from_utf8_lossy(&bytes).contains("\"field\":\"name\""));
+    }
 
     #[test]
     fn names_the_field_holding_a_nul() {

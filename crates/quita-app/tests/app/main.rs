@@ -63,6 +63,7 @@ both!(
     large_import_defers_indexes_and_reports_progress,
     two_organizations_import_at_once,
     login_throttle_and_sessions,
+    a_session_in_use_outlives_a_short_idle_timeout,
     admin_changes_stay_in_their_org,
     worker_runs_retries_and_sweeps,
     demo_seed_is_idempotent,
@@ -125,6 +126,29 @@ async fn org_with_admin(app: &App, name: &str, email: &str) -> (i64, i64) {
         .await
         .unwrap();
     (org.id, user.id)
+}
+
+/// A session in use stays alive under a short idle timeout: its activity
+/// is written often enough (a quarter of the timeout when that is under a
+/// minute).
+async fn a_session_in_use_outlives_a_short_idle_timeout(db: Db) {
+    let clock = Arc::new(FixedClock::new("2026-11-23T12:00:00Z".parse().unwrap()));
+    let settings = AuthSettings {
+        idle_timeout: SignedDuration::from_mins(1),
+        ..AuthSettings::default()
+    };
+    let app = App::new(db, clock.clone(), settings);
+    org_with_admin(&app, "Alfa", "ana@alfa.com.br").await;
+    let ok = app
+        .login("ana@alfa.com.br", "senha-forte-123", None)
+        .await
+        .unwrap();
+    for _ in 0..6 {
+        clock.advance(SignedDuration::from_secs(20));
+        assert!(app.session(ok.token.expose()).await.unwrap().is_some());
+    }
+    clock.advance(SignedDuration::from_secs(61));
+    assert!(app.session(ok.token.expose()).await.unwrap().is_none());
 }
 
 async fn login_throttle_and_sessions(db: Db) {
