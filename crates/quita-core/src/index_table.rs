@@ -154,6 +154,11 @@ pub enum IndexParseError {
     /// a later calculation.
     #[error("line {line}: a monthly change above 1000% is no index value")]
     TooLarge { line: usize },
+    /// `1.000`: one in the English way, a thousand in the Brazilian one.
+    #[error(
+        "line {line}: {value:?} is ambiguous (a point before three digits is thousands in pt-BR): write 1,000 or 1"
+    )]
+    Ambiguous { line: usize, value: String },
     #[error("the index table has no months")]
     Empty,
 }
@@ -264,6 +269,12 @@ impl IndexTable {
                 line: line_no,
                 value: crate::text::excerpt(month_txt.trim(), 40),
             })?;
+            if !values_are_factors && crate::rate::thousands_point(value_txt) {
+                return Err(IndexParseError::Ambiguous {
+                    line: line_no,
+                    value: crate::text::excerpt(value_txt.trim(), 40),
+                });
+            }
             let value = parse_signed_decimal(value_txt).map_err(|_| IndexParseError::Value {
                 line: line_no,
                 value: crate::text::excerpt(value_txt.trim(), 40),
@@ -564,6 +575,15 @@ mod tests {
         assert!(
             IndexTable::parse_csv("x", "2026-01;1000").is_ok(),
             "1,000 % still reads"
+        );
+        assert!(matches!(
+            IndexTable::parse_csv("x", "2026-01;1.000"),
+            Err(IndexParseError::Ambiguous { line: 1, .. })
+        ));
+        assert!(IndexTable::parse_csv("x", "2026-01;0.420").is_ok());
+        assert!(
+            IndexTable::parse_csv("x", "mes;fator\n2026-01;1.004").is_ok(),
+            "a factor"
         );
         assert_eq!(
             IndexTable::parse_csv("x", "mes;taxa\n"),

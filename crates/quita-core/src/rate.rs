@@ -69,15 +69,7 @@ impl Percent {
     /// the rest, so it is refused as ambiguous; `0.333`, `2,500` and
     /// `1.5` are not in doubt. Stored and API values keep [`Percent::parse`].
     pub fn parse_typed(raw: &str) -> Result<Percent, RateError> {
-        let bare = raw.trim().trim_end_matches('%').trim_end();
-        let bare = bare.strip_prefix(['-', '+']).unwrap_or(bare);
-        if let Some((whole, decimals)) = bare.split_once('.')
-            && decimals.len() == 3
-            && decimals.bytes().all(|b| b.is_ascii_digit())
-            && !whole.is_empty()
-            && whole.bytes().all(|b| b.is_ascii_digit())
-            && whole.bytes().any(|b| b != b'0')
-        {
+        if thousands_point(raw) {
             return Err(RateError::Ambiguous);
         }
         Percent::parse(raw)
@@ -133,6 +125,21 @@ impl Percent {
 /// Parses a signed decimal in percent units with decimal comma or point and an
 /// optional `%` suffix. Shared with the index-table parser, where negative
 /// monthly rates (deflation) are legitimate.
+/// Whether a number is written `10.000` or `2.500` (a point before exactly
+/// three digits, after a whole part other than 0, `%` allowed): thousands to
+/// a Brazilian, decimals to the rest.
+pub(crate) fn thousands_point(raw: &str) -> bool {
+    let bare = raw.trim().trim_end_matches('%').trim_end();
+    let bare = bare.strip_prefix(['-', '+']).unwrap_or(bare);
+    bare.split_once('.').is_some_and(|(whole, decimals)| {
+        decimals.len() == 3
+            && decimals.bytes().all(|b| b.is_ascii_digit())
+            && !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && whole.bytes().any(|b| b != b'0')
+    })
+}
+
 pub(crate) fn parse_signed_decimal(raw: &str) -> Result<Decimal, RateError> {
     let mut s = raw.trim();
     if let Some(rest) = s.strip_suffix('%') {

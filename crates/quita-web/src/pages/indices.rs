@@ -268,6 +268,9 @@ pub fn parse_error_text(e: &IndexParseError) -> String {
         IndexParseError::TooLarge { line } => format!(
             "Linha {line}: uma variação mensal acima de 1.000% não é valor de índice (confira a coluna e a vírgula)."
         ),
+        IndexParseError::Ambiguous { line, value } => format!(
+            "Linha {line}, coluna 2 (variação): “{value}” é ambíguo (ponto antes de três algarismos é milhar): escreva 1,000 ou 1."
+        ),
         IndexParseError::Empty => "O arquivo não tem nenhum mês.".to_owned(),
     };
     format!("{what} Nada foi gravado.")
