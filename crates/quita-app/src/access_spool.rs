@@ -51,38 +51,14 @@ impl SpooledAccess {
         channel: AccessChannel,
         at: Timestamp,
     ) -> Self {
-        let (actor_kind, actor_id) = match actor {
-            Actor::User(id) => ("user", Some(id)),
-            Actor::Token(id) => ("token", Some(id)),
-            Actor::Cli => ("cli", None),
-            Actor::System => ("system", None),
-        };
         Self {
             key: crate::secret::random_token(),
             org_id,
             debtor_id,
-            actor_kind: actor_kind.into(),
-            actor_id,
+            actor_kind: actor.kind().into(),
+            actor_id: actor.id(),
             channel: channel.as_str().into(),
             at_ms: at.as_millisecond(),
-        }
-    }
-
-    fn actor(&self) -> Option<Actor> {
-        match (self.actor_kind.as_str(), self.actor_id) {
-            ("user", Some(id)) => Some(Actor::User(id)),
-            ("token", Some(id)) => Some(Actor::Token(id)),
-            ("cli", _) => Some(Actor::Cli),
-            ("system", _) => Some(Actor::System),
-            _ => None,
-        }
-    }
-
-    fn channel(&self) -> Option<AccessChannel> {
-        match self.channel.as_str() {
-            "web" => Some(AccessChannel::Web),
-            "api" => Some(AccessChannel::Api),
-            _ => None,
         }
     }
 }
@@ -174,7 +150,10 @@ impl AccessSpool {
                 tracing::warn!("access spool: a line that does not read, dropped");
                 continue;
             };
-            let (Some(actor), Some(channel)) = (a.actor(), a.channel()) else {
+            let (Some(actor), Some(channel)) = (
+                Actor::from_parts(&a.actor_kind, a.actor_id),
+                AccessChannel::parse(&a.channel),
+            ) else {
                 tracing::warn!("access spool: an access with no actor or channel, dropped");
                 continue;
             };

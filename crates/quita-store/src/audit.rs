@@ -30,6 +30,18 @@ impl Actor {
             Actor::Cli | Actor::System => None,
         }
     }
+
+    /// The actor of a stored [`kind`](Self::kind) and [`id`](Self::id);
+    /// `None` for a kind that is none, or a user or token without its id.
+    pub fn from_parts(kind: &str, id: Option<i64>) -> Option<Actor> {
+        match (kind, id) {
+            ("user", Some(id)) => Some(Actor::User(id)),
+            ("token", Some(id)) => Some(Actor::Token(id)),
+            ("cli", _) => Some(Actor::Cli),
+            ("system", _) => Some(Actor::System),
+            _ => None,
+        }
+    }
 }
 
 /// One entry to append. `details` must hold no personal data beyond ids.
@@ -70,18 +82,9 @@ struct Row {
 impl TryFrom<Row> for Entry {
     type Error = StoreError;
     fn try_from(r: Row) -> Result<Self> {
-        let actor = match (r.actor_kind.as_str(), r.actor_id) {
-            ("user", Some(id)) => Actor::User(id),
-            ("token", Some(id)) => Actor::Token(id),
-            ("cli", _) => Actor::Cli,
-            ("system", _) => Actor::System,
-            (kind, _) => {
-                return Err(StoreError::Corrupt(format!(
-                    "audit {}: actor {kind:?}",
-                    r.id
-                )));
-            }
-        };
+        let actor = Actor::from_parts(&r.actor_kind, r.actor_id).ok_or_else(|| {
+            StoreError::Corrupt(format!("audit {}: actor {:?}", r.id, r.actor_kind))
+        })?;
         Ok(Self {
             id: r.id,
             org_id: r.org_id,

@@ -22,6 +22,15 @@ impl AccessChannel {
             Self::Api => "api",
         }
     }
+
+    /// The channel stored as [`as_str`](Self::as_str) says it.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "web" => Some(Self::Web),
+            "api" => Some(Self::Api),
+            _ => None,
+        }
+    }
 }
 
 /// One recorded access, with the current name of the user or token.
@@ -51,28 +60,13 @@ struct Row {
 impl TryFrom<Row> for AccessRow {
     type Error = StoreError;
     fn try_from(r: Row) -> Result<Self> {
-        let actor = match (r.actor_kind.as_str(), r.actor_id) {
-            ("user", Some(id)) => Actor::User(id),
-            ("token", Some(id)) => Actor::Token(id),
-            ("cli", _) => Actor::Cli,
-            ("system", _) => Actor::System,
-            (kind, _) => {
-                return Err(StoreError::Corrupt(format!(
-                    "debtor_access {}: actor {kind:?}",
-                    r.id
-                )));
-            }
+        let corrupt = |what: &str, value: &str| {
+            StoreError::Corrupt(format!("debtor_access {}: {what} {value:?}", r.id))
         };
-        let channel = match r.channel.as_str() {
-            "web" => AccessChannel::Web,
-            "api" => AccessChannel::Api,
-            other => {
-                return Err(StoreError::Corrupt(format!(
-                    "debtor_access {}: channel {other:?}",
-                    r.id
-                )));
-            }
-        };
+        let actor = Actor::from_parts(&r.actor_kind, r.actor_id)
+            .ok_or_else(|| corrupt("actor", &r.actor_kind))?;
+        let channel =
+            AccessChannel::parse(&r.channel).ok_or_else(|| corrupt("channel", &r.channel))?;
         Ok(Self {
             id: r.id,
             debtor_id: r.debtor_id,
@@ -81,15 +75,6 @@ impl TryFrom<Row> for AccessRow {
             channel,
             at: ts(r.accessed_at),
         })
-    }
-}
-
-fn actor_parts(a: Actor) -> (&'static str, Option<i64>) {
-    match a {
-        Actor::User(id) => ("user", Some(id)),
-        Actor::Token(id) => ("token", Some(id)),
-        Actor::Cli => ("cli", None),
-        Actor::System => ("system", None),
     }
 }
 
@@ -105,7 +90,7 @@ pub async fn record(
 ) -> Result<i64> {
     const SQL: &str = "INSERT INTO debtor_access (org_id, debtor_id, actor_kind, actor_id, channel, accessed_at) \
          SELECT $1, d.id, $3, $4, $5, $6 FROM debtors d WHERE d.org_id = $1 AND d.id = $2 RETURNING id";
-    let (kind, id) = actor_parts(actor);
+    let (kind, id) = (actor.kind(), actor.id());
     let row: Option<i64> = on_tx!(tx, |t| sqlx::query_scalar(SQL)
         .bind(org_id)
         .bind(debtor_id)
@@ -134,7 +119,7 @@ pub async fn record_spooled(
          SELECT $1, d.id, $3, $4, $5, $6, $7 FROM debtors d WHERE d.org_id = $1 AND d.id = $2 \
          ON CONFLICT DO NOTHING";
     const KNOWN: &str = "SELECT EXISTS (SELECT 1 FROM debtors WHERE org_id = $1 AND id = $2)";
-    let (kind, id) = actor_parts(actor);
+    let (kind, id) = (actor.kind(), actor.id());
     let written = on_tx!(tx, |t| sqlx::query(SQL)
         .bind(org_id)
         .bind(debtor_id)
