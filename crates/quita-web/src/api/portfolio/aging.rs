@@ -13,13 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::creditors::creditor_named;
 use crate::api::ApiQuery;
-use crate::{
-    AppState,
-    auth::ApiPrincipal,
-    error::ApiError,
-    format,
-    pages::{devedores, relatorios},
-};
+use crate::{AppState, auth::ApiPrincipal, error::ApiError, format, pages::relatorios};
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -224,15 +218,7 @@ pub async fn bucket_receivables(
                 id: r.id,
                 creditor_id: r.creditor_id,
                 debtor_id: (shown != relatorios::DebtorShown::Hidden).then_some(r.debtor_id),
-                debtor_document: match shown {
-                    relatorios::DebtorShown::Whole => {
-                        Some(devedores::formatted(&d.line.debtor_document))
-                    }
-                    relatorios::DebtorShown::Masked => {
-                        Some(devedores::masked(&d.line.debtor_document))
-                    }
-                    relatorios::DebtorShown::Hidden => None,
-                },
+                debtor_document: shown.document(&d.line.debtor_document),
                 debtor_name: (shown != relatorios::DebtorShown::Hidden)
                     .then_some(d.line.debtor_name),
                 contract_number: d.line.contract_number,

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::aging::resolve;
 use crate::api::ApiQuery;
-use crate::{AppState, auth::ApiPrincipal, error::ApiError, pages::devedores};
+use crate::{AppState, auth::ApiPrincipal, error::ApiError, pages::relatorios};
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -117,17 +117,14 @@ pub async fn debtor_aging(
         .app
         .aging_by_debtor(p.org_id, &query, from, limit)
         .await?;
-    let full_document = p.role.allows(Role::Supervisor);
+    let shown = relatorios::DebtorShown::to(p.role);
     let debtors = page
         .lines
         .into_iter()
         .map(|l| DebtorAgingLine {
             debtor_id: l.debtor_id,
-            document: if full_document {
-                devedores::formatted(&l.document)
-            } else {
-                devedores::masked(&l.document)
-            },
+            // Agents and up only: never hidden here.
+            document: shown.document(&l.document).unwrap_or_default(),
             name: l.name,
             count: l.count,
             original_amount: l.original_amount.to_string(),

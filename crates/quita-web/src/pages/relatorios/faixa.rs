@@ -97,6 +97,16 @@ impl DebtorShown {
             Self::Hidden
         }
     }
+
+    /// A debtor's CPF/CNPJ (its digits) as this role sees it: formatted,
+    /// masked, or not at all.
+    pub fn document(self, digits: &str) -> Option<String> {
+        match self {
+            Self::Whole => Some(formatted(digits)),
+            Self::Masked => Some(masked(digits)),
+            Self::Hidden => None,
+        }
+    }
 }
 
 /// Days past due on the data-base, counted from the adjusted due date as
@@ -231,17 +241,11 @@ fn csv_line(
     shown: DebtorShown,
 ) -> String {
     let r = &d.line.receivable;
-    let (name, document) = match shown {
-        DebtorShown::Whole => (
-            csv_field(&d.line.debtor_name).into_owned(),
-            formatted(&d.line.debtor_document),
-        ),
-        DebtorShown::Masked => (
-            csv_field(&d.line.debtor_name).into_owned(),
-            masked(&d.line.debtor_document),
-        ),
-        DebtorShown::Hidden => (String::new(), String::new()),
+    let name = match shown {
+        DebtorShown::Hidden => String::new(),
+        DebtorShown::Whole | DebtorShown::Masked => csv_field(&d.line.debtor_name).into_owned(),
     };
+    let document = shown.document(&d.line.debtor_document).unwrap_or_default();
     // The installment and its total apart: `4/6` in one cell is a date to
     // a pt-BR spreadsheet.
     let cells = [

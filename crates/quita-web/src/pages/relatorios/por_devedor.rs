@@ -18,17 +18,13 @@ use quita_app::{
 };
 use quita_core::role::Role;
 
-use super::{Filters, bucket_label, cell_money, csv_money, query_of, query_string};
+use super::{DebtorShown, Filters, bucket_label, cell_money, csv_money, query_of, query_string};
 use crate::{
     AppState,
     auth::UserSession,
     error::PageError,
     format,
-    pages::{
-        Layout,
-        devedores::{formatted, masked},
-        page,
-    },
+    pages::{Layout, page},
 };
 
 pub struct DebtorLine {
@@ -95,12 +91,10 @@ fn days(l: &DebtorAging) -> String {
     }
 }
 
-fn document(l: &DebtorAging, whole: bool) -> String {
-    if whole {
-        formatted(&l.document)
-    } else {
-        masked(&l.document)
-    }
+/// The debtor's CPF/CNPJ as the role sees it (agents and up only reach
+/// this list, so never hidden).
+fn document(l: &DebtorAging, shown: DebtorShown) -> String {
+    shown.document(&l.document).unwrap_or_default()
 }
 
 /// `GET /relatorios/aging/devedores`: a page of the aging by debtor.
@@ -112,7 +106,7 @@ pub async fn debtors(
     let (q, from) = query(&state, &s, &f).await?;
     let p = &s.0.principal;
     let aging = state.app.aging_by_debtor(p.org_id, &q, from, PAGE).await?;
-    let whole = p.role.allows(Role::Supervisor);
+    let shown = DebtorShown::to(p.role);
     let creditor_name = match q.creditor_id {
         Some(id) => Some(state.app.creditor(p.org_id, id).await?.name),
         None => None,
@@ -130,7 +124,7 @@ pub async fn debtors(
             .map(|l| DebtorLine {
                 id: l.debtor_id,
                 name: l.name.clone(),
-                document: document(l, whole),
+                document: document(l, shown),
                 count: format::count(l.count),
                 buckets: l
                     .by_bucket
@@ -189,12 +183,15 @@ async fn export_of(
     state: &AppState,
     s: &UserSession,
     f: &Filters,
-) -> Result<(AgingQuery, bool), AppError> {
+) -> Result<(AgingQuery, DebtorShown), AppError> {
     let (q, _) = query(state, s, f).await?;
     let p = &s.0.principal;
-    let whole = p.role.allows(Role::Supervisor);
-    state.app.record_debtor_aging_export(p, &q, whole).await?;
-    Ok((q, whole))
+    let shown = DebtorShown::to(p.role);
+    state
+        .app
+        .record_debtor_aging_export(p, &q, shown == DebtorShown::Whole)
+        .await?;
+    Ok((q, shown))
 }
 
 fn download(content_type: &str, name: String, body: impl IntoResponse) -> Response {
@@ -212,10 +209,10 @@ fn download(content_type: &str, name: String, body: impl IntoResponse) -> Respon
 }
 
 /// One debtor as a CSV line.
-fn csv_line(l: &DebtorAging, whole: bool) -> String {
+fn csv_line(l: &DebtorAging, shown: DebtorShown) -> String {
     let mut cells = vec![
         csv_field(&l.name).into_owned(),
-        document(l, whole),
+        document(l, shown),
         csv_money(l.overdue_balance),
         l.days_past_due.max(0).to_string(),
         csv_money(l.open_balance),
@@ -241,7 +238,7 @@ pub async fn debtors_csv(
     crate::pages::PageQuery(f): crate::pages::PageQuery<Filters>,
 ) -> Result<Response, PageError> {
     use futures_util::StreamExt;
-    let (q, whole) = export_of(&state, &s, &f).await?;
+    let (q, shown) = export_of(&state, &s, &f).await?;
     let org_id = s.0.principal.org_id;
     let name = file_name(&q, "csv");
     let mut head = String::from('\u{feff}');
@@ -261,7 +258,7 @@ pub async fn debtors_csv(
         let mut chunk = head;
         while let Some(next) = lines.next().await {
             match next {
-                Ok(l) => chunk.push_str(&csv_line(&l, whole)),
+                Ok(l) => chunk.push_str(&csv_line(&l, shown)),
                 Err(e) => {
                     tracing::error!(error = %e, "aging by debtor export failed");
                     let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
@@ -295,14 +292,14 @@ pub async fn debtors_xlsx(
     s: UserSession,
     crate::pages::PageQuery(f): crate::pages::PageQuery<Filters>,
 ) -> Result<Response, PageError> {
-    let (q, whole) = export_of(&state, &s, &f).await?;
+    let (q, shown) = export_of(&state, &s, &f).await?;
     let org_id = s.0.principal.org_id;
     let creditor = match q.creditor_id {
         Some(id) => Some(state.app.creditor(org_id, id).await?.name),
         None => None,
     };
     let lines = state.app.aging_by_debtor_stream(org_id, &q).await?;
-    let bytes = workbook(&q, creditor.as_deref(), lines, whole).await?;
+    let bytes = workbook(&q, creditor.as_deref(), lines, shown).await?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         file_name(&q, "xlsx"),
@@ -317,7 +314,7 @@ async fn workbook(
     q: &AgingQuery,
     creditor: Option<&str>,
     mut lines: futures_util::stream::BoxStream<'_, Result<DebtorAging, AppError>>,
-    whole: bool,
+    shown: DebtorShown,
 ) -> Result<Vec<u8>, AppError> {
     use futures_util::StreamExt;
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -361,7 +358,7 @@ async fn workbook(
         let n = |i: i64| i as f64;
         let mut put = || -> Result<(), rust_xlsxwriter::XlsxError> {
             ws.write_string(r, 0, &l.name)?;
-            ws.write_string(r, 1, document(&l, whole))?;
+            ws.write_string(r, 1, document(&l, shown))?;
             ws.write_number_with_format(r, 2, cell_money(l.overdue_balance), &brl)?;
             ws.write_number(r, 3, n(l.days_past_due.max(0)))?;
             ws.write_number_with_format(r, 4, cell_money(l.open_balance), &brl)?;
