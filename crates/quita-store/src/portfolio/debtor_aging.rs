@@ -4,7 +4,6 @@
 //! debtor's receivables; the domain names the ranges (buckets).
 
 use futures_util::stream::BoxStream;
-use sqlx::Row;
 
 use super::aging::AgingScope;
 use crate::{Backend, Db, Result};
@@ -70,32 +69,14 @@ pub async fn debtor_lines(
     cursor: DebtorAgingCursor,
     limit: i64,
 ) -> Result<DebtorLines> {
-    let sql = statement(db.backend(), scope, ranges.len(), cursor);
-    let binds = binds(org_id, scope, today, ranges, cursor, limit);
-    let n = ranges.len();
-    let mut out = DebtorLines::default();
-    match db {
-        Db::Sqlite(p) => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for v in binds {
-                q = q.bind(v);
-            }
-            for r in q.fetch_all(p).await? {
-                out.debtors = r.try_get(FIXED)?;
-                out.lines.push(line_of(&r, n)?);
-            }
-        }
-        Db::Pg(p) => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for v in binds {
-                q = q.bind(v);
-            }
-            for r in q.fetch_all(p).await? {
-                out.debtors = r.try_get(FIXED)?;
-                out.lines.push(line_of(&r, n)?);
-            }
-        }
-    }
+    use futures_util::TryStreamExt;
+    let rows: Vec<(DebtorAgingLine, i64)> = rows(db, org_id, scope, today, ranges, cursor, limit)
+        .try_collect()
+        .await?;
+    let mut out = DebtorLines {
+        debtors: rows.first().map_or(0, |(_, debtors)| *debtors),
+        lines: rows.into_iter().map(|(line, _)| line).collect(),
+    };
     if matches!(cursor, DebtorAgingCursor::Before { .. }) {
         out.lines.reverse();
     }
@@ -113,9 +94,26 @@ pub fn debtor_lines_stream<'a>(
     ranges: &[(i64, i64)],
 ) -> BoxStream<'a, Result<DebtorAgingLine>> {
     use futures_util::StreamExt;
-    let cursor = DebtorAgingCursor::Start;
+    let start = DebtorAgingCursor::Start;
+    rows(db, org_id, scope, today, ranges, start, i64::MAX)
+        .map(|row| row.map(|(line, _)| line))
+        .boxed()
+}
+
+/// The lines of [`statement`] as the database yields them, each with the
+/// whole list's count of debtors.
+fn rows<'a>(
+    db: &'a Db,
+    org_id: i64,
+    scope: &AgingScope,
+    today: i64,
+    ranges: &[(i64, i64)],
+    cursor: DebtorAgingCursor,
+    limit: i64,
+) -> BoxStream<'a, Result<(DebtorAgingLine, i64)>> {
+    use futures_util::StreamExt;
     let sql = statement(db.backend(), scope, ranges.len(), cursor);
-    let binds = binds(org_id, scope, today, ranges, cursor, i64::MAX);
+    let binds = binds(org_id, scope, today, ranges, cursor, limit);
     let n = ranges.len();
     match db {
         Db::Sqlite(p) => {
@@ -238,14 +236,15 @@ fn binds(
 /// The columns before the count of debtors and the sums per range.
 const FIXED: usize = 8;
 
-fn line_of<R>(row: &R, ranges: usize) -> std::result::Result<DebtorAgingLine, sqlx::Error>
+/// A row as its line and the whole list's count of debtors.
+fn line_of<R>(row: &R, ranges: usize) -> std::result::Result<(DebtorAgingLine, i64), sqlx::Error>
 where
     R: sqlx::Row,
     usize: sqlx::ColumnIndex<R>,
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    Ok(DebtorAgingLine {
+    let line = DebtorAgingLine {
         debtor_id: row.try_get(0)?,
         document: row.try_get(1)?,
         name: row.try_get(2)?,
@@ -257,7 +256,8 @@ where
         by_range: (FIXED + 1..=FIXED + ranges)
             .map(|i| row.try_get(i))
             .collect::<std::result::Result<_, _>>()?,
-    })
+    };
+    Ok((line, row.try_get(FIXED)?))
 }
 
 #[cfg(test)]
