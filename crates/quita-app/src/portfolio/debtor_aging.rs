@@ -166,21 +166,6 @@ impl App {
         })
     }
 
-    /// Every line of the aging by debtor of `q`, in its order: one pass
-    /// over the receivables instead of one per page (a line per debtor in
-    /// memory, about 200 bytes each; an export streams instead,
-    /// [`aging_by_debtor_stream`](Self::aging_by_debtor_stream)).
-    pub async fn aging_by_debtor_all(
-        &self,
-        org_id: i64,
-        q: &AgingQuery,
-    ) -> AppResult<Vec<DebtorAging>> {
-        Ok(self
-            .debtor_aging_lines(org_id, q, DebtorAgingCursor::Start, i64::MAX)
-            .await?
-            .0)
-    }
-
     /// Every line of the aging by debtor of `q`, in its order, as the
     /// database yields them: the exports write each as it comes, so the
     /// list is never held whole in memory.
