@@ -23,7 +23,6 @@ use super::{
 use crate::{AppState, auth::ApiPrincipal, error::ApiError};
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ContactsImportParams {
     /// Apply the valid rows even if some are bad (default: all or nothing).

@@ -76,7 +76,6 @@ pub async fn dashboard(
 }
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Only entries with a smaller id (keyset pagination).

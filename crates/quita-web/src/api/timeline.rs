@@ -16,7 +16,6 @@ use super::path_id;
 use crate::{AppState, auth::ApiPrincipal, error::ApiError};
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TimelineParams {
     /// Only events older than this id (keyset, from the previous page).

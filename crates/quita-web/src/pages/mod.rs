@@ -260,11 +260,7 @@ pub fn query_param(body: &str) -> Option<&str> {
     let detail = body
         .strip_prefix("Failed to deserialize query string: ")
         .unwrap_or(body);
-    // `unknown field `asof`, expected one of …`: the parameter not known.
-    let param = match detail.strip_prefix("unknown field `") {
-        Some(rest) => rest.split_once('`')?.0,
-        None => detail.split_once(": ")?.0,
-    };
+    let (param, _) = detail.split_once(": ")?;
     (!param.is_empty()
         && param.len() <= 40
         && param

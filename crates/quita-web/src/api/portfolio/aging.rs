@@ -16,7 +16,6 @@ use crate::api::ApiQuery;
 use crate::{AppState, auth::ApiPrincipal, error::ApiError, format, pages::relatorios};
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AgingParams {
     /// Creditor id or CNPJ; all creditors when missing.
@@ -102,7 +101,6 @@ pub(super) async fn resolve(
 }
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct BucketParams {
     /// Creditor id or CNPJ; all creditors when missing.

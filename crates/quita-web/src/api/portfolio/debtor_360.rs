@@ -235,7 +235,6 @@ impl DebtorContractDto {
 }
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct OnParams {
     /// Date to update amounts to (`2026-03-15`); today when missing.
@@ -314,7 +313,6 @@ pub async fn debtor(
 }
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AccessParams {
     /// Only accesses older than this id (keyset, from the previous page).

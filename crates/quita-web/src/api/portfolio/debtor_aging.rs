@@ -15,7 +15,6 @@ use crate::api::ApiQuery;
 use crate::{AppState, auth::ApiPrincipal, error::ApiError, pages::relatorios};
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DebtorAgingParams {
     /// Creditor id or CNPJ; all creditors when missing.

@@ -43,7 +43,6 @@ impl From<&DebtorRow> for DebtorDto {
 }
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DebtorSearch {
     /// What to search: an e-mail, CPF/CNPJ, phone or document number by

@@ -28,7 +28,6 @@ use crate::{
 };
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// Creditor id or CNPJ/CPF.
