@@ -562,7 +562,7 @@ pub(crate) fn csv_money(m: Money) -> String {
 /// creditor, `aging-devedor-42-2026-03-15.csv` for one debtor (both when
 /// both), so two exports of a day never take each other's name and one
 /// debtor's file never passes for the organization's.
-fn file_name(q: &AgingQuery, ext: &str) -> String {
+pub(super) fn file_name(q: &AgingQuery, ext: &str) -> String {
     let mut name = String::from("aging-");
     if let Some(id) = q.creditor_id {
         name.push_str(&format!("carteira-{id}-"));

@@ -166,19 +166,13 @@ fn headings(q: &AgingQuery) -> Vec<String> {
     h
 }
 
+/// `aging-por-devedor-…`, named by the filters as the aging's own exports.
 fn file_name(q: &AgingQuery, ext: &str) -> String {
-    let mut name = String::from("aging-por-devedor-");
-    if let Some(id) = q.creditor_id {
-        name.push_str(&format!("carteira-{id}-"));
-    }
-    if let Some(id) = q.debtor_id {
-        name.push_str(&format!("devedor-{id}-"));
-    }
-    format!("{name}{}.{ext}", q.as_of)
+    super::file_name(q, ext).replacen("aging-", "aging-por-devedor-", 1)
 }
 
 /// The query of an export, recorded (CPF/CNPJ whole for supervisors and
-/// up only, as the returned flag says).
+/// up only), and how much of each CPF/CNPJ the role sees.
 async fn export_of(
     state: &AppState,
     s: &UserSession,
