@@ -68,7 +68,7 @@ impl App {
                 })
                 .collect::<AppResult<_>>()?,
         };
-        self.mark_debtor_in(&mut tx, who, debtor_id, flags, &tags)
+        self.mark_debtor_in(&mut tx, who, &now, flags, &tags)
             .await?;
         tx.commit().await?;
         Ok(debtors::get(&self.db, who.org_id, debtor_id).await?)
@@ -85,22 +85,26 @@ impl App {
     ) -> AppResult<DebtorRow> {
         who.require(Role::Agent)?;
         let mut tx = self.db.begin_write().await?;
-        self.mark_debtor_in(&mut tx, who, debtor_id, flags, tags)
+        let stored = debtors::get_for_update(&mut tx, who.org_id, debtor_id).await?;
+        self.mark_debtor_in(&mut tx, who, &stored, flags, tags)
             .await?;
         tx.commit().await?;
         Ok(debtors::get(&self.db, who.org_id, debtor_id).await?)
     }
 
-    /// [`mark_debtor`](Self::mark_debtor) inside the caller's transaction.
+    /// [`mark_debtor`](Self::mark_debtor) inside the caller's transaction,
+    /// over the debtor as `stored` (read in it). Marks that change nothing
+    /// write nothing, so the timeline shows only real changes.
     async fn mark_debtor_in(
         &self,
         tx: &mut quita_store::Tx,
         who: &Principal,
-        debtor_id: i64,
+        stored: &DebtorRow,
         flags: DebtorFlags,
         tags: &[Tag],
     ) -> AppResult<()> {
         who.require(Role::Agent)?;
+        let debtor_id = stored.id;
         let mut tags: Vec<&str> = tags.iter().map(Tag::as_str).collect();
         tags.sort_unstable();
         tags.dedup();
@@ -109,6 +113,17 @@ impl App {
                 "tags",
                 format!("no máximo {MAX_TAGS} marcadores"),
             ));
+        }
+        let stored_flags = DebtorFlags {
+            deceased: stored.deceased,
+            do_not_contact: stored.do_not_contact,
+            over_indebtedness: stored.over_indebtedness,
+            dispute: stored.dispute,
+        };
+        let mut stored_tags: Vec<&str> = stored.tags.iter().map(String::as_str).collect();
+        stored_tags.sort_unstable();
+        if flags == stored_flags && tags == stored_tags {
+            return Ok(());
         }
         let now = self.now();
         debtors::set_flags(
@@ -162,6 +177,10 @@ impl App {
             .patched(patch)
             .fit(kind)
             .map_err(misfit)?;
+        if marks == stored_marks(&stored) {
+            // Saved as it was: nothing to write, nothing for the timeline.
+            return Ok(stored);
+        }
         let reason = marks.validity.reason().map(|r| r.as_str());
         contacts::change(
             &mut tx,

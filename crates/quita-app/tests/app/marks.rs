@@ -210,6 +210,20 @@ pub async fn people_mark_debtors_and_contacts(db: Db) {
         ("valid", None, 0)
     );
 
+    // Saving what is already stored (an empty patch, the same flags and
+    // tags, a contact as it is) writes nothing: no entry for the timeline.
+    app.patch_debtor_marks(&agent, maria.id, DebtorMarksPatch::default())
+        .await
+        .unwrap();
+    app.mark_debtor(&agent, maria.id, flags, &tags)
+        .await
+        .unwrap();
+    let same = app
+        .mark_contact(&agent, maria.id, phone.id, ContactMarksPatch::default())
+        .await
+        .unwrap();
+    assert_eq!((same.status.as_str(), same.opt_out), ("valid", 0));
+
     // Audited, without the contact's value.
     let log = audit::list(&db, org, None, 50).await.unwrap();
     let marked: Vec<_> = log
