@@ -135,7 +135,7 @@ where
             }
             Err(rejection) => {
                 let text = rejection.body_text();
-                let field = body_field(&text).map(str::to_owned);
+                let field = body_field(&text);
                 Err(crate::error::problem(
                     axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid_body",
@@ -147,25 +147,33 @@ where
     }
 }
 
-/// The field a refused JSON body names: `` unknown field `late_fee` ``,
-/// `` missing field `number` ``, or the path before the reason
-/// (`late_fine: invalid type: …`).
-fn body_field(text: &str) -> Option<&str> {
-    for marker in ["unknown field `", "missing field `"] {
-        if let Some((_, rest)) = text.split_once(marker) {
-            return rest.split_once('`').map(|(name, _)| name);
-        }
-    }
+/// The field a refused JSON body names, with its path inside the body:
+/// `policy.grace_days: invalid type: …` names `policy.grace_days`,
+/// `` policy: missing field `fine` `` names `policy.fine`, and at the top
+/// level `` unknown field `late_fee` `` names `late_fee`.
+fn body_field(text: &str) -> Option<String> {
     let detail = text
         .strip_prefix("Failed to deserialize the JSON body into the target type: ")
         .unwrap_or(text);
-    let (path, _) = detail.split_once(": ")?;
-    (!path.is_empty()
-        && path.len() <= 60
-        && path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.[]".contains(&b)))
-    .then_some(path)
+    let path = detail.split_once(": ").and_then(|(path, reason)| {
+        (!path.is_empty()
+            && path.len() <= 60
+            && path
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.[]".contains(&b)))
+        .then_some((path, reason))
+    });
+    let quoted = |reason: &str, marker: &str| -> Option<String> {
+        let (_, rest) = reason.split_once(marker)?;
+        rest.split_once('`').map(|(name, _)| name.to_owned())
+    };
+    match path {
+        Some((path, reason)) => Some(match quoted(reason, "missing field `") {
+            Some(name) => format!("{path}.{name}"),
+            None => path.to_owned(),
+        }),
+        None => quoted(detail, "unknown field `").or_else(|| quoted(detail, "missing field `")),
+    }
 }
 
 /// `Query` whose refusal is problem JSON (422 `invalid_query`, saying
@@ -241,7 +249,52 @@ mod tests {
                 None,
             ),
         ] {
-            assert_eq!(body_field(text), field, "{text}");
+            assert_eq!(body_field(text).as_deref(), field, "{text}");
+        }
+    }
+
+    /// The texts axum really gives for faults inside nested objects and
+    /// lists name the whole path.
+    #[test]
+    fn a_fault_inside_an_object_names_its_path() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Policy {
+            grace_days: u16,
+            fine: Option<String>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Creditor {
+            name: String,
+            policy: Policy,
+            earlier: Option<Vec<Policy>>,
+        }
+        for (body, field) in [
+            (
+                r#"{"name":"a","policy":{"grace_days":"x"}}"#,
+                "policy.grace_days",
+            ),
+            (r#"{"name":"a","policy":{"grace":1}}"#, "policy.grace"),
+            (r#"{"name":"a","policy":{}}"#, "policy.grace_days"),
+            (r#"{"policy":{"grace_days":1}}"#, "name"),
+            (
+                r#"{"name":"a","policy":{"grace_days":1},"earlier":[{"grace_days":1},{"grace_days":-1}]}"#,
+                "earlier[1].grace_days",
+            ),
+            (
+                r#"{"name":"a","policy":{"grace_days":1},"earlier":[{"grace_days":1,"x":1}]}"#,
+                "earlier[0].x",
+            ),
+        ] {
+            let refused = axum::Json::<Creditor>::from_bytes(body.as_bytes()).unwrap_err();
+            assert_eq!(
+                body_field(&refused.body_text()).as_deref(),
+                Some(field),
+                "{body}"
+            );
         }
     }
 }

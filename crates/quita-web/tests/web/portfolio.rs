@@ -626,7 +626,7 @@ pub async fn portfolio_api(db: Db) {
             .starts_with("application/problem+json")
     );
     let problem: Value = bad.json().await.unwrap();
-    assert_eq!(problem["field"], "late_fine", "{problem}");
+    assert_eq!(problem["field"], "policy.late_fine", "{problem}");
     assert_eq!(problem["code"], "invalid_input", "{problem}");
     assert!(
         problem["detail"].as_str().unwrap().contains(CDC_FINE),
@@ -637,8 +637,11 @@ pub async fn portfolio_api(db: Db) {
     // naming the field; nothing is created.
     for (policy, field) in [
         (json!({"late_fee": "5"}), "policy"),
-        (json!({"late_fine": "150"}), "late_fine"),
-        (json!({"collection_fee": "500"}), "collection_fee"),
+        (json!({"late_fine": "150"}), "policy.late_fine"),
+        (json!({"collection_fee": "500"}), "policy.collection_fee"),
+        (json!({"grace_days": "x"}), "policy.grace_days"),
+        (json!({"grace_days": -1}), "policy.grace_days"),
+        (json!({"correction": "nada"}), "policy.correction"),
     ] {
         let bad = c
             .post(t.url("/api/v1/creditors"))
@@ -682,7 +685,7 @@ pub async fn portfolio_api(db: Db) {
         .unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: Value = bad.json().await.unwrap();
-    assert_eq!(problem["field"], "late_fine", "{problem}");
+    assert_eq!(problem["field"], "policy.late_fine", "{problem}");
     assert!(
         problem["detail"].as_str().unwrap().contains(CDC_FINE),
         "{problem}"
@@ -1384,7 +1387,7 @@ pub async fn aging_and_debtor_pages(db: Db) {
     for needle in [
         "Maria Aparecida",
         "***.982.247-**",
-        "529.982.247-25",
+        "form-documento",
         "maria.silva@example.com",
         "(11) 91234-5678",
         "WhatsApp",
@@ -1401,6 +1404,8 @@ pub async fn aging_and_debtor_pages(db: Db) {
     ] {
         assert!(page.contains(needle), "360° lacks {needle}: {page}");
     }
+    // An agent asks for the whole CPF ("Ver completo"), recorded apart.
+    assert!(!page.contains("529.982.247-25"), "{page}");
     assert_eq!(
         g.get(t.url("/devedores/999999"))
             .send()

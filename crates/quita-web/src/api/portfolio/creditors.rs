@@ -104,7 +104,8 @@ pub async fn create_creditor(
     let c = state
         .app
         .add_creditor(&p, &b.name, &b.document, &policy)
-        .await?;
+        .await
+        .map_err(in_policy)?;
     Ok((StatusCode::CREATED, Json(c.into())))
 }
 
@@ -174,13 +175,16 @@ pub async fn patch_creditor(
         state
             .app
             .update_creditor(&p, c.id, &name, &policy)
-            .await?
+            .await
+            .map_err(in_policy)?
             .into(),
     ))
 }
 
 /// `base` with the fields of `changes` (a JSON object of policy fields)
-/// put over it; an unknown field or a bad value is a 422 naming `policy`.
+/// put over it; an unknown field or a bad value is a 422 naming the field
+/// inside the policy (`policy.grace_days`), or `policy` itself when the
+/// field is not one of the policy's.
 fn merged(base: &ChargePolicy, changes: serde_json::Value) -> Result<ChargePolicy, ApiError> {
     let serde_json::Value::Object(changes) = changes else {
         return Err(ApiError(AppError::invalid("policy", "expected an object")));
@@ -195,8 +199,41 @@ fn merged(base: &ChargePolicy, changes: serde_json::Value) -> Result<ChargePolic
                     format!("unknown field {k:?}"),
                 )));
             }
+            let one: serde_json::Map<_, _> = [(k.clone(), v.clone())].into_iter().collect();
+            if let Err(e) = serde_json::from_value::<ChargePolicy>(one.into()) {
+                return Err(ApiError(AppError::invalid(policy_field(&k), e)));
+            }
             obj.insert(k, v);
         }
     }
     serde_json::from_value(current).map_err(|e| ApiError(AppError::invalid("policy", e)))
+}
+
+/// A refusal of one of the policy's fields, named inside the policy as
+/// the body has it (`policy.late_fine`).
+fn in_policy(e: AppError) -> AppError {
+    match e {
+        AppError::Invalid { field, message } if policy_field(field) != "policy" => {
+            AppError::Invalid {
+                field: policy_field(field),
+                message,
+            }
+        }
+        other => other,
+    }
+}
+
+/// The name a problem gives a field of the policy.
+fn policy_field(key: &str) -> &'static str {
+    match key {
+        "late_fine" => "policy.late_fine",
+        "default_interest_monthly" => "policy.default_interest_monthly",
+        "interest_mode" => "policy.interest_mode",
+        "correction" => "policy.correction",
+        "collection_fee" => "policy.collection_fee",
+        "grace_days" => "policy.grace_days",
+        "consumer_relation" => "policy.consumer_relation",
+        "consumer_fine_cap" => "policy.consumer_fine_cap",
+        _ => "policy",
+    }
 }
