@@ -88,6 +88,7 @@ pub fn router() -> Router<AppState> {
         .route("/devedores/{id}/contratos", post(contratos::save))
         .route("/devedores/{id}/alertas", post(marcacoes::debtor))
         .route("/devedores/{id}/nome", post(marcacoes::rename))
+        .route("/devedores/{id}/documento", post(devedores::show_document))
         .route(
             "/devedores/{id}/titulos/{receivable}/encerrar",
             post(titulos::close),

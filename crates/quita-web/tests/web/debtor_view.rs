@@ -2054,3 +2054,74 @@ pub async fn supervisors_correct_a_debtor_name(db: Db) {
         "Maria Aparecida"
     );
 }
+
+/// An agent sees the CPF masked; the whole one only when asking for it
+/// ("Ver completo", a form with the CSRF token), and each time is on the
+/// debtor's timeline. A supervisor sees it whole on the page. Another
+/// organization's debtor is not found, and nothing is recorded.
+pub async fn agents_ask_for_the_whole_document(db: Db) {
+    let t = TestApp::start(db).await;
+    let Twins {
+        a, b_maria, maria, ..
+    } = twins(&t).await;
+    let digits = quita_store::portfolio::debtors::get(&t.app.db, a.id, maria)
+        .await
+        .unwrap()
+        .document;
+    let whole = format!(
+        "{}.{}.{}-{}",
+        &digits[0..3],
+        &digits[3..6],
+        &digits[6..9],
+        &digits[9..11]
+    );
+    let agent = client();
+    let csrf = logged_in(&t, &agent, &a.email("agent")).await;
+    let page = t.url(&format!("/devedores/{maria}"));
+    let (status, html) = get_text(&agent, page.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains(&whole) && !html.contains(&digits), "{html}");
+    assert!(html.contains("form-documento"), "{html}");
+    let ask = |c: &Client, debtor: i64, csrf: &str| {
+        c.post(t.url(&format!("/devedores/{debtor}/documento")))
+            .form(&[("_csrf", csrf)])
+            .send()
+    };
+    let forged = ask(&agent, maria, "nao-e-o-token").await.unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let other = ask(&agent, b_maria, &csrf).await.unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let shown = ask(&agent, maria, &csrf).await.unwrap();
+    assert_eq!(shown.status(), StatusCode::OK);
+    let html = shown.text().await.unwrap();
+    assert!(
+        html.contains(&format!("<span id=\"documento-completo\">{whole}</span>")),
+        "{html}"
+    );
+    assert!(html.contains("CPF/CNPJ completo exibido"), "{html}");
+    let log = quita_store::audit::list(&t.app.db, a.id, None, 100)
+        .await
+        .unwrap();
+    let shown: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "debtor_document_shown")
+        .collect();
+    assert_eq!(
+        shown.len(),
+        1,
+        "the forged and the other organization's asks record nothing"
+    );
+    assert_eq!(
+        shown[0].target.as_deref(),
+        Some(format!("debtor:{maria}").as_str())
+    );
+
+    let supervisor = client();
+    logged_in(&t, &supervisor, &a.email("supervisor")).await;
+    let (_, html) = get_text(&supervisor, page).await;
+    assert!(
+        html.contains(&format!("<span id=\"documento-completo\">{whole}</span>"))
+            && !html.contains("form-documento"),
+        "{html}"
+    );
+}

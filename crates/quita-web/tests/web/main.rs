@@ -48,6 +48,7 @@ both!(
     crate::debtor_view::debtor_routes_are_per_organization => debtor_routes_are_per_organization,
     crate::debtor_view::contract_form_records_terms => contract_form_records_terms,
     crate::debtor_view::marking_forms_change_flags_and_contacts => marking_forms_change_flags_and_contacts,
+    crate::debtor_view::agents_ask_for_the_whole_document => agents_ask_for_the_whole_document,
     crate::debtor_view::api_marks_debtors_and_contacts => api_marks_debtors_and_contacts,
     crate::debtor_view::supervisors_correct_a_debtor_name => supervisors_correct_a_debtor_name,
     crate::debtor_view::contacts_are_added_by_hand => contacts_are_added_by_hand,

@@ -35,7 +35,11 @@ struct DebtorPage {
     name: String,
     kind: &'static str,
     document_masked: String,
-    document_full: String,
+    /// The whole CPF/CNPJ, for supervisors and up, or for an agent who
+    /// asked for it (recorded); else the page offers to ask.
+    document_full: Option<String>,
+    /// An agent asked for it: shown open.
+    document_asked: bool,
     flags: Vec<&'static str>,
     tags: Vec<String>,
     /// The marking forms' CSRF token.
@@ -448,7 +452,20 @@ pub async fn show(
     PageQuery(q): PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    Ok(page(&debtor_page(&state, &s, id, &q, None).await?))
+    Ok(page(&debtor_page(&state, &s, id, &q, None, None).await?))
+}
+
+/// `POST /devedores/{id}/documento`: an agent asks for the whole CPF/CNPJ
+/// during a call; it is recorded, and the page answers with it shown.
+pub async fn show_document(
+    State(state): State<AppState>,
+    s: UserSession,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&raw)?;
+    let document = state.app.show_debtor_document(&s.0.principal, id).await?;
+    let body = debtor_page(&state, &s, id, &ShowQuery::default(), None, Some(document)).await?;
+    Ok(page(&body))
 }
 
 /// What the "Adicionar contato" form shows: blank, or what was sent with
@@ -505,7 +522,7 @@ pub async fn with_refused_form(
     id: i64,
     form: RefusedForm,
 ) -> Result<Response, PageError> {
-    let body = debtor_page(state, s, id, &ShowQuery::default(), Some(form)).await?;
+    let body = debtor_page(state, s, id, &ShowQuery::default(), Some(form), None).await?;
     let answer = (
         axum::http::StatusCode::UNPROCESSABLE_ENTITY,
         axum::response::Html(crate::pages::render(&body)),
@@ -519,6 +536,7 @@ async fn debtor_page(
     id: i64,
     q: &ShowQuery,
     refused: Option<RefusedForm>,
+    document_asked: Option<String>,
 ) -> Result<DebtorPage, PageError> {
     let (mut new_contact, mut refused_contract, mut refused_closing, mut refused_name) =
         (NewContactView::default(), None, None, None);
@@ -641,7 +659,14 @@ async fn debtor_page(
         name: d.name.clone(),
         kind: kind_label(&d.kind),
         document_masked: masked(&d.document),
-        document_full: formatted(&d.document),
+        document_asked: document_asked.is_some(),
+        document_full: match document_asked {
+            Some(digits) => Some(formatted(&digits)),
+            None => p
+                .role
+                .allows(Role::Supervisor)
+                .then(|| formatted(&d.document)),
+        },
         flags: flags_of(d),
         csrf: s.0.csrf_token.clone(),
         flag_boxes: flag_boxes(d),
