@@ -66,6 +66,14 @@ pub enum PhoneError {
     NotLandline,
     #[error("phone is a repeated digit")]
     Repeated,
+    /// 0800, 0300, 0500, 0900: a service number, no one's own phone.
+    #[error("non-geographic number (0800, 0300…) is not a debtor's phone")]
+    NonGeographic,
+    /// A trunk 0 and a carrier code before a number that would also need
+    /// its ninth digit: most often a DDD with a mistyped number, so neither
+    /// reading is taken.
+    #[error("ambiguous: carrier code and an 8-digit mobile; write the DDD and the 9 digits")]
+    Ambiguous,
 }
 
 impl PhoneError {
@@ -80,6 +88,10 @@ impl PhoneError {
             Self::NotMobile => "um número de 9 dígitos é um celular e começa com 9".into(),
             Self::NotLandline => "um fixo começa com 2, 3, 4 ou 5".into(),
             Self::Repeated => "número com um só dígito repetido".into(),
+            Self::NonGeographic => {
+                "número de serviço (0800, 0300, 0500, 0900) não é telefone do devedor".into()
+            }
+            Self::Ambiguous => "número ambíguo (código de operadora e celular de 8 dígitos): informe o DDD e os 9 dígitos do celular".into(),
         }
     }
 }
@@ -91,9 +103,12 @@ impl Phone {
     /// (carrier code as a placeholder), `5511912345678`.
     ///
     /// An 8-digit number starting with 6–9 is a mobile from before the
-    /// ninth digit (2012–2016): the leading 9 is added. Never panics.
+    /// ninth digit (2012–2016): the leading 9 is added. Spaces of any kind
+    /// and dashes of any kind separate digits; an extension after the
+    /// number (`ramal 22`, `r. 22`, `ext 22`, `x22`) is left out. Never
+    /// panics.
     pub fn parse(raw: &str) -> Result<Phone, PhoneError> {
-        let s = raw.trim();
+        let s = without_extension(raw.trim()).trim();
         if s.is_empty() {
             return Err(PhoneError::Empty);
         }
@@ -114,27 +129,30 @@ impl Phone {
         // Digits before and inside the first pair of parentheses: `(DD)`
         // names the DDD as typed.
         let mut group: Option<(usize, Option<usize>)> = None;
-        for (i, b) in s.bytes().enumerate() {
-            match b {
-                b'0'..=b'9' => {
+        for (i, c) in s.char_indices() {
+            match c {
+                '0'..='9' => {
                     if n == digits.len() {
                         return Err(PhoneError::Length);
                     }
-                    digits[n] = b - b'0';
+                    digits[n] = c as u8 - b'0';
                     n += 1;
                 }
-                b'+' if i == 0 => {}
-                b'(' => {
+                '+' if i == 0 => {}
+                '(' => {
                     group.get_or_insert((n, None));
                 }
-                b')' => {
+                ')' => {
                     if let Some((_, end @ None)) = &mut group {
                         *end = Some(n);
                     }
                 }
-                b' ' | b'-' | b'.' => {}
+                c if is_separator(c) => {}
                 _ => return Err(PhoneError::Invalid),
             }
+        }
+        if matches!(digits[..n], [0, 3 | 5 | 8 | 9, 0, 0, ..]) && (10..=11).contains(&n) {
+            return Err(PhoneError::NonGeographic);
         }
         let mut d = &digits[..n];
         let mut written = [0u8; 11];
@@ -161,7 +179,17 @@ impl Phone {
         } else if d.first() == Some(&0) {
             d = &d[1..];
             if d.len() == 12 || d.len() == 13 {
-                // Carrier selection code (two digits) before the DDD.
+                // Carrier selection code (two digits, never starting with
+                // 0) before the DDD. With 12 digits the number after the
+                // DDD has 8: were it a mobile needing its ninth digit, the
+                // digits read as well as a DDD and a 10-digit typo, so
+                // neither is guessed.
+                if d[0] == 0 {
+                    return Err(PhoneError::Length);
+                }
+                if d.len() == 12 && d[4] >= 6 {
+                    return Err(PhoneError::Ambiguous);
+                }
                 d = &d[2..];
             }
         }
@@ -270,6 +298,50 @@ impl Phone {
     }
 }
 
+/// What may separate a phone's digits: spaces of any kind (a non-breaking
+/// space pasted from a page, a tab), dots and dashes of any kind (an en
+/// dash typed by a word processor).
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '.' | '-' | '\u{2010}'..='\u{2015}' | '\u{2212}')
+}
+
+/// `raw` without an extension after the number: `11 3123-4567 ramal 22`,
+/// `… r. 22`, `… ext. 22`, `… x22`, `… #22`. Only a marker after at least
+/// eight digits counts, so the `0xx` placeholder before a DDD stays.
+fn without_extension(raw: &str) -> &str {
+    let mut seen = 0;
+    for (i, c) in raw.char_indices() {
+        if c.is_ascii_digit() {
+            seen += 1;
+            continue;
+        }
+        if seen < 8 || !(c.is_alphabetic() || c == '#') {
+            continue;
+        }
+        return if is_extension(&raw[i..]) {
+            raw[..i].trim_end_matches([' ', ',', '-', '/'])
+        } else {
+            raw
+        };
+    }
+    raw
+}
+
+/// `text` is an extension alone: `ramal 22`, `R. 22`, `ext. 22`, `x22`,
+/// `#22` (what follows a number, or a list's part after it).
+pub fn is_extension(text: &str) -> bool {
+    let rest = text.trim().to_lowercase();
+    let tail = ["ramal", "ram.", "ext.", "ext", "r.", "x", "#"]
+        .iter()
+        .find_map(|m| rest.strip_prefix(m))
+        .map(str::trim);
+    tail.is_some_and(|t| {
+        t.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+    })
+}
+
 /// The DDD written in parentheses, and where the number after it starts
 /// (in `digits`): `(11)` after nothing, `55` or `+55`; `(011)`, a trunk 0
 /// inside them. The group runs over `digits[start..end]`.
@@ -342,8 +414,41 @@ pub enum AddressError {
     Control,
 }
 
+/// Each state's name, without accents and in lower case, in the order of
+/// [`UFS`].
+const UF_NAMES: [&str; 27] = [
+    "acre",
+    "alagoas",
+    "amazonas",
+    "amapa",
+    "bahia",
+    "ceara",
+    "distrito federal",
+    "espirito santo",
+    "goias",
+    "maranhao",
+    "minas gerais",
+    "mato grosso do sul",
+    "mato grosso",
+    "para",
+    "paraiba",
+    "pernambuco",
+    "piaui",
+    "parana",
+    "rio de janeiro",
+    "rio grande do norte",
+    "rondonia",
+    "roraima",
+    "rio grande do sul",
+    "santa catarina",
+    "sergipe",
+    "sao paulo",
+    "tocantins",
+];
+
 impl Uf {
-    /// `sp`, `SP`, ` Sp ` → `SP`.
+    /// `sp`, `SP`, ` Sp ` → `SP`; a state's name, with or without its
+    /// accents (`São Paulo`, `sao paulo`), → its UF.
     pub fn parse(raw: &str) -> Result<Uf, AddressError> {
         let s = raw.trim();
         let b = s.as_bytes();
@@ -352,6 +457,17 @@ impl Uf {
             if UFS.iter().any(|u| u.as_bytes() == up) {
                 return Ok(Uf(up));
             }
+        }
+        let name: String = s
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .map(|c| crate::text::fold_accent(c).to_ascii_lowercase())
+            .collect();
+        if let Some(i) = UF_NAMES.iter().position(|n| *n == name) {
+            let u = UFS[i].as_bytes();
+            return Ok(Uf([u[0], u[1]]));
         }
         Err(AddressError::Uf(s.to_owned()))
     }
@@ -379,19 +495,25 @@ impl serde::Serialize for Uf {
 pub struct Cep(u32);
 
 impl Cep {
-    /// `01310-100`, `01310100`, `01.310-100`.
+    /// `01310-100`, `01310100`, `01.310-100`, `01310 100`; `1310100`, a
+    /// CEP of São Paulo whose leading zero a spreadsheet dropped, gets it
+    /// back (seven digits alone, nothing between them).
     pub fn parse(raw: &str) -> Result<Cep, AddressError> {
+        let raw = raw.trim();
         let mut v = 0u32;
         let mut n = 0;
-        for b in raw.trim().bytes() {
+        for b in raw.bytes() {
             match b {
                 b'0'..=b'9' if n < 8 => {
                     v = v * 10 + u32::from(b - b'0');
                     n += 1;
                 }
-                b'-' | b'.' => {}
+                b'-' | b'.' | b' ' => {}
                 _ => return Err(AddressError::Cep),
             }
+        }
+        if n == 7 && raw.len() == 7 && !raw.starts_with('0') {
+            n = 8;
         }
         if n != 8 || v == 0 {
             return Err(AddressError::Cep);
@@ -1030,9 +1152,31 @@ mod tests {
             "0xx11 91234-5678",
             "(0XX11) 91234-5678",
             "0xx 11 91234-5678",
+            // Spaces and dashes of any kind, as pasted from pages and
+            // word processors.
+            "(11)\u{a0}91234-5678",
+            "11\t91234\u{2013}5678",
+            "(11) 91234\u{2011}5678",
+            "11\u{202f}91234 5678",
+            // Carrier code then a 9-digit mobile.
+            "0 21 11 91234-5678",
+            "0211191234-5678",
         ] {
             assert_eq!(ph(raw).as_deref(), Ok("+5511912345678"), "{raw}");
         }
+        // An extension is left out; the number stays.
+        for raw in [
+            "11 3123-4567 ramal 22",
+            "(11) 3123-4567 r. 22",
+            "(11) 3123-4567, Ramal 22",
+            "11 3123-4567 ext. 22",
+            "11 3123-4567 x22",
+            "11 3123-4567 #22",
+        ] {
+            assert_eq!(ph(raw).as_deref(), Ok("+551131234567"), "{raw}");
+        }
+        // A carrier code before a landline: the usual long-distance form.
+        assert_eq!(ph("0 21 11 3123-4567").as_deref(), Ok("+551131234567"));
         assert_eq!(ph("(11) 3123-4567").as_deref(), Ok("+551131234567"));
         assert_eq!(ph("551131234567").as_deref(), Ok("+551131234567"));
         assert_eq!(ph("(0XX21) 3123-4567").as_deref(), Ok("+552131234567"));
@@ -1079,6 +1223,24 @@ mod tests {
             ("(010) 91234-5678", PhoneError::Ddd(10)),
             ("(11) 9123-456", PhoneError::Length),
             ("(11) 1234-56789", PhoneError::NotMobile),
+            // A trunk 0 then a DDD and a mobile with one digit too many
+            // also reads as a carrier code, another DDD and an old 8-digit
+            // mobile: neither is guessed.
+            ("0 11 998765-4321", PhoneError::Ambiguous),
+            ("011 998765-4321", PhoneError::Ambiguous),
+            ("0119987654321", PhoneError::Ambiguous),
+            ("0 11 98765-43210", PhoneError::Ambiguous),
+            ("0 21 11 8765-4321", PhoneError::Ambiguous),
+            // No carrier code starts with 0.
+            ("0011 98765-4321", PhoneError::Length),
+            ("00 11 98765-4321", PhoneError::Length),
+            // Service numbers.
+            ("0800 123 4567", PhoneError::NonGeographic),
+            ("0800-12-3456", PhoneError::NonGeographic),
+            ("0300 123 4567", PhoneError::NonGeographic),
+            // Words after the number that are no extension.
+            ("11 3123-4567 casa", PhoneError::Invalid),
+            ("11 3123-4567 ramal", PhoneError::Invalid),
         ] {
             assert_eq!(Phone::parse(raw), Err(e), "{raw}");
         }
@@ -1097,7 +1259,21 @@ mod tests {
     fn uf_and_cep() {
         assert_eq!(Uf::parse(" sp ").unwrap().as_str(), "SP");
         assert!(Uf::parse("XX").is_err());
-        assert!(Uf::parse("São Paulo").is_err());
+        for (name, uf) in [
+            ("São Paulo", "SP"),
+            ("sao  paulo", "SP"),
+            ("MATO GROSSO", "MT"),
+            ("Mato Grosso do Sul", "MS"),
+            ("Pará", "PA"),
+            ("Paraíba", "PB"),
+            ("Distrito Federal", "DF"),
+        ] {
+            assert_eq!(Uf::parse(name).unwrap().as_str(), uf, "{name}");
+        }
+        assert!(Uf::parse("Paulo").is_err());
+        assert_eq!(Cep::parse("1310100").unwrap().to_string(), "01310-100");
+        assert_eq!(Cep::parse("01310 100").unwrap().to_string(), "01310-100");
+        assert!(Cep::parse("1310-100").is_err());
         assert_eq!(Cep::parse("01310-100").unwrap().to_string(), "01310-100");
         assert_eq!(Cep::parse("01.310-100").unwrap().digits(), "01310100");
         assert!(Cep::parse("0131010").is_err());

@@ -8,10 +8,22 @@ use quita_br::document::{Document, DocumentKind};
 
 /// Lower-case connecting particles of Brazilian names (`Maria da Silva`).
 const PARTICLES: [&str; 6] = ["da", "de", "do", "das", "dos", "e"];
-/// Company suffixes and Roman numerals written in capitals.
-const UPPER_WORDS: [&str; 10] = [
-    "ltda", "me", "epp", "eireli", "s/a", "s.a.", "s.a", "ii", "iii", "iv",
+/// Company suffixes and Roman numerals (II to XX; `I` alone reads as an
+/// initial) written in capitals, also when a dot or comma follows
+/// (`Ltda.`) or a dash joins two (`LTDA-ME`).
+const UPPER_WORDS: [&str; 26] = [
+    "ltda", "me", "epp", "eireli", "s/a", "s.a.", "s.a", "ii", "iii", "iv", "v", "vi", "vii",
+    "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx",
 ];
+
+/// `word` (lower case) is a company suffix or a Roman numeral, alone or
+/// with a dot or comma after it, or such words joined by dashes.
+fn upper_word(word: &str) -> bool {
+    let bare = word.strip_suffix([',', '.']).unwrap_or(word);
+    UPPER_WORDS.contains(&word)
+        || UPPER_WORDS.contains(&bare)
+        || (bare.contains('-') && bare.split('-').all(|w| UPPER_WORDS.contains(&w)))
+}
 
 /// A person's or company's name, normalised for display and search.
 ///
@@ -20,7 +32,8 @@ const UPPER_WORDS: [&str; 10] = [
 /// word (and each part after `-` or `'`) starts with a capital, the
 /// particles `da de do das dos e` are lower-case unless first, and company
 /// suffixes (`LTDA`, `ME`, `EPP`, `EIRELI`, `S/A`, `S.A.`) and Roman numerals
-/// `II III IV` are upper-case. `Debug` hides the name (personal data).
+/// `II` to `XX` are upper-case (unless first). Each part after `-`, `'`,
+/// `.` or `/` starts with a capital too (`J.R.`, `Maria/José`). `Debug` hides the name (personal data).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(transparent)]
 pub struct PersonName(String);
@@ -80,7 +93,7 @@ impl PersonName {
             }
             if i > 0 && PARTICLES.contains(&lower.as_str()) {
                 out.push_str(&lower);
-            } else if i > 0 && UPPER_WORDS.contains(&lower.as_str()) {
+            } else if i > 0 && upper_word(&lower) {
                 out.push_str(&lower.to_uppercase());
             } else {
                 let mut cap_next = true;
@@ -91,7 +104,8 @@ impl PersonName {
                     } else {
                         out.push(c);
                     }
-                    if c == '-' {
+                    if c == '-' || c == '.' || c == '/' {
+                        // Ana-Clara, J.R., Maria/José.
                         cap_next = true;
                     } else if c == '\'' || c == '’' {
                         // D'Ávila, O'Brien; but a possessive's lone letter
@@ -339,6 +353,15 @@ mod tests {
         assert_eq!(name("ÉRICA ÂNGELA"), "Érica Ângela");
         assert_eq!(name("comercial abc ltda"), "Comercial Abc LTDA");
         assert_eq!(name("pedro ii"), "Pedro II");
+        assert_eq!(name("PEDRO VI"), "Pedro VI");
+        assert_eq!(name("LEÃO XIII"), "Leão XIII");
+        assert_eq!(name("acme comercio ltda."), "Acme Comercio LTDA.");
+        assert_eq!(name("ACME LTDA-ME"), "Acme LTDA-ME");
+        assert_eq!(name("acme s/a."), "Acme S/A.");
+        assert_eq!(name("J.R. SILVA"), "J.R. Silva");
+        assert_eq!(name("MARIA/JOSE"), "Maria/Jose");
+        assert_eq!(name("maria i. silva"), "Maria I. Silva");
+        assert_eq!(name("xi jinping"), "Xi Jinping");
         assert_eq!(name("3m do brasil"), "3M do Brasil");
         assert_eq!(PersonName::parse("   "), Err(NameError::Empty));
         assert_eq!(PersonName::parse("123"), Err(NameError::NoLetters));

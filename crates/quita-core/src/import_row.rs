@@ -358,8 +358,8 @@ pub enum FieldReason {
     Required,
     #[error("CPF/CNPJ inválido: {}", document_problem(.0))]
     Document(quita_br::document::DocumentError),
-    #[error("nome inválido")]
-    Name,
+    #[error("nome inválido: {}", name_problem(.0))]
+    Name(crate::debtor::NameError),
     #[error("e-mail inválido")]
     Email,
     /// A second good e-mail on a row: one is kept per row.
@@ -418,7 +418,7 @@ impl FieldReason {
         match self {
             Self::Required => "required",
             Self::Document(_) => "document",
-            Self::Name => "name",
+            Self::Name(_) => "name",
             Self::Email => "email",
             Self::ExtraEmail => "extra_email",
             Self::Phone(_) => "phone",
@@ -710,7 +710,7 @@ impl ImportHeader {
         let name = required!(
             ImportField::DebtorName,
             PersonName::parse,
-            FieldReason::Name
+            from FieldReason::Name
         );
         let document_number = required!(
             ImportField::DocumentNumber,
@@ -1013,7 +1013,8 @@ pub fn area_code(cell: &str) -> Result<Option<String>, FieldReason> {
 }
 
 /// The phones of a row's phone cells (`telefone`, `celular`, `Telefone 2`…:
-/// `(column, cell)`, each cell `|`-separated), each to E.164, without
+/// `(column, cell)`, each cell `|`-separated, or `/`, `;` or `,`), each to
+/// E.164, without
 /// duplicates across the cells, and the parts that are not phones (with
 /// their column, as written). With `area` (the row's `ddd` column), a
 /// number written without a DDD (8 or 9 digits) takes that one.
@@ -1027,7 +1028,13 @@ pub fn parse_phone_cells<'c>(
     let mut phones = Vec::new();
     let mut bad = Vec::new();
     for (column, cell) in cells {
-        for p in cell.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+        // `|` as documented, and what people also put between phones; a
+        // part that is only an extension (`…, ramal 22`) was the number's.
+        for p in cell
+            .split(['|', '/', ';', ','])
+            .map(str::trim)
+            .filter(|p| !p.is_empty() && !crate::contact::is_extension(p))
+        {
             let local = p.chars().filter(char::is_ascii_digit).count();
             let parsed = match area {
                 Some(ddd) if (8..=9).contains(&local) => Phone::parse(&format!("({ddd}) {p}")),
@@ -1068,6 +1075,16 @@ pub enum DateError {
     /// A year outside 1900–2199 (`26` typed for `2026`).
     #[error("year out of range (1900 to 2199)")]
     Year,
+}
+
+fn name_problem(e: &crate::debtor::NameError) -> &'static str {
+    use crate::debtor::NameError;
+    match e {
+        NameError::Empty => "vazio",
+        NameError::TooLong => "passa de 200 caracteres",
+        NameError::Control => "tem um caractere de controle",
+        NameError::NoLetters => "não tem letras",
+    }
 }
 
 fn date_problem(e: &DateError) -> &'static str {
@@ -1888,6 +1905,30 @@ mod tests {
         let j = serde_json::to_value(&r.warnings()[0]).unwrap();
         assert_eq!(j["column"], "email");
         assert_eq!(j["reason"], "e-mail inválido");
+    }
+
+    #[test]
+    fn phones_in_a_cell_however_separated() {
+        let h = ImportHeader::parse(HEADER).unwrap();
+        let mut row = good();
+        row[3] = "(11) 98765-4321 / (11) 3456-7890, ramal 22; 21 3123-4567";
+        let r = h.parse_row(&row).unwrap();
+        let phones: Vec<String> = r.phones().iter().map(|p| p.e164()).collect();
+        assert_eq!(phones, ["+5511987654321", "+551134567890", "+552131234567"]);
+        assert!(r.warnings().is_empty(), "{:?}", r.warnings());
+    }
+
+    #[test]
+    fn a_long_name_says_so() {
+        let h = ImportHeader::parse(HEADER).unwrap();
+        let long = "Maria ".repeat(40);
+        let mut row: Vec<&str> = good();
+        row[1] = &long;
+        let refused = h.parse_row(&row).unwrap_err();
+        assert_eq!(
+            refused[0].reason.to_string(),
+            "nome inválido: passa de 200 caracteres"
+        );
     }
 
     #[test]
