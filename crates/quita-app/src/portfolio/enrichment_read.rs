@@ -113,6 +113,9 @@ pub(super) struct Header {
     /// Columns not read, as the receivables import reports them: `(1-based
     /// position, name as written, why)`, in file order.
     not_read: Vec<(usize, String, String)>,
+    /// Each phone column's name as written, when it is not the canonical
+    /// one, by 1-based position: a file may have several.
+    phone_names: Vec<(usize, String)>,
 }
 
 impl Header {
@@ -121,6 +124,7 @@ impl Header {
         let mut phones = Vec::new();
         let mut emails = Vec::new();
         let mut not_read = Vec::new();
+        let mut phone_names = Vec::new();
         let mut errors = Vec::new();
         for (i, raw) in fields.iter().enumerate() {
             let Some(col) = Col::of_header(raw) else {
@@ -130,6 +134,10 @@ impl Header {
             };
             if col == Col::Phones {
                 phones.push(i);
+                let written = raw.trim_start_matches('\u{feff}').trim();
+                if normalise_header(written) != Col::Phones.canonical() {
+                    phone_names.push((i + 1, quita_core::text::excerpt(written, 40)));
+                }
             }
             if col == Col::Email {
                 emails.push(i);
@@ -159,6 +167,7 @@ impl Header {
                 phones,
                 emails,
                 not_read,
+                phone_names,
             })
         } else {
             Err(errors)
@@ -289,9 +298,13 @@ fn parse_row(
         None
     });
     let (phones, bad_phones) = parse_phone_cells(h.phone_cells(record), area.as_deref());
-    for (_, p, why) in bad_phones {
+    for (at, p, why) in bad_phones {
         let reason = FieldReason::Phone(why).to_string();
-        problems.push(problem(line, Col::Phones, p, reason));
+        let mut bad = problem(line, Col::Phones, p, reason);
+        if let Some((_, written)) = h.phone_names.iter().find(|(i, _)| *i == at) {
+            bad.column = format!("{} ({written})", bad.column);
+        }
+        problems.push(bad);
     }
     if whatsapp == Some(true) && phones.is_empty() {
         problems.push(problem(
@@ -574,7 +587,7 @@ mod tests {
             ]
         );
         // A row whose only contact is in a later phone column has one; a
-        // bad phone there is named at the phones' column.
+        // bad phone there is named at the phones' column, as written.
         let mut rec = vec![String::new(); 10];
         rec[0] = "277.113.153-68".into();
         rec[4] = "(00) 3333-2222".into();
@@ -585,7 +598,10 @@ mod tests {
             .collect();
         assert_eq!(
             found,
-            [("telefones", "telefone inválido: o DDD 00 não existe")]
+            [(
+                "telefones (Telefone Fixo)",
+                "telefone inválido: o DDD 00 não existe"
+            )]
         );
         rec[4] = "(11) 3333-2222".into();
         assert_eq!(

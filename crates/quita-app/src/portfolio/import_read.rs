@@ -9,7 +9,7 @@ use std::{
     io::Read,
 };
 
-use quita_core::import_row::{ImportHeader, ImportRow};
+use quita_core::import_row::{ImportField, ImportHeader, ImportRow, normalise_header};
 use tokio::sync::mpsc;
 
 use super::{
@@ -55,6 +55,22 @@ pub(super) fn read_rows<R: Read>(
         Err(e) => return refuse(file_problem(e)),
     };
     let fields: Vec<&str> = header.fields.iter().map(String::as_str).collect();
+    let written = header.fields.clone();
+    // A phone or e-mail column is named as the file has it too, since a
+    // file may have several (`Telefone 2`).
+    let column = |field: ImportField, index: Option<usize>| -> String {
+        let as_written = index
+            .and_then(|i| written.get(i.checked_sub(1)?))
+            .map(|w| w.trim_start_matches('\u{feff}').trim())
+            .filter(|w| {
+                matches!(field, ImportField::Phones | ImportField::Email)
+                    && normalise_header(w) != field.to_string()
+            });
+        match as_written {
+            Some(w) => format!("{field} ({})", quita_core::text::excerpt(w, 40)),
+            None => field.to_string(),
+        }
+    };
     let header = match ImportHeader::parse(&fields) {
         Ok(h) => h,
         Err(errors) => {
@@ -108,7 +124,7 @@ pub(super) fn read_rows<R: Read>(
                             let reason = format!("{}, valor descartado", w.reason);
                             RowProblem::warning(
                                 record.line,
-                                w.column.to_string(),
+                                column(w.column, w.column_index),
                                 w.value.clone(),
                                 &reason,
                             )
@@ -119,14 +135,14 @@ pub(super) fn read_rows<R: Read>(
                 Err(refused) => {
                     problems.extend(refused.errors.into_iter().map(|e| RowProblem {
                         line: record.line,
-                        column: e.column.to_string(),
+                        column: column(e.column, e.column_index),
                         value: e.value.clone(),
                         reason: e.reason.to_string(),
                     }));
                     warnings.extend(refused.warnings.iter().map(|w| {
                         RowProblem::warning(
                             record.line,
-                            w.column.to_string(),
+                            column(w.column, w.column_index),
                             w.value.clone(),
                             &w.reason.to_string(),
                         )

@@ -155,10 +155,11 @@ impl<'a> BatchWriter<'a> {
         out: &mut ImportOutcome,
     ) -> AppResult<()> {
         let t = std::time::Instant::now();
-        let debtors = self.debtors(queue, batch, out).await?;
+        let (debtors, other_name) = self.debtors(queue, batch, out).await?;
         self.spent.add(0, t);
         let t = std::time::Instant::now();
-        self.contacts(queue, batch, &debtors, out).await?;
+        self.contacts(queue, batch, &debtors, &other_name, out)
+            .await?;
         self.spent.add(1, t);
         let t = std::time::Instant::now();
         self.contracts(queue, batch, &debtors).await?;
@@ -224,14 +225,17 @@ impl<'a> BatchWriter<'a> {
     /// row's name wins; existing debtors keep theirs). A row whose name is
     /// not the one kept for its CPF/CNPJ (ignoring case and accents) gets a
     /// warning naming it: under a known document, another name is more
-    /// often a wrong CPF than a new spelling, and its contacts join that
-    /// debtor. Returns the debtor id of each row of the batch.
+    /// often a wrong CPF than a new spelling, so the row's título is the
+    /// debtor's but its contacts, likely someone else's, are left out (a
+    /// collector must not reach a third party about the debt). Returns the
+    /// debtor id of each row of the batch, and whether the row had another
+    /// name.
     async fn debtors(
         &mut self,
         queue: &TxQueue,
         batch: &[(u64, ImportRow)],
         out: &mut ImportOutcome,
-    ) -> AppResult<Vec<i64>> {
+    ) -> AppResult<(Vec<i64>, Vec<bool>)> {
         let (mut new, mut lines) = (Vec::new(), Vec::new());
         let mut in_batch = HashSet::new();
         for (line, r) in batch {
@@ -251,13 +255,15 @@ impl<'a> BatchWriter<'a> {
         } else {
             self.insert_debtors(queue, new, &lines, out).await?
         };
-        for (line, r) in batch {
+        let mut other_name = vec![false; batch.len()];
+        for ((line, r), other) in batch.iter().zip(&mut other_name) {
             let doc = r.document().digits();
             let key = self.names.hash_one(name_key(r.name().as_str()));
             let Some((kept_key, first_line)) = self.name_keys.get(doc) else {
                 continue;
             };
             if kept_key != key {
+                *other = true;
                 // The name kept: read now, else the line that gave it, else
                 // the one registered before (read in an earlier batch).
                 let kept = match (stored_names.get(doc), first_line) {
@@ -273,20 +279,21 @@ impl<'a> BatchWriter<'a> {
                         "nome_devedor".into(),
                         r.name().as_str().to_owned(),
                         &format!(
-                            "este CPF/CNPJ já tem outro nome{kept}: o devedor mantém o nome registrado e recebe os contatos da linha; confira o documento"
+                            "este CPF/CNPJ já tem outro nome{kept}: o título fica com o devedor, que mantém o nome registrado; os contatos da linha ficaram de fora; confira o documento"
                         ),
                     ),
                 );
             }
         }
-        batch
+        let ids = batch
             .iter()
             .map(|(_, r)| {
                 self.debtor_ids.get(r.document().digits()).ok_or_else(|| {
                     AppError::Internal(anyhow::anyhow!("debtor id missing after insert"))
                 })
             })
-            .collect()
+            .collect::<AppResult<_>>()?;
+        Ok((ids, other_name))
     }
 
     /// Inserts the batch's new debtors (looking up those the organization
@@ -357,12 +364,18 @@ impl<'a> BatchWriter<'a> {
         queue: &TxQueue,
         batch: &[(u64, ImportRow)],
         debtors: &[i64],
+        other_name: &[bool],
         out: &mut ImportOutcome,
     ) -> AppResult<()> {
         // Contacts of debtors created by this import, and of others (which
-        // may have them already).
+        // may have them already); none from a row under another name.
         let (mut fresh, mut new) = (Vec::new(), Vec::new());
-        for ((_, r), &debtor_id) in batch.iter().zip(debtors) {
+        for (((_, r), &debtor_id), _) in batch
+            .iter()
+            .zip(debtors)
+            .zip(other_name)
+            .filter(|(_, other)| !**other)
+        {
             let base = |kind: &'static str, value: String| NewContact {
                 debtor_id,
                 kind,

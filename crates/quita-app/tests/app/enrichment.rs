@@ -363,6 +363,16 @@ pub async fn enrichment_reads_its_header_as_the_import_does(db: Db) {
         (3, "documento_devedor", "318.447.092-05"),
         "the value as found"
     );
+    // A bad phone is named with the column that held it.
+    let fixo = "CPF;Telefone Fixo\n529.982.247-25;(00) 3333-2222\n";
+    let out = enrich(&app, org, fixo.as_bytes().to_vec(), true).await;
+    let p = &out.problems[0];
+    assert_eq!(
+        (p.line, p.column.as_str(), p.value.as_str()),
+        (2, "telefones (Telefone Fixo)", "(00) 3333-2222"),
+        "{:?}",
+        out.problems
+    );
     let values: Vec<String> = all_contacts(&db, org)
         .await
         .into_iter()

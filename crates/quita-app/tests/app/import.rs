@@ -1113,10 +1113,10 @@ pub async fn the_fee_clause_column_lets_the_fee_be_charged(db: Db) {
     assert_eq!(out.problems[0].column, "honorarios");
 }
 
-/// Another name under a known CPF: the debtor keeps its name, the row is
-/// applied, and the report says so, naming the name kept; within one file, a
-/// second name for a CPF met earlier is told too. Case and accents are no
-/// other name.
+/// Another name under a known CPF: the debtor keeps its name, the row's
+/// título is applied but not its contacts, and the report says so, naming
+/// the name kept; within one file, a second name for a CPF met earlier is
+/// told too. Case and accents are no other name.
 pub async fn another_name_under_a_known_document_is_told(db: Db) {
     let (app, org, cred) = setup(db.clone()).await;
     assert!(
@@ -1127,9 +1127,9 @@ pub async fn another_name_under_a_known_document_is_told(db: Db) {
     );
     let other = [
         "111.444.777-35;JOÃO SOUZA;;;;;;;;NF-201;1;1;;30/12/2026;10,00;",
-        "529.982.247-25;José Conceição Araújo;;;;;;;;NF-300;1;1;;30/12/2026;10,00;",
-        "39053344705;Ana Lima;;;;;;;;NF-400;1;1;;30/12/2026;10,00;",
-        "390.533.447-05;Ana Paula Lima;;;;;;;;NF-401;1;1;;30/12/2026;10,00;",
+        "529.982.247-25;José Conceição Araújo;jose@example.com;(11) 97777-6666;;;;;;NF-300;1;1;;30/12/2026;10,00;",
+        "39053344705;Ana Lima;ana@example.com;;;;;;;NF-400;1;1;;30/12/2026;10,00;",
+        "390.533.447-05;Ana Paula Lima;anapaula@example.com;;;;;;;NF-401;1;1;;30/12/2026;10,00;",
     ];
     // With one bad row besides, the file is refused, and its report still
     // lists every problem: the names only the stored debtors reveal, the
@@ -1199,6 +1199,39 @@ pub async fn another_name_under_a_known_document_is_told(db: Db) {
         .unwrap()
         .unwrap();
     assert_eq!(maria.name, "Maria da Silva");
+    // The títulos are the debtor's; the contacts of a row under another
+    // name, likely someone else's, are not.
+    let contacts_of = |id| {
+        let db = db.clone();
+        async move {
+            quita_store::portfolio::contacts::list_for_debtor(&db, org, id)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| c.value)
+                .collect::<Vec<_>>()
+        }
+    };
+    let of_maria = contacts_of(maria.id).await;
+    assert!(
+        !of_maria.contains(&"jose@example.com".to_owned())
+            && !of_maria.contains(&"+5511977776666".to_owned()),
+        "{of_maria:?}"
+    );
+    let ana = debtors::find_by_document(&db, org, "39053344705")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(contacts_of(ana.id).await, ["ana@example.com"]);
+    let view = app
+        .debtor_360(org, maria.id, jiff::civil::date(2026, 11, 23))
+        .await
+        .unwrap();
+    assert!(
+        view.receivables
+            .iter()
+            .any(|r| r.receivable.document_number == "NF-300")
+    );
 }
 
 /// Two organizations importing large files at the same moment both succeed
@@ -1294,13 +1327,13 @@ pub async fn spreadsheet_headings_are_read(db: Db) {
             ),
             (
                 2,
-                "email",
+                "email (E-mail 2)",
                 "outra@exemplo.com.br",
                 "aviso: outro e-mail na linha, não lido (um e-mail por linha: fica o primeiro), valor descartado"
             ),
             (
                 2,
-                "telefones",
+                "telefones (Telefone 2)",
                 "(00) 3333-4444",
                 "aviso: telefone inválido: o DDD 00 não existe, valor descartado"
             ),
