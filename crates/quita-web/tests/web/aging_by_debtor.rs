@@ -214,7 +214,25 @@ pub async fn aging_by_debtor_page_csv_and_api(db: quita_store::Db) {
     assert_eq!(back["previous_before"], Value::Null);
     let res = page(Some("1.x".into())).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Asked of the aging itself, it points here.
     let viewer_token = token(&t, a.id, Role::Viewer).await;
+    let by_debtor: Value = api
+        .get(t.url("/api/v1/aging?by=debtor"))
+        .bearer_auth(&viewer_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_debtor["field"], "by", "{by_debtor}");
+    assert!(
+        by_debtor["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/api/v1/aging/debtors"),
+        "{by_debtor}"
+    );
     let res = api
         .get(t.url("/api/v1/aging/debtors"))
         .bearer_auth(&viewer_token)

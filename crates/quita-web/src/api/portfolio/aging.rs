@@ -44,6 +44,12 @@ pub async fn aging(
     let by_creditor = match q.by.as_deref().map(str::trim) {
         None | Some("") => false,
         Some("creditor") => true,
+        Some("debtor") => {
+            return Err(ApiError(AppError::invalid(
+                "by",
+                "the aging by debtor is paged apart: GET /api/v1/aging/debtors",
+            )));
+        }
         Some(other) => {
             return Err(ApiError(AppError::invalid(
                 "by",
