@@ -356,7 +356,7 @@ pub async fn debtors_are_paged(db: Db) {
             assert!(!d["name"].as_str().unwrap().contains("Zanzibar"));
             seen.push(d["id"].as_i64().unwrap());
         }
-        next = page["next"].as_str().map(str::to_owned);
+        next = page["next_after"].as_str().map(str::to_owned);
         if next.is_none() {
             break;
         }
@@ -373,7 +373,7 @@ pub async fn debtors_are_paged(db: Db) {
         .json()
         .await
         .unwrap();
-    let previous = second["previous"].as_str().unwrap();
+    let previous = second["previous_before"].as_str().unwrap();
     let first: Value = api
         .get(t.url(&format!("/api/v1/debtors?limit=7&before={previous}")))
         .bearer_auth(&tok)
@@ -390,7 +390,7 @@ pub async fn debtors_are_paged(db: Db) {
         .map(|d| d["id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids, seen[..7]);
-    assert_eq!(first["previous"], Value::Null);
+    assert_eq!(first["previous_before"], Value::Null);
     for query in [
         "after=abc",
         "before=abc",
@@ -425,7 +425,7 @@ pub async fn debtors_are_paged(db: Db) {
         .await
         .unwrap();
     assert_eq!(page["debtors"], Value::Array(vec![]));
-    assert_eq!(page["next"], Value::Null);
+    assert_eq!(page["next_after"], Value::Null);
 
     // Pages: "Próxima página" until there is none (50 per page).
     let c = client();

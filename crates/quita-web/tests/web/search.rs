@@ -122,7 +122,7 @@ pub async fn search_by_words_and_limit_notice(db: Db) {
     // The list itself is paged, never truncated.
     let list = api(&c, &t, &token, &[("limit", "5")]).await;
     assert_eq!(list["truncated"], false);
-    assert!(list["next"].is_string());
+    assert!(list["next_after"].is_string());
 
     // The page (and its live-search fragment) too.
     logged_in(&t, &c, &a.email("agent")).await;

@@ -192,7 +192,8 @@ pub struct DebtorContractDto {
     pub creditor_id: i64,
     pub creditor_name: String,
     pub product: Option<String>,
-    pub start_date: Option<String>,
+    /// As in the contract's body (`PUT …/contracts`).
+    pub starts_on: Option<String>,
     /// First and last due date of its receivables.
     pub first_due_date: Option<String>,
     pub last_due_date: Option<String>,
@@ -219,7 +220,7 @@ impl DebtorContractDto {
             creditor_id: c.creditor_id,
             creditor_name: k.creditor_name.clone(),
             product: c.product.clone(),
-            start_date: c.starts_on.map(|d| d.to_string()),
+            starts_on: c.starts_on.map(|d| d.to_string()),
             first_due_date: k.first_due.map(|d| d.to_string()),
             last_due_date: k.last_due.map(|d| d.to_string()),
             open_balance: k.open_balance.to_string(),

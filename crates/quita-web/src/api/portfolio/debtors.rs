@@ -51,9 +51,9 @@ pub struct DebtorSearch {
     /// of the name, in any order, ignoring case and accents. Without it,
     /// every debtor is listed by name, one page at a time.
     q: Option<String>,
-    /// The `next` of the previous page (listing only).
+    /// The `next_after` of the previous page (listing only).
     after: Option<String>,
-    /// The `previous` of the current page, for the page before it (listing
+    /// The `previous_before` of the current page, for the page before it (listing
     /// only; not with `after`).
     before: Option<String>,
     /// At most this many (1–100, default 20).
@@ -86,17 +86,18 @@ pub struct DebtorLineDto {
 #[derive(Serialize, ToSchema)]
 pub struct DebtorListDto {
     pub debtors: Vec<DebtorLineDto>,
-    /// Cursor for the next page (`?after=`); null on the last page and for searches.
-    pub next: Option<String>,
+    /// Cursor for the next page (`?after=`); null on the last page and for
+    /// searches. Named as the agings' cursors are.
+    pub next_after: Option<String>,
     /// Cursor for the previous page (`?before=`); null on the first page and for searches.
-    pub previous: Option<String>,
+    pub previous_before: Option<String>,
     /// The search found more debtors than `limit` (refine it to see them);
-    /// always false for a page of the list, which has `next` instead.
+    /// always false for a page of the list, which has `next_after` instead.
     pub truncated: bool,
 }
 
 /// Lists the organization's debtors by name then id with keyset paging
-/// (`after` = the previous page's `next`), or searches them with `q` (agent).
+/// (`after` = the previous page's `next_after`), or searches them with `q` (agent).
 #[utoipa::path(get, path = "/api/v1/debtors", tag = "portfolio", params(DebtorSearch),
     responses((status = 200, body = DebtorListDto), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn debtors(
@@ -111,8 +112,8 @@ pub async fn debtors(
         let found = state.app.debtor_search(p.org_id, query, limit).await?;
         return Ok(Json(DebtorListDto {
             debtors: with_balances(&state, &p, &found.debtors).await?,
-            next: None,
-            previous: None,
+            next_after: None,
+            previous_before: None,
             truncated: found.truncated,
         }));
     }
@@ -120,7 +121,7 @@ pub async fn debtors(
         devedores::cursor(q.after.as_deref(), q.before.as_deref()).map_err(|e| match e {
             devedores::BadCursor::NotAnId(field) => AppError::invalid(
                 field,
-                "invalid cursor (use the current page's next or previous)",
+                "invalid cursor (use the current page's next_after or previous_before)",
             ),
             devedores::BadCursor::Both => {
                 AppError::invalid("before", "give after or before, not both")
@@ -129,8 +130,8 @@ pub async fn debtors(
     let page = state.app.debtors_page(&p, cursor, limit).await?;
     Ok(Json(DebtorListDto {
         debtors: with_balances(&state, &p, &page.debtors).await?,
-        next: page.next.map(|n| devedores::cursor_text(n, page.read_at)),
-        previous: page
+        next_after: page.next.map(|n| devedores::cursor_text(n, page.read_at)),
+        previous_before: page
             .previous
             .map(|n| devedores::cursor_text(n, page.read_at)),
         truncated: false,
