@@ -139,10 +139,19 @@ impl App {
     pub async fn save_contract(&self, who: &Principal, c: SaveContract) -> AppResult<ContractRow> {
         who.require(Role::Supervisor)?;
         let terms = c.terms.filter(|t| *t != ContractTerms::default());
+        // Another organization's creditor is simply not found, named as the
+        // field that gave it.
+        let creditor = creditors::get(&self.db, who.org_id, c.creditor_id)
+            .await
+            .map_err(|e| match AppError::from(e) {
+                AppError::NotFound => AppError::Absent {
+                    field: "creditor_id",
+                    message: format!("carteira {} não encontrada", c.creditor_id),
+                },
+                other => other,
+            })?;
         if let Some(t) = &terms {
             t.validate().map_err(|e| AppError::invalid(e.field(), e))?;
-            // Another organization's creditor is simply not found.
-            let creditor = creditors::get(&self.db, who.org_id, c.creditor_id).await?;
             t.validate_under(&creditor.policy)
                 .map_err(|e| AppError::invalid(e.field(), e))?;
             self.require_known_table(who.org_id, t.correction.as_ref())

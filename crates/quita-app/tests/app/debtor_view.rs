@@ -125,11 +125,15 @@ pub async fn contracts_terms_and_access_log(db: Db) {
         saves(app.audit_log(&admin, None, 100).await.unwrap()),
         saves_before
     );
-    // Another organization cannot attach it to its own creditor.
+    // Another organization cannot attach it to its own creditor: the
+    // creditor is not found, named as the field that gave it.
     let other = principal(org + 1000, Role::Admin, sup.id);
     assert!(matches!(
         app.save_contract(&other, save).await,
-        Err(AppError::NotFound)
+        Err(AppError::Absent {
+            field: "creditor_id",
+            ..
+        })
     ));
 
     assert!(matches!(

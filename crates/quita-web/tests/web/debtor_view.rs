@@ -997,6 +997,19 @@ pub async fn contract_form_records_terms(db: Db) {
             .status(),
         StatusCode::NOT_FOUND
     );
+    // A creditor the organization does not have: not found, naming the field.
+    let mut unknown = body("1");
+    unknown["creditor_id"] = Value::from(cred.id + 100_000);
+    let res = api
+        .post(&url)
+        .bearer_auth(&admin)
+        .json(&unknown)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["field"], "creditor_id", "{problem}");
     let view = t
         .app
         .debtor_360(a.id, maria, jiff::civil::date(2026, 11, 23))
