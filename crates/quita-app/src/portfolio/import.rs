@@ -237,7 +237,14 @@ impl App {
         let runtime = tokio::runtime::Handle::current();
         let running = tokio::task::spawn_blocking(move || runtime.block_on(runner));
         let written = self
-            .write_batches(queue, (org_id, creditor_id), batches, opts, now, progress)
+            .write_batches(
+                queue,
+                (org_id, creditor_id),
+                batches,
+                (opts, actor),
+                now,
+                progress,
+            )
             .await;
         let ran = running
             .await
@@ -278,14 +285,14 @@ impl App {
         queue: TxQueue,
         (org_id, creditor_id): (i64, i64),
         batches: &mut mpsc::Receiver<Parsed>,
-        opts: &ImportOptions,
+        (opts, actor): (&ImportOptions, Actor),
         now: jiff::Timestamp,
         progress: &(dyn Fn(ImportProgress) + Send + Sync),
     ) -> AppResult<(ImportOutcome, bool)> {
         let mut out = ImportOutcome::default();
         let backend = self.db.backend();
         let mut writer =
-            BatchWriter::start(&queue, backend, org_id, creditor_id, opts, now).await?;
+            BatchWriter::start(&queue, backend, (org_id, creditor_id), (opts, actor), now).await?;
         // A bad row refuses the whole file unless `partial`, but the valid
         // rows are still written (and rolled back at the end) so that the
         // report lists every problem: those only the stored portfolio shows

@@ -21,7 +21,9 @@ use quita_core::{
     receivable::{ImportUpdateError, Receivable, ReceivableField},
 };
 use quita_store::{
-    Backend, day_number,
+    Backend,
+    audit::{self, Actor},
+    day_number,
     portfolio::{
         contacts::{self, NewContact},
         import::{self as store, IdTable, ImportDebtor, ImportReceivable},
@@ -51,6 +53,9 @@ pub(super) struct BatchWriter<'a> {
     org_id: i64,
     creditor_id: i64,
     opts: &'a ImportOptions,
+    /// Who imports: named on the timeline entry of each receivable the
+    /// import changes.
+    actor: Actor,
     now: Timestamp,
     /// The creditor had no receivables when the import began: every row is new.
     fresh: bool,
@@ -103,9 +108,8 @@ impl<'a> BatchWriter<'a> {
     pub async fn start(
         queue: &TxQueue,
         backend: Backend,
-        org_id: i64,
-        creditor_id: i64,
-        opts: &'a ImportOptions,
+        (org_id, creditor_id): (i64, i64),
+        (opts, actor): (&'a ImportOptions, Actor),
         now: Timestamp,
     ) -> AppResult<Self> {
         let (fresh, no_debtors, no_contracts, rows_before) = queue
@@ -131,6 +135,7 @@ impl<'a> BatchWriter<'a> {
             org_id,
             creditor_id,
             opts,
+            actor,
             now,
             fresh,
             no_debtors,
@@ -665,26 +670,41 @@ impl<'a> BatchWriter<'a> {
             match rec.update_from_import(incoming) {
                 Ok(changes) => {
                     // Says what changed, so the report names each updated
-                    // title with its old and new values.
+                    // title with its old and new values, and so does the
+                    // debtor's timeline.
+                    let what = updated_reason(&before, &rec, &changes, same_links);
                     note_problem(
                         &mut out.summary.warnings,
                         &mut out.problems,
-                        RowProblem::warning(
-                            *line,
-                            "numero_documento".into(),
-                            key.0.clone(),
-                            &updated_reason(&before, &rec, &changes, same_links),
-                        ),
+                        RowProblem::warning(*line, "numero_documento".into(), key.0.clone(), &what),
                     );
                     let changed = ImportReceivable {
                         status: rec.status().as_str(),
                         ..row
                     };
-                    let (id, now) = (stored.id, self.now);
+                    let (id, now, org_id, actor) = (stored.id, self.now, self.org_id, self.actor);
+                    let details = serde_json::json!({
+                        "changes": what.strip_prefix(UPDATED).unwrap_or(&what),
+                        "source": self.opts.source,
+                    });
                     queue
                         .call(move |tx| {
                             Box::pin(async move {
-                                Ok(store::update_receivable(tx, id, &changed, now).await?)
+                                store::update_receivable(tx, id, &changed, now).await?;
+                                audit::append(
+                                    tx,
+                                    &audit::NewEntry {
+                                        org_id: Some(org_id),
+                                        actor,
+                                        action: "receivable_updated_by_import",
+                                        target: Some(&format!("receivable:{id}")),
+                                        details,
+                                        ip: None,
+                                    },
+                                    now,
+                                )
+                                .await?;
+                                Ok(())
                             })
                         })
                         .await?;
@@ -719,6 +739,9 @@ impl<'a> BatchWriter<'a> {
         Ok(())
     }
 }
+
+/// How [`updated_reason`] starts.
+const UPDATED: &str = "título atualizado: ";
 
 /// What an import changed in a stored receivable, old → new, in pt-BR:
 /// `título atualizado: valor em aberto R$ 400,00 → R$ 300,00`.
@@ -767,7 +790,7 @@ fn updated_reason(
     if !same_contract {
         parts.push("contrato alterado".into());
     }
-    format!("título atualizado: {}", parts.join("; "))
+    format!("{UPDATED}{}", parts.join("; "))
 }
 
 /// Why a stored receivable keeps its values, in pt-BR (the report's language).

@@ -28,7 +28,7 @@ pub struct TimelineEvent {
 
 /// What happened, with the ids the 360° view can name. Serialized with
 /// its `kind` (`debtor_marked`, `debtor_renamed`, `contact_added`, `contact_marked`,
-/// `contract_saved`, `receivable_closed`, `other`) beside its fields.
+/// `contract_saved`, `receivable_closed`, `receivable_imported`, `other`) beside its fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TimelineWhat {
@@ -60,6 +60,13 @@ pub enum TimelineWhat {
         receivable_id: i64,
         to: ReceivableStatus,
         reason: String,
+    },
+    /// A file changed a stored receivable: what changed, old → new
+    /// (`valor em aberto R$ 400,00 → R$ 300,00`), and the file's name.
+    ReceivableImported {
+        receivable_id: i64,
+        changes: String,
+        source: String,
     },
     /// An action this version does not describe (kept, not hidden).
     Other { action: String },
@@ -124,6 +131,11 @@ fn event(e: NamedEntry) -> TimelineEvent {
                 },
             }
         }
+        ("receivable_updated_by_import", Some(receivable_id)) => TimelineWhat::ReceivableImported {
+            receivable_id,
+            changes: text("changes").unwrap_or_default(),
+            source: text("source").unwrap_or_default(),
+        },
         (action, _) => TimelineWhat::Other {
             action: action.to_owned(),
         },

@@ -129,6 +129,34 @@ pub async fn import_then_reimport_then_change(db: Db) {
             .contains("título atualizado: valor em aberto R$ 99,90 → R$ 50,00"),
         "{note:?}"
     );
+    // And so does the debtor's timeline, with the file's name.
+    let joao = debtors::find_by_document(&db, org, "11144477735")
+        .await
+        .unwrap()
+        .unwrap();
+    let agent = crate::debtor_view::principal(org, quita_core::role::Role::Agent, 1);
+    let events = app
+        .debtor_timeline_of(&agent, joao.id, None, 10)
+        .await
+        .unwrap();
+    assert!(
+        events.iter().any(|e| matches!(
+            &e.what,
+            quita_app::portfolio::timeline::TimelineWhat::ReceivableImported { changes, .. }
+                if changes == "valor em aberto R$ 99,90 → R$ 50,00"
+        )),
+        "{events:?}"
+    );
+    // A file that changes nothing writes nothing on the timeline.
+    let before = events.len();
+    import(&app, org, cred, csv(&changed), false).await;
+    assert_eq!(
+        app.debtor_timeline_of(&agent, joao.id, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        before
+    );
 
     let maria = debtors::find_by_document(&db, org, "52998224725")
         .await

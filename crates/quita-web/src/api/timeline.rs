@@ -39,7 +39,8 @@ pub struct TimelineEventDto {
     /// `{kind, …}`: `debtor_marked` {flags, tags}, `debtor_renamed` {from, to}, `contact_added`
     /// {contact_id, source}, `contact_marked` {contact_id, status, reason},
     /// `contract_saved` {contract_id, changed},
-    /// `receivable_closed` {receivable_id, to, reason}, `other` {action}.
+    /// `receivable_closed` {receivable_id, to, reason}, `receivable_imported`
+    /// {receivable_id, changes, source} (a file changed it), `other` {action}.
     #[schema(value_type = Object)]
     pub event: TimelineWhat,
 }

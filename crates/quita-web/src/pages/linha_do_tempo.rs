@@ -161,6 +161,26 @@ fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
             let done = status_label(*to).to_lowercase();
             format!("Título {title} {done}: {reason}.")
         }
+        TimelineWhat::ReceivableImported {
+            receivable_id,
+            changes,
+            source,
+        } => {
+            let title = v
+                .receivables
+                .iter()
+                .find(|r| r.receivable.id == *receivable_id)
+                .map_or_else(
+                    || format!("#{receivable_id}"),
+                    |r| receivable_title(&r.receivable),
+                );
+            let from = if source.is_empty() {
+                String::new()
+            } else {
+                format!(" ({source})")
+            };
+            format!("Título {title} atualizado por importação{from}: {changes}.")
+        }
         TimelineWhat::Other { action } => format!("{}.", format::audit_action(action)),
     }
 }
