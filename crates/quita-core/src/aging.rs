@@ -62,7 +62,15 @@ pub enum AgingError {
     NoSuchBucket(usize),
     #[error("cannot merge reports with different buckets")]
     DifferentBuckets,
+    #[error("\"current\" (not yet due) may come only once, first")]
+    CurrentNotFirst,
+    #[error("at most {MAX_BUCKETS} buckets, current and the open end included ({0} given)")]
+    TooMany(usize),
 }
+
+/// The most buckets an aging has (`current`, ten ranges, the open end):
+/// more do not read on a page, a chart or a spreadsheet row.
+pub const MAX_BUCKETS: usize = 12;
 
 impl Default for AgingBuckets {
     fn default() -> Self {
@@ -77,6 +85,9 @@ impl AgingBuckets {
     /// Buckets from the last day of each closed range: `[30, 60]` gives
     /// `current`, `1-30`, `31-60`, `61+`. An empty slice gives `current`, `1+`.
     pub fn from_upper_bounds(uppers: &[u32]) -> Result<Self, AgingError> {
+        if uppers.len() + 2 > MAX_BUCKETS {
+            return Err(AgingError::TooMany(uppers.len() + 2));
+        }
         let mut start = 1u32;
         let mut labels = vec!["current".to_owned()];
         for &u in uppers {
@@ -132,10 +143,13 @@ impl AgingBuckets {
         let mut uppers = Vec::new();
         let mut expected = 1u32;
         let mut open_seen = false;
-        for raw in spec.split(',') {
+        for (i, raw) in spec.split(',').enumerate() {
             let item = raw.trim();
-            if item.eq_ignore_ascii_case("current") && uppers.is_empty() && expected == 1 {
-                continue;
+            if item.eq_ignore_ascii_case("current") {
+                if i == 0 {
+                    continue;
+                }
+                return Err(AgingError::CurrentNotFirst);
             }
             if open_seen {
                 return Err(AgingError::OpenEnd);
@@ -519,6 +533,22 @@ mod tests {
         assert_eq!(
             AgingBuckets::from_upper_bounds(&[30, 30]),
             Err(AgingError::Empty("31-30".into()))
+        );
+        // `current` once, first; twelve buckets at most.
+        for spec in ["current,current,1+", "1-30,current,31+"] {
+            assert_eq!(
+                AgingBuckets::parse(spec),
+                Err(AgingError::CurrentNotFirst),
+                "{spec}"
+            );
+        }
+        assert_eq!(
+            AgingBuckets::parse("1,2,3,4,5,6,7,8,9,10").unwrap().len(),
+            MAX_BUCKETS
+        );
+        assert_eq!(
+            AgingBuckets::parse("1,2,3,4,5,6,7,8,9,10,11"),
+            Err(AgingError::TooMany(13))
         );
     }
 

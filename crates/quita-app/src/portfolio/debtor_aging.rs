@@ -13,11 +13,7 @@ use quita_store::{
 };
 
 use super::aging::AgingQuery;
-use crate::{App, AppError, AppResult, auth::Principal};
-
-/// The most buckets the aging by debtor sums per line (as the aging page
-/// takes: ten limits).
-pub const MAX_BUCKETS: usize = 12;
+use crate::{App, AppResult, auth::Principal};
 
 /// One debtor's line of the aging by debtor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,18 +180,13 @@ impl App {
     }
 
     /// What the aging by debtor of `q` reads: its scope, its day and the
-    /// adjusted due days of each bucket; refused over [`MAX_BUCKETS`].
+    /// adjusted due days of each bucket (at most
+    /// [`MAX_BUCKETS`](quita_core::aging::MAX_BUCKETS), as every aging).
     async fn debtor_aging_scope(
         &self,
         org_id: i64,
         q: &AgingQuery,
     ) -> AppResult<(AgingScope, i64, Vec<(i64, i64)>)> {
-        if q.buckets.len() > MAX_BUCKETS {
-            return Err(AppError::invalid(
-                "buckets",
-                format!("at most {MAX_BUCKETS} buckets by debtor"),
-            ));
-        }
         let scope = self.aging_scope(org_id, q).await?;
         let today = day_number(q.as_of);
         let ranges: Vec<(i64, i64)> = (0..q.buckets.len())

@@ -1516,6 +1516,21 @@ pub async fn aging_and_debtor_pages(db: Db) {
         "{csv}"
     );
     assert!(lines[3].starts_with("Total;500,00;200,00;200,00;"), "{csv}");
+    // Filtered to one creditor, the table has that one alone.
+    let one = v
+        .get(t.url(&format!(
+            "/relatorios/aging/carteiras.csv?data_base=15/03/2026&credor={}",
+            other.id
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = one.lines().collect();
+    assert_eq!(lines.len(), 3, "one carteira and the total: {one}");
+    assert!(lines[1].starts_with("Outra Loja;"), "{one}");
     assert!(!table.contains("R$"), "{table}");
     assert_eq!(table.matches(">450,00<").count(), 2, "{table}");
     // Each carteira's total updated to the data-base, and theirs together

@@ -175,9 +175,6 @@ pub(crate) async fn query_of(
     aging_query(state, p, (creditor, debtor), as_of, buckets).await
 }
 
-/// At most this many bounds (so 12 buckets): the chart stays legible.
-const MAX_BOUNDS: usize = 10;
-
 /// The "Faixas (dias)" field: blank is the default buckets.
 fn buckets_field(raw: &str) -> Result<AgingBuckets, AppError> {
     let raw = raw.trim();
@@ -193,11 +190,7 @@ fn buckets_field(raw: &str) -> Result<AgingBuckets, AppError> {
             ),
         )
     };
-    let buckets = AgingBuckets::parse(raw).map_err(|e| refuse(buckets_error_text(&e)))?;
-    if buckets.len() > MAX_BOUNDS + 2 {
-        return Err(refuse(format!("no máximo {MAX_BOUNDS} limites")));
-    }
-    Ok(buckets)
+    AgingBuckets::parse(raw).map_err(|e| refuse(buckets_error_text(&e)))
 }
 
 /// Why a bucket list was refused, in pt-BR.
@@ -218,6 +211,10 @@ fn buckets_error_text(e: &AgingError) -> String {
             "a faixa {label} deveria começar em {expected} dias (as faixas não podem ter buracos nem se sobrepor)"
         ),
         AgingError::OpenEnd => "só a última faixa pode ser aberta (como 361+)".into(),
+        AgingError::TooMany(_) => {
+            format!("no máximo {} limites", quita_core::aging::MAX_BUCKETS - 2)
+        }
+        AgingError::CurrentNotFirst => "“current” (a vencer) só pode vir uma vez, no início".into(),
         _ => "valor inválido".into(),
     }
 }
@@ -648,17 +645,14 @@ pub fn aging_by_creditor_csv(
 }
 
 /// `GET /relatorios/aging/carteiras.csv`: the "Por carteira" table of the
-/// aging of every creditor.
+/// aging, each creditor of its filters (every creditor when none is named).
 pub async fn aging_by_creditor_csv_download(
     State(state): State<AppState>,
     s: UserSession,
     PageQuery(f): PageQuery<Filters>,
 ) -> Result<Response, PageError> {
     let p = &s.0.principal;
-    let q = AgingQuery {
-        creditor_id: None,
-        ..query_of(&state, p, &f).await?
-    };
+    let q = query_of(&state, p, &f).await?;
     let report = state.app.aging(p.org_id, &q).await?;
     let per = state.app.aging_by_creditor(p.org_id, &q).await?;
     let name = file_name(&q, "csv").replacen("aging-", "aging-por-carteira-", 1);
