@@ -58,9 +58,13 @@ impl Email {
                     && !l.ends_with('-')
                     && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             })
-            && labels
-                .last()
-                .is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
+            && labels.last().is_some_and(|tld| {
+                // A top-level domain is letters (`br`, `com`), or an
+                // internationalised one in its ASCII form (`xn--…`).
+                tld.len() >= 2
+                    && (tld.chars().all(|c| c.is_ascii_alphabetic())
+                        || (tld.starts_with("xn--") && tld.len() > 4))
+            });
         if !domain_ok {
             return Err(EmailError::Domain);
         }
@@ -101,6 +105,8 @@ mod tests {
     fn normalises_case_and_spaces() {
         let e = Email::parse("  Maria.Silva@Exemplo.COM.br ").unwrap();
         assert_eq!(e.as_str(), "maria.silva@exemplo.com.br");
+        // An internationalised top-level domain in its ASCII form.
+        assert!(Email::parse("maria@exemplo.xn--p1ai").is_ok());
     }
 
     #[test]
@@ -115,6 +121,9 @@ mod tests {
             ("a@-x.com", EmailError::Domain),
             ("a@x.c", EmailError::Domain),
             ("a@x..com", EmailError::Domain),
+            ("maria@ex.com1", EmailError::Domain),
+            ("maria@ex.c0m", EmailError::Domain),
+            ("maria@10.0.0.1", EmailError::Domain),
         ] {
             assert_eq!(Email::parse(raw), Err(err), "{raw}");
         }
