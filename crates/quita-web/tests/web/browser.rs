@@ -348,12 +348,17 @@ for (const a of boxes) if (a.l < svg.left || a.r > svg.right || a.t < svg.top ||
 return [boxes.length, out];
 "#;
 
-/// At a phone's width: whether the page scrolls sideways, and the height in
-/// CSS pixels of the chart's smallest label.
+/// At a phone's width: whether the page scrolls sideways, the height in
+/// CSS pixels of the chart's smallest label (the sideways chart a phone
+/// gets instead of the SVG), how many of its labels run out of their box,
+/// and how many bars it shows.
 const NARROW: &str = r#"
-const heights = Array.from(document.querySelectorAll('svg.chart text'))
-  .map(t => t.getBoundingClientRect().height);
-return [document.documentElement.scrollWidth > window.innerWidth, Math.min(...heights)];
+const texts = Array.from(document.querySelectorAll('ol.barras .faixa, ol.barras .valor'));
+const heights = texts.map(t => t.getBoundingClientRect().height);
+const cut = texts.filter(t => t.scrollWidth > t.clientWidth + 1).length;
+const bars = Array.from(document.querySelectorAll('ol.barras .barra'))
+  .filter(b => b.getBoundingClientRect().width > 0).length;
+return [document.documentElement.scrollWidth > window.innerWidth, Math.min(...heights), cut, bars];
 "#;
 
 /// Text running out of its box (the reasons of closed receivables, the
@@ -442,11 +447,11 @@ pub async fn chart_and_closing_in_the_browser(db: Db) {
             charts.push(b.execute(OVERLAPS, vec![]).await?);
         }
         // A phone's width: the page does not scroll sideways and the
-        // chart's labels stay readable (it scrolls inside itself).
+        // chart, drawn sideways, keeps its labels readable and whole.
         b.set_window_size(390, 844).await?;
         b.goto(&t.url("/relatorios/aging?data_base=20%2F03%2F2026"))
             .await?;
-        b.wait().for_element(Locator::Css("svg.chart")).await?;
+        b.wait().for_element(Locator::Css("ol.barras")).await?;
         let narrow = b.execute(NARROW, vec![]).await?;
         b.set_window_size(1280, 1000).await?;
 
@@ -497,9 +502,11 @@ pub async fn chart_and_closing_in_the_browser(db: Db) {
         "the page scrolls sideways: {narrow}"
     );
     assert!(
-        narrow[1].as_f64().unwrap() >= 8.0,
+        narrow[1].as_f64().unwrap() >= 12.0,
         "chart labels too small: {narrow}"
     );
+    assert_eq!(narrow[2], 0, "chart labels cut: {narrow}");
+    assert_eq!(narrow[3], 7, "a bar per bucket: {narrow}");
     for (chart, texts) in charts.iter().zip([14, 24, 24]) {
         assert_eq!(chart[0], texts, "a label and a value per bar: {chart}");
         assert_eq!(chart[1], serde_json::json!([]), "overlapping: {chart}");

@@ -264,6 +264,9 @@ pub struct Bar {
     /// In full, in the bar's tooltip.
     pub full: String,
     pub label_x: i64,
+    /// The bar's length in the phone's horizontal chart, in percent of
+    /// the longest (0–100).
+    pub pct: i64,
     /// The baseline of the value above the bar.
     pub value_y: i64,
     /// The baseline of the bucket's label under the axis.
@@ -328,6 +331,7 @@ fn bars(report: &AgingReport) -> Vec<Bar> {
                 value: format::money_short(t.open_balance),
                 full: t.open_balance.format_brl(),
                 label_x: x + w / 2,
+                pct: h * 100 / full,
             }
         })
         .collect()
