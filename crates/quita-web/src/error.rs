@@ -238,8 +238,8 @@ pub fn multipart_over_limit(e: &axum::extract::multipart::MultipartError) -> boo
 
 /// Middleware outside the body limits: their bare `413` (tower-http's
 /// `RequestBodyLimit`, an axum extractor over `DefaultBodyLimit`) becomes
-/// [`payload_too_large`], and the router's bare `405` under `/api/` a
-/// problem like every other API answer. One already answered as a page or
+/// [`payload_too_large`], and the router's bare `405` a problem like every
+/// other API answer under `/api/`, the app's error page elsewhere. One already answered as a page or
 /// as problem JSON passes unchanged.
 pub async fn too_large(State(state): State<crate::AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
@@ -260,16 +260,22 @@ pub async fn too_large(State(state): State<crate::AppState>, req: Request, next:
         return res;
     }
     if status == StatusCode::METHOD_NOT_ALLOWED {
-        if !path.starts_with("/api/") {
-            return res;
-        }
         let allow = res.headers().get(header::ALLOW).cloned();
-        let mut answer = problem(
-            status,
-            "method_not_allowed",
-            format!("{path} does not take {method}"),
-            None,
-        );
+        // A page's form address typed or reloaded in the browser gets the
+        // app's own page, not the router's empty answer.
+        let mut answer = if path.starts_with("/api/") {
+            problem(
+                status,
+                "method_not_allowed",
+                format!("{path} does not take {method}"),
+                None,
+            )
+        } else {
+            error_page(
+                status,
+                "Este endereço recebe um formulário e não abre diretamente no navegador.",
+            )
+        };
         if let Some(allow) = allow {
             answer.headers_mut().insert(header::ALLOW, allow);
         }

@@ -3,9 +3,11 @@
 //! the audit log (and so on the debtor's timeline), apart from the page's
 //! opening, because it is the most identifying datum on the record (LGPD).
 
+use hmac::{Hmac, KeyInit, Mac};
 use quita_core::role::Role;
 use quita_store::{audit, portfolio::debtors};
 use serde_json::json;
+use sha2::Sha256;
 
 use crate::{App, AppResult, auth::Principal};
 
@@ -32,5 +34,31 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(debtor.document)
+    }
+}
+
+/// What lets the debtor page show the whole CPF/CNPJ again after an agent
+/// asked for it (the page it redirects to, reloaded): an HMAC keyed by the
+/// session's own secret (its CSRF token) over the debtor's id, so it works
+/// only in that session and for that debtor, and a link passed on to
+/// anyone else shows nothing.
+pub fn document_pass(session_secret: &str, debtor_id: i64) -> String {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(session_secret.as_bytes())
+        .expect("HMAC takes any key length");
+    mac.update(b"debtor-document:");
+    mac.update(debtor_id.to_string().as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::document_pass;
+
+    #[test]
+    fn a_pass_is_the_sessions_and_the_debtors() {
+        let pass = document_pass("secret-a", 7);
+        assert_eq!(pass, document_pass("secret-a", 7));
+        assert_ne!(pass, document_pass("secret-b", 7));
+        assert_ne!(pass, document_pass("secret-a", 8));
     }
 }

@@ -10,7 +10,7 @@ pub mod creditors;
 pub mod debtor_aging;
 mod debtor_name;
 pub mod debtors;
-mod document_shown;
+pub mod document_shown;
 pub mod enrichment;
 mod enrichment_read;
 mod fingerprints;

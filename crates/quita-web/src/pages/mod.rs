@@ -88,7 +88,10 @@ pub fn router() -> Router<AppState> {
         .route("/devedores/{id}/contratos", post(contratos::save))
         .route("/devedores/{id}/alertas", post(marcacoes::debtor))
         .route("/devedores/{id}/nome", post(marcacoes::rename))
-        .route("/devedores/{id}/documento", post(devedores::show_document))
+        .route(
+            "/devedores/{id}/documento",
+            post(devedores::show_document).get(devedores::document_address),
+        )
         .route(
             "/devedores/{id}/titulos/{receivable}/encerrar",
             post(titulos::close),

@@ -2105,13 +2105,54 @@ pub async fn agents_ask_for_the_whole_document(db: Db) {
     let other = ask(&agent, b_maria, &csrf).await.unwrap();
     assert_eq!(other.status(), StatusCode::NOT_FOUND);
     let shown = ask(&agent, maria, &csrf).await.unwrap();
-    assert_eq!(shown.status(), StatusCode::OK);
-    let html = shown.text().await.unwrap();
+    assert_eq!(shown.status(), StatusCode::SEE_OTHER);
+    let to = shown.headers()["location"].to_str().unwrap().to_owned();
     assert!(
-        html.contains(&format!("<span id=\"documento-completo\">{whole}</span>")),
+        to.starts_with(&format!("/devedores/{maria}?documento=")),
+        "{to}"
+    );
+    let (status, html) = get_text(&agent, t.url(&to)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("<span id=\"documento-completo\">{whole}</span>"))
+            && !html.contains("form-documento"),
         "{html}"
     );
     assert!(html.contains("CPF/CNPJ completo exibido"), "{html}");
+    // The pass is this session's and this debtor's: another agent's
+    // session, or another debtor, shows the CPF masked.
+    let other_agent = client();
+    logged_in(&t, &other_agent, &a.email("agent")).await;
+    let (_, html) = get_text(&other_agent, t.url(&to)).await;
+    assert!(
+        !html.contains(&whole) && html.contains("form-documento"),
+        "{html}"
+    );
+    let joao = t.app.search_debtors(a.id, "jose", 5).await.unwrap()[0].id;
+    let pass = to
+        .split("documento=")
+        .nth(1)
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap();
+    let (_, html) = get_text(
+        &agent,
+        t.url(&format!("/devedores/{joao}?documento={pass}")),
+    )
+    .await;
+    assert!(html.contains("form-documento"), "{html}");
+    // The address typed or reloaded leads back to the page, not an error.
+    let typed = agent
+        .get(t.url(&format!("/devedores/{maria}/documento")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(typed.status(), StatusCode::SEE_OTHER);
+    // Any other form's address opened in the browser is the app's page.
+    let (status, html) = get_text(&agent, t.url(&format!("/devedores/{maria}/alertas"))).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(html.contains("não abre diretamente"), "{html}");
     let log = quita_store::audit::list(&t.app.db, a.id, None, 100)
         .await
         .unwrap();

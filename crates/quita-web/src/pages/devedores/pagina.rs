@@ -8,6 +8,7 @@ use axum::{
 };
 use quita_app::{
     AppError,
+    portfolio::document_shown::document_pass,
     portfolio::{
         calendar,
         debtors::{ContractView as AppContractView, Debtor360},
@@ -38,8 +39,6 @@ struct DebtorPage {
     /// The whole CPF/CNPJ, for supervisors and up, or for an agent who
     /// asked for it (recorded); else the page offers to ask.
     document_full: Option<String>,
-    /// An agent asked for it: shown open.
-    document_asked: bool,
     flags: Vec<&'static str>,
     tags: Vec<String>,
     /// The marking forms' CSRF token.
@@ -374,6 +373,10 @@ pub struct ShowQuery {
     /// already had it.
     #[serde(default)]
     contato_adicionado: Option<String>,
+    /// After "Ver completo": the pass that shows the whole CPF/CNPJ to the
+    /// agent who asked ([`document_pass`]).
+    #[serde(default)]
+    documento: Option<String>,
 }
 
 impl ShowQuery {
@@ -452,20 +455,35 @@ pub async fn show(
     PageQuery(q): PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    Ok(page(&debtor_page(&state, &s, id, &q, None, None).await?))
+    Ok(page(&debtor_page(&state, &s, id, &q, None).await?))
 }
 
 /// `POST /devedores/{id}/documento`: an agent asks for the whole CPF/CNPJ
-/// during a call; it is recorded, and the page answers with it shown.
+/// during a call; it is recorded, and the debtor page comes back with it
+/// shown (a pass in the address, good in this session for this debtor,
+/// so a reload shows it again without asking).
 pub async fn show_document(
     State(state): State<AppState>,
     s: UserSession,
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&raw)?;
-    let document = state.app.show_debtor_document(&s.0.principal, id).await?;
-    let body = debtor_page(&state, &s, id, &ShowQuery::default(), None, Some(document)).await?;
-    Ok(page(&body))
+    state.app.show_debtor_document(&s.0.principal, id).await?;
+    let pass = document_pass(&s.0.csrf_token, id);
+    let to = format!("/devedores/{id}?documento={pass}#identificacao");
+    Ok(axum::response::IntoResponse::into_response(
+        axum::response::Redirect::to(&to),
+    ))
+}
+
+/// `GET /devedores/{id}/documento` (the address typed or reloaded): the
+/// debtor page, where the CPF/CNPJ is asked for.
+pub async fn document_address(Path(raw): Path<String>) -> Result<Response, PageError> {
+    let id = parse_id(&raw)?;
+    let to = format!("/devedores/{id}#identificacao");
+    Ok(axum::response::IntoResponse::into_response(
+        axum::response::Redirect::to(&to),
+    ))
 }
 
 /// What the "Adicionar contato" form shows: blank, or what was sent with
@@ -522,7 +540,7 @@ pub async fn with_refused_form(
     id: i64,
     form: RefusedForm,
 ) -> Result<Response, PageError> {
-    let body = debtor_page(state, s, id, &ShowQuery::default(), Some(form), None).await?;
+    let body = debtor_page(state, s, id, &ShowQuery::default(), Some(form)).await?;
     let answer = (
         axum::http::StatusCode::UNPROCESSABLE_ENTITY,
         axum::response::Html(crate::pages::render(&body)),
@@ -536,7 +554,6 @@ async fn debtor_page(
     id: i64,
     q: &ShowQuery,
     refused: Option<RefusedForm>,
-    document_asked: Option<String>,
 ) -> Result<DebtorPage, PageError> {
     let (mut new_contact, mut refused_contract, mut refused_closing, mut refused_name) =
         (NewContactView::default(), None, None, None);
@@ -659,14 +676,13 @@ async fn debtor_page(
         name: d.name.clone(),
         kind: kind_label(&d.kind),
         document_masked: masked(&d.document),
-        document_asked: document_asked.is_some(),
-        document_full: match document_asked {
-            Some(digits) => Some(formatted(&digits)),
-            None => p
-                .role
-                .allows(Role::Supervisor)
-                .then(|| formatted(&d.document)),
-        },
+        // Whole for supervisors and up; for an agent, after asking for it
+        // in this session (the pass of the redirect).
+        document_full: (p.role.allows(Role::Supervisor)
+            || q.documento.as_deref().is_some_and(|pass| {
+                quita_app::auth::csrf_matches(&document_pass(&s.0.csrf_token, d.id), pass)
+            }))
+        .then(|| formatted(&d.document)),
         flags: flags_of(d),
         csrf: s.0.csrf_token.clone(),
         flag_boxes: flag_boxes(d),
