@@ -86,8 +86,8 @@ pub async fn aging_with_custom_buckets(db: Db) {
     assert_eq!(
         html.matches(&format!("href=\"/relatorios/aging/faixa/3?{qs}\""))
             .count(),
-        2,
-        "bar and row: {html}"
+        3,
+        "the bar, the phone's bar and the row: {html}"
     );
     assert!(
         html.contains(&format!("href=\"/relatorios/aging.csv?{qs}\"")),
@@ -238,7 +238,11 @@ pub async fn aging_drill_down_names_the_business_day(db: Db) {
         "{html}"
     );
     assert!(html.contains("<td class=\"num\">8</td>"), "{html}");
-    assert!(html.contains("Dias de atraso (desde o dia útil)"), "{html}");
+    assert!(
+        html.contains("Dias de atraso*")
+            && html.contains("* Dias de atraso contados desde o dia útil"),
+        "{html}"
+    );
 }
 
 /// One debtor's aging on the page: by CPF/CNPJ, carried into the drill-down

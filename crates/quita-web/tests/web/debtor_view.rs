@@ -1564,7 +1564,8 @@ pub async fn amounts_update_to_another_date(db: Db) {
             .to_owned()
     };
     assert!(
-        totals(&on_time).contains("R$ 250,00</td><td class=\"num\">R$ 250,00"),
+        totals(&on_time)
+            .contains("R$ 250,00</td><td class=\"num\" data-rotulo=\"Valor atualizado\">R$ 250,00"),
         "{on_time}"
     );
     // His title has no contract: the creditor's own terms are at hand.

@@ -137,8 +137,14 @@ pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {
     // Days late do not depend on the update: counted from the (business
     // day) due date to the page's date, as the aging does.
     let ids = receivable_ids(&t, a.id, maria).await;
-    assert!(row_of(&html, ids.january).contains("<td>59</td>"), "{html}");
-    assert!(row_of(&html, ids.march).contains("<td>10</td>"), "{html}");
+    assert!(
+        row_of(&html, ids.january).contains("<td data-rotulo=\"Dias de atraso\">59</td>"),
+        "{html}"
+    );
+    assert!(
+        row_of(&html, ids.march).contains("<td data-rotulo=\"Dias de atraso\">10</td>"),
+        "{html}"
+    );
     // So does the aging page, and the API counts them.
     let (_, aging) = get_text(&sup, t.url("/relatorios/aging")).await;
     assert!(aging.contains("2 títulos sem valor atualizado"), "{aging}");
@@ -259,7 +265,10 @@ pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {
         ),
         "{january}"
     );
-    assert!(row_of(&html, ids.january).contains("<td>59</td>"), "{html}");
+    assert!(
+        row_of(&html, ids.january).contains("<td data-rotulo=\"Dias de atraso\">59</td>"),
+        "{html}"
+    );
     // The API keeps the exact rates (and the CLI, the same JSON).
     let agent_token = token(&t, a.id, Role::Agent).await;
     let u: Value = reqwest::Client::new()
@@ -318,10 +327,14 @@ pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {
     // Its days late are still shown (59: in the aging's 31–60).
     let row = row_of(&html, ids.january);
     assert!(
-        row.contains("sem-atualizacao") && row.contains("<td>59</td>"),
+        row.contains("sem-atualizacao")
+            && row.contains("<td data-rotulo=\"Dias de atraso\">59</td>"),
         "{row}"
     );
-    assert!(row_of(&html, ids.march).contains("<td>10</td>"), "{html}");
+    assert!(
+        row_of(&html, ids.march).contains("<td data-rotulo=\"Dias de atraso\">10</td>"),
+        "{html}"
+    );
     // The API says the same per receivable.
     let api = token(&t, a.id, Role::Agent).await;
     let v: Value = reqwest::Client::new()

@@ -1588,7 +1588,7 @@ pub async fn aging_and_debtor_pages(db: Db) {
         .and_then(|r| r.split("</table>").next())
         .unwrap_or_else(|| panic!("{page}"));
     assert!(
-        totals.contains("<tfoot><tr class=\"total\"><th>Total</th>"),
+        totals.contains("<tfoot><tr class=\"total\"><th data-rotulo=\"\">Total</th>"),
         "{totals}"
     );
 
