@@ -25,6 +25,9 @@ use crate::{App, AppError, AppResult, csv_text};
 /// The report keeps at most this many problems (the count is always exact).
 const MAX_REPORTED: usize = 100_000;
 
+/// The report's last line when it has left problems out.
+const REPORT_FULL: &str = "relatório limitado aos primeiros 100.000 problemas: os desta linha em diante não estão listados, só contados no resumo";
+
 /// Which file layout to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -144,11 +147,19 @@ pub fn problems_csv(problems: &[RowProblem]) -> String {
 }
 
 /// Counts a problem and keeps it while the report has room (the count is
-/// always exact; the report stops at [`MAX_REPORTED`]).
+/// always exact; the report stops at [`MAX_REPORTED`], and says so in one
+/// last line at the first problem it leaves out).
 pub(super) fn note_problem(errors: &mut u64, problems: &mut Vec<RowProblem>, p: RowProblem) {
     *errors += 1;
-    if problems.len() < MAX_REPORTED {
-        problems.push(p);
+    match problems.len().cmp(&MAX_REPORTED) {
+        std::cmp::Ordering::Less => problems.push(p),
+        std::cmp::Ordering::Equal => problems.push(RowProblem {
+            line: p.line,
+            column: String::new(),
+            value: String::new(),
+            reason: REPORT_FULL.to_owned(),
+        }),
+        std::cmp::Ordering::Greater => {}
     }
 }
 
@@ -363,5 +374,34 @@ impl App {
 
     fn problem(&self, out: &mut ImportOutcome, p: RowProblem) {
         note_problem(&mut out.summary.errors, &mut out.problems, p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Past the report's room, the count goes on and one last line says
+    /// the report stops there, at the first line left out.
+    #[test]
+    fn a_full_report_says_so() {
+        let (mut errors, mut problems) = (0, Vec::new());
+        for line in 2..MAX_REPORTED as u64 + 7 {
+            let p = RowProblem {
+                line,
+                column: "valor".into(),
+                value: "abc".into(),
+                reason: "valor inválido".into(),
+            };
+            note_problem(&mut errors, &mut problems, p);
+        }
+        assert_eq!(errors, MAX_REPORTED as u64 + 5);
+        assert_eq!(problems.len(), MAX_REPORTED + 1);
+        let last = problems.last().unwrap();
+        assert_eq!(
+            (last.line, last.reason.as_str()),
+            (MAX_REPORTED as u64 + 2, REPORT_FULL)
+        );
+        assert_eq!(problems[MAX_REPORTED - 1].line, MAX_REPORTED as u64 + 1);
     }
 }
