@@ -160,6 +160,17 @@ impl<R: Read> Read for Text<R> {
     }
 }
 
+/// Whether an OLE2 file holds an encrypted OOXML workbook (a
+/// password-protected .xlsx): its `EncryptedPackage` stream is named in the
+/// file's directory, in UTF-16.
+fn encrypted_package(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(name.len()).any(|w| w == name.as_slice())
+}
+
 /// How an Excel 97-2003 workbook (an OLE2 compound file) starts.
 const OLE2_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
@@ -480,7 +491,15 @@ impl RowSource<std::io::Empty> {
             return Err(FileError::Empty);
         }
         if bytes.starts_with(&OLE2_SIGNATURE) {
-            return Err(FileError::Xls);
+            // A password-protected .xlsx is an OLE2 file too, holding the
+            // workbook encrypted in a stream of this name.
+            return Err(if encrypted_package(&bytes) {
+                FileError::Xlsx(
+                    "a planilha está protegida por senha: abra-a, tire a senha (Arquivo → Informações → Proteger pasta de trabalho) e salve como .xlsx".into(),
+                )
+            } else {
+                FileError::Xls
+            });
         }
         if is_html(&bytes[..bytes.len().min(64)]) {
             return Err(FileError::Html);
@@ -493,13 +512,23 @@ impl RowSource<std::io::Empty> {
                     "o arquivo não abre como planilha (corrompido, ou não é .xlsx)".into(),
                 )
             })?;
-        let sheets = book.sheet_names().len();
-        if sheets == 0 {
+        let sheets: Vec<(String, bool)> = book
+            .sheets_metadata()
+            .iter()
+            .map(|m| (m.name.clone(), m.visible == calamine::SheetVisible::Visible))
+            .collect();
+        if sheets.is_empty() {
             return Err(FileError::Xlsx("a planilha não tem abas".into()));
         }
-        // The first sheet with anything in it (a blank cover sheet is skipped).
-        let mut range = None;
-        for i in 0..sheets {
+        // The first visible sheet with data rows under its header (a blank
+        // cover sheet, or a template with its header alone, is skipped;
+        // hidden sheets are not what the user sees); else the first visible
+        // sheet with anything in it, refused below for what it lacks.
+        let mut chosen: Option<(usize, calamine::Range<Data>)> = None;
+        for (i, (_, visible)) in sheets.iter().enumerate() {
+            if !visible {
+                continue;
+            }
             let r = book
                 .worksheet_range_at(i)
                 .ok_or_else(|| FileError::Xlsx("a planilha não tem abas".into()))?
@@ -507,13 +536,36 @@ impl RowSource<std::io::Empty> {
                     tracing::debug!(error = %e, sheet = i, "sheet refused");
                     FileError::Xlsx(format!("a aba {} não pode ser lida", i + 1))
                 })?;
-            if !r.is_empty() {
-                range = Some(r);
+            let data_rows = r
+                .rows()
+                .filter(|row| row.iter().any(|c| !matches!(c, Data::Empty)))
+                .take(2)
+                .count();
+            if data_rows >= 2 {
+                chosen = Some((i, r));
                 break;
             }
+            if data_rows == 1 && chosen.is_none() {
+                chosen = Some((i, r));
+            }
         }
-        let Some(range) = range else {
+        let Some((sheet, range)) = chosen else {
             return Err(FileError::Empty);
+        };
+        // A formula saved without its result (as libraries that write
+        // workbooks do) reads as an empty cell: it is shown as the formula,
+        // so the row is refused naming it instead of taking a blank.
+        let formulas = book.worksheet_formula(&sheets[sheet].0).ok();
+        let origin = range.start().unwrap_or((0, 0));
+        let formula_at = |row: usize, col: usize| -> Option<String> {
+            let f = formulas.as_ref()?;
+            let at = (
+                origin.0 + u32::try_from(row).ok()?,
+                origin.1 + u32::try_from(col).ok()?,
+            );
+            f.get_value(at)
+                .filter(|f| !f.is_empty())
+                .map(|f| format!("={f}"))
         };
         // Excel for Mac's workbooks count days from 1904 (`date1904` in
         // workbook.xml): the same serial is 1,462 days later.
@@ -555,10 +607,13 @@ impl RowSource<std::io::Empty> {
         let header: Vec<String> = header.iter().map(|c| text(c, false)).collect();
         let date_columns: Vec<bool> = header.iter().map(|h| is_date_column(h)).collect();
         let rows: Vec<Vec<String>> = std::iter::once(header)
-            .chain(sheet_rows.map(|r| {
+            .chain(sheet_rows.enumerate().map(|(n, r)| {
                 r.iter()
                     .enumerate()
-                    .map(|(i, c)| text(c, date_columns.get(i).copied().unwrap_or(false)))
+                    .map(|(i, c)| match c {
+                        Data::Empty => formula_at(n + 1, i).unwrap_or_default(),
+                        c => text(c, date_columns.get(i).copied().unwrap_or(false)),
+                    })
                     .collect()
             }))
             .collect();
@@ -882,6 +937,51 @@ mod tests {
             e.to_string().contains("more than two decimal places"),
             "{e}"
         );
+    }
+
+    fn xlsx_cells(bytes: &[u8]) -> Vec<Vec<String>> {
+        let mut src = RowSource::xlsx(bytes.to_vec()).unwrap();
+        let mut rows = Vec::new();
+        while let Some(r) = src.next_record().unwrap() {
+            rows.push(r.fields);
+        }
+        rows
+    }
+
+    /// A formula saved without its result reads as the formula, so the row
+    /// is refused naming it (it read as blank: the open balance became the
+    /// whole amount).
+    #[test]
+    fn a_formula_without_its_result_is_not_a_blank() {
+        let rows = xlsx_cells(include_bytes!(
+            "../../tests/fixtures/formula_without_result.xlsx"
+        ));
+        assert_eq!(rows[1][4], "100");
+        assert_eq!(rows[1][5], "=E2-60");
+    }
+
+    /// The sheet read is the first visible one with rows under its header:
+    /// a hidden sheet is not, nor a template with its header alone.
+    #[test]
+    fn the_sheet_read_is_the_first_visible_one_with_data() {
+        let rows = xlsx_cells(include_bytes!(
+            "../../tests/fixtures/hidden_first_sheet.xlsx"
+        ));
+        assert_eq!(rows[1][1], "Visivel");
+        let rows = xlsx_cells(include_bytes!(
+            "../../tests/fixtures/template_first_sheet.xlsx"
+        ));
+        assert_eq!(rows[1][1], "Dados");
+    }
+
+    /// A password-protected workbook is told as such, not as an old .xls.
+    #[test]
+    fn a_protected_workbook_says_so() {
+        let bytes = include_bytes!("../../tests/fixtures/password.xlsx").to_vec();
+        match RowSource::xlsx(bytes) {
+            Err(FileError::Xlsx(why)) => assert!(why.contains("senha"), "{why}"),
+            other => panic!("{:?}", other.err()),
+        }
     }
 
     #[test]
