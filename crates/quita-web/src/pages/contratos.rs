@@ -52,38 +52,86 @@ pub struct ContractForm {
     pub grace_days: String,
 }
 
+/// The faults of a form, each with its field, so one submission names
+/// them all (the first field is the one an API problem names).
+#[derive(Default)]
+struct Faults(Vec<(&'static str, String)>);
+
+impl Faults {
+    /// The value, or `None` with its fault noted.
+    fn take<T>(&mut self, r: Result<T, AppError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(AppError::Invalid { field, message }) => {
+                self.0.push((field, message));
+                None
+            }
+            Err(e) => {
+                self.0.push(("form", e.to_string()));
+                None
+            }
+        }
+    }
+
+    /// Every fault in one refusal, in the form's order.
+    fn refusal(self) -> Option<AppError> {
+        let field = self.0.first()?.0;
+        let all: Vec<String> = self.0.into_iter().map(|(_, m)| m).collect();
+        Some(AppError::invalid(field, all.join(" · ")))
+    }
+}
+
 impl ContractForm {
+    /// The contract without the terms chosen from lists (the tests' form).
+    #[cfg(test)]
     pub(crate) fn to_contract(&self, debtor_id: i64) -> Result<SaveContract, AppError> {
-        let creditor_id = parse_id(&self.creditor_id).map_err(|_| {
+        let mut faults = Faults::default();
+        let c = self.read(debtor_id, &mut faults);
+        match (faults.refusal(), c) {
+            (None, Some(c)) => Ok(c),
+            (Some(e), _) => Err(e),
+            (None, None) => Err(AppError::invalid("form", "formulário incompleto")),
+        }
+    }
+
+    /// The contract, every fault noted in `faults`.
+    fn read(&self, debtor_id: i64, faults: &mut Faults) -> Option<SaveContract> {
+        let creditor_id = faults.take(parse_id(&self.creditor_id).map_err(|_| {
             AppError::invalid("creditor_id", "Credor: escolha a carteira do contrato")
-        })?;
-        let kind = self
-            .kind
-            .trim()
-            .parse::<ContractKind>()
-            .map_err(|_| AppError::invalid("kind", "tipo de contrato desconhecido"))?;
+        }));
+        let kind = faults.take(
+            self.kind
+                .trim()
+                .parse::<ContractKind>()
+                .map_err(|_| AppError::invalid("kind", "tipo de contrato desconhecido")),
+        );
         let starts_on = match self.starts_on.trim() {
-            "" => None,
-            raw => Some(format::parse_date(raw).map_err(|e| {
-                AppError::invalid("starts_on", format!("início: {}", format::date_problem(e)))
-            })?),
+            "" => Some(None),
+            raw => faults
+                .take(format::parse_date(raw).map_err(|e| {
+                    AppError::invalid("starts_on", format!("início: {}", format::date_problem(e)))
+                }))
+                .map(Some),
         };
-        let grace_days = grace_days_field(&self.grace_days)?;
+        let late_fine = faults.take(percent_field("late_fine", "multa", &self.late_fine));
+        let interest = faults.take(percent_field("interest", "juros de mora", &self.interest));
+        let fee = faults.take(percent_field("fee", "honorários", &self.fee));
+        let grace_days = faults.take(grace_days_field(&self.grace_days));
         let terms = ContractTerms {
-            late_fine: percent_field("late_fine", "multa", &self.late_fine)?,
-            default_interest_monthly: percent_field("interest", "juros de mora", &self.interest)?,
-            collection_fee: percent_field("fee", "honorários", &self.fee)?,
+            late_fine: late_fine?,
+            default_interest_monthly: interest?,
+            collection_fee: fee?,
             collection_fee_allowed: self.fee_allowed.is_some(),
-            grace_days,
+            grace_days: grace_days?,
             ..ContractTerms::default()
         };
-        Ok(SaveContract {
-            creditor_id,
+        Some(SaveContract {
+            creditor_id: creditor_id?,
             debtor_id,
             number: self.number.clone(),
-            kind,
+            kind: kind?,
             product: Some(self.product.clone()),
-            starts_on,
+            starts_on: starts_on?,
             terms: Some(terms),
         })
     }
@@ -149,33 +197,46 @@ impl ContractPageForm {
         }
     }
 
+    /// The contract with its terms; a refusal names every fault of the
+    /// form at once, in its order.
     pub(crate) fn to_contract(&self, debtor_id: i64) -> Result<SaveContract, AppError> {
-        let mut c = self.contract.to_contract(debtor_id)?;
+        let mut faults = Faults::default();
+        let c = self.contract.read(debtor_id, &mut faults);
         let interest_mode = match self.interest_mode.trim() {
-            "" => None,
-            raw => Some(raw.parse::<InterestMode>().map_err(|_| {
-                AppError::invalid(
-                    "interest_mode",
-                    "Juros de mora: escolha simples ou compostos",
-                )
-            })?),
+            "" => Some(None),
+            raw => faults
+                .take(raw.parse::<InterestMode>().map_err(|_| {
+                    AppError::invalid(
+                        "interest_mode",
+                        "Juros de mora: escolha simples ou compostos",
+                    )
+                }))
+                .map(Some),
         };
         let correction = match self.correction.trim() {
-            "" => None,
-            raw => Some(CorrectionIndex::from_db(raw).map_err(|_| {
-                AppError::invalid("correction", "Correção monetária: índice desconhecido")
-            })?),
+            "" => Some(None),
+            raw => faults
+                .take(CorrectionIndex::from_db(raw).map_err(|_| {
+                    AppError::invalid("correction", "Correção monetária: índice desconhecido")
+                }))
+                .map(Some),
         };
         let consumer_relation = match self.consumer.trim() {
-            "" => None,
-            "sim" => Some(true),
-            "nao" => Some(false),
-            _ => {
-                return Err(AppError::invalid(
-                    "consumer",
-                    "Relação de consumo: escolha sim, não ou a da carteira",
-                ));
-            }
+            "" => Some(None),
+            "sim" => Some(Some(true)),
+            "nao" => Some(Some(false)),
+            _ => faults.take(Err(AppError::invalid(
+                "consumer",
+                "Relação de consumo: escolha sim, não ou a da carteira",
+            ))),
+        };
+        if let Some(e) = faults.refusal() {
+            return Err(e);
+        }
+        let (Some(mut c), Some(interest_mode), Some(correction), Some(consumer_relation)) =
+            (c, interest_mode, correction, consumer_relation)
+        else {
+            return Err(AppError::invalid("form", "formulário incompleto"));
         };
         let t = c.terms.get_or_insert_with(ContractTerms::default);
         t.interest_mode = interest_mode;
@@ -302,7 +363,25 @@ mod tests {
         let e = page_form("creditor_id=&number=CT-9&kind=one_off")
             .to_contract(7)
             .unwrap_err();
-        assert!(e.to_string().contains("escolha a carteira"), "{e}");
+        assert!(e.to_string().contains("escolha a carteira"), "{e}"); // Every fault at once, in the form's order, the first field named.
+        let e = page_form(
+            "creditor_id=3&number=CT-9&kind=one_off&starts_on=31/02/2026&late_fine=abc&interest=-2&grace_days=x&consumer=talvez",
+        )
+        .to_contract(7)
+        .unwrap_err();
+        match e {
+            AppError::Invalid { field, message } => {
+                assert_eq!(field, "starts_on");
+                assert_eq!(message.matches(" · ").count(), 4, "{message}");
+                for part in ["início", "multa", "juros", "carência", "Relação de consumo"] {
+                    assert!(
+                        message.to_lowercase().contains(&part.to_lowercase()),
+                        "{part}: {message}"
+                    );
+                }
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     /// "Editar condições": the form filled with a contract records it
