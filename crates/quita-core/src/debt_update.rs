@@ -307,7 +307,12 @@ impl DebtUpdate {
                         format!("Saldo em aberto (valor original {})", original.format_brl());
                 }
                 DebtLineKind::Payments if line.amount == Money::ZERO => {
-                    line.label = format!("Pagamentos ({} já abatidos do saldo)", paid.format_brl());
+                    // The file says what is still owed; the difference may
+                    // be payments or abatements the creditor made.
+                    line.label = format!(
+                        "Pagamentos e abatimentos ({} já fora do saldo)",
+                        paid.format_brl()
+                    );
                 }
                 _ => {}
             }
@@ -693,7 +698,10 @@ mod tests {
             .iter()
             .find(|l| l.kind == DebtLineKind::Payments)
             .unwrap();
-        assert_eq!(paid.label, "Pagamentos (R$ 1.123,31 já abatidos do saldo)");
+        assert_eq!(
+            paid.label,
+            "Pagamentos e abatimentos (R$ 1.123,31 já fora do saldo)"
+        );
         assert_eq!(u.total(), Money::from_centavos(250_026), "labels only");
         let whole = debt_update(&req, &WeekendsOnly)
             .unwrap()
