@@ -116,7 +116,12 @@ impl App {
     }
 
     pub async fn creditors(&self, org_id: i64) -> AppResult<Vec<Creditor>> {
-        Ok(creditors::list(&self.db, org_id).await?)
+        let mut list = creditors::list(&self.db, org_id).await?;
+        // By name as people read it: case and accents aside ("loja teste"
+        // beside "Loja Boa Vista", not after "Varejo"), the same order on
+        // both databases.
+        list.sort_by_cached_key(|c| (super::name_key(&c.name), c.id));
+        Ok(list)
     }
 
     /// Per creditor of the organization: its collectable receivables and

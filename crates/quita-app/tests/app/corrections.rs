@@ -70,6 +70,25 @@ pub async fn corrections_name_an_imported_table(db: Db) {
         )
         .await
         .unwrap();
+    // Listed by name as people read it, case and accents aside, on both
+    // databases.
+    app.create_creditor(
+        org,
+        "loja ágil",
+        "60.701.190/0001-04",
+        &correcting_by(CorrectionIndex::None),
+        Actor::Cli,
+    )
+    .await
+    .unwrap();
+    let names: Vec<String> = app
+        .creditors(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["Loja", "loja ágil", "Loja IPCA"]);
     let admin = principal(org, Role::Admin);
     refused_on_correction(
         app.update_creditor(&admin, ipca.id, "Loja IPCA", &correcting_by(igpm.clone()))
