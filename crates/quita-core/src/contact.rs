@@ -253,6 +253,30 @@ impl Phone {
             .collect()
     }
 
+    /// The start of a number typed without its DDD (`96297`, `9629-7`:
+    /// five to seven digits, with only spaces, `-` and `.` between them, the
+    /// first as a number's first: 2–5 or 9) as the start of an E.164 phone
+    /// under every DDD in use (`+551196297`, …): what a search typed while
+    /// listening to a number may mean. Empty when it is no such start.
+    pub fn starts_under_every_ddd(start: &str) -> Vec<String> {
+        let start = start.trim();
+        if !start
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -.".contains(c))
+        {
+            return Vec::new();
+        }
+        let digits: String = start.chars().filter(char::is_ascii_digit).collect();
+        let first_ok = matches!(digits.as_bytes().first(), Some(b'2'..=b'5' | b'9'));
+        if !(5..=7).contains(&digits.len()) || !first_ok {
+            return Vec::new();
+        }
+        VALID_DDD
+            .iter()
+            .map(|ddd| format!("+55{ddd}{digits}"))
+            .collect()
+    }
+
     pub fn ddd(self) -> u8 {
         self.ddd
     }
@@ -1253,6 +1277,27 @@ mod tests {
             "o DDD 01 não existe"
         );
         assert_eq!(PhoneError::Ddd(20).pt_br(), "o DDD 20 não existe");
+    }
+
+    #[test]
+    fn the_start_of_a_local_number() {
+        let starts = Phone::starts_under_every_ddd("9629-7");
+        assert_eq!(starts.len(), VALID_DDD.len());
+        assert_eq!(starts[0], "+55119629".to_owned() + "7");
+        for no in [
+            "9629",
+            "96297945",
+            "(11) 96297",
+            "1629 7",
+            "abcde",
+            "96297x",
+        ] {
+            assert!(Phone::starts_under_every_ddd(no).is_empty(), "{no}");
+        }
+        assert_eq!(
+            Phone::starts_under_every_ddd("3123 45").len(),
+            VALID_DDD.len()
+        );
     }
 
     #[test]

@@ -234,6 +234,9 @@ enum Candidate {
     Phone(String),
     /// A number written without its DDD: exactly one of these phones.
     LocalPhone(Vec<String>),
+    /// The start of a number written without its DDD: the start of one of
+    /// these phones.
+    LocalPhoneStart(Vec<String>),
 }
 
 /// The readings of a search made of digits (and `.-/()+ x`): the CPF/CNPJ
@@ -265,6 +268,10 @@ fn number_candidates(q: &str, digits: &str) -> Vec<Candidate> {
         // first two digits.
         out.dedup();
         return out;
+    }
+    let starts = quita_core::contact::Phone::starts_under_every_ddd(q);
+    if !starts.is_empty() {
+        out.push(Candidate::LocalPhoneStart(starts));
     }
     let prefix = if q.starts_with('+') || (digits.starts_with("55") && digits.len() >= 12) {
         format!("+{digits}")
@@ -666,6 +673,23 @@ impl App {
                     }
                     Candidate::LocalPhone(phones) => {
                         debtors::find_by_contact_values(&self.db, org_id, &phones, limit).await?
+                    }
+                    // One index range per DDD, until the page is full.
+                    Candidate::LocalPhoneStart(starts) => {
+                        let mut found = debtors::Found::default();
+                        for start in starts {
+                            let room = limit - i64::try_from(found.debtors.len()).unwrap_or(limit);
+                            if room <= 0 {
+                                found.truncated = true;
+                                break;
+                            }
+                            let more =
+                                debtors::find(&self.db, org_id, SearchField::Contact, &start, room)
+                                    .await?;
+                            found.truncated |= more.truncated;
+                            found.debtors.extend(more.debtors);
+                        }
+                        found
                     }
                 };
                 add(found, &mut all);

@@ -317,6 +317,14 @@ pub async fn search_reads_numbers_as_stored(db: Db) {
             "{q}"
         );
     }
+    // So does its start, as an agent types what is dictated.
+    for q in ["98765", "987654", "98765-43"] {
+        assert_eq!(
+            names(app.search_debtors(org, q, 10).await.unwrap()),
+            ["Maria da Silva", "Padaria Pão Quente LTDA"],
+            "{q}"
+        );
+    }
     // A CPF that starts with those digits, and a receivable numbered so,
     // hide neither the phones' owners nor each other.
     let cpf = "987.654.321-00;Colisão de Cpf;;;;;;;;98765432;1;;;30/12/2026;10,00;";

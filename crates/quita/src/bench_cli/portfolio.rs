@@ -388,14 +388,21 @@ fn search_terms(n: usize) -> anyhow::Result<Vec<(&'static str, String)>> {
                 "phone",
                 phones.split('|').next().unwrap_or_default().to_string(),
             ),
-            // The same phone typed without its DDD, as a debtor dictates it.
-            5 if !phones.is_empty() => (
-                "local_phone",
-                quita_core::contact::Phone::parse(phones.split('|').next().unwrap_or_default())
-                    .ok()
-                    .and_then(|p| p.national().split_once(") ").map(|(_, n)| n.to_owned()))
-                    .unwrap_or_default(),
-            ),
+            // The same phone typed without its DDD, as a debtor dictates it,
+            // or every other time its first six digits only (an agent
+            // typing while listening).
+            5 if !phones.is_empty() => {
+                let local =
+                    quita_core::contact::Phone::parse(phones.split('|').next().unwrap_or_default())
+                        .ok()
+                        .and_then(|p| p.national().split_once(") ").map(|(_, n)| n.to_owned()))
+                        .unwrap_or_default();
+                if i / 48 % 2 == 0 {
+                    ("local_phone", local)
+                } else {
+                    ("local_phone_start", local.chars().take(6).collect())
+                }
+            }
             6 => ("surname", surname.to_string()),
             7 => ("surname_page", surname.to_string()),
             8 => ("first_and_surname", format!("{first} {surname}")),
