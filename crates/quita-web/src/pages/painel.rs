@@ -46,7 +46,7 @@ impl Numbers {
             overdue_open: format::count(p.overdue_open),
             overdue_balance: brl(p.overdue_balance),
             users_active: format::count(c.users_active),
-            admins: format::plural(c.admins, "admin", "admins"),
+            admins: format::plural(c.admins, "administrador", "administradores"),
             supervisors: format::plural(c.supervisors, "supervisor", "supervisores"),
             agents: format::plural(c.agents, "operador", "operadores"),
             viewers: format::plural(c.viewers, "visualizador", "visualizadores"),
