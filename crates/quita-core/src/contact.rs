@@ -236,17 +236,9 @@ impl Phone {
     /// digits, spaces, `-` and `.`) under every DDD in use: what a search for
     /// a local number may mean. Empty when it is no local number.
     pub fn under_every_ddd(local: &str) -> Vec<Phone> {
-        let local = local.trim();
-        if !local
-            .chars()
-            .all(|c| c.is_ascii_digit() || " -.".contains(c))
-        {
+        let Some(digits) = local_digits(local).filter(|d| matches!(d.len(), 8 | 9)) else {
             return Vec::new();
-        }
-        let digits: String = local.chars().filter(char::is_ascii_digit).collect();
-        if !matches!(digits.len(), 8 | 9) {
-            return Vec::new();
-        }
+        };
         VALID_DDD
             .iter()
             .filter_map(|ddd| Phone::parse(&format!("{ddd}{digits}")).ok())
@@ -259,14 +251,9 @@ impl Phone {
     /// under every DDD in use (`+551196297`, …): what a search typed while
     /// listening to a number may mean. Empty when it is no such start.
     pub fn starts_under_every_ddd(start: &str) -> Vec<String> {
-        let start = start.trim();
-        if !start
-            .chars()
-            .all(|c| c.is_ascii_digit() || " -.".contains(c))
-        {
+        let Some(digits) = local_digits(start) else {
             return Vec::new();
-        }
-        let digits: String = start.chars().filter(char::is_ascii_digit).collect();
+        };
         let first_ok = matches!(digits.as_bytes().first(), Some(b'2'..=b'5' | b'9'));
         if !(5..=7).contains(&digits.len()) || !first_ok {
             return Vec::new();
@@ -320,6 +307,16 @@ impl Phone {
             .collect();
         format!("{head}{tail}")
     }
+}
+
+/// The digits of a number typed without its DDD: only digits, spaces,
+/// `-` and `.` (no `+`, parentheses or letters, which say more).
+fn local_digits(typed: &str) -> Option<String> {
+    let typed = typed.trim();
+    typed
+        .chars()
+        .all(|c| c.is_ascii_digit() || " -.".contains(c))
+        .then(|| typed.chars().filter(char::is_ascii_digit).collect())
 }
 
 /// What may separate a phone's digits: spaces of any kind (a non-breaking

@@ -104,6 +104,18 @@ pub(super) fn receivable_title(r: &ReceivableRow) -> String {
     }
 }
 
+/// The title of one of the 360°'s receivables, or its id when the view no
+/// longer holds it.
+fn title_of(v: &Debtor360, receivable_id: i64) -> String {
+    v.receivables
+        .iter()
+        .find(|r| r.receivable.id == receivable_id)
+        .map_or_else(
+            || format!("#{receivable_id}"),
+            |r| receivable_title(&r.receivable),
+        )
+}
+
 fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
     match &e.what {
         TimelineWhat::DebtorMarked { flags, tags } => flags_sentence(flags, tags),
@@ -150,14 +162,7 @@ fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
             to,
             reason,
         } => {
-            let title = v
-                .receivables
-                .iter()
-                .find(|r| r.receivable.id == *receivable_id)
-                .map_or_else(
-                    || format!("#{receivable_id}"),
-                    |r| receivable_title(&r.receivable),
-                );
+            let title = title_of(v, *receivable_id);
             let done = status_label(*to).to_lowercase();
             format!("Título {title} {done}: {reason}.")
         }
@@ -166,14 +171,7 @@ fn what(e: &TimelineEvent, v: &Debtor360, contacts: &[ContactView]) -> String {
             changes,
             source,
         } => {
-            let title = v
-                .receivables
-                .iter()
-                .find(|r| r.receivable.id == *receivable_id)
-                .map_or_else(
-                    || format!("#{receivable_id}"),
-                    |r| receivable_title(&r.receivable),
-                );
+            let title = title_of(v, *receivable_id);
             let from = if source.is_empty() {
                 String::new()
             } else {
