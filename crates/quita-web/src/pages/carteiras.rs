@@ -13,7 +13,7 @@ use axum::{
 };
 use quita_app::AppError;
 use quita_core::{
-    charge_policy::{ChargePolicy, CorrectionIndex},
+    charge_policy::{ChargePolicy, CorrectionIndex, check_rates},
     rate::Percent,
     role::Role,
 };
@@ -205,14 +205,28 @@ impl PolicyForm {
         if with_document && let Err(e) = quita_br::document::Document::parse(&self.document) {
             out.push(format!("CNPJ/CPF: {}", format::document_problem(&e)));
         }
+        let mut rates_ok = true;
         for (field, label, raw) in [
             ("late_fine", "Multa", &self.late_fine),
             ("interest", "Juros", &self.interest),
             ("fee", "Honorários", &self.fee),
         ] {
-            // Above 100 % is the domain's rule, said once below.
-            if let Err(AppError::Invalid { message, .. }) = policy_percent(field, label, raw) {
-                out.push(message);
+            // Each rate within the domain's limit too, so a fine of 150 %
+            // is named in the same round as a bad grace period.
+            match policy_percent(field, label, raw) {
+                Ok(p) => {
+                    let within = match field {
+                        "late_fine" => check_rates(Some(p), None, None),
+                        "interest" => check_rates(None, Some(p), None),
+                        _ => check_rates(None, None, Some(p)),
+                    };
+                    if let Err(e) = within {
+                        rates_ok = false;
+                        out.push(e.to_string());
+                    }
+                }
+                Err(AppError::Invalid { message, .. }) => out.push(message),
+                Err(_) => {}
             }
         }
         if CorrectionIndex::from_db(&self.correction).is_err() {
@@ -221,7 +235,8 @@ impl PolicyForm {
         if let Err(AppError::Invalid { message, .. }) = grace_days_field(&self.grace_days) {
             out.push(message);
         }
-        if let Ok(policy) = self.policy(base)
+        if rates_ok
+            && let Ok(policy) = self.policy(base)
             && let Err(e) = policy.validate()
         {
             out.push(e.to_string());
@@ -549,4 +564,35 @@ pub async fn import_upload(
         sp,
     )?;
     Ok(Redirect::to(&format!("/importacoes/{}", job.id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rate above its limit is named in the same round as a field that
+    /// does not read (it came only after the others were mended).
+    #[test]
+    fn every_fault_of_the_form_in_one_round() {
+        let form = PolicyForm {
+            name: "Loja".into(),
+            document: "11.222.333/0001-81".into(),
+            late_fine: "150".into(),
+            fee: "200".into(),
+            grace_days: "x".into(),
+            consumer: None,
+            ..PolicyForm::blank()
+        };
+        let problems = form.problems(true, &ChargePolicy::default());
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("multa")), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.contains("Honorários")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("arência")),
+            "{problems:?}"
+        );
+    }
 }

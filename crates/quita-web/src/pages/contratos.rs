@@ -113,9 +113,21 @@ impl ContractForm {
                 }))
                 .map(Some),
         };
-        let late_fine = faults.take(percent_field("late_fine", "multa", &self.late_fine));
-        let interest = faults.take(percent_field("interest", "juros de mora", &self.interest));
-        let fee = faults.take(percent_field("fee", "honorários", &self.fee));
+        if let Err(e) = quita_core::contract::ContractNumber::parse(&self.number) {
+            faults.take::<()>(Err(AppError::invalid("number", e)));
+        }
+        // Each rate within the domain's limits too, in the same round.
+        let rate = |faults: &mut Faults, field, label, raw: &str, at: usize| {
+            let p = faults.take(percent_field(field, label, raw))?;
+            let mut one = [None, None, None];
+            one[at] = p;
+            let within = quita_core::charge_policy::check_rates(one[0], one[1], one[2])
+                .map_err(|e| AppError::invalid(field, e));
+            faults.take(within).map(|()| p)
+        };
+        let late_fine = rate(faults, "late_fine", "multa", &self.late_fine, 0);
+        let interest = rate(faults, "interest", "juros de mora", &self.interest, 1);
+        let fee = rate(faults, "fee", "honorários", &self.fee, 2);
         let grace_days = faults.take(grace_days_field(&self.grace_days));
         let terms = ContractTerms {
             late_fine: late_fine?,
@@ -365,15 +377,22 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("escolha a carteira"), "{e}"); // Every fault at once, in the form's order, the first field named.
         let e = page_form(
-            "creditor_id=3&number=CT-9&kind=one_off&starts_on=31/02/2026&late_fine=abc&interest=-2&grace_days=x&consumer=talvez",
+            "creditor_id=3&number=&kind=one_off&starts_on=31/02/2026&late_fine=abc&interest=-2&fee=101&grace_days=x&consumer=talvez",
         )
         .to_contract(7)
         .unwrap_err();
         match e {
             AppError::Invalid { field, message } => {
                 assert_eq!(field, "starts_on");
-                assert_eq!(message.matches(" · ").count(), 4, "{message}");
-                for part in ["início", "multa", "juros", "carência", "Relação de consumo"] {
+                assert_eq!(message.matches(" · ").count(), 6, "{message}");
+                for part in [
+                    "início",
+                    "multa",
+                    "juros",
+                    "honorários",
+                    "carência",
+                    "Relação de consumo",
+                ] {
                     assert!(
                         message.to_lowercase().contains(&part.to_lowercase()),
                         "{part}: {message}"
