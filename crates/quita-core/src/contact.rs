@@ -355,7 +355,7 @@ pub fn is_extension(text: &str) -> bool {
     let tail = ["ramal", "ram.", "ext.", "ext", "r.", "x", "#"]
         .iter()
         .find_map(|m| rest.strip_prefix(m))
-        .map(str::trim);
+        .map(|t| t.trim_start().trim_start_matches(':').trim());
     tail.is_some_and(|t| {
         t.chars().next().is_some_and(|c| c.is_ascii_digit())
             && t.chars()
@@ -1193,6 +1193,7 @@ mod tests {
             "11 3123-4567 ext. 22",
             "11 3123-4567 x22",
             "11 3123-4567 #22",
+            "11 3123-4567 RAMAL: 22",
         ] {
             assert_eq!(ph(raw).as_deref(), Ok("+551131234567"), "{raw}");
         }

@@ -267,11 +267,17 @@ impl<R: Read> RowSource<R> {
         if head.is_empty() {
             return Err(FileError::Empty);
         }
-        if head.starts_with(b"PK\x03\x04") {
-            return Err(FileError::Zipped);
-        }
-        if head.starts_with(&OLE2_SIGNATURE) {
-            return Err(FileError::Xls);
+        // A workbook sent without saying so (no `.xlsx` name, no format):
+        // read as the workbook it is, whole, as workbooks are; an OLE2 file
+        // the same way, which tells an encrypted .xlsx from an .xls.
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(&OLE2_SIGNATURE) {
+            let mut bytes = Vec::new();
+            buf.read_to_end(&mut bytes)
+                .map_err(|e| FileError::Io(e.to_string()))?;
+            return match RowSource::xlsx(bytes)? {
+                RowSource::Xlsx { rows, line, total } => Ok(RowSource::Xlsx { rows, line, total }),
+                RowSource::Csv { .. } => Err(FileError::Zipped),
+            };
         }
         if is_html(head) {
             return Err(FileError::Html);
@@ -882,12 +888,27 @@ mod tests {
         assert_eq!(all(&mut src)[1].1, ["1", "2,3"]);
     }
 
+    /// A workbook sent as if it were CSV (no `.xlsx` name, no format) is
+    /// read as the workbook it is; a zip that is none is refused as such,
+    /// and a password-protected workbook is told as one.
     #[test]
-    fn a_zip_is_not_read_as_csv() {
-        assert_eq!(
+    fn a_workbook_sent_as_csv_is_read_as_one() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "nome").unwrap();
+        sheet.write_string(1, 0, "Maria").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let mut src = RowSource::csv(&bytes[..]).unwrap();
+        assert_eq!(all(&mut src)[1].1, ["Maria"]);
+        assert!(matches!(
             RowSource::csv(&b"PK\x03\x04\x14\x00"[..]).err(),
-            Some(FileError::Zipped)
-        );
+            Some(FileError::Xlsx(_))
+        ));
+        let locked = include_bytes!("../../tests/fixtures/password.xlsx");
+        match RowSource::csv(&locked[..]).err() {
+            Some(FileError::Xlsx(why)) => assert!(why.contains("senha"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     /// A workbook is measured unzipped before it is read: over the limit it
