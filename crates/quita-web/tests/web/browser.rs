@@ -366,13 +366,17 @@ return [document.documentElement.scrollWidth > window.innerWidth, Math.min(...he
 "#;
 
 /// Text running out of its box (the reasons of closed receivables, the
-/// timeline's lines), and the widest reason in CSS pixels: a long unbroken
-/// word wraps instead of stretching its column.
+/// timeline's lines, the receivables table beyond its card), and the widest
+/// reason in CSS pixels: a long unbroken word wraps instead of stretching
+/// its column.
 const RUNS_OVER: &str = r#"
 const over = Array.from(document.querySelectorAll('.motivo-encerramento, ol.linha-do-tempo li'))
   .filter(e => e.scrollWidth > e.clientWidth + 1)
   .map(e => (e.className || e.tagName) + ' ' + e.scrollWidth + '>' + e.clientWidth);
 if (document.documentElement.scrollWidth > window.innerWidth) over.push('the page scrolls sideways');
+document.querySelectorAll('table.titulos').forEach(t => {
+  if (t.scrollWidth > t.parentElement.clientWidth + 1) over.push('table.titulos ' + t.scrollWidth + '>' + t.parentElement.clientWidth);
+});
 const widest = Math.max(...Array.from(document.querySelectorAll('.motivo-encerramento'))
   .map(e => e.getBoundingClientRect().width));
 return [over, widest];
