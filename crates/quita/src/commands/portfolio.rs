@@ -253,7 +253,8 @@ pub async fn import(
         .unwrap_or_default();
     let opts = ImportOptions {
         partial: a.partial,
-        source: format!("import:{name}"),
+        // As the page and the API name it (the contact's source, the timeline).
+        source: format!("importação {name}"),
     };
     // On a terminal, how far the import has read (stderr, rewritten in place).
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);

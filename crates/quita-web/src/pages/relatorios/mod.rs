@@ -182,7 +182,7 @@ fn buckets_field(raw: &str) -> Result<AgingBuckets, AppError> {
         return Ok(AgingBuckets::default());
     }
     let refuse = |reason: String| {
-        let shown: String = raw.chars().take(60).collect();
+        let shown = quita_core::text::excerpt(raw, 60);
         AppError::invalid(
             "faixas",
             format!(
@@ -1029,5 +1029,9 @@ mod tests {
                 "{raw}: {m}"
             );
         }
+        // A long list is shown cut, and says so.
+        let long: String = (1..=40).map(|i| format!("{i},")).collect();
+        let m = message(&long);
+        assert!(m.contains("…”"), "{m}");
     }
 }
