@@ -1,21 +1,11 @@
 use std::collections::BTreeSet;
 
 use quita_core::role::Role;
-use quita_store::{Db, audit::Actor};
+use quita_store::Db;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::TestApp;
-
-async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
-    t.app
-        .create_token(org_id, "teste", role, Actor::Cli, None)
-        .await
-        .unwrap()
-        .secret
-        .expose()
-        .to_owned()
-}
+use crate::support::{TestApp, token};
 
 pub async fn api_authentication_and_problems(db: Db) {
     let t = TestApp::start(db).await;

@@ -5,7 +5,6 @@
 use quita_core::{receivable::ReceivableStatus, role::Role};
 use quita_store::{
     Db,
-    audit::Actor,
     portfolio::receivables::{self, ReceivableRow},
 };
 use reqwest::{Client, StatusCode};
@@ -13,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::{
     portfolio::{creditor, good_csv, import},
-    support::{Org, TestApp, client, logged_in},
+    support::{Org, TestApp, client, logged_in, token},
 };
 
 const WRITE_OFF: &str = "Baixar como perda";
@@ -402,16 +401,6 @@ pub async fn supervisor_closes_through_the_debtor_page(db: Db) {
     assert!(!row.contains("<b>desfeita"), "{row}");
     // Beta's receivable is untouched by all of it.
     assert_eq!(stored(&t, b.id, b_r).await.status, ReceivableStatus::Open);
-}
-
-async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
-    t.app
-        .create_token(org_id, "erp", role, Actor::Cli, None)
-        .await
-        .unwrap()
-        .secret
-        .expose()
-        .to_owned()
 }
 
 /// `POST /api/v1/receivables/{id}/close`: 200 with the receivable (status,

@@ -29,18 +29,8 @@ use serde_json::{Value, json};
 
 use crate::{
     portfolio::{creditor, good_csv, import, multipart},
-    support::{Org, TestApp, client, logged_in},
+    support::{Org, TestApp, client, logged_in, token},
 };
-
-async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
-    t.app
-        .create_token(org_id, "erp", role, Actor::Cli, None)
-        .await
-        .unwrap()
-        .secret
-        .expose()
-        .to_owned()
-}
 
 fn principal(org_id: i64, role: Role) -> Principal {
     Principal {

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::{
     portfolio::{good_csv, import},
-    support::{TestApp, client, logged_in},
+    support::{TestApp, client, logged_in, token},
 };
 
 /// 12:00 in São Paulo on 15/03/2026: the date [`good_csv`]'s amounts are
@@ -94,16 +94,6 @@ async fn get_text(c: &Client, url: String) -> (StatusCode, String) {
 
 fn principal(org_id: i64) -> Principal {
     Principal::cli(org_id)
-}
-
-async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
-    t.app
-        .create_token(org_id, "erp", role, Actor::Cli, None)
-        .await
-        .unwrap()
-        .secret
-        .expose()
-        .to_owned()
 }
 
 pub async fn supervisor_imports_a_table_and_amounts_update(db: Db) {

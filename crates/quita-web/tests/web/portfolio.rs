@@ -8,7 +8,7 @@ use quita_store::{Db, audit::Actor, portfolio::creditors::Creditor};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, client, csrf_in, logged_in};
+use crate::support::{TestApp, client, csrf_in, logged_in, token};
 
 const HEADER: &str = "documento_devedor;nome_devedor;email;telefones;uf;cidade;cep;endereco;contrato;numero_documento;parcela;total_parcelas;emissao;vencimento;valor;valor_aberto\n";
 
@@ -551,16 +551,6 @@ pub async fn creditors_and_import_through_pages(db: Db) {
 
 /// The domain's refusal of a consumer creditor's fine above the cap.
 const CDC_FINE: &str = "Relação de consumo: a multa não pode passar de 2% (CDC art. 52, § 1º)";
-
-async fn token(t: &TestApp, org_id: i64, role: Role) -> String {
-    t.app
-        .create_token(org_id, "teste", role, Actor::Cli, None)
-        .await
-        .unwrap()
-        .secret
-        .expose()
-        .to_owned()
-}
 
 pub async fn portfolio_api(db: Db) {
     let t = TestApp::start(db).await;
