@@ -207,6 +207,26 @@ impl ChargePolicyError {
     }
 }
 
+/// Which of the three rates a form field holds, to check it alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateKind {
+    LateFine,
+    DefaultInterest,
+    CollectionFee,
+}
+
+impl RateKind {
+    /// [`check_rates`] for this rate alone: a form names each rate's fault
+    /// beside the others'.
+    pub fn check(self, rate: Percent) -> Result<(), ChargePolicyError> {
+        match self {
+            Self::LateFine => check_rates(Some(rate), None, None),
+            Self::DefaultInterest => check_rates(None, Some(rate), None),
+            Self::CollectionFee => check_rates(None, None, Some(rate)),
+        }
+    }
+}
+
 /// The bounds every rate follows, wherever it is set (a creditor's policy,
 /// a contract's terms, a calculation): at most [`MAX_RATE`].
 pub fn check_rates(
@@ -328,6 +348,25 @@ impl EffectivePolicy {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn each_rate_checked_alone() {
+        let over = Percent::whole(101);
+        assert_eq!(
+            RateKind::LateFine.check(over),
+            Err(ChargePolicyError::FineAboveObligation)
+        );
+        assert_eq!(
+            RateKind::DefaultInterest.check(over),
+            Err(ChargePolicyError::InterestTooHigh)
+        );
+        assert_eq!(
+            RateKind::CollectionFee.check(over),
+            Err(ChargePolicyError::FeeTooHigh)
+        );
+        assert_eq!(RateKind::LateFine.check(Percent::whole(100)), Ok(()));
+    }
+
     use super::*;
 
     #[test]

@@ -13,7 +13,7 @@ use axum::{
 };
 use quita_app::AppError;
 use quita_core::{
-    charge_policy::{ChargePolicy, CorrectionIndex, check_rates},
+    charge_policy::{ChargePolicy, CorrectionIndex, RateKind},
     rate::Percent,
     role::Role,
 };
@@ -206,21 +206,21 @@ impl PolicyForm {
             out.push(format!("CNPJ/CPF: {}", format::document_problem(&e)));
         }
         let mut rates_ok = true;
-        for (field, label, raw) in [
-            ("late_fine", "Multa", &self.late_fine),
-            ("interest", "Juros", &self.interest),
-            ("fee", "Honorários", &self.fee),
+        for (field, label, raw, kind) in [
+            ("late_fine", "Multa", &self.late_fine, RateKind::LateFine),
+            (
+                "interest",
+                "Juros",
+                &self.interest,
+                RateKind::DefaultInterest,
+            ),
+            ("fee", "Honorários", &self.fee, RateKind::CollectionFee),
         ] {
             // Each rate within the domain's limit too, so a fine of 150 %
             // is named in the same round as a bad grace period.
             match policy_percent(field, label, raw) {
                 Ok(p) => {
-                    let within = match field {
-                        "late_fine" => check_rates(Some(p), None, None),
-                        "interest" => check_rates(None, Some(p), None),
-                        _ => check_rates(None, None, Some(p)),
-                    };
-                    if let Err(e) = within {
+                    if let Err(e) = kind.check(p) {
                         rates_ok = false;
                         out.push(e.to_string());
                     }

@@ -9,7 +9,7 @@ use axum::{
 };
 use quita_app::{AppError, portfolio::contracts::SaveContract};
 use quita_core::{
-    charge_policy::{CorrectionIndex, InterestMode},
+    charge_policy::{CorrectionIndex, InterestMode, RateKind},
     contract::{ContractKind, ContractTerms},
     rate::Percent,
     role::Role,
@@ -117,17 +117,34 @@ impl ContractForm {
             faults.take::<()>(Err(AppError::invalid("number", e)));
         }
         // Each rate within the domain's limits too, in the same round.
-        let rate = |faults: &mut Faults, field, label, raw: &str, at: usize| {
+        let rate = |faults: &mut Faults, field, label, raw: &str, kind: RateKind| {
             let p = faults.take(percent_field(field, label, raw))?;
-            let mut one = [None, None, None];
-            one[at] = p;
-            let within = quita_core::charge_policy::check_rates(one[0], one[1], one[2])
-                .map_err(|e| AppError::invalid(field, e));
-            faults.take(within).map(|()| p)
+            let within = p.map_or(Ok(()), |p| kind.check(p));
+            faults
+                .take(within.map_err(|e| AppError::invalid(field, e)))
+                .map(|()| p)
         };
-        let late_fine = rate(faults, "late_fine", "multa", &self.late_fine, 0);
-        let interest = rate(faults, "interest", "juros de mora", &self.interest, 1);
-        let fee = rate(faults, "fee", "honorários", &self.fee, 2);
+        let late_fine = rate(
+            faults,
+            "late_fine",
+            "multa",
+            &self.late_fine,
+            RateKind::LateFine,
+        );
+        let interest = rate(
+            faults,
+            "interest",
+            "juros de mora",
+            &self.interest,
+            RateKind::DefaultInterest,
+        );
+        let fee = rate(
+            faults,
+            "fee",
+            "honorários",
+            &self.fee,
+            RateKind::CollectionFee,
+        );
         let grace_days = faults.take(grace_days_field(&self.grace_days));
         let terms = ContractTerms {
             late_fine: late_fine?,
