@@ -308,10 +308,16 @@ fn principal_of(user: &users::User) -> Principal {
 /// The CSRF token for a visitor without a session: an HMAC of the random
 /// value in their pre-login cookie (a signed double-submit cookie).
 pub fn pre_session_csrf(key: &[u8], nonce: &str) -> String {
+    keyed_hex(key, b"login-form:", nonce.as_bytes())
+}
+
+/// HMAC-SHA256 under `key` of `label` then `data`, in hex: the one form of
+/// every value the server signs for a visitor to hand back.
+pub(crate) fn keyed_hex(key: &[u8], label: &[u8], data: &[u8]) -> String {
     let mut mac =
         <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(b"login-form:");
-    mac.update(nonce.as_bytes());
+    mac.update(label);
+    mac.update(data);
     hex::encode(mac.finalize().into_bytes())
 }
 

@@ -3,11 +3,9 @@
 //! the audit log (and so on the debtor's timeline), apart from the page's
 //! opening, because it is the most identifying datum on the record (LGPD).
 
-use hmac::{Hmac, KeyInit, Mac};
 use quita_core::role::Role;
 use quita_store::{audit, portfolio::debtors};
 use serde_json::json;
-use sha2::Sha256;
 
 use crate::{App, AppResult, auth::Principal};
 
@@ -43,11 +41,11 @@ impl App {
 /// only in that session and for that debtor, and a link passed on to
 /// anyone else shows nothing.
 pub fn document_pass(session_secret: &str, debtor_id: i64) -> String {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(session_secret.as_bytes())
-        .expect("HMAC takes any key length");
-    mac.update(b"debtor-document:");
-    mac.update(debtor_id.to_string().as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    crate::auth::keyed_hex(
+        session_secret.as_bytes(),
+        b"debtor-document:",
+        debtor_id.to_string().as_bytes(),
+    )
 }
 
 #[cfg(test)]
