@@ -488,6 +488,18 @@ pub struct ImportHeader {
     unknown: Vec<(usize, String)>,
 }
 
+/// How a report names a column that a file may have several of (phones,
+/// e-mails): `canonical`, with the file's own heading after it when that
+/// is another (`telefones (Telefone 2)`). Shared by both import layouts.
+pub fn column_as_written(canonical: &str, written: &str) -> String {
+    let written = written.trim_start_matches('\u{feff}').trim();
+    if written.is_empty() || normalise_header(written) == canonical {
+        canonical.to_owned()
+    } else {
+        format!("{canonical} ({})", crate::text::excerpt(written, 40))
+    }
+}
+
 /// `"  Emissão "` → `"emissao"`, `"Data Vencimento"` → `"data_vencimento"`,
 /// `"CPF/CNPJ"` → `"cpf_cnpj"`, `"Valor (R$)"` → `"valor"`, `"Nº Documento"`
 /// → `"n_documento"`: accents folded, lower case, every run of other
@@ -1905,6 +1917,19 @@ mod tests {
         let j = serde_json::to_value(&r.warnings()[0]).unwrap();
         assert_eq!(j["column"], "email");
         assert_eq!(j["reason"], "e-mail inválido");
+    }
+
+    #[test]
+    fn a_column_is_named_as_written_when_it_differs() {
+        assert_eq!(
+            column_as_written("telefones", "Telefone 2"),
+            "telefones (Telefone 2)"
+        );
+        assert_eq!(
+            column_as_written("telefones", "\u{feff} Telefones "),
+            "telefones"
+        );
+        assert_eq!(column_as_written("email", ""), "email");
     }
 
     #[test]

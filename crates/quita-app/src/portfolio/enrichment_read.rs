@@ -10,8 +10,8 @@ use quita_core::{
     contact::{Cep, Contact, ContactSource, ContactValue, PostalAddress, Uf},
     email::Email,
     import_row::{
-        FieldReason, ImportField, area_code, normalise_header, parse_city, parse_document,
-        parse_phone_cells, parse_yes_no,
+        FieldReason, ImportField, area_code, column_as_written, normalise_header, parse_city,
+        parse_document, parse_phone_cells, parse_yes_no,
     },
 };
 use quita_store::portfolio::contacts::NewContact;
@@ -113,8 +113,8 @@ pub(super) struct Header {
     /// Columns not read, as the receivables import reports them: `(1-based
     /// position, name as written, why)`, in file order.
     not_read: Vec<(usize, String, String)>,
-    /// Each phone column's name as written, when it is not the canonical
-    /// one, by 1-based position: a file may have several.
+    /// Each phone column as a report names it (`telefones (Telefone 2)`),
+    /// by 1-based position: a file may have several.
     phone_names: Vec<(usize, String)>,
 }
 
@@ -134,10 +134,7 @@ impl Header {
             };
             if col == Col::Phones {
                 phones.push(i);
-                let written = raw.trim_start_matches('\u{feff}').trim();
-                if normalise_header(written) != Col::Phones.canonical() {
-                    phone_names.push((i + 1, quita_core::text::excerpt(written, 40)));
-                }
+                phone_names.push((i + 1, column_as_written(Col::Phones.canonical(), raw)));
             }
             if col == Col::Email {
                 emails.push(i);
@@ -301,8 +298,8 @@ fn parse_row(
     for (at, p, why) in bad_phones {
         let reason = FieldReason::Phone(why).to_string();
         let mut bad = problem(line, Col::Phones, p, reason);
-        if let Some((_, written)) = h.phone_names.iter().find(|(i, _)| *i == at) {
-            bad.column = format!("{} ({written})", bad.column);
+        if let Some((_, named)) = h.phone_names.iter().find(|(i, _)| *i == at) {
+            bad.column.clone_from(named);
         }
         problems.push(bad);
     }

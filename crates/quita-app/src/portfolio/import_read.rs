@@ -9,7 +9,7 @@ use std::{
     io::Read,
 };
 
-use quita_core::import_row::{ImportField, ImportHeader, ImportRow, normalise_header};
+use quita_core::import_row::{ImportField, ImportHeader, ImportRow, column_as_written};
 use tokio::sync::mpsc;
 
 use super::{
@@ -59,16 +59,12 @@ pub(super) fn read_rows<R: Read>(
     // A phone or e-mail column is named as the file has it too, since a
     // file may have several (`Telefone 2`).
     let column = |field: ImportField, index: Option<usize>| -> String {
-        let as_written = index
-            .and_then(|i| written.get(i.checked_sub(1)?))
-            .map(|w| w.trim_start_matches('\u{feff}').trim())
-            .filter(|w| {
-                matches!(field, ImportField::Phones | ImportField::Email)
-                    && normalise_header(w) != field.to_string()
-            });
-        match as_written {
-            Some(w) => format!("{field} ({})", quita_core::text::excerpt(w, 40)),
-            None => field.to_string(),
+        let written = index.and_then(|i| written.get(i.checked_sub(1)?));
+        match written {
+            Some(w) if matches!(field, ImportField::Phones | ImportField::Email) => {
+                column_as_written(&field.to_string(), w)
+            }
+            _ => field.to_string(),
         }
     };
     let header = match ImportHeader::parse(&fields) {
