@@ -106,10 +106,6 @@ pub enum FileError {
     Malformed { line: u64, message: String },
     #[error("planilha XLSX inválida: {0}")]
     Xlsx(String),
-    #[error(
-        "o arquivo é uma planilha XLSX (ou outro arquivo compactado): envie-o com a extensão .xlsx"
-    )]
-    Zipped,
     #[error("erro de leitura: {0}")]
     Io(String),
 }
@@ -274,10 +270,7 @@ impl<R: Read> RowSource<R> {
             let mut bytes = Vec::new();
             buf.read_to_end(&mut bytes)
                 .map_err(|e| FileError::Io(e.to_string()))?;
-            return match RowSource::xlsx(bytes)? {
-                RowSource::Xlsx { rows, line, total } => Ok(RowSource::Xlsx { rows, line, total }),
-                RowSource::Csv { .. } => Err(FileError::Zipped),
-            };
+            return Self::workbook(bytes);
         }
         if is_html(head) {
             return Err(FileError::Html);
@@ -487,10 +480,18 @@ fn within_unzipped_limit(bytes: &[u8], max: u64) -> Result<(), FileError> {
 }
 
 impl RowSource<std::io::Empty> {
+    /// Reads an XLSX workbook ([`RowSource::workbook`]), for a caller that
+    /// has no stream to name.
+    pub fn xlsx(bytes: Vec<u8>) -> Result<Self, FileError> {
+        Self::workbook(bytes)
+    }
+}
+
+impl<R: Read> RowSource<R> {
     /// Reads the first non-empty sheet of an XLSX workbook. Cells become text the way
     /// the CSV would carry them: dates as dd/mm/aaaa, numbers without
     /// thousands separators, long digit strings (CPF/CNPJ) kept whole.
-    pub fn xlsx(bytes: Vec<u8>) -> Result<Self, FileError> {
+    fn workbook(bytes: Vec<u8>) -> Result<Self, FileError> {
         use calamine::{Data, Reader, Xlsx};
         let total = bytes.len() as u64;
         if bytes.is_empty() {
