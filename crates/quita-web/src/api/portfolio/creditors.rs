@@ -237,3 +237,19 @@ fn policy_field(key: &str) -> &'static str {
         _ => "policy",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field of the policy as JSON has its own name in a problem, so
+    /// a field added to the policy cannot fall back to naming `policy`.
+    #[test]
+    fn every_policy_field_is_named() {
+        let policy = serde_json::to_value(ChargePolicy::usual()).unwrap();
+        for key in policy.as_object().unwrap().keys() {
+            assert_eq!(policy_field(key), format!("policy.{key}"), "{key}");
+        }
+        assert_eq!(policy_field("late_fee"), "policy");
+    }
+}
