@@ -35,6 +35,7 @@ pub mod audit;
 pub mod dashboard;
 mod db;
 mod error;
+pub mod import_runs;
 pub mod jobs;
 pub mod orgs;
 pub mod portfolio;

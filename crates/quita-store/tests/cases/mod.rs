@@ -4,6 +4,7 @@
 mod bulk_import;
 mod debtor_aging;
 mod debtor_view;
+mod import_runs;
 mod jobs;
 mod people;
 mod platform;
@@ -13,6 +14,7 @@ mod search;
 pub use bulk_import::*;
 pub use debtor_aging::*;
 pub use debtor_view::*;
+pub use import_runs::*;
 pub use jobs::*;
 pub use people::*;
 pub use platform::*;
