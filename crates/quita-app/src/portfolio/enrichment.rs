@@ -23,7 +23,7 @@ use quita_core::{
 use quita_store::{
     Db, Tx,
     audit::{self, Actor},
-    orgs,
+    import_runs, orgs,
     portfolio::{
         contacts::{self, ContactRow, NewContact},
         import,
@@ -46,6 +46,9 @@ pub struct EnrichmentOptions {
     /// The source kept with each new contact when a row has no `fonte`
     /// (e.g. `--source` or the file name).
     pub source: String,
+    /// The recorded run this import is (started from the UI), marked
+    /// applied in the import's own transaction.
+    pub run: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -153,6 +156,7 @@ impl App {
             now,
             today,
             default_source,
+            run_id: opts.run.clone(),
         };
         let mut out = match kind {
             FileKind::Csv => run.apply(&self.db, RowSource::csv(input), progress).await?,
@@ -184,6 +188,8 @@ struct Run {
     now: Timestamp,
     today: Date,
     default_source: ContactSource,
+    /// The recorded run to mark applied, when started from the UI.
+    run_id: Option<String>,
 }
 
 impl Run {
@@ -201,6 +207,7 @@ impl Run {
             now,
             today,
             ref default_source,
+            ref run_id,
         } = *self;
         let mut out = EnrichmentOutcome::default();
         let mut source = match source {
@@ -281,6 +288,9 @@ impl Run {
             now,
         )
         .await?;
+        if let Some(run) = run_id {
+            import_runs::mark_applied(&mut tx, org_id, run, now).await?;
+        }
         tx.commit().await?;
         out.summary.applied = true;
         Ok(out)
@@ -453,6 +463,7 @@ mod tests {
         let titles = "documento_devedor;nome_devedor;numero_documento;vencimento;valor\n\
                       529.982.247-25;Maria;NF-1;10/10/2026;100,00\n";
         let opts = ImportOptions {
+            run: None,
             partial: false,
             source: "t".into(),
         };
@@ -483,6 +494,7 @@ mod tests {
         }
         let seen = Mutex::new(Vec::new());
         let opts = EnrichmentOptions {
+            run: None,
             partial: false,
             source: "lista".into(),
         };

@@ -10,7 +10,10 @@
 
 use std::{io::Read, time::Instant};
 
-use quita_store::audit::{self, Actor};
+use quita_store::{
+    audit::{self, Actor},
+    import_runs,
+};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
@@ -60,6 +63,9 @@ pub struct ImportOptions {
     pub partial: bool,
     /// Where the contacts came from (kept with each new contact), e.g. the file name.
     pub source: String,
+    /// The recorded run this import is (started from the UI), marked
+    /// applied in the import's own transaction.
+    pub run: Option<String>,
 }
 
 /// One refused value or row, or a warning: the error report's line.
@@ -282,6 +288,9 @@ impl App {
             now,
         )
         .await?;
+        if let Some(run) = &opts.run {
+            import_runs::mark_applied(&mut tx, org_id, run, now).await?;
+        }
         let t = std::time::Instant::now();
         tx.commit().await?;
         tracing::debug!(commit_ms = t.elapsed().as_millis(), "import committed");

@@ -49,6 +49,7 @@ async fn enrich(app: &App, org: i64, bytes: Vec<u8>, partial: bool) -> Enrichmen
         FileKind::Csv,
         Cursor::new(bytes),
         &EnrichmentOptions {
+            run: None,
             partial,
             source: "lista".into(),
         },

@@ -79,6 +79,7 @@ pub async fn import(
         FileKind::Csv,
         Cursor::new(bytes),
         &ImportOptions {
+            run: None,
             partial,
             source: "import:teste.csv".into(),
         },
@@ -495,6 +496,7 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
             FileKind::Xlsx,
             Cursor::new(bytes),
             &ImportOptions {
+                run: None,
                 partial: false,
                 source: "x.xlsx".into(),
             },
@@ -535,6 +537,7 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
             FileKind::Xlsx,
             Cursor::new(mac),
             &ImportOptions {
+                run: None,
                 partial: false,
                 source: "mac.xlsx".into(),
             },
@@ -564,6 +567,7 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
             FileKind::Xlsx,
             Cursor::new(b"not a zip".to_vec()),
             &ImportOptions {
+                run: None,
                 partial: false,
                 source: "x.xlsx".into(),
             },
@@ -599,6 +603,7 @@ pub async fn large_import_defers_indexes_and_reports_progress(db: Db) {
             FileKind::Csv,
             Cursor::new(bytes.clone()),
             &ImportOptions {
+                run: None,
                 partial: false,
                 source: "bulk.csv".into(),
             },

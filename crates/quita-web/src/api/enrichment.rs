@@ -98,6 +98,7 @@ pub async fn import_contacts(
             kind,
             reader,
             &EnrichmentOptions {
+                run: None,
                 partial: q.partial,
                 source,
             },

@@ -38,6 +38,7 @@ pub async fn run(
         .store(spool.size as u64, Ordering::Relaxed);
     let reader = spool.reader()?;
     let opts = EnrichmentOptions {
+        run: None,
         partial: req.partial,
         source: req.source.clone(),
     };

@@ -34,6 +34,7 @@ pub async fn run(
         .store(spool.size as u64, Ordering::Relaxed);
     let reader = spool.reader()?;
     let opts = ImportOptions {
+        run: None,
         partial: req.partial,
         source: source_of(&req.file_name),
     };

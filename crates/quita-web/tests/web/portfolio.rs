@@ -47,6 +47,7 @@ pub async fn creditor(t: &TestApp, org_id: i64, name: &str, document: &str) -> C
 
 pub async fn import(t: &TestApp, org_id: i64, creditor_id: i64, csv: &str) -> ImportOutcome {
     let opts = ImportOptions {
+        run: None,
         partial: false,
         source: "teste".into(),
     };

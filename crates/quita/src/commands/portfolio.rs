@@ -252,6 +252,7 @@ pub async fn import(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let opts = ImportOptions {
+        run: None,
         partial: a.partial,
         // As the page and the API name it (the contact's source, the timeline).
         source: format!("importação {name}"),
@@ -338,6 +339,7 @@ async fn import_contacts(
             FileKind::of_name(&name),
             BufReader::new(file),
             &EnrichmentOptions {
+                run: None,
                 partial: a.partial,
                 source,
             },
