@@ -50,7 +50,7 @@ use crate::contract::ContractNumber;
 use crate::debtor::PersonName;
 use crate::email::Email;
 use crate::money::{Money, MoneyError};
-use crate::receivable::{DocumentNumber, Installment, NewReceivable};
+use crate::receivable::{DocumentNumber, Installment, NewReceivable, Receivable};
 
 /// A column of the import layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -762,7 +762,7 @@ impl ImportHeader {
 
         // Amounts.
         let amount_txt = self.cell(record, ImportField::Amount);
-        let amount = match Money::parse(amount_txt) {
+        let amount = match parse_amount(amount_txt) {
             Ok(m) if m > MAX_AMOUNT => {
                 errors.push(err(
                     ImportField::Amount,
@@ -793,7 +793,7 @@ impl ImportHeader {
         let open_amount = if open_txt.is_empty() {
             amount
         } else {
-            match Money::parse(open_txt) {
+            match parse_amount(open_txt) {
                 Ok(m) if m.is_negative() || amount.is_some_and(|a| m > a) => {
                     errors.push(err(
                         ImportField::OpenAmount,
@@ -985,6 +985,7 @@ impl ImportHeader {
                 due_date,
                 amount,
                 open_amount,
+                open_stated: !open_txt.is_empty(),
                 warnings,
             }),
             _ => Err(RefusedRow { errors, warnings }),
@@ -1154,6 +1155,17 @@ pub fn parse_date(raw: &str) -> Result<Date, DateError> {
 /// 64-bit centavos the reports add in.
 pub const MAX_AMOUNT: Money = Money::from_centavos(1_000_000_000_000);
 
+/// An amount cell: as [`Money::parse`], and Excel's accounting format's
+/// zero (`R$ -`, a dash alone) as zero, which is how a spreadsheet saved as
+/// CSV writes a settled balance.
+fn parse_amount(text: &str) -> Result<Money, MoneyError> {
+    let bare = text.trim().trim_start_matches("R$").trim();
+    if matches!(bare, "-" | "–" | "—") {
+        return Ok(Money::from_centavos(0));
+    }
+    Money::parse(text)
+}
+
 /// A validated import row.
 ///
 /// Invariants: `amount > 0`; `0 <= open_amount <= amount`; `due_date >=
@@ -1178,6 +1190,9 @@ pub struct ImportRow {
     due_date: Date,
     amount: Money,
     open_amount: Money,
+    /// The row gave `valor_aberto` (else `open_amount` is the amount).
+    #[serde(skip)]
+    open_stated: bool,
     warnings: Vec<FieldError>,
 }
 
@@ -1254,6 +1269,34 @@ impl ImportRow {
             due_date: self.due_date,
             original_amount: self.amount,
             open_balance: Some(self.open_amount),
+        }
+    }
+
+    /// The receivable this row makes of `stored` (the same identity, already
+    /// in the portfolio): what the row does not say (no column, or a blank
+    /// cell) keeps its stored value, because creditors send slimmer files
+    /// later (balances only) and a missing column must not erase an issue
+    /// date or an installment total. Without `valor_aberto` the amount paid
+    /// so far is kept: the open balance is the (new) amount less it.
+    pub fn update_of(&self, stored: &Receivable) -> NewReceivable {
+        let total = self.installment.total().or(stored.installment().total());
+        let open = if self.open_stated {
+            self.open_amount
+        } else {
+            // A negative result (the new amount below what was paid) stays
+            // negative, so that the update is refused for its balance.
+            self.amount
+                .checked_sub(stored.amount_paid())
+                .unwrap_or(self.open_amount)
+        };
+        NewReceivable {
+            document_number: self.document_number.clone(),
+            installment: Installment::new(self.installment.number(), total)
+                .unwrap_or(self.installment),
+            issue_date: self.issue_date.or(stored.issue_date()),
+            due_date: self.due_date,
+            original_amount: self.amount,
+            open_balance: Some(open),
         }
     }
 }

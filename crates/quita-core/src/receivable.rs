@@ -445,11 +445,23 @@ pub enum ImportUpdateError {
     DifferentIdentity,
     #[error("a receivable that is {0} is not changed by an import")]
     NotUpdatable(ReceivableStatus),
+    /// The amount paid so far (original − open) would fall: an older file,
+    /// or a payment undone, which an import must not do.
+    #[error("the amount paid would fall from {before} to {after}")]
+    PaymentsUndone { before: Money, after: Money },
     #[error(transparent)]
     Invalid(#[from] ReceivableError),
 }
 
 impl Receivable {
+    /// What has been paid (or abated) so far: original amount − open balance.
+    pub fn amount_paid(&self) -> Money {
+        // Cannot overflow: 0 <= open_balance <= original_amount.
+        self.original_amount
+            .checked_sub(self.open_balance)
+            .unwrap_or(Money::from_centavos(0))
+    }
+
     /// The fields whose values differ in `incoming` (same identity assumed);
     /// empty means a re-import changes nothing.
     pub fn changes_from(&self, incoming: &NewReceivable) -> Vec<ReceivableField> {
@@ -496,7 +508,12 @@ impl Receivable {
         if !self.status.is_collectable() {
             return Err(ImportUpdateError::NotUpdatable(self.status));
         }
-        *self = Receivable::new(incoming)?;
+        let updated = Receivable::new(incoming)?;
+        let (before, after) = (self.amount_paid(), updated.amount_paid());
+        if after < before {
+            return Err(ImportUpdateError::PaymentsUndone { before, after });
+        }
+        *self = updated;
         Ok(changes)
     }
 }
@@ -636,7 +653,33 @@ mod tests {
                 ReceivableError::OpenBalanceOutOfRange
             ))
         );
+        // What was paid (100) is not undone by an older file; a new amount
+        // that keeps it is taken.
+        assert_eq!(
+            r.update_from_import(new(1200, Some(1200))),
+            Err(ImportUpdateError::PaymentsUndone {
+                before: m(100),
+                after: m(0)
+            })
+        );
+        assert_eq!(
+            r.update_from_import(new(1200, Some(1150))),
+            Err(ImportUpdateError::PaymentsUndone {
+                before: m(100),
+                after: m(50)
+            })
+        );
         assert_eq!(r, before);
+        let mut raised = r.clone();
+        assert_eq!(
+            raised.update_from_import(new(1300, Some(1200))),
+            Ok(vec![
+                ReceivableField::DueDate,
+                ReceivableField::OriginalAmount,
+                ReceivableField::OpenBalance
+            ])
+        );
+        assert_eq!(raised.amount_paid(), m(100));
         r.write_off().unwrap();
         assert_eq!(
             r.update_from_import(new(5, None)),

@@ -604,7 +604,6 @@ impl<'a> BatchWriter<'a> {
                 );
                 continue;
             }
-            let incoming = r.to_new_receivable();
             let row = ImportReceivable {
                 debtor_id,
                 contract_id: contract.map(|(_, (id, _))| id),
@@ -620,7 +619,8 @@ impl<'a> BatchWriter<'a> {
             };
             let key = (row.document_number.clone(), row.installment);
             let Some(stored) = existing.get(&key) else {
-                let rec = Receivable::new(incoming).map_err(|e| AppError::invalid("row", e))?;
+                let rec = Receivable::new(r.to_new_receivable())
+                    .map_err(|e| AppError::invalid("row", e))?;
                 inserts.push(ImportReceivable {
                     status: rec.status().as_str(),
                     ..row
@@ -642,8 +642,16 @@ impl<'a> BatchWriter<'a> {
                 );
                 continue;
             }
-            let same_links = stored.contract_id == row.contract_id;
+            // A row that names no contract keeps the stored link: a slimmer
+            // file (balances only) must not take a title out of its contract.
+            let contract_id = if r.contract().is_some() {
+                row.contract_id
+            } else {
+                stored.contract_id
+            };
+            let same_links = stored.contract_id == contract_id;
             let mut rec = restore(stored)?;
+            let incoming = r.update_of(&rec);
             if same_links && rec.changes_from(&incoming).is_empty() {
                 out.summary.unchanged += 1;
                 // Cancelled or written off by hand while the file still
@@ -667,6 +675,7 @@ impl<'a> BatchWriter<'a> {
                 continue;
             }
             let before = rec.clone();
+            let open_after = incoming.open_balance;
             match rec.update_from_import(incoming) {
                 Ok(changes) => {
                     // Says what changed, so the report names each updated
@@ -679,6 +688,10 @@ impl<'a> BatchWriter<'a> {
                         RowProblem::warning(*line, "numero_documento".into(), key.0.clone(), &what),
                     );
                     let changed = ImportReceivable {
+                        contract_id,
+                        installments: rec.installment().total().map(i64::from),
+                        issue_day: rec.issue_date().map(day_number),
+                        open_balance: rec.open_balance().centavos(),
                         status: rec.status().as_str(),
                         ..row
                     };
@@ -717,11 +730,20 @@ impl<'a> BatchWriter<'a> {
                 Err(e) => note_problem(
                     &mut out.summary.errors,
                     &mut out.problems,
-                    RowProblem {
-                        line: *line,
-                        column: "numero_documento".into(),
-                        value: key.0.clone(),
-                        reason: not_updatable_reason(&e),
+                    match e {
+                        // Told on the balance the row states.
+                        ImportUpdateError::PaymentsUndone { .. } => RowProblem {
+                            line: *line,
+                            column: "valor_aberto".into(),
+                            value: open_after.unwrap_or_default().format_brl(),
+                            reason: not_updatable_reason(&e, &before, open_after),
+                        },
+                        _ => RowProblem {
+                            line: *line,
+                            column: "numero_documento".into(),
+                            value: key.0.clone(),
+                            reason: not_updatable_reason(&e, &before, open_after),
+                        },
                     },
                 ),
             }
@@ -793,9 +815,26 @@ fn updated_reason(
     format!("{UPDATED}{}", parts.join("; "))
 }
 
-/// Why a stored receivable keeps its values, in pt-BR (the report's language).
-fn not_updatable_reason(e: &ImportUpdateError) -> String {
+/// Why a stored receivable (`before`) keeps its values instead of taking
+/// the row's (open balance `open_after`), in pt-BR (the report's language).
+fn not_updatable_reason(
+    e: &ImportUpdateError,
+    before: &Receivable,
+    open_after: Option<quita_core::money::Money>,
+) -> String {
     match e {
+        ImportUpdateError::PaymentsUndone {
+            before: paid_before,
+            after: paid_after,
+        } => format!(
+            "o valor em aberto subiria de {} para {}, desfazendo {} já pagos ou abatidos: a importação não desfaz pagamentos (o arquivo é de antes deles?)",
+            before.open_balance().format_brl(),
+            open_after.unwrap_or_default().format_brl(),
+            paid_before
+                .checked_sub(*paid_after)
+                .unwrap_or_default()
+                .format_brl()
+        ),
         ImportUpdateError::NotUpdatable(status) => {
             let was = status.pt_br();
             format!("o título já está {was}: a importação não altera um título encerrado")

@@ -589,19 +589,7 @@ impl<R: Read> RowSource<R> {
             Data::Int(i) if date_column && epoch.is_serial(*i as f64) => epoch.date(*i as f64),
             Data::Float(f) if date_column && epoch.is_serial(*f) => epoch.date(*f),
             Data::Int(i) => i.to_string(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                format!("{}", f.trunc() as i64)
-            }
-            // A number cell has no thousands separator: `350.555` would read
-            // as the ambiguous `1.234`, so three decimals get a fourth zero
-            // and the value is refused for its decimals, as it should be.
-            Data::Float(f) => {
-                let text = format!("{f}");
-                match text.split_once('.') {
-                    Some((_, decimals)) if decimals.len() == 3 => format!("{text}0"),
-                    _ => text,
-                }
-            }
+            Data::Float(f) => number_as_shown(*f),
             Data::Bool(b) => b.to_string(),
             Data::DateTime(d) => epoch.date(d.as_f64()),
             Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
@@ -643,6 +631,25 @@ fn is_date_column(header: &str) -> bool {
     [ImportField::IssueDate, ImportField::DueDate]
         .iter()
         .any(|f| f.names().contains(&name.as_str()))
+}
+
+/// A number cell's text as the spreadsheet shows it: Excel keeps a formula's
+/// result as a binary double (`=E2-F2` may hold `0.19999999999999998`) and
+/// shows it with 15 significant digits (`0,2`), so the value is read the
+/// same way before its decimals are checked. A number cell has no thousands
+/// separator: `350.555` would read as the ambiguous `1.234`, so three
+/// decimals get a fourth zero and the value is refused for its decimals, as
+/// it should be.
+fn number_as_shown(f: f64) -> String {
+    let shown: f64 = format!("{f:.14e}").parse().unwrap_or(f);
+    if shown.fract() == 0.0 && shown.abs() < 1e15 {
+        return format!("{}", shown.trunc() as i64);
+    }
+    let text = format!("{shown}");
+    match text.split_once('.') {
+        Some((_, decimals)) if decimals.len() == 3 => format!("{text}0"),
+        _ => text,
+    }
 }
 
 /// Where a workbook counts its serial days from.
@@ -687,6 +694,27 @@ impl Epoch {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn number_cells_read_as_shown() {
+        use super::number_as_shown;
+        for (cell, text) in [
+            (0.19999999999999998, "0.2"),
+            (3703.6800000000003, "3703.68"),
+            (59.969999999999992, "59.97"),
+            (0.30000000000000004, "0.3"),
+            (634.55999999999995, "634.56"),
+            (99.99999999999999, "100"),
+            (1234.5, "1234.5"),
+            (42.0, "42"),
+            (350.555, "350.5550"),
+            (1000.0 / 3.0, "333.333333333333"),
+            (-12.5, "-12.5"),
+            (1e20, "100000000000000000000"),
+        ] {
+            assert_eq!(number_as_shown(cell), text, "{cell:?}");
+        }
+    }
+
     use super::*;
 
     fn all(src: &mut RowSource<&[u8]>) -> Vec<(u64, Vec<String>)> {

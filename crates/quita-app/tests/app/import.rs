@@ -1399,3 +1399,160 @@ pub async fn spreadsheet_headings_are_read(db: Db) {
         "coluna valor aparece duas vezes (colunas 5 e 6)"
     );
 }
+
+/// A later, slimmer file (balances only, as creditors send monthly) keeps
+/// what it does not say: the contract, the issue date, the installment
+/// total, and without `valor_aberto` what was paid. No file undoes a payment.
+pub async fn slim_files_keep_what_they_do_not_say_and_never_undo_payments(db: Db) {
+    use quita_core::receivable::ReceivableStatus;
+    use quita_store::portfolio::receivables;
+
+    let (app, org, cred) = setup(db.clone()).await;
+    assert!(
+        import(&app, org, cred, csv(&GOOD), false)
+            .await
+            .summary
+            .applied
+    );
+    let maria = debtors::find_by_document(&db, org, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    let titles = || {
+        let db = db.clone();
+        async move {
+            let mut l = receivables::list_for_debtor(&db, org, maria.id)
+                .await
+                .unwrap();
+            l.sort_by_key(|r| r.installment);
+            l
+        }
+    };
+    let before = titles().await;
+    assert!(before[0].contract_id.is_some());
+    let slim = |header: &str, rows: &[&str]| {
+        let mut s = header.to_owned();
+        for r in rows {
+            s.push('\n');
+            s.push_str(r);
+        }
+        s.into_bytes()
+    };
+    let balances =
+        "documento_devedor;nome_devedor;numero_documento;parcela;vencimento;valor;valor_aberto";
+
+    // A balance paid down, in a file without contrato, emissao or total.
+    let out = import(
+        &app,
+        org,
+        cred,
+        slim(
+            balances,
+            &["52998224725;Maria da Silva;NF-100;1;10/10/2026;1.000,00;700,00"],
+        ),
+        false,
+    )
+    .await;
+    assert_eq!(
+        (out.summary.applied, out.summary.receivables_updated),
+        (true, 1),
+        "{:?}",
+        out.problems
+    );
+    assert_eq!(
+        out.problems[0].reason, "aviso: título atualizado: valor em aberto R$ 1.000,00 → R$ 700,00",
+        "only the balance changed"
+    );
+    let after = titles().await;
+    assert_eq!(
+        (
+            after[0].contract_id,
+            after[0].issue_date,
+            after[0].installments,
+            after[0].open_balance,
+            after[0].status
+        ),
+        (
+            before[0].contract_id,
+            before[0].issue_date,
+            before[0].installments,
+            70_000,
+            ReceivableStatus::PartiallyPaid
+        )
+    );
+
+    // Without valor_aberto: what was paid stays paid (NF-100/2: 600 of 1.000),
+    // even when the amount changes.
+    let amounts = "documento_devedor;nome_devedor;numero_documento;parcela;vencimento;valor";
+    let out = import(
+        &app,
+        org,
+        cred,
+        slim(
+            amounts,
+            &["52998224725;Maria da Silva;NF-100;2;10/11/2026;1.000,00"],
+        ),
+        false,
+    )
+    .await;
+    assert_eq!(
+        (out.summary.unchanged, out.summary.receivables_updated),
+        (1, 0)
+    );
+    let out = import(
+        &app,
+        org,
+        cred,
+        slim(
+            amounts,
+            &["52998224725;Maria da Silva;NF-100;2;10/11/2026;1.200,00"],
+        ),
+        false,
+    )
+    .await;
+    assert_eq!(out.summary.receivables_updated, 1, "{:?}", out.problems);
+    let after = titles().await;
+    assert_eq!(
+        (after[1].original_amount, after[1].open_balance),
+        (120_000, 60_000)
+    );
+
+    // The first month's file again: its blank balances keep the payments,
+    // and a stated balance above the stored one is refused, naming it.
+    let out = import(&app, org, cred, csv(&GOOD), false).await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    let older = GOOD[0].replace("1.000,00;", "1.000,00;1.000,00");
+    let out = import(&app, org, cred, csv(&[older.as_str()]), false).await;
+    assert!(!out.summary.applied);
+    assert_eq!(
+        (
+            out.problems[0].line,
+            out.problems[0].column.as_str(),
+            out.problems[0].value.as_str()
+        ),
+        (2, "valor_aberto", "R$ 1.000,00")
+    );
+    assert!(
+        out.problems[0].reason.starts_with(
+            "o valor em aberto subiria de R$ 700,00 para R$ 1.000,00, desfazendo R$ 300,00 já pagos"
+        ),
+        "{}",
+        out.problems[0].reason
+    );
+    assert_eq!(titles().await[0].open_balance, 70_000, "nothing written");
+
+    // Excel's accounting zero settles it.
+    let out = import(
+        &app,
+        org,
+        cred,
+        slim(
+            balances,
+            &["52998224725;Maria da Silva;NF-100;1;10/10/2026;1.000,00; R$ -  "],
+        ),
+        false,
+    )
+    .await;
+    assert_eq!(out.summary.receivables_updated, 1, "{:?}", out.problems);
+    assert_eq!(titles().await[0].status, ReceivableStatus::Paid);
+}

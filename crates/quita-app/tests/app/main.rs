@@ -26,7 +26,8 @@ use import::{
     another_name_under_a_known_document_is_told, bad_files_change_nothing,
     error_report_cells_are_never_formulas, import_then_reimport_then_change,
     large_import_defers_indexes_and_reports_progress, partial_counts_add_up,
-    rows_never_move_contracts_or_titles_between_debtors, spreadsheet_headings_are_read,
+    rows_never_move_contracts_or_titles_between_debtors,
+    slim_files_keep_what_they_do_not_say_and_never_undo_payments, spreadsheet_headings_are_read,
     the_fee_clause_column_lets_the_fee_be_charged, two_organizations_import_at_once,
     warnings_and_closed_receivables, xlsx_and_latin1_files_import,
 };
@@ -92,6 +93,7 @@ both!(
     enrichment_reads_its_header_as_the_import_does,
     aging_by_debtor_adds_up_to_the_aging,
     a_debtor_opened_during_an_import_is_recorded_once,
+    slim_files_keep_what_they_do_not_say_and_never_undo_payments,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {
