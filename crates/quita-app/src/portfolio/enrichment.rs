@@ -34,7 +34,8 @@ use serde::Serialize;
 use super::{
     enrichment_read::{Col, Row, problem, read_batch, read_header, report},
     fingerprints::FingerprintSet,
-    import::{FileKind, ImportProgress, RowProblem, file_problem, problems_csv},
+    import::{FileKind, ImportProgress, RowProblem, file_problem, note_problem, problems_csv},
+    name_key,
     rows::{FileError, RowSource},
 };
 use crate::{App, AppError, AppResult};
@@ -51,7 +52,7 @@ pub struct EnrichmentOptions {
     pub run: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct EnrichmentSummary {
     /// Data rows read.
     pub rows: u64,
@@ -322,9 +323,39 @@ async fn known_debtors(
     documents.sort_unstable();
     documents.dedup();
     let ids = import::debtor_ids(tx, org_id, &documents).await?;
+    // Stored names, only when some row gives one to check.
+    let names = if rows.iter().any(|r| r.name.is_some()) {
+        import::debtor_names(tx, org_id, &documents).await?
+    } else {
+        HashMap::new()
+    };
     let mut known = Vec::with_capacity(rows.len());
     for r in rows {
         match ids.get(&r.document) {
+            // Another name under a known CPF/CNPJ is most likely a wrong
+            // document: its contacts would reach a third party about a
+            // debt, so they are left out, as the receivables import does.
+            Some(_)
+                if r.name.as_deref().is_some_and(|n| {
+                    names
+                        .get(&r.document)
+                        .is_some_and(|(_, key)| *key != name_key(n))
+                }) =>
+            {
+                let stored = names.get(&r.document).map_or("", |(n, _)| n.as_str());
+                note_problem(
+                    &mut out.summary.warnings,
+                    &mut out.problems,
+                    RowProblem::warning(
+                        r.line,
+                        "nome_devedor".into(),
+                        r.name.clone().unwrap_or_default(),
+                        &format!(
+                            "este CPF/CNPJ é de “{stored}”, com outro nome: os contatos da linha ficaram de fora; confira o documento"
+                        ),
+                    ),
+                );
+            }
             Some(&id) => known.push((id, r)),
             None => {
                 out.summary.unknown_debtors += 1;

@@ -39,9 +39,12 @@ pub(super) enum Col {
     Address,
     Workplace,
     Source,
+    /// The debtor's name, when the file has it: checked against the stored
+    /// one, as the receivables import does.
+    Name,
 }
 
-const COLS: [Col; 11] = [
+const COLS: [Col; 12] = [
     Col::Document,
     Col::Email,
     Col::Phones,
@@ -53,6 +56,7 @@ const COLS: [Col; 11] = [
     Col::Address,
     Col::Workplace,
     Col::Source,
+    Col::Name,
 ];
 
 impl Col {
@@ -71,6 +75,7 @@ impl Col {
             Col::Whatsapp => &["whatsapp", "whats_app", "zap"],
             Col::Workplace => &["trabalho", "workplace", "comercial"],
             Col::Source => &["fonte", "source", "origem"],
+            Col::Name => ImportField::DebtorName.names(),
         }
     }
     fn canonical(self) -> &'static str {
@@ -94,6 +99,7 @@ impl Col {
                 ImportField::City => Some(Col::City),
                 ImportField::Zip => Some(Col::Zip),
                 ImportField::Address => Some(Col::Address),
+                ImportField::DebtorName => Some(Col::Name),
                 _ => None,
             })
     }
@@ -203,6 +209,9 @@ pub(super) struct Row {
     pub document: String,
     /// The CPF/CNPJ as found in the file, for the report.
     pub document_as_found: String,
+    /// The name the row gives, normalised as a debtor's (`None` without one,
+    /// or when it does not read as a name: nothing to check then).
+    pub name: Option<String>,
     pub contacts: Vec<Incoming>,
 }
 
@@ -384,10 +393,14 @@ fn parse_row(
     if let Some(a) = address {
         push(ContactValue::Address(a), false);
     }
+    let name = quita_core::debtor::PersonName::parse(h.cell(record, Col::Name))
+        .ok()
+        .map(|n| n.as_str().to_owned());
     Ok(Row {
         line,
         document,
         document_as_found: doc_txt.to_owned(),
+        name,
         contacts: out,
     })
 }
@@ -546,7 +559,6 @@ mod tests {
             [
                 (7, "Email Comercial", "coluna 7 desconhecida, ignorada"),
                 (9, "Observação", "coluna 9 desconhecida, ignorada"),
-                (10, "Nome", "coluna 10 desconhecida, ignorada"),
             ]
         );
         let src = ContactSource::parse("lista").unwrap();

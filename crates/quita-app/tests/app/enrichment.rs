@@ -403,3 +403,45 @@ pub async fn enrichment_reads_its_header_as_the_import_does(db: Db) {
     assert!(values.contains(&"+5521988887777".to_owned()), "{values:?}");
     assert!(values.contains(&"+553132221111".to_owned()), "{values:?}");
 }
+
+/// A row whose name is not the one stored for its CPF/CNPJ (most likely a
+/// wrong document) adds nothing, with a warning; the same name written
+/// otherwise (case, accents) is the same person.
+pub async fn enrichment_leaves_out_contacts_under_another_name(db: Db) {
+    let (app, org) = with_portfolio(&db).await;
+    let before = all_contacts(&db, org).await.len();
+    let bytes = "documento_devedor;nome;email\n\
+        529.982.247-25;Desconhecido da Silva;x@y.com.br\n\
+        529.982.247-25;MARIA DA SILVA;maria.nova@x.com.br\n\
+        111.444.777-35;;joao.outro@x.com.br\n"
+        .as_bytes()
+        .to_vec();
+    let out = enrich(&app, org, bytes, false).await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    assert_eq!(
+        (
+            out.summary.contacts_created,
+            out.summary.warnings,
+            out.summary.errors
+        ),
+        (2, 1, 0)
+    );
+    assert_eq!(
+        (
+            out.problems[0].line,
+            out.problems[0].column.as_str(),
+            out.problems[0].value.as_str()
+        ),
+        (2, "nome_devedor", "Desconhecido da Silva")
+    );
+    assert!(
+        out.problems[0]
+            .reason
+            .starts_with("aviso: este CPF/CNPJ é de “Maria da Silva”, com outro nome"),
+        "{}",
+        out.problems[0].reason
+    );
+    let after = all_contacts(&db, org).await;
+    assert_eq!(after.len(), before + 2);
+    assert!(!after.iter().any(|c| c.value == "x@y.com.br"));
+}

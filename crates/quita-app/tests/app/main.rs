@@ -20,6 +20,7 @@ use debtor_view::{
 };
 use enrichment::{
     enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources,
+    enrichment_leaves_out_contacts_under_another_name,
     enrichment_reads_its_header_as_the_import_does, enrichment_streams_a_long_file_all_or_nothing,
 };
 use import::{
@@ -94,6 +95,7 @@ both!(
     aging_by_debtor_adds_up_to_the_aging,
     a_debtor_opened_during_an_import_is_recorded_once,
     slim_files_keep_what_they_do_not_say_and_never_undo_payments,
+    enrichment_leaves_out_contacts_under_another_name,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {
