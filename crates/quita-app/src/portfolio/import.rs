@@ -69,7 +69,7 @@ pub struct ImportOptions {
 }
 
 /// One refused value or row, or a warning: the error report's line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RowProblem {
     pub line: u64,
     pub column: String,
@@ -97,7 +97,7 @@ impl RowProblem {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ImportSummary {
     pub rows: u64,
     pub receivables_created: u64,
@@ -231,6 +231,9 @@ impl App {
         let mut out = result?;
         // Warnings arrive apart from errors: the report reads in file order.
         out.problems.sort_by_key(|p| p.line);
+        if !out.summary.applied {
+            super::import_write::as_not_applied(&mut out.problems);
+        }
         out.summary.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(out)
     }

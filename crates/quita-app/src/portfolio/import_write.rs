@@ -765,6 +765,17 @@ impl<'a> BatchWriter<'a> {
 /// How [`updated_reason`] starts.
 const UPDATED: &str = "título atualizado: ";
 
+/// A refused file wrote nothing: its report says what each title *would*
+/// have become, not that it was updated.
+pub(super) fn as_not_applied(problems: &mut [RowProblem]) {
+    let updated = format!("aviso: {UPDATED}");
+    for p in problems {
+        if let Some(rest) = p.reason.strip_prefix(&updated) {
+            p.reason = format!("aviso: título seria atualizado (nada foi gravado): {rest}");
+        }
+    }
+}
+
 /// What an import changed in a stored receivable, old → new, in pt-BR:
 /// `título atualizado: valor em aberto R$ 400,00 → R$ 300,00`.
 fn updated_reason(

@@ -1540,6 +1540,26 @@ pub async fn slim_files_keep_what_they_do_not_say_and_never_undo_payments(db: Db
         out.problems[0].reason
     );
     assert_eq!(titles().await[0].open_balance, 70_000, "nothing written");
+    // A refused file tells what a title would have become, not that it was.
+    let out = import(
+        &app,
+        org,
+        cred,
+        slim(
+            balances,
+            &[
+                "52998224725;Maria da Silva;NF-100;1;10/10/2026;1.000,00;650,00",
+                "52998224725;Maria da Silva;NF-101;1;10/10/2026;abc;",
+            ],
+        ),
+        false,
+    )
+    .await;
+    assert!(!out.summary.applied);
+    assert_eq!(
+        out.problems[0].reason,
+        "aviso: título seria atualizado (nada foi gravado): valor em aberto R$ 700,00 → R$ 650,00"
+    );
 
     // Excel's accounting zero settles it.
     let out = import(
