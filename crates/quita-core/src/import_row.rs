@@ -595,6 +595,12 @@ impl ImportHeader {
                 errors.push(HeaderError::MissingColumn { field });
             }
         }
+        // Blank cells after the last named column are the spreadsheet's
+        // trailing delimiters (`;;`), not columns: nothing to tell.
+        let named = header.iter().rposition(|h| !h.trim().is_empty());
+        unknown.retain(|(position, name)| {
+            !name.is_empty() || named.is_some_and(|n| *position <= n + 1)
+        });
         let missing = errors
             .iter()
             .any(|e| matches!(e, HeaderError::MissingColumn { .. }));
@@ -1382,6 +1388,20 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(h.unknown_columns(), &[(6, "foo".to_owned())]);
+        // Trailing blank cells (Excel's `;;`) are not columns; a blank one
+        // between named ones is told.
+        let trailing = ImportHeader::parse(&[
+            "documento_devedor",
+            "nome_devedor",
+            "",
+            "numero_documento",
+            "vencimento",
+            "valor",
+            "",
+            " ",
+        ])
+        .unwrap();
+        assert_eq!(trailing.unknown_columns(), &[(3, String::new())]);
         let r = h
             .parse_row(&[
                 "11.222.333/0001-81",

@@ -132,8 +132,13 @@ impl Header {
         let mut not_read = Vec::new();
         let mut phone_names = Vec::new();
         let mut errors = Vec::new();
+        // Blank cells after the last named column are trailing delimiters.
+        let named = fields.iter().rposition(|h| !h.trim().is_empty());
         for (i, raw) in fields.iter().enumerate() {
             let Some(col) = Col::of_header(raw) else {
+                if named.is_none_or(|n| i > n) {
+                    continue;
+                }
                 let reason = format!("coluna {} desconhecida, ignorada", i + 1);
                 not_read.push((i + 1, raw.trim().to_owned(), reason));
                 continue;
