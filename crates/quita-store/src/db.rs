@@ -120,11 +120,24 @@ impl Db {
     }
 
     /// Starts a write transaction: `BEGIN IMMEDIATE` on SQLite so the write
-    /// lock is taken up front (no upgrade deadlocks), plain `BEGIN` on PostgreSQL.
+    /// lock is taken up front (no upgrade deadlocks), plain `BEGIN` on
+    /// PostgreSQL with a `lock_timeout` as long as SQLite's busy timeout, so
+    /// that a write waiting for rows an import holds ends as
+    /// [`StoreError::Busy`](crate::StoreError) (a 503, "try again") rather
+    /// than running into the statement timeout.
     pub async fn begin_write(&self) -> Result<Tx> {
         Ok(match self {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Pg(p) => Tx::Pg(p.begin().await?),
+            Db::Pg(p) => {
+                let mut t = p.begin().await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SET LOCAL lock_timeout = {}",
+                    SQLITE_BUSY_TIMEOUT.as_millis()
+                )))
+                .execute(&mut *t)
+                .await?;
+                Tx::Pg(t)
+            }
         })
     }
 

@@ -59,6 +59,7 @@ conformance!(
     search_limit_and_truncated,
     search_keeps_organizations_apart,
     import_runs_outlive_their_process_and_stay_in_their_org,
+    marks_do_not_wait_for_an_import_referring_to_the_debtor,
     search_document_numbers_ignoring_case,
     receivables_close_once_with_their_reason,
     audit_entries_by_target,

@@ -76,12 +76,15 @@ pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<DebtorRow> {
 }
 
 /// One debtor of the organization read inside a write transaction and, on
-/// PostgreSQL, locked until it ends (`FOR UPDATE`), so that a change worked
-/// out from it (a patch of some marks, a rename) cannot overwrite another
-/// made meanwhile; SQLite's write transaction already keeps other writers
-/// out.
+/// PostgreSQL, locked until it ends (`FOR NO KEY UPDATE`), so that a change
+/// worked out from it (a patch of some marks, a rename) cannot overwrite
+/// another made meanwhile; SQLite's write transaction already keeps other
+/// writers out. Not `FOR UPDATE`: that would also wait for every
+/// transaction holding a row that refers to the debtor (an import adding
+/// its receivables or contacts takes such a key-share lock on it), and the
+/// key (id) is never changed here.
 pub async fn get_for_update(tx: &mut Tx, org_id: i64, id: i64) -> Result<DebtorRow> {
-    let lock = if tx.is_sqlite() { "" } else { " FOR UPDATE" };
+    let lock = if tx.is_sqlite() { "" } else { " FOR NO KEY UPDATE" };
     let sql = format!(
         "SELECT id, org_id, document, kind, name, deceased, do_not_contact, over_indebtedness, dispute, tags, created_at \
          FROM debtors WHERE org_id = $1 AND id = $2{lock}"

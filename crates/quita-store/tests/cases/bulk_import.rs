@@ -334,3 +334,51 @@ pub async fn hand_writes_wait_for_imports(db: Db) {
     second.commit().await.unwrap();
     drop(first);
 }
+
+/// PostgreSQL: an import adding contacts to a debtor holds a key-share lock
+/// on it until it commits; a change of the debtor's marks meanwhile does
+/// not wait for that (it never changes the key), and a write that does
+/// wait for a row the import holds ends as busy, not at the statement
+/// timeout. SQLite's single writer makes both moot.
+pub async fn marks_do_not_wait_for_an_import_referring_to_the_debtor(db: Db) {
+    use quita_store::portfolio::debtors;
+    use std::time::Duration;
+    if db.backend() == quita_store::Backend::Sqlite {
+        return;
+    }
+    let a = org(&db, "alfa").await;
+    let mut tx = db.begin_write().await.unwrap();
+    let ids = import::insert_debtors(&mut tx, a.id, &[debtor("52998224725", "Ana")], t0())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let ana = ids["52998224725"];
+
+    let mut importing = db.begin_import(a.id).await.unwrap();
+    contacts::insert_unique(&mut importing, a.id, &[phone(ana, "+5511987654321")], t0())
+        .await
+        .unwrap();
+    let mut marks = db.begin_write().await.unwrap();
+    let read = tokio::time::timeout(
+        Duration::from_secs(3),
+        debtors::get_for_update(&mut marks, a.id, ana),
+    )
+    .await
+    .expect("the debtor's marks wait for the import");
+    assert_eq!(read.unwrap().id, ana);
+    drop(marks);
+    // A row the import itself holds: busy after the wait, not the
+    // statement timeout's internal error.
+    debtors::get_for_update(&mut importing, a.id, ana)
+        .await
+        .unwrap();
+    let mut marks = db.begin_write().await.unwrap();
+    let started = std::time::Instant::now();
+    let err = debtors::get_for_update(&mut marks, a.id, ana)
+        .await
+        .unwrap_err();
+    assert!(err.is_busy(), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    drop(marks);
+    drop(importing);
+}
