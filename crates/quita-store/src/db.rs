@@ -76,6 +76,7 @@ impl Db {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(opts.acquire_timeout.max(Duration::from_secs(10)))
+                    .after_release(|conn, _| Box::pin(async move { Ok(still_usable(conn)) }))
                     .connect_with(options)
                     .await
                     .map_err(|e| StoreError::Connect(format!("{}: {e}", path.display())))?;
@@ -89,6 +90,7 @@ impl Db {
                 let pool = PgPoolOptions::new()
                     .max_connections(opts.pg_max_connections)
                     .acquire_timeout(opts.acquire_timeout)
+                    .after_release(|conn, _| Box::pin(async move { Ok(still_usable(conn)) }))
                     .connect_with(options)
                     .await
                     .map_err(|e| StoreError::Connect(format!("{url}: {e}")))?;
@@ -242,6 +244,14 @@ impl Db {
 }
 
 /// How long a SQLite write waits for the one writer before it is busy.
+/// Whether a connection handed back to the pool may serve again: not if a
+/// transaction on it could not be ended (a `ROLLBACK` or `COMMIT` that
+/// failed, e.g. on a full disk), which would leave every later `BEGIN` on
+/// it refused; such a connection is closed and the pool opens a new one.
+fn still_usable(conn: &mut impl sqlx::Connection) -> bool {
+    !conn.is_in_transaction()
+}
+
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The first key of PostgreSQL's advisory lock for imports (the second is

@@ -276,3 +276,34 @@ pub async fn dashboard_counts_by_org(db: Db) {
         (1, 1, 0)
     );
 }
+
+/// A transaction whose `COMMIT` fails (here a deferred foreign key; in the
+/// field a full disk) leaves no connection behind that refuses every later
+/// transaction: each of the pool's connections begins again.
+pub async fn a_failed_commit_leaves_the_pool_usable(db: Db) {
+    use sqlx::Executor;
+    let a = super::org(&db, "alfa").await;
+    for _ in 0..3 {
+        let mut tx = db.begin_write().await.unwrap();
+        let broken = match &mut tx {
+            quita_store::Tx::Sqlite(t) => {
+                t.execute("PRAGMA defer_foreign_keys = ON").await.unwrap();
+                t.execute(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO contacts (org_id, debtor_id, kind, value, source, source_date, status, created_at, updated_at) \
+                     VALUES ({}, 999999, 'email', 'x@y.com.br', 'x', 0, 'unverified', 0, 0)",
+                    a.id
+                )))
+                .await
+                .map(|_| ())
+            }
+            // PostgreSQL ends a failed transaction itself.
+            quita_store::Tx::Pg(_) => return,
+        };
+        broken.unwrap();
+        let _ = tx.commit().await;
+    }
+    for _ in 0..20 {
+        let tx = db.begin_write().await.unwrap();
+        tx.commit().await.unwrap();
+    }
+}
