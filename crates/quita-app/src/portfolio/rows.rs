@@ -695,6 +695,8 @@ impl Epoch {
 #[cfg(test)]
 mod tests {
     #[test]
+    // The digits are what a workbook stores for these results: deliberate.
+    #[allow(clippy::excessive_precision)]
     fn number_cells_read_as_shown() {
         use super::number_as_shown;
         for (cell, text) in [
