@@ -60,7 +60,7 @@ conformance!(
     search_keeps_organizations_apart,
     import_runs_outlive_their_process_and_stay_in_their_org,
     marks_do_not_wait_for_an_import_referring_to_the_debtor,
-    a_failed_commit_leaves_the_pool_usable,
+    a_connection_left_in_a_transaction_is_not_pooled_again,
     search_document_numbers_ignoring_case,
     receivables_close_once_with_their_reason,
     audit_entries_by_target,
