@@ -14,3 +14,14 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+// "Próxima página" and "Página anterior" of the debtor list swap the rows in
+// place (htmx): the focus goes to the new rows' table (its caption names
+// it) instead of staying on the link at the bottom of the page. The line
+// above it, a polite live region, says how many rows came.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var config = event.detail && event.detail.requestConfig;
+  var from = config && config.elt;
+  if (!from || !from.closest || !from.closest("nav.paginas")) return;
+  var target = document.getElementById("lista-devedores") || document.getElementById("resultados");
+  if (target) target.focus();
+});

@@ -82,7 +82,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     next.run(req).await
 }
 
-/// A logged-in person, for HTML pages; anyone else is sent to the login page.
+/// A logged-in person, for HTML pages; anyone else is sent to the login
+/// page, which comes back to the page asked for (`/entrar?volta=…`).
 pub struct UserSession(pub SessionInfo);
 
 impl<S: Send + Sync> FromRequestParts<S> for UserSession {
@@ -90,7 +91,23 @@ impl<S: Send + Sync> FromRequestParts<S> for UserSession {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<Auth>() {
             Some(Auth::Session(s)) => Ok(Self((**s).clone())),
-            _ => Err(Redirect::to("/entrar").into_response()),
+            _ => {
+                let to = match parts.method {
+                    // Not a fragment htmx asked for: the page it belongs to
+                    // is what to return to, and the browser's address is it.
+                    axum::http::Method::GET | axum::http::Method::HEAD
+                        if !parts.headers.contains_key("hx-request") =>
+                    {
+                        parts
+                            .uri
+                            .path_and_query()
+                            .map_or_else(String::new, |pq| crate::pages::login_address(pq.as_str()))
+                    }
+                    _ => String::new(),
+                };
+                let to = if to.is_empty() { "/entrar" } else { &to };
+                Err(Redirect::to(to).into_response())
+            }
         }
     }
 }

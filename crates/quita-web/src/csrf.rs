@@ -50,6 +50,25 @@ fn refuse(path: &str, why: &str) -> Response {
     }
 }
 
+/// The answer to a page's form sent after its session ended (logged out in
+/// another tab, or expired): not a forgery to refuse but a login to offer,
+/// which comes back to the page the form was on (its `Referer`, when it is
+/// one of this site's pages).
+fn session_ended(headers: &HeaderMap) -> Response {
+    tracing::info!("form sent after its session ended");
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            let host = headers.get(header::HOST)?.to_str().ok()?;
+            let (_, rest) = r.split_once("://")?;
+            rest.strip_prefix(host)
+        })
+        .and_then(crate::pages::safe_return)
+        .unwrap_or("/painel");
+    crate::error::session_ended_page(&crate::pages::login_address(back))
+}
+
 fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
@@ -84,6 +103,11 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
                 if path.starts_with("/api/") {
                     return next.run(req).await;
                 }
+                // A page's form (login's own aside) with no session: the
+                // session it was sent from has ended.
+                if path != "/entrar" && same_origin(req.headers()) {
+                    return session_ended(req.headers());
+                }
                 return refuse(&path, "no session and no pre-login cookie");
             };
             match state.csrf_key().await {
@@ -95,6 +119,18 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     if !same_origin(req.headers()) {
         return refuse(&path, "cross-origin request");
     }
+    // Without a session, a page's form (login's aside) that does not carry
+    // the pre-login token was sent from a session that has since ended:
+    // offer the login instead of refusing. A live session's mismatch stays
+    // a 403.
+    let ended = (req.extensions().get::<Auth>().is_none()
+        && path != "/entrar"
+        && !path.starts_with("/api/"))
+    .then(|| req.headers().clone());
+    let deny = |why: &str| match &ended {
+        Some(headers) => session_ended(headers),
+        None => refuse(&path, why),
+    };
     let header_token = req
         .headers()
         .get("x-csrf-token")
@@ -104,7 +140,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         return if csrf_matches(&expected, &t) {
             next.run(req).await
         } else {
-            refuse(&path, "token mismatch")
+            deny("token mismatch")
         };
     }
     let ct = content_type(req.headers()).to_owned();
@@ -114,12 +150,12 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
             Ok((t, body)) if csrf_matches(&expected, &t) => {
                 next.run(Request::from_parts(parts, body)).await
             }
-            Ok(_) => refuse(&path, "token mismatch"),
-            Err(why) => refuse(&path, why),
+            Ok(_) => deny("token mismatch"),
+            Err(why) => deny(why),
         };
     }
     if !ct.starts_with("application/x-www-form-urlencoded") {
-        return refuse(&path, "missing token");
+        return deny("missing token");
     }
     // A form is small: buffered (to the limit its extractor would apply
     // anyway), searched for `_csrf`, and handed on whole.
@@ -132,7 +168,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(e) if crate::error::is_over_limit(&e) => return form_too_large(&path, limit),
-        Err(_) => return refuse(&path, "unreadable form"),
+        Err(_) => return deny("unreadable form"),
     };
     let submitted = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
@@ -147,7 +183,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        _ => refuse(&path, "token mismatch"),
+        _ => deny("token mismatch"),
     }
 }
 

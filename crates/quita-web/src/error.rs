@@ -143,8 +143,23 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         title,
         message,
         status: status.as_u16(),
+        login: None,
     };
     (status, Html(crate::pages::render(&page))).into_response()
+}
+
+/// A page's form sent after its session ended: 401, saying so in plain
+/// words, with the login that comes back to the page (`login`, the login
+/// page's address).
+pub fn session_ended_page(login: &str) -> Response {
+    let page = crate::pages::ErrorPage {
+        layout: None,
+        title: "Sua sessão expirou",
+        message: "Sua sessão terminou (por tempo sem uso ou porque você saiu em outra aba), por isso o que foi enviado não foi gravado. Entre novamente para voltar à página e refazer a alteração.",
+        status: StatusCode::UNAUTHORIZED.as_u16(),
+        login: Some(login),
+    };
+    (StatusCode::UNAUTHORIZED, Html(crate::pages::render(&page))).into_response()
 }
 
 /// The body limit of a route (`general` unless it takes import files), and

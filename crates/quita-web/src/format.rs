@@ -83,6 +83,23 @@ pub fn decimal(d: impl std::fmt::Display) -> String {
     s.replace('.', ",")
 }
 
+/// Like [`decimal`], with pt-BR thousands separators: `1000000` →
+/// `1.000.000`, `1234.5` → `1.234,5`.
+pub fn decimal_grouped(d: impl std::fmt::Display) -> String {
+    let s = decimal(d);
+    let (int, frac) = match s.split_once(',') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    match int.parse::<i64>() {
+        Ok(n) if !int.starts_with('-') || n != 0 => match frac {
+            Some(f) => format!("{},{f}", count(n)),
+            None => count(n),
+        },
+        _ => s.clone(),
+    }
+}
+
 /// Like [`decimal`], rounded (half away from zero) to at most `places`
 /// decimal places: `1.10980773821441` → `1,1098`, `0.50005` (4) → `0,5001`,
 /// `2.00001` (4) → `2`. For a long computed rate shown to a person; the
@@ -233,6 +250,14 @@ pub fn audit_target(target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_decimals() {
+        assert_eq!(decimal_grouped("1000000"), "1.000.000");
+        assert_eq!(decimal_grouped("1234.50"), "1.234,5");
+        assert_eq!(decimal_grouped("2.5"), "2,5");
+        assert_eq!(decimal_grouped("-1500"), "-1.500");
+    }
 
     #[test]
     fn every_audited_action_and_target_reads_in_portuguese() {

@@ -2,12 +2,19 @@
 //! contacts for existing debtors), running in spawned tasks, and the
 //! registry the progress page polls.
 //!
-//! **Progress is per instance**: the registry lives in this process's
+//! **Live progress is per instance**: the registry lives in this process's
 //! memory, so with several `quita serve` processes behind a load balancer
-//! the progress page must reach the instance that received the upload
-//! (sticky sessions), and a restart forgets running and finished imports.
-//! What an import wrote is in the database either way (it commits or rolls
-//! back as one transaction), and its audit entry records it.
+//! the percentage read is seen only on the instance that received the
+//! upload. Every import is also recorded in the database
+//! (`quita_app::portfolio::import_runs`): its start before it runs, its
+//! end (summary and complete report) once it is over, and, inside the
+//! import's own transaction, that it was applied. So the import page, its
+//! report and the "Importações recentes" lists survive a restart and are
+//! served by any instance; an import on record as running that this
+//! process does not hold is shown as not finished here (or as written, when
+//! its transaction committed but its end went unrecorded). What an import
+//! wrote commits or rolls back as one transaction either way, and its audit
+//! entry records it.
 
 pub mod contacts;
 mod receivables;
@@ -20,14 +27,16 @@ use std::{
         Arc, Mutex,
         atomic::{AtomicU64, Ordering},
     },
+    time::Duration,
 };
 
 use jiff::Timestamp;
+pub use quita_app::portfolio::import_runs::Outcome;
 use quita_app::{
-    AppError, AppResult,
+    App, AppError, AppResult,
     portfolio::{
-        enrichment::EnrichmentOutcome,
-        import::{ImportOutcome, ImportProgress, RowProblem, problems_csv},
+        import::ImportProgress,
+        import_runs::{ImportKind, RunEnd, RunStart},
     },
 };
 
@@ -50,36 +59,6 @@ pub enum ImportTarget {
     /// Extra contacts for debtors already imported (enrichment), kept with
     /// this source when a row names none.
     Contacts { source: String },
-}
-
-/// How a finished import ended: the use case's own outcome.
-#[derive(Debug)]
-pub enum Outcome {
-    Receivables(ImportOutcome),
-    Contacts(EnrichmentOutcome),
-}
-
-impl Outcome {
-    pub fn rows(&self) -> u64 {
-        match self {
-            Outcome::Receivables(o) => o.summary.rows,
-            Outcome::Contacts(o) => o.summary.rows,
-        }
-    }
-
-    /// Errors and warnings, in file order.
-    pub fn problems(&self) -> &[RowProblem] {
-        match self {
-            Outcome::Receivables(o) => &o.problems,
-            Outcome::Contacts(o) => &o.problems,
-        }
-    }
-
-    /// The report to download (`linha;coluna;valor;motivo`), the same form
-    /// for every kind.
-    pub fn problems_csv(&self) -> String {
-        problems_csv(self.problems())
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -223,7 +202,11 @@ struct NewJob {
 }
 
 /// Registers an import and runs `work` (given the state and the job, whose
-/// `progress` it updates) in a spawned task; returns the job at once.
+/// `progress` it updates, and whose id it passes to the use case as the
+/// `run` to mark applied) in a spawned task; returns the job at once. The
+/// task records the run's start before the work runs and its end after
+/// the job's state is set: the upload's answer never waits on them, and an
+/// import whose start could not be recorded still runs.
 fn launch<F, Fut>(state: &AppState, new: NewJob, work: F) -> AppResult<Arc<ImportJob>>
 where
     F: FnOnce(AppState, Arc<ImportJob>) -> Fut,
@@ -240,9 +223,13 @@ where
         state: Mutex::new(ImportState::Running),
     });
     state.imports.insert(job.clone())?;
+    // Not polled before the start is recorded: the import marks its run
+    // applied in its transaction, which needs the run on record.
     let work = work(state.clone(), job.clone());
     let task_job = job.clone();
+    let app = state.app.clone();
     tokio::spawn(async move {
+        let started = record_start(&app, &task_job).await;
         // The import runs in its own task so that a panic in it still ends
         // as a failed import rather than one that runs forever.
         let result = tokio::spawn(work)
@@ -260,10 +247,77 @@ where
             Err(e) => ImportState::Failed(e.to_string()),
         };
         if let Ok(mut s) = task_job.state.lock() {
-            *s = new_state;
+            *s = new_state.clone();
+        }
+        // A start that could not be recorded is tried once more, so that
+        // the end has a run to land on.
+        if started || record_start(&app, &task_job).await {
+            record_end(&app, &task_job, &new_state).await;
         }
     });
     Ok(job)
+}
+
+/// Records a job's run as started; false (with a warning) when it could not.
+async fn record_start(app: &App, job: &ImportJob) -> bool {
+    let (kind, creditor_id, label) = match &job.target {
+        ImportTarget::Receivables {
+            creditor_id,
+            creditor_name,
+        } => (ImportKind::Receivables, Some(*creditor_id), creditor_name),
+        ImportTarget::Contacts { source } => (ImportKind::Contacts, None, source),
+    };
+    let run = RunStart {
+        id: &job.id,
+        kind,
+        creditor_id,
+        label,
+        file_name: &job.file_name,
+        partial: job.partial,
+        started_at: job.started_at,
+    };
+    match app.record_import_start(job.org_id, &run).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(import = %job.id, error = ?e, "could not record the import's start");
+            false
+        }
+    }
+}
+
+/// How many times a run's end is tried while the database is busy (on
+/// SQLite, another import may hold the one writer for a while), waiting
+/// twice as long each time from [`END_RETRY_WAIT`].
+const END_TRIES: u32 = 6;
+const END_RETRY_WAIT: Duration = Duration::from_secs(1);
+
+/// Records how a job's run ended (a failure is logged: the summary stays
+/// in this process's memory, and the run on record says whether it was
+/// applied).
+async fn record_end(app: &App, job: &ImportJob, state: &ImportState) {
+    let end = match state {
+        ImportState::Running => return,
+        ImportState::Done(out) => RunEnd::Done(out),
+        ImportState::Failed(reason) => RunEnd::Failed(reason),
+    };
+    let mut wait = END_RETRY_WAIT;
+    for attempt in 1..=END_TRIES {
+        match app.record_import_end(job.org_id, &job.id, end).await {
+            Ok(true) => return,
+            Ok(false) => {
+                tracing::warn!(import = %job.id, "the import's run was not on record as running");
+                return;
+            }
+            Err(AppError::Busy) if attempt < END_TRIES => {
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            Err(e) => {
+                tracing::warn!(import = %job.id, error = ?e, "could not record the import's end");
+                return;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod fingerprints;
 mod id_pool;
 pub mod import;
 mod import_read;
+pub mod import_runs;
 mod import_write;
 pub mod index_tables;
 pub mod keyset_page;

@@ -26,19 +26,21 @@ pub struct ContactsRequest {
     pub actor: Actor,
 }
 
-/// Runs an enrichment import, reporting how far it has read.
+/// Runs an enrichment import, reporting how far it has read, and marking
+/// the recorded run `run` (if any) applied in its transaction.
 pub async fn run(
     state: &AppState,
     req: &ContactsRequest,
     mut spool: Spool,
     progress: &Progress,
+    run: Option<String>,
 ) -> AppResult<EnrichmentOutcome> {
     progress
         .total_bytes
         .store(spool.size as u64, Ordering::Relaxed);
     let reader = spool.reader()?;
     let opts = EnrichmentOptions {
-        run: None,
+        run,
         partial: req.partial,
         source: req.source.clone(),
     };
@@ -58,7 +60,8 @@ pub async fn run(
     out
 }
 
-/// Starts an enrichment import in a spawned task and registers it.
+/// Starts an enrichment import in a spawned task and registers it (recorded
+/// as its run, under the job's id).
 pub fn start(state: &AppState, req: ContactsRequest, spool: Spool) -> AppResult<Arc<ImportJob>> {
     let new = NewJob {
         org_id: req.org_id,
@@ -69,7 +72,7 @@ pub fn start(state: &AppState, req: ContactsRequest, spool: Spool) -> AppResult<
         partial: req.partial,
     };
     launch(state, new, |state, job| async move {
-        run(&state, &req, spool, &job.progress)
+        run(&state, &req, spool, &job.progress, Some(job.id.clone()))
             .await
             .map(Outcome::Contacts)
     })

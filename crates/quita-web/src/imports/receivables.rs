@@ -26,15 +26,27 @@ pub struct ImportRequest {
 pub async fn run(
     state: &AppState,
     req: &ImportRequest,
+    spool: Spool,
+    progress: &Progress,
+) -> AppResult<ImportOutcome> {
+    run_as(state, req, spool, progress, None).await
+}
+
+/// Runs an import, marking the recorded run `run` (if any) applied in its
+/// transaction.
+async fn run_as(
+    state: &AppState,
+    req: &ImportRequest,
     mut spool: Spool,
     progress: &Progress,
+    run: Option<String>,
 ) -> AppResult<ImportOutcome> {
     progress
         .total_bytes
         .store(spool.size as u64, Ordering::Relaxed);
     let reader = spool.reader()?;
     let opts = ImportOptions {
-        run: None,
+        run,
         partial: req.partial,
         source: source_of(&req.file_name),
     };
@@ -68,7 +80,8 @@ fn source_of(file_name: &str) -> String {
     }
 }
 
-/// Starts an import in a spawned task and registers it; returns its id.
+/// Starts an import in a spawned task and registers it (recorded as its
+/// run, under the job's id); returns the job.
 pub fn start(state: &AppState, req: ImportRequest, spool: Spool) -> AppResult<Arc<ImportJob>> {
     let new = NewJob {
         org_id: req.org_id,
@@ -80,7 +93,7 @@ pub fn start(state: &AppState, req: ImportRequest, spool: Spool) -> AppResult<Ar
         partial: req.partial,
     };
     launch(state, new, |state, job| async move {
-        run(&state, &req, spool, &job.progress)
+        run_as(&state, &req, spool, &job.progress, Some(job.id.clone()))
             .await
             .map(Outcome::Receivables)
     })

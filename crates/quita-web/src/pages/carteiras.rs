@@ -21,7 +21,7 @@ use quita_store::portfolio::creditors::Creditor;
 use serde::Deserialize;
 
 use super::{
-    Layout, grace_days_field,
+    FormErrors, Layout, grace_days_field,
     importacoes::{self, ImportView},
     indices::{self, IndexChoices},
     page, parse_id, percent_field, render,
@@ -119,7 +119,8 @@ struct CarteirasPage {
     is_admin: bool,
     can_import: bool,
     notice: Option<String>,
-    error: Option<String>,
+    /// Why the form just sent was refused, field by field.
+    errors: FormErrors,
     form: PolicyForm,
     /// The form's correction choices.
     indices: IndexChoices,
@@ -133,7 +134,8 @@ struct CarteiraPage {
     c: CreditorView,
     is_admin: bool,
     can_import: bool,
-    error: Option<String>,
+    /// Why the form just sent was refused, field by field.
+    errors: FormErrors,
     form: PolicyForm,
     /// The form's correction choices.
     indices: IndexChoices,
@@ -197,20 +199,23 @@ impl PolicyForm {
     /// CNPJ/CPF is typed. `base` is the policy the form changes (as in
     /// [`PolicyForm::policy`]): the domain's rules on the whole policy (a
     /// consumer's fine within the legal cap) are checked on the result.
-    fn problems(&self, with_document: bool, base: &ChargePolicy) -> Vec<String> {
+    fn problems(&self, with_document: bool, base: &ChargePolicy) -> FormErrors {
         let mut out = Vec::new();
         if self.name.trim().is_empty() {
-            out.push("Nome: informe o nome da carteira".to_owned());
+            out.push(("name", "Nome: informe o nome da carteira".to_owned()));
         }
         if with_document && let Err(e) = quita_br::document::Document::parse(&self.document) {
-            out.push(format!("CNPJ/CPF: {}", format::document_problem(&e)));
+            out.push((
+                "document",
+                format!("CPF/CNPJ: {}", format::document_problem(&e)),
+            ));
         }
         let mut rates_ok = true;
         for (field, label, raw, kind) in [
             ("late_fine", "Multa", &self.late_fine, RateKind::LateFine),
             (
                 "interest",
-                "Juros",
+                "Juros de mora",
                 &self.interest,
                 RateKind::DefaultInterest,
             ),
@@ -222,26 +227,28 @@ impl PolicyForm {
                 Ok(p) => {
                     if let Err(e) = kind.check(p) {
                         rates_ok = false;
-                        out.push(e.to_string());
+                        out.push((field, e.to_string()));
                     }
                 }
-                Err(AppError::Invalid { message, .. }) => out.push(message),
+                Err(AppError::Invalid { message, .. }) => out.push((field, message)),
                 Err(_) => {}
             }
         }
         if CorrectionIndex::from_db(&self.correction).is_err() {
-            out.push(UNKNOWN_INDEX.to_owned());
+            out.push(("correction", UNKNOWN_INDEX.to_owned()));
         }
         if let Err(AppError::Invalid { message, .. }) = grace_days_field(&self.grace_days) {
-            out.push(message);
+            out.push(("grace_days", message));
         }
         if rates_ok
             && let Ok(policy) = self.policy(base)
             && let Err(e) = policy.validate()
         {
-            out.push(e.to_string());
+            // The whole policy's rules are about the fine (a consumer's
+            // cap, the Código Civil's 100 %).
+            out.push(("late_fine", e.to_string()));
         }
-        out
+        FormErrors(out)
     }
 
     /// The policy, on top of `base` (fields the form does not show are kept).
@@ -252,7 +259,7 @@ impl PolicyForm {
         let grace_days = grace_days_field(&self.grace_days)?.unwrap_or(0);
         Ok(ChargePolicy {
             late_fine: pct("late_fine", "Multa", &self.late_fine)?,
-            default_interest_monthly: pct("interest", "Juros", &self.interest)?,
+            default_interest_monthly: pct("interest", "Juros de mora", &self.interest)?,
             correction,
             collection_fee: pct("fee", "Honorários", &self.fee)?,
             grace_days,
@@ -283,13 +290,23 @@ const UNKNOWN_INDEX: &str = "Índice de correção: desconhecido";
 fn form_message(e: AppError) -> Result<String, PageError> {
     match e {
         AppError::Invalid { field, message } => Ok(match field {
-            "document" => format!("CNPJ/CPF: {message}"),
+            "document" => format!("CPF/CNPJ: {message}"),
             "name" => format!("Nome: {message}"),
             _ => message,
         }),
-        AppError::Conflict(_) => Ok("Já existe uma carteira com esse CNPJ/CPF.".into()),
+        AppError::Conflict(_) => Ok("Já existe uma carteira com esse CPF/CNPJ.".into()),
         other => Err(PageError(other)),
     }
+}
+
+/// A refusal of the creditor form, on the field it names.
+fn form_errors(e: AppError) -> Result<FormErrors, PageError> {
+    let field = match &e {
+        AppError::Invalid { field, .. } => *field,
+        AppError::Conflict(_) => "document",
+        _ => "form",
+    };
+    Ok(FormErrors::one(field, form_message(e)?))
 }
 
 #[derive(Deserialize, Default)]
@@ -301,7 +318,7 @@ async fn list_page(
     state: &AppState,
     s: &UserSession,
     notice: Option<String>,
-    error: Option<String>,
+    errors: FormErrors,
     form: PolicyForm,
 ) -> Result<CarteirasPage, PageError> {
     let p = &s.0.principal;
@@ -324,7 +341,7 @@ async fn list_page(
         is_admin: p.role.allows(Role::Admin),
         can_import: p.role.allows(Role::Supervisor),
         notice,
-        error,
+        errors,
         indices: IndexChoices::new(&tables, &form.correction),
         form,
     })
@@ -341,7 +358,14 @@ pub async fn list(
         _ => None,
     };
     Ok(page(
-        &list_page(&state, &s, notice, None, PolicyForm::blank()).await?,
+        &list_page(
+            &state,
+            &s,
+            notice,
+            FormErrors::default(),
+            PolicyForm::blank(),
+        )
+        .await?,
     ))
 }
 
@@ -355,20 +379,21 @@ pub async fn create(
     let base = ChargePolicy::default();
     let problems = f.problems(true, &base);
     let result = match f.policy(&base) {
-        _ if !problems.is_empty() => Err(AppError::invalid("form", problems.join(" · "))),
-        Ok(policy) => {
-            state
-                .app
-                .add_creditor(p, &f.name, &f.document, &policy)
-                .await
-        }
-        Err(e) => Err(e),
+        _ if !problems.is_empty() => Err(problems),
+        Ok(policy) => match state
+            .app
+            .add_creditor(p, &f.name, &f.document, &policy)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => Err(form_errors(e)?),
+        },
+        Err(e) => Err(form_errors(e)?),
     };
     match result {
-        Ok(_) => Ok(Redirect::to("/carteiras?ok=criada").into_response()),
-        Err(e) => {
-            let msg = form_message(e)?;
-            let t = list_page(&state, &s, None, Some(msg), f).await?;
+        Ok(()) => Ok(Redirect::to("/carteiras?ok=criada").into_response()),
+        Err(errors) => {
+            let t = list_page(&state, &s, None, errors, f).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&t))).into_response())
         }
     }
@@ -397,7 +422,7 @@ pub async fn show(
         c: CreditorView::of(&c).with_tables(&c, &tables),
         is_admin: p.role.allows(Role::Admin),
         can_import: p.role.allows(Role::Supervisor),
-        error: None,
+        errors: FormErrors::default(),
     }))
 }
 
@@ -412,14 +437,16 @@ pub async fn update(
     let c = creditor_of(&state, &s, &raw).await?;
     let problems = f.problems(false, &c.policy);
     let result = match f.policy(&c.policy) {
-        _ if !problems.is_empty() => Err(AppError::invalid("form", problems.join(" · "))),
-        Ok(policy) => state.app.update_creditor(p, c.id, &f.name, &policy).await,
-        Err(e) => Err(e),
+        _ if !problems.is_empty() => Err(problems),
+        Ok(policy) => match state.app.update_creditor(p, c.id, &f.name, &policy).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(form_errors(e)?),
+        },
+        Err(e) => Err(form_errors(e)?),
     };
     match result {
-        Ok(_) => Ok(Redirect::to("/carteiras?ok=salva").into_response()),
-        Err(e) => {
-            let msg = form_message(e)?;
+        Ok(()) => Ok(Redirect::to("/carteiras?ok=salva").into_response()),
+        Err(errors) => {
             let tables = indices::table_names(&state, &s).await?;
             let t = CarteiraPage {
                 layout: Some(Layout::new(&state, &s.0, "/carteiras").await?),
@@ -427,7 +454,7 @@ pub async fn update(
                 c: CreditorView::of(&c).with_tables(&c, &tables),
                 is_admin: true,
                 can_import: true,
-                error: Some(msg),
+                errors,
                 indices: IndexChoices::new(&tables, &f.correction),
                 form: f,
             };
@@ -463,7 +490,7 @@ async fn import_form_page(
         c: CreditorView::of(c),
         error,
         partial,
-        recent: importacoes::recent(state, s, |j| j.creditor_id() == Some(c.id)).await?,
+        recent: importacoes::recent(state, s, importacoes::RunsOf::Creditor(c.id)).await?,
     })
 }
 
@@ -583,7 +610,11 @@ mod tests {
             consumer: None,
             ..PolicyForm::blank()
         };
-        let problems = form.problems(true, &ChargePolicy::default());
+        let problems: Vec<String> = form
+            .problems(true, &ChargePolicy::default())
+            .messages()
+            .map(str::to_owned)
+            .collect();
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("multa")), "{problems:?}");
         assert!(

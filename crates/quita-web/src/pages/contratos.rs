@@ -226,6 +226,24 @@ impl ContractPageForm {
         }
     }
 
+    /// The fields at fault (the page marks them), in the form's order.
+    pub(crate) fn fault_fields(&self, debtor_id: i64) -> Vec<&'static str> {
+        let mut faults = Faults::default();
+        self.contract.read(debtor_id, &mut faults);
+        let mut fields: Vec<&'static str> = faults.0.into_iter().map(|(f, _)| f).collect();
+        let bad = |raw: &str, ok: &dyn Fn(&str) -> bool| !raw.trim().is_empty() && !ok(raw.trim());
+        if bad(&self.interest_mode, &|r| r.parse::<InterestMode>().is_ok()) {
+            fields.push("interest_mode");
+        }
+        if bad(&self.correction, &|r| CorrectionIndex::from_db(r).is_ok()) {
+            fields.push("correction");
+        }
+        if bad(&self.consumer, &|r| matches!(r, "sim" | "nao")) {
+            fields.push("consumer");
+        }
+        fields
+    }
+
     /// The contract with its terms; a refusal names every fault of the
     /// form at once, in its order.
     pub(crate) fn to_contract(&self, debtor_id: i64) -> Result<SaveContract, AppError> {

@@ -23,7 +23,7 @@ use crate::{
     auth::UserSession,
     error::PageError,
     imports::{
-        ImportTarget, Spool,
+        Spool,
         contacts::{self, ContactsRequest},
     },
 };
@@ -54,10 +54,7 @@ async fn page_of(
         error,
         source,
         partial,
-        recent: importacoes::recent(state, s, |j| {
-            matches!(j.target, ImportTarget::Contacts { .. })
-        })
-        .await?,
+        recent: importacoes::recent(state, s, importacoes::RunsOf::Contacts).await?,
     })
 }
 

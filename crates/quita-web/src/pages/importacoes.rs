@@ -1,8 +1,10 @@
 //! An import started from a page (receivables of a carteira, or contacts):
 //! its progress, its summary with the first problems, and the complete
-//! report to download.
+//! report to download. An import is looked up in this process's memory
+//! first (live progress), then on record in the database (after a restart,
+//! or when another instance ran it).
 
-use std::sync::Arc;
+use std::{collections::HashSet, sync::Arc};
 
 use askama::Template;
 use axum::{
@@ -10,11 +12,14 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
+use jiff::Timestamp;
+pub use quita_app::portfolio::import_runs::RunsOf;
 use quita_app::{
     AppError,
     portfolio::{
         enrichment::EnrichmentSummary,
         import::{ImportSummary, RowProblem},
+        import_runs::{ImportKind, ImportRun, RunState},
     },
 };
 use quita_core::role::Role;
@@ -40,6 +45,12 @@ pub struct ImportView {
     pub running: bool,
     pub failed: Option<String>,
     pub summary: Option<SummaryView>,
+    /// On record as running, but not running in this process.
+    pub unfinished: Option<Unfinished>,
+    /// How it stands, in a word or few: "Em andamento", "Aplicada",
+    /// "Aplicada em parte (1 erro)", "Recusada", "Falhou", "Não concluída",
+    /// "Gravada".
+    pub status: String,
     /// What was imported, for whom: "Carteira Loja".
     pub context: String,
     /// The upload form the import came from.
@@ -69,6 +80,43 @@ pub struct SummaryView {
     pub more_problems: bool,
     /// How many lines the report has.
     pub report_lines: String,
+}
+
+/// An import on record as running that this process does not run: its
+/// process stopped (a restart), or another instance runs it.
+pub struct Unfinished {
+    /// Its transaction committed (the end went unrecorded).
+    pub applied: bool,
+    pub heading: &'static str,
+    pub message: &'static str,
+}
+
+impl Unfinished {
+    fn of(kind: ImportKind, applied: bool) -> Self {
+        let message = match (kind, applied) {
+            (ImportKind::Receivables, true) => {
+                "Gravada: a importação foi aplicada, mas o servidor parou antes de registrar o resumo."
+            }
+            (ImportKind::Contacts, true) => {
+                "Gravada: os contatos foram aplicados, mas o servidor parou antes de registrar o resumo."
+            }
+            (ImportKind::Receivables, false) => {
+                "Não concluída neste servidor: ele foi reiniciado durante a importação, ou ela corre em outra instância. Uma importação interrompida não grava nada (tudo numa só transação); envie o arquivo de novo se os títulos não aparecerem."
+            }
+            (ImportKind::Contacts, false) => {
+                "Não concluída neste servidor: ele foi reiniciado durante a importação, ou ela corre em outra instância. Uma importação interrompida não grava nada (tudo numa só transação); envie o arquivo de novo se os contatos não aparecerem nos devedores."
+            }
+        };
+        Self {
+            applied,
+            heading: if applied {
+                "Importação gravada, sem resumo"
+            } else {
+                "Importação não concluída"
+            },
+            message,
+        }
+    }
 }
 
 /// One figure of a summary; `key` names it for scripts and tests (`data-k`).
@@ -196,6 +244,18 @@ impl SummaryView {
     }
 }
 
+/// How a finished import stands, as the lists and the page's title say it.
+fn done_status(s: &SummaryView) -> String {
+    if s.applied && s.with_errors {
+        let noun = if s.errors == "1" { "erro" } else { "erros" };
+        format!("Aplicada em parte ({} {noun})", s.errors)
+    } else if s.applied {
+        "Aplicada".to_owned()
+    } else {
+        "Recusada".to_owned()
+    }
+}
+
 impl ProblemView {
     fn of(p: &RowProblem) -> Self {
         Self {
@@ -211,68 +271,201 @@ impl ProblemView {
     }
 }
 
-impl ImportView {
-    pub fn of(j: &ImportJob, zone: &str) -> Self {
-        let (running, failed, summary) = match j.state() {
-            ImportState::Running => (true, None, None),
-            ImportState::Failed(m) => (false, Some(m), None),
-            ImportState::Done(out) => (false, None, Some(SummaryView::of(&out))),
-        };
-        let (context, form_href, form_label, next_href, next_label, area) = match &j.target {
+/// How far an import got, wherever it was found.
+enum Shown<'a> {
+    Running {
+        rows: u64,
+        percent: u8,
+    },
+    /// With the rows read before it failed, when known.
+    Failed(String, Option<u64>),
+    Done(&'a Outcome),
+    Unfinished {
+        applied: bool,
+    },
+}
+
+/// The import's links and area, by what it brings in.
+struct Links {
+    context: String,
+    form_href: String,
+    form_label: &'static str,
+    next_href: String,
+    next_label: &'static str,
+    area: &'static str,
+}
+
+impl Links {
+    fn of(target: &ImportTarget) -> Self {
+        match target {
             ImportTarget::Receivables {
                 creditor_id,
                 creditor_name,
-            } => (
-                format!("Carteira {creditor_name}"),
-                format!("/carteiras/{creditor_id}/importar"),
-                "Importar títulos",
-                format!("/relatorios/aging?credor={creditor_id}"),
-                "Ver o aging desta carteira",
-                "/carteiras",
-            ),
-            ImportTarget::Contacts { source } => (
-                format!("Contatos de devedores já cadastrados · fonte {source}"),
-                "/importacoes/contatos".to_owned(),
-                "Importar contatos",
-                "/devedores".to_owned(),
-                "Ver os devedores",
-                "/devedores",
-            ),
-        };
-        Self {
-            id: j.id.clone(),
-            file_name: j.file_name.clone(),
-            partial: j.partial,
-            started: format::date_time(j.started_at, zone),
-            rows: count(j.rows()),
-            percent: j.progress.percent(),
-            running,
-            failed,
-            summary,
-            context,
-            form_href,
-            form_label,
-            next_href,
-            next_label,
-            area,
+            } => Self {
+                context: format!("Carteira {creditor_name}"),
+                form_href: format!("/carteiras/{creditor_id}/importar"),
+                form_label: "Importar títulos",
+                next_href: format!("/relatorios/aging?credor={creditor_id}"),
+                next_label: "Ver o aging desta carteira",
+                area: "/carteiras",
+            },
+            ImportTarget::Contacts { source } => Self {
+                context: format!("Contatos de devedores já cadastrados · fonte {source}"),
+                form_href: "/importacoes/contatos".to_owned(),
+                form_label: "Importar contatos",
+                next_href: "/devedores".to_owned(),
+                next_label: "Ver os devedores",
+                area: "/devedores",
+            },
         }
     }
 }
 
-/// The imports of the organization that `keep` selects, newest first.
+impl ImportView {
+    /// An import of this process.
+    pub fn of(j: &ImportJob, zone: &str) -> Self {
+        let state = j.state();
+        let shown = match &state {
+            ImportState::Running => Shown::Running {
+                rows: j.rows(),
+                percent: j.progress.percent(),
+            },
+            ImportState::Failed(m) => Shown::Failed(m.clone(), Some(j.rows())),
+            ImportState::Done(out) => Shown::Done(out),
+        };
+        let kind = match j.target {
+            ImportTarget::Receivables { .. } => ImportKind::Receivables,
+            ImportTarget::Contacts { .. } => ImportKind::Contacts,
+        };
+        Self::build(
+            (&j.id, &j.file_name, j.partial, j.started_at),
+            kind,
+            Links::of(&j.target),
+            shown,
+            zone,
+        )
+    }
+
+    /// An import on record, not in this process (a list's runs carry no
+    /// problems: enough for their status).
+    pub fn of_run(r: &ImportRun, zone: &str) -> Self {
+        let target = match r.kind {
+            ImportKind::Receivables => ImportTarget::Receivables {
+                creditor_id: r.creditor_id.unwrap_or_default(),
+                creditor_name: r.label.clone(),
+            },
+            ImportKind::Contacts => ImportTarget::Contacts {
+                source: r.label.clone(),
+            },
+        };
+        let shown = match &r.state {
+            RunState::Running => Shown::Unfinished {
+                applied: r.applied_at.is_some(),
+            },
+            RunState::Failed(m) => Shown::Failed(m.clone(), None),
+            RunState::Done { outcome, .. } => Shown::Done(outcome),
+        };
+        Self::build(
+            (&r.id, &r.file_name, r.partial, r.started_at),
+            r.kind,
+            Links::of(&target),
+            shown,
+            zone,
+        )
+    }
+
+    fn build(
+        (id, file_name, partial, started_at): (&str, &str, bool, Timestamp),
+        kind: ImportKind,
+        links: Links,
+        shown: Shown<'_>,
+        zone: &str,
+    ) -> Self {
+        let (mut running, mut failed, mut summary, mut unfinished) = (false, None, None, None);
+        let (rows, percent, status) = match shown {
+            Shown::Running { rows, percent } => {
+                running = true;
+                (count(rows), percent, "Em andamento".to_owned())
+            }
+            Shown::Failed(m, read) => {
+                failed = Some(m);
+                let rows = read.map_or_else(|| "—".to_owned(), count);
+                (rows, 0, "Falhou".to_owned())
+            }
+            Shown::Done(out) => {
+                let s = SummaryView::of(out);
+                let status = done_status(&s);
+                summary = Some(s);
+                (count(out.rows()), 100, status)
+            }
+            Shown::Unfinished { applied } => {
+                unfinished = Some(Unfinished::of(kind, applied));
+                let status = if applied {
+                    "Gravada"
+                } else {
+                    "Não concluída"
+                };
+                ("—".to_owned(), 0, status.to_owned())
+            }
+        };
+        Self {
+            id: id.to_owned(),
+            file_name: file_name.to_owned(),
+            partial,
+            started: format::date_time(started_at, zone),
+            rows,
+            percent,
+            running,
+            failed,
+            summary,
+            unfinished,
+            status,
+            context: links.context,
+            form_href: links.form_href,
+            form_label: links.form_label,
+            next_href: links.next_href,
+            next_label: links.next_label,
+            area: links.area,
+        }
+    }
+}
+
+/// How many imports a list shows (newest first).
+const RECENT: usize = 20;
+
+/// The organization's imports of a creditor or of contacts, newest first:
+/// those on record and those of this process (whose version, live, wins).
 pub async fn recent(
     state: &AppState,
     s: &UserSession,
-    keep: impl Fn(&ImportJob) -> bool,
+    of: RunsOf,
 ) -> Result<Vec<ImportView>, PageError> {
-    let org = state.app.organization(&s.0.principal).await?;
-    Ok(state
+    let p = &s.0.principal;
+    let org = state.app.organization(p).await?;
+    let live: Vec<Arc<ImportJob>> = state
         .imports
-        .list(s.0.principal.org_id)
+        .list(p.org_id)
+        .into_iter()
+        .filter(|j| match of {
+            RunsOf::Creditor(id) => j.creditor_id() == Some(id),
+            RunsOf::Contacts => matches!(j.target, ImportTarget::Contacts { .. }),
+        })
+        .collect();
+    let recorded = state.app.recent_import_runs(p, of, RECENT as i64).await?;
+    let here: HashSet<&str> = live.iter().map(|j| j.id.as_str()).collect();
+    let mut all: Vec<(Timestamp, ImportView)> = live
         .iter()
-        .filter(|j| keep(j))
-        .map(|j| ImportView::of(j, &org.time_zone))
-        .collect())
+        .map(|j| (j.started_at, ImportView::of(j, &org.time_zone)))
+        .chain(
+            recorded
+                .iter()
+                .filter(|r| !here.contains(r.id.as_str()))
+                .map(|r| (r.started_at, ImportView::of_run(r, &org.time_zone))),
+        )
+        .collect();
+    all.sort_by(|(a, x), (b, y)| b.cmp(a).then_with(|| y.id.cmp(&x.id)));
+    all.truncate(RECENT);
+    Ok(all.into_iter().map(|(_, v)| v).collect())
 }
 
 #[derive(Template)]
@@ -280,20 +473,47 @@ pub async fn recent(
 struct ImportPage {
     layout: Option<Layout>,
     i: ImportView,
+    /// False: the status is part of the whole page.
+    fragment: bool,
 }
 
+/// The progress fragment; once finished it carries the page's new title
+/// and, out of band, the announcement for the page's live region.
 #[derive(Template)]
 #[template(path = "importacao_status.html")]
 struct ImportStatus {
     i: ImportView,
+    fragment: bool,
 }
 
-/// An import of the organization (supervisors); another's is not found.
-fn job_of(state: &AppState, s: &UserSession, id: &str) -> Result<Arc<ImportJob>, PageError> {
-    s.0.principal.require(Role::Supervisor)?;
+/// An import found: live in this process, or only on record.
+enum Found {
+    Live(Arc<ImportJob>),
+    Recorded(Box<ImportRun>),
+}
+
+impl Found {
+    fn view(&self, zone: &str) -> ImportView {
+        match self {
+            Found::Live(j) => ImportView::of(j, zone),
+            Found::Recorded(r) => ImportView::of_run(r, zone),
+        }
+    }
+}
+
+/// An import of the organization (supervisors), from memory first, then
+/// from the record; another organization's is not found.
+async fn job_of(state: &AppState, s: &UserSession, id: &str) -> Result<Found, PageError> {
+    let p = &s.0.principal;
+    p.require(Role::Supervisor)?;
+    if let Some(job) = state.imports.get(p.org_id, id) {
+        return Ok(Found::Live(job));
+    }
     state
-        .imports
-        .get(s.0.principal.org_id, id)
+        .app
+        .import_run(p, id)
+        .await?
+        .map(|r| Found::Recorded(Box::new(r)))
         .ok_or(PageError(AppError::NotFound))
 }
 
@@ -302,25 +522,28 @@ pub async fn show(
     s: UserSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let job = job_of(&state, &s, &id)?;
+    let found = job_of(&state, &s, &id).await?;
     let org = state.app.organization(&s.0.principal).await?;
-    let i = ImportView::of(&job, &org.time_zone);
+    let i = found.view(&org.time_zone);
     Ok(page(&ImportPage {
         layout: Some(Layout::new(&state, &s.0, i.area).await?),
         i,
+        fragment: false,
     }))
 }
 
-/// The progress fragment polled by htmx; once finished it stops polling.
+/// The progress fragment polled by htmx; once finished (or found on record
+/// unfinished) it stops polling.
 pub async fn progress(
     State(state): State<AppState>,
     s: UserSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let job = job_of(&state, &s, &id)?;
+    let found = job_of(&state, &s, &id).await?;
     let org = state.app.organization(&s.0.principal).await?;
     Ok(page(&ImportStatus {
-        i: ImportView::of(&job, &org.time_zone),
+        i: found.view(&org.time_zone),
+        fragment: true,
     }))
 }
 
@@ -330,20 +553,28 @@ pub async fn errors(
     s: UserSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let job = job_of(&state, &s, &id)?;
-    let ImportState::Done(out) = job.state() else {
-        return Err(PageError(AppError::NotFound));
+    let found = job_of(&state, &s, &id).await?;
+    let out: Arc<Outcome> = match found {
+        Found::Live(job) => match job.state() {
+            ImportState::Done(out) => out,
+            _ => return Err(PageError(AppError::NotFound)),
+        },
+        Found::Recorded(r) => match r.state {
+            RunState::Done { outcome, .. } => Arc::new(outcome),
+            _ => return Err(PageError(AppError::NotFound)),
+        },
     };
     let prefix = match out.as_ref() {
         Outcome::Receivables(_) => "erros-importacao",
         Outcome::Contacts(_) => "erros-contatos",
     };
+    let short = id.get(..8).unwrap_or(&id);
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{prefix}-{}.csv\"", &job.id[..8]),
+                format!("attachment; filename=\"{prefix}-{short}.csv\""),
             ),
         ],
         out.problems_csv(),
@@ -379,6 +610,10 @@ pub async fn sample(s: UserSession, Path(name): Path<String>) -> Result<Response
 #[cfg(test)]
 mod tests {
     use askama::Template;
+    use quita_app::portfolio::{
+        import::{ImportOutcome, ImportSummary, RowProblem},
+        import_runs::{ImportKind, ImportRun, Outcome, RunState},
+    };
 
     use super::{ImportStatus, ImportView};
 
@@ -394,6 +629,8 @@ mod tests {
                 running: true,
                 failed: None,
                 summary: None,
+                unfinished: None,
+                status: "Em andamento".into(),
                 context: "Carteira Loja".into(),
                 form_href: "/carteiras/1/importar".into(),
                 form_label: "Importar outro arquivo",
@@ -401,6 +638,7 @@ mod tests {
                 next_label: "Ver o aging",
                 area: "/carteiras",
             },
+            fragment: true,
         }
         .render()
         .unwrap()
@@ -416,5 +654,110 @@ mod tests {
         assert!(writing.contains("Gravando…") && writing.contains("id=\"gravando\""));
         assert!(!writing.contains("Importando…") && !writing.contains("value=\"100\""));
         assert!(writing.contains("1.000.000"));
+        // Nothing to announce, no title, while it runs: polls are silent.
+        assert!(!writing.contains("<title>") && !writing.contains("hx-swap-oob"));
+    }
+
+    fn recorded(kind: ImportKind, state: RunState, applied: bool) -> ImportRun {
+        ImportRun {
+            id: "0123456789abcdef".into(),
+            kind,
+            creditor_id: (kind == ImportKind::Receivables).then_some(7),
+            label: "Loja".into(),
+            file_name: "carteira.csv".into(),
+            partial: true,
+            started_at: jiff::Timestamp::UNIX_EPOCH,
+            finished_at: None,
+            applied_at: applied.then_some(jiff::Timestamp::UNIX_EPOCH),
+            rows_read: 0,
+            state,
+        }
+    }
+
+    fn fragment(r: &ImportRun) -> String {
+        ImportStatus {
+            i: ImportView::of_run(r, "America/Sao_Paulo"),
+            fragment: true,
+        }
+        .render()
+        .unwrap()
+    }
+
+    /// A run on record as running, not in this process: said honestly, by
+    /// whether its transaction committed, and no longer polled.
+    #[test]
+    fn unfinished_runs_say_what_is_known() {
+        let lost = fragment(&recorded(ImportKind::Receivables, RunState::Running, false));
+        assert!(!lost.contains("every 500ms"), "{lost}");
+        assert!(
+            lost.contains("Não concluída neste servidor: ele foi reiniciado durante a importação")
+                && lost.contains("se os títulos não aparecerem"),
+            "{lost}"
+        );
+        assert!(lost.contains("<title>carteira.csv — Não concluída · Quita</title>"));
+        let written = fragment(&recorded(ImportKind::Contacts, RunState::Running, true));
+        assert!(
+            written.contains(
+                "Gravada: os contatos foram aplicados, mas o servidor parou antes de registrar o resumo."
+            ),
+            "{written}"
+        );
+        assert_eq!(
+            ImportView::of_run(
+                &recorded(ImportKind::Receivables, RunState::Running, true),
+                "UTC"
+            )
+            .status,
+            "Gravada"
+        );
+    }
+
+    /// A finished import's fragment retitles the page and announces, once,
+    /// how it ended, in the page's live region (out of band); the page
+    /// itself carries neither.
+    #[test]
+    fn a_finished_fragment_announces_its_end() {
+        let out = Outcome::Receivables(ImportOutcome {
+            summary: ImportSummary {
+                rows: 3,
+                receivables_created: 2,
+                errors: 1,
+                applied: true,
+                ..ImportSummary::default()
+            },
+            problems: vec![RowProblem {
+                line: 4,
+                column: "valor".into(),
+                value: "abc".into(),
+                reason: "valor inválido".into(),
+            }],
+            file_fault: false,
+        });
+        let run = recorded(
+            ImportKind::Receivables,
+            RunState::Done {
+                outcome: out,
+                problem_count: 1,
+            },
+            true,
+        );
+        let html = fragment(&run);
+        assert!(
+            html.contains("<title>carteira.csv — Aplicada em parte (1 erro) · Quita</title>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("id=\"importacao-anuncio\" hx-swap-oob=\"innerHTML\"")
+                && html.contains("carteira.csv: Aplicada em parte (1 erro)"),
+            "{html}"
+        );
+        let whole = ImportStatus {
+            i: ImportView::of_run(&run, "UTC"),
+            fragment: false,
+        }
+        .render()
+        .unwrap();
+        assert!(!whole.contains("<title>") && !whole.contains("hx-swap-oob"));
+        assert!(whole.contains("id=\"resumo\""));
     }
 }

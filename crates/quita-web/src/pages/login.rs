@@ -25,6 +25,50 @@ struct LoginPage {
     csrf: String,
     email: String,
     error: Option<String>,
+    /// Where to go after logging in (a relative path, already checked).
+    volta: Option<String>,
+}
+
+/// `raw` when it is a path of this site to return to after logging in: it
+/// starts with a single `/` and holds no `//`, no `\` and no control
+/// character, so no address elsewhere (`//evil.example`, `/\evil.example`,
+/// `https://…`) can be made of it. Anything else is `None`.
+pub fn safe_return(raw: &str) -> Option<&str> {
+    (raw.starts_with('/')
+        && !raw.contains("//")
+        && !raw.contains('\\')
+        && raw.len() <= 2000
+        && !raw.chars().any(char::is_control))
+    .then_some(raw)
+}
+
+/// The login page's address that comes back to `to` (a path of this site)
+/// afterwards: `/entrar?volta=%2Fdevedores%2F7`; plain `/entrar` when `to`
+/// is not one to return to, or is the Painel (where login goes anyway).
+pub fn login_address(to: &str) -> String {
+    match safe_return(to) {
+        Some(to) if to != "/painel" && to != "/" && !to.starts_with("/entrar") => format!(
+            "/entrar?{}",
+            serde_urlencoded::to_string([("volta", to)]).unwrap_or_default()
+        ),
+        _ => "/entrar".to_owned(),
+    }
+}
+
+/// The login page's query: where to return to.
+#[derive(serde::Deserialize, Default)]
+pub struct LoginQuery {
+    #[serde(default)]
+    volta: Option<String>,
+}
+
+impl LoginQuery {
+    fn target(&self) -> Option<String> {
+        self.volta
+            .as_deref()
+            .and_then(safe_return)
+            .map(str::to_owned)
+    }
 }
 
 /// Renders the form with a CSRF token bound to the visitor's pre-login cookie
@@ -35,6 +79,7 @@ async fn login_page(
     status: StatusCode,
     email: &str,
     error: Option<String>,
+    volta: Option<String>,
 ) -> Response {
     let (nonce, fresh) = match cookie(headers, PRE_COOKIE) {
         Some(n) if n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()) => {
@@ -51,6 +96,7 @@ async fn login_page(
         csrf: pre_session_csrf(&key, &nonce),
         email: email.to_owned(),
         error,
+        volta,
     };
     let mut res = (status, Html(render(&page))).into_response();
     if fresh {
@@ -66,11 +112,13 @@ pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Option<axum::Extension<Auth>>,
+    axum::extract::Query(q): axum::extract::Query<LoginQuery>,
 ) -> Response {
+    let volta = q.target();
     if let Some(axum::Extension(Auth::Session(_))) = auth {
-        return Redirect::to("/painel").into_response();
+        return Redirect::to(volta.as_deref().unwrap_or("/painel")).into_response();
     }
-    login_page(&state, &headers, StatusCode::OK, "", None).await
+    login_page(&state, &headers, StatusCode::OK, "", None, volta).await
 }
 
 #[derive(serde::Deserialize)]
@@ -79,6 +127,9 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// The page asked for before logging in (the form's hidden field).
+    #[serde(default)]
+    volta: Option<String>,
 }
 
 pub async fn submit(
@@ -89,6 +140,7 @@ pub async fn submit(
     Form(f): Form<LoginForm>,
 ) -> Response {
     let ip = peer.ip().to_string();
+    let volta = f.volta.as_deref().and_then(safe_return).map(str::to_owned);
     match state.app.login(&f.email, &f.password, Some(&ip)).await {
         Ok(outcome) => {
             // A session the browser already had ends: the id always changes at login.
@@ -97,7 +149,7 @@ pub async fn submit(
             }
             let max_age = state.app.auth.absolute_timeout.as_secs();
             let secure = state.settings.secure_cookies();
-            let mut res = Redirect::to("/painel").into_response();
+            let mut res = Redirect::to(volta.as_deref().unwrap_or("/painel")).into_response();
             for c in [
                 set_cookie(SESSION_COOKIE, outcome.token.expose(), max_age, secure),
                 set_cookie(PRE_COOKIE, "", 0, secure),
@@ -115,6 +167,7 @@ pub async fn submit(
                 StatusCode::UNAUTHORIZED,
                 &f.email,
                 Some("E-mail ou senha incorretos.".into()),
+                volta,
             )
             .await
         }
@@ -127,6 +180,7 @@ pub async fn submit(
                 StatusCode::TOO_MANY_REQUESTS,
                 &f.email,
                 Some(msg),
+                volta,
             )
             .await
         }
@@ -149,4 +203,38 @@ pub async fn logout(
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_this_site_are_returned_to() {
+        for ok in [
+            "/devedores/7",
+            "/relatorios/aging?credor=2&ate=01/02/2026",
+            "/",
+        ] {
+            assert_eq!(safe_return(ok), Some(ok));
+        }
+        for bad in [
+            "",
+            "devedores/7",
+            "//evil.example",
+            "/\\evil.example",
+            "/a//b",
+            "https://evil.example/",
+            "/a\nb",
+            " /painel",
+        ] {
+            assert_eq!(safe_return(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            login_address("/devedores/7?em=01/02/2026"),
+            "/entrar?volta=%2Fdevedores%2F7%3Fem%3D01%2F02%2F2026"
+        );
+        assert_eq!(login_address("/painel"), "/entrar");
+        assert_eq!(login_address("//evil.example"), "/entrar");
+    }
 }

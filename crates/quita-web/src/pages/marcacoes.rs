@@ -232,6 +232,79 @@ pub struct NewContactForm {
 }
 
 impl NewContactForm {
+    /// Every fault of the form at once, each with its field, in the form's
+    /// order: the use case's own checks (and words), so one submission
+    /// names a bad UF and a bad CEP together. The use case checks again.
+    fn faults(&self) -> Vec<(&'static str, String)> {
+        use quita_core::contact::{AddressError, Cep, ContactSource, Phone, PostalAddress, Uf};
+        let mut out: Vec<(&'static str, String)> = Vec::new();
+        let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let kind = self.kind.trim().parse::<ContactKind>().ok();
+        if kind.is_none() {
+            out.push((
+                "kind",
+                "tipo de contato: telefone, e-mail ou endereço".into(),
+            ));
+        }
+        let (city, uf, cep) = (given(&self.city), given(&self.uf), given(&self.cep));
+        let raw = self.value.trim();
+        match kind {
+            Some(ContactKind::Phone) => {
+                if let Err(e) = Phone::parse(raw) {
+                    out.push(("value", format!("telefone inválido: {}", e.pt_br())));
+                }
+            }
+            Some(ContactKind::Email) if quita_core::email::Email::parse(raw).is_err() => {
+                out.push(("value", "e-mail inválido".into()));
+            }
+            Some(ContactKind::Address) => {
+                if let Err(e) = PostalAddress::new(raw, None, None, None) {
+                    out.push((
+                        "value",
+                        match e {
+                            AddressError::Control => {
+                                "endereço com caracteres de controle; escreva só texto"
+                            }
+                            _ => "endereço: informe rua e número, até 200 caracteres",
+                        }
+                        .into(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        if kind.is_some_and(|k| k != ContactKind::Address)
+            && (city.is_some() || uf.is_some() || cep.is_some())
+        {
+            out.push(("city", "cidade, UF e CEP são de um endereço".into()));
+        } else if kind == Some(ContactKind::Address) {
+            if city
+                .as_deref()
+                .is_some_and(|c| quita_core::import_row::parse_city(c).is_err())
+            {
+                out.push(("city", "cidade inválida (até 100 caracteres)".into()));
+            }
+            if uf.as_deref().is_some_and(|u| Uf::parse(u).is_err()) {
+                out.push(("uf", "UF inválida".into()));
+            }
+            if cep.as_deref().is_some_and(|c| Cep::parse(c).is_err()) {
+                out.push(("cep", "CEP inválido (8 dígitos)".into()));
+            }
+        }
+        match self.whatsapp.trim() {
+            "" | "nao" => {}
+            "sim" if kind.is_none_or(|k| k == ContactKind::Phone) => {}
+            "sim" => out.push(("whatsapp", "só um telefone tem WhatsApp".into())),
+            _ => out.push(("whatsapp", "WhatsApp: sim, não ou em branco".into())),
+        }
+        if let Some(src) = given(&self.source)
+            && ContactSource::parse(&src).is_err()
+        {
+            out.push(("source", "fonte: de 1 a 80 caracteres".into()));
+        }
+        out
+    }
+
     fn input(&self) -> Result<ContactInput, AppError> {
         let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let whatsapp = match self.whatsapp.trim() {
@@ -269,9 +342,19 @@ pub async fn add_contact(
     let p = &s.0.principal;
     p.require(Role::Agent)?;
     let id = parse_id(&raw)?;
-    // A refused form comes back on the debtor page, filled in, saying why.
-    let added = async { state.app.add_contact(p, id, &f.input()?).await }.await;
-    let refused = |why| {
+    // A refused form comes back on the debtor page, filled in, saying why:
+    // every fault at once, each field at fault marked.
+    let faults = f.faults();
+    let invalid: Vec<&'static str> = faults.iter().map(|(field, _)| *field).collect();
+    let added = async {
+        if !faults.is_empty() {
+            let all: Vec<&str> = faults.iter().map(|(_, m)| m.as_str()).collect();
+            return Err(AppError::invalid(invalid[0], all.join("; ")));
+        }
+        state.app.add_contact(p, id, &f.input()?).await
+    }
+    .await;
+    let refused = |why: String| {
         RefusedForm::Contact(NewContactView {
             kind: f.kind.trim().to_owned(),
             value: f.value.clone(),
@@ -281,7 +364,13 @@ pub async fn add_contact(
             whatsapp: f.whatsapp.trim().to_owned(),
             workplace: f.workplace.is_some(),
             source: f.source.clone(),
-            error: Some(format!("Contato não adicionado: {why}.")),
+            // One final period (a message may end with its own).
+            error: Some(if why.ends_with('.') {
+                format!("Contato não adicionado: {why}")
+            } else {
+                format!("Contato não adicionado: {why}.")
+            }),
+            invalid,
         })
     };
     let added = match or_refused(&state, &s, id, added, refused).await? {

@@ -25,6 +25,7 @@ use quita_app::{AppError, auth::SessionInfo};
 use quita_core::role::Role;
 
 use crate::{AppState, error::error_page};
+pub use login::{login_address, safe_return};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -205,6 +206,9 @@ pub struct ErrorPage<'a> {
     pub title: &'a str,
     pub message: &'a str,
     pub status: u16,
+    /// The login page's address, when the session ended (then no status
+    /// code is shown: nothing is wrong but the session).
+    pub login: Option<&'a str>,
 }
 
 /// Role options for select boxes, up to `max`.
@@ -297,8 +301,8 @@ pub fn percent_field(
             RateError::Negative => "o percentual não pode ser negativo".to_owned(),
             RateError::TooPrecise => "use no máximo seis casas decimais".to_owned(),
             RateError::TooLarge => format!(
-                "o percentual passa do máximo aceito ({} %)",
-                crate::format::decimal(Percent::MAX.as_decimal())
+                "o percentual passa do máximo aceito ({}%)",
+                crate::format::decimal_grouped(Percent::MAX.as_decimal())
             ),
             RateError::Ambiguous => {
                 "ponto antes de três algarismos é milhar: use vírgula para decimais, por exemplo 2,5"
@@ -327,5 +331,54 @@ pub fn grace_days_field(raw: &str) -> Result<Option<u16>, AppError> {
                     "Dias de carência: informe um número de 0 a 365",
                 )
             }),
+    }
+}
+
+/// The faults of a refused form, each with the `name` of the field it is
+/// about (`form` when it is about no one field), in the form's order. The
+/// page lists them all at the top (a `role="alert"` summary that takes the
+/// focus) and marks each field: `aria-invalid`, and `aria-describedby`
+/// naming its message shown beside it (`erro-<field>`).
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors(pub Vec<(&'static str, String)>);
+
+impl FormErrors {
+    pub fn one(field: &'static str, message: impl Into<String>) -> Self {
+        Self(vec![(field, message.into())])
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `field` has a fault.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| *f == field)
+    }
+
+    /// The messages about `field`, one sentence after another.
+    pub fn of(&self, field: &str) -> Option<String> {
+        let all: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+            .collect();
+        (!all.is_empty()).then(|| all.join("; "))
+    }
+
+    /// Every message, in order.
+    pub fn messages(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(_, m)| m.as_str())
+    }
+
+    /// The attributes of `field`'s input: marked invalid and described by
+    /// its message, when it has one (safe: `field` is the page's own name).
+    pub fn attrs(&self, field: &str) -> String {
+        if self.has(field) {
+            format!(r#" aria-invalid="true" aria-describedby="erro-{field}""#)
+        } else {
+            String::new()
+        }
     }
 }

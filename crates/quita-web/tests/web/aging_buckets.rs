@@ -240,7 +240,9 @@ pub async fn aging_drill_down_names_the_business_day(db: Db) {
     assert!(html.contains("<td class=\"num\">8</td>"), "{html}");
     assert!(
         html.contains("Dias de atraso*")
-            && html.contains("* Dias de atraso contados desde o dia útil"),
+            && html
+                .contains("* Dias de atraso contados do vencimento ajustado ao próximo dia útil")
+            && !html.contains("desde o dia útil seguinte ao vencimento"),
         "{html}"
     );
 }

@@ -454,13 +454,33 @@ pub async fn debtors_are_paged(db: Db) {
         seen.iter().collect()
     );
     // The htmx fragment of a page, and a beta cursor through the page.
-    let (_, frag) = get_text(
-        &c,
-        t.url(&format!("/devedores/busca?after={}", page_ids[49])),
-    )
-    .await;
+    let frag = c
+        .get(t.url(&format!("/devedores/busca?after={}", page_ids[49])))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap();
+    // The list's own address goes to the address bar.
+    assert_eq!(
+        frag.headers()["hx-push-url"],
+        format!("/devedores?after={}", page_ids[49]).as_str()
+    );
+    let frag = frag.text().await.unwrap();
     assert_eq!(debtor_links(&frag).len(), total - 50);
     assert!(!frag.contains("<html"));
+    // The live region above the rows says how many came; the rows' table
+    // takes the focus (quita.js) and is named by its caption.
+    assert!(
+        frag.contains(&format!(
+            r#"<p id="busca-contagem" class="muted" role="status" hx-swap-oob="true">{} devedores nesta página.</p>"#,
+            total - 50
+        )),
+        "{frag}"
+    );
+    assert!(
+        frag.contains(r#"<table id="lista-devedores" tabindex="-1">"#),
+        "{frag}"
+    );
     let (_, html) = get_text(&c, t.url(&format!("/devedores?after={b_first}"))).await;
     assert!(debtor_links(&html).is_empty() && !html.contains("Zanzibar"));
 }
@@ -2169,4 +2189,152 @@ pub async fn agents_ask_for_the_whole_document(db: Db) {
             && !html.contains("form-documento"),
         "{html}"
     );
+}
+
+/// The value of attribute-bearing input `name="<field>"` up to its `>`.
+fn input_of<'a>(html: &'a str, field: &str) -> &'a str {
+    html.split(&format!(r#"name="{field}""#))
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .unwrap_or_else(|| panic!("no field {field}: {html}"))
+}
+
+/// The debtor page's forms, refused: every fault of "Adicionar contato" in
+/// one round, each field at fault marked invalid and described by the
+/// message, which the form's address (`#…-erro`) jumps to and focuses;
+/// "Corrigir nome" is an alert like the others; the LGPD warning of "Ver
+/// completo" is text on the page, not a tooltip.
+pub async fn debtor_forms_mark_their_fields(db: Db) {
+    let t = TestApp::start(db).await;
+    let Twins { a, cred, maria, .. } = twins(&t).await;
+    let c = client();
+    let csrf = logged_in(&t, &c, &a.email("supervisor")).await;
+    let (_, page) = get_text(&c, t.url(&format!("/devedores/{maria}"))).await;
+    for action in [
+        format!(r#"action="/devedores/{maria}/contatos#contato-erro""#),
+        format!(r#"action="/devedores/{maria}/contratos#contrato-erro""#),
+        format!(r#"action="/devedores/{maria}/nome#nome-recusado""#),
+    ] {
+        assert!(page.contains(&action), "{action}");
+    }
+    assert!(
+        !page.contains("aria-invalid"),
+        "nothing marked before a refusal"
+    );
+
+    // An address with a bad UF and a bad CEP: both said at once.
+    let res = c
+        .post(t.url(&format!("/devedores/{maria}/contatos")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("kind", "address"),
+            ("value", "Rua A, 1"),
+            ("uf", "XX"),
+            ("cep", "abc"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(
+            r#"<p class="error" role="alert" tabindex="-1" id="contato-erro">Contato não adicionado: UF inválida; CEP inválido (8 dígitos).</p>"#
+        ),
+        "{html}"
+    );
+    for field in ["uf", "cep"] {
+        assert!(
+            input_of(&html, field)
+                .contains(r#"aria-invalid="true" aria-describedby="contato-erro""#),
+            "{field}: {html}"
+        );
+    }
+    assert!(!input_of(&html, "value").contains("aria-invalid"));
+    // A bad phone: one final period after the message.
+    let res = c
+        .post(t.url(&format!("/devedores/{maria}/contatos")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("kind", "phone"),
+            ("value", "abcdefg"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let html = res.text().await.unwrap();
+    let alert = html
+        .split(r#"id="contato-erro">"#)
+        .nth(1)
+        .and_then(|a| a.split("</p>").next())
+        .unwrap();
+    assert!(
+        alert.starts_with("Contato não adicionado: telefone inválido") && !alert.contains(".."),
+        "{alert}"
+    );
+    assert!(input_of(&html, "value").contains(r#"aria-invalid="true""#));
+
+    // The contract form: the fields at fault marked, the others not.
+    let res = c
+        .post(t.url(&format!("/devedores/{maria}/contratos")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("creditor_id", cred.id.to_string().as_str()),
+            ("number", "CT-A11Y"),
+            ("kind", "recurring"),
+            ("starts_on", "31/02/2026"),
+            ("late_fine", "dois"),
+            ("interest", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(r#"<p class="error" role="alert" tabindex="-1" id="contrato-erro">"#),
+        "{html}"
+    );
+    for field in ["starts_on", "late_fine"] {
+        assert!(
+            input_of(&html, field)
+                .contains(r#"aria-invalid="true" aria-describedby="contrato-erro""#),
+            "{field}: {html}"
+        );
+    }
+    for field in ["interest", "number", "grace_days"] {
+        assert!(!input_of(&html, field).contains("aria-invalid"), "{field}");
+    }
+
+    // "Corrigir nome": an alert, the field marked.
+    let res = c
+        .post(t.url(&format!("/devedores/{maria}/nome")))
+        .form(&[("_csrf", csrf.as_str()), ("name", "  ")])
+        .send()
+        .await
+        .unwrap();
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(
+            r#"<p class="error" role="alert" tabindex="-1" id="nome-recusado">Nome não corrigido: informe o nome.</p>"#
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"aria-invalid="true" aria-describedby="nome-recusado""#),
+        "{html}"
+    );
+    // No heading inside a summary; the action column has a name.
+    assert!(!html.contains("<summary><h2"), "{html}");
+    assert!(!html.contains("<th></th>"), "{html}");
+
+    // An agent sees the LGPD consequence of "Ver completo" as text.
+    let agent = client();
+    logged_in(&t, &agent, &a.email("agent")).await;
+    let (_, page) = get_text(&agent, t.url(&format!("/devedores/{maria}"))).await;
+    assert!(
+        page.contains(r#"<button type="submit" class="link" aria-describedby="ver-completo-aviso">Ver completo</button> <span class="muted small" id="ver-completo-aviso">(fica registrado na linha do tempo do devedor)</span>"#),
+        "{page}"
+    );
+    assert!(!page.contains("title=\"Fica registrado"), "{page}");
 }

@@ -648,10 +648,11 @@ pub async fn index_import_roles_csrf_and_tenancy(db: Db) {
     let res = post_table(&t, &sup, Some(&other_csrf), "IPCA", IPCA).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(t.app.index_tables(a.id).await.unwrap().is_empty());
-    // Logged out: to the login page, nothing stored.
+    // Logged out: the session ended, the login offered, nothing stored.
     let anon = client();
     let res = post_table(&t, &anon, Some(&csrf), "IPCA", IPCA).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.text().await.unwrap().contains("Sua sessão expirou"));
     assert!(t.app.index_tables(a.id).await.unwrap().is_empty());
 
     // The supervisor imports alfa's table.

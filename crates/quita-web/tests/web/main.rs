@@ -8,6 +8,7 @@ mod api;
 mod browser;
 mod closing;
 mod debtor_view;
+mod import_runs;
 mod indices;
 mod pages;
 mod portfolio;
@@ -27,6 +28,8 @@ macro_rules! both {
 both!(
     crate::pages::login_page_and_painel => login_page_and_painel,
     crate::pages::csrf_is_required => csrf_is_required,
+    crate::pages::ended_session_offers_the_login_back => ended_session_offers_the_login_back,
+    crate::pages::unavailable_areas_and_field_borders_are_readable => unavailable_areas_and_field_borders_are_readable,
     crate::pages::throttle_holds_across_instances => throttle_holds_across_instances,
     crate::pages::sessions_are_shared_and_rotated => sessions_are_shared_and_rotated,
     crate::pages::roles_are_enforced_on_pages => roles_are_enforced_on_pages,
@@ -52,6 +55,7 @@ both!(
     crate::debtor_view::api_marks_debtors_and_contacts => api_marks_debtors_and_contacts,
     crate::debtor_view::supervisors_correct_a_debtor_name => supervisors_correct_a_debtor_name,
     crate::debtor_view::contacts_are_added_by_hand => contacts_are_added_by_hand,
+    crate::debtor_view::debtor_forms_mark_their_fields => debtor_forms_mark_their_fields,
     crate::debtor_view::timeline_pages_back => timeline_pages_back,
     crate::debtor_view::amounts_update_to_another_date => amounts_update_to_another_date,
     crate::closing::supervisor_closes_through_the_debtor_page => supervisor_closes_through_the_debtor_page,
@@ -72,4 +76,6 @@ both!(
     crate::browser::import_aging_and_debtor_flow => browser_import_aging_and_debtor_flow,
     crate::browser::chart_and_closing_in_the_browser => browser_chart_and_closing,
     crate::debtor_view::enrichment_report_has_every_problem => enrichment_report_has_every_problem,
+    crate::import_runs::imports_outlive_a_restart => imports_outlive_a_restart,
+    crate::import_runs::unfinished_imports_say_what_is_known => unfinished_imports_say_what_is_known,
 );

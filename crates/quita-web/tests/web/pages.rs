@@ -543,3 +543,203 @@ pub async fn admin_manages_users_and_tokens(db: Db) {
         assert!(audit.contains(label), "audit lacks {label}");
     }
 }
+
+/// A form sent after its session ended (logged out in another tab) says
+/// the session expired and offers the login, which comes back to the page;
+/// login returns only to a path of this site. A live session's bad token
+/// is still a 403.
+pub async fn ended_session_offers_the_login_back(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let c = client();
+    let csrf = logged_in(&t, &c, &a.email("admin")).await;
+    let host = t.url("");
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("name", "Nova Pessoa"),
+        ("email", "nova@alfa.com.br"),
+        ("role", "agent"),
+        ("password", "outra-senha-forte"),
+    ];
+    // A live session with a wrong token: refused as before.
+    let res = c
+        .post(t.url("/configuracoes/usuarios"))
+        .form(&[("_csrf", "0".repeat(64).as_str()), ("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("Acesso negado"));
+    // Another tab logs out (its redirect sets the pre-login cookie).
+    let out = c
+        .post(t.url("/sair"))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    c.get(t.url("/entrar")).send().await.unwrap();
+    let res = c
+        .post(t.url("/configuracoes/usuarios"))
+        .header(
+            header::REFERER,
+            format!("{}/configuracoes/usuarios", host.trim_end_matches('/')),
+        )
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Sua sessão expirou"), "{html}");
+    assert!(
+        !html.contains("Acesso negado") && !html.contains("Código"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"href="/entrar?volta=%2Fconfiguracoes%2Fusuarios""#),
+        "{html}"
+    );
+    // The same without a pre-login cookie (a fresh browser) and without a
+    // Referer: the login, back to the Painel.
+    let fresh = client();
+    let res = fresh
+        .post(t.url("/carteiras/1"))
+        .form(&[("_csrf", "abc")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.text().await.unwrap().contains(r#"href="/entrar""#));
+
+    // The login page carries the page to return to, and login goes there.
+    let page = c
+        .get(t.url("/entrar?volta=%2Fconfiguracoes%2Fusuarios"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"name="volta" value="/configuracoes/usuarios""#),
+        "{page}"
+    );
+    let login_to = |volta: &'static str| {
+        let c = client();
+        let t = &t;
+        let email = a.email("admin");
+        async move {
+            let page = c.get(t.url("/entrar")).send().await.unwrap();
+            let csrf = csrf_in(&page.text().await.unwrap());
+            let res = c
+                .post(t.url("/entrar"))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("email", email.as_str()),
+                    ("password", PASSWORD),
+                    ("volta", volta),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{volta}");
+            res.headers()[header::LOCATION].to_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(
+        login_to("/devedores/7?em=01/02/2026").await,
+        "/devedores/7?em=01/02/2026"
+    );
+    for evil in [
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "/a//b",
+        "evil",
+    ] {
+        assert_eq!(login_to(evil).await, "/painel", "{evil}");
+    }
+    // A page opened while logged out sends to the login, which returns to it.
+    let anon = client();
+    let res = anon
+        .get(t.url("/devedores/7?em=01/02/2026"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers()[header::LOCATION],
+        "/entrar?volta=%2Fdevedores%2F7%3Fem%3D01%2F02%2F2026"
+    );
+}
+
+/// Contrast ratio of two `#rrggbb` colours (WCAG 2 relative luminance).
+fn contrast(a: &str, b: &str) -> f64 {
+    let lum = |hex: &str| {
+        let c = |i: usize| {
+            let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// The areas still to come read as such (words, `aria-disabled`, not a
+/// tooltip) at a readable contrast; form fields have visible borders.
+pub async fn unavailable_areas_and_field_borders_are_readable(db: Db) {
+    let t = TestApp::start(db).await;
+    let a = t.org("alfa").await;
+    let c = client();
+    logged_in(&t, &c, &a.email("admin")).await;
+    let painel = c
+        .get(t.url("/painel"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for area in ["Régua", "Fila", "Acordos", "Pagamentos"] {
+        assert!(
+            painel.contains(&format!(
+                r#"<a class="soon" role="link" aria-disabled="true">{area} <small>(em breve)</small></a>"#
+            )),
+            "{area}: {painel}"
+        );
+    }
+    assert!(!painel.contains("title=\"Disponível"), "{painel}");
+    let css = c
+        .get(t.url("/assets/quita.css"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |after: &str| {
+        let at = css.find(after).unwrap_or_else(|| panic!("{after}")) + after.len();
+        css[at..at + 7].to_owned()
+    };
+    let field = value("--field:");
+    assert!(
+        css.contains("border:1px solid var(--field)"),
+        "fields use the --field border"
+    );
+    for background in ["#ffffff", "#f5f6f8"] {
+        let ratio = contrast(&field, background);
+        assert!(ratio >= 3.0, "{field} on {background}: {ratio}");
+    }
+    let soon = value("\n.topbar nav .soon { color:");
+    let ratio = contrast(&soon, "#102a23");
+    assert!(ratio >= 4.5, "{soon}: {ratio}");
+    assert!(!css.contains(".soon { opacity"), "no faded text");
+    // Long values wrap instead of widening the page at 320 px.
+    assert!(css.contains("overflow-wrap:anywhere"));
+}

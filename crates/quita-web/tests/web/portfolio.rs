@@ -182,11 +182,47 @@ pub async fn creditors_and_import_through_pages(db: Db) {
         .unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = bad.text().await.unwrap();
-    assert!(html.contains("CNPJ/CPF"), "{html}");
+    assert!(html.contains("CPF/CNPJ"), "{html}");
     assert!(
         html.contains("Dias de carência: informe um número de 0 a 365"),
         "{html}"
     );
+    // Each fault is on its field (marked invalid, described by its message
+    // beside it), and the summary of them all takes the focus.
+    for field in ["document", "grace_days"] {
+        assert!(
+            html.contains(&format!(r#"name="{field}" value=""#)),
+            "{html}"
+        );
+        let input = html
+            .split(&format!(r#"name="{field}""#))
+            .nth(1)
+            .and_then(|rest| rest.split('>').next())
+            .unwrap();
+        assert!(
+            input.contains(&format!(
+                r#"aria-invalid="true" aria-describedby="erro-{field}""#
+            )),
+            "{field}: {input}"
+        );
+        assert!(
+            html.contains(&format!(r#"<span class="erro-campo" id="erro-{field}">"#)),
+            "{html}"
+        );
+    }
+    let late_fine = html
+        .split(r#"name="late_fine""#)
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .unwrap();
+    assert!(!late_fine.contains("aria-invalid"), "{late_fine}");
+    assert!(
+        html.contains(
+            r#"<div class="error erros-form" role="alert" tabindex="-1" autofocus id="erros">"#
+        ),
+        "{html}"
+    );
+    assert!(html.contains("há 2 problemas no formulário"), "{html}");
     // A fee above 100%: said once, by the domain's rule.
     let res = c
         .post(t.url("/carteiras"))
@@ -206,7 +242,7 @@ pub async fn creditors_and_import_through_pages(db: Db) {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert_eq!(
-        html.matches("Honorários acima de 100% do débito: confira o valor")
+        html.matches("<li>Honorários acima de 100% do débito: confira o valor</li>")
             .count(),
         1,
         "{html}"
@@ -287,7 +323,7 @@ pub async fn creditors_and_import_through_pages(db: Db) {
     assert_eq!(t.app.creditor(a.id, cred.id).await.unwrap(), *cred);
     // A blank (or a space that passed the browser's `required`) fine or
     // interest is refused, not saved as 0 %; a blank fee is none.
-    for (fine, interest, wrong) in [(" ", "1", "Multa"), ("2", "", "Juros")] {
+    for (fine, interest, wrong) in [(" ", "1", "Multa"), ("2", "", "Juros de mora")] {
         let res = c
             .post(t.url(&format!("/carteiras/{}", cred.id)))
             .form(&[
@@ -1204,6 +1240,22 @@ pub async fn aging_and_debtor_pages(db: Db) {
         html.contains("<svg") && html.contains("class=\"bar\""),
         "{html}"
     );
+    // The chart holds links: a named group, not an image (whose children
+    // would be presentational); the buckets' format is said on the page.
+    assert!(
+        html.contains(r#"role="group" aria-label="Saldo em aberto por faixa de atraso">"#)
+            && !html.contains(r#"role="img""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"aria-describedby="faixas-ajuda"></label><span class="ajuda" id="faixas-ajuda">Último dia de cada faixa"#)
+            && !html.contains("title=\"Último dia"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<caption class="visualmente-oculto">"#),
+        "{html}"
+    );
     assert!(html.contains("R$ 450,00"), "{html}");
     assert!(html.contains("31 a 60 dias") && html.contains("A vencer"));
     assert!(
@@ -1355,6 +1407,7 @@ pub async fn aging_and_debtor_pages(db: Db) {
     );
     let found = g
         .get(t.url("/devedores/busca?q=jos"))
+        .header("hx-request", "true")
         .send()
         .await
         .unwrap()
@@ -1377,6 +1430,7 @@ pub async fn aging_and_debtor_pages(db: Db) {
     assert!(found.contains("Maria Aparecida") && !found.contains("José Carlos"));
     let none = g
         .get(t.url("/devedores/busca?q=zzz"))
+        .header("hx-request", "true")
         .send()
         .await
         .unwrap()

@@ -16,7 +16,8 @@ use crate::{
     support::{TestApp, client, logged_in},
 };
 
-const LIMITED: &str = "Mostrando os primeiros 100 resultados; refine a busca.";
+const LIMITED: &str =
+    "Mais de 100 devedores encontrados: mostrando os primeiros 100 — refine a busca.";
 
 /// `n` debtors named `Ana NNN <surname>` written straight to the store.
 async fn namesakes(t: &TestApp, org_id: i64, n: u64, surname: &str, first_doc: u64) {
@@ -61,12 +62,15 @@ fn names(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// A page, or with `/devedores/busca` the live search's fragment (as htmx
+/// asks for it).
 async fn page(c: &Client, t: &TestApp, path: &str, q: &str) -> String {
     let res = c
         .get(t.url(&format!(
             "{path}?{}",
             serde_urlencoded::to_string([("q", q)]).unwrap()
         )))
+        .header("hx-request", "true")
         .send()
         .await
         .unwrap();
@@ -133,6 +137,43 @@ pub async fn search_by_words_and_limit_notice(db: Db) {
     assert!(html.contains(LIMITED) && !html.contains("<html"), "{html}");
     let html = page(&c, &t, "/devedores/busca", "santos jose").await;
     assert!(html.contains("José Carlos dos Santos") && !html.contains(LIMITED));
+    // The count, in the polite live region the fragment replaces out of band.
+    assert!(
+        html.contains(
+            r#"<p id="busca-contagem" class="muted" role="status" hx-swap-oob="true">1 devedor encontrado.</p>"#
+        ),
+        "{html}"
+    );
+    // The query goes to the address bar as the list's own address.
+    let res = c
+        .get(t.url("/devedores/busca?q=santos+jose"))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["hx-push-url"], "/devedores?q=santos+jose");
+    // Opened as an address (a bookmark, a reload), the search is the whole
+    // page, the query in its field and the count above the rows.
+    let res = c
+        .get(t.url("/devedores/busca?q=Teixeira"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let full = res.text().await.unwrap();
+    assert!(
+        full.contains("<html lang=\"pt-BR\">")
+            && full.contains("<title>Devedores · Quita</title>")
+            && full.contains("<h1>Devedores</h1>")
+            && full.contains(r#"name="q" value="Teixeira""#)
+            && full.contains(&format!(
+                r#"<p id="busca-contagem" class="muted" role="status">{LIMITED}</p>"#
+            ))
+            && !full.contains("hx-swap-oob"),
+        "{full}"
+    );
+    let list = page(&c, &t, "/devedores", "zzzz-nada").await;
+    assert!(list.contains("Nenhum devedor encontrado."), "{list}");
     assert!(!html.contains("Maria") && !html.contains("Teixeira"));
     // Another organization's namesakes stay out.
     let html = page(&c, &t, "/devedores/busca", "silva").await;

@@ -142,9 +142,11 @@ struct ListPage {
     paged: bool,
     next: Option<String>,
     previous: Option<String>,
-    /// The search found more than it shows: how many it shows.
-    limited: Option<i64>,
     can_enrich: bool,
+    /// What the results are, in words (the live region's text).
+    status: String,
+    /// The status line comes out of band (an htmx fragment): never here.
+    oob: bool,
 }
 
 #[derive(Template)]
@@ -155,7 +157,56 @@ struct ListFragment {
     paged: bool,
     next: Option<String>,
     previous: Option<String>,
-    limited: Option<i64>,
+    status: String,
+    /// Always here: the status line replaces the page's, out of band.
+    oob: bool,
+}
+
+/// What a page of results is, in words, for the polite live region above
+/// them: the count found, that the search stopped at its limit, or the
+/// size of a page of the list (none on its first page: nothing changed).
+fn status_text(searched: bool, paged: bool, shown: usize, limited: Option<i64>) -> String {
+    let shown = i64::try_from(shown).unwrap_or(i64::MAX);
+    match (searched, limited) {
+        (true, Some(n)) => format!(
+            "Mais de {} devedores encontrados: mostrando os primeiros {} — refine a busca.",
+            format::count(n),
+            format::count(n)
+        ),
+        (true, None) if shown == 0 => "Nenhum devedor encontrado.".to_owned(),
+        (true, None) => format!(
+            "{} encontrado{}.",
+            format::plural(shown, "devedor", "devedores"),
+            if shown == 1 { "" } else { "s" }
+        ),
+        (false, _) if paged => format!(
+            "{} nesta página.",
+            format::plural(shown, "devedor", "devedores")
+        ),
+        (false, _) => String::new(),
+    }
+}
+
+/// The list's own address for a search or page (`/devedores?q=silva`), so
+/// that the live search leaves it in the address bar: a reload or Back
+/// shows the same results.
+fn list_address(q: &SearchQuery) -> String {
+    let mut params: Vec<(&str, &str)> = Vec::new();
+    if !q.q.trim().is_empty() {
+        params.push(("q", q.q.as_str()));
+    } else if let Some(a) = q.after.as_deref().filter(|a| !a.trim().is_empty()) {
+        params.push(("after", a));
+    } else if let Some(b) = q.before.as_deref().filter(|b| !b.trim().is_empty()) {
+        params.push(("before", b));
+    }
+    if params.is_empty() {
+        "/devedores".to_owned()
+    } else {
+        format!(
+            "/devedores?{}",
+            serde_urlencoded::to_string(params).unwrap_or_default()
+        )
+    }
 }
 
 /// Debtors per page of the list.
@@ -275,33 +326,56 @@ pub async fn list(
     s: UserSession,
     PageQuery(q): PageQuery<SearchQuery>,
 ) -> Result<Response, PageError> {
-    let found = find(&state, &s, &q).await?;
+    list_page(&state, &s, q).await
+}
+
+async fn list_page(
+    state: &AppState,
+    s: &UserSession,
+    q: SearchQuery,
+) -> Result<Response, PageError> {
+    let found = find(state, s, &q).await?;
+    let searched = !q.q.trim().is_empty();
     Ok(page(&ListPage {
-        layout: Some(Layout::new(&state, &s.0, "/devedores").await?),
-        searched: !q.q.trim().is_empty(),
+        layout: Some(Layout::new(state, &s.0, "/devedores").await?),
+        status: status_text(searched, found.paged, found.debtors.len(), found.limited),
+        oob: false,
+        searched,
         q: q.q,
         debtors: found.debtors,
         paged: found.paged,
         next: found.next,
         previous: found.previous,
-        limited: found.limited,
         can_enrich: s.0.principal.role.allows(Role::Supervisor),
     }))
 }
 
-/// The result rows alone, for the htmx live search and "Próxima página".
+/// The result rows alone, for the htmx live search and "Próxima página"
+/// (with the status line out of band, and the list's address to put in
+/// the address bar); opened as an address (no `HX-Request`), the whole
+/// list page with those results.
 pub async fn search(
     State(state): State<AppState>,
     s: UserSession,
+    headers: axum::http::HeaderMap,
     PageQuery(q): PageQuery<SearchQuery>,
 ) -> Result<Response, PageError> {
+    if !headers.contains_key("hx-request") {
+        return list_page(&state, &s, q).await;
+    }
     let found = find(&state, &s, &q).await?;
-    Ok(page(&ListFragment {
+    let searched = !q.q.trim().is_empty();
+    let mut res = page(&ListFragment {
+        status: status_text(searched, found.paged, found.debtors.len(), found.limited),
+        oob: true,
         debtors: found.debtors,
-        searched: !q.q.trim().is_empty(),
+        searched,
         paged: found.paged,
         next: found.next,
         previous: found.previous,
-        limited: found.limited,
-    }))
+    });
+    if let Ok(v) = axum::http::HeaderValue::from_str(&list_address(&q)) {
+        res.headers_mut().insert("hx-push-url", v);
+    }
+    Ok(res)
 }

@@ -105,6 +105,8 @@ struct ContractFormView {
     form: ContractPageForm,
     /// Why the form just sent was refused (it comes back filled in).
     error: Option<String>,
+    /// The fields at fault in the form just sent.
+    invalid: Vec<&'static str>,
 }
 
 /// `options` with `chosen` selected.
@@ -155,6 +157,10 @@ impl ContractFormView {
         refused: Option<(ContractPageForm, String)>,
     ) -> Self {
         let (refused, error) = refused.map_or((None, None), |(f, e)| (Some(f), Some(e)));
+        let invalid = refused
+            .as_ref()
+            .map(|f| f.fault_fields(v.debtor.id))
+            .unwrap_or_default();
         let form = match (refused, editing) {
             (Some(f), _) => f,
             (None, Some(k)) => ContractPageForm::of(&k.contract),
@@ -224,6 +230,17 @@ impl ContractFormView {
             ),
             form,
             error,
+            invalid,
+        }
+    }
+
+    /// The attributes of `field`'s input: marked invalid and described by
+    /// the form's message, when at fault.
+    fn attrs(&self, field: &str) -> &'static str {
+        if self.invalid.contains(&field) {
+            r#" aria-invalid="true" aria-describedby="contrato-erro""#
+        } else {
+            ""
         }
     }
 }
@@ -499,6 +516,20 @@ pub struct NewContactView {
     pub workplace: bool,
     pub source: String,
     pub error: Option<String>,
+    /// The fields at fault (marked on the form).
+    pub invalid: Vec<&'static str>,
+}
+
+impl NewContactView {
+    /// The attributes of `field`'s input: marked invalid and described by
+    /// the form's message, when at fault.
+    pub fn attrs(&self, field: &str) -> &'static str {
+        if self.invalid.contains(&field) {
+            r#" aria-invalid="true" aria-describedby="contato-erro""#
+        } else {
+            ""
+        }
+    }
 }
 
 /// A form of the debtor page that was refused: it comes back on the page,
