@@ -282,7 +282,11 @@ pub struct ContactChange<'a> {
 pub async fn get(tx: &mut Tx, org_id: i64, debtor_id: i64, id: i64) -> Result<ContactRow> {
     // Locked on PostgreSQL until the transaction ends, so that marks worked
     // out from it cannot overwrite another change made meanwhile.
-    let lock = if tx.is_sqlite() { "" } else { " FOR NO KEY UPDATE" };
+    let lock = if tx.is_sqlite() {
+        ""
+    } else {
+        " FOR NO KEY UPDATE"
+    };
     let sql = format!(
         "SELECT id, debtor_id, kind, value, whatsapp, workplace, uf, city, cep, source, source_date, status, invalid_reason, opt_out \
          FROM contacts WHERE org_id = $1 AND debtor_id = $2 AND id = $3{lock}"

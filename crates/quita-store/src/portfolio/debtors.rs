@@ -84,7 +84,11 @@ pub async fn get(db: &Db, org_id: i64, id: i64) -> Result<DebtorRow> {
 /// its receivables or contacts takes such a key-share lock on it), and the
 /// key (id) is never changed here.
 pub async fn get_for_update(tx: &mut Tx, org_id: i64, id: i64) -> Result<DebtorRow> {
-    let lock = if tx.is_sqlite() { "" } else { " FOR NO KEY UPDATE" };
+    let lock = if tx.is_sqlite() {
+        ""
+    } else {
+        " FOR NO KEY UPDATE"
+    };
     let sql = format!(
         "SELECT id, org_id, document, kind, name, deceased, do_not_contact, over_indebtedness, dispute, tags, created_at \
          FROM debtors WHERE org_id = $1 AND id = $2{lock}"
