@@ -280,6 +280,10 @@ pub async fn import(
     if show {
         eprintln!();
     }
+    // Closing the pool lets SQLite remove the write-ahead log, which a
+    // large import grows to the size of what it wrote (gigabytes beside the
+    // database otherwise, until some later process opens it).
+    app.db.close().await;
     let outcome = outcome?;
     write_report(report.as_mut(), &outcome.problems_csv())?;
     let s = &outcome.summary;
@@ -346,8 +350,9 @@ async fn import_contacts(
             Actor::Cli,
             &|_| {},
         )
-        .await
-        .context("--source")?;
+        .await;
+    app.db.close().await;
+    let outcome = outcome.context("--source")?;
     write_report(report.as_mut(), &outcome.problems_csv())?;
     let s = &outcome.summary;
     output::print(a.json, s, || {

@@ -489,6 +489,10 @@ fn import_contacts_enriches_existing_debtors() {
         .join("../../docs/samples/enriquecimento-exemplo.csv");
     let imported = alfa_with_sample_portfolio(&dir);
     assert_eq!(imported["errors"], 0, "{imported}");
+    // The import closed the database: no write-ahead log left beside it
+    // (a large import's grows to the size of what it wrote).
+    let wal = dir.join("quita-data/quita.db-wal");
+    assert!(!wal.exists(), "{} left behind", wal.display());
     let first = json_of(&quita(
         &dir,
         &[
