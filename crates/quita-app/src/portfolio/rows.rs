@@ -83,7 +83,7 @@ impl<R: Read> Read for LineCounter<R> {
 /// Said of a record that runs past [`MAX_RECORD_BYTES`]: a quote left open
 /// swallowing the lines after it, or one line that long; the reader cannot
 /// tell which without holding it.
-const RUNAWAY_RECORD: &str = "o registro desta linha passa de 8 MB sem terminar: aspas não fechadas, ou uma linha longa demais";
+const RUNAWAY_RECORD: &str = "o registro desta linha passa de 8 MB, o maior aceito: aspas não fechadas, ou uma linha longa demais";
 
 /// Why a file cannot be read at all (the whole import is refused).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

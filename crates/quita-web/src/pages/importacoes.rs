@@ -618,13 +618,17 @@ mod tests {
     use super::{ImportStatus, ImportView};
 
     fn running(percent: u8) -> String {
+        running_at(percent, "1.000.000")
+    }
+
+    fn running_at(percent: u8, rows: &str) -> String {
         ImportStatus {
             i: ImportView {
                 id: "abc".into(),
                 file_name: "carteira.csv".into(),
                 partial: false,
                 started: "01/12/2026 10:00".into(),
-                rows: "1.000.000".into(),
+                rows: rows.into(),
                 percent,
                 running: true,
                 failed: None,
@@ -654,6 +658,9 @@ mod tests {
         assert!(writing.contains("Gravando…") && writing.contains("id=\"gravando\""));
         assert!(!writing.contains("Importando…") && !writing.contains("value=\"100\""));
         assert!(writing.contains("1.000.000"));
+        assert!(!reading.contains("id=\"aguardando\""));
+        // Before its first rows are written it may be waiting its turn.
+        assert!(running_at(0, "0").contains("id=\"aguardando\""));
         // Nothing to announce, no title, while it runs: polls are silent.
         assert!(!writing.contains("<title>") && !writing.contains("hx-swap-oob"));
     }
