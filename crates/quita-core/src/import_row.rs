@@ -1126,27 +1126,36 @@ pub fn parse_yes_no(raw: &str) -> Option<bool> {
     }
 }
 
-/// `dd/mm/aaaa` (day and month may have one digit) or `aaaa-mm-dd`, years
-/// 1900 to 2199 (a guard against `26` typed for `2026`).
+/// `dd/mm/aaaa` (day and month may have one digit; `-` or `.` between them
+/// too, as ERPs write them) or year first, `aaaa-mm-dd` (or with `/` or
+/// `.`); years 1900 to 2199 (a guard against `26` typed for `2026`). A time
+/// after the date (`2026-02-01T00:00:00`, `01/02/2026 00:00`, as databases
+/// export a date) is left out; one with a time zone is refused, since it
+/// may name another day here.
 pub fn parse_date(raw: &str) -> Result<Date, DateError> {
-    let s = raw.trim();
+    let s = without_time(raw.trim())?;
     let num = |p: &str, min: usize, max: usize| -> Result<i16, DateError> {
         if p.len() < min || p.len() > max || !p.bytes().all(|b| b.is_ascii_digit()) {
             return Err(DateError::Format);
         }
         p.parse::<i16>().map_err(|_| DateError::Format)
     };
-    let (y, m, d) = if let Some((a, rest)) = s.split_once('/') {
-        let (b, c) = rest.split_once('/').ok_or(DateError::Format)?;
-        (num(c, 4, 4)?, num(b, 1, 2)?, num(a, 1, 2)?)
+    let sep = s
+        .chars()
+        .find(|c| matches!(c, '/' | '-' | '.'))
+        .ok_or(DateError::Format)?;
+    let mut parts = s.split(sep);
+    let (Some(a), Some(b), Some(c), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(DateError::Format);
+    };
+    let (y, m, d) = if a.len() == 4 {
+        // ISO wants two digits; with `/` or `.` one is fine too.
+        let min = if sep == '-' { 2 } else { 1 };
+        (num(a, 4, 4)?, num(b, min, 2)?, num(c, min, 2)?)
     } else {
-        let mut it = s.splitn(3, '-');
-        let (a, b, c) = (
-            it.next().ok_or(DateError::Format)?,
-            it.next().ok_or(DateError::Format)?,
-            it.next().ok_or(DateError::Format)?,
-        );
-        (num(a, 4, 4)?, num(b, 2, 2)?, num(c, 2, 2)?)
+        (num(c, 4, 4)?, num(b, 1, 2)?, num(a, 1, 2)?)
     };
     if !(1900..=2199).contains(&y) {
         return Err(DateError::Year);
@@ -1154,6 +1163,30 @@ pub fn parse_date(raw: &str) -> Result<Date, DateError> {
     let m = i8::try_from(m).map_err(|_| DateError::NoSuchDay)?;
     let d = i8::try_from(d).map_err(|_| DateError::NoSuchDay)?;
     Date::new(y, m, d).map_err(|_| DateError::NoSuchDay)
+}
+
+/// The date part of `s` when a time of day follows it (after `T` or a
+/// space): `hh:mm`, `hh:mm:ss` or with a fraction; anything else after the
+/// date (a time zone included) is a malformed date.
+fn without_time(s: &str) -> Result<&str, DateError> {
+    let Some(at) = s.find(['T', ' ']) else {
+        return Ok(s);
+    };
+    let (date, time) = (&s[..at], s[at + 1..].trim());
+    let (clock, fraction) = time.split_once('.').unwrap_or((time, "0"));
+    let fields: Vec<&str> = clock.split(':').collect();
+    let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    let is_time = matches!(fields.len(), 2 | 3)
+        && digits(fields[0], 1..=2)
+        && fields[1..].iter().all(|f| digits(f, 2..=2))
+        && digits(fraction, 1..=9);
+    if is_time {
+        Ok(date)
+    } else {
+        Err(DateError::Format)
+    }
 }
 
 /// The largest amount a title may have: R$ 10 billion. Far above any real
@@ -2042,13 +2075,30 @@ mod tests {
     fn dates() {
         assert_eq!(parse_date("5/1/2026"), Ok(date(2026, 1, 5)));
         assert_eq!(parse_date("2026-01-05"), Ok(date(2026, 1, 5)));
+        // As ERPs and databases write them.
+        for (raw, day) in [
+            ("05-01-2026", date(2026, 1, 5)),
+            ("05.01.2026", date(2026, 1, 5)),
+            ("2026/01/05", date(2026, 1, 5)),
+            ("2026/1/5", date(2026, 1, 5)),
+            ("2026-01-05T00:00:00", date(2026, 1, 5)),
+            ("2026-01-05 00:00:00.000", date(2026, 1, 5)),
+            ("05/01/2026 13:45", date(2026, 1, 5)),
+        ] {
+            assert_eq!(parse_date(raw), Ok(day), "{raw}");
+        }
         for bad in [
-            "2026/01/05",
-            "05-01-2026",
             "5/1/26",
             "2026-1-05",
             "",
             "a/b/c",
+            "05/01-2026",
+            "05/01/2026/1",
+            "2026-01-05T00:00:00Z",
+            "2026-01-05T00:00:00-03:00",
+            "05/01/2026 manhã",
+            "05/01/2026 25",
+            "2026-01-05T",
         ] {
             assert_eq!(parse_date(bad), Err(DateError::Format), "{bad}");
         }
