@@ -98,6 +98,7 @@ impl RowProblem {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ImportSummary {
     pub rows: u64,
     pub receivables_created: u64,
@@ -113,6 +114,10 @@ pub struct ImportSummary {
     pub elapsed_ms: u64,
     /// False when the file was refused and nothing was written.
     pub applied: bool,
+    /// The creditor's receivables being collected (open or partially paid)
+    /// that the file does not name: a creditor's whole-portfolio file leaves
+    /// out what was settled at its end, to be looked at.
+    pub not_in_file: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -379,6 +384,7 @@ impl App {
             };
             return Ok((out, false));
         }
+        out.summary.not_in_file = writer.not_in_file();
         writer.finish(&queue).await?;
         queue.close();
         Ok((out, true))

@@ -79,6 +79,11 @@ pub(super) struct BatchWriter<'a> {
     contract_pool: IdPool,
     /// Debtors this import created: their contacts are all new.
     created_debtors: HashSet<i64>,
+    /// The creditor's receivables being collected when the import began,
+    /// and how many of them the file has named so far: the rest are told
+    /// as not in the file.
+    collectable_before: i64,
+    collectable_named: i64,
     /// Receivables in the table (all organizations) when the import began.
     rows_before: i64,
     rows_written: i64,
@@ -112,21 +117,29 @@ impl<'a> BatchWriter<'a> {
         (opts, actor): (&'a ImportOptions, Actor),
         now: Timestamp,
     ) -> AppResult<Self> {
-        let (fresh, no_debtors, no_contracts, rows_before) = queue
+        let (fresh, no_debtors, no_contracts, rows_before, collectable_before) = queue
             .call(move |tx| {
                 Box::pin(async move {
                     store::prepare_bulk(tx).await?;
+                    let fresh = !store::has_receivables(tx, creditor_id).await?;
                     Ok((
-                        !store::has_receivables(tx, creditor_id).await?,
+                        fresh,
                         !store::has_debtors(tx, org_id).await?,
                         !store::has_contracts(tx, creditor_id).await?,
                         store::receivables_high_water(tx).await?,
+                        if fresh {
+                            0
+                        } else {
+                            store::collectable_count(tx, creditor_id).await?
+                        },
                     ))
                 })
             })
             .await?;
         Ok(Self {
             backend,
+            collectable_before,
+            collectable_named: 0,
             rows_before,
             rows_written: 0,
             rows_changed: 0,
@@ -195,6 +208,12 @@ impl<'a> BatchWriter<'a> {
     /// Waits for every write, rebuilds any deferred index and, after a bulk
     /// import, refreshes the PostgreSQL planner's statistics; call before
     /// committing.
+    /// The creditor's receivables being collected when the import began
+    /// that no row has named.
+    pub fn not_in_file(&self) -> u64 {
+        u64::try_from(self.collectable_before - self.collectable_named).unwrap_or(0)
+    }
+
     pub async fn finish(mut self, queue: &TxQueue) -> AppResult<()> {
         let t = std::time::Instant::now();
         let (deferred, analyze) = (self.deferred.take(), self.rows_changed >= BULK_AFTER);
@@ -627,6 +646,9 @@ impl<'a> BatchWriter<'a> {
                 });
                 continue;
             };
+            if stored.status.is_collectable() {
+                self.collectable_named += 1;
+            }
             // The same title under another CPF/CNPJ: a typo would move a
             // debt to someone else, so the row is refused instead.
             if stored.debtor_id != row.debtor_id {

@@ -1463,6 +1463,8 @@ pub async fn slim_files_keep_what_they_do_not_say_and_never_undo_payments(db: Db
         out.problems[0].reason, "aviso: título atualizado: valor em aberto R$ 1.000,00 → R$ 700,00",
         "only the balance changed"
     );
+    // The other three titles being collected are not in this file.
+    assert_eq!(out.summary.not_in_file, 3);
     let after = titles().await;
     assert_eq!(
         (
@@ -1521,6 +1523,7 @@ pub async fn slim_files_keep_what_they_do_not_say_and_never_undo_payments(db: Db
     // and a stated balance above the stored one is refused, naming it.
     let out = import(&app, org, cred, csv(&GOOD), false).await;
     assert!(out.summary.applied, "{:?}", out.problems);
+    assert_eq!(out.summary.not_in_file, 0, "every title named");
     let older = GOOD[0].replace("1.000,00;", "1.000,00;1.000,00");
     let out = import(&app, org, cred, csv(&[older.as_str()]), false).await;
     assert!(!out.summary.applied);

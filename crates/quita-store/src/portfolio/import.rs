@@ -471,6 +471,18 @@ pub async fn has_receivables(tx: &mut Tx, creditor_id: i64) -> Result<bool> {
     Ok(found)
 }
 
+/// How many of a creditor's receivables are still being collected (open
+/// or partially paid): an import tells how many of them its file left out.
+pub async fn collectable_count(tx: &mut Tx, creditor_id: i64) -> Result<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM receivables \
+         WHERE creditor_id = $1 AND status IN ('open', 'partially_paid')";
+    let n: i64 = on_tx!(tx, |t| sqlx::query_scalar(SQL)
+        .bind(creditor_id)
+        .fetch_one(&mut **t)
+        .await)?;
+    Ok(n)
+}
+
 /// The stored receivables of a creditor among `keys`.
 pub async fn existing(
     tx: &mut Tx,

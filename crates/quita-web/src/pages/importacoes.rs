@@ -165,6 +165,11 @@ fn receivables_figures(s: &ImportSummary) -> Vec<Figure> {
         figure("Títulos criados", "criados", s.receivables_created),
         figure("Títulos atualizados", "atualizados", s.receivables_updated),
         figure("Inalterados", "inalterados", s.unchanged),
+        figure(
+            "Em cobrança e fora do arquivo",
+            "fora_do_arquivo",
+            s.not_in_file,
+        ),
         figure("Devedores novos", "devedores", s.debtors_created),
         figure("Contatos novos", "contatos", s.contacts_created),
         figure("Erros", "erros", s.errors),

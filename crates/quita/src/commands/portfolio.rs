@@ -289,11 +289,12 @@ pub async fn import(
     let s = &outcome.summary;
     output::print(a.json, s, || {
         format!(
-            "{} rows: {} created, {} updated, {} unchanged; {} new debtors, {} new contacts; {} errors, {} warnings{} ({} ms)",
+            "{} rows: {} created, {} updated, {} unchanged ({} being collected not in the file); {} new debtors, {} new contacts; {} errors, {} warnings{} ({} ms)",
             s.rows,
             s.receivables_created,
             s.receivables_updated,
             s.unchanged,
+            s.not_in_file,
             s.debtors_created,
             s.contacts_created,
             s.errors,

@@ -46,7 +46,8 @@ pub struct ImportParams {
 #[derive(Serialize, ToSchema)]
 pub struct ImportResultDto {
     /// `rows`, `receivables_created`, `receivables_updated`, `unchanged`,
-    /// `debtors_created`, `contacts_created`, `errors`, `warnings`, `elapsed_ms`, `applied`.
+    /// `debtors_created`, `contacts_created`, `errors`, `warnings`, `elapsed_ms`, `applied`,
+    /// `not_in_file` (the creditor's receivables being collected that the file does not name).
     #[schema(value_type = Object)]
     pub summary: ImportSummary,
     /// `{line, column, value, reason}` per problem; a warning's reason starts with `aviso: `.
