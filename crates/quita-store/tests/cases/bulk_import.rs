@@ -137,15 +137,33 @@ pub async fn import_inserts_with_reserved_ids(db: Db) {
             .unwrap(),
         0
     );
-    let rows = [ImportReceivable {
-        contract_id: Some(contracts["CT-1"].0),
-        ..receivable(ana, "NF-1", 1, date(2026, 10, 1), 10_000)
-    }];
+    let rows = [
+        ImportReceivable {
+            contract_id: Some(contracts["CT-1"].0),
+            ..receivable(ana, "NF-1", 1, date(2026, 10, 1), 10_000)
+        },
+        ImportReceivable {
+            status: "paid",
+            open_balance: 0,
+            ..receivable(ana, "NF-1", 2, date(2026, 11, 1), 10_000)
+        },
+        ImportReceivable {
+            status: "partially_paid",
+            open_balance: 4_000,
+            ..receivable(ana, "NF-1", 3, date(2026, 12, 1), 10_000)
+        },
+    ];
     assert_eq!(
         import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
             .await
             .unwrap(),
-        1
+        3
+    );
+    // Being collected: open or partially paid, this creditor's only.
+    assert_eq!(import::collectable_count(&mut tx, c.id).await.unwrap(), 2);
+    assert_eq!(
+        import::collectable_count(&mut tx, 987_654).await.unwrap(),
+        0
     );
     tx.commit().await.unwrap();
 
