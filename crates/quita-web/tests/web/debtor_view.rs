@@ -116,6 +116,14 @@ pub async fn debtor_360_contracts_and_access_log(db: Db) {
     );
     assert!(html.contains("da carteira"), "{html}");
     assert!(html.contains("15/01/2026 a 05/03/2026"), "{html}");
+    // How days late are counted is said on the page, once, tied to the
+    // column (not in a tooltip only).
+    assert!(html.contains("aria-describedby=\"dias-de-atraso-nota\">Dias de atraso*</th>"));
+    assert_eq!(
+        html.matches("id=\"dias-de-atraso-nota\"").count(),
+        1,
+        "{html}"
+    );
     assert!(
         !html.contains("Acessos a este cadastro"),
         "agents do not see the access log"
