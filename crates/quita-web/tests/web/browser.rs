@@ -460,7 +460,20 @@ pub async fn chart_and_closing_in_the_browser(db: Db) {
         b.goto(&t.url("/relatorios/aging?data_base=20%2F03%2F2026"))
             .await?;
         b.wait().for_element(Locator::Css("ol.barras")).await?;
-        let narrow = b.execute(NARROW, vec![]).await?;
+        let mut narrow = b.execute(NARROW, vec![]).await?;
+        // The carteiras table (a column headed for screen readers only)
+        // stays inside its own scroll too.
+        b.goto(&t.url("/carteiras")).await?;
+        b.wait().for_element(Locator::Css("table")).await?;
+        let sideways = b
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth",
+                vec![],
+            )
+            .await?;
+        if let Some(all) = narrow.as_array_mut() {
+            all.push(sideways);
+        }
         b.set_window_size(1280, 1000).await?;
 
         b.goto(&t.url(&format!("/devedores/{maria}"))).await?;
@@ -515,6 +528,7 @@ pub async fn chart_and_closing_in_the_browser(db: Db) {
     );
     assert_eq!(narrow[2], 0, "chart labels cut: {narrow}");
     assert_eq!(narrow[3], 7, "a bar per bucket: {narrow}");
+    assert_eq!(narrow[4], false, "/carteiras scrolls sideways: {narrow}");
     for (chart, texts) in charts.iter().zip([14, 24, 24]) {
         assert_eq!(chart[0], texts, "a label and a value per bar: {chart}");
         assert_eq!(chart[1], serde_json::json!([]), "overlapping: {chart}");
