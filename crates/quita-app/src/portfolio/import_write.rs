@@ -697,7 +697,11 @@ impl<'a> BatchWriter<'a> {
                 continue;
             }
             let before = rec.clone();
-            let open_after = incoming.open_balance;
+            let asked = Asked {
+                amount: incoming.original_amount,
+                open: incoming.open_balance.unwrap_or(incoming.original_amount),
+                due: incoming.due_date,
+            };
             match rec.update_from_import(incoming) {
                 Ok(changes) => {
                     // Says what changed, so the report names each updated
@@ -749,25 +753,15 @@ impl<'a> BatchWriter<'a> {
                 // the stored receivable stays as it is, but the row is not
                 // "unchanged": created + updated + unchanged + refused rows
                 // make up the rows read).
-                Err(e) => note_problem(
-                    &mut out.summary.errors,
-                    &mut out.problems,
-                    match e {
-                        // Told on the balance the row states.
-                        ImportUpdateError::PaymentsUndone { .. } => RowProblem {
-                            line: *line,
-                            column: "valor_aberto".into(),
-                            value: open_after.unwrap_or_default().format_brl(),
-                            reason: not_updatable_reason(&e, &before, open_after),
-                        },
-                        _ => RowProblem {
-                            line: *line,
-                            column: "numero_documento".into(),
-                            value: key.0.clone(),
-                            reason: not_updatable_reason(&e, &before, open_after),
-                        },
-                    },
-                ),
+                Err(e) => note_problem(&mut out.summary.errors, &mut out.problems, {
+                    let (column, value, reason) = refusal(&e, &before, &asked);
+                    RowProblem {
+                        line: *line,
+                        column: column.into(),
+                        value: value.unwrap_or_else(|| key.0.clone()),
+                        reason,
+                    }
+                }),
             }
         }
         out.summary.receivables_created += inserts.len() as u64;
@@ -848,34 +842,91 @@ fn updated_reason(
     format!("{UPDATED}{}", parts.join("; "))
 }
 
+/// What a row asked a stored receivable to become.
+struct Asked {
+    amount: quita_core::money::Money,
+    open: quita_core::money::Money,
+    due: jiff::civil::Date,
+}
+
 /// Why a stored receivable (`before`) keeps its values instead of taking
-/// the row's (open balance `open_after`), in pt-BR (the report's language).
-fn not_updatable_reason(
+/// the row's (`asked`): the column to name, its value (`None`: the document
+/// number) and the reason, in pt-BR (the report's language).
+fn refusal(
     e: &ImportUpdateError,
     before: &Receivable,
-    open_after: Option<quita_core::money::Money>,
-) -> String {
+    asked: &Asked,
+) -> (&'static str, Option<String>, String) {
+    use quita_core::receivable::ReceivableError;
+    let brl = |m: quita_core::money::Money| m.format_brl();
     match e {
+        // The balance rises with the amount unchanged: an older file.
         ImportUpdateError::PaymentsUndone {
-            before: paid_before,
-            after: paid_after,
-        } => format!(
-            "o valor em aberto subiria de {} para {}, desfazendo {} já pagos ou abatidos: a importação não desfaz pagamentos (o arquivo é de antes deles?)",
-            before.open_balance().format_brl(),
-            open_after.unwrap_or_default().format_brl(),
-            paid_before
-                .checked_sub(*paid_after)
-                .unwrap_or_default()
-                .format_brl()
+            before: paid,
+            after,
+        } if asked.amount == before.original_amount() => (
+            "valor_aberto",
+            Some(brl(asked.open)),
+            format!(
+                "o valor em aberto subiria de {} para {}, desfazendo {} já pagos ou abatidos: a importação não desfaz pagamentos (o arquivo é de antes deles?)",
+                brl(before.open_balance()),
+                brl(asked.open),
+                brl(paid.checked_sub(*after).unwrap_or_default())
+            ),
         ),
-        ImportUpdateError::NotUpdatable(status) => {
-            let was = status.pt_br();
-            format!("o título já está {was}: a importação não altera um título encerrado")
-        }
-        ImportUpdateError::DifferentIdentity => {
-            "a linha não é o mesmo título (número do documento ou parcela)".into()
-        }
-        ImportUpdateError::Invalid(e) => format!("título existente não pode ser alterado: {e}"),
+        ImportUpdateError::PaymentsUndone {
+            before: paid,
+            after,
+        } => (
+            "valor",
+            Some(brl(asked.amount)),
+            format!(
+                "o valor pago ou abatido cairia de {} para {} (valor {} → {}; em aberto {} → {}): a importação não desfaz pagamentos; informe o valor em aberto que mantém o que já foi pago",
+                brl(*paid),
+                brl(*after),
+                brl(before.original_amount()),
+                brl(asked.amount),
+                brl(before.open_balance()),
+                brl(asked.open)
+            ),
+        ),
+        ImportUpdateError::NotUpdatable(status) => (
+            "numero_documento",
+            None,
+            format!(
+                "o título já está {}: a importação não altera um título encerrado",
+                status.pt_br()
+            ),
+        ),
+        ImportUpdateError::DifferentIdentity => (
+            "numero_documento",
+            None,
+            "a linha não é o mesmo título (número do documento ou parcela)".into(),
+        ),
+        ImportUpdateError::Invalid(ReceivableError::OpenBalanceOutOfRange) => (
+            "valor",
+            Some(brl(asked.amount)),
+            format!(
+                "o novo valor ({}) é menor que o já pago ou abatido ({}): a importação não desfaz pagamentos",
+                brl(asked.amount),
+                brl(before.amount_paid())
+            ),
+        ),
+        ImportUpdateError::Invalid(ReceivableError::DueBeforeIssue) => (
+            "vencimento",
+            Some(asked.due.strftime("%d/%m/%Y").to_string()),
+            format!(
+                "o vencimento fica antes da emissão registrada ({}): informe a emissão na linha",
+                before
+                    .issue_date()
+                    .map_or_else(String::new, |d| d.strftime("%d/%m/%Y").to_string())
+            ),
+        ),
+        ImportUpdateError::Invalid(_) => (
+            "numero_documento",
+            None,
+            "o título registrado não pode receber estes valores".into(),
+        ),
     }
 }
 

@@ -1543,6 +1543,36 @@ pub async fn slim_files_keep_what_they_do_not_say_and_never_undo_payments(db: Db
         out.problems[0].reason
     );
     assert_eq!(titles().await[0].open_balance, 70_000, "nothing written");
+    // A lower amount that would shrink what was paid, or fall below it.
+    let refused = |bytes: Vec<u8>| {
+        let app = &app;
+        async move {
+            let out = import(app, org, cred, bytes, false).await;
+            assert!(!out.summary.applied);
+            let p = &out.problems[0];
+            (p.column.clone(), p.value.clone(), p.reason.clone())
+        }
+    };
+    let (column, value, reason) = refused(slim(
+        balances,
+        &["52998224725;Maria da Silva;NF-100;1;10/10/2026;900,00;700,00"],
+    ))
+    .await;
+    assert_eq!((column.as_str(), value.as_str()), ("valor", "R$ 900,00"));
+    assert!(
+        reason.starts_with("o valor pago ou abatido cairia de R$ 300,00 para R$ 200,00 (valor R$ 1.000,00 → R$ 900,00; em aberto R$ 700,00 → R$ 700,00)"),
+        "{reason}"
+    );
+    let (column, _, reason) = refused(slim(
+        amounts,
+        &["52998224725;Maria da Silva;NF-100;1;10/10/2026;200,00"],
+    ))
+    .await;
+    assert_eq!(column, "valor");
+    assert!(
+        reason.starts_with("o novo valor (R$ 200,00) é menor que o já pago ou abatido (R$ 300,00)"),
+        "{reason}"
+    );
     // A refused file tells what a title would have become, not that it was.
     let out = import(
         &app,
