@@ -91,6 +91,27 @@ impl<S: Send + Sync> FromRequestParts<S> for UserSession {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<Auth>() {
             Some(Auth::Session(s)) => Ok(Self((**s).clone())),
+            // A fragment htmx asked for (a live search, a progress poll)
+            // after the session ended: the whole page goes to the login,
+            // which comes back to it (`HX-Redirect`), instead of the login
+            // page landing inside the page as a fragment.
+            _ if parts.headers.contains_key("hx-request") => {
+                let back = parts
+                    .headers
+                    .get("hx-current-url")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|url| {
+                        let host = parts.headers.get(axum::http::header::HOST)?.to_str().ok()?;
+                        let (_, rest) = url.split_once("://")?;
+                        rest.strip_prefix(host)
+                    })
+                    .unwrap_or("/painel");
+                Err((
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    [("hx-redirect", crate::pages::login_address(back))],
+                )
+                    .into_response())
+            }
             _ => {
                 let to = match parts.method {
                     // Not a fragment htmx asked for: the page it belongs to

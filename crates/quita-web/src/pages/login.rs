@@ -35,6 +35,9 @@ struct LoginPage {
 /// `https://…`) can be made of it. Anything else is `None`.
 pub fn safe_return(raw: &str) -> Option<&str> {
     (raw.starts_with('/')
+        // Logging out or in again is no page to return to.
+        && !raw.starts_with("/sair")
+        && !raw.starts_with("/entrar")
         && !raw.contains("//")
         && !raw.contains('\\')
         && raw.len() <= 2000

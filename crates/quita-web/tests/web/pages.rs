@@ -611,6 +611,31 @@ pub async fn ended_session_offers_the_login_back(db: Db) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.text().await.unwrap().contains(r#"href="/entrar""#));
+    // A fragment htmx polls or searches for after the session ended: the
+    // whole page is sent to the login (HX-Redirect), back to where it was.
+    let res = fresh
+        .get(t.url("/devedores/busca?q=maria"))
+        .header("HX-Request", "true")
+        .header(
+            "HX-Current-URL",
+            format!("{}/devedores?q=maria", host.trim_end_matches('/')),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        res.headers()["hx-redirect"],
+        "/entrar?volta=%2Fdevedores%3Fq%3Dmaria"
+    );
+    let res = fresh
+        .get(t.url("/devedores/busca?q=maria"))
+        .header("HX-Request", "true")
+        .header("HX-Current-URL", "https://evil.example/x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["hx-redirect"], "/entrar");
 
     // The login page carries the page to return to, and login goes there.
     let page = c
@@ -652,6 +677,8 @@ pub async fn ended_session_offers_the_login_back(db: Db) {
         "/devedores/7?em=01/02/2026"
     );
     for evil in [
+        "/sair",
+        "/entrar?volta=/sair",
         "//evil.example",
         "/\\evil.example",
         "https://evil.example",
