@@ -313,6 +313,22 @@ fn refused(mut out: EnrichmentOutcome) -> EnrichmentOutcome {
 
 /// The rows whose debtor exists in the organization, with its id; the
 /// others are reported (unknown debtors are errors).
+/// Whether a bureau's name for a debtor is a shorter or longer form of the
+/// stored one: every word of one (case, accents and the particles `da`,
+/// `de`, `do`, `das`, `dos`, `e` aside) is in the other. `João` and `Maria
+/// da Silva` for `Maria Aparecida da Silva` are; `José Souza` is not.
+fn same_person(given: &str, stored: &str) -> bool {
+    let words = |s: &str| -> std::collections::BTreeSet<String> {
+        quita_core::text::search_key(s)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && !matches!(*w, "da" | "de" | "do" | "das" | "dos" | "e"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let (a, b) = (words(given), words(stored));
+    !a.is_empty() && !b.is_empty() && (a.is_subset(&b) || b.is_subset(&a))
+}
+
 async fn known_debtors(
     tx: &mut Tx,
     org_id: i64,
@@ -339,7 +355,7 @@ async fn known_debtors(
                 if r.name.as_deref().is_some_and(|n| {
                     names
                         .get(&r.document)
-                        .is_some_and(|(_, key)| *key != name_key(n))
+                        .is_some_and(|(stored, key)| *key != name_key(n) && !same_person(n, stored))
                 }) =>
             {
                 let stored = names.get(&r.document).map_or("", |(n, _)| n.as_str());
@@ -456,6 +472,24 @@ async fn apply_batch(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shorter_or_longer_forms_of_a_name_are_the_same_person() {
+        use super::same_person;
+        let stored = "Maria Aparecida da Silva";
+        for same in [
+            "Maria",
+            "MARIA DA SILVA",
+            "maria aparecida silva",
+            "Maria Aparecida da Silva Santos",
+        ] {
+            assert!(same_person(same, stored), "{same}");
+        }
+        for other in ["José Souza", "Maria Souza", "Desconhecido", ""] {
+            assert!(!same_person(other, stored), "{other}");
+        }
+        assert!(same_person("XYZ", "Comercial Xyz LTDA - ME"));
+    }
+
     use std::{io::Cursor, sync::Mutex};
 
     use quita_core::{
