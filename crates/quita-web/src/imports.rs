@@ -139,9 +139,58 @@ impl ImportJob {
 #[derive(Clone, Default)]
 pub struct ImportRegistry {
     inner: Arc<Mutex<HashMap<i64, VecDeque<Arc<ImportJob>>>>>,
+    /// Import tasks not yet over (their end recorded): a graceful stop
+    /// waits for them ([`ImportRegistry::wait_for_running`]).
+    in_flight: Arc<AtomicU64>,
+}
+
+/// Counts a task in flight for as long as it lives (a panic included).
+struct InFlight(Arc<AtomicU64>);
+
+impl InFlight {
+    fn new(count: &Arc<AtomicU64>) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Self(count.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl ImportRegistry {
+    /// Waits, up to `at_most`, for the imports this process runs to end and
+    /// their end to be recorded: a graceful stop (SIGTERM) during an import
+    /// lets it commit or roll back and keeps its summary and report, instead
+    /// of cutting it off after its commit. True when none is left.
+    pub async fn wait_for_running(&self, at_most: Duration) -> bool {
+        let started = std::time::Instant::now();
+        let mut told = false;
+        loop {
+            let left = self.in_flight.load(Ordering::SeqCst);
+            if left == 0 {
+                return true;
+            }
+            if started.elapsed() >= at_most {
+                tracing::warn!(
+                    imports = left,
+                    "stopping with imports still running: they roll back"
+                );
+                return false;
+            }
+            if !told {
+                tracing::info!(
+                    imports = left,
+                    "waiting for running imports before stopping"
+                );
+                told = true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     fn insert(&self, job: Arc<ImportJob>) -> AppResult<()> {
         let mut all = self
             .inner
@@ -228,7 +277,9 @@ where
     let work = work(state.clone(), job.clone());
     let task_job = job.clone();
     let app = state.app.clone();
+    let in_flight = InFlight::new(&state.imports.in_flight);
     tokio::spawn(async move {
+        let _in_flight = in_flight;
         let started = record_start(&app, &task_job).await;
         // The import runs in its own task so that a panic in it still ends
         // as a failed import rather than one that runs forever.
@@ -323,6 +374,24 @@ async fn record_end(app: &App, job: &ImportJob, state: &ImportState) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_stop_waits_for_imports_in_flight() {
+        let r = ImportRegistry::default();
+        assert!(r.wait_for_running(Duration::ZERO).await, "none running");
+        let held = InFlight::new(&r.in_flight);
+        assert!(
+            !r.wait_for_running(Duration::from_millis(50)).await,
+            "gives up at the bound"
+        );
+        let waiting = r.clone();
+        let stop =
+            tokio::spawn(async move { waiting.wait_for_running(Duration::from_secs(10)).await });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!stop.is_finished());
+        drop(held);
+        assert!(stop.await.unwrap(), "ends when the import does");
+    }
 
     #[test]
     fn percent_of_the_file_read() {

@@ -92,6 +92,9 @@ pub async fn demo(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode>
     run(config, app, listener, !args.no_workers, shutdown).await
 }
 
+/// How long a graceful stop waits for imports started from the UI.
+const IMPORT_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 async fn run(
     config: &Config,
     app: App,
@@ -124,9 +127,13 @@ async fn run(
         signals.wait().await;
         let _ = stop_tx.send(true);
     };
+    let imports = state.imports.clone();
     quita_web::serve(listener, state, shutdown)
         .await
         .context("serving HTTP")?;
+    // An import started from the UI ends (commits or rolls back) and its
+    // summary is recorded before the database closes, within a bound.
+    imports.wait_for_running(IMPORT_STOP_WAIT).await;
     if let Some(w) = worker {
         let _ = w.await;
     }
