@@ -18,6 +18,10 @@ CREATE TABLE import_runs (
     state         TEXT    NOT NULL CHECK (state IN ('running', 'done', 'failed')),
     failure       TEXT,
     rows_read     BIGINT  NOT NULL DEFAULT 0,
+    -- While it runs (PostgreSQL), the instance running it says how far it
+    -- got every few seconds, so that another instance can show it running.
+    percent_read  BIGINT  NOT NULL DEFAULT 0,
+    heartbeat_at  BIGINT,
     summary       TEXT,
     problem_count BIGINT  NOT NULL DEFAULT 0,
     problems      TEXT

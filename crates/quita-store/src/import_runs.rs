@@ -77,6 +77,10 @@ pub struct ImportRun {
     /// unrecorded (the process stopped between the two).
     pub applied_at: Option<Timestamp>,
     pub rows_read: i64,
+    /// How far a running import had read at its last heartbeat (0–100).
+    pub percent_read: i64,
+    /// When the instance running it last said so ([`beat`]).
+    pub heartbeat_at: Option<Timestamp>,
     pub state: RunState,
 }
 
@@ -159,6 +163,29 @@ pub async fn finish(
     Ok(changed == 1)
 }
 
+/// Says a running import of `org_id` is alive and how far it got (rows
+/// read, percent of the file); false when it is not running on record.
+pub async fn beat(
+    db: &Db,
+    org_id: i64,
+    id: &str,
+    (rows_read, percent_read): (i64, i64),
+    now: Timestamp,
+) -> Result<bool> {
+    const SQL: &str = "UPDATE import_runs SET heartbeat_at = $3, rows_read = $4, percent_read = $5 \
+         WHERE org_id = $1 AND id = $2 AND state = 'running'";
+    let changed = on_db!(db, |p| sqlx::query(SQL)
+        .bind(org_id)
+        .bind(id)
+        .bind(ms(now))
+        .bind(rows_read)
+        .bind(percent_read)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
+}
+
 /// Marks a run as applied inside the import's own transaction, so that it
 /// is known to have been written even if its end goes unrecorded.
 pub async fn mark_applied(tx: &mut Tx, org_id: i64, id: &str, now: Timestamp) -> Result<()> {
@@ -188,6 +215,8 @@ struct Row {
     state: String,
     failure: Option<String>,
     rows_read: i64,
+    percent_read: i64,
+    heartbeat_at: Option<i64>,
     summary: Option<String>,
     problem_count: i64,
 }
@@ -221,13 +250,16 @@ impl TryFrom<Row> for ImportRun {
             finished_at: r.finished_at.map(ts),
             applied_at: r.applied_at.map(ts),
             rows_read: r.rows_read,
+            percent_read: r.percent_read,
+            heartbeat_at: r.heartbeat_at.map(ts),
             state,
         })
     }
 }
 
 const COLUMNS: &str = "id, org_id, kind, creditor_id, label, file_name, partial, started_at, \
-     finished_at, applied_at, state, failure, rows_read, summary, problem_count";
+     finished_at, applied_at, state, failure, rows_read, percent_read, heartbeat_at, summary, \
+     problem_count";
 
 /// An import of `org_id`; another organization's is not found.
 pub async fn get(db: &Db, org_id: i64, id: &str) -> Result<Option<ImportRun>> {

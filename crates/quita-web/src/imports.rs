@@ -281,11 +281,28 @@ where
     tokio::spawn(async move {
         let _in_flight = in_flight;
         let started = record_start(&app, &task_job).await;
+        // While it runs, it says how far it got (PostgreSQL), so another
+        // instance shows it running rather than interrupted.
+        let beats = started.then(|| {
+            let (app, job) = (app.clone(), task_job.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(quita_app::portfolio::import_runs::BEAT_EVERY).await;
+                    let (rows, percent) = (job.rows(), job.progress.percent());
+                    if let Err(e) = app.beat_import_run(job.org_id, &job.id, rows, percent).await {
+                        tracing::debug!(import = %job.id, error = ?e, "import heartbeat not recorded");
+                    }
+                }
+            })
+        });
         // The import runs in its own task so that a panic in it still ends
         // as a failed import rather than one that runs forever.
         let result = tokio::spawn(work)
             .await
             .unwrap_or_else(|_| Err(AppError::Internal(anyhow::anyhow!("import task panicked"))));
+        if let Some(beats) = beats {
+            beats.abort();
+        }
         let new_state = match result {
             Ok(out) => {
                 task_job.progress.finish(out.rows());

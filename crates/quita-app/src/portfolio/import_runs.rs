@@ -191,11 +191,25 @@ pub struct ImportRun {
     /// unrecorded (the process stopped between the two).
     pub applied_at: Option<Timestamp>,
     pub rows_read: u64,
+    /// How far it had read at its last heartbeat (0–100).
+    pub percent_read: u8,
+    /// Running, by its instance's heartbeat within [`ALIVE_FOR`]: shown as
+    /// running elsewhere, not as interrupted.
+    pub beating: bool,
     pub state: RunState,
 }
 
+/// How often a running import says it is alive ([`App::beat_import_run`]),
+/// and for how long after its last beat it counts as running.
+pub const BEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+pub const ALIVE_FOR: jiff::SignedDuration = jiff::SignedDuration::from_secs(20);
+
 impl ImportRun {
-    fn of(r: import_runs::ImportRun, problems: Option<&str>) -> AppResult<Self> {
+    fn of(r: import_runs::ImportRun, problems: Option<&str>, now: Timestamp) -> AppResult<Self> {
+        let beating = matches!(r.state, import_runs::RunState::Running)
+            && r.heartbeat_at
+                .is_some_and(|at| now.duration_since(at) < ALIVE_FOR);
+        let percent_read = u8::try_from(r.percent_read.clamp(0, 100)).unwrap_or(0);
         let state = match r.state {
             import_runs::RunState::Running => RunState::Running,
             import_runs::RunState::Failed(reason) => RunState::Failed(reason),
@@ -218,6 +232,8 @@ impl ImportRun {
             finished_at: r.finished_at,
             applied_at: r.applied_at,
             rows_read: u64::try_from(r.rows_read).unwrap_or(0),
+            percent_read,
+            beating,
             state,
         })
     }
@@ -306,6 +322,31 @@ impl App {
         Ok(ended)
     }
 
+    /// Says an import of `org_id` this process runs is alive and how far
+    /// it has read, so that another instance shows it running. PostgreSQL
+    /// only: on SQLite the import holds the one writer (and one process
+    /// serves the file); nothing is written there.
+    pub async fn beat_import_run(
+        &self,
+        org_id: i64,
+        id: &str,
+        rows_read: u64,
+        percent_read: u8,
+    ) -> AppResult<()> {
+        if self.db.backend() == quita_store::Backend::Sqlite {
+            return Ok(());
+        }
+        import_runs::beat(
+            &self.db,
+            org_id,
+            id,
+            (count(rows_read), i64::from(percent_read)),
+            self.now(),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// A recorded import of the caller's organization with its whole
     /// outcome, problems included (supervisors); another organization's is
     /// not found.
@@ -320,7 +361,7 @@ impl App {
             }
             _ => None,
         };
-        ImportRun::of(run, Some(problems.as_deref().unwrap_or("[]"))).map(Some)
+        ImportRun::of(run, Some(problems.as_deref().unwrap_or("[]")), self.now()).map(Some)
     }
 
     /// The newest recorded imports of the caller's organization, at most
@@ -340,7 +381,7 @@ impl App {
         import_runs::recent(&self.db, who.org_id, kind, creditor_id, limit)
             .await?
             .into_iter()
-            .map(|r| ImportRun::of(r, None))
+            .map(|r| ImportRun::of(r, None, self.now()))
             .collect()
     }
 }

@@ -63,12 +63,30 @@ pub async fn import_runs_outlive_their_process_and_stay_in_their_org(db: Db) {
             finished_at: None,
             applied_at: None,
             rows_read: 0,
+            percent_read: 0,
+            heartbeat_at: None,
             state: RunState::Running,
         }
     );
     assert_eq!(import_runs::get(&db, b.id, "r1").await.unwrap(), None);
     assert_eq!(import_runs::get(&db, a.id, "r9").await.unwrap(), None);
 
+    // A heartbeat says how far it got; another organization's beats nothing.
+    assert!(
+        import_runs::beat(&db, a.id, "r1", (500, 42), at(2))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !import_runs::beat(&db, b.id, "r1", (9, 9), at(3))
+            .await
+            .unwrap()
+    );
+    let r1 = import_runs::get(&db, a.id, "r1").await.unwrap().unwrap();
+    assert_eq!(
+        (r1.rows_read, r1.percent_read, r1.heartbeat_at),
+        (500, 42, Some(at(2)))
+    );
     // Marked applied inside the import's transaction: only when it commits.
     let mut tx = db.begin_write().await.unwrap();
     import_runs::mark_applied(&mut tx, a.id, "r1", at(4))
@@ -127,6 +145,12 @@ pub async fn import_runs_outlive_their_process_and_stay_in_their_org(db: Db) {
         !import_runs::finish(&db, a.id, "r1", &RunEnd::Failed { reason: "x" }, at(6))
             .await
             .unwrap()
+    );
+    assert!(
+        !import_runs::beat(&db, a.id, "r1", (1, 1), at(6))
+            .await
+            .unwrap(),
+        "an ended run beats no more"
     );
     let r1 = import_runs::get(&db, a.id, "r1").await.unwrap().unwrap();
     assert_eq!(

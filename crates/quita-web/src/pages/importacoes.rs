@@ -364,6 +364,11 @@ impl ImportView {
             },
         };
         let shown = match &r.state {
+            // Running in another instance, which says so every few seconds.
+            RunState::Running if r.beating && r.applied_at.is_none() => Shown::Running {
+                rows: r.rows_read,
+                percent: r.percent_read,
+            },
             RunState::Running => Shown::Unfinished {
                 applied: r.applied_at.is_some(),
             },
@@ -682,6 +687,8 @@ mod tests {
             finished_at: None,
             applied_at: applied.then_some(jiff::Timestamp::UNIX_EPOCH),
             rows_read: 0,
+            percent_read: 0,
+            beating: false,
             state,
         }
     }
@@ -721,6 +728,22 @@ mod tests {
             )
             .status,
             "Gravada"
+        ); // Running in another instance, which still beats: shown running,
+        // and polled, with how far it got.
+        let elsewhere = ImportRun {
+            rows_read: 1_500,
+            percent_read: 40,
+            beating: true,
+            ..recorded(ImportKind::Receivables, RunState::Running, false)
+        };
+        let html = fragment(&elsewhere);
+        assert!(
+            html.contains("every 500ms") && html.contains("id=\"percentual\">40%"),
+            "{html}"
+        );
+        assert!(
+            html.contains("1.500") && !html.contains("Não concluída"),
+            "{html}"
         );
     }
 

@@ -230,6 +230,24 @@ pub async fn unfinished_imports_say_what_is_known(db: Db) {
     let (status, _) = get(&c, &t, &format!("/importacoes/{lost}/erros.csv")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "no report without an end");
 
+    // One that another instance runs, and says so (PostgreSQL): shown
+    // running, polled, with how far it got; once its beats stop, not
+    // finished. SQLite records no beat (one process serves the file).
+    t.app.beat_import_run(a.id, lost, 1_500, 40).await.unwrap();
+    let (_, page) = get(&c, &t, &format!("/importacoes/{lost}")).await;
+    if t.app.db.backend() == quita_store::Backend::Postgres {
+        assert!(
+            page.contains("every 500ms") && page.contains("id=\"percentual\">40%"),
+            "{page}"
+        );
+        t.clock
+            .advance(quita_app::portfolio::import_runs::ALIVE_FOR);
+        let (_, page) = get(&c, &t, &format!("/importacoes/{lost}")).await;
+        assert!(page.contains("Não concluída neste servidor"), "{page}");
+    } else {
+        assert!(page.contains("Não concluída neste servidor"), "{page}");
+    }
+
     let (status, page) = get(&c, &t, &format!("/importacoes/{written}")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(
