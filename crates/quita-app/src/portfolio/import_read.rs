@@ -56,6 +56,13 @@ pub(super) fn read_rows<R: Read>(
     };
     let fields: Vec<&str> = header.fields.iter().map(String::as_str).collect();
     let written = header.fields.clone();
+    // Cells past the last named column (a spreadsheet's trailing `;;`) are
+    // not read; the first one that holds a value is told, once.
+    let named_width = written
+        .iter()
+        .rposition(|h| !h.trim().is_empty())
+        .map_or(0, |n| n + 1);
+    let mut told_unnamed = false;
     // A phone or e-mail column is named as the file has it too, since a
     // file may have several (`Telefone 2`).
     let column = |field: ImportField, index: Option<usize>| -> String {
@@ -101,6 +108,25 @@ pub(super) fn read_rows<R: Read>(
             continue;
         }
         read.rows += 1;
+        if !told_unnamed
+            && let Some((i, value)) = record
+                .fields
+                .iter()
+                .enumerate()
+                .skip(named_width)
+                .find(|(_, f)| !f.trim().is_empty())
+        {
+            told_unnamed = true;
+            warnings.push(RowProblem::warning(
+                record.line,
+                String::new(),
+                value.chars().take(100).collect(),
+                &format!(
+                    "coluna {} sem nome no cabeçalho tem valores: ignorados (nesta e em outras linhas)",
+                    i + 1
+                ),
+            ));
+        }
         if let Some(overflow) = &record.overflow {
             problems.push(overflow.problem(record.line));
         } else {

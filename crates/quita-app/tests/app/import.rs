@@ -1608,4 +1608,34 @@ pub async fn slim_files_keep_what_they_do_not_say_and_never_undo_payments(db: Db
     .await;
     assert_eq!(out.summary.receivables_updated, 1, "{:?}", out.problems);
     assert_eq!(titles().await[0].status, ReceivableStatus::Paid);
+
+    // Values under a header's trailing blank cells are told, once.
+    let out = import(
+        &app,
+        org,
+        cred,
+        slim(
+            &format!("{balances};;"),
+            &[
+                "52998224725;Maria da Silva;NF-100;2;10/11/2026;1.200,00;600,00;;",
+                "52998224725;Maria da Silva;NF-100;2;10/11/2026;1.200,00;600,00;;obs",
+            ],
+        ),
+        true,
+    )
+    .await;
+    let told: Vec<_> = out
+        .problems
+        .iter()
+        .filter(|p| p.reason.contains("sem nome no cabeçalho"))
+        .map(|p| (p.line, p.value.as_str(), p.reason.as_str()))
+        .collect();
+    assert_eq!(
+        told,
+        [(
+            3,
+            "obs",
+            "aviso: coluna 9 sem nome no cabeçalho tem valores: ignorados (nesta e em outras linhas)"
+        )]
+    );
 }
