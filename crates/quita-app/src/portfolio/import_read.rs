@@ -113,6 +113,9 @@ pub(super) fn read_rows<R: Read>(
                 .fields
                 .iter()
                 .enumerate()
+                // Under the header's blank cells; a field past the header
+                // is the field count's problem.
+                .take(written.len())
                 .skip(named_width)
                 .find(|(_, f)| !f.trim().is_empty())
         {
