@@ -39,6 +39,10 @@ pub enum AppError {
     /// lock on PostgreSQL): nothing was changed, and a retry succeeds.
     #[error("busy with another write (an import?); nothing was changed, try again shortly")]
     Busy,
+    /// The database's disk is full: nothing was written (a transaction
+    /// rolls back whole), and the same action works once space is freed.
+    #[error("the database's disk is full; nothing was written: free space and try again")]
+    DiskFull,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -62,6 +66,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Conflict(_) => "conflict",
             AppError::Busy => "busy",
+            AppError::DiskFull => "disk_full",
             AppError::Internal(_) => "internal",
         }
     }
@@ -73,6 +78,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(what) => AppError::Conflict(format!("already exists ({what})")),
             other if other.is_busy() => AppError::Busy,
+            StoreError::DiskFull => AppError::DiskFull,
             other => AppError::Internal(other.into()),
         }
     }

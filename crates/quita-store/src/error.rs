@@ -19,6 +19,10 @@ pub enum StoreError {
     /// Another write held what this one needed for longer than it may wait.
     #[error("busy with another write")]
     Busy,
+    /// The database's disk is full (SQLite `SQLITE_FULL`, PostgreSQL
+    /// `53100`): the write was not made, and one after space is freed works.
+    #[error("the database's disk is full")]
+    DiskFull,
     #[error(transparent)]
     Database(sqlx::Error),
 }
@@ -32,8 +36,21 @@ impl From<sqlx::Error> for StoreError {
                     .map(str::to_owned)
                     .unwrap_or_else(|| unique_target(db.message())),
             ),
+            sqlx::Error::Database(db) if disk_full(db.code().as_deref(), db.message()) => {
+                StoreError::DiskFull
+            }
             _ => StoreError::Database(e),
         }
+    }
+}
+
+/// SQLite's `SQLITE_FULL` (13, with its extended codes) or PostgreSQL's
+/// `disk_full` (53100).
+fn disk_full(code: Option<&str>, message: &str) -> bool {
+    match code {
+        Some("53100") => true,
+        Some(c) => c.parse::<i32>().is_ok_and(|n| n & 0xff == 13) && message.contains("full"),
+        None => false,
     }
 }
 
@@ -71,6 +88,20 @@ mod tests {
     use sqlx::{Connection, Executor, SqliteConnection, sqlite::SqliteConnectOptions};
 
     use super::StoreError;
+
+    /// A full disk, on either database, is told apart from other errors.
+    #[test]
+    fn a_full_disk_is_told_as_such() {
+        use super::disk_full;
+        assert!(disk_full(Some("13"), "database or disk is full"));
+        assert!(disk_full(
+            Some("53100"),
+            "could not extend file: No space left on device"
+        ));
+        assert!(!disk_full(Some("5"), "database is locked"));
+        assert!(!disk_full(Some("23505"), "duplicate key"));
+        assert!(!disk_full(None, "database or disk is full"));
+    }
 
     /// A write while another connection holds the write lock, with no busy
     /// wait: busy; other errors are not.

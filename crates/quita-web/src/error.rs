@@ -27,6 +27,10 @@ pub struct Problem {
     pub field: Option<String>,
 }
 
+/// What a page says when the database's disk is full.
+pub const DISK_FULL: &str =
+    "O disco do banco de dados está cheio. Nada foi gravado: libere espaço e tente de novo.";
+
 pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -35,7 +39,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Busy | AppError::DiskFull => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -114,6 +118,7 @@ impl IntoResponse for PageError {
             AppError::Forbidden => "Seu perfil não tem permissão para esta ação.".to_owned(),
             AppError::Unauthenticated => "Entre novamente para continuar.".to_owned(),
             AppError::Busy => "Outra gravação (uma importação, por exemplo) está em andamento nesta base. Nada foi alterado: tente de novo em instantes.".to_owned(),
+            AppError::DiskFull => DISK_FULL.to_owned(),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 "Ocorreu um erro interno. Tente novamente; se persistir, avise o administrador."
@@ -326,6 +331,10 @@ mod tests {
     #[test]
     fn busy_is_try_again_later() {
         assert_eq!(status_of(&AppError::Busy), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            status_of(&AppError::DiskFull),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
         let page = PageError(AppError::Busy).into_response();
         assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
     }

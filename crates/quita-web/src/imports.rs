@@ -312,6 +312,7 @@ where
                 tracing::error!(error = ?e, "import failed");
                 ImportState::Failed("erro interno; veja o log do servidor".into())
             }
+            Err(AppError::DiskFull) => ImportState::Failed(crate::error::DISK_FULL.into()),
             Err(e) => ImportState::Failed(e.to_string()),
         };
         if let Ok(mut s) = task_job.state.lock() {
