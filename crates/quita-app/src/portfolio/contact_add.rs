@@ -107,17 +107,50 @@ impl App {
 /// The source of a contact added by hand without one.
 pub const BY_HAND: &str = "agente";
 
-/// The row to insert (debtor still 0), or the field at fault in pt-BR.
+/// A fault of a contact given by hand: its field and why, in pt-BR.
+pub type ContactFault = (&'static str, String);
+
+/// Every fault of `input` at once (empty when it makes a contact), so that
+/// a form names a bad UF and a bad CEP together; [`App::add_contact`] is
+/// refused for the first of them. The order is the checks' order: type,
+/// source, fields that belong to an address, WhatsApp, then the value and
+/// the address's parts.
+pub fn contact_faults(input: &ContactInput) -> Vec<ContactFault> {
+    read_contact(input).err().unwrap_or_default()
+}
+
+/// The row to insert (debtor still 0), or the first field at fault.
 fn new_contact(input: &ContactInput, now: jiff::Timestamp) -> AppResult<NewContact> {
-    let kind: ContactKind =
-        input.kind.trim().parse().map_err(|_| {
-            AppError::invalid("kind", "tipo de contato: telefone, e-mail ou endereço")
-        })?;
+    let (value, whatsapp, source) = read_contact(input).map_err(|faults| {
+        let (field, why) = faults
+            .into_iter()
+            .next()
+            .unwrap_or(("value", String::new()));
+        AppError::invalid(field, why)
+    })?;
+    Ok(contact_row(&value, whatsapp, input.workplace, &source, now))
+}
+
+/// The contact `input` gives (its value, WhatsApp flag and source), or
+/// every fault it has.
+fn read_contact(
+    input: &ContactInput,
+) -> Result<(ContactValue, bool, ContactSource), Vec<ContactFault>> {
+    let mut faults: Vec<ContactFault> = Vec::new();
+    let mut fault = |field: &'static str, why: &str| faults.push((field, why.to_owned()));
+    let kind: Option<ContactKind> = input.kind.trim().parse().ok();
+    if kind.is_none() {
+        fault("kind", "tipo de contato: telefone, e-mail ou endereço");
+    }
     let source = match input.source.as_deref().map(str::trim) {
         None | Some("") => ContactSource::parse(BY_HAND),
         Some(s) => ContactSource::parse(s),
     }
-    .map_err(|_| AppError::invalid("source", "fonte: de 1 a 80 caracteres"))?;
+    .map_err(|_| fault("source", "fonte: de 1 a 80 caracteres"))
+    .ok();
+    let Some(kind) = kind else {
+        return Err(faults);
+    };
     let blank = |o: &Option<String>| {
         o.as_deref()
             .map(str::trim)
@@ -126,59 +159,75 @@ fn new_contact(input: &ContactInput, now: jiff::Timestamp) -> AppResult<NewConta
     };
     let (city, uf, cep) = (blank(&input.city), blank(&input.uf), blank(&input.cep));
     if kind != ContactKind::Address && (city.is_some() || uf.is_some() || cep.is_some()) {
-        return Err(AppError::invalid(
-            "city",
-            "cidade, UF e CEP são de um endereço",
-        ));
+        fault("city", "cidade, UF e CEP são de um endereço");
     }
     if kind != ContactKind::Phone && input.whatsapp == Some(true) {
-        return Err(AppError::invalid("whatsapp", "só um telefone tem WhatsApp"));
+        fault("whatsapp", "só um telefone tem WhatsApp");
     }
     let raw = input.value.trim();
-    let (value, whatsapp) = match kind {
-        ContactKind::Phone => {
-            let p = Phone::parse(raw).map_err(|e| {
-                AppError::invalid("value", format!("telefone inválido: {}", e.pt_br()))
-            })?;
-            (
+    let read = match kind {
+        ContactKind::Phone => match Phone::parse(raw) {
+            Ok(p) => Some((
                 ContactValue::Phone(p),
                 input.whatsapp.unwrap_or(p.is_mobile()),
-            )
-        }
-        ContactKind::Email => {
-            let e = Email::parse(raw).map_err(|_| AppError::invalid("value", "e-mail inválido"))?;
-            (ContactValue::Email(e), false)
-        }
+            )),
+            Err(e) => {
+                fault("value", &format!("telefone inválido: {}", e.pt_br()));
+                None
+            }
+        },
+        ContactKind::Email => match Email::parse(raw) {
+            Ok(e) => Some((ContactValue::Email(e), false)),
+            Err(_) => {
+                fault("value", "e-mail inválido");
+                None
+            }
+        },
         ContactKind::Address => {
             let uf = uf
                 .map(|u| Uf::parse(&u))
                 .transpose()
-                .map_err(|_| AppError::invalid("uf", "UF inválida"))?;
+                .map_err(|_| fault("uf", "UF inválida"));
             let cep = cep
                 .map(|c| Cep::parse(&c))
                 .transpose()
-                .map_err(|_| AppError::invalid("cep", "CEP inválido (8 dígitos)"))?;
+                .map_err(|_| fault("cep", "CEP inválido (8 dígitos)"));
             // The city as the enrichment reads it (no control characters).
             let city = city
                 .map(|c| parse_city(&c))
                 .transpose()
-                .map_err(|_| AppError::invalid("city", "cidade inválida (até 100 caracteres)"))?
-                .flatten();
-            let a = PostalAddress::new(raw, city.as_deref(), uf, cep).map_err(|e| {
-                AppError::invalid(
-                    "value",
-                    match e {
-                        AddressError::Control => {
-                            "endereço com caracteres de controle; escreva só texto"
-                        }
-                        _ => "endereço: informe rua e número, até 200 caracteres",
-                    },
-                )
-            })?;
-            (ContactValue::Address(a), false)
+                .map_err(|_| fault("city", "cidade inválida (até 100 caracteres)"))
+                .map(Option::flatten);
+            // The line is checked on its own when a part is at fault, so
+            // that its own fault is told too.
+            let (city, uf, cep) = (
+                city.unwrap_or_default(),
+                uf.unwrap_or_default(),
+                cep.unwrap_or_default(),
+            );
+            match PostalAddress::new(raw, city.as_deref(), uf, cep) {
+                Ok(a) => Some((ContactValue::Address(a), false)),
+                Err(e) => {
+                    fault(
+                        "value",
+                        match e {
+                            AddressError::Control => {
+                                "endereço com caracteres de controle; escreva só texto"
+                            }
+                            _ => "endereço: informe rua e número, até 200 caracteres",
+                        },
+                    );
+                    None
+                }
+            }
         }
     };
-    Ok(contact_row(&value, whatsapp, input.workplace, &source, now))
+    match (read, source) {
+        (Some((value, whatsapp)), Some(source)) if faults.is_empty() => {
+            Ok((value, whatsapp, source))
+        }
+        _ => Err(faults),
+    }
 }
 
 /// The row that stores a contact (debtor still 0): a phone in E.164 with
@@ -228,6 +277,32 @@ mod tests {
             value: value.into(),
             ..ContactInput::default()
         }
+    }
+
+    /// Every fault at once, the first being the one the use case refuses
+    /// for; a good input has none.
+    #[test]
+    fn every_fault_is_told_the_first_refuses() {
+        let bad = ContactInput {
+            uf: Some("XX".into()),
+            cep: Some("abc".into()),
+            ..input("address", "Rua A, 1")
+        };
+        let faults = contact_faults(&bad);
+        assert_eq!(
+            faults,
+            [
+                ("uf", "UF inválida".to_owned()),
+                ("cep", "CEP inválido (8 dígitos)".to_owned())
+            ]
+        );
+        assert_eq!(field(new_contact(&bad, jiff::Timestamp::UNIX_EPOCH)), "uf");
+        assert!(contact_faults(&input("email", "a@b.com.br")).is_empty());
+        assert_eq!(
+            contact_faults(&input("fax", "1")).len(),
+            1,
+            "the type alone"
+        );
     }
 
     fn field(r: AppResult<NewContact>) -> &'static str {

@@ -233,92 +233,39 @@ pub struct NewContactForm {
 
 impl NewContactForm {
     /// Every fault of the form at once, each with its field, in the form's
-    /// order: the use case's own checks (and words), so one submission
-    /// names a bad UF and a bad CEP together. The use case checks again.
+    /// order: the use case's own checks and words
+    /// ([`contact_faults`](quita_app::portfolio::contact_add::contact_faults)),
+    /// so one submission names a bad UF and a bad CEP together, and the
+    /// form's own (a WhatsApp answer that is none of its choices).
     fn faults(&self) -> Vec<(&'static str, String)> {
-        use quita_core::contact::{AddressError, Cep, ContactSource, Phone, PostalAddress, Uf};
-        let mut out: Vec<(&'static str, String)> = Vec::new();
-        let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        let kind = self.kind.trim().parse::<ContactKind>().ok();
-        if kind.is_none() {
-            out.push((
-                "kind",
-                "tipo de contato: telefone, e-mail ou endereço".into(),
-            ));
+        const FORM_ORDER: [&str; 7] = ["kind", "value", "city", "uf", "cep", "whatsapp", "source"];
+        let (input, whatsapp_unread) = match self.input() {
+            Ok(input) => (input, false),
+            // Read the rest as if it were left blank.
+            Err(_) => (self.input_with(None), true),
+        };
+        let mut out = quita_app::portfolio::contact_add::contact_faults(&input);
+        if whatsapp_unread {
+            out.push(("whatsapp", WHATSAPP_CHOICES.into()));
         }
-        let (city, uf, cep) = (given(&self.city), given(&self.uf), given(&self.cep));
-        let raw = self.value.trim();
-        match kind {
-            Some(ContactKind::Phone) => {
-                if let Err(e) = Phone::parse(raw) {
-                    out.push(("value", format!("telefone inválido: {}", e.pt_br())));
-                }
-            }
-            Some(ContactKind::Email) if quita_core::email::Email::parse(raw).is_err() => {
-                out.push(("value", "e-mail inválido".into()));
-            }
-            Some(ContactKind::Address) => {
-                if let Err(e) = PostalAddress::new(raw, None, None, None) {
-                    out.push((
-                        "value",
-                        match e {
-                            AddressError::Control => {
-                                "endereço com caracteres de controle; escreva só texto"
-                            }
-                            _ => "endereço: informe rua e número, até 200 caracteres",
-                        }
-                        .into(),
-                    ));
-                }
-            }
-            _ => {}
-        }
-        if kind.is_some_and(|k| k != ContactKind::Address)
-            && (city.is_some() || uf.is_some() || cep.is_some())
-        {
-            out.push(("city", "cidade, UF e CEP são de um endereço".into()));
-        } else if kind == Some(ContactKind::Address) {
-            if city
-                .as_deref()
-                .is_some_and(|c| quita_core::import_row::parse_city(c).is_err())
-            {
-                out.push(("city", "cidade inválida (até 100 caracteres)".into()));
-            }
-            if uf.as_deref().is_some_and(|u| Uf::parse(u).is_err()) {
-                out.push(("uf", "UF inválida".into()));
-            }
-            if cep.as_deref().is_some_and(|c| Cep::parse(c).is_err()) {
-                out.push(("cep", "CEP inválido (8 dígitos)".into()));
-            }
-        }
-        match self.whatsapp.trim() {
-            "" | "nao" => {}
-            "sim" if kind.is_none_or(|k| k == ContactKind::Phone) => {}
-            "sim" => out.push(("whatsapp", "só um telefone tem WhatsApp".into())),
-            _ => out.push(("whatsapp", "WhatsApp: sim, não ou em branco".into())),
-        }
-        if let Some(src) = given(&self.source)
-            && ContactSource::parse(&src).is_err()
-        {
-            out.push(("source", "fonte: de 1 a 80 caracteres".into()));
-        }
+        out.sort_by_key(|(field, _)| FORM_ORDER.iter().position(|f| f == field));
         out
     }
 
     fn input(&self) -> Result<ContactInput, AppError> {
-        let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let whatsapp = match self.whatsapp.trim() {
             "" => None,
             "sim" => Some(true),
             "nao" => Some(false),
-            _ => {
-                return Err(AppError::invalid(
-                    "whatsapp",
-                    "WhatsApp: sim, não ou em branco",
-                ));
-            }
+            _ => return Err(AppError::invalid("whatsapp", WHATSAPP_CHOICES)),
         };
-        Ok(ContactInput {
+        Ok(self.input_with(whatsapp))
+    }
+
+    /// The use case's input, with the WhatsApp answer already read.
+    fn input_with(&self, whatsapp: Option<bool>) -> ContactInput {
+        let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        ContactInput {
             kind: self.kind.clone(),
             value: self.value.clone(),
             whatsapp,
@@ -327,9 +274,12 @@ impl NewContactForm {
             uf: given(&self.uf),
             cep: given(&self.cep),
             source: given(&self.source),
-        })
+        }
     }
 }
+
+/// What the form's WhatsApp choice may be.
+const WHATSAPP_CHOICES: &str = "WhatsApp: sim, não ou em branco";
 
 /// `POST /devedores/{id}/contatos`: back to the contact added, or to the
 /// one the debtor already had, saying so.
