@@ -229,26 +229,24 @@ impl ContractPageForm {
     /// The fields at fault (the page marks them), in the form's order.
     pub(crate) fn fault_fields(&self, debtor_id: i64) -> Vec<&'static str> {
         let mut faults = Faults::default();
-        self.contract.read(debtor_id, &mut faults);
-        let mut fields: Vec<&'static str> = faults.0.into_iter().map(|(f, _)| f).collect();
-        let bad = |raw: &str, ok: &dyn Fn(&str) -> bool| !raw.trim().is_empty() && !ok(raw.trim());
-        if bad(&self.interest_mode, &|r| r.parse::<InterestMode>().is_ok()) {
-            fields.push("interest_mode");
-        }
-        if bad(&self.correction, &|r| CorrectionIndex::from_db(r).is_ok()) {
-            fields.push("correction");
-        }
-        if bad(&self.consumer, &|r| matches!(r, "sim" | "nao")) {
-            fields.push("consumer");
-        }
-        fields
+        self.read(debtor_id, &mut faults);
+        faults.0.into_iter().map(|(f, _)| f).collect()
     }
 
     /// The contract with its terms; a refusal names every fault of the
     /// form at once, in its order.
     pub(crate) fn to_contract(&self, debtor_id: i64) -> Result<SaveContract, AppError> {
         let mut faults = Faults::default();
-        let c = self.contract.read(debtor_id, &mut faults);
+        let c = self.read(debtor_id, &mut faults);
+        if let Some(e) = faults.refusal() {
+            return Err(e);
+        }
+        c.ok_or_else(|| AppError::invalid("form", "formulário incompleto"))
+    }
+
+    /// The contract with its terms, or `None` with every fault in `faults`.
+    fn read(&self, debtor_id: i64, faults: &mut Faults) -> Option<SaveContract> {
+        let c = self.contract.read(debtor_id, faults);
         let interest_mode = match self.interest_mode.trim() {
             "" => Some(None),
             raw => faults
@@ -277,19 +275,16 @@ impl ContractPageForm {
                 "Relação de consumo: escolha sim, não ou a da carteira",
             ))),
         };
-        if let Some(e) = faults.refusal() {
-            return Err(e);
-        }
         let (Some(mut c), Some(interest_mode), Some(correction), Some(consumer_relation)) =
             (c, interest_mode, correction, consumer_relation)
         else {
-            return Err(AppError::invalid("form", "formulário incompleto"));
+            return None;
         };
         let t = c.terms.get_or_insert_with(ContractTerms::default);
         t.interest_mode = interest_mode;
         t.correction = correction;
         t.consumer_relation = consumer_relation;
-        Ok(c)
+        Some(c)
     }
 }
 
