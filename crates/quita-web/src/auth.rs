@@ -96,15 +96,7 @@ impl<S: Send + Sync> FromRequestParts<S> for UserSession {
             // which comes back to it (`HX-Redirect`), instead of the login
             // page landing inside the page as a fragment.
             _ if parts.headers.contains_key("hx-request") => {
-                let back = parts
-                    .headers
-                    .get("hx-current-url")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|url| {
-                        let host = parts.headers.get(axum::http::header::HOST)?.to_str().ok()?;
-                        let (_, rest) = url.split_once("://")?;
-                        rest.strip_prefix(host)
-                    })
+                let back = crate::pages::page_named_by(&parts.headers, "hx-current-url")
                     .unwrap_or("/painel");
                 Err((
                     axum::http::StatusCode::UNAUTHORIZED,

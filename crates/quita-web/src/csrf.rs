@@ -56,16 +56,7 @@ fn refuse(path: &str, why: &str) -> Response {
 /// one of this site's pages).
 fn session_ended(headers: &HeaderMap) -> Response {
     tracing::info!("form sent after its session ended");
-    let back = headers
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|r| {
-            let host = headers.get(header::HOST)?.to_str().ok()?;
-            let (_, rest) = r.split_once("://")?;
-            rest.strip_prefix(host)
-        })
-        .and_then(crate::pages::safe_return)
-        .unwrap_or("/painel");
+    let back = crate::pages::page_named_by(headers, header::REFERER.as_str()).unwrap_or("/painel");
     crate::error::session_ended_page(&crate::pages::login_address(back))
 }
 

@@ -45,6 +45,16 @@ pub fn safe_return(raw: &str) -> Option<&str> {
     .then_some(raw)
 }
 
+/// The page of this site a request header names by its full address
+/// (`Referer`, htmx's `HX-Current-URL`): its path, when the address is on
+/// this request's host and the path is one to return to ([`safe_return`]).
+pub fn page_named_by<'h>(headers: &'h axum::http::HeaderMap, name: &str) -> Option<&'h str> {
+    let url = headers.get(name)?.to_str().ok()?;
+    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
+    let (_, rest) = url.split_once("://")?;
+    safe_return(rest.strip_prefix(host)?)
+}
+
 /// The login page's address that comes back to `to` (a path of this site)
 /// afterwards: `/entrar?volta=%2Fdevedores%2F7`; plain `/entrar` when `to`
 /// is not one to return to, or is the Painel (where login goes anyway).

@@ -25,7 +25,7 @@ use quita_app::{AppError, auth::SessionInfo};
 use quita_core::role::Role;
 
 use crate::{AppState, error::error_page};
-pub use login::{login_address, safe_return};
+pub use login::{login_address, page_named_by};
 
 pub fn router() -> Router<AppState> {
     Router::new()
