@@ -639,8 +639,14 @@ fn is_date_column(header: &str) -> bool {
 /// same way before its decimals are checked. A number cell has no thousands
 /// separator: `350.555` would read as the ambiguous `1.234`, so three
 /// decimals get a fourth zero and the value is refused for its decimals, as
-/// it should be.
+/// it should be. A number within a millionth of zero is a formula's residue
+/// (`=E2-F2-G2` may store `-2.7755575615628914E-17` where the sheet shows
+/// `0,00`): no amount, count or code in a portfolio has a millionth, so it
+/// reads as `0`.
 fn number_as_shown(f: f64) -> String {
+    if f.abs() < 1e-6 {
+        return "0".to_owned();
+    }
     let shown: f64 = format!("{f:.14e}").parse().unwrap_or(f);
     if shown.fract() == 0.0 && shown.abs() < 1e15 {
         return format!("{}", shown.trunc() as i64);
@@ -712,6 +718,11 @@ mod tests {
             (1000.0 / 3.0, "333.333333333333"),
             (-12.5, "-12.5"),
             (1e20, "100000000000000000000"),
+            (-2.7755575615628914e-17, "0"),
+            (5.551115123125783e-17, "0"),
+            (-0.0, "0"),
+            (0.01, "0.01"),
+            (-0.001, "-0.0010"),
         ] {
             assert_eq!(number_as_shown(cell), text, "{cell:?}");
         }
