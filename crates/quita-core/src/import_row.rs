@@ -1202,7 +1202,42 @@ fn parse_amount(text: &str) -> Result<Money, MoneyError> {
     if matches!(bare, "-" | "–" | "—") {
         return Ok(Money::from_centavos(0));
     }
-    Money::parse(text)
+    match without_space_grouping(text) {
+        Some(joined) => Money::parse(&joined),
+        None => Money::parse(text),
+    }
+}
+
+/// `1 234,56`: some systems group thousands with a space (or a no-break or
+/// thin space). The spaces go when every group after the first has three
+/// digits (`12 345 678,90`, `R$ 1 234`); anything else (`1 23,45`) is left
+/// for [`Money::parse`] to refuse.
+fn without_space_grouping(text: &str) -> Option<String> {
+    let is_space = |c: char| matches!(c, ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}');
+    let text = text.trim();
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let (prefix, number) = text.split_at(start);
+    if !number.contains(is_space) {
+        return None;
+    }
+    let groups: Vec<&str> = number.split(is_space).collect();
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let (first, rest) = groups.split_first()?;
+    let (last, middle) = rest.split_last()?;
+    let last_ok = last.len() >= 3 && digits(&last[..3]) && {
+        // Three digits, then nothing or the decimals.
+        let tail = &last[3..];
+        tail.is_empty()
+            || (tail.len() <= 3
+                && tail.starts_with([',', '.'])
+                && tail.len() >= 2
+                && digits(&tail[1..]))
+    };
+    let grouped = (1..=3).contains(&first.len())
+        && digits(first)
+        && middle.iter().all(|g| g.len() == 3 && digits(g))
+        && last_ok;
+    grouped.then(|| format!("{prefix}{}", groups.concat()))
 }
 
 /// A validated import row.
@@ -1342,6 +1377,35 @@ impl ImportRow {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn amounts_may_group_thousands_with_spaces() {
+        use super::parse_amount;
+        let c = |t: &str| parse_amount(t).map(|m| m.centavos());
+        for (text, centavos) in [
+            ("1 234,56", 123_456),
+            ("R$ 1 234,56", 123_456),
+            ("12 345 678,90", 1_234_567_890),
+            ("1\u{a0}234", 123_400),
+            ("1\u{202f}234.5", 123_450),
+            ("R$\u{a0}1.234,56", 123_456),
+            (" 1234,56 ", 123_456),
+            ("R$ -", 0),
+        ] {
+            assert_eq!(c(text), Ok(centavos), "{text:?}");
+        }
+        for text in [
+            "1 23,45",
+            "1 2345",
+            "1234 567",
+            "1  234",
+            "1 234,567",
+            "1 234,",
+            "1 234 x",
+        ] {
+            assert!(c(text).is_err(), "{text:?}");
+        }
+    }
+
     use super::*;
     use crate::receivable::{Receivable, ReceivableStatus};
     use jiff::civil::date;
