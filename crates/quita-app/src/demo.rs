@@ -183,6 +183,7 @@ impl App {
                 part.push_str(line);
             }
             let opts = ImportOptions {
+                reversals: Default::default(),
                 run: None,
                 partial: false,
                 source: "demo".into(),

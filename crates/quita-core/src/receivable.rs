@@ -491,10 +491,14 @@ impl Receivable {
     /// updated, because a paid, renegotiated, cancelled or written-off one
     /// has a history the creditor's file does not know about. The new values
     /// are validated as in [`Receivable::new`] and the status follows the
-    /// new balance. On error nothing changes.
+    /// new balance. What was paid (original − open) falls only when
+    /// `reversals` accepts it, and then a `paid` receivable opens again
+    /// (a cheque returned after the file that settled it). On error nothing
+    /// changes.
     pub fn update_from_import(
         &mut self,
         incoming: NewReceivable,
+        reversals: Reversals,
     ) -> Result<Vec<ReceivableField>, ImportUpdateError> {
         if incoming.document_number != self.document_number
             || incoming.installment.number != self.installment.number
@@ -505,17 +509,34 @@ impl Receivable {
         if changes.is_empty() {
             return Ok(changes);
         }
-        if !self.status.is_collectable() {
+        let reopens = self.status == ReceivableStatus::Paid && reversals == Reversals::Accepted;
+        if !self.status.is_collectable() && !reopens {
             return Err(ImportUpdateError::NotUpdatable(self.status));
         }
         let updated = Receivable::new(incoming)?;
         let (before, after) = (self.amount_paid(), updated.amount_paid());
-        if after < before {
+        if after < before && reversals == Reversals::Refused {
             return Err(ImportUpdateError::PaymentsUndone { before, after });
+        }
+        // A paid title changes only by a reversal: other news about it
+        // (a new due date) is still the history the file does not know.
+        if !self.status.is_collectable() && after >= before {
+            return Err(ImportUpdateError::NotUpdatable(self.status));
         }
         *self = updated;
         Ok(changes)
     }
+}
+
+/// Whether an import may lower what was paid on a receivable (raise its open
+/// balance): a returned cheque or a chargeback the creditor's file now
+/// shows. Refused unless the import asks for it, because an older file shows
+/// the same rise.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reversals {
+    #[default]
+    Refused,
+    Accepted,
 }
 
 #[cfg(test)]
@@ -627,11 +648,14 @@ mod tests {
     #[test]
     fn reimport_updates_and_says_so() {
         let mut r = Receivable::new(new(1000, None)).unwrap();
-        assert_eq!(r.update_from_import(new(1000, None)), Ok(vec![]));
+        assert_eq!(
+            r.update_from_import(new(1000, None), Reversals::Refused),
+            Ok(vec![])
+        );
         let mut changed = new(1200, Some(1100));
         changed.due_date = date(2026, 3, 1);
         assert_eq!(
-            r.update_from_import(changed),
+            r.update_from_import(changed, Reversals::Refused),
             Ok(vec![
                 ReceivableField::DueDate,
                 ReceivableField::OriginalAmount,
@@ -644,11 +668,11 @@ mod tests {
         let mut other = new(1200, Some(1100));
         other.document_number = DocumentNumber::parse("NF-999").unwrap();
         assert_eq!(
-            r.update_from_import(other),
+            r.update_from_import(other, Reversals::Refused),
             Err(ImportUpdateError::DifferentIdentity)
         );
         assert_eq!(
-            r.update_from_import(new(1000, Some(2000))),
+            r.update_from_import(new(1000, Some(2000)), Reversals::Refused),
             Err(ImportUpdateError::Invalid(
                 ReceivableError::OpenBalanceOutOfRange
             ))
@@ -656,14 +680,14 @@ mod tests {
         // What was paid (100) is not undone by an older file; a new amount
         // that keeps it is taken.
         assert_eq!(
-            r.update_from_import(new(1200, Some(1200))),
+            r.update_from_import(new(1200, Some(1200)), Reversals::Refused),
             Err(ImportUpdateError::PaymentsUndone {
                 before: m(100),
                 after: m(0)
             })
         );
         assert_eq!(
-            r.update_from_import(new(1200, Some(1150))),
+            r.update_from_import(new(1200, Some(1150)), Reversals::Refused),
             Err(ImportUpdateError::PaymentsUndone {
                 before: m(100),
                 after: m(50)
@@ -672,7 +696,7 @@ mod tests {
         assert_eq!(r, before);
         let mut raised = r.clone();
         assert_eq!(
-            raised.update_from_import(new(1300, Some(1200))),
+            raised.update_from_import(new(1300, Some(1200)), Reversals::Refused),
             Ok(vec![
                 ReceivableField::DueDate,
                 ReceivableField::OriginalAmount,
@@ -682,7 +706,56 @@ mod tests {
         assert_eq!(raised.amount_paid(), m(100));
         r.write_off().unwrap();
         assert_eq!(
-            r.update_from_import(new(5, None)),
+            r.update_from_import(new(5, None), Reversals::Accepted),
+            Err(ImportUpdateError::NotUpdatable(
+                ReceivableStatus::WrittenOff
+            ))
+        );
+    }
+
+    #[test]
+    fn reversals_are_taken_only_when_accepted() {
+        // Paid by a file, then a later file shows the cheque returned.
+        let mut paid = Receivable::new(new(1000, Some(0))).unwrap();
+        let before = paid.clone();
+        assert_eq!(
+            paid.update_from_import(new(1000, Some(1000)), Reversals::Refused),
+            Err(ImportUpdateError::NotUpdatable(ReceivableStatus::Paid))
+        );
+        assert_eq!(paid, before);
+        assert_eq!(
+            paid.update_from_import(new(1000, Some(400)), Reversals::Accepted),
+            Ok(vec![ReceivableField::OpenBalance])
+        );
+        assert_eq!(
+            (paid.status(), paid.amount_paid()),
+            (ReceivableStatus::PartiallyPaid, m(600))
+        );
+        // Part of a payment undone on a partly paid title.
+        assert_eq!(
+            paid.update_from_import(new(1000, Some(1000)), Reversals::Accepted),
+            Ok(vec![ReceivableField::OpenBalance])
+        );
+        assert_eq!(paid.status(), ReceivableStatus::Open);
+        // A paid title still ignores news that undoes no payment.
+        let mut settled = Receivable::new(new(1000, Some(0))).unwrap();
+        let mut later = new(1000, Some(0));
+        later.due_date = date(2026, 3, 1);
+        assert_eq!(
+            settled.update_from_import(later, Reversals::Accepted),
+            Err(ImportUpdateError::NotUpdatable(ReceivableStatus::Paid))
+        );
+        // Invalid values stay refused, and a closed-by-hand title stays closed.
+        assert_eq!(
+            settled.update_from_import(new(1000, Some(2000)), Reversals::Accepted),
+            Err(ImportUpdateError::Invalid(
+                ReceivableError::OpenBalanceOutOfRange
+            ))
+        );
+        let mut off = Receivable::new(new(1000, Some(500))).unwrap();
+        off.write_off().unwrap();
+        assert_eq!(
+            off.update_from_import(new(1000, Some(1000)), Reversals::Accepted),
             Err(ImportUpdateError::NotUpdatable(
                 ReceivableStatus::WrittenOff
             ))
@@ -697,6 +770,9 @@ mod tests {
         Reinstate,
         Cancel,
         WriteOff,
+        /// A file's row: its amount, open balance, and whether reversals
+        /// are accepted.
+        Import(i64, i64, bool),
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -707,6 +783,7 @@ mod tests {
             1 => Just(Op::Reinstate),
             1 => Just(Op::Cancel),
             1 => Just(Op::WriteOff),
+            3 => (1i64..1600, 0i64..1600, any::<bool>()).prop_map(|(a, o, r)| Op::Import(a, o, r)),
         ]
     }
 
@@ -723,6 +800,17 @@ mod tests {
                     Op::Reinstate => r.reinstate().is_ok(),
                     Op::Cancel => r.cancel().is_ok(),
                     Op::WriteOff => r.write_off().is_ok(),
+                    Op::Import(amount, open, accepted) => {
+                        let reversals = if accepted { Reversals::Accepted } else { Reversals::Refused };
+                        let ok = r.update_from_import(new(amount, Some(open)), reversals).is_ok();
+                        if !accepted {
+                            prop_assert!(r.amount_paid() >= before.amount_paid(), "a refused reversal lowered what was paid");
+                        }
+                        if ok && r != before {
+                            prop_assert!(before.status().is_collectable() || (accepted && before.status() == ReceivableStatus::Paid));
+                        }
+                        ok
+                    }
                 };
                 if !ok {
                     prop_assert_eq!(&r, &before, "a failed transition changed the receivable");

@@ -528,6 +528,7 @@ mod tests {
         let titles = "documento_devedor;nome_devedor;numero_documento;vencimento;valor\n\
                       529.982.247-25;Maria;NF-1;10/10/2026;100,00\n";
         let opts = ImportOptions {
+            reversals: Default::default(),
             run: None,
             partial: false,
             source: "t".into(),

@@ -8,6 +8,7 @@
 //! installment: re-importing the same file changes nothing, and a changed
 //! row updates its receivable (if it is still collectable).
 
+pub use quita_core::receivable::Reversals;
 use std::{io::Read, time::Instant};
 
 use quita_store::{
@@ -61,6 +62,9 @@ impl FileKind {
 pub struct ImportOptions {
     /// Apply the valid rows even when some are bad.
     pub partial: bool,
+    /// Whether a row may lower what was paid on a stored title (a returned
+    /// cheque, a chargeback): refused by default, as an older file does the same.
+    pub reversals: Reversals,
     /// Where the contacts came from (kept with each new contact), e.g. the file name.
     pub source: String,
     /// The recorded run this import is (started from the UI), marked
@@ -118,6 +122,9 @@ pub struct ImportSummary {
     /// that the file does not name: a creditor's whole-portfolio file leaves
     /// out what was settled at its end, to be looked at.
     pub not_in_file: u64,
+    /// Stored titles whose amount paid fell (payments reversed, with
+    /// [`ImportOptions::reversals`]): each also counts as updated.
+    pub reversals: u64,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -549,6 +549,7 @@ mod tests {
                       529.982.247-25;Maria;NF-1;10/10/2026;100,00\n\
                       111.111.111-11;Fulano;NF-2;10/10/2026;abc\n";
         let opts = ImportOptions {
+            reversals: Default::default(),
             run: Some("a1".into()),
             partial: true,
             source: "t".into(),

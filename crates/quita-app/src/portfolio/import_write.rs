@@ -74,6 +74,9 @@ pub(super) struct BatchWriter<'a> {
     with_fee_clause: HashSet<String>,
     /// Contacts already sent in this import (debtor, kind, value).
     contacts_sent: FingerprintSet,
+    /// The lengths of the creditor's stored numbers led by a zero, read
+    /// when a row first needs them ([`Self::match_dropped_zeros`]).
+    zero_led: Option<Vec<i64>>,
     /// Ids for new debtors and contracts when every one is new.
     debtor_pool: IdPool,
     contract_pool: IdPool,
@@ -159,6 +162,7 @@ impl<'a> BatchWriter<'a> {
             contract_ids: IdsByKey::default(),
             with_fee_clause: HashSet::new(),
             contacts_sent: FingerprintSet::default(),
+            zero_led: None,
             debtor_pool: IdPool::new(IdTable::Debtors),
             contract_pool: IdPool::new(IdTable::Contracts),
             created_debtors: HashSet::new(),
@@ -579,7 +583,7 @@ impl<'a> BatchWriter<'a> {
         debtors: &[i64],
         out: &mut ImportOutcome,
     ) -> AppResult<()> {
-        let existing = if self.fresh {
+        let mut existing = if self.fresh {
             HashMap::new()
         } else {
             let keys: Vec<_> = batch
@@ -598,6 +602,10 @@ impl<'a> BatchWriter<'a> {
                 })
                 .await?
         };
+        if !self.fresh {
+            self.match_dropped_zeros(queue, batch, &mut existing, out)
+                .await?;
+        }
         let cal = calendar();
         let mut inserts = Vec::with_capacity(batch.len());
         for ((line, r), &debtor_id) in batch.iter().zip(debtors) {
@@ -673,7 +681,11 @@ impl<'a> BatchWriter<'a> {
             };
             let same_links = stored.contract_id == contract_id;
             let mut rec = restore(stored)?;
-            let incoming = r.update_of(&rec);
+            let mut incoming = r.update_of(&rec);
+            // Matched up to leading zeros: the stored title keeps its number.
+            if stored.document_number != key.0 {
+                incoming.document_number = rec.document_number().clone();
+            }
             if same_links && rec.changes_from(&incoming).is_empty() {
                 out.summary.unchanged += 1;
                 // Cancelled or written off by hand while the file still
@@ -702,8 +714,11 @@ impl<'a> BatchWriter<'a> {
                 open: incoming.open_balance.unwrap_or(incoming.original_amount),
                 due: incoming.due_date,
             };
-            match rec.update_from_import(incoming) {
+            match rec.update_from_import(incoming, self.opts.reversals) {
                 Ok(changes) => {
+                    if rec.amount_paid() < before.amount_paid() {
+                        out.summary.reversals += 1;
+                    }
                     // Says what changed, so the report names each updated
                     // title with its old and new values, and so does the
                     // debtor's timeline.
@@ -776,6 +791,106 @@ impl<'a> BatchWriter<'a> {
             .await?;
         Ok(())
     }
+
+    /// Rows whose number, made of digits only, is not stored as given but
+    /// is, up to leading zeros, one stored title of the same installment
+    /// (`123` for `000123`, or the reverse): a spreadsheet drops the zeros
+    /// of a number column, and the next file from the creditor's system has
+    /// them again. Such a row is that title (added to `existing` under the
+    /// row's key), with a warning; a number matching two is left alone.
+    async fn match_dropped_zeros(
+        &mut self,
+        queue: &TxQueue,
+        batch: &[(u64, ImportRow)],
+        existing: &mut HashMap<(String, i64), ReceivableRow>,
+        out: &mut ImportOutcome,
+    ) -> AppResult<()> {
+        let missing: Vec<(u64, &str, i64)> = batch
+            .iter()
+            .map(|(line, r)| {
+                let n = r.document_number().as_str();
+                (*line, n, i64::from(r.installment().number()))
+            })
+            .filter(|(_, n, i)| {
+                n.bytes().all(|b| b.is_ascii_digit())
+                    && !existing.contains_key(&((*n).to_owned(), *i))
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        if self.zero_led.is_none() {
+            let creditor_id = self.creditor_id;
+            self.zero_led = Some(
+                queue
+                    .call(move |tx| {
+                        Box::pin(async move { Ok(store::zero_led_lengths(tx, creditor_id).await?) })
+                    })
+                    .await?,
+            );
+        }
+        let lengths = self.zero_led.as_deref().unwrap_or_default();
+        let variants: Vec<Vec<String>> = missing
+            .iter()
+            .map(|(_, n, _)| zero_variants(n, lengths))
+            .collect();
+        let keys: Vec<(String, i64)> = missing
+            .iter()
+            .zip(&variants)
+            .flat_map(|((_, _, i), v)| v.iter().map(|n| (n.clone(), *i)))
+            .collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let creditor_id = self.creditor_id;
+        let found = queue
+            .call(move |tx| {
+                Box::pin(async move { Ok(store::existing(tx, creditor_id, &keys).await?) })
+            })
+            .await?;
+        for ((line, n, i), v) in missing.iter().zip(variants) {
+            let mut hits = v.into_iter().filter_map(|m| found.get(&(m, *i)));
+            let (Some(stored), None) = (hits.next(), hits.next()) else {
+                continue;
+            };
+            note_problem(
+                &mut out.summary.warnings,
+                &mut out.problems,
+                RowProblem::warning(
+                    *line,
+                    "numero_documento".into(),
+                    (*n).to_owned(),
+                    &format!(
+                        "lido como o título {} já registrado: só os zeros à esquerda diferem (uma planilha costuma tirá-los)",
+                        stored.document_number
+                    ),
+                ),
+            );
+            existing.insert(((*n).to_owned(), *i), stored.clone());
+        }
+        Ok(())
+    }
+}
+
+/// The numbers a digits-only `number` may be stored as, up to leading
+/// zeros: without them, and padded to each length in `lengths`; never the
+/// number itself.
+fn zero_variants(number: &str, lengths: &[i64]) -> Vec<String> {
+    let core = number.trim_start_matches('0');
+    let core = if core.is_empty() { "0" } else { core };
+    let mut out = Vec::new();
+    if core != number {
+        out.push(core.to_owned());
+    }
+    for &len in lengths {
+        let Ok(len) = usize::try_from(len) else {
+            continue;
+        };
+        if len > core.len() && len != number.len() && len <= 60 {
+            out.push(format!("{core:0>len$}"));
+        }
+    }
+    out
 }
 
 /// How [`updated_reason`] starts.
@@ -839,6 +954,15 @@ fn updated_reason(
     if !same_contract {
         parts.push("contrato alterado".into());
     }
+    let (paid, now_paid) = (before.amount_paid(), after.amount_paid());
+    if now_paid < paid {
+        parts.push(format!(
+            "estorno de {} (pago ou abatido {} → {})",
+            paid.checked_sub(now_paid).unwrap_or_default().format_brl(),
+            paid.format_brl(),
+            now_paid.format_brl()
+        ));
+    }
     format!("{UPDATED}{}", parts.join("; "))
 }
 
@@ -868,7 +992,7 @@ fn refusal(
             "valor_aberto",
             Some(brl(asked.open)),
             format!(
-                "o valor em aberto subiria de {} para {}, desfazendo {} já pagos ou abatidos: a importação não desfaz pagamentos (o arquivo é de antes deles?)",
+                "o valor em aberto subiria de {} para {}, desfazendo {} já pagos ou abatidos: a importação não desfaz pagamentos (o arquivo é de antes deles?); se foi um estorno (cheque devolvido, chargeback), importe aceitando estornos",
                 brl(before.open_balance()),
                 brl(asked.open),
                 brl(paid.checked_sub(*after).unwrap_or_default())
@@ -881,13 +1005,24 @@ fn refusal(
             "valor",
             Some(brl(asked.amount)),
             format!(
-                "o valor pago ou abatido cairia de {} para {} (valor {} → {}; em aberto {} → {}): a importação não desfaz pagamentos; informe o valor em aberto que mantém o que já foi pago",
+                "o valor pago ou abatido cairia de {} para {} (valor {} → {}; em aberto {} → {}): a importação não desfaz pagamentos; informe o valor em aberto que mantém o que já foi pago ou, se foi um estorno, importe aceitando estornos",
                 brl(*paid),
                 brl(*after),
                 brl(before.original_amount()),
                 brl(asked.amount),
                 brl(before.open_balance()),
                 brl(asked.open)
+            ),
+        ),
+        // A paid title shown owed again: a reversal, taken only if asked.
+        ImportUpdateError::NotUpdatable(
+            status @ quita_core::receivable::ReceivableStatus::Paid,
+        ) if asked.open > before.open_balance() => (
+            "valor_aberto",
+            Some(brl(asked.open)),
+            format!(
+                "o título já está {}: a importação não o reabre; se o pagamento foi estornado (cheque devolvido, chargeback), importe aceitando estornos",
+                status.pt_br()
             ),
         ),
         ImportUpdateError::NotUpdatable(status) => (

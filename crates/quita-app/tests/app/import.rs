@@ -79,6 +79,7 @@ pub async fn import(
         FileKind::Csv,
         Cursor::new(bytes),
         &ImportOptions {
+            reversals: Default::default(),
             run: None,
             partial,
             source: "import:teste.csv".into(),
@@ -496,6 +497,7 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
             FileKind::Xlsx,
             Cursor::new(bytes),
             &ImportOptions {
+                reversals: Default::default(),
                 run: None,
                 partial: false,
                 source: "x.xlsx".into(),
@@ -537,6 +539,7 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
             FileKind::Xlsx,
             Cursor::new(mac),
             &ImportOptions {
+                reversals: Default::default(),
                 run: None,
                 partial: false,
                 source: "mac.xlsx".into(),
@@ -567,6 +570,7 @@ pub async fn xlsx_and_latin1_files_import(db: Db) {
             FileKind::Xlsx,
             Cursor::new(b"not a zip".to_vec()),
             &ImportOptions {
+                reversals: Default::default(),
                 run: None,
                 partial: false,
                 source: "x.xlsx".into(),
@@ -603,6 +607,7 @@ pub async fn large_import_defers_indexes_and_reports_progress(db: Db) {
             FileKind::Csv,
             Cursor::new(bytes.clone()),
             &ImportOptions {
+                reversals: Default::default(),
                 run: None,
                 partial: false,
                 source: "bulk.csv".into(),
@@ -1638,4 +1643,269 @@ pub async fn slim_files_keep_what_they_do_not_say_and_never_undo_payments(db: Db
             "aviso: coluna 9 sem nome no cabeçalho tem valores: ignorados (nesta e em outras linhas)"
         )]
     );
+}
+
+/// A returned cheque: a later file shows a paid (or partly paid) title owed
+/// again. Refused unless the import accepts reversals; then the title opens
+/// again, the report and the timeline say "estorno", and the summary counts it.
+pub async fn reversals_reopen_titles_only_when_accepted(db: Db) {
+    use quita_app::portfolio::import::Reversals;
+    use quita_core::receivable::ReceivableStatus;
+    use quita_store::portfolio::receivables;
+
+    let (app, org, cred) = setup(db.clone()).await;
+    let header =
+        "documento_devedor;nome_devedor;numero_documento;parcela;vencimento;valor;valor_aberto";
+    let file = |rows: &[&str]| {
+        let mut s = header.to_owned();
+        for r in rows {
+            s.push('\n');
+            s.push_str(r);
+        }
+        s.into_bytes()
+    };
+    let with = |bytes: Vec<u8>, reversals: Reversals| {
+        let app = &app;
+        async move {
+            app.import_receivables(
+                org,
+                cred,
+                FileKind::Csv,
+                Cursor::new(bytes),
+                &ImportOptions {
+                    reversals,
+                    run: None,
+                    partial: false,
+                    source: "importação estorno.csv".into(),
+                },
+                Actor::Cli,
+                &|_| {},
+            )
+            .await
+            .unwrap()
+        }
+    };
+    // One title paid, one partly paid.
+    let paid = with(
+        file(&[
+            "52998224725;Maria da Silva;NF-1;1;10/10/2026;1.000,00;0,00",
+            "52998224725;Maria da Silva;NF-2;1;10/11/2026;500,00;200,00",
+        ]),
+        Reversals::Refused,
+    )
+    .await;
+    assert_eq!(paid.summary.receivables_created, 2, "{:?}", paid.problems);
+    let maria = debtors::find_by_document(&db, org, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    let titles = || {
+        let db = db.clone();
+        async move {
+            let mut l = receivables::list_for_debtor(&db, org, maria.id)
+                .await
+                .unwrap();
+            l.sort_by(|a, b| a.document_number.cmp(&b.document_number));
+            l.into_iter()
+                .map(|r| (r.status, r.open_balance))
+                .collect::<Vec<_>>()
+        }
+    };
+    let settled = vec![
+        (ReceivableStatus::Paid, 0),
+        (ReceivableStatus::PartiallyPaid, 20_000),
+    ];
+    assert_eq!(titles().await, settled);
+
+    let returned = file(&[
+        "52998224725;Maria da Silva;NF-1;1;10/10/2026;1.000,00;1.000,00",
+        "52998224725;Maria da Silva;NF-2;1;10/11/2026;500,00;350,00",
+    ]);
+    // Without reversals: refused, each row naming valor_aberto and the way out.
+    let refused = with(returned.clone(), Reversals::Refused).await;
+    assert!(!refused.summary.applied);
+    let told: Vec<_> = refused
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            (2, "valor_aberto", "R$ 1.000,00"),
+            (3, "valor_aberto", "R$ 350,00")
+        ]
+    );
+    assert!(
+        refused.problems[0]
+            .reason
+            .starts_with("o título já está pago: a importação não o reabre;"),
+        "{}",
+        refused.problems[0].reason
+    );
+    assert!(
+        refused
+            .problems
+            .iter()
+            .all(|p| p.reason.ends_with("importe aceitando estornos")),
+        "{:?}",
+        refused.problems
+    );
+    assert_eq!(titles().await, settled, "nothing written");
+
+    // With reversals: both reopened, said and counted.
+    let taken = with(returned.clone(), Reversals::Accepted).await;
+    let s = &taken.summary;
+    assert!(s.applied, "{:?}", taken.problems);
+    assert_eq!((s.receivables_updated, s.reversals, s.errors), (2, 2, 0));
+    assert_eq!(
+        taken.problems[0].reason,
+        "aviso: título atualizado: valor em aberto R$ 0,00 → R$ 1.000,00; estorno de R$ 1.000,00 (pago ou abatido R$ 1.000,00 → R$ 0,00)"
+    );
+    assert_eq!(
+        titles().await,
+        [
+            (ReceivableStatus::Open, 100_000),
+            (ReceivableStatus::PartiallyPaid, 35_000)
+        ]
+    );
+    let agent = crate::debtor_view::principal(org, quita_core::role::Role::Agent, 1);
+    let events = app
+        .debtor_timeline_of(&agent, maria.id, None, 10)
+        .await
+        .unwrap();
+    assert!(
+        events.iter().any(|e| matches!(
+            &e.what,
+            quita_app::portfolio::timeline::TimelineWhat::ReceivableImported { changes, .. }
+                if changes.ends_with("estorno de R$ 150,00 (pago ou abatido R$ 300,00 → R$ 150,00)")
+        )),
+        "{events:?}"
+    );
+    // The same file again changes nothing, with or without reversals.
+    let again = with(returned, Reversals::Accepted).await.summary;
+    assert_eq!((again.unchanged, again.reversals), (2, 0));
+    // A payment after the reversal is an ordinary update.
+    let paid_again = with(
+        file(&["52998224725;Maria da Silva;NF-1;1;10/10/2026;1.000,00;0,00"]),
+        Reversals::Refused,
+    )
+    .await
+    .summary;
+    assert_eq!(
+        (paid_again.receivables_updated, paid_again.reversals),
+        (1, 0)
+    );
+}
+
+/// A spreadsheet drops the leading zeros of a number column: `000123`
+/// comes back as `123` (or the reverse, when the creditor's system sends
+/// them again). Such a row is the stored title, told with a warning; a
+/// number matching two stored titles, or one with letters, is left alone.
+pub async fn numbers_without_their_leading_zeros_are_the_same_title(db: Db) {
+    use quita_store::portfolio::receivables;
+
+    let (app, org, cred) = setup(db.clone()).await;
+    let file = |rows: &[&str]| {
+        let mut s =
+            "documento_devedor;nome_devedor;numero_documento;parcela;vencimento;valor;valor_aberto"
+                .to_owned();
+        for r in rows {
+            s.push('\n');
+            s.push_str(r);
+        }
+        s.into_bytes()
+    };
+    let first = import(
+        &app,
+        org,
+        cred,
+        file(&[
+            "52998224725;Maria;000123;1;10/10/2026;100,00;",
+            "52998224725;Maria;000123;2;10/11/2026;100,00;",
+            "52998224725;Maria;456;1;10/10/2026;50,00;",
+            "52998224725;Maria;0789;1;10/10/2026;70,00;",
+            "52998224725;Maria;789;1;10/10/2026;70,00;",
+            "52998224725;Maria;NF-0001;1;10/10/2026;30,00;",
+        ]),
+        false,
+    )
+    .await;
+    assert_eq!(first.summary.receivables_created, 6, "{:?}", first.problems);
+
+    let out = import(
+        &app,
+        org,
+        cred,
+        file(&[
+            "52998224725;Maria;123;1;10/10/2026;100,00;",
+            "52998224725;Maria;0000123;2;10/11/2026;100,00;60,00",
+            "52998224725;Maria;00456;1;10/10/2026;50,00;",
+            "52998224725;Maria;00789;1;10/10/2026;70,00;",
+            "52998224725;Maria;NF-1;1;10/10/2026;30,00;",
+            "52998224725;Maria;123;3;10/12/2026;100,00;",
+        ]),
+        false,
+    )
+    .await;
+    let s = &out.summary;
+    assert!(s.applied, "{:?}", out.problems);
+    // 123/1 and 00456 unchanged; 0000123/2 updated; 00789 (two
+    // candidates), NF-1 (letters) and 123/3 (no such installment) new.
+    assert_eq!(
+        (s.unchanged, s.receivables_updated, s.receivables_created),
+        (2, 1, 3)
+    );
+    let told: Vec<_> = out
+        .problems
+        .iter()
+        .filter(|p| p.reason.contains("zeros à esquerda"))
+        .map(|p| (p.line, p.value.as_str(), p.reason.as_str()))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            (
+                2,
+                "123",
+                "aviso: lido como o título 000123 já registrado: só os zeros à esquerda diferem (uma planilha costuma tirá-los)"
+            ),
+            (
+                3,
+                "0000123",
+                "aviso: lido como o título 000123 já registrado: só os zeros à esquerda diferem (uma planilha costuma tirá-los)"
+            ),
+            (
+                4,
+                "00456",
+                "aviso: lido como o título 456 já registrado: só os zeros à esquerda diferem (uma planilha costuma tirá-los)"
+            ),
+        ]
+    );
+    let maria = debtors::find_by_document(&db, org, "52998224725")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut numbers: Vec<(String, i64, i64)> = receivables::list_for_debtor(&db, org, maria.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.document_number, r.installment, r.open_balance))
+        .collect();
+    numbers.sort();
+    let expected: Vec<(String, i64, i64)> = [
+        ("000123", 1, 10_000),
+        ("000123", 2, 6_000),
+        ("00789", 1, 7_000),
+        ("0789", 1, 7_000),
+        ("123", 3, 10_000),
+        ("456", 1, 5_000),
+        ("789", 1, 7_000),
+        ("NF-0001", 1, 3_000),
+        ("NF-1", 1, 3_000),
+    ]
+    .into_iter()
+    .map(|(n, i, o)| (n.to_owned(), i, o))
+    .collect();
+    assert_eq!(numbers, expected, "stored numbers keep their zeros");
 }

@@ -26,7 +26,9 @@ use enrichment::{
 use import::{
     another_name_under_a_known_document_is_told, bad_files_change_nothing,
     error_report_cells_are_never_formulas, import_then_reimport_then_change,
-    large_import_defers_indexes_and_reports_progress, partial_counts_add_up,
+    large_import_defers_indexes_and_reports_progress,
+    numbers_without_their_leading_zeros_are_the_same_title, partial_counts_add_up,
+    reversals_reopen_titles_only_when_accepted,
     rows_never_move_contracts_or_titles_between_debtors,
     slim_files_keep_what_they_do_not_say_and_never_undo_payments, spreadsheet_headings_are_read,
     the_fee_clause_column_lets_the_fee_be_charged, two_organizations_import_at_once,
@@ -96,6 +98,8 @@ both!(
     a_debtor_opened_during_an_import_is_recorded_once,
     slim_files_keep_what_they_do_not_say_and_never_undo_payments,
     enrichment_leaves_out_contacts_under_another_name,
+    reversals_reopen_titles_only_when_accepted,
+    numbers_without_their_leading_zeros_are_the_same_title,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

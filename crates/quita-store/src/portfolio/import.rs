@@ -507,6 +507,19 @@ pub async fn existing(
     Ok(out)
 }
 
+/// The lengths of a creditor's document numbers that start with a zero
+/// (`000123`: 6), so that a number whose zeros a spreadsheet dropped
+/// (`123`) is looked up padded to each. The range stays on the unique key.
+pub async fn zero_led_lengths(tx: &mut Tx, creditor_id: i64) -> Result<Vec<i64>> {
+    const SQL: &str = "SELECT DISTINCT CAST(length(document_number) AS BIGINT) FROM receivables \
+         WHERE creditor_id = $1 AND document_number >= '0' AND document_number < '1'";
+    let lengths: Vec<(i64,)> = on_tx!(tx, |t| sqlx::query_as(SQL)
+        .bind(creditor_id)
+        .fetch_all(&mut **t)
+        .await)?;
+    Ok(lengths.into_iter().map(|(n,)| n).collect())
+}
+
 /// Inserts new receivables (the caller has checked they do not exist; a
 /// concurrent import of the same rows fails on the unique key and rolls
 /// back). PostgreSQL: one `COPY` per call.

@@ -5,7 +5,7 @@ use std::sync::{Arc, atomic::Ordering};
 
 use quita_app::{
     AppResult,
-    portfolio::import::{FileKind, ImportOptions, ImportOutcome, ImportProgress},
+    portfolio::import::{FileKind, ImportOptions, ImportOutcome, ImportProgress, Reversals},
 };
 use quita_store::audit::Actor;
 
@@ -19,6 +19,8 @@ pub struct ImportRequest {
     pub creditor_name: String,
     pub file_name: String,
     pub partial: bool,
+    /// A rising open balance is taken as a payment reversed (estorno).
+    pub reversals: Reversals,
     pub actor: Actor,
 }
 
@@ -46,6 +48,7 @@ async fn run_as(
         .store(spool.size as u64, Ordering::Relaxed);
     let reader = spool.reader()?;
     let opts = ImportOptions {
+        reversals: req.reversals,
         run,
         partial: req.partial,
         source: source_of(&req.file_name),

@@ -11,7 +11,7 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
-use quita_app::AppError;
+use quita_app::{AppError, portfolio::import::Reversals};
 use quita_core::{
     charge_policy::{ChargePolicy, CorrectionIndex, RateKind},
     rate::Percent,
@@ -474,6 +474,8 @@ struct ImportFormPage {
     error: Option<String>,
     /// The "only the valid rows" box as sent, kept after a refusal.
     partial: bool,
+    /// The "accept reversals" box as sent.
+    reversals: bool,
     recent: Vec<ImportView>,
 }
 
@@ -482,7 +484,7 @@ async fn import_form_page(
     s: &UserSession,
     c: &Creditor,
     error: Option<String>,
-    partial: bool,
+    (partial, reversals): (bool, bool),
 ) -> Result<ImportFormPage, PageError> {
     Ok(ImportFormPage {
         layout: Some(Layout::new(state, &s.0, "/carteiras").await?),
@@ -490,6 +492,7 @@ async fn import_form_page(
         c: CreditorView::of(c),
         error,
         partial,
+        reversals,
         recent: importacoes::recent(state, s, importacoes::RunsOf::Creditor(c.id)).await?,
     })
 }
@@ -501,7 +504,9 @@ pub async fn import_form(
 ) -> Result<Response, PageError> {
     s.0.principal.require(Role::Supervisor)?;
     let c = creditor_of(&state, &s, &raw).await?;
-    Ok(page(&import_form_page(&state, &s, &c, None, false).await?))
+    Ok(page(
+        &import_form_page(&state, &s, &c, None, (false, false)).await?,
+    ))
 }
 
 /// The upload: the file is spooled to disk, then imported in a spawned task.
@@ -521,7 +526,7 @@ pub async fn import_upload(
         )
     };
     let mut spool: Option<(Spool, String)> = None;
-    let mut partial = false;
+    let (mut partial, mut reversals) = (false, false);
     let mut refused: Option<String> = None;
     loop {
         let field = match form.next_field().await {
@@ -535,6 +540,7 @@ pub async fn import_upload(
         };
         match field.name() {
             Some("partial") => partial = true,
+            Some("reversals") => reversals = true,
             Some("file") => {
                 let name = field.file_name().unwrap_or("arquivo.csv").to_owned();
                 let mut sp = Spool::new()?;
@@ -572,7 +578,7 @@ pub async fn import_upload(
         _ => None,
     });
     if let Some(msg) = refused {
-        let t = import_form_page(&state, &s, &c, Some(msg), partial).await?;
+        let t = import_form_page(&state, &s, &c, Some(msg), (partial, reversals)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&t))).into_response());
     }
     let Some((sp, file_name)) = spool else {
@@ -586,6 +592,11 @@ pub async fn import_upload(
             creditor_name: c.name.clone(),
             file_name,
             partial,
+            reversals: if reversals {
+                Reversals::Accepted
+            } else {
+                Reversals::Refused
+            },
             actor: p.actor,
         },
         sp,

@@ -160,10 +160,16 @@ fn figure(label: &'static str, key: &'static str, n: u64) -> Figure {
 }
 
 fn receivables_figures(s: &ImportSummary) -> Vec<Figure> {
-    vec![
+    let mut figures = vec![
         figure("Linhas lidas", "linhas", s.rows),
         figure("Títulos criados", "criados", s.receivables_created),
         figure("Títulos atualizados", "atualizados", s.receivables_updated),
+    ];
+    // Only an import that took reversals has any: said among the updates.
+    if s.reversals > 0 {
+        figures.push(figure("Com estorno", "estornos", s.reversals));
+    }
+    figures.extend([
         figure("Inalterados", "inalterados", s.unchanged),
         figure(
             "Em cobrança e fora do arquivo",
@@ -179,7 +185,8 @@ fn receivables_figures(s: &ImportSummary) -> Vec<Figure> {
             key: "tempo",
             value: seconds(s.elapsed_ms),
         },
-    ]
+    ]);
+    figures
 }
 
 /// The enrichment's figures: refused values in `errors`, and the columns it

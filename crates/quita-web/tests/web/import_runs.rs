@@ -179,6 +179,7 @@ pub async fn unfinished_imports_say_what_is_known(db: Db) {
         .await
         .unwrap();
     let opts = ImportOptions {
+        reversals: Default::default(),
         run: Some(written.to_owned()),
         partial: false,
         source: "teste".into(),

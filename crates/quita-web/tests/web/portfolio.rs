@@ -47,6 +47,7 @@ pub async fn creditor(t: &TestApp, org_id: i64, name: &str, document: &str) -> C
 
 pub async fn import(t: &TestApp, org_id: i64, creditor_id: i64, csv: &str) -> ImportOutcome {
     let opts = ImportOptions {
+        reversals: Default::default(),
         run: None,
         partial: false,
         source: "teste".into(),
@@ -73,6 +74,17 @@ pub fn multipart(
     content: &[u8],
     partial: bool,
 ) -> (String, Vec<u8>) {
+    let boxes: &[&str] = if partial { &["partial"] } else { &[] };
+    multipart_with(csrf, file_name, content, boxes)
+}
+
+/// [`multipart`] with the named check boxes ticked (`partial`, `reversals`).
+pub fn multipart_with(
+    csrf: Option<&str>,
+    file_name: &str,
+    content: &[u8],
+    boxes: &[&str],
+) -> (String, Vec<u8>) {
     let boundary = "----quitatestboundary7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     if let Some(token) = csrf {
@@ -83,10 +95,10 @@ pub fn multipart(
             .as_bytes(),
         );
     }
-    if partial {
+    for name in boxes {
         body.extend_from_slice(
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"partial\"\r\n\r\non\r\n"
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\non\r\n"
             )
             .as_bytes(),
         );
@@ -109,7 +121,20 @@ pub async fn upload(
     csv: &str,
     partial: bool,
 ) -> (String, String) {
-    let (ct, body) = multipart(Some(csrf), "carteira.csv", csv.as_bytes(), partial);
+    let boxes: &[&str] = if partial { &["partial"] } else { &[] };
+    upload_with(t, c, csrf, creditor_id, csv, boxes).await
+}
+
+/// [`upload`] with the named check boxes ticked.
+pub async fn upload_with(
+    t: &TestApp,
+    c: &Client,
+    csrf: &str,
+    creditor_id: i64,
+    csv: &str,
+    boxes: &[&str],
+) -> (String, String) {
+    let (ct, body) = multipart_with(Some(csrf), "carteira.csv", csv.as_bytes(), boxes);
     let res = c
         .post(t.url(&format!("/carteiras/{creditor_id}/importar")))
         .header("content-type", ct)
@@ -457,6 +482,22 @@ pub async fn creditors_and_import_through_pages(db: Db) {
         ("0".into(), "0".into(), "3".into(), "0".into(), "0".into())
     );
     assert_eq!(open_count(&t, a.id, None).await, 3);
+    // A title paid, then its cheque returned: reopened with the box ticked.
+    let paid = good_csv().replace("2026-04-10;250,00;", "2026-04-10;250,00;0,00");
+    let (_, html) = upload(&t, &c, &csrf, cred.id, &paid, false).await;
+    assert_eq!(figure(&html, "atualizados"), "1", "{html}");
+    assert!(!html.contains("data-k=\"estornos\""), "{html}");
+    assert_eq!(open_count(&t, a.id, None).await, 2);
+    // (A blank valor_aberto keeps what was paid: the file states the balance.)
+    let returned = good_csv().replace("2026-04-10;250,00;", "2026-04-10;250,00;250,00");
+    let (_, html) = upload_with(&t, &c, &csrf, cred.id, &returned, &["reversals"]).await;
+    assert_eq!(
+        (figure(&html, "atualizados"), figure(&html, "estornos")),
+        ("1".into(), "1".into()),
+        "{html}"
+    );
+    assert!(html.contains("estorno de R$ 250,00"), "{html}");
+    assert_eq!(open_count(&t, a.id, None).await, 3);
     // The import form lists the recent imports.
     let form = c
         .get(t.url(&format!("/carteiras/{}/importar", cred.id)))
@@ -473,7 +514,7 @@ pub async fn creditors_and_import_through_pages(db: Db) {
     // The partial import that left rows out says so.
     assert!(form.contains("Aplicada em parte ("), "{form}");
     // An empty upload is refused on the spot; the box ticked stays ticked.
-    let (ct, body) = multipart(Some(&csrf), "vazio.csv", b"", true);
+    let (ct, body) = multipart_with(Some(&csrf), "vazio.csv", b"", &["partial", "reversals"]);
     let res = c
         .post(t.url(&format!("/carteiras/{}/importar", cred.id)))
         .header("content-type", ct)
@@ -485,7 +526,10 @@ pub async fn creditors_and_import_through_pages(db: Db) {
     let html = res.text().await.unwrap();
     assert!(
         html.contains("O arquivo está vazio (0 bytes).")
-            && html.contains("name=\"partial\" value=\"on\" checked"),
+            && html.contains("name=\"partial\" value=\"on\" checked")
+            && html.contains(
+                "name=\"reversals\" value=\"on\" aria-describedby=\"estornos-nota\" checked"
+            ),
         "{html}"
     );
     // Without the CSRF token the upload is refused.
@@ -922,7 +966,7 @@ pub async fn portfolio_api(db: Db) {
     );
     // A changed row updates its receivable and says so.
     let changed = good_csv().replace("2026-04-10;250,00;", "2026-04-10;260,00;");
-    let out: Value = post(&sup, &format!("creditor={id}"), changed)
+    let out: Value = post(&sup, &format!("creditor={id}"), changed.clone())
         .await
         .unwrap()
         .json()
@@ -934,6 +978,40 @@ pub async fn portfolio_api(db: Db) {
             out["summary"]["unchanged"].as_u64()
         ),
         (Some(1), Some(2)),
+        "{out}"
+    );
+    // Paid, then its cheque returned: refused unless `reversals=true`.
+    let paid = changed.replace("2026-04-10;260,00;", "2026-04-10;260,00;0,00");
+    let returned = changed.replace("2026-04-10;260,00;", "2026-04-10;260,00;260,00");
+    let out: Value = post(&sup, &format!("creditor={id}"), paid)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(out["summary"]["receivables_updated"], 1, "{out}");
+    let res = post(&sup, &format!("creditor={id}"), returned.clone())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(
+        (&out["problems"][0]["line"], &out["problems"][0]["column"]),
+        (&json!(4), &json!("valor_aberto")),
+        "{out}"
+    );
+    let out: Value = post(&sup, &format!("creditor={id}&reversals=true"), returned)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            out["summary"]["receivables_updated"].as_u64(),
+            out["summary"]["reversals"].as_u64()
+        ),
+        (Some(1), Some(1)),
         "{out}"
     );
 

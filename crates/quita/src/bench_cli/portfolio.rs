@@ -181,6 +181,7 @@ pub fn import(args: ImportBenchArgs) -> anyhow::Result<ExitCode> {
         let mut runs = Vec::new();
         for _ in 0..if args.reimport { 2 } else { 1 } {
             let opts = ImportOptions {
+                reversals: Default::default(),
                 run: None,
                 partial: false,
                 source: "bench".into(),

@@ -15,7 +15,7 @@ use quita_app::{
         aging::AgingQuery,
         debtor_aging::{DebtorAging, DebtorAgingFrom, DebtorAgingKey},
         enrichment::EnrichmentOptions,
-        import::{FileKind, ImportOptions, RowProblem},
+        import::{FileKind, ImportOptions, Reversals, RowProblem},
     },
 };
 use quita_core::{
@@ -106,6 +106,11 @@ pub struct ImportArgs {
     /// Apply the valid rows even if some are bad (default: all or nothing).
     #[arg(long)]
     pub partial: bool,
+    /// Accept a rising open balance on a stored title as a payment reversed
+    /// (estorno: a returned cheque, a chargeback); without it such a row is
+    /// refused, as an older file would show the same.
+    #[arg(long)]
+    pub reversals: bool,
     /// Write the problems found to this CSV (linha;coluna;valor;motivo).
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
@@ -252,6 +257,11 @@ pub async fn import(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let opts = ImportOptions {
+        reversals: if a.reversals {
+            Reversals::Accepted
+        } else {
+            Reversals::Refused
+        },
         run: None,
         partial: a.partial,
         // As the page and the API name it (the contact's source, the timeline).
@@ -289,10 +299,11 @@ pub async fn import(
     let s = &outcome.summary;
     output::print(a.json, s, || {
         format!(
-            "{} rows: {} created, {} updated, {} unchanged ({} being collected not in the file); {} new debtors, {} new contacts; {} errors, {} warnings{} ({} ms)",
+            "{} rows: {} created, {} updated ({} reversals), {} unchanged ({} being collected not in the file); {} new debtors, {} new contacts; {} errors, {} warnings{} ({} ms)",
             s.rows,
             s.receivables_created,
             s.receivables_updated,
+            s.reversals,
             s.unchanged,
             s.not_in_file,
             s.debtors_created,

@@ -783,6 +783,62 @@ fn errors_report_path_is_checked_before_importing() {
     assert_eq!(ok["receivables_created"], 1, "{ok}");
 }
 
+/// A returned cheque from the shell: refused (exit 1, the row named)
+/// unless `--reversals`, then counted in `reversals`.
+#[test]
+fn reversals_from_the_shell() {
+    let dir = tempdir("reversals");
+    alfa_with_sample_portfolio(&dir);
+    let file = dir.join("mes.csv");
+    let run = |rows: &str, extra: &[&str]| {
+        std::fs::write(
+            &file,
+            format!("documento_devedor;nome_devedor;numero_documento;vencimento;valor;valor_aberto\n{rows}\n"),
+        )
+        .unwrap();
+        let mut args = vec![
+            "--org",
+            "alfa",
+            "import",
+            "receivables",
+            file.to_str().unwrap(),
+            "--creditor",
+            "34028316000103",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        quita(&dir, &args)
+    };
+    let paid = json_of(&run(
+        "529.982.247-25;Maria;CHQ-1;10/01/2027;80,00;0,00",
+        &[],
+    ));
+    assert_eq!(paid["receivables_created"], 1, "{paid}");
+    let returned = "529.982.247-25;Maria;CHQ-1;10/01/2027;80,00;80,00";
+    let out = run(returned, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let refused: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            &refused["applied"],
+            &refused["errors"],
+            &refused["reversals"]
+        ),
+        (
+            &serde_json::json!(false),
+            &serde_json::json!(1),
+            &serde_json::json!(0)
+        ),
+        "{refused}"
+    );
+    let taken = json_of(&run(returned, &["--reversals"]));
+    assert_eq!(
+        (&taken["receivables_updated"], &taken["reversals"]),
+        (&serde_json::json!(1), &serde_json::json!(1)),
+        "{taken}"
+    );
+}
+
 /// The aging by creditor, for one debtor and by debtor, from the shell.
 #[test]
 fn aging_by_creditor_and_by_debtor() {

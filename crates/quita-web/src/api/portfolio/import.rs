@@ -9,7 +9,7 @@ use axum::{
 };
 use quita_app::{
     AppError,
-    portfolio::import::{ImportOutcome, ImportSummary, RowProblem},
+    portfolio::import::{ImportOutcome, ImportSummary, Reversals, RowProblem},
 };
 use quita_core::role::Role;
 use serde::{Deserialize, Serialize};
@@ -35,6 +35,10 @@ pub struct ImportParams {
     /// Apply the valid rows even if some are bad (default: all or nothing).
     #[serde(default)]
     partial: bool,
+    /// Accept a rising open balance on a stored title as a payment reversed
+    /// (estorno: a returned cheque, a chargeback); refused by default.
+    #[serde(default)]
+    reversals: bool,
     /// `csv` or `xlsx`; when missing, `xlsx` if `file_name` ends in `.xlsx`,
     /// else `csv`.
     format: Option<String>,
@@ -47,7 +51,8 @@ pub struct ImportParams {
 pub struct ImportResultDto {
     /// `rows`, `receivables_created`, `receivables_updated`, `unchanged`,
     /// `debtors_created`, `contacts_created`, `errors`, `warnings`, `elapsed_ms`, `applied`,
-    /// `not_in_file` (the creditor's receivables being collected that the file does not name).
+    /// `not_in_file` (the creditor's receivables being collected that the file does not name),
+    /// `reversals` (stored titles whose amount paid fell, with `reversals=true`).
     #[schema(value_type = Object)]
     pub summary: ImportSummary,
     /// `{line, column, value, reason}` per problem; a warning's reason starts with `aviso: `.
@@ -92,6 +97,11 @@ pub async fn import(
         creditor_name: c.name,
         file_name,
         partial: q.partial,
+        reversals: if q.reversals {
+            Reversals::Accepted
+        } else {
+            Reversals::Refused
+        },
         actor: p.actor,
     };
     let progress = imports::Progress::default();
