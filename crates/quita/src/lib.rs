@@ -68,11 +68,31 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         line
     };
     eprintln!("error: {hint} (see --help)");
-    if std::env::args().any(|a| a == "--json") {
-        println!(
-            "{}",
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--json") {
+        // `quita br …` answers in its validation shape; the rest as every
+        // other CLI error does.
+        let out = if command_of(&args) == Some("br") {
             serde_json::json!({"valid": false, "error": hint, "offset": null, "code": "usage"})
-        );
+        } else {
+            serde_json::json!({"error": hint, "code": "usage"})
+        };
+        println!("{out}");
     }
     ExitCode::from(1)
+}
+
+/// The subcommand named on the command line: the first argument that is
+/// neither an option nor the value of a global option.
+fn command_of(args: &[String]) -> Option<&str> {
+    const TAKE_VALUE: [&str; 4] = ["--config", "--data-dir", "--database-url", "--org"];
+    let mut args = args.iter();
+    while let Some(a) = args.next() {
+        if TAKE_VALUE.contains(&a.as_str()) {
+            args.next();
+        } else if !a.starts_with('-') {
+            return Some(a);
+        }
+    }
+    None
 }

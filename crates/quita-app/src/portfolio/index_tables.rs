@@ -153,10 +153,9 @@ impl App {
         name: &str,
         content: &str,
         actor: audit::Actor,
-    ) -> AppResult<()> {
+    ) -> AppResult<IndexTableInfo> {
         self.put_index_table(org_id, name, content, actor)
             .await
-            .map(|_| ())
             .map_err(AppError::from)
     }
 

@@ -410,12 +410,21 @@ pub async fn index(
     })?;
     let app = open_app(config).await?;
     let org = target_org(&app, global).await?;
-    app.store_index_table(org.id, &a.name, &content, Actor::Cli)
+    // Named as stored (lower-case: `IPCA` is the table `ipca`).
+    let stored = app
+        .store_index_table(org.id, &a.name, &content, Actor::Cli)
         .await
         .with_context(|| a.file.display().to_string())?;
-    output::print(a.json, &json!({"name": a.name, "stored": true}), || {
-        format!("stored index table {}", a.name)
-    })?;
+    output::print(
+        a.json,
+        &json!({"name": stored.name, "stored": true, "first_month": stored.first_month.to_string(), "last_month": stored.last_month.to_string(), "months": stored.months}),
+        || {
+            format!(
+                "stored index table {} ({} months, {} to {})",
+                stored.name, stored.months, stored.first_month, stored.last_month
+            )
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -629,6 +629,16 @@ fn bad_arguments_exit_1_with_one_line() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["valid"], false);
     assert!(json["error"].as_str().unwrap().contains("--frobnicate"));
+    // Other commands answer as their other errors do.
+    let out = quita(&dir, &["--org", "br", "import", "receivables", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["code"], "usage");
+    assert!(json.get("valid").is_none(), "{json}");
+    assert!(
+        json["error"].as_str().unwrap().contains("--creditor"),
+        "{json}"
+    );
     let help = quita(&dir, &["--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&help.stdout).contains("Usage"));
@@ -836,6 +846,23 @@ fn reversals_from_the_shell() {
         (&taken["receivables_updated"], &taken["reversals"]),
         (&serde_json::json!(1), &serde_json::json!(1)),
         "{taken}"
+    );
+}
+
+/// An index table is told by the name it is stored under.
+#[test]
+fn index_import_names_the_stored_table() {
+    let dir = tempdir("index-name");
+    json_of(&quita(&dir, &["org", "create", "--name", "Alfa", "--json"]));
+    let file = dir.join("ipca.csv");
+    std::fs::write(&file, "mes;ipca\n2026-01;0,42\n2026-02;0,50\n").unwrap();
+    let out = json_of(&quita(
+        &dir,
+        &["index", "import", "IPCA", file.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(
+        out,
+        serde_json::json!({"name": "ipca", "stored": true, "first_month": "2026-01", "last_month": "2026-02", "months": 2})
     );
 }
 
