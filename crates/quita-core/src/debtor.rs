@@ -66,7 +66,7 @@ impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, NameError> {
         // What shows: a zero-width space parts words, other invisible and
         // bidirectional characters go (they hid a name from search).
-        let shown = crate::text::visible(raw);
+        let shown = crate::text::composed(&crate::text::visible(raw));
         let raw = shown.as_str();
         if raw.chars().any(char::is_control) {
             // Whitespace controls (tab, newline) are just spaces.
@@ -348,6 +348,11 @@ mod tests {
         assert_eq!(name("joão\tdos santos e souza"), "João dos Santos e Souza");
         assert_eq!(name("DE OLIVEIRA"), "De Oliveira");
         assert_eq!(name("ana-clara d'ávila"), "Ana-Clara D'Ávila");
+        // Accents written after their letter (as macOS pastes) are composed.
+        assert_eq!(
+            name("JOA\u{303}O CONCEIC\u{327}A\u{303}O"),
+            "João Conceição"
+        );
         assert_eq!(name("MC DONALD'S"), "Mc Donald's");
         assert_eq!(name("o'brien"), "O'Brien");
         assert_eq!(name("ÉRICA ÂNGELA"), "Érica Ângela");

@@ -16,13 +16,29 @@ pub fn fold_accent(c: char) -> char {
 }
 
 /// Lower-case, accent-free, single-spaced: the key debtor names are searched by.
+/// Accents typed as combining marks (`a` + U+0303, as macOS pastes `ã`) go too.
 pub fn search_key(s: &str) -> String {
     let folded: String = s
         .chars()
+        .filter(|c| !is_combining_accent(*c))
         .map(fold_accent)
         .flat_map(char::to_lowercase)
         .collect();
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A combining diacritical mark (U+0300–U+036F): an accent written after
+/// its letter.
+fn is_combining_accent(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// `raw` with each letter and the accents written after it as one
+/// character (Unicode NFC: `a` + U+0303 is `ã`), as names are stored, so
+/// that the same name is always the same text.
+pub fn composed(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    raw.nfc().collect()
 }
 
 /// At most `max` characters of `raw`, with `…` when it was longer: what an
@@ -64,6 +80,17 @@ pub fn one_line(raw: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn search_keys_drop_accents_however_written() {
+        use super::search_key;
+        assert_eq!(search_key("  João  Conceição "), "joao conceicao");
+        assert_eq!(
+            search_key("Joa\u{303}o Conceic\u{327}a\u{303}o"),
+            "joao conceicao"
+        );
+        assert_eq!(super::composed("Joa\u{303}o"), "João");
+    }
+
     #[test]
     fn excerpts_are_short() {
         use super::excerpt;

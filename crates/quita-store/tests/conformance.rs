@@ -62,6 +62,7 @@ conformance!(
     marks_do_not_wait_for_an_import_referring_to_the_debtor,
     a_connection_left_in_a_transaction_is_not_pooled_again,
     search_document_numbers_ignoring_case,
+    search_counts_each_debtor_once_however_many_entries_match,
     receivables_close_once_with_their_reason,
     audit_entries_by_target,
 );

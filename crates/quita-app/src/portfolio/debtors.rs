@@ -259,28 +259,58 @@ fn number_candidates(q: &str, digits: &str) -> Vec<Candidate> {
     if let Ok(phone) = quita_core::contact::Phone::parse(q) {
         out.push(Candidate::Phone(phone.e164()));
     }
+    // A whole local number (8 or 9 digits) may also be the start of a
+    // longer one (8 of a mobile's 9), or a DDD and the start of a number
+    // (`62 97474-2`): every reading is asked.
     let local = quita_core::contact::Phone::under_every_ddd(q);
     if !local.is_empty() {
         out.push(Candidate::LocalPhone(
             local.into_iter().map(|p| p.e164()).collect(),
         ));
-        // A whole local number is no start of a phone whose DDD are its
-        // first two digits.
-        out.dedup();
-        return out;
     }
     let starts = quita_core::contact::Phone::starts_under_every_ddd(q);
     if !starts.is_empty() {
         out.push(Candidate::LocalPhoneStart(starts));
     }
-    let prefix = if q.starts_with('+') || (digits.starts_with("55") && digits.len() >= 12) {
-        format!("+{digits}")
-    } else {
-        format!("+55{}", digits.trim_start_matches('0'))
-    };
-    out.push(Candidate::Phone(prefix));
+    // Written in a local number's shape (`91234-5678`, `3123 4567`), it is
+    // no DDD followed by the start of a number.
+    if let Some(prefix) = phone_prefix(q, digits).filter(|_| !has_local_shape(q)) {
+        out.push(Candidate::Phone(prefix));
+    }
     out.dedup();
     out
+}
+
+/// Two groups of digits, four or five then four: how a number without its
+/// DDD is written.
+fn has_local_shape(q: &str) -> bool {
+    let groups: Vec<usize> = q
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(str::len)
+        .collect();
+    matches!(groups.as_slice(), [4 | 5, 4])
+}
+
+/// The longest search: a name may have 200 characters.
+const MAX_QUERY_CHARS: usize = 200;
+
+/// The start of an E.164 phone a search's digits may be: with the country
+/// code as typed (`+55 11 9…`, `55 11 9…`), else after `+55`, one trunk `0`
+/// aside (`011 9…`). `None` when nothing past the country code is left or
+/// the DDD would start with 0 (`+`, `+55`, `0000000`): such a start is
+/// every phone.
+fn phone_prefix(q: &str, digits: &str) -> Option<String> {
+    let international = q.starts_with('+') || (digits.starts_with("55") && digits.len() >= 12);
+    let national = if international {
+        digits.strip_prefix("55")?
+    } else {
+        digits.strip_prefix('0').unwrap_or(digits)
+    };
+    if national.is_empty() || national.starts_with('0') {
+        return None;
+    }
+    Some(format!("+55{national}"))
 }
 
 /// A search that may be the start of an alphanumeric CNPJ (IN RFB
@@ -618,11 +648,15 @@ impl App {
         limit: i64,
     ) -> AppResult<debtors::Found> {
         let q = query.trim();
-        if q.is_empty() {
+        // Punctuation alone (`+`, `-`) is the start of everything.
+        if !q.chars().any(char::is_alphanumeric) {
             return Ok(debtors::Found::default());
         }
-        if q.chars().count() > 100 {
-            return Err(AppError::invalid("q", "busca longa demais"));
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(AppError::invalid(
+                "q",
+                format!("busca longa demais (até {MAX_QUERY_CHARS} caracteres)"),
+            ));
         }
         if q.contains('@') {
             return Ok(debtors::find(
@@ -679,15 +713,35 @@ impl App {
                         let mut found = debtors::Found::default();
                         for start in starts {
                             let room = limit - i64::try_from(found.debtors.len()).unwrap_or(limit);
+                            // A full page: one more debtor under a later
+                            // DDD is all "more matched" needs.
+                            let more = debtors::find(
+                                &self.db,
+                                org_id,
+                                SearchField::Contact,
+                                &start,
+                                room.max(1),
+                            )
+                            .await?;
+                            let known = |d: &DebtorRow, found: &debtors::Found| {
+                                found.debtors.iter().any(|f| f.id == d.id)
+                            };
                             if room <= 0 {
-                                found.truncated = true;
+                                if more.debtors.iter().any(|d| !known(d, &found)) {
+                                    found.truncated = true;
+                                    break;
+                                }
+                                continue;
+                            }
+                            found.truncated |= more.truncated;
+                            for d in more.debtors {
+                                if !known(&d, &found) {
+                                    found.debtors.push(d);
+                                }
+                            }
+                            if found.truncated {
                                 break;
                             }
-                            let more =
-                                debtors::find(&self.db, org_id, SearchField::Contact, &start, room)
-                                    .await?;
-                            found.truncated |= more.truncated;
-                            found.debtors.extend(more.debtors);
                         }
                         found
                     }
@@ -890,5 +944,21 @@ mod tests {
         );
         assert!(!c.contains(&Phone("+55912345678".into())), "{c:?}");
         assert_eq!(c[0], Document("912345678".into()), "a CPF prefix too");
+        // Typed otherwise, eight or nine digits may also be a DDD and the
+        // start of a number, and eight the start of a mobile.
+        for q in ["62 97474-2", "62974742", "629747421"] {
+            let c = candidates(q);
+            assert!(
+                c.iter()
+                    .any(|c| matches!(c, Phone(p) if p.starts_with("+5562974742"))),
+                "{q}: {c:?}"
+            );
+        }
+        assert!(
+            candidates("98765-432")
+                .iter()
+                .any(|c| matches!(c, Candidate::LocalPhoneStart(s) if s.contains(&"+551198765432".to_owned()))),
+            "eight of a mobile's nine"
+        );
     }
 }

@@ -485,3 +485,92 @@ pub async fn a_renamed_cursor_keeps_its_place(db: Db) {
         .unwrap();
     assert!(moved.debtors.is_empty(), "by today's name it is last");
 }
+
+/// What a black-box oracle found in the search: a debtor with many
+/// matching receivables filled the page's share of entries, so fewer
+/// debtors came back than matched, marked complete; zeros or a lone `+`
+/// matched everyone; a phone typed with its DDD and 8 digits, or 8 of a
+/// mobile's 9 without it, found nobody; an exactly full page of phones
+/// without DDD said "more"; a name written with combining accents was
+/// not found.
+pub async fn search_pages_hold_every_match_once(db: Db) {
+    let (app, org, cred) = setup(db.clone()).await;
+    let header =
+        "documento_devedor;nome_devedor;telefones;numero_documento;parcela;vencimento;valor";
+    let mut file = header.to_owned();
+    // Maria has 600 receivables numbered X-0001…, João one after them.
+    for n in 1..=600 {
+        file.push_str(&format!(
+            "\n52998224725;Maria da Silva;;X-{n:04};1;30/12/2026;10,00"
+        ));
+    }
+    file.push_str("\n11144477735;João Souza;(62) 97474-2163;X-0601;1;30/12/2026;10,00");
+    // Three owners of a mobile starting 98122 under other DDDs.
+    for (cpf, name, phone) in [
+        ("39053344705", "Ana Lima", "(11) 98122-0001"),
+        ("86288366757", "Bia Lima", "(21) 98122-0002"),
+        ("71428793860", "Caio Lima", "(31) 98122-0003"),
+    ] {
+        file.push_str(&format!(
+            "\n{cpf};{name};{phone};L-{cpf};1;30/12/2026;10,00"
+        ));
+    }
+    // A name with its accents written after the letters.
+    file.push_str("\n07068093868;Joa\u{303}o Conceic\u{327}a\u{303}o;;NFD-1;1;30/12/2026;10,00");
+    let out = crate::import::import(&app, org, cred, file.into_bytes(), false).await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    let found = |q: &str, limit: i64| {
+        let app = &app;
+        let q = q.to_owned();
+        async move {
+            let f = app.debtor_search(org, &q, limit).await.unwrap();
+            (
+                f.debtors.into_iter().map(|d| d.name).collect::<Vec<_>>(),
+                f.truncated,
+            )
+        }
+    };
+    let both = vec!["João Souza".to_owned(), "Maria da Silva".to_owned()];
+    assert_eq!(found("x-0", 100).await, (both.clone(), false));
+    assert_eq!(found("X-0", 2).await, (both, false));
+    assert_eq!(
+        found("x-0", 1).await,
+        (vec!["Maria da Silva".to_owned()], true)
+    );
+    // Punctuation or zeros alone are the start of nothing.
+    for q in ["+", "+55", "0000000", "(00) 0000-0000", "-"] {
+        assert_eq!(found(q, 20).await, (vec![], false), "{q}");
+    }
+    // João's (62) 97474-2163, typed as it is dictated.
+    for q in [
+        "62 97474-2",
+        "62974742",
+        "(62) 97474-2",
+        "97474-216",
+        "+55 62 9747",
+    ] {
+        assert_eq!(found(q, 20).await.0, ["João Souza"], "{q}");
+    }
+    // Exactly as many owners as asked for: nothing more matched.
+    let lima = vec![
+        "Ana Lima".to_owned(),
+        "Bia Lima".to_owned(),
+        "Caio Lima".to_owned(),
+    ];
+    assert_eq!(found("98122", 3).await, (lima.clone(), false));
+    assert!(found("98122", 2).await.1, "three match, two asked for");
+    // Combining accents, stored or typed, are the accents they show.
+    let joao = vec!["João Conceição".to_owned()];
+    assert_eq!(found("joão conceição", 20).await.0, joao);
+    assert_eq!(
+        found("Joa\u{303}o Conceic\u{327}a\u{303}o", 20).await.0,
+        joao
+    );
+    // A query as long as a name may be is searched; a longer one is told.
+    assert_eq!(found(&"a".repeat(200), 20).await, (vec![], false));
+    let long = app
+        .debtor_search(org, &"a".repeat(201), 20)
+        .await
+        .unwrap_err();
+    assert!(long.to_string().contains("até 200 caracteres"), "{long}");
+}

@@ -16,7 +16,8 @@ use corrections::corrections_name_an_imported_table;
 use debtor_aging::aging_by_debtor_adds_up_to_the_aging;
 use debtor_view::{
     a_renamed_cursor_keeps_its_place, contracts_terms_and_access_log,
-    issued_later_counts_today_as_in_the_aging, search_reads_numbers_as_stored,
+    issued_later_counts_today_as_in_the_aging, search_pages_hold_every_match_once,
+    search_reads_numbers_as_stored,
 };
 use enrichment::{
     enrichment_bad_rows_change_nothing, enrichment_keeps_bounces_and_sources,
@@ -100,6 +101,7 @@ both!(
     enrichment_leaves_out_contacts_under_another_name,
     reversals_reopen_titles_only_when_accepted,
     numbers_without_their_leading_zeros_are_the_same_title,
+    search_pages_hold_every_match_once,
 );
 
 pub fn app(db: Db) -> (App, Arc<FixedClock>) {

@@ -235,16 +235,21 @@ impl Phone {
     }
 
     /// The start of a number typed without its DDD (`96297`, `9629-7`:
-    /// five to seven digits, with only spaces, `-` and `.` between them, the
-    /// first as a number's first: 2–5 or 9) as the start of an E.164 phone
-    /// under every DDD in use (`+551196297`, …): what a search typed while
-    /// listening to a number may mean. Empty when it is no such start.
+    /// five to seven digits, or eight of a mobile's nine, with only spaces,
+    /// `-` and `.` between them, the first as a number's first: 2–5 or 9) as
+    /// the start of an E.164 phone under every DDD in use (`+551196297`, …):
+    /// what a search typed while listening to a number may mean. Empty when
+    /// it is no such start.
     pub fn starts_under_every_ddd(start: &str) -> Vec<String> {
         let Some(digits) = local_digits(start) else {
             return Vec::new();
         };
-        let first_ok = matches!(digits.as_bytes().first(), Some(b'2'..=b'5' | b'9'));
-        if !(5..=7).contains(&digits.len()) || !first_ok {
+        let length_ok = match digits.as_bytes().first() {
+            Some(b'2'..=b'5') => (5..=7).contains(&digits.len()),
+            Some(b'9') => (5..=8).contains(&digits.len()),
+            _ => false,
+        };
+        if !length_ok {
             return Vec::new();
         }
         VALID_DDD
@@ -561,9 +566,16 @@ mod tests {
         let starts = Phone::starts_under_every_ddd("9629-7");
         assert_eq!(starts.len(), VALID_DDD.len());
         assert_eq!(starts[0], "+55119629".to_owned() + "7");
+        // Eight of a mobile's nine digits are a start; eight of a landline's
+        // are the whole number.
+        assert_eq!(
+            Phone::starts_under_every_ddd("96297945").len(),
+            VALID_DDD.len()
+        );
         for no in [
             "9629",
-            "96297945",
+            "962979451",
+            "31234567",
             "(11) 96297",
             "1629 7",
             "abcde",

@@ -3,7 +3,10 @@
 
 use jiff::Timestamp;
 
-use super::Keyset;
+use super::{
+    Keyset,
+    entry_search::{self, Entries},
+};
 use crate::{Db, Result, Tx, ms, ts};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,8 +240,10 @@ pub async fn search(
 }
 
 /// Debtors whose field matches `text`, at most `limit` (1–200), and whether
-/// there were more. Names as [`find_names`] says; the other fields by prefix,
-/// by name (the debtors of the first 200 matching contacts or receivables).
+/// there were more. Names as [`find_names`] says; the other fields by prefix:
+/// CPF/CNPJ in document order, contacts and document numbers by name (the
+/// first debtors met in the index's order, each once however many of its
+/// entries match).
 /// Every query is an index range scan on both backends: a `>= / <` range
 /// under SQLite's binary collation and PostgreSQL's "C" collation of
 /// `name_key`, the pattern operators of the `text_pattern_ops` indexes for
@@ -251,11 +256,17 @@ pub async fn find(
     limit: i64,
 ) -> Result<Found> {
     let limit = limit.clamp(1, SEARCH_LIMIT_MAX);
-    if field == SearchField::Name {
-        return find_names(db, org_id, text, limit, Passes::DEFAULT).await;
+    match field {
+        SearchField::Name => find_names(db, org_id, text, limit, Passes::DEFAULT).await,
+        SearchField::Contact => by_entries(db, org_id, Entries::Contacts, text, limit).await,
+        SearchField::DocumentNumber => {
+            by_entries(db, org_id, Entries::DocumentNumbers, text, limit).await
+        }
+        SearchField::Document => Ok(Found::of(
+            by_prefix(db, org_id, true, text, limit + 1).await?,
+            limit,
+        )),
     }
-    let rows = by_prefix(db, org_id, field, text, limit + 1).await?;
-    Ok(Found::of(rows, limit))
 }
 
 /// The selected columns of a debtor aliased `d`.
@@ -268,81 +279,96 @@ fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-/// Debtors whose field starts with `prefix`, at most `limit`, by name
-/// (documents by document).
+/// Debtors whose name key (or, `by_document`, CPF/CNPJ) starts with
+/// `prefix`, at most `limit`, by name (documents by document).
 async fn by_prefix(
     db: &Db,
     org_id: i64,
-    field: SearchField,
+    by_document: bool,
     prefix: &str,
     limit: i64,
 ) -> Result<Vec<DebtorRow>> {
-    let sqlite_sql: &'static str = match field {
-        SearchField::Name => {
+    let sql: &'static str = match (db, by_document) {
+        (_, false) => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
              FROM debtors d WHERE d.org_id = $1 AND d.name_key >= $2 AND d.name_key < $3 ORDER BY d.name_key, d.id LIMIT $4"
         }
-        SearchField::Document => {
+        (Db::Sqlite(_), true) => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
              FROM debtors d WHERE d.org_id = $1 AND d.document >= $2 AND d.document < $3 ORDER BY d.document LIMIT $4"
         }
-        SearchField::Contact => {
-            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c WHERE c.org_id = $1 AND c.value >= $2 AND c.value < $3 LIMIT 200) \
-             ORDER BY d.name_key, d.id LIMIT $4"
-        }
-        // `lower` as the expression index `receivables_document_lower`
-        // has it (SQLite's folds ASCII only).
-        SearchField::DocumentNumber => {
-            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.id IN (SELECT r.debtor_id FROM receivables r WHERE r.org_id = $1 AND lower(r.document_number) >= $2 AND lower(r.document_number) < $3 LIMIT 200) \
-             ORDER BY d.name_key, d.id LIMIT $4"
-        }
-    };
-    let pg_sql: &'static str = match field {
-        SearchField::Name => {
-            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.org_id = $1 AND d.name_key >= $2 AND d.name_key < $3 ORDER BY d.name_key, d.id LIMIT $4"
-        }
-        SearchField::Document => {
+        (Db::Pg(_), true) => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
              FROM debtors d WHERE d.org_id = $1 AND d.document ~>=~ $2 AND d.document ~<~ $3 ORDER BY d.document LIMIT $4"
         }
-        SearchField::Contact => {
-            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c WHERE c.org_id = $1 AND c.value ~>=~ $2 AND c.value ~<~ $3 LIMIT 200) \
-             ORDER BY d.name_key, d.id LIMIT $4"
-        }
-        // Lower-cased under collation "C", which folds ASCII only, as
-        // SQLite does; the expression is the index's.
-        SearchField::DocumentNumber => {
-            "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.id IN (SELECT r.debtor_id FROM receivables r WHERE r.org_id = $1 \
-             AND lower(r.document_number COLLATE \"C\") ~>=~ $2 AND lower(r.document_number COLLATE \"C\") ~<~ $3 LIMIT 200) \
-             ORDER BY d.name_key, d.id LIMIT $4"
-        }
-    };
-    let folded;
-    let prefix = if field == SearchField::DocumentNumber {
-        folded = prefix.to_ascii_lowercase();
-        folded.as_str()
-    } else {
-        prefix
     };
     // A range on both backends (PostgreSQL: the pattern operators of the
     // text_pattern_ops indexes), never LIKE: a prepared statement's generic
     // plan cannot turn `LIKE $2` into an index range and scans the table.
     let upper = prefix_end(prefix);
-    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(match db {
-        Db::Sqlite(_) => sqlite_sql,
-        Db::Pg(_) => pg_sql,
+    let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(sql)
+        .bind(org_id)
+        .bind(prefix)
+        .bind(&upper)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Debtors with a contact, or a receivable numbered, starting with
+/// `prefix` (document numbers ignoring ASCII case), at most `limit`, by
+/// name: the first `limit` found in the index's order, and whether
+/// another one matched.
+async fn by_entries(
+    db: &Db,
+    org_id: i64,
+    entries: Entries,
+    prefix: &str,
+    limit: i64,
+) -> Result<Found> {
+    let prefix = match entries {
+        Entries::DocumentNumbers => prefix.to_ascii_lowercase(),
+        Entries::Contacts => prefix.to_owned(),
+    };
+    let upper = prefix_end(&prefix);
+    let want = usize::try_from(limit).unwrap_or(0);
+    let (ids, truncated) =
+        entry_search::debtors_of(db, org_id, entries, (&prefix, &upper), want).await?;
+    Ok(Found {
+        debtors: by_ids_by_name(db, org_id, &ids).await?,
+        truncated,
     })
-    .bind(org_id)
-    .bind(prefix)
-    .bind(&upper)
-    .bind(limit)
-    .fetch_all(p)
-    .await)?;
+}
+
+/// The organization's debtors among `ids`, by name.
+async fn by_ids_by_name(db: &Db, org_id: i64, ids: &[i64]) -> Result<Vec<DebtorRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<Row> = match db {
+        Db::Sqlite(p) => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM debtors d WHERE d.org_id = ? AND d.id IN ({}) ORDER BY d.name_key, d.id",
+                vec!["?"; ids.len()].join(", ")
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org_id);
+            for id in ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(p).await?
+        }
+        Db::Pg(p) => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM debtors d WHERE d.org_id = $1 AND d.id = ANY($2) ORDER BY d.name_key, d.id"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(org_id)
+                .bind(ids)
+                .fetch_all(p)
+                .await?
+        }
+    };
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -365,7 +391,7 @@ pub async fn find_by_contact_values(
         Db::Sqlite(p) => {
             let sql = format!(
                 "SELECT {COLUMNS} FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c \
-                 WHERE c.org_id = ? AND c.value IN ({}) LIMIT 200) ORDER BY d.name_key, d.id LIMIT ?",
+                 WHERE c.org_id = ? AND c.value IN ({})) ORDER BY d.name_key, d.id LIMIT ?",
                 vec!["?"; values.len()].join(", ")
             );
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org_id);
@@ -377,7 +403,7 @@ pub async fn find_by_contact_values(
         Db::Pg(p) => {
             let sql = format!(
                 "SELECT {COLUMNS} FROM debtors d WHERE d.id IN (SELECT c.debtor_id FROM contacts c \
-                 WHERE c.org_id = $1 AND c.value = ANY($2) LIMIT 200) ORDER BY d.name_key, d.id LIMIT $3"
+                 WHERE c.org_id = $1 AND c.value = ANY($2)) ORDER BY d.name_key, d.id LIMIT $3"
             );
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(org_id)
@@ -493,7 +519,7 @@ pub async fn find_names(
     passes: Passes,
 ) -> Result<Found> {
     let limit = limit.clamp(1, SEARCH_LIMIT_MAX);
-    let mut rows = by_prefix(db, org_id, SearchField::Name, key, limit + 1).await?;
+    let mut rows = by_prefix(db, org_id, false, key, limit + 1).await?;
     let words = search_words(key);
     let missing = limit + 1 - i64::try_from(rows.len()).unwrap_or(i64::MAX);
     if missing <= 0 || words.is_empty() {

@@ -12,6 +12,7 @@ mod copy;
 pub mod creditors;
 pub mod debtor_aging;
 pub mod debtors;
+mod entry_search;
 pub mod import;
 mod keyset;
 pub use keyset::Keyset;

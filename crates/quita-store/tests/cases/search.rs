@@ -316,3 +316,64 @@ pub async fn search_document_numbers_ignoring_case(db: Db) {
     assert!(by_number("nf1").await.is_empty());
     assert!(by_number("%").await.is_empty(), "wildcards are literal");
 }
+
+/// A debtor with more matching receivables (or contacts) than one read of
+/// the index takes is counted once, and the debtors after it are still
+/// found; a page holds its limit of distinct debtors and says whether one
+/// more matched.
+pub async fn search_counts_each_debtor_once_however_many_entries_match(db: Db) {
+    let a = org(&db, "alfa").await;
+    let c = creditor(&db, a.id, "11222333000181").await;
+    let ids = people(&db, a.id, "1", &["Ana Souza", "Bia Lima", "Caio Reis"]).await;
+    let mut rows: Vec<_> = (1..=1100)
+        .map(|n| {
+            receivable(
+                ids["Bia Lima"],
+                &format!("X-{n:05}"),
+                1,
+                date(2026, 11, 1),
+                1_000,
+            )
+        })
+        .collect();
+    rows.push(receivable(
+        ids["Caio Reis"],
+        "X-09999",
+        1,
+        date(2026, 11, 1),
+        1_000,
+    ));
+    rows.push(receivable(
+        ids["Ana Souza"],
+        "X-99999",
+        1,
+        date(2026, 11, 1),
+        1_000,
+    ));
+    let mut tx = db.begin_write().await.unwrap();
+    import::insert_receivables(&mut tx, a.id, c.id, &rows, t0())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let find = |limit: i64| {
+        let db = db.clone();
+        async move {
+            let f = debtors::find(&db, a.id, SearchField::DocumentNumber, "x-", limit)
+                .await
+                .unwrap();
+            let named: Vec<String> = names(&f).into_iter().map(str::to_owned).collect();
+            (named, f.truncated)
+        }
+    };
+    assert_eq!(
+        find(3).await,
+        (owned(&["Ana Souza", "Bia Lima", "Caio Reis"]), false)
+    );
+    // The first two met in the index's order (Bia's, then Caio's), by name.
+    assert_eq!(find(2).await, (owned(&["Bia Lima", "Caio Reis"]), true));
+    assert_eq!(find(1).await, (owned(&["Bia Lima"]), true));
+}
+
+fn owned(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
+}
