@@ -348,8 +348,11 @@ async fn by_ids_by_name(db: &Db, org_id: i64, ids: &[i64]) -> Result<Vec<DebtorR
     }
     let rows: Vec<Row> = match db {
         Db::Sqlite(p) => {
+            // `+org_id`: without statistics SQLite would walk the whole
+            // name index of the organization (it gives the order) and test
+            // each id; by id it reads only these rows, then sorts them.
             let sql = format!(
-                "SELECT {COLUMNS} FROM debtors d WHERE d.org_id = ? AND d.id IN ({}) ORDER BY d.name_key, d.id",
+                "SELECT {COLUMNS} FROM debtors d WHERE +d.org_id = ? AND d.id IN ({}) ORDER BY d.name_key, d.id",
                 vec!["?"; ids.len()].join(", ")
             );
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org_id);
