@@ -299,12 +299,15 @@ async fn by_prefix(
         }
         (Db::Pg(_), true) => {
             "SELECT d.id, d.org_id, d.document, d.kind, d.name, d.deceased, d.do_not_contact, d.over_indebtedness, d.dispute, d.tags, d.created_at \
-             FROM debtors d WHERE d.org_id = $1 AND d.document ~>=~ $2 AND d.document ~<~ $3 ORDER BY d.document LIMIT $4"
+             FROM debtors d WHERE d.org_id = $1 AND d.document ~>=~ $2 AND d.document ~<~ $3 ORDER BY d.document USING ~<~ LIMIT $4"
         }
     };
     // A range on both backends (PostgreSQL: the pattern operators of the
     // text_pattern_ops indexes), never LIKE: a prepared statement's generic
     // plan cannot turn `LIKE $2` into an index range and scans the table.
+    // PostgreSQL orders documents `USING ~<~`, the prefix index's order (the
+    // same for digits): by the collation's order it walked the unique key
+    // from the first document, 280,000 rows for `850`, 371 ms.
     let upper = prefix_end(prefix);
     let rows: Vec<Row> = on_db!(db, |p| sqlx::query_as(sql)
         .bind(org_id)
@@ -346,32 +349,26 @@ async fn by_ids_by_name(db: &Db, org_id: i64, ids: &[i64]) -> Result<Vec<DebtorR
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<Row> = match db {
-        Db::Sqlite(p) => {
-            // `+org_id`: without statistics SQLite would walk the whole
-            // name index of the organization (it gives the order) and test
-            // each id; by id it reads only these rows, then sorts them.
-            let sql = format!(
-                "SELECT {COLUMNS} FROM debtors d WHERE +d.org_id = ? AND d.id IN ({}) ORDER BY d.name_key, d.id",
-                vec!["?"; ids.len()].join(", ")
-            );
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org_id);
-            for id in ids {
-                q = q.bind(id);
-            }
-            q.fetch_all(p).await?
+    let sqlite = matches!(db, Db::Sqlite(_));
+    // `+d.org_id` (SQLite): without statistics it would otherwise walk the
+    // organization's whole name index for the order (34 ms at 333,240
+    // debtors) instead of looking the few ids up and sorting them.
+    let sql = format!(
+        "SELECT {COLUMNS} FROM debtors d WHERE {} AND d.id IN ({}) ORDER BY d.name_key, d.id",
+        if sqlite {
+            "+d.org_id = ?"
+        } else {
+            "d.org_id = $1"
+        },
+        crate::in_list(sqlite, ids.len(), 2)
+    );
+    let rows: Vec<Row> = on_db!(db, |p| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
+        for id in ids {
+            q = q.bind(*id);
         }
-        Db::Pg(p) => {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM debtors d WHERE d.org_id = $1 AND d.id = ANY($2) ORDER BY d.name_key, d.id"
-            );
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(org_id)
-                .bind(ids)
-                .fetch_all(p)
-                .await?
-        }
-    };
+        q.fetch_all(p).await
+    })?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -551,9 +548,10 @@ pub async fn find_names(
 }
 
 /// SQL that is true when each word (parameters from `first`) starts a word
-/// of the name key `col`: at its start or after a space, hyphen or
-/// apostrophe. The plain `instr`/`strpos` first, so that most names are
-/// turned down by one search of the key.
+/// of the name key `col`: at its start or after a space, hyphen,
+/// apostrophe, dot or slash (`s.a.` holds the words `s` and `a`, as the
+/// search splits them). The plain `instr`/`strpos` first, so that most
+/// names are turned down by one search of the key.
 fn word_tests(sqlite: bool, col: &str, first: usize, n: usize) -> String {
     let (find, mark) = if sqlite {
         ("instr", "?")
@@ -565,7 +563,8 @@ fn word_tests(sqlite: bool, col: &str, first: usize, n: usize) -> String {
             let w = format!("{mark}{i}");
             format!(
                 "({find}({col}, {w}) > 0 AND ({find}({col}, {w}) = 1 OR {find}({col}, ' ' || {w}) > 0 \
-                 OR {find}({col}, '-' || {w}) > 0 OR {find}({col}, '''' || {w}) > 0))"
+                 OR {find}({col}, '-' || {w}) > 0 OR {find}({col}, '''' || {w}) > 0 \
+                 OR {find}({col}, '.' || {w}) > 0 OR {find}({col}, '/' || {w}) > 0))"
             )
         })
         .collect::<Vec<_>>()
@@ -715,29 +714,7 @@ async fn words_by_index(
             ids.unwrap_or_default()
         }
     };
-    if ids.is_empty() {
-        return Ok(Some(Vec::new()));
-    }
-    // `+d.org_id` (SQLite): without statistics it would otherwise walk
-    // the organization's name index for the order instead of looking the
-    // few ids up.
-    let sql = format!(
-        "SELECT {COLUMNS} FROM debtors d WHERE {} AND d.id IN ({}) ORDER BY d.name_key, d.id",
-        if sqlite {
-            "+d.org_id = ?"
-        } else {
-            "d.org_id = $1"
-        },
-        crate::in_list(sqlite, ids.len(), 2)
-    );
-    let rows: Vec<Row> = on_db!(db, |p| {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(org_id);
-        for id in &ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(p).await
-    })?;
-    Ok(Some(rows.into_iter().map(Into::into).collect()))
+    Ok(Some(by_ids_by_name(db, org_id, &ids).await?))
 }
 
 /// A page of the organization's debtors by name, after `after_key` (keyset).

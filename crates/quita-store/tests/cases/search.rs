@@ -106,7 +106,7 @@ pub async fn search_names_by_any_word(db: Db) {
     let a = org(&db, "alfa").await;
     people(&db, a.id, "1", &NAMES).await;
 
-    let cases: [(&str, &[&str]); 18] = [
+    let cases: [(&str, &[&str]); 20] = [
         (
             "Teixeira",
             &[
@@ -164,6 +164,9 @@ pub async fn search_names_by_any_word(db: Db) {
         ("ωmeg", &["Alfa Ωmega"]),
         ("123", &["Loja 123 Ltda"]),
         ("ltda comercio", &["Comércio A.B. Ltda"]),
+        // A word after a dot starts a word too (S.A., J.R.).
+        ("comercio a.b.", &["Comércio A.B. Ltda"]),
+        ("b ltda", &["Comércio A.B. Ltda"]),
         ("silva", &[]),
     ];
     for (typed, expected) in cases {
