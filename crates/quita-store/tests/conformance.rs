@@ -63,6 +63,7 @@ conformance!(
     a_connection_left_in_a_transaction_is_not_pooled_again,
     search_document_numbers_ignoring_case,
     search_counts_each_debtor_once_however_many_entries_match,
+    vacuum_after_bulk_marks_pages_visible,
     receivables_close_once_with_their_reason,
     audit_entries_by_target,
 );

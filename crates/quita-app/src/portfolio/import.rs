@@ -310,6 +310,17 @@ impl App {
         tx.commit().await?;
         tracing::debug!(commit_ms = t.elapsed().as_millis(), "import committed");
         out.summary.applied = true;
+        // A large import's rows are made visible to index-only scans now,
+        // not whenever autovacuum comes (PostgreSQL). Committed already: a
+        // failure here is logged, never the import's.
+        let written = out.summary.receivables_created + out.summary.receivables_updated;
+        if written >= super::import_read::BATCH as u64 {
+            let t = std::time::Instant::now();
+            match quita_store::portfolio::import::vacuum_after_bulk(&self.db).await {
+                Ok(()) => tracing::debug!(vacuum_ms = t.elapsed().as_millis(), "import vacuumed"),
+                Err(e) => tracing::warn!(error = %e, "vacuum after import failed"),
+            }
+        }
         Ok(out)
     }
 

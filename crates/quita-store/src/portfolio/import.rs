@@ -9,6 +9,7 @@ use jiff::Timestamp;
 
 pub use super::bulk_mode::{
     DeferredIndexes, analyze_after_bulk, defer_indexes, prepare_bulk, rebuild_indexes,
+    vacuum_after_bulk,
 };
 use super::{
     new_rows::{NewRows, PreparedWrite, run_all},

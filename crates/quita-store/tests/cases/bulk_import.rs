@@ -400,3 +400,27 @@ pub async fn marks_do_not_wait_for_an_import_referring_to_the_debtor(db: Db) {
     drop(marks);
     drop(importing);
 }
+
+/// After a bulk import (PostgreSQL), the portfolio tables' pages are marked
+/// all-visible, so index-only scans read no table pages; on SQLite there is
+/// nothing to do.
+pub async fn vacuum_after_bulk_marks_pages_visible(db: Db) {
+    let a = org(&db, "alfa").await;
+    let mut tx = db.begin_import(a.id).await.unwrap();
+    let debtors: Vec<_> = (0..500)
+        .map(|i| debtor(&format!("{:011}", 10_000_000_000_i64 + i), "Ana"))
+        .collect();
+    import::insert_debtors(&mut tx, a.id, &debtors, t0())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    import::vacuum_after_bulk(&db).await.unwrap();
+    if let Db::Pg(p) = &db {
+        let visible: i32 =
+            sqlx::query_scalar("SELECT relallvisible FROM pg_class WHERE relname = 'debtors'")
+                .fetch_one(p)
+                .await
+                .unwrap();
+        assert!(visible > 0, "{visible}");
+    }
+}
