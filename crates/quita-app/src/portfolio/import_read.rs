@@ -142,7 +142,10 @@ pub(super) fn read_rows<R: Read>(
                             line: record.line,
                             column: "numero_documento".into(),
                             value: format!("{} parcela {installment}", number.as_str()),
-                            reason: repeated_reason(first),
+                            reason: repeated_reason(
+                                first,
+                                number.as_str().bytes().all(|b| b.is_ascii_digit()),
+                            ),
                         });
                     } else {
                         warnings.extend(row.warnings().iter().map(|w| {
@@ -211,8 +214,11 @@ fn column_warnings(header: &ImportHeader) -> Vec<RowProblem> {
 
 /// Why a row is refused when its receivable (document number and
 /// installment) already appeared in the file, naming where.
-fn repeated_reason(first: FirstLine) -> String {
+fn repeated_reason(first: FirstLine, digits_only: bool) -> String {
     match first {
+        FirstLine::At(line) if digits_only => format!(
+            "título repetido no arquivo (já na linha {line}, com o mesmo número ou o mesmo sem zeros à esquerda)"
+        ),
         FirstLine::At(line) => format!("título repetido no arquivo (já na linha {line})"),
         FirstLine::Beyond => {
             "título repetido no arquivo (mesmo número do documento e parcela)".into()
@@ -229,7 +235,9 @@ enum FirstLine {
 }
 
 /// The line where each receivable identity (document number + installment)
-/// first appeared in the file, so that a repeat names it. An identity is
+/// first appeared in the file, so that a repeat names it. A number made of
+/// digits only counts without its leading zeros (`000123` repeats `123`),
+/// as the writer matches stored titles. An identity is
 /// kept as a 96-bit keyed fingerprint beside a 32-bit line: 16 bytes an
 /// entry, what a set of 128-bit fingerprints took before lines were kept.
 /// Two identities of a file of ten million rows share a fingerprint with
@@ -276,6 +284,14 @@ impl FirstLines {
     /// `None` the first time an identity is offered (its `line` is
     /// remembered); else where it first appeared.
     fn first(&mut self, number: &str, installment: u16, line: u64) -> Option<FirstLine> {
+        let number = if number.bytes().all(|b| b.is_ascii_digit()) {
+            match number.trim_start_matches('0') {
+                "" => "0",
+                core => core,
+            }
+        } else {
+            number
+        };
         let half = |keys: &RandomState| {
             let mut h = keys.build_hasher();
             h.write_usize(number.len());
@@ -316,13 +332,25 @@ mod tests {
         );
         assert_eq!(seen.first("NF-11", 1, 10), Some(FirstLine::At(4)));
         assert_eq!(seen.first("X", 1, u64::from(u32::MAX) + 5), None);
+        // Digits only: leading zeros do not count; with a letter, they do.
+        assert_eq!(seen.first("000123", 1, 20), None);
+        assert_eq!(seen.first("123", 1, 21), Some(FirstLine::At(20)));
+        assert_eq!(seen.first("0123", 1, 22), Some(FirstLine::At(20)));
+        assert_eq!(seen.first("000", 1, 23), None);
+        assert_eq!(seen.first("0", 1, 24), Some(FirstLine::At(23)));
+        assert_eq!(seen.first("NF-0123", 1, 25), None);
+        assert_eq!(seen.first("NF-123", 1, 26), None);
         assert_eq!(
             seen.first("X", 1, u64::from(u32::MAX) + 9),
             Some(FirstLine::Beyond)
         );
         assert_eq!(
-            repeated_reason(FirstLine::At(7)),
+            repeated_reason(FirstLine::At(7), false),
             "título repetido no arquivo (já na linha 7)"
+        );
+        assert_eq!(
+            repeated_reason(FirstLine::At(7), true),
+            "título repetido no arquivo (já na linha 7, com o mesmo número ou o mesmo sem zeros à esquerda)"
         );
     }
 }

@@ -639,7 +639,7 @@ fn is_date_column(header: &str) -> bool {
 /// same way before its decimals are checked. A number cell has no thousands
 /// separator: `350.555` would read as the ambiguous `1.234`, so three
 /// decimals get a fourth zero and the value is refused for its decimals, as
-/// it should be. A number within a millionth of zero is a formula's residue
+/// it should be. A number closer to zero than a millionth is a formula's residue
 /// (`=E2-F2-G2` may store `-2.7755575615628914E-17` where the sheet shows
 /// `0,00`): no amount, count or code in a portfolio has a millionth, so it
 /// reads as `0`.

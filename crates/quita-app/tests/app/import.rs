@@ -1801,7 +1801,8 @@ pub async fn reversals_reopen_titles_only_when_accepted(db: Db) {
 /// A spreadsheet drops the leading zeros of a number column: `000123`
 /// comes back as `123` (or the reverse, when the creditor's system sends
 /// them again). Such a row is the stored title, told with a warning; a
-/// number matching two stored titles, or one with letters, is left alone.
+/// number with letters is compared as written; in one file, two such
+/// numbers are one title named twice.
 pub async fn numbers_without_their_leading_zeros_are_the_same_title(db: Db) {
     use quita_store::portfolio::receivables;
 
@@ -1825,13 +1826,39 @@ pub async fn numbers_without_their_leading_zeros_are_the_same_title(db: Db) {
             "52998224725;Maria;000123;2;10/11/2026;100,00;",
             "52998224725;Maria;456;1;10/10/2026;50,00;",
             "52998224725;Maria;0789;1;10/10/2026;70,00;",
-            "52998224725;Maria;789;1;10/10/2026;70,00;",
             "52998224725;Maria;NF-0001;1;10/10/2026;30,00;",
         ]),
         false,
     )
     .await;
-    assert_eq!(first.summary.receivables_created, 6, "{:?}", first.problems);
+    assert_eq!(first.summary.receivables_created, 5, "{:?}", first.problems);
+    // In one file, numbers that differ only in leading zeros are one title
+    // named twice: refused, as any repeat.
+    let twice = import(
+        &app,
+        org,
+        cred,
+        file(&[
+            "52998224725;Maria;000123;1;10/10/2026;100,00;80,00",
+            "52998224725;Maria;123;1;10/10/2026;100,00;60,00",
+        ]),
+        false,
+    )
+    .await;
+    assert!(!twice.summary.applied);
+    let refused: Vec<_> = twice
+        .problems
+        .iter()
+        .filter(|p| !p.is_warning())
+        .map(|p| (p.line, p.reason.as_str()))
+        .collect();
+    assert_eq!(
+        refused,
+        [(
+            3,
+            "título repetido no arquivo (já na linha 2, com o mesmo número ou o mesmo sem zeros à esquerda)"
+        )]
+    );
 
     let out = import(
         &app,
@@ -1841,7 +1868,7 @@ pub async fn numbers_without_their_leading_zeros_are_the_same_title(db: Db) {
             "52998224725;Maria;123;1;10/10/2026;100,00;",
             "52998224725;Maria;0000123;2;10/11/2026;100,00;60,00",
             "52998224725;Maria;00456;1;10/10/2026;50,00;",
-            "52998224725;Maria;00789;1;10/10/2026;70,00;",
+            "52998224725;Maria;789;1;10/10/2026;70,00;",
             "52998224725;Maria;NF-1;1;10/10/2026;30,00;",
             "52998224725;Maria;123;3;10/12/2026;100,00;",
         ]),
@@ -1850,11 +1877,11 @@ pub async fn numbers_without_their_leading_zeros_are_the_same_title(db: Db) {
     .await;
     let s = &out.summary;
     assert!(s.applied, "{:?}", out.problems);
-    // 123/1 and 00456 unchanged; 0000123/2 updated; 00789 (two
-    // candidates), NF-1 (letters) and 123/3 (no such installment) new.
+    // 123/1, 00456 and 789 unchanged; 0000123/2 updated; NF-1 (letters)
+    // and 123/3 (no such installment) new.
     assert_eq!(
         (s.unchanged, s.receivables_updated, s.receivables_created),
-        (2, 1, 3)
+        (3, 1, 2)
     );
     let told: Vec<_> = out
         .problems
@@ -1880,6 +1907,11 @@ pub async fn numbers_without_their_leading_zeros_are_the_same_title(db: Db) {
                 "00456",
                 "aviso: lido como o título 456 já registrado: só os zeros à esquerda diferem (uma planilha costuma tirá-los)"
             ),
+            (
+                5,
+                "789",
+                "aviso: lido como o título 0789 já registrado: só os zeros à esquerda diferem (uma planilha costuma tirá-los)"
+            ),
         ]
     );
     let maria = debtors::find_by_document(&db, org, "52998224725")
@@ -1896,11 +1928,9 @@ pub async fn numbers_without_their_leading_zeros_are_the_same_title(db: Db) {
     let expected: Vec<(String, i64, i64)> = [
         ("000123", 1, 10_000),
         ("000123", 2, 6_000),
-        ("00789", 1, 7_000),
         ("0789", 1, 7_000),
         ("123", 3, 10_000),
         ("456", 1, 5_000),
-        ("789", 1, 7_000),
         ("NF-0001", 1, 3_000),
         ("NF-1", 1, 3_000),
     ]
