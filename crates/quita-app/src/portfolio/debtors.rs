@@ -292,6 +292,32 @@ fn has_local_shape(q: &str) -> bool {
     matches!(groups.as_slice(), [4 | 5, 4])
 }
 
+/// The debtors of several readings of one search, in order, each once.
+#[derive(Default)]
+struct Readings {
+    found: debtors::Found,
+    seen: std::collections::HashSet<i64>,
+}
+
+impl Readings {
+    fn add(&mut self, found: debtors::Found) {
+        self.found.truncated |= found.truncated;
+        for d in found.debtors {
+            if self.seen.insert(d.id) {
+                self.found.debtors.push(d);
+            }
+        }
+    }
+
+    /// The first `limit`, and whether there were more.
+    fn page(mut self, limit: i64) -> debtors::Found {
+        let limit = usize::try_from(limit.clamp(1, debtors::SEARCH_LIMIT_MAX)).unwrap_or(1);
+        self.found.truncated |= self.found.debtors.len() > limit;
+        self.found.debtors.truncate(limit);
+        self.found
+    }
+}
+
 /// The longest search: a name may have 200 characters.
 const MAX_QUERY_CHARS: usize = 200;
 
@@ -638,9 +664,10 @@ impl App {
     /// CNPJ: that CNPJ first. Anything else: a name — those that start with the
     /// text, then those where each word typed starts a word of the name, in
     /// any order, ignoring case and accents
-    /// (`quita_store::portfolio::debtors::find_names`) — and when no name
-    /// matches, one word is tried as the start of an e-mail, then a document
-    /// number. Document numbers by prefix, ignoring case.
+    /// (`quita_store::portfolio::debtors::find_names`) — and what the names
+    /// leave of the page goes to the debtors of an e-mail (one word), then of
+    /// a document number, starting so. Document numbers by prefix, ignoring
+    /// case.
     pub async fn debtor_search(
         &self,
         org_id: i64,
@@ -687,16 +714,7 @@ impl App {
             // Every reading, in order, each debtor once: a CPF that starts
             // with a phone's digits must not hide the phone's owner, nor
             // either hide a receivable numbered so.
-            let mut all = debtors::Found::default();
-            let mut seen = std::collections::HashSet::new();
-            let mut add = |found: debtors::Found, all: &mut debtors::Found| {
-                all.truncated |= found.truncated;
-                for d in found.debtors {
-                    if seen.insert(d.id) {
-                        all.debtors.push(d);
-                    }
-                }
-            };
+            let mut all = Readings::default();
             for candidate in number_candidates(q, &digits) {
                 let found = match candidate {
                     Candidate::Document(d) => {
@@ -746,15 +764,12 @@ impl App {
                         found
                     }
                 };
-                add(found, &mut all);
+                all.add(found);
             }
             let by_number =
                 debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?;
-            add(by_number, &mut all);
-            let limit = usize::try_from(limit.clamp(1, debtors::SEARCH_LIMIT_MAX)).unwrap_or(1);
-            all.truncated |= all.debtors.len() > limit;
-            all.debtors.truncate(limit);
-            return Ok(all);
+            all.add(by_number);
+            return Ok(all.page(limit));
         }
         // The start of an alphanumeric CNPJ (`12.ABC.345/01DE-35`, stored
         // `12ABC34501DE35`), in either case.
@@ -767,10 +782,14 @@ impl App {
         }
         let by_name =
             debtors::find(&self.db, org_id, SearchField::Name, &name_key(q), limit).await?;
-        if !by_name.debtors.is_empty() {
+        if by_name.truncated || by_name.debtors.len() >= usize::try_from(limit).unwrap_or(0) {
             return Ok(by_name);
         }
-        // One word that is no name: the start of an e-mail (`joao.silva`)?
+        // Names first; what they leave of the page goes to the debtors of
+        // an e-mail (one word: `joao.silva`) and of a document number
+        // (`NF-`, `nf 000125`) starting so, each debtor once.
+        let mut all = Readings::default();
+        all.add(by_name);
         if !q.contains(char::is_whitespace) {
             let by_email = debtors::find(
                 &self.db,
@@ -780,11 +799,10 @@ impl App {
                 limit,
             )
             .await?;
-            if !by_email.debtors.is_empty() {
-                return Ok(by_email);
-            }
+            all.add(by_email);
         }
-        Ok(debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?)
+        all.add(debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?);
+        Ok(all.page(limit))
     }
 
     /// A debtor by id or by CPF/CNPJ (with or without punctuation).

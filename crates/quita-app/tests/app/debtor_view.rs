@@ -566,6 +566,26 @@ pub async fn search_pages_hold_every_match_once(db: Db) {
         found("Joa\u{303}o Conceic\u{327}a\u{303}o", 20).await.0,
         joao
     );
+    // One word that starts a name and a document number: the name first,
+    // then the receivable's owner.
+    assert_eq!(
+        found("X-0601", 20).await.0,
+        ["João Souza"],
+        "the document number alone"
+    );
+    let out = crate::import::import(
+        &app,
+        org,
+        cred,
+        format!("{header}\n12345678909;Xavier Lima;;K-1;1;30/12/2026;10,00").into_bytes(),
+        false,
+    )
+    .await;
+    assert!(out.summary.applied, "{:?}", out.problems);
+    assert_eq!(
+        found("x-", 20).await.0,
+        ["Xavier Lima", "João Souza", "Maria da Silva"]
+    );
     // A query as long as a name may be is searched; a longer one is told.
     assert_eq!(found(&"a".repeat(200), 20).await, (vec![], false));
     let long = app

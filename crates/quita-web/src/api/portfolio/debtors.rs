@@ -48,8 +48,9 @@ pub struct DebtorSearch {
     /// What to search: an e-mail, CPF/CNPJ, phone or document number by
     /// prefix (document numbers ignoring case), or a name — those that
     /// start with it first, then those where each word given starts a word
-    /// of the name, in any order, ignoring case and accents. Without it,
-    /// every debtor is listed by name, one page at a time.
+    /// of the name, in any order, ignoring case and accents, then (room
+    /// left) those with an e-mail or a document number starting so. Without
+    /// it, every debtor is listed by name, one page at a time.
     q: Option<String>,
     /// The `next_after` of the previous page (listing only).
     after: Option<String>,
