@@ -25,3 +25,12 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var target = document.getElementById("lista-devedores") || document.getElementById("resultados");
   if (target) target.focus();
 });
+// Back (or Forward) to a search: htmx puts back the page it saved, whose
+// search box holds the text it was rendered with, not what was typed. The
+// box takes the search the address names.
+document.addEventListener("htmx:historyRestore", function () {
+  var box = document.getElementById("busca");
+  if (!box) return;
+  var q = new URLSearchParams(window.location.search).get("q");
+  box.value = q === null ? "" : q;
+});

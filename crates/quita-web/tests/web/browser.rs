@@ -305,6 +305,20 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
         let top_name = text_of(&b, most_overdue).await?;
         click_on(&b, most_overdue).await?;
         let top_h1 = text_of(&b, Locator::Css("h1#devedor-nome")).await?;
+        // Back from one search to the one before: the box shows it again
+        // (htmx restores the saved page, whose box held no text).
+        b.goto(&t.url("/devedores")).await?;
+        let search = b.find(Locator::Css("#busca")).await?;
+        search.send_keys("Mar").await?;
+        wait_for_address(&b, "q=Mar").await?;
+        search.send_keys("ia").await?;
+        wait_for_address(&b, "q=Maria").await?;
+        b.back().await?;
+        wait_for_address(&b, "q=Mar").await?;
+        let typed = b
+            .execute("return document.getElementById('busca').value", vec![])
+            .await?;
+        let back_search = typed.as_str().unwrap_or_default().to_owned();
         Ok::<_, fantoccini::error::CmdError>((
             heading,
             created,
@@ -313,15 +327,24 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
             masked,
             timeline,
             url.path().to_owned(),
-            (count, top_name, top_h1),
+            (count, top_name, top_h1, back_search),
         ))
     }
     .await;
     let _ = b.close().await;
     let _ = driver.kill().await;
     let _ = std::fs::remove_dir_all(&profile);
-    let (heading, created, debtor_name, h1, masked, timeline, path, (count, top_name, top_h1)) =
-        result.expect("browser session");
+    let (
+        heading,
+        created,
+        debtor_name,
+        h1,
+        masked,
+        timeline,
+        path,
+        (count, top_name, top_h1, back_search),
+    ) = result.expect("browser session");
+    assert_eq!(back_search, "Mar", "the box after Back");
     assert!(count.ends_with(" devedores"), "{count}");
     assert_eq!(top_h1, top_name, "the aging by debtor links each debtor");
     assert_eq!(heading, "Importação concluída");
@@ -333,6 +356,21 @@ pub async fn import_aging_and_debtor_flow(db: Db) {
     );
     assert!(timeline);
     assert!(path.starts_with("/devedores/"), "{path}");
+}
+
+/// Waits (up to 10 s) until the address ends with `query`.
+async fn wait_for_address(
+    b: &fantoccini::Client,
+    query: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    for _ in 0..100 {
+        if b.current_url().await?.as_str().ends_with(query) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let at = b.current_url().await?;
+    panic!("the address is {at}, not …{query}");
 }
 
 /// The chart's texts that overlap another one, as `a / b`; rectangles in
