@@ -849,9 +849,32 @@ impl<'a> BatchWriter<'a> {
             })
             .await?;
         for ((line, n, i), v) in missing.iter().zip(variants) {
-            let mut hits = v.into_iter().filter_map(|m| found.get(&(m, *i)));
-            let (Some(stored), None) = (hits.next(), hits.next()) else {
-                continue;
+            let hits: Vec<&ReceivableRow> =
+                v.into_iter().filter_map(|m| found.get(&(m, *i))).collect();
+            let stored = match hits.as_slice() {
+                [] => continue,
+                [one] => *one,
+                // Stored before numbers were matched so: which one is meant
+                // cannot be told, and the row makes a title of its own.
+                many => {
+                    let mut numbers: Vec<&str> =
+                        many.iter().map(|r| r.document_number.as_str()).collect();
+                    numbers.sort_unstable();
+                    note_problem(
+                        &mut out.summary.warnings,
+                        &mut out.problems,
+                        RowProblem::warning(
+                            *line,
+                            "numero_documento".into(),
+                            (*n).to_owned(),
+                            &format!(
+                                "há títulos registrados que diferem deste só nos zeros à esquerda ({}): a linha vale como um título novo; confira",
+                                numbers.join(", ")
+                            ),
+                        ),
+                    );
+                    continue;
+                }
             };
             note_problem(
                 &mut out.summary.warnings,

@@ -1938,4 +1938,44 @@ pub async fn numbers_without_their_leading_zeros_are_the_same_title(db: Db) {
     .map(|(n, i, o)| (n.to_owned(), i, o))
     .collect();
     assert_eq!(numbers, expected, "stored numbers keep their zeros");
+
+    // Two titles stored apart by their zeros (before numbers were matched
+    // so): a third form of the number is told, and makes a title of its own.
+    let mut tx = db.begin_write().await.unwrap();
+    let legacy = |number: &str| quita_store::portfolio::import::ImportReceivable {
+        debtor_id: maria.id,
+        contract_id: None,
+        document_number: number.to_owned(),
+        installment: 1,
+        installments: None,
+        issue_day: None,
+        due_day: quita_store::day_number(jiff::civil::date(2026, 10, 10)),
+        adjusted_due_day: quita_store::day_number(jiff::civil::date(2026, 10, 13)),
+        original_amount: 1_000,
+        open_balance: 1_000,
+        status: "open",
+    };
+    quita_store::portfolio::import::insert_receivables(
+        &mut tx,
+        org,
+        cred,
+        &[legacy("0555"), legacy("555")],
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let out = import(
+        &app,
+        org,
+        cred,
+        file(&["52998224725;Maria;00555;1;10/10/2026;10,00;"]),
+        false,
+    )
+    .await;
+    assert_eq!(out.summary.receivables_created, 1, "{:?}", out.problems);
+    assert_eq!(
+        out.problems[0].reason,
+        "aviso: há títulos registrados que diferem deste só nos zeros à esquerda (0555, 555): a linha vale como um título novo; confira"
+    );
 }
