@@ -41,6 +41,18 @@ pub fn composed(raw: &str) -> String {
     raw.nfc().collect()
 }
 
+/// A search as typed, read as what it shows: invisible characters dropped
+/// (a zero-width space pasted inside a word), and compatibility forms
+/// folded (NFKC: full-width `Ｊｏａｏ` is `Joao`, `１２３` is `123`).
+pub fn search_text(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    raw.chars()
+        .filter(|c| !is_invisible(*c))
+        .collect::<String>()
+        .nfkc()
+        .collect()
+}
+
 /// At most `max` characters of `raw`, with `…` when it was longer: what an
 /// error message quotes of a bad value, so a 10 MB cell makes one short line.
 pub fn excerpt(raw: &str, max: usize) -> String {
@@ -89,6 +101,8 @@ mod tests {
             "joao conceicao"
         );
         assert_eq!(super::composed("Joa\u{303}o"), "João");
+        assert_eq!(super::search_text("Ｊｏａｏ １２３"), "Joao 123");
+        assert_eq!(super::search_text("jo\u{200b}ão"), "joão");
     }
 
     #[test]

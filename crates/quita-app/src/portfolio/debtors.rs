@@ -674,7 +674,8 @@ impl App {
         query: &str,
         limit: i64,
     ) -> AppResult<debtors::Found> {
-        let q = query.trim();
+        let shown = quita_core::text::search_text(query);
+        let q = shown.trim();
         // Punctuation alone (`+`, `-`) is the start of everything.
         if !q.chars().any(char::is_alphanumeric) {
             return Ok(debtors::Found::default());

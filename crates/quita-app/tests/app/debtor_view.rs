@@ -566,6 +566,9 @@ pub async fn search_pages_hold_every_match_once(db: Db) {
         found("Joa\u{303}o Conceic\u{327}a\u{303}o", 20).await.0,
         joao
     );
+    // Full-width letters and a zero-width space pasted inside a word.
+    assert_eq!(found("Ｊｏãｏ conceição", 20).await.0, joao);
+    assert_eq!(found("jo\u{200b}ão conceição", 20).await.0, joao);
     // One word that starts a name and a document number: the name first,
     // then the receivable's owner.
     assert_eq!(
