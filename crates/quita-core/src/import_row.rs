@@ -1224,7 +1224,8 @@ fn without_space_grouping(text: &str) -> Option<String> {
     let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
     let (first, rest) = groups.split_first()?;
     let (last, middle) = rest.split_last()?;
-    let last_ok = last.len() >= 3 && digits(&last[..3]) && {
+    // Byte checks first: slicing at 3 is then on a character boundary.
+    let last_ok = last.len() >= 3 && last.as_bytes()[..3].iter().all(u8::is_ascii_digit) && {
         // Three digits, then nothing or the decimals.
         let tail = &last[3..];
         tail.is_empty()
@@ -1401,6 +1402,8 @@ mod tests {
             "1 234,567",
             "1 234,",
             "1 234 x",
+            "1 ¡¡",
+            "1 2ã",
         ] {
             assert!(c(text).is_err(), "{text:?}");
         }
