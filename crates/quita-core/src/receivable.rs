@@ -125,6 +125,25 @@ impl DocumentNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number without its leading zeros when it is made of digits only
+    /// (`000123` → `123`, `000` → `0`), as two numbers a spreadsheet may have
+    /// stripped are compared; `None` with any other character (`NF-0123`
+    /// is compared as written).
+    pub fn zero_free(&self) -> Option<&str> {
+        zero_free(&self.0)
+    }
+}
+
+/// [`DocumentNumber::zero_free`] of a number as text.
+pub fn zero_free(number: &str) -> Option<&str> {
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(match number.trim_start_matches('0') {
+        "" => "0",
+        core => core,
+    })
 }
 
 impl fmt::Display for DocumentNumber {
@@ -711,6 +730,21 @@ mod tests {
                 ReceivableStatus::WrittenOff
             ))
         );
+    }
+
+    #[test]
+    fn digits_only_numbers_compare_without_their_zeros() {
+        let z = |s: &str| {
+            DocumentNumber::parse(s)
+                .unwrap()
+                .zero_free()
+                .map(str::to_owned)
+        };
+        assert_eq!(z("000123").as_deref(), Some("123"));
+        assert_eq!(z("123").as_deref(), Some("123"));
+        assert_eq!(z("000").as_deref(), Some("0"));
+        assert_eq!(z("NF-0123"), None);
+        assert_eq!(z("0 123"), None);
     }
 
     #[test]

@@ -142,10 +142,7 @@ pub(super) fn read_rows<R: Read>(
                             line: record.line,
                             column: "numero_documento".into(),
                             value: format!("{} parcela {installment}", number.as_str()),
-                            reason: repeated_reason(
-                                first,
-                                number.as_str().bytes().all(|b| b.is_ascii_digit()),
-                            ),
+                            reason: repeated_reason(first, number.zero_free().is_some()),
                         });
                     } else {
                         warnings.extend(row.warnings().iter().map(|w| {
@@ -284,14 +281,7 @@ impl FirstLines {
     /// `None` the first time an identity is offered (its `line` is
     /// remembered); else where it first appeared.
     fn first(&mut self, number: &str, installment: u16, line: u64) -> Option<FirstLine> {
-        let number = if number.bytes().all(|b| b.is_ascii_digit()) {
-            match number.trim_start_matches('0') {
-                "" => "0",
-                core => core,
-            }
-        } else {
-            number
-        };
+        let number = quita_core::receivable::zero_free(number).unwrap_or(number);
         let half = |keys: &RandomState| {
             let mut h = keys.build_hasher();
             h.write_usize(number.len());

@@ -797,7 +797,8 @@ impl<'a> BatchWriter<'a> {
     /// (`123` for `000123`, or the reverse): a spreadsheet drops the zeros
     /// of a number column, and the next file from the creditor's system has
     /// them again. Such a row is that title (added to `existing` under the
-    /// row's key), with a warning; a number matching two is left alone.
+    /// row's key), with a warning; one matching two is told and makes a title
+    /// of its own.
     async fn match_dropped_zeros(
         &mut self,
         queue: &TxQueue,
@@ -812,7 +813,7 @@ impl<'a> BatchWriter<'a> {
                 (*line, n, i64::from(r.installment().number()))
             })
             .filter(|(_, n, i)| {
-                n.bytes().all(|b| b.is_ascii_digit())
+                quita_core::receivable::zero_free(n).is_some()
                     && !existing.contains_key(&((*n).to_owned(), *i))
             })
             .collect();
@@ -851,45 +852,32 @@ impl<'a> BatchWriter<'a> {
         for ((line, n, i), v) in missing.iter().zip(variants) {
             let hits: Vec<&ReceivableRow> =
                 v.into_iter().filter_map(|m| found.get(&(m, *i))).collect();
-            let stored = match hits.as_slice() {
+            let reason = match hits.as_slice() {
                 [] => continue,
-                [one] => *one,
+                [stored] => {
+                    existing.insert(((*n).to_owned(), *i), (*stored).clone());
+                    format!(
+                        "lido como o título {} já registrado: só os zeros à esquerda diferem (uma planilha costuma tirá-los)",
+                        stored.document_number
+                    )
+                }
                 // Stored before numbers were matched so: which one is meant
                 // cannot be told, and the row makes a title of its own.
                 many => {
                     let mut numbers: Vec<&str> =
                         many.iter().map(|r| r.document_number.as_str()).collect();
                     numbers.sort_unstable();
-                    note_problem(
-                        &mut out.summary.warnings,
-                        &mut out.problems,
-                        RowProblem::warning(
-                            *line,
-                            "numero_documento".into(),
-                            (*n).to_owned(),
-                            &format!(
-                                "há títulos registrados que diferem deste só nos zeros à esquerda ({}): a linha vale como um título novo; confira",
-                                numbers.join(", ")
-                            ),
-                        ),
-                    );
-                    continue;
+                    format!(
+                        "há títulos registrados que diferem deste só nos zeros à esquerda ({}): a linha vale como um título novo; confira",
+                        numbers.join(", ")
+                    )
                 }
             };
             note_problem(
                 &mut out.summary.warnings,
                 &mut out.problems,
-                RowProblem::warning(
-                    *line,
-                    "numero_documento".into(),
-                    (*n).to_owned(),
-                    &format!(
-                        "lido como o título {} já registrado: só os zeros à esquerda diferem (uma planilha costuma tirá-los)",
-                        stored.document_number
-                    ),
-                ),
+                RowProblem::warning(*line, "numero_documento".into(), (*n).to_owned(), &reason),
             );
-            existing.insert(((*n).to_owned(), *i), stored.clone());
         }
         Ok(())
     }
@@ -899,8 +887,7 @@ impl<'a> BatchWriter<'a> {
 /// zeros: without them, and padded to each length in `lengths`; never the
 /// number itself.
 fn zero_variants(number: &str, lengths: &[i64]) -> Vec<String> {
-    let core = number.trim_start_matches('0');
-    let core = if core.is_empty() { "0" } else { core };
+    let core = quita_core::receivable::zero_free(number).unwrap_or(number);
     let mut out = Vec::new();
     if core != number {
         out.push(core.to_owned());
