@@ -558,6 +558,13 @@ pub enum Reversals {
     Accepted,
 }
 
+impl Reversals {
+    /// As an option asks for it (`--reversals`, `reversals=true`, the box).
+    pub fn accepted_if(asked: bool) -> Self {
+        if asked { Self::Accepted } else { Self::Refused }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

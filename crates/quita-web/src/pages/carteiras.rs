@@ -592,11 +592,7 @@ pub async fn import_upload(
             creditor_name: c.name.clone(),
             file_name,
             partial,
-            reversals: if reversals {
-                Reversals::Accepted
-            } else {
-                Reversals::Refused
-            },
+            reversals: Reversals::accepted_if(reversals),
             actor: p.actor,
         },
         sp,

@@ -257,11 +257,7 @@ pub async fn import(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let opts = ImportOptions {
-        reversals: if a.reversals {
-            Reversals::Accepted
-        } else {
-            Reversals::Refused
-        },
+        reversals: Reversals::accepted_if(a.reversals),
         run: None,
         partial: a.partial,
         // As the page and the API name it (the contact's source, the timeline).

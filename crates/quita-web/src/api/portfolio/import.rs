@@ -97,11 +97,7 @@ pub async fn import(
         creditor_name: c.name,
         file_name,
         partial: q.partial,
-        reversals: if q.reversals {
-            Reversals::Accepted
-        } else {
-            Reversals::Refused
-        },
+        reversals: Reversals::accepted_if(q.reversals),
         actor: p.actor,
     };
     let progress = imports::Progress::default();
