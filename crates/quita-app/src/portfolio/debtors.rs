@@ -729,40 +729,7 @@ impl App {
                     }
                     // One index range per DDD, until the page is full.
                     Candidate::LocalPhoneStart(starts) => {
-                        let mut found = debtors::Found::default();
-                        for start in starts {
-                            let room = limit - i64::try_from(found.debtors.len()).unwrap_or(limit);
-                            // A full page: one more debtor under a later
-                            // DDD is all "more matched" needs.
-                            let more = debtors::find(
-                                &self.db,
-                                org_id,
-                                SearchField::Contact,
-                                &start,
-                                room.max(1),
-                            )
-                            .await?;
-                            let known = |d: &DebtorRow, found: &debtors::Found| {
-                                found.debtors.iter().any(|f| f.id == d.id)
-                            };
-                            if room <= 0 {
-                                if more.debtors.iter().any(|d| !known(d, &found)) {
-                                    found.truncated = true;
-                                    break;
-                                }
-                                continue;
-                            }
-                            found.truncated |= more.truncated;
-                            for d in more.debtors {
-                                if !known(&d, &found) {
-                                    found.debtors.push(d);
-                                }
-                            }
-                            if found.truncated {
-                                break;
-                            }
-                        }
-                        found
+                        self.debtors_by_phone_starts(org_id, starts, limit).await?
                     }
                 };
                 all.add(found);
@@ -804,6 +771,35 @@ impl App {
         }
         all.add(debtors::find(&self.db, org_id, SearchField::DocumentNumber, q, limit).await?);
         Ok(all.page(limit))
+    }
+
+    /// The debtors of phones starting with one of `starts` (one per DDD),
+    /// in order, each once, until the page is full; then one debtor more
+    /// under a later DDD is all "more matched" needs.
+    async fn debtors_by_phone_starts(
+        &self,
+        org_id: i64,
+        starts: Vec<String>,
+        limit: i64,
+    ) -> AppResult<debtors::Found> {
+        let mut found = Readings::default();
+        for start in starts {
+            let room = limit - i64::try_from(found.seen.len()).unwrap_or(limit);
+            let more =
+                debtors::find(&self.db, org_id, SearchField::Contact, &start, room.max(1)).await?;
+            if room <= 0 {
+                if more.debtors.iter().any(|d| !found.seen.contains(&d.id)) {
+                    found.found.truncated = true;
+                    break;
+                }
+                continue;
+            }
+            found.add(more);
+            if found.found.truncated {
+                break;
+            }
+        }
+        Ok(found.found)
     }
 
     /// A debtor by id or by CPF/CNPJ (with or without punctuation).
