@@ -23,12 +23,18 @@ use crate::app;
 const HEADER: &str = "documento_devedor;nome_devedor;email;telefones;uf;cidade;cep;endereco;contrato;numero_documento;parcela;total_parcelas;emissao;vencimento;valor;valor_aberto";
 
 pub fn csv(rows: &[&str]) -> Vec<u8> {
-    let mut s = String::from(HEADER);
+    let mut bytes = with_header(HEADER, rows);
+    bytes.push(b'\n');
+    bytes
+}
+
+/// A file of `rows` under `header`, one per line.
+pub fn with_header(header: &str, rows: &[&str]) -> Vec<u8> {
+    let mut s = header.to_owned();
     for r in rows {
         s.push('\n');
         s.push_str(r);
     }
-    s.push('\n');
     s.into_bytes()
 }
 
@@ -1435,14 +1441,7 @@ pub async fn slim_files_keep_what_they_do_not_say_and_never_undo_payments(db: Db
     };
     let before = titles().await;
     assert!(before[0].contract_id.is_some());
-    let slim = |header: &str, rows: &[&str]| {
-        let mut s = header.to_owned();
-        for r in rows {
-            s.push('\n');
-            s.push_str(r);
-        }
-        s.into_bytes()
-    };
+    let slim = with_header;
     let balances =
         "documento_devedor;nome_devedor;numero_documento;parcela;vencimento;valor;valor_aberto";
 
@@ -1656,14 +1655,7 @@ pub async fn reversals_reopen_titles_only_when_accepted(db: Db) {
     let (app, org, cred) = setup(db.clone()).await;
     let header =
         "documento_devedor;nome_devedor;numero_documento;parcela;vencimento;valor;valor_aberto";
-    let file = |rows: &[&str]| {
-        let mut s = header.to_owned();
-        for r in rows {
-            s.push('\n');
-            s.push_str(r);
-        }
-        s.into_bytes()
-    };
+    let file = |rows: &[&str]| with_header(header, rows);
     let with = |bytes: Vec<u8>, reversals: Reversals| {
         let app = &app;
         async move {
@@ -1808,14 +1800,10 @@ pub async fn numbers_without_their_leading_zeros_are_the_same_title(db: Db) {
 
     let (app, org, cred) = setup(db.clone()).await;
     let file = |rows: &[&str]| {
-        let mut s =
-            "documento_devedor;nome_devedor;numero_documento;parcela;vencimento;valor;valor_aberto"
-                .to_owned();
-        for r in rows {
-            s.push('\n');
-            s.push_str(r);
-        }
-        s.into_bytes()
+        with_header(
+            "documento_devedor;nome_devedor;numero_documento;parcela;vencimento;valor;valor_aberto",
+            rows,
+        )
     };
     let first = import(
         &app,
