@@ -282,11 +282,11 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(anyhow::anyhow!("import runner failed: {e}")))?;
         // A refused or failed import drops the transaction: rolled back.
-        let (mut out, commit) = written?;
+        let (mut out, written) = written?;
         let mut tx = ran?;
-        if !commit {
+        let Written::ToCommit { bulk } = written else {
             return Ok(out);
-        }
+        };
         audit::append(
             &mut tx,
             &audit::NewEntry {
@@ -313,8 +313,7 @@ impl App {
         // A large import's rows are made visible to index-only scans now,
         // not whenever autovacuum comes (PostgreSQL). Committed already: a
         // failure here is logged, never the import's.
-        let written = out.summary.receivables_created + out.summary.receivables_updated;
-        if written >= super::import_read::BATCH as u64 {
+        if bulk {
             let t = std::time::Instant::now();
             match quita_store::portfolio::import::vacuum_after_bulk(&self.db).await {
                 Ok(()) => tracing::debug!(vacuum_ms = t.elapsed().as_millis(), "import vacuumed"),
@@ -325,7 +324,7 @@ impl App {
     }
 
     /// The writer's side of [`write_import`](Self::write_import): every
-    /// batch through `queue`; true when the import is to be committed.
+    /// batch through `queue`, and whether the import is to be committed.
     async fn write_batches(
         &self,
         queue: TxQueue,
@@ -334,7 +333,7 @@ impl App {
         (opts, actor): (&ImportOptions, Actor),
         now: jiff::Timestamp,
         progress: &(dyn Fn(ImportProgress) + Send + Sync),
-    ) -> AppResult<(ImportOutcome, bool)> {
+    ) -> AppResult<(ImportOutcome, Written)> {
         let mut out = ImportOutcome::default();
         let backend = self.db.backend();
         let mut writer =
@@ -359,7 +358,7 @@ impl App {
                         self.problem(&mut out, p);
                     }
                     out.file_fault = true;
-                    return Ok((out, false));
+                    return Ok((out, Written::Refused));
                 }
                 Parsed::Batch {
                     rows,
@@ -391,7 +390,7 @@ impl App {
                 reason: "o arquivo só tem o cabeçalho: nenhuma linha de dados".into(),
             });
             out.file_fault = true;
-            return Ok((out, false));
+            return Ok((out, Written::Refused));
         }
         if !opts.partial && out.summary.errors > 0 {
             out.summary = ImportSummary {
@@ -400,17 +399,26 @@ impl App {
                 warnings: out.summary.warnings,
                 ..ImportSummary::default()
             };
-            return Ok((out, false));
+            return Ok((out, Written::Refused));
         }
         out.summary.not_in_file = writer.not_in_file();
-        writer.finish(&queue).await?;
+        let bulk = writer.finish(&queue).await?;
         queue.close();
-        Ok((out, true))
+        Ok((out, Written::ToCommit { bulk }))
     }
 
     fn problem(&self, out: &mut ImportOutcome, p: RowProblem) {
         note_problem(&mut out.summary.errors, &mut out.problems, p);
     }
+}
+
+/// What the writer leaves for the commit.
+enum Written {
+    /// A refused file or one with nothing to write: rolled back.
+    Refused,
+    /// Every row written; `bulk` when the import took bulk mode (its tables
+    /// are vacuumed after the commit).
+    ToCommit { bulk: bool },
 }
 
 #[cfg(test)]

@@ -218,7 +218,9 @@ impl<'a> BatchWriter<'a> {
         u64::try_from(self.collectable_before - self.collectable_named).unwrap_or(0)
     }
 
-    pub async fn finish(mut self, queue: &TxQueue) -> AppResult<()> {
+    /// True after a bulk import (indexes deferred or statistics refreshed):
+    /// its tables are vacuumed once it has committed.
+    pub async fn finish(mut self, queue: &TxQueue) -> AppResult<bool> {
         let t = std::time::Instant::now();
         let (deferred, analyze) = (self.deferred.take(), self.rows_changed >= BULK_AFTER);
         queue
@@ -246,7 +248,7 @@ impl<'a> BatchWriter<'a> {
             indexes_ms = indexes,
             "import written"
         );
-        Ok(())
+        Ok(analyze)
     }
 
     /// Debtors not met yet in this import, merged by document (the first
